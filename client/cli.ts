@@ -1,0 +1,327 @@
+#!/usr/bin/env node
+/**
+ * rectify: the office's command line. Every command checks its input first and changes
+ * nothing when the input is bad: the error names the file, the line or row, and the field.
+ */
+import { Connection, Client } from '@temporalio/client';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { resolve } from 'node:path';
+import { loadSettings, type Settings } from '../config/settings';
+import { CalendarYearUnavailableError, WorkCalendar } from '../domain/calendar';
+import { isIsoDate, localDate, weekdayZh } from '../domain/dates';
+import { ledgerToPlan } from '../domain/ledger';
+import { formatIssue, formatPath, PlanError, validatePlanData, type PlanIssue } from '../domain/plan/load';
+import { planJsonSchema, type Plan } from '../domain/plan/schema';
+import { rebasePlan } from '../domain/rebase';
+import { parseReport, ReportParseError } from '../domain/report-parser';
+import { listMeasures, startPlan, type MeasureRow } from './measures';
+import { InputError, loadPlan, readLedger, readText, writePlanFile, planText } from './plan-files';
+
+export const SAMPLE_PLAN = resolve(__dirname, '../../config/plans/liangxi-2023.yaml');
+
+class UsageError extends Error {}
+
+const USAGE = `用法: rectify <命令>
+
+  plan check <plan>                          校验计划,一次列出全部错误
+  plan from-report <report.txt> --out <plan> [--id ID] [--title T] [--feedback-date D]
+  plan import-ledger <ledger.xlsx|csv> --out <plan> --id ID --feedback-date D
+        --office-email E --leadership-email E [--title T] [--office-name N] [--leadership-name N]
+  plan schema [--out plan.schema.json]        输出计划文件的 JSON Schema
+  start <plan> [--rebase <date>|today]        为每项措施启动工作流(可重复执行)
+  status [--plan ID] [--unit U] [--overdue] [--json]
+  dev [--plan <plan>|--no-plan] [--rebase <date>|today]
+                                             内嵌开发服务器 + worker + 示例计划
+  worker                                     只运行 worker(连接 TEMPORAL_ADDRESS)
+  calendar workdays <from> <to>              区间内的工作日,每行一个
+  calendar add <date> <n>                    n 个工作日之后(负数向前)的日期
+
+连接: 未设置 TEMPORAL_ADDRESS 时连接本机内嵌服务器 127.0.0.1:7233;
+      也支持 TEMPORAL_NAMESPACE、TEMPORAL_API_KEY、TEMPORAL_TLS_*、TEMPORAL_PROFILE。`;
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+function args<O extends Options>(argv: string[], options: O = {} as O) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true as const, strict: true as const });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function positional(list: string[], index: number, what: string): string {
+  const value = list[index];
+  if (value === undefined) throw new UsageError(`缺少参数: ${what}`);
+  return value;
+}
+
+function printIssues(issues: PlanIssue[]): void {
+  for (const issue of issues) console.error(formatIssue(issue));
+}
+
+function rebaseDate(value: string | undefined, settingsZone = 'Asia/Shanghai'): string | undefined {
+  if (value === undefined) return undefined;
+  const date = value === 'today' ? localDate(Date.now(), settingsZone) : value;
+  if (!isIsoDate(date)) throw new UsageError(`--rebase 应为 YYYY-MM-DD 或 today: ${value}`);
+  return date;
+}
+
+/** Loads, rebases if asked, and validates again (a rebase can move dates into unpublished years). */
+function preparePlan(path: string, rebase?: string): Plan {
+  const { plan, warnings } = loadPlan(path);
+  if (!rebase) {
+    printIssues(warnings);
+    return plan;
+  }
+  const moved = rebasePlan(plan, rebase);
+  const { plan: valid, issues } = validatePlanData(moved, path, (p) => ({ field: `${formatPath(p, moved)} (平移至 ${rebase})` }));
+  printIssues(issues);
+  if (!valid || issues.some((i) => i.severity === 'error')) throw new PlanError(issues);
+  return valid;
+}
+
+async function connectClient(settings: Settings): Promise<Client> {
+  const connection = await Connection.connect(settings.connectionOptions).catch((e: Error) => {
+    const hint = settings.embedded ? '(先运行 npm start 或 rectify dev 启动内嵌服务器)' : '';
+    throw new Error(`无法连接 Temporal ${settings.connectionOptions.address}${hint}: ${e.message}`);
+  });
+  return new Client({ connection, namespace: settings.namespace });
+}
+
+async function planCommand(argv: string[]): Promise<number> {
+  const sub = argv[0];
+  const rest = argv.slice(1);
+  if (sub === 'check') {
+    const { positionals } = args(rest);
+    const path = positional(positionals, 0, '<plan>');
+    const { plan, warnings } = loadPlan(path);
+    printIssues(warnings);
+    console.log(`计划 ${plan.id} 校验通过: ${plan.problems.length} 个问题, ${plan.measures.length} 项整改措施`);
+    return 0;
+  }
+  if (sub === 'from-report') {
+    const { positionals, values } = args(rest, {
+      out: { type: 'string' },
+      id: { type: 'string' },
+      title: { type: 'string' },
+      'feedback-date': { type: 'string' },
+    });
+    const report = positional(positionals, 0, '<report.txt>');
+    if (!values.out) throw new UsageError('缺少 --out <plan.yaml|plan.json>');
+    let parsed;
+    try {
+      parsed = parseReport(readText(report));
+    } catch (e) {
+      if (e instanceof ReportParseError) throw new InputError(`${report}: ${e.message}`);
+      throw e;
+    }
+    const draft = {
+      id: values.id ?? 'plan',
+      title: values.title ?? '巡视整改方案',
+      feedbackDate: values['feedback-date'] ?? parsed.feedbackDate ?? '',
+      timeZone: 'Asia/Shanghai',
+      directory: { units: [], leaders: [], office: { name: '巡察办', emails: [] }, leadershipGroup: { name: '巡视整改工作领导小组', emails: [] } },
+      problems: parsed.problems,
+      measures: parsed.measures.map((m) => ({ ...m, kind: '', leader: '', leadUnit: '', participants: [], deadline: '' })),
+    };
+    writePlanFile(
+      values.out,
+      draft,
+      `草稿: 由 rectify plan from-report 从 ${report} 生成。\n请补充 directory(单位、区领导、巡察办、领导小组的邮箱)和每项措施的 kind、leader、leadUnit、deadline,\n然后运行 rectify plan check 校验。`,
+    );
+    console.log(`${values.out}: ${parsed.problems.length} 个问题, ${parsed.measures.length} 项整改措施${parsed.feedbackDate ? `, 反馈日期 ${parsed.feedbackDate}` : ''}(草稿,需补充名录、类型和时限)`);
+    return 0;
+  }
+  if (sub === 'import-ledger') {
+    const { positionals, values } = args(rest, {
+      out: { type: 'string' },
+      id: { type: 'string' },
+      title: { type: 'string' },
+      'feedback-date': { type: 'string' },
+      'office-name': { type: 'string' },
+      'office-email': { type: 'string' },
+      'leadership-name': { type: 'string' },
+      'leadership-email': { type: 'string' },
+    });
+    const file = positional(positionals, 0, '<ledger.xlsx|ledger.csv>');
+    for (const flag of ['out', 'id', 'feedback-date', 'office-email', 'leadership-email'] as const) {
+      if (!values[flag]) throw new UsageError(`缺少 --${flag}`);
+    }
+    planText(values.out!, {}); // checks the output extension before any work
+    const { rows, headerRow } = await readLedger(file);
+    const emails = (s: string) => s.split(/[,;\s]+/).filter(Boolean);
+    const result = ledgerToPlan(
+      rows,
+      {
+        file,
+        id: values.id!,
+        title: values.title ?? values.id!,
+        feedbackDate: values['feedback-date']!,
+        office: { name: values['office-name'] ?? '巡察办', emails: emails(values['office-email']!) },
+        leadershipGroup: { name: values['leadership-name'] ?? '巡视整改工作领导小组', emails: emails(values['leadership-email']!) },
+      },
+      headerRow,
+    );
+    let issues = result.issues;
+    if (!issues.length && result.plan) {
+      issues = validatePlanData(result.plan, file, (path) => {
+        if (path[0] === 'measures' && typeof path[1] === 'number') {
+          const column = typeof path[2] === 'string' ? result.columnOf[path[2]] : undefined;
+          return { row: result.rowOfMeasure[path[1]], field: column ?? formatPath(path.slice(2)) };
+        }
+        return { field: `${formatPath(path)}(命令行参数)` };
+      }).issues;
+    }
+    printIssues(issues);
+    if (issues.some((i) => i.severity === 'error')) return 1;
+    writePlanFile(values.out!, result.plan, `由 rectify plan import-ledger 从 ${file} 导入`);
+    console.log(`${values.out}: ${result.plan!.problems.length} 个问题, ${result.plan!.measures.length} 项整改措施`);
+    return 0;
+  }
+  if (sub === 'schema') {
+    const { values } = args(rest, { out: { type: 'string' } });
+    const text = `${JSON.stringify(planJsonSchema(), null, 2)}\n`;
+    if (values.out) require('node:fs').writeFileSync(values.out, text);
+    else process.stdout.write(text);
+    return 0;
+  }
+  throw new UsageError(`未知的 plan 子命令: ${sub ?? '(无)'}`);
+}
+
+async function startCommand(argv: string[]): Promise<number> {
+  const { positionals, values } = args(argv, { rebase: { type: 'string' } });
+  const plan = preparePlan(positional(positionals, 0, '<plan>'), rebaseDate(values.rebase));
+  const client = await connectClient(loadSettings());
+  try {
+    const result = await startPlan(client, plan);
+    console.log(`计划 ${plan.id}: 新启动 ${result.started.length} 项, 已在运行 ${result.alreadyRunning.length} 项(共 ${plan.measures.length} 项)`);
+    return 0;
+  } finally {
+    await client.connection.close();
+  }
+}
+
+const LIGHTS: Record<string, string> = { green: '绿', yellow: '黄', red: '红' };
+
+function formatRow(r: MeasureRow): string {
+  const deadline = r.deadline ? `${localDate(Date.parse(r.deadline), 'Asia/Shanghai')}(${weekdayZh(localDate(Date.parse(r.deadline), 'Asia/Shanghai'))})` : '长期';
+  return [r.measureId, LIGHTS[r.trafficLight ?? ''] ?? '-', r.status ?? '-', deadline, r.leadUnit, r.leader, r.running ? '' : '(已结束)'].join('\t');
+}
+
+async function statusCommand(argv: string[]): Promise<number> {
+  const { values } = args(argv, {
+    plan: { type: 'string' },
+    unit: { type: 'string' },
+    overdue: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  const client = await connectClient(loadSettings());
+  try {
+    const rows = await listMeasures(client, { planId: values.plan, unit: values.unit, overdue: values.overdue });
+    if (values.json) {
+      console.log(JSON.stringify(rows, null, 2));
+      return 0;
+    }
+    console.log(['措施', '灯', '状态', '整改时限', '牵头单位', '负责区领导'].join('\t'));
+    for (const r of rows) console.log(formatRow(r));
+    const count = (light: string) => rows.filter((r) => r.trafficLight === light).length;
+    console.log(`共 ${rows.length} 项: 绿 ${count('green')}, 黄 ${count('yellow')}, 红 ${count('red')}`);
+    return 0;
+  } finally {
+    await client.connection.close();
+  }
+}
+
+async function calendarCommand(argv: string[]): Promise<number> {
+  const sub = argv[0];
+  const { positionals } = args(argv.slice(1), {});
+  const calendar = new WorkCalendar();
+  const date = (i: number, what: string) => {
+    const d = positional(positionals, i, what);
+    if (!isIsoDate(d)) throw new UsageError(`${what} 应为 YYYY-MM-DD: ${d}`);
+    return d;
+  };
+  if (sub === 'workdays') {
+    const from = date(0, '<from>');
+    const to = date(1, '<to>');
+    if (to < from) throw new UsageError(`<to> ${to} 早于 <from> ${from}`);
+    console.log(calendar.workdaysInRange(from, to).join('\n'));
+    return 0;
+  }
+  if (sub === 'add') {
+    const from = date(0, '<date>');
+    const n = Number(positional(positionals, 1, '<n>'));
+    if (!Number.isInteger(n)) throw new UsageError(`<n> 应为整数: ${positionals[1]}`);
+    console.log(calendar.addWorkdays(from, n));
+    return 0;
+  }
+  throw new UsageError(`未知的 calendar 子命令: ${sub ?? '(无)'}`);
+}
+
+async function devCommand(argv: string[]): Promise<number> {
+  const { values } = args(argv, { plan: { type: 'string' }, 'no-plan': { type: 'boolean' }, rebase: { type: 'string' } });
+  const planPath = values['no-plan'] ? undefined : (values.plan ?? SAMPLE_PLAN);
+  // Check the plan before anything starts: a bad plan starts nothing.
+  const plan = planPath ? preparePlan(planPath, rebaseDate(values.rebase)) : undefined;
+  const { runDevStack } = await import('./dev');
+  return runDevStack(loadSettings(), plan);
+}
+
+async function workerCommand(): Promise<number> {
+  await import('../worker/main');
+  return new Promise(() => undefined); // worker/main runs until a signal
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'plan':
+        return await planCommand(rest);
+      case 'start':
+        return await startCommand(rest);
+      case 'status':
+        return await statusCommand(rest);
+      case 'calendar':
+        return await calendarCommand(rest);
+      case 'dev':
+        return await devCommand(rest);
+      case 'worker':
+        return await workerCommand();
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`未知命令: ${command}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`rectify: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof PlanError) {
+      printIssues(e.issues);
+      console.error(`rectify: 计划有 ${e.issues.filter((i) => i.severity === 'error').length} 处错误,未做任何改动`);
+      return 1;
+    }
+    if (e instanceof InputError || e instanceof CalendarYearUnavailableError) {
+      console.error(`rectify: ${e.message}`);
+      return 1;
+    }
+    console.error(`rectify: ${(e as Error).message ?? e}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (e) => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );
+}
+

@@ -1,0 +1,40 @@
+/**
+ * `rectify dev`: the embedded stack in one process: a dev server (unless a cluster is
+ * configured), a worker, and a plan started on it. Runs until Ctrl-C; workflows persist.
+ */
+import { Connection, Client } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { Settings } from '../config/settings';
+import type { Plan } from '../domain/plan/schema';
+import { startDevServer, type DevServer } from '../runtime/dev-server';
+import { createWorker } from '../worker/worker';
+import { startPlan } from './measures';
+
+export async function runDevStack(settings: Settings, plan: Plan | undefined): Promise<number> {
+  let server: DevServer | undefined;
+  if (settings.embedded) {
+    server = await startDevServer({ ...settings.dev, namespace: settings.namespace });
+    console.log(`Temporal 开发服务器: ${server.address}(数据: ${settings.dev.dbFile})`);
+    console.log(`Temporal Web UI: ${server.uiUrl}`);
+  } else {
+    console.log(`使用已有的 Temporal 集群: ${settings.connectionOptions.address} namespace=${settings.namespace}`);
+  }
+  const nativeConnection = await NativeConnection.connect(settings.connectionOptions);
+  const connection = await Connection.connect(settings.connectionOptions);
+  try {
+    const worker = await createWorker({ connection: nativeConnection, namespace: settings.namespace });
+    const running = worker.run();
+    if (plan) {
+      const client = new Client({ connection, namespace: settings.namespace });
+      const result = await startPlan(client, plan);
+      console.log(`计划 ${plan.id}: 新启动 ${result.started.length} 项, 已在运行 ${result.alreadyRunning.length} 项(共 ${plan.measures.length} 项)`);
+    }
+    console.log('worker 已就绪(任务队列 rectification)。按 Ctrl-C 停止;工作流保存在数据库中,再次启动后继续运行。');
+    await running; // the worker shuts down on SIGINT/SIGTERM
+    return 0;
+  } finally {
+    await connection.close();
+    await nativeConnection.close();
+    await server?.stop();
+  }
+}

@@ -1,0 +1,107 @@
+/** Starting a plan's measure workflows and reading their status, as the office's tools need. */
+import { Client, WorkflowExecutionAlreadyStartedError, type WorkflowExecutionInfo } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { TASK_QUEUE } from '../config/settings';
+import { dueInstant, measureSpecs, type MeasureSpec } from '../domain/measure';
+import type { Plan } from '../domain/plan/schema';
+import { measureWorkflow } from '../workflows';
+import { measureWorkflowId } from '../workflows/measure-state';
+import * as SA from '../workflows/search-attributes';
+
+export interface StartResult {
+  started: string[];
+  alreadyRunning: string[];
+}
+
+function searchAttributes(spec: MeasureSpec): TypedSearchAttributes {
+  return new TypedSearchAttributes([
+    { key: SA.PlanId, value: spec.planId },
+    { key: SA.MeasureId, value: spec.id },
+    { key: SA.LeadUnit, value: spec.leadUnit },
+    { key: SA.Leader, value: spec.leader },
+    { key: SA.MeasureKind, value: spec.kind },
+    { key: SA.ProblemNo, value: spec.problem.no },
+    ...(spec.deadline ? [{ key: SA.Deadline, value: new Date(dueInstant(spec, spec.deadline)) }] : []),
+  ]);
+}
+
+/**
+ * Starts one workflow per measure; idempotent by workflow id, so a second run starts none.
+ * Starts run a few at a time: enough to be quick, few enough not to flood the server.
+ */
+export async function startPlan(client: Client, plan: Plan, options: { taskQueue?: string; concurrency?: number } = {}): Promise<StartResult> {
+  const result: StartResult = { started: [], alreadyRunning: [] };
+  const specs = measureSpecs(plan);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < specs.length; i = next++) {
+      const spec = specs[i];
+      const workflowId = measureWorkflowId(spec.planId, spec.id);
+      try {
+        await client.workflow.start(measureWorkflow, {
+          workflowId,
+          taskQueue: options.taskQueue ?? TASK_QUEUE,
+          args: [{ spec }],
+          typedSearchAttributes: searchAttributes(spec),
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+        result.started.push(workflowId);
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) result.alreadyRunning.push(workflowId);
+        else throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 16, specs.length) }, lane));
+  return result;
+}
+
+export interface MeasureRow {
+  workflowId: string;
+  planId?: string;
+  measureId?: string;
+  problemNo?: number;
+  kind?: string;
+  leadUnit?: string;
+  leader?: string;
+  status?: string;
+  trafficLight?: string;
+  deadline?: string;
+  running: boolean;
+}
+
+const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/** Measures from the visibility store: cheap at any scale (no query per workflow). */
+export async function listMeasures(client: Client, filter: { planId?: string; unit?: string; overdue?: boolean } = {}): Promise<MeasureRow[]> {
+  const clauses = [`WorkflowType = 'measureWorkflow'`];
+  if (filter.planId) clauses.push(`PlanId = ${quote(filter.planId)}`);
+  if (filter.unit) clauses.push(`LeadUnit = ${quote(filter.unit)}`);
+  if (filter.overdue) clauses.push(`TrafficLight = 'red'`);
+  const rows: MeasureRow[] = [];
+  for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) rows.push(toRow(wf));
+  return rows.sort(compareRows);
+}
+
+function toRow(wf: WorkflowExecutionInfo): MeasureRow {
+  const sa = wf.typedSearchAttributes;
+  return {
+    workflowId: wf.workflowId,
+    planId: sa.get(SA.PlanId),
+    measureId: sa.get(SA.MeasureId),
+    problemNo: sa.get(SA.ProblemNo),
+    kind: sa.get(SA.MeasureKind),
+    leadUnit: sa.get(SA.LeadUnit),
+    leader: sa.get(SA.Leader),
+    status: sa.get(SA.MeasureStatus),
+    trafficLight: sa.get(SA.TrafficLight),
+    deadline: sa.get(SA.Deadline)?.toISOString(),
+    running: wf.status.name === 'RUNNING',
+  };
+}
+
+function compareRows(a: MeasureRow, b: MeasureRow): number {
+  const key = (r: MeasureRow) => (r.measureId ?? '').split('.').map(Number);
+  const [ka, kb] = [key(a), key(b)];
+  return (a.planId ?? '').localeCompare(b.planId ?? '') || ka[0] - kb[0] || ka[1] - kb[1];
+}

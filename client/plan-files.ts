@@ -1,0 +1,83 @@
+/** The file side of plans: reading and writing plan files, reading ledgers (.xlsx, .csv). */
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { stringify } from 'yaml';
+import type { Cell } from '../domain/ledger';
+import { requirePlan, type PlanIssue } from '../domain/plan/load';
+import type { Plan } from '../domain/plan/schema';
+
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+export function readText(path: string): string {
+  if (!existsSync(path)) throw new InputError(`文件不存在: ${path}`);
+  return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+}
+
+export function loadPlan(path: string): { plan: Plan; warnings: PlanIssue[] } {
+  assertPlanExtension(path);
+  return requirePlan(readText(path), path);
+}
+
+function assertPlanExtension(path: string): void {
+  if (!/\.(ya?ml|json)$/i.test(path)) throw new InputError(`计划文件应为 .yaml、.yml 或 .json: ${path}`);
+}
+
+/** YAML or JSON by the file's extension; an optional comment heads a YAML file. */
+export function planText(path: string, data: unknown, comment?: string): string {
+  assertPlanExtension(path);
+  if (/\.json$/i.test(path)) return `${JSON.stringify(data, null, 2)}\n`;
+  const head = comment ? comment.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n') + '\n' : '';
+  return head + stringify(data, { lineWidth: 0 });
+}
+
+export function writePlanFile(path: string, data: unknown, comment?: string): void {
+  writeFileSync(path, planText(path, data, comment));
+}
+
+/** A ledger's rows from its header row on, and the sheet row number of that header. */
+export async function readLedger(path: string): Promise<{ rows: Cell[][]; headerRow: number }> {
+  if (!existsSync(path)) throw new InputError(`文件不存在: ${path}`);
+  const ext = extname(path).toLowerCase();
+  let rows: Cell[][];
+  if (ext === '.csv') {
+    rows = parseCsv(readFileSync(path), { bom: true, relax_column_count: true, skip_empty_lines: false }) as string[][];
+  } else if (ext === '.xlsx') {
+    const book = new ExcelJS.Workbook();
+    try {
+      await book.xlsx.readFile(path);
+    } catch (e) {
+      throw new InputError(`无法读取 Excel 文件 ${path}: ${(e as Error).message}`);
+    }
+    const sheet = book.worksheets[0];
+    if (!sheet) throw new InputError(`${path} 中没有工作表`);
+    rows = [];
+    sheet.eachRow({ includeEmpty: true }, (row, n) => {
+      const values = row.values as ExcelJS.CellValue[];
+      rows[n - 1] = values.slice(1).map(cellValue);
+    });
+    for (let i = 0; i < rows.length; i++) rows[i] ??= [];
+  } else {
+    throw new InputError(`台账应为 .xlsx 或 .csv: ${path}`);
+  }
+  // The header is the first row naming at least two known columns (a title row may come first).
+  const headerIndex = rows.findIndex((r) => r.filter((c) => /问题|整改措施|牵头单位|负责区领导|整改时限/.test(String(c ?? ''))).length >= 2);
+  if (headerIndex < 0) throw new InputError(`${path}: 找不到表头行(应含“问题”“整改措施”“牵头单位”“负责区领导”“整改时限”等列)`);
+  return { rows: rows.slice(headerIndex), headerRow: headerIndex + 1 };
+}
+
+function cellValue(v: ExcelJS.CellValue): Cell {
+  if (v === null || v === undefined) return undefined;
+  if (v instanceof Date || typeof v === 'string' || typeof v === 'number') return v;
+  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'object') {
+    if ('richText' in v) return v.richText.map((t) => t.text).join('');
+    if ('text' in v) return String(v.text);
+    if ('result' in v) return cellValue(v.result as ExcelJS.CellValue);
+    if ('error' in v) return String(v.error);
+  }
+  return String(v);
+}

@@ -1,0 +1,45 @@
+/**
+ * Where rectify runs: the embedded dev server (default) or an existing Temporal cluster.
+ * Connection settings follow Temporal's environment configuration (TEMPORAL_ADDRESS,
+ * TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_PROFILE and the TOML
+ * profiles of @temporalio/envconfig).
+ */
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import type { NativeConnectionOptions } from '@temporalio/worker';
+import { resolve } from 'node:path';
+
+export const TASK_QUEUE = 'rectification';
+
+export interface Settings {
+  /** True when no cluster is configured: `rectify dev` runs its own dev server. */
+  embedded: boolean;
+  connectionOptions: NativeConnectionOptions;
+  namespace: string;
+  dev: { ip: string; port: number; uiPort: number; dbFile: string; logFile: string };
+  varDir: string;
+}
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name}=${value}: 端口应为 1–65535 的整数`);
+  return n;
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const varDir = resolve(env.RECTIFY_VAR_DIR ?? 'var');
+  const dev = {
+    ip: '127.0.0.1',
+    port: port(env, 'RECTIFY_DEV_PORT', 7233),
+    uiPort: port(env, 'RECTIFY_DEV_UI_PORT', 8233),
+    dbFile: resolve(varDir, 'temporal.sqlite'),
+    logFile: resolve(varDir, 'temporal-server.log'),
+  };
+  const profile = loadClientConnectConfig({ overrideEnvVars: env as Record<string, string> });
+  const embedded = !profile.connectionOptions.address;
+  const connectionOptions: NativeConnectionOptions = embedded
+    ? { ...profile.connectionOptions, address: `${dev.ip}:${dev.port}` }
+    : profile.connectionOptions;
+  return { embedded, connectionOptions, namespace: profile.namespace ?? 'default', dev, varDir };
+}

@@ -1,0 +1,139 @@
+/**
+ * Chinese working-day calendar: weekends, public holidays and 调休 make-up workdays.
+ * The only adapter over the `chinese-days` data; everything else asks a WorkCalendar.
+ * A year that the data does not cover is an explicit error, unless the plan supplies
+ * that year's arrangement or opts into a provisional Monday-to-Friday calendar.
+ */
+import chineseDays from 'chinese-days/dist/chinese-days.json';
+import { type IsoDate, addDays, isoWeekday, requireEpochDay, fromEpochDay, yearOf } from './dates';
+
+export interface CalendarYear {
+  /** Days off that would otherwise be working days (weekend days inside a holiday may be listed too). */
+  holidays: IsoDate[];
+  /** 调休: weekend days that are working days. */
+  workdays: IsoDate[];
+}
+
+export interface CalendarOptions {
+  /** Arrangements for years the data package does not have yet, keyed by year ('2027'). */
+  years?: Record<string, CalendarYear>;
+  /** What to do for a date in a year nobody has published: fail (default) or treat Mon–Fri as working days, flagged as provisional. */
+  unpublishedYears?: 'error' | 'weekdays';
+}
+
+export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeup-workday';
+
+export class CalendarYearUnavailableError extends Error {
+  constructor(readonly year: number) {
+    super(
+      `${year}年的节假日安排未收录(chinese-days 数据包不含该年):` +
+        `请更新 chinese-days,或在计划的 calendar.years["${year}"] 中补充国务院办公厅公布的安排,` +
+        `或设置 calendar.unpublishedYears: weekdays 暂按周一至周五计算(结果标为临时)`,
+    );
+    this.name = 'CalendarYearUnavailableError';
+  }
+}
+
+interface YearSets {
+  holidays: Set<IsoDate>;
+  workdays: Set<IsoDate>;
+}
+
+function packageYears(): Map<number, YearSets> {
+  const years = new Map<number, YearSets>();
+  const get = (date: string) => {
+    const y = yearOf(date);
+    let sets = years.get(y);
+    if (!sets) years.set(y, (sets = { holidays: new Set(), workdays: new Set() }));
+    return sets;
+  };
+  for (const date of Object.keys(chineseDays.holidays)) get(date).holidays.add(date);
+  for (const date of Object.keys(chineseDays.workdays)) get(date).workdays.add(date);
+  return years;
+}
+
+let packageData: Map<number, YearSets> | undefined;
+
+export class WorkCalendar {
+  private readonly years: Map<number, YearSets>;
+  private readonly unpublished: 'error' | 'weekdays';
+
+  constructor(options: CalendarOptions = {}) {
+    packageData ??= packageYears();
+    this.years = new Map(packageData);
+    for (const [year, data] of Object.entries(options.years ?? {})) {
+      this.years.set(Number(year), { holidays: new Set(data.holidays), workdays: new Set(data.workdays) });
+    }
+    this.unpublished = options.unpublishedYears ?? 'error';
+  }
+
+  /** Years with a published arrangement, ascending. */
+  get publishedYears(): number[] {
+    return [...this.years.keys()].sort((a, b) => a - b);
+  }
+
+  isPublished(date: IsoDate): boolean {
+    return this.years.has(yearOf(date));
+  }
+
+  /** True when the date's year is only covered by the provisional Mon–Fri rule. */
+  isProvisional(date: IsoDate): boolean {
+    return !this.isPublished(date) && this.unpublished === 'weekdays';
+  }
+
+  dayKind(date: IsoDate): DayKind {
+    requireEpochDay(date);
+    const sets = this.years.get(yearOf(date));
+    const weekend = isoWeekday(date) >= 6;
+    if (!sets) {
+      if (this.unpublished === 'error') throw new CalendarYearUnavailableError(yearOf(date));
+      return weekend ? 'weekend' : 'workday';
+    }
+    if (sets.workdays.has(date)) return 'makeup-workday';
+    if (sets.holidays.has(date)) return 'holiday';
+    return weekend ? 'weekend' : 'workday';
+  }
+
+  isWorkday(date: IsoDate): boolean {
+    const kind = this.dayKind(date);
+    return kind === 'workday' || kind === 'makeup-workday';
+  }
+
+  /**
+   * The date n working days after `date` (n < 0: before). n = 0 gives `date` itself.
+   * Counting starts from the day after (before), so the start day's own kind does not matter.
+   */
+  addWorkdays(date: IsoDate, n: number): IsoDate {
+    if (!Number.isInteger(n)) throw new RangeError(`工作日数必须是整数: ${n}`);
+    const step = n < 0 ? -1 : 1;
+    let day = requireEpochDay(date);
+    for (let left = Math.abs(n); left > 0; ) {
+      day += step;
+      if (this.isWorkday(fromEpochDay(day))) left--;
+    }
+    return fromEpochDay(day);
+  }
+
+  /** `date` if it is a working day, else the next working day after it. */
+  onOrAfter(date: IsoDate): IsoDate {
+    return this.isWorkday(date) ? date : this.addWorkdays(date, 1);
+  }
+
+  /** `date` if it is a working day, else the last working day before it. */
+  onOrBefore(date: IsoDate): IsoDate {
+    return this.isWorkday(date) ? date : this.addWorkdays(date, -1);
+  }
+
+  /** Working days from `from` to `to`, both included, ascending. */
+  workdaysInRange(from: IsoDate, to: IsoDate): IsoDate[] {
+    const out: IsoDate[] = [];
+    for (let d = from; d <= to; d = addDays(d, 1)) if (this.isWorkday(d)) out.push(d);
+    return out;
+  }
+
+  /** Working days strictly after `from` up to and including `to` (negative when `to` is earlier). */
+  workdaysBetween(from: IsoDate, to: IsoDate): number {
+    if (to >= from) return this.workdaysInRange(addDays(from, 1), to).length;
+    return -this.workdaysInRange(addDays(to, 1), from).length;
+  }
+}

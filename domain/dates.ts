@@ -1,0 +1,80 @@
+/**
+ * Calendar dates as ISO strings ('YYYY-MM-DD') and instants as epoch milliseconds.
+ * Date-only arithmetic uses epoch days (no time zone involved); instants go through luxon.
+ */
+import { DateTime } from 'luxon';
+
+export type IsoDate = string;
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+/** Epoch day of a valid ISO date, or undefined when the text is not one (e.g. 2023-02-30). */
+export function epochDay(date: string): number | undefined {
+  const m = ISO_DATE.exec(date);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const ms = Date.UTC(y, mo - 1, d);
+  const back = new Date(ms);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return undefined;
+  return ms / DAY_MS;
+}
+
+export function isIsoDate(text: string): boolean {
+  return epochDay(text) !== undefined;
+}
+
+export function requireEpochDay(date: IsoDate): number {
+  const day = epochDay(date);
+  if (day === undefined) throw new RangeError(`不是有效日期(应为 YYYY-MM-DD): ${JSON.stringify(date)}`);
+  return day;
+}
+
+export function fromEpochDay(day: number): IsoDate {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function addDays(date: IsoDate, days: number): IsoDate {
+  return fromEpochDay(requireEpochDay(date) + days);
+}
+
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return requireEpochDay(to) - requireEpochDay(from);
+}
+
+/** ISO weekday: 1 = Monday … 7 = Sunday. */
+export function isoWeekday(date: IsoDate): number {
+  const dow = new Date(requireEpochDay(date) * DAY_MS).getUTCDay();
+  return dow === 0 ? 7 : dow;
+}
+
+export function yearOf(date: IsoDate): number {
+  return Number(date.slice(0, 4));
+}
+
+const WEEKDAYS_ZH = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
+export function weekdayZh(date: IsoDate): string {
+  return WEEKDAYS_ZH[isoWeekday(date)];
+}
+
+/** The instant of a local wall-clock time ('HH:mm') on a date in a time zone. */
+export function localInstant(date: IsoDate, time: string, zone: string): number {
+  const dt = DateTime.fromISO(`${date}T${time}`, { zone });
+  if (!dt.isValid) throw new RangeError(`无效的时间 ${date} ${time} (${zone}): ${dt.invalidExplanation ?? dt.invalidReason}`);
+  return dt.toMillis();
+}
+
+/** The local calendar date of an instant in a time zone. */
+export function localDate(instantMs: number, zone: string): IsoDate {
+  return DateTime.fromMillis(instantMs, { zone }).toISODate() as IsoDate;
+}
+
+/** An instant shown to people: '2024-03-29 18:00 (周五)' in the zone. */
+export function formatInstant(instantMs: number, zone: string): string {
+  const dt = DateTime.fromMillis(instantMs, { zone });
+  return `${dt.toFormat('yyyy-MM-dd HH:mm')} (${weekdayZh(dt.toISODate() as IsoDate)})`;
+}
+
+export function isValidTimeZone(zone: string): boolean {
+  return DateTime.now().setZone(zone).isValid;
+}

@@ -1,0 +1,116 @@
+/**
+ * Reading a plan file's text into a validated Plan, with every problem located:
+ * file, line and field. Pure: the caller reads the file.
+ */
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import type { $ZodIssue } from 'zod/v4/core';
+import { plan as planSchema, type Plan } from './schema';
+import { checkPlan, type PlanPath } from './check';
+
+export interface PlanIssue {
+  file: string;
+  line?: number;
+  /** Spreadsheet row (ledger import), 1-based as the office sees it. */
+  row?: number;
+  field: string;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+export function formatIssue(i: PlanIssue): string {
+  const where = i.row !== undefined ? `${i.file} 第${i.row}行` : i.line !== undefined ? `${i.file}:${i.line}` : i.file;
+  return `${i.severity === 'error' ? '错误' : '警告'} ${where} ${i.field}: ${i.message}`;
+}
+
+export class PlanError extends Error {
+  constructor(readonly issues: PlanIssue[]) {
+    super(issues.filter((i) => i.severity === 'error').map(formatIssue).join('\n'));
+    this.name = 'PlanError';
+  }
+}
+
+export function formatPath(path: PlanPath, data?: unknown): string {
+  let out = '';
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out ? `.${key}` : key;
+  // Name the measure too: the office knows measures by id, not by index.
+  if (path[0] === 'measures' && typeof path[1] === 'number') {
+    const id = (data as { measures?: { id?: unknown }[] } | undefined)?.measures?.[path[1]]?.id;
+    if (typeof id === 'string') out += ` (措施 ${id})`;
+  }
+  return out || '(文件)';
+}
+
+export interface ParsedPlan {
+  plan?: Plan;
+  issues: PlanIssue[];
+}
+
+export function parsePlanText(text: string, file: string): ParsedPlan {
+  const lineCounter = new LineCounter();
+  const isJson = /\.json$/i.test(file);
+  if (isJson) {
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      const pos = /position (\d+)/.exec(String((e as Error).message));
+      const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
+      return { issues: [{ file, line, field: '(JSON)', message: `JSON 语法错误: ${(e as Error).message}`, severity: 'error' }] };
+    }
+  }
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length) {
+    return {
+      issues: doc.errors.map((e) => ({
+        file,
+        line: lineCounter.linePos(e.pos[0]).line,
+        field: '(YAML)',
+        message: `YAML 语法错误: ${e.message.split('\n')[0]}`,
+        severity: 'error' as const,
+      })),
+    };
+  }
+  const data: unknown = doc.toJS();
+  return validatePlanData(data, file, (path) => ({ line: lineOfPath(doc, lineCounter, path) }));
+}
+
+/** Where a finding is: a line in a plan file, or a row (and column) of a ledger. */
+export type Locate = (path: PlanPath) => { line?: number; row?: number; field?: string };
+
+/** Schema and cross-field validation of plan data from any source. */
+export function validatePlanData(data: unknown, file: string, locate: Locate): ParsedPlan {
+  const at = (path: PlanPath, message: string, severity: 'error' | 'warning'): PlanIssue => {
+    const { line, row, field } = locate(path);
+    return { file, line, row, field: field ?? formatPath(path, data), message, severity };
+  };
+  const parsed = planSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) {
+    return { issues: parsed.error.issues.map((issue) => at(pathOf(issue), zodMessage(issue), 'error')) };
+  }
+  return { plan: parsed.data, issues: checkPlan(parsed.data).map((f) => at(f.path, f.message, f.severity)) };
+}
+
+/** Throws PlanError unless the text is a valid plan; returns it with its warnings. */
+export function requirePlan(text: string, file: string): { plan: Plan; warnings: PlanIssue[] } {
+  const { plan, issues } = parsePlanText(text, file);
+  if (!plan || issues.some((i) => i.severity === 'error')) throw new PlanError(issues);
+  return { plan, warnings: issues };
+}
+
+function pathOf(issue: $ZodIssue): PlanPath {
+  return issue.path.filter((k): k is string | number => typeof k !== 'symbol');
+}
+
+function zodMessage(issue: $ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `未知字段: ${issue.keys.join(', ')}`;
+  if (issue.code === 'invalid_type' && issue.input === undefined) return '缺少必填字段';
+  return issue.message;
+}
+
+/** The line of the deepest node along the path that exists (a missing key points at its parent). */
+function lineOfPath(doc: Document, lc: LineCounter, path: PlanPath): number | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+    if (isNode(node) && node.range) return lc.linePos(node.range[0]).line;
+  }
+  return undefined;
+}

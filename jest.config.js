@@ -1,0 +1,8 @@
+/** Temporal tests share real servers: run with --runInBand (see package.json). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  testTimeout: 120000,
+};

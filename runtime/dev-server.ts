@@ -1,0 +1,79 @@
+/**
+ * The embedded Temporal dev server: `temporal server start-dev` on loopback, persisted in a
+ * SQLite file (workflows and timers survive a restart), Web UI on with its news fetch off,
+ * and rectify's search attributes registered.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname } from 'node:path';
+import { TEMPORAL_CLI, requireBinaryPath } from './binaries';
+import { searchAttributeFlags } from '../workflows/search-attributes';
+
+export interface DevServerOptions {
+  ip: string;
+  port: number;
+  uiPort: number;
+  dbFile: string;
+  logFile: string;
+  namespace?: string;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl: string;
+  stop(): Promise<void>;
+}
+
+function portOpen(host: string, port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => (socket.destroy(), done(true)));
+    socket.once('error', () => done(false));
+  });
+}
+
+export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
+  const binary = requireBinaryPath(TEMPORAL_CLI);
+  if (await portOpen(o.ip, o.port)) {
+    throw new Error(`${o.ip}:${o.port} 已被占用:另一个 Temporal 服务(或 rectify dev)正在运行?停止它,或设置 RECTIFY_DEV_PORT`);
+  }
+  mkdirSync(dirname(o.dbFile), { recursive: true });
+  const args = [
+    'server', 'start-dev',
+    '--ip', o.ip,
+    '--port', String(o.port),
+    '--ui-port', String(o.uiPort),
+    '--db-filename', o.dbFile,
+    '--ui-disable-news-fetch',
+    '--log-level', 'warn',
+    ...(o.namespace && o.namespace !== 'default' ? ['--namespace', o.namespace] : []),
+    ...Object.entries(searchAttributeFlags()).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+  ];
+  const log = openSync(o.logFile, 'a');
+  const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', log, log] });
+  closeSync(log);
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
+
+  const deadline = Date.now() + 60_000;
+  while (!(await portOpen(o.ip, o.port))) {
+    if (exited !== undefined) throw new Error(`Temporal 开发服务器启动失败(退出码 ${exited}),见 ${o.logFile}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`Temporal 开发服务器 60 秒内未就绪,见 ${o.logFile}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    address: `${o.ip}:${o.port}`,
+    uiUrl: `http://${o.ip}:${o.uiPort}`,
+    stop: () =>
+      new Promise<void>((done) => {
+        if (exited !== undefined) return done();
+        const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => (clearTimeout(force), done()));
+        child.kill('SIGTERM');
+      }),
+  };
+}

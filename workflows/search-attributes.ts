@@ -1,0 +1,20 @@
+/** Custom search attributes of measure workflows: one definition for server set-up, client and workflow. */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const PlanId = defineSearchAttributeKey('PlanId', SearchAttributeType.KEYWORD);
+export const MeasureId = defineSearchAttributeKey('MeasureId', SearchAttributeType.KEYWORD);
+export const LeadUnit = defineSearchAttributeKey('LeadUnit', SearchAttributeType.KEYWORD);
+export const Leader = defineSearchAttributeKey('Leader', SearchAttributeType.KEYWORD);
+export const MeasureKind = defineSearchAttributeKey('MeasureKind', SearchAttributeType.KEYWORD);
+export const MeasureStatus = defineSearchAttributeKey('MeasureStatus', SearchAttributeType.KEYWORD);
+export const TrafficLight = defineSearchAttributeKey('TrafficLight', SearchAttributeType.KEYWORD);
+export const ProblemNo = defineSearchAttributeKey('ProblemNo', SearchAttributeType.INT);
+export const Deadline = defineSearchAttributeKey('Deadline', SearchAttributeType.DATETIME);
+
+export const ALL_SEARCH_ATTRIBUTES = [PlanId, MeasureId, LeadUnit, Leader, MeasureKind, MeasureStatus, TrafficLight, ProblemNo, Deadline];
+
+/** The form `temporal server start-dev --search-attribute` and the test environments take. */
+export function searchAttributeFlags(): Record<string, string> {
+  const names: Record<string, string> = { KEYWORD: 'Keyword', INT: 'Int', DATETIME: 'Datetime' };
+  return Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, names[k.type]]));
+}
