@@ -5,6 +5,7 @@
  */
 import { Connection, Client } from '@temporalio/client';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadSettings, type Settings } from '../config/settings';
 import { CalendarYearUnavailableError, WorkCalendar } from '../domain/calendar';
@@ -17,7 +18,9 @@ import { parseReport, ReportParseError } from '../domain/report-parser';
 import { listMeasures, startPlan, type MeasureRow } from './measures';
 import { InputError, loadPlan, readLedger, readText, writePlanFile, planText } from './plan-files';
 
-export const SAMPLE_PLAN = resolve(__dirname, '../../config/plans/liangxi-2023.yaml');
+/** The package root, from the sources (client/) or from the build (dist/client/). */
+const ROOT = existsSync(resolve(__dirname, '../package.json')) ? resolve(__dirname, '..') : resolve(__dirname, '../..');
+export const SAMPLE_PLAN = resolve(ROOT, 'config/plans/liangxi-2023.yaml');
 
 class UsageError extends Error {}
 
@@ -233,7 +236,10 @@ async function statusCommand(argv: string[]): Promise<number> {
 
 async function calendarCommand(argv: string[]): Promise<number> {
   const sub = argv[0];
-  const { positionals } = args(argv.slice(1), {});
+  // Plain positionals: a negative count (-2) is an argument here, not an option.
+  const positionals = argv.slice(1);
+  const option = positionals.find((a) => a.startsWith('--'));
+  if (option) throw new UsageError(`未知选项: ${option}`);
   const calendar = new WorkCalendar();
   const date = (i: number, what: string) => {
     const d = positional(positionals, i, what);

@@ -3,7 +3,7 @@
  * configured), a worker, and a plan started on it. Runs until Ctrl-C; workflows persist.
  */
 import { Connection, Client } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Settings } from '../config/settings';
 import type { Plan } from '../domain/plan/schema';
 import { startDevServer, type DevServer } from '../runtime/dev-server';
@@ -11,6 +11,8 @@ import { createWorker } from '../worker/worker';
 import { startPlan } from './measures';
 
 export async function runDevStack(settings: Settings, plan: Plan | undefined): Promise<number> {
+  // Quiet by default: the worker's bundling and state logs are noise to the office.
+  Runtime.install({ logger: new DefaultLogger((process.env.RECTIFY_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
   let server: DevServer | undefined;
   if (settings.embedded) {
     server = await startDevServer({ ...settings.dev, namespace: settings.namespace });

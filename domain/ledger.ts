@@ -123,7 +123,8 @@ export function ledgerToPlan(rows: Cell[][], options: LedgerOptions, firstRow = 
 
     const deadlineCell = get(row, 'deadline');
     const kindCell = text(get(row, 'kind'));
-    const kind = kindOf(kindCell) ?? kindOf(text(deadlineCell)) ?? (parseDates(deadlineCell).length ? 'deadline' : undefined);
+    // An empty 类型 is inferred from 整改时限 (立行立改, 长期坚持, or a date); a filled one must be understood.
+    const kind = kindCell ? kindOf(kindCell) : (kindOf(text(deadlineCell)) ?? (parseDates(deadlineCell).length ? 'deadline' : undefined));
     if (!kind) issue(rowNo, col('kind'), kindCell ? `无法识别的整改类型: ${kindCell}` : '缺少整改类型(立行立改/限期整改/分阶段整改/长期坚持)');
 
     const dates = parseDates(deadlineCell);

@@ -2,7 +2,8 @@
  * Reading a plan file's text into a validated Plan, with every problem located:
  * file, line and field. Pure: the caller reads the file.
  */
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { parse as parseJson, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
 import { plan as planSchema, type Plan } from './schema';
 import { checkPlan, type PlanPath } from './check';
@@ -49,12 +50,19 @@ export function parsePlanText(text: string, file: string): ParsedPlan {
   const lineCounter = new LineCounter();
   const isJson = /\.json$/i.test(file);
   if (isJson) {
-    try {
-      JSON.parse(text);
-    } catch (e) {
-      const pos = /position (\d+)/.exec(String((e as Error).message));
-      const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
-      return { issues: [{ file, line, field: '(JSON)', message: `JSON 语法错误: ${(e as Error).message}`, severity: 'error' }] };
+    // yaml reads JSON too (and gives positions for fields), but strict JSON syntax is checked first.
+    const errors: ParseError[] = [];
+    parseJson(text, errors, { disallowComments: true, allowTrailingComma: false });
+    if (errors.length) {
+      return {
+        issues: errors.map((e) => ({
+          file,
+          line: text.slice(0, e.offset).split('\n').length,
+          field: '(JSON)',
+          message: `JSON 语法错误: ${printParseErrorCode(e.error)}`,
+          severity: 'error' as const,
+        })),
+      };
     }
   }
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
@@ -106,9 +114,19 @@ function zodMessage(issue: $ZodIssue): string {
   return issue.message;
 }
 
-/** The line of the deepest node along the path that exists (a missing key points at its parent). */
+/** The line of the deepest key along the path that exists (a missing key points at its parent). */
 function lineOfPath(doc: Document, lc: LineCounter, path: PlanPath): number | undefined {
   for (let n = path.length; n >= 0; n--) {
+    const last = path[n - 1];
+    if (n > 0 && typeof last === 'string') {
+      // Point at the key (`milestones:`), not at a block value that starts on the next line.
+      const parent = n === 1 ? doc.contents : doc.getIn(path.slice(0, n - 1), true);
+      if (isMap(parent)) {
+        const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);
+        if (pair && isNode(pair.key) && pair.key.range) return lc.linePos(pair.key.range[0]).line;
+      }
+      continue;
+    }
     const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
     if (isNode(node) && node.range) return lc.linePos(node.range[0]).line;
   }

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatIssue, parsePlanText, type PlanIssue } from '../../domain/plan/load';
+import { planJsonSchema } from '../../domain/plan/schema';
+
+const FILE = 'plans/drill.yaml';
+const SMALL = readFileSync(join(__dirname, '../fixtures/small-plan.yaml'), 'utf8');
+const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+/** Replaces one exact snippet of the valid plan, failing loudly if it is not there. */
+function broken(from: string, to: string, text = SMALL): string {
+  expect(text).toContain(from);
+  return text.replace(from, to);
+}
+
+function errors(text: string, file = FILE): PlanIssue[] {
+  const { issues } = parsePlanText(text, file);
+  return issues.filter((i) => i.severity === 'error');
+}
+
+describe('plan validation', () => {
+  it('accepts the small plan and the shipped sample plan', () => {
+    expect(errors(SMALL)).toEqual([]);
+    const sample = join(__dirname, '../../config/plans/liangxi-2023.yaml');
+    const { plan, issues } = parsePlanText(readFileSync(sample, 'utf8'), sample);
+    expect(issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(plan?.measures).toHaveLength(124);
+    expect(plan?.problems).toHaveLength(34);
+  });
+
+  // Each defect: the edit, and the field, line and message words expected.
+  const cases: [name: string, text: string, field: string, line: number, message: RegExp][] = [
+    ['unknown lead unit', broken('    leadUnit: 区财政局\n', '    leadUnit: 区财务局\n'), 'measures[1].leadUnit (措施 1.2)', lineOf(SMALL, 'leadUnit: 区财政局'), /牵头单位不在名录中: 区财务局/],
+    ['unknown participant', broken('[区财政局, 区商务局]', '[区财政局, 区统计局]'), 'measures[0].participants[1] (措施 1.1)', lineOf(SMALL, 'participants: [区财政局'), /参与单位不在名录中: 区统计局/],
+    ['lead unit without email', broken('    leadUnit: 区财政局\n', '    leadUnit: 区商务局\n'), 'measures[1].leadUnit (措施 1.2)', lineOf(SMALL, 'leadUnit: 区财政局'), /牵头单位没有联系邮箱/],
+    ['unknown leader', broken('    leader: 区委常委、常务副区长\n    leadUnit: 区财政局', '    leader: 副区长\n    leadUnit: 区财政局'), 'measures[1].leader (措施 1.2)', lineOf(SMALL, 'leadUnit: 区财政局') - 1, /负责区领导不在名录中: 副区长/],
+    ['duplicate id', broken('  - id: "1.2"', '  - id: "1.1"'), 'measures[1].id (措施 1.1)', lineOf(SMALL, 'id: "1.2"'), /措施编号重复: 1.1/],
+    ['malformed email', broken('czj@district.example.org', 'czj-at-district'), 'directory.units[1].emails[0]', lineOf(SMALL, 'czj@'), /邮箱格式错误/],
+    ['missing office email', broken('    emails: [xunchaban@district.example.org]', '    emails: []'), 'directory.office.emails', lineOf(SMALL, 'xunchaban@'), /至少一个联系邮箱/],
+    ['milestone after deadline', broken('        deadline: 2024-09-30', '        deadline: 2025-01-10'), 'measures[1].milestones[1].deadline (措施 1.2)', lineOf(SMALL, 'deadline: 2024-09-30'), /晚于整改时限 2024-12-31/],
+    ['deadline before feedback', broken('deadline: 2024-06-28', 'deadline: 2023-12-29'), 'measures[0].deadline (措施 1.1)', lineOf(SMALL, 'deadline: 2024-06-28'), /早于反馈日期 2024-01-15/],
+    ['unparseable date', broken('deadline: 2024-06-28', 'deadline: 2024-02-30'), 'measures[0].deadline (措施 1.1)', lineOf(SMALL, 'deadline: 2024-06-28'), /不是有效日期/],
+    ['unknown kind', broken('kind: phased', 'kind: urgent'), 'measures[1].kind (措施 1.2)', lineOf(SMALL, 'kind: phased'), /类型应为 immediate \| deadline \| phased \| longterm/],
+    ['missing deadline', broken('    deadline: 2024-06-28\n', ''), 'measures[0].deadline (措施 1.1)', lineOf(SMALL, '  - id: "1.1"'), /缺少整改时限/],
+    ['phased without milestones', broken('kind: phased', 'kind: deadline'), 'measures[1].milestones (措施 1.2)', lineOf(SMALL, 'milestones:'), /只有分阶段整改/],
+    ['unknown field', broken('    cadence: quarterly', '    cadense: quarterly'), 'measures[2] (措施 1.3)', lineOf(SMALL, '  - id: "1.3"'), /未知字段: cadense/],
+    ['missing required field', broken('    text: 全力稳定外资。提高奖励比例。\n', ''), 'measures[1].text (措施 1.2)', lineOf(SMALL, '  - id: "1.2"'), /缺少必填字段/],
+    ['id of another problem', broken('  - id: "1.3"', '  - id: "2.1"'), 'measures[2].id (措施 2.1)', lineOf(SMALL, 'id: "1.3"'), /与所属问题 1 不一致/],
+    ['unknown time zone', broken('timeZone: Asia/Shanghai', 'timeZone: Asia/Beijing'), 'timeZone', lineOf(SMALL, 'timeZone:'), /未知时区/],
+    ['bad send time', broken('feedbackDate: 2024-01-15\n', 'feedbackDate: 2024-01-15\npolicy:\n  reminders:\n    sendAt: "9点"\n'), 'policy.reminders.sendAt', lineOf(SMALL, 'feedbackDate') + 3, /HH:mm/],
+  ];
+
+  it.each(cases)('rejects %s, naming file, line and field', (_name, text, field, line, message) => {
+    const found = errors(text);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ file: FILE, field, line });
+    expect(found[0].message).toMatch(message);
+    expect(formatIssue(found[0])).toMatch(new RegExp(`^错误 plans/drill\\.yaml:${line} `));
+  });
+
+  it('reports every error at once', () => {
+    let text = broken('    leadUnit: 区财政局\n', '    leadUnit: 区财务局\n');
+    text = broken('deadline: 2024-06-28', 'deadline: 2023-12-29', text);
+    text = broken('  - id: "1.2"', '  - id: "1.1"', text);
+    expect(errors(text).map((e) => e.field)).toEqual(['measures[0].deadline (措施 1.1)', 'measures[1].id (措施 1.1)', 'measures[1].leadUnit (措施 1.1)']);
+  });
+
+  it('rejects a date in a year with no published calendar unless the plan opts in', () => {
+    const far = broken('        deadline: 2024-09-30', '        deadline: 2099-09-30', broken('deadline: 2024-12-31', 'deadline: 2099-12-31'));
+    expect(errors(far).map((e) => e.message)).toEqual([expect.stringMatching(/^2099年的节假日安排未收录/), expect.stringMatching(/^2099年的节假日安排未收录/)]);
+    const optedIn = broken('timeZone: Asia/Shanghai\n', 'timeZone: Asia/Shanghai\ncalendar:\n  unpublishedYears: weekdays\n', far);
+    const { issues } = parsePlanText(optedIn, FILE);
+    expect(issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(issues.filter((i) => i.severity === 'warning').map((i) => i.message)).toEqual([expect.stringMatching(/^2099年节假日安排未收录,该年的日期暂按周一至周五计算/)]);
+  });
+
+  it('locates YAML and JSON syntax errors', () => {
+    const yamlError = errors(broken('  - no: 1\n', '  - no: [1\n'));
+    expect(yamlError[0]).toMatchObject({ field: '(YAML)', line: expect.any(Number) });
+    const json = errors('{\n  "id": "x",\n  "title": \n}', 'plan.json');
+    expect(json[0]).toMatchObject({ file: 'plan.json', field: '(JSON)', line: 4 });
+  });
+
+  it('reads JSON plans with line numbers too', () => {
+    const { parse } = jest.requireActual('yaml') as typeof import('yaml');
+    const data = parse(SMALL);
+    data.measures[0].kind = 'urgent';
+    const found = errors(JSON.stringify(data, null, 2), 'plan.json');
+    expect(found).toHaveLength(1);
+    expect(found[0].field).toBe('measures[0].kind (措施 1.1)');
+    expect(JSON.stringify(data, null, 2).split('\n')[found[0].line! - 1]).toContain('"kind": "urgent"');
+  });
+
+  it('generates a JSON Schema that names the plan fields', () => {
+    const schema = planJsonSchema() as { properties: Record<string, unknown>; required: string[] };
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['id', 'feedbackDate', 'directory', 'problems', 'measures', 'policy']));
+    expect(schema.required).toEqual(expect.arrayContaining(['id', 'title', 'feedbackDate', 'directory', 'problems', 'measures']));
+  });
+});
