@@ -1,0 +1,39 @@
+/** Real Temporal servers for tests: the binaries runtime/binaries.ts finds (SDK download last). */
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createServer } from 'node:net';
+import { resolveBinary, TEMPORAL_CLI, TEST_SERVER } from '../../runtime/binaries';
+
+export const testServerExecutable = () => resolveBinary(TEST_SERVER).executable;
+export const devServerExecutable = () => resolveBinary(TEMPORAL_CLI).executable;
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** The workflows, bundled once per test file. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  return bundle;
+}
+
+const noop = () => undefined;
+const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error };
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Registers rectify's search attributes on a test server (the dev server takes them as flags). */
+export async function registerSearchAttributes(env: { connection: { operatorService: { addSearchAttributes(req: object): Promise<unknown> } } }): Promise<void> {
+  const { ALL_SEARCH_ATTRIBUTES } = await import('../../workflows/search-attributes');
+  // temporal.api.enums.v1.IndexedValueType numbers.
+  const indexed: Record<string, number> = { TEXT: 1, KEYWORD: 2, INT: 3, DOUBLE: 4, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7 };
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, indexed[k.type]])),
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * The embedded default for real: `temporal server start-dev` as rectify starts it, the sample
+ * plan started on it (idempotently), status from visibility, and workflows that survive a
+ * restart of the server on the same SQLite file.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SAMPLE_PLAN } from '../../client/cli';
+import { listMeasures, startPlan } from '../../client/measures';
+import { loadPlan } from '../../client/plan-files';
+import { startDevServer, type DevServer } from '../../runtime/dev-server';
+import { getStateQuery } from '../../workflows/messages';
+import { measureWorkflowId } from '../../workflows/measure-state';
+import { freePort, workflowBundle } from '../helpers/temporal';
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+const RUNNING = `WorkflowType = 'measureWorkflow' AND ExecutionStatus = 'Running'`;
+
+describe('embedded dev server with the sample plan', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rectify-dev-'));
+  let options: Parameters<typeof startDevServer>[0];
+  let server: DevServer | undefined;
+
+  beforeAll(async () => {
+    options = { ip: '127.0.0.1', port: await freePort(), uiPort: await freePort(), dbFile: join(dir, 'temporal.sqlite'), logFile: join(dir, 'server.log') };
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  async function withStack<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+    const connection = await Connection.connect({ address: server!.address });
+    const native = await NativeConnection.connect({ address: server!.address });
+    try {
+      const worker = await Worker.create({ connection: native, taskQueue: 'rectification', workflowBundle: await workflowBundle() });
+      return await worker.runUntil(fn(new Client({ connection })));
+    } finally {
+      await native.close();
+      await connection.close();
+    }
+  }
+
+  async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+    for (let i = 0; ; i++) {
+      const value = await read();
+      if (ok(value) || i >= 50) return value;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  it('starts one workflow per measure, once, and answers getState', async () => {
+    server = await startDevServer(options);
+    const { plan } = loadPlan(SAMPLE_PLAN);
+    await withStack(async (client) => {
+      const first = await startPlan(client, plan);
+      expect(first.started).toHaveLength(124);
+      expect(first.alreadyRunning).toHaveLength(0);
+      const again = await startPlan(client, plan);
+      expect(again).toEqual({ started: [], alreadyRunning: expect.any(Array) });
+      expect(again.alreadyRunning).toHaveLength(124);
+
+      const count = await eventually(() => client.workflow.count(RUNNING), (c) => c.count === 124);
+      expect(count.count).toBe(124);
+
+      const state = await client.workflow.getHandle(measureWorkflowId('liangxi-2023', '2.2')).query(getStateQuery);
+      expect(state).toMatchObject({ status: 'active', trafficLight: 'red', deadline: '2024-06-30', spec: { title: '全力稳定外资', leadUnit: '区发改委' } });
+
+      // Status comes from search attributes the workflows keep current.
+      const rows = await eventually(() => listMeasures(client, { planId: 'liangxi-2023', overdue: true }), (r) => r.length === 100);
+      expect(rows).toHaveLength(100); // every measure with a deadline is past due in 2026; long-term ones are green
+      const mine = await listMeasures(client, { planId: 'liangxi-2023', unit: '区发改委' });
+      expect(mine.map((r) => r.measureId)).toEqual(plan.measures.filter((m) => m.leadUnit === '区发改委').map((m) => m.id));
+      expect(mine[0]).toMatchObject({ planId: 'liangxi-2023', leadUnit: '区发改委', running: true, problemNo: expect.any(Number) });
+    });
+  });
+
+  it('keeps the workflows across a restart of the embedded server', async () => {
+    await server!.stop();
+    server = await startDevServer(options);
+    const { plan } = loadPlan(SAMPLE_PLAN);
+    await withStack(async (client) => {
+      expect((await client.workflow.count(RUNNING)).count).toBe(124);
+      expect(await startPlan(client, plan)).toMatchObject({ started: [] });
+      const state = await client.workflow.getHandle(measureWorkflowId('liangxi-2023', '34.2')).query(getStateQuery);
+      expect(state).toMatchObject({ status: 'active', trafficLight: 'green', spec: { kind: 'longterm', cadence: 'quarterly' } });
+    });
+  });
+
+  it('refuses to start a second server on a port in use', async () => {
+    await expect(startDevServer(options)).rejects.toThrow(`127.0.0.1:${options.port} 已被占用`);
+  });
+});
