@@ -147,6 +147,7 @@ export function buildSamplePlan(report: string): PlanInput {
 }
 
 export const SAMPLE_COMMENT = [
+  'yaml-language-server: $schema=../plan.schema.json',
   '示例计划: 梁溪区 2023 年巡视整改(省委第十巡视组,2023-10-14 反馈)。',
   '问题与措施原文取自公开的整改进展情况;负责区领导、牵头单位、参与单位、类型、时限和邮箱均为示例数据',
   '(按问题和措施文字推断,邮箱为 example.org),并非该区的实际分工。',

@@ -94,6 +94,8 @@ describe('plan validation', () => {
   it('generates a JSON Schema that names the plan fields', () => {
     const schema = planJsonSchema() as { properties: Record<string, unknown>; required: string[] };
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['id', 'feedbackDate', 'directory', 'problems', 'measures', 'policy']));
+    const committed = JSON.parse(readFileSync(join(__dirname, '../../config/plan.schema.json'), 'utf8'));
+    expect(committed).toEqual(JSON.parse(JSON.stringify(schema))); // regenerate: npm run schema
     expect(schema.required).toEqual(expect.arrayContaining(['id', 'title', 'feedbackDate', 'directory', 'problems', 'measures']));
   });
 });
