@@ -7,8 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, closeSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
-import { TEMPORAL_CLI, requireBinaryPath } from './binaries';
-import { searchAttributeFlags } from '../workflows/search-attributes';
+import { TEMPORAL_CLI, findBinary, missingBinaryHelp } from './binaries';
+import { ALL_SEARCH_ATTRIBUTES, searchAttributeFlags } from '../workflows/search-attributes';
 
 export interface DevServerOptions {
   ip: string;
@@ -34,10 +34,12 @@ function portOpen(host: string, port: number): Promise<boolean> {
 }
 
 export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
-  const binary = requireBinaryPath(TEMPORAL_CLI);
   if (await portOpen(o.ip, o.port)) {
     throw new Error(`${o.ip}:${o.port} 已被占用:另一个 Temporal 服务(或 rectify dev)正在运行?停止它,或设置 RECTIFY_DEV_PORT`);
   }
+  const found = findBinary(TEMPORAL_CLI);
+  if (!found || found.executable.type !== 'existing-path') return startDownloadedDevServer(o);
+  const binary = found.executable.path;
   mkdirSync(dirname(o.dbFile), { recursive: true });
   const args = [
     'server', 'start-dev',
@@ -76,4 +78,28 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Last resort: the SDK downloads the CLI (needs internet access) and runs the same dev server. */
+async function startDownloadedDevServer(o: DevServerOptions): Promise<DevServer> {
+  mkdirSync(dirname(o.dbFile), { recursive: true });
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  try {
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'cached-download' },
+        ip: o.ip,
+        port: o.port,
+        ui: true,
+        uiPort: o.uiPort,
+        dbFilename: o.dbFile,
+        namespace: o.namespace,
+        searchAttributes: ALL_SEARCH_ATTRIBUTES,
+        extraArgs: ['--ui-disable-news-fetch'],
+      },
+    });
+    return { address: `${o.ip}:${o.port}`, uiUrl: `http://${o.ip}:${o.uiPort}`, stop: () => env.teardown() };
+  } catch (e) {
+    throw new Error(`${missingBinaryHelp(TEMPORAL_CLI)}(SDK 下载也失败了: ${(e as Error).message})`);
+  }
 }

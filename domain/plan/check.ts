@@ -15,7 +15,11 @@ export interface Finding {
   severity: 'error' | 'warning';
 }
 
-export function checkPlan(plan: Plan): Finding[] {
+/**
+ * `measureIndex[i]` is the index in the file of plan.measures[i], when only some measures
+ * could be checked (the others failed the schema and are reported from there).
+ */
+export function checkPlan(plan: Plan, measureIndex?: number[]): Finding[] {
   const findings: Finding[] = [];
   const error = (path: PlanPath, message: string) => findings.push({ path, message, severity: 'error' });
   const warning = (path: PlanPath, message: string) => findings.push({ path, message, severity: 'warning' });
@@ -56,7 +60,8 @@ export function checkPlan(plan: Plan): Finding[] {
   };
 
   const ids = new Map<string, number>();
-  plan.measures.forEach((m, i) => {
+  plan.measures.forEach((m, k) => {
+    const i = measureIndex?.[k] ?? k;
     const at = (...rest: PlanPath): PlanPath => ['measures', i, ...rest];
     const first = ids.get(m.id);
     if (first !== undefined) error(at('id'), `措施编号重复: ${m.id}(与 measures[${first}] 相同)`);

@@ -5,7 +5,7 @@
 import { parse as parseJson, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
-import { plan as planSchema, type Plan } from './schema';
+import { measure as measureSchema, plan as planSchema, type Plan } from './schema';
 import { checkPlan, type PlanPath } from './check';
 
 export interface PlanIssue {
@@ -92,7 +92,11 @@ export function validatePlanData(data: unknown, file: string, locate: Locate): P
   };
   const parsed = planSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
-    return { issues: parsed.error.issues.map((issue) => at(pathOf(issue), zodMessage(issue), 'error')) };
+    const issues = parsed.error.issues.map((issue) => at(pathOf(issue), zodMessage(issue), 'error'));
+    // Cross-check whatever did parse, so that one run lists every error.
+    const partial = salvage(data);
+    if (partial) issues.push(...checkPlan(partial.plan, partial.measureIndex).map((f) => at(f.path, f.message, f.severity)));
+    return { issues };
   }
   return { plan: parsed.data, issues: checkPlan(parsed.data).map((f) => at(f.path, f.message, f.severity)) };
 }
@@ -102,6 +106,24 @@ export function requirePlan(text: string, file: string): { plan: Plan; warnings:
   const { plan, issues } = parsePlanText(text, file);
   if (!plan || issues.some((i) => i.severity === 'error')) throw new PlanError(issues);
   return { plan, warnings: issues };
+}
+
+/** The plan without the measures that fail the schema, if everything else about it is valid. */
+function salvage(data: unknown): { plan: Plan; measureIndex: number[] } | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const { measures, ...rest } = data as { measures?: unknown };
+  const frame = planSchema.omit({ measures: true }).safeParse(rest);
+  if (!frame.success || !Array.isArray(measures)) return undefined;
+  const valid: Plan['measures'] = [];
+  const measureIndex: number[] = [];
+  measures.forEach((m, i) => {
+    const one = measureSchema.safeParse(m);
+    if (one.success) {
+      valid.push(one.data);
+      measureIndex.push(i);
+    }
+  });
+  return { plan: { ...frame.data, measures: valid }, measureIndex };
 }
 
 function pathOf(issue: $ZodIssue): PlanPath {

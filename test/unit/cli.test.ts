@@ -40,7 +40,8 @@ describe('rectify CLI', () => {
     const r = await run('plan', 'check', file);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(new RegExp(`错误 ${file}:\\d+ measures\\[0\\]\\.kind \\(措施 1\\.1\\): 类型应为`));
-    expect(r.err).toContain('计划有 1 处错误,未做任何改动'); // schema errors come first; cross-checks follow once they pass
+    expect(r.err).toMatch(new RegExp(`错误 ${file}:\\d+ measures\\[1\\]\\.leadUnit \\(措施 1\\.2\\): 牵头单位不在名录中: 区财务局`));
+    expect(r.err).toContain('计划有 2 处错误,未做任何改动');
   });
 
   it('plan from-report drafts a plan of 34 problems and 124 measures', async () => {

@@ -19,6 +19,12 @@ describe('replay of committed histories', () => {
     expect(histories.length).toBeGreaterThan(0);
   });
 
+  it('keeps the workflow bundle free of zod and of Node-only modules', async () => {
+    const { code } = await workflowBundle();
+    expect(code).toContain('measureWorkflow');
+    expect(code).not.toMatch(/node_modules\/(zod|yaml|exceljs|csv-parse|jsonc-parser)\//);
+  });
+
   it.each(histories)('%s replays without nondeterminism', async (file) => {
     const history = historyFromJSON(JSON.parse(readFileSync(join(DIR, file), 'utf8')));
     expect(history.events?.length).toBeGreaterThan(5);
