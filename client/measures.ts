@@ -2,7 +2,8 @@
 import { Client, WorkflowExecutionAlreadyStartedError, type WorkflowExecutionInfo } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { TASK_QUEUE } from '../config/settings';
-import { dueInstant, measureSpecs, type MeasureSpec } from '../domain/measure';
+import { measureSpecs, type MeasureSpec } from '../domain/measure';
+import { dueAt } from '../domain/planner';
 import type { Plan } from '../domain/plan/schema';
 import { measureWorkflow } from '../workflows';
 import { measureWorkflowId } from '../workflows/measure-state';
@@ -21,7 +22,7 @@ function searchAttributes(spec: MeasureSpec): TypedSearchAttributes {
     { key: SA.Leader, value: spec.leader },
     { key: SA.MeasureKind, value: spec.kind },
     { key: SA.ProblemNo, value: spec.problem.no },
-    ...(spec.deadline ? [{ key: SA.Deadline, value: new Date(dueInstant(spec, spec.deadline)) }] : []),
+    ...(spec.deadline ? [{ key: SA.Deadline, value: new Date(dueAt(spec, spec.deadline)) }] : []),
   ]);
 }
 

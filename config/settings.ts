@@ -17,6 +17,8 @@ export interface Settings {
   namespace: string;
   dev: { ip: string; port: number; uiPort: number; dbFile: string; logFile: string };
   varDir: string;
+  /** Notices delivered to files (one per notice) until email is configured. */
+  outboxDir: string;
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -41,5 +43,5 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const connectionOptions: NativeConnectionOptions = embedded
     ? { ...profile.connectionOptions, address: `${dev.ip}:${dev.port}` }
     : profile.connectionOptions;
-  return { embedded, connectionOptions, namespace: profile.namespace ?? 'default', dev, varDir };
+  return { embedded, connectionOptions, namespace: profile.namespace ?? 'default', dev, varDir, outboxDir: resolve(env.RECTIFY_OUTBOX_DIR ?? resolve(varDir, 'outbox')) };
 }

@@ -5,7 +5,7 @@
  * that year's arrangement or opts into a provisional Monday-to-Friday calendar.
  */
 import chineseDays from 'chinese-days/dist/chinese-days.json';
-import { type IsoDate, addDays, isoWeekday, requireEpochDay, fromEpochDay, yearOf } from './dates';
+import { type IsoDate, addDays, requireEpochDay, fromEpochDay, yearOf } from './dates';
 
 export interface CalendarYear {
   /** Days off that would otherwise be working days (weekend days inside a holiday may be listed too). */
@@ -34,22 +34,32 @@ export class CalendarYearUnavailableError extends Error {
   }
 }
 
+/** Per year: epoch days off on weekdays and 调休 weekend working days. Epoch days keep the hot loops free of strings. */
 interface YearSets {
-  holidays: Set<IsoDate>;
-  workdays: Set<IsoDate>;
+  holidays: Set<number>;
+  workdays: Set<number>;
+}
+
+const epoch = (date: IsoDate) => requireEpochDay(date);
+/** 1970-01-01 was a Thursday: ISO weekday of an epoch day. */
+const weekdayOf = (day: number) => ((((day + 3) % 7) + 7) % 7) + 1;
+const yearOfDay = (day: number) => new Date(day * 86_400_000).getUTCFullYear();
+
+function yearSets(holidays: Iterable<IsoDate>, workdays: Iterable<IsoDate>): YearSets {
+  return { holidays: new Set([...holidays].map(epoch)), workdays: new Set([...workdays].map(epoch)) };
 }
 
 function packageYears(): Map<number, YearSets> {
-  const years = new Map<number, YearSets>();
+  const byYear = new Map<number, { holidays: IsoDate[]; workdays: IsoDate[] }>();
   const get = (date: string) => {
     const y = yearOf(date);
-    let sets = years.get(y);
-    if (!sets) years.set(y, (sets = { holidays: new Set(), workdays: new Set() }));
-    return sets;
+    let lists = byYear.get(y);
+    if (!lists) byYear.set(y, (lists = { holidays: [], workdays: [] }));
+    return lists;
   };
-  for (const date of Object.keys(chineseDays.holidays)) get(date).holidays.add(date);
-  for (const date of Object.keys(chineseDays.workdays)) get(date).workdays.add(date);
-  return years;
+  for (const date of Object.keys(chineseDays.holidays)) get(date).holidays.push(date);
+  for (const date of Object.keys(chineseDays.workdays)) get(date).workdays.push(date);
+  return new Map([...byYear].map(([y, l]) => [y, yearSets(l.holidays, l.workdays)]));
 }
 
 let packageData: Map<number, YearSets> | undefined;
@@ -62,7 +72,7 @@ export class WorkCalendar {
     packageData ??= packageYears();
     this.years = new Map(packageData);
     for (const [year, data] of Object.entries(options.years ?? {})) {
-      this.years.set(Number(year), { holidays: new Set(data.holidays), workdays: new Set(data.workdays) });
+      this.years.set(Number(year), yearSets(data.holidays, data.workdays));
     }
     this.unpublished = options.unpublishedYears ?? 'error';
   }
@@ -82,21 +92,29 @@ export class WorkCalendar {
   }
 
   dayKind(date: IsoDate): DayKind {
-    requireEpochDay(date);
-    const sets = this.years.get(yearOf(date));
-    const weekend = isoWeekday(date) >= 6;
+    return this.kindOfDay(epoch(date));
+  }
+
+  private kindOfDay(day: number): DayKind {
+    const year = yearOfDay(day);
+    const sets = this.years.get(year);
+    const weekend = weekdayOf(day) >= 6;
     if (!sets) {
-      if (this.unpublished === 'error') throw new CalendarYearUnavailableError(yearOf(date));
+      if (this.unpublished === 'error') throw new CalendarYearUnavailableError(year);
       return weekend ? 'weekend' : 'workday';
     }
-    if (sets.workdays.has(date)) return 'makeup-workday';
-    if (sets.holidays.has(date)) return 'holiday';
+    if (sets.workdays.has(day)) return 'makeup-workday';
+    if (sets.holidays.has(day)) return 'holiday';
     return weekend ? 'weekend' : 'workday';
   }
 
-  isWorkday(date: IsoDate): boolean {
-    const kind = this.dayKind(date);
+  private isWorkdayOf(day: number): boolean {
+    const kind = this.kindOfDay(day);
     return kind === 'workday' || kind === 'makeup-workday';
+  }
+
+  isWorkday(date: IsoDate): boolean {
+    return this.isWorkdayOf(epoch(date));
   }
 
   /**
@@ -106,10 +124,10 @@ export class WorkCalendar {
   addWorkdays(date: IsoDate, n: number): IsoDate {
     if (!Number.isInteger(n)) throw new RangeError(`工作日数必须是整数: ${n}`);
     const step = n < 0 ? -1 : 1;
-    let day = requireEpochDay(date);
+    let day = epoch(date);
     for (let left = Math.abs(n); left > 0; ) {
       day += step;
-      if (this.isWorkday(fromEpochDay(day))) left--;
+      if (this.isWorkdayOf(day)) left--;
     }
     return fromEpochDay(day);
   }

@@ -57,10 +57,16 @@ export function weekdayZh(date: IsoDate): string {
   return WEEKDAYS_ZH[isoWeekday(date)];
 }
 
-/** The instant of a local wall-clock time ('HH:mm') on a date in a time zone. */
+const instants = new Map<string, number>();
+/** The instant of a local wall-clock time ('HH:mm') on a date in a time zone (memoised: planners ask often). */
 export function localInstant(date: IsoDate, time: string, zone: string): number {
+  const key = `${date}T${time}|${zone}`;
+  const known = instants.get(key);
+  if (known !== undefined) return known;
   const dt = DateTime.fromISO(`${date}T${time}`, { zone });
   if (!dt.isValid) throw new RangeError(`无效的时间 ${date} ${time} (${zone}): ${dt.invalidExplanation ?? dt.invalidReason}`);
+  if (instants.size > 50_000) instants.clear();
+  instants.set(key, dt.toMillis());
   return dt.toMillis();
 }
 

@@ -6,7 +6,7 @@ async function main(): Promise<void> {
   const settings = loadSettings();
   const connection = await connectWorker(settings);
   try {
-    const worker = await createWorker({ connection, namespace: settings.namespace });
+    const worker = await createWorker({ connection, namespace: settings.namespace, outboxDir: settings.outboxDir });
     console.log(`rectify worker: ${settings.connectionOptions.address} namespace=${settings.namespace} task queue=${worker.options.taskQueue}`);
     await worker.run(); // until SIGINT/SIGTERM
   } finally {

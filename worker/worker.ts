@@ -1,5 +1,7 @@
-/** The rectification worker: measure workflows (and, later, their activities) on one task queue. */
+/** The rectification worker: measure workflows and their activities on one task queue. */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { FileOutbox } from '../activities/outbox';
 import { TASK_QUEUE, type Settings } from '../config/settings';
 
 export interface WorkerDeps {
@@ -8,6 +10,8 @@ export interface WorkerDeps {
   taskQueue?: string;
   /** A prebuilt bundle (tests bundle once); by default the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Where notices are delivered until email arrives: one file per notice. */
+  outboxDir: string;
 }
 
 export function workflowsPath(): string {
@@ -19,6 +23,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
+    activities: createActivities({ outbox: new FileOutbox(deps.outboxDir) }),
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: workflowsPath() }),
   });
 }

@@ -1,16 +1,8 @@
-/** The durable state of one measure and what the workflow answers about it. */
-import type { IsoDate } from '../domain/dates';
-import type { MeasureSpec, MeasureStatus, TrafficLight } from '../domain/measure';
+/** What a measure workflow is started with and what it answers about itself. */
+import type { MeasureState } from '../domain/lifecycle';
+import type { MeasureSpec } from '../domain/measure';
 
-export interface MeasureState {
-  spec: MeasureSpec;
-  status: MeasureStatus;
-  /** The deadline in force (extensions move it; the spec keeps the original). */
-  deadline?: IsoDate;
-  trafficLight: TrafficLight;
-  /** When the workflow first started (kept across continue-as-new). */
-  startedAt: string;
-}
+export type { MeasureState };
 
 export interface MeasureWorkflowInput {
   spec: MeasureSpec;
@@ -20,10 +12,12 @@ export interface MeasureWorkflowInput {
 
 export interface MeasureView extends MeasureState {
   workflowId: string;
-  /** When the measure falls due (ISO instant), if it has a deadline. */
+  /** When the measure falls due under its current deadline (ISO instant). */
   dueAt?: string;
-  /** When the traffic light next changes by itself (ISO instant). */
-  nextChangeAt?: string;
+  /** When the workflow next wakes by itself: a notice or a change of light (ISO instant). */
+  nextWakeAt?: string;
+  /** Working days from today to the deadline (negative when overdue). */
+  workdaysLeft?: number;
 }
 
 export function measureWorkflowId(planId: string, measureId: string): string {

@@ -1,56 +1,175 @@
 /**
- * One rectification measure, from assignment on: holds its state, keeps its traffic light
- * and search attributes current, and waits durably for the next instant that matters.
+ * One rectification measure, from assignment to close-out: a loop over the pure planner.
+ * Wait (condition) until the next planned instant or a change; send what is due, each notice
+ * one activity call with its idempotency key; plan again. Changes arrive as validated Updates.
  */
-import { condition, continueAsNew, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Activities } from '../activities';
 import { WorkCalendar } from '../domain/calendar';
-import { dueInstant, trafficLight } from '../domain/measure';
-import { getStateQuery } from './messages';
+import { localDate } from '../domain/dates';
+import * as life from '../domain/lifecycle';
+import type { EventNotice } from '../domain/lifecycle';
+import type { Notice } from '../domain/notice';
+import { nextActions, trafficLight, type DueNotice } from '../domain/planner';
+import { initialProgress } from '../domain/simulate';
+import * as msg from './messages';
 import type { MeasureState, MeasureView, MeasureWorkflowInput } from './measure-state';
 import * as SA from './search-attributes';
+
+// Notices must not be lost: retry without limit, backing off to once every ten minutes.
+const { deliverNotice } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
 
 export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void> {
   const { spec } = input;
   const calendar = new WorkCalendar(spec.calendar);
-  const state: MeasureState = input.state ?? {
-    spec,
-    status: 'active',
-    deadline: spec.deadline,
-    trafficLight: 'green',
-    startedAt: new Date(Date.now()).toISOString(),
+  const state: MeasureState = input.state ?? life.initialState(spec, initialProgress(spec, Date.now()), Date.now());
+  const workflowId = workflowInfo().workflowId;
+  let changed = false;
+  let nextWakeAt: number | undefined;
+  let published: { light?: string; status?: string; deadline?: string; leadUnit?: string; leader?: string } = input.state
+    ? { light: state.trafficLight, status: state.progress.status, deadline: state.progress.deadline, leadUnit: state.leadUnit, leader: state.leader }
+    : {};
+
+  const view = (): MeasureView => {
+    const dueAt = life.currentDueAt(state);
+    let workdaysLeft: number | undefined;
+    if (state.progress.deadline && spec.kind !== 'longterm') {
+      try {
+        workdaysLeft = calendar.workdaysBetween(localDate(Date.now(), spec.timeZone), state.progress.deadline);
+      } catch {
+        workdaysLeft = undefined; // a year with no published calendar
+      }
+    }
+    return {
+      ...state,
+      workflowId,
+      dueAt: dueAt === undefined ? undefined : new Date(dueAt).toISOString(),
+      nextWakeAt: nextWakeAt === undefined ? undefined : new Date(nextWakeAt).toISOString(),
+      workdaysLeft,
+    };
   };
-  let nextChangeAt: number | undefined;
-  let published = false;
 
-  setHandler(getStateQuery, (): MeasureView => ({
-    ...state,
-    workflowId: workflowInfo().workflowId,
-    dueAt: state.deadline ? new Date(dueInstant(spec, state.deadline)).toISOString() : undefined,
-    nextChangeAt: nextChangeAt ? new Date(nextChangeAt).toISOString() : undefined,
-  }));
+  const notice = (stage: string, fields: Partial<Notice> & Pick<Notice, 'kind' | 'audiences'>, plannedAt: number, catchUp: boolean): Notice => {
+    const dueAt = life.currentDueAt(state);
+    return {
+      idempotencyKey: `${workflowId}:${stage}`,
+      workflowId,
+      stage,
+      plannedAt: new Date(plannedAt).toISOString(),
+      decidedAt: new Date(Date.now()).toISOString(),
+      catchUp,
+      measure: {
+        planId: spec.planId,
+        id: spec.id,
+        problem: spec.problem,
+        title: spec.title,
+        kind: spec.kind,
+        status: state.progress.status,
+        leadUnit: state.leadUnit,
+        leader: state.leader,
+        participants: spec.participants,
+        deadline: state.progress.deadline,
+        deadlineVersion: state.progress.deadlineVersion,
+        dueAt: dueAt === undefined ? undefined : new Date(dueAt).toISOString(),
+        trafficLight: state.trafficLight,
+        timeZone: spec.timeZone,
+      },
+      ...fields,
+    };
+  };
 
-  const refresh = () => {
-    const light = trafficLight(spec, state.deadline, state.status, Date.now(), calendar);
-    nextChangeAt = light.nextChangeAt;
-    if (light.light !== state.trafficLight || !published) {
-      state.trafficLight = light.light;
-      published = true;
-      upsertSearchAttributes([
-        { key: SA.TrafficLight, value: state.trafficLight },
-        { key: SA.MeasureStatus, value: state.status },
-      ]);
+  const scheduled = (n: DueNotice): Notice => {
+    const { key, kind, audiences, at, catchUp, dueDate, workdaysBefore, workdaysOverdue, level, repeat, milestone, period } = n;
+    const ms = milestone === undefined ? undefined : { index: milestone, ...spec.milestones[milestone] };
+    return notice(key, { kind, audiences, dueDate, workdaysBefore, workdaysOverdue, level, repeat, milestone: ms, period }, at, catchUp);
+  };
+
+  const sendEvents = async (events: EventNotice[]) => {
+    for (const e of events) {
+      state.eventSeq += 1;
+      await deliverNotice(notice(`v${state.progress.deadlineVersion}:event:${state.eventSeq}:${e.kind}`, e, Date.now(), false));
     }
   };
 
-  refresh();
+  /** Registers an Update whose validator is the lifecycle's and whose handler applies it. */
+  function handle<R>(
+    update: UpdateDefinition<MeasureView, [R]>,
+    validate: (s: MeasureState, r: R) => void,
+    apply: (s: MeasureState, r: R, now: number) => EventNotice[],
+  ) {
+    setHandler(
+      update,
+      async (request: R) => {
+        const events = apply(state, request, Date.now());
+        changed = true;
+        refreshLight();
+        await sendEvents(events);
+        return view();
+      },
+      { validator: (request: R) => validate(state, request) },
+    );
+  }
+
+  setHandler(msg.getStateQuery, view);
+  handle(msg.reportProgressUpdate, life.validateReportProgress, life.applyReportProgress);
+  handle(msg.submitCompletionUpdate, life.validateSubmitCompletion, life.applySubmitCompletion);
+  handle(msg.verifyCompletionUpdate, life.validateVerifyCompletion, life.applyVerifyCompletion);
+  handle(msg.requestExtensionUpdate, (s, r) => life.validateRequestExtension(s, r, calendar), life.applyRequestExtension);
+  handle(msg.decideExtensionUpdate, life.validateDecideExtension, life.applyDecideExtension);
+  handle(msg.reassignUpdate, life.validateReassign, life.applyReassign);
+
+  /** Recomputes the light; search attributes are upserted only when something shown changed. */
+  function refreshLight(): number | undefined {
+    const submittedAt = state.submission ? Date.parse(state.submission.at) : undefined;
+    const light = trafficLight(spec, state.progress, calendar, Date.now(), submittedAt);
+    state.trafficLight = light.light;
+    const now = { light: light.light, status: state.progress.status, deadline: state.progress.deadline, leadUnit: state.leadUnit, leader: state.leader };
+    const updates: Parameters<typeof upsertSearchAttributes>[0] = [];
+    if (now.light !== published.light) updates.push({ key: SA.TrafficLight, value: now.light });
+    if (now.status !== published.status) updates.push({ key: SA.MeasureStatus, value: now.status });
+    if (now.leadUnit !== published.leadUnit) updates.push({ key: SA.LeadUnit, value: now.leadUnit });
+    if (now.leader !== published.leader) updates.push({ key: SA.Leader, value: now.leader });
+    if (now.deadline !== published.deadline && now.deadline) {
+      updates.push({ key: SA.Deadline, value: new Date(life.currentDueAt(state) ?? Date.parse(now.deadline)) });
+    }
+    if (updates.length) upsertSearchAttributes(updates);
+    published = now;
+    return light.nextChangeAt;
+  }
+
   for (;;) {
-    if (workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof measureWorkflow>({ spec, state });
+    const next = nextActions(spec, state.progress, calendar, Date.now());
+    for (const key of next.skip) state.progress.handled[key] = 'skipped';
+    for (const due of next.send) {
+      if (changed) break; // a request arrived while sending: plan again before the next notice
+      refreshLight();
+      await deliverNotice(scheduled(due));
+      state.progress.handled[due.key] = 'sent';
     }
-    // Wake at the next change of the light; a measure with none left waits for messages.
-    const wait = nextChangeAt !== undefined ? Math.max(nextChangeAt - Date.now(), 1) : undefined;
-    if (wait === undefined) await condition(() => workflowInfo().continueAsNewSuggested);
-    else await condition(() => workflowInfo().continueAsNewSuggested, wait);
-    refresh();
+    const lightChangeAt = refreshLight();
+    if (!changed) {
+      const wakes = [next.wakeAt, lightChangeAt].filter((t): t is number => t !== undefined);
+      nextWakeAt = wakes.length ? Math.min(...wakes) : undefined;
+      if (workflowInfo().continueAsNewSuggested) {
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof measureWorkflow>({ spec, state });
+      }
+      const until = () => changed || workflowInfo().continueAsNewSuggested;
+      if (nextWakeAt === undefined) await condition(until);
+      else await condition(until, Math.max(nextWakeAt - Date.now(), 1));
+    }
+    changed = false;
   }
 }

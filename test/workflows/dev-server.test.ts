@@ -4,7 +4,8 @@
  * restart of the server on the same SQLite file.
  */
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { createWorker } from '../../worker/worker';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +38,7 @@ describe('embedded dev server with the sample plan', () => {
     const connection = await Connection.connect({ address: server!.address });
     const native = await NativeConnection.connect({ address: server!.address });
     try {
-      const worker = await Worker.create({ connection: native, taskQueue: 'rectification', workflowBundle: await workflowBundle() });
+      const worker = await createWorker({ connection: native, namespace: 'default', workflowBundle: await workflowBundle(), outboxDir: join(dir, 'outbox') });
       return await worker.runUntil(fn(new Client({ connection })));
     } finally {
       await native.close();
@@ -68,7 +69,7 @@ describe('embedded dev server with the sample plan', () => {
       expect(count.count).toBe(124);
 
       const state = await client.workflow.getHandle(measureWorkflowId('liangxi-2023', '2.2')).query(getStateQuery);
-      expect(state).toMatchObject({ status: 'active', trafficLight: 'red', deadline: '2024-06-30', spec: { title: '全力稳定外资', leadUnit: '区发改委' } });
+      expect(state).toMatchObject({ progress: { status: 'active', deadline: '2024-06-30' }, trafficLight: 'red', leadUnit: '区发改委', spec: { title: '全力稳定外资' } });
 
       // Status comes from search attributes the workflows keep current.
       const rows = await eventually(() => listMeasures(client, { planId: 'liangxi-2023', overdue: true }), (r) => r.length === 100);
@@ -87,7 +88,7 @@ describe('embedded dev server with the sample plan', () => {
       expect((await client.workflow.count(RUNNING)).count).toBe(124);
       expect(await startPlan(client, plan)).toMatchObject({ started: [] });
       const state = await client.workflow.getHandle(measureWorkflowId('liangxi-2023', '34.2')).query(getStateQuery);
-      expect(state).toMatchObject({ status: 'active', trafficLight: 'green', spec: { kind: 'longterm', cadence: 'quarterly' } });
+      expect(state).toMatchObject({ progress: { status: 'active' }, trafficLight: 'green', spec: { kind: 'longterm', cadence: 'quarterly' } });
     });
   });
 

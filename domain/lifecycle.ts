@@ -1,0 +1,279 @@
+/**
+ * The lifecycle of a measure as pure functions: who may do what (validators that throw a
+ * RequestRejected with a message for people), and what each accepted request changes. The
+ * workflow runs the validators before anything reaches history.
+ */
+import type { WorkCalendar } from './calendar';
+import { isIsoDate, type IsoDate } from './dates';
+import type { MeasureSpec, MeasureStatus, TrafficLight } from './measure';
+import type { Actor, EventKind, Notice } from './notice';
+import { dueAt, periodForReport, type MeasureProgress } from './planner';
+import type { Audience } from './plan/schema';
+
+export class RequestRejected extends Error {
+  override name = 'RequestRejected';
+}
+
+export interface AuditEntry {
+  at: string;
+  action: 'progress' | 'submit' | 'verify' | 'extension-request' | 'extension-decision' | 'reassign';
+  actor: Actor;
+  detail: Record<string, unknown>;
+}
+
+export interface MeasureState {
+  spec: MeasureSpec;
+  progress: MeasureProgress;
+  leadUnit: string;
+  leader: string;
+  trafficLight: TrafficLight;
+  startedAt: string;
+  submission?: { evidence: string[]; note?: string; by: Actor; at: string };
+  pendingExtension?: { newDeadline: IsoDate; reason: string; by: Actor; at: string };
+  /** Every deadline the measure has had, oldest first, with why it changed. */
+  deadlines: { deadline: IsoDate; version: number; since: string; reason?: string }[];
+  rejections: { reason: string; by: Actor; at: string }[];
+  audit: AuditEntry[];
+  /** Numbers event notices, for their idempotency keys. */
+  eventSeq: number;
+}
+
+export function initialState(spec: MeasureSpec, progress: MeasureProgress, now: number): MeasureState {
+  const at = new Date(now).toISOString();
+  return {
+    spec,
+    progress,
+    leadUnit: spec.leadUnit,
+    leader: spec.leader,
+    trafficLight: 'green',
+    startedAt: at,
+    deadlines: spec.deadline ? [{ deadline: spec.deadline, version: 1, since: at }] : [],
+    rejections: [],
+    audit: [],
+    eventSeq: 0,
+  };
+}
+
+// ---- requests ----
+
+export interface ReportProgressRequest {
+  actor: Actor;
+  note: string;
+  /** Phased measures: this report completes the next milestone. */
+  completesMilestone?: boolean;
+}
+export interface SubmitCompletionRequest {
+  actor: Actor;
+  evidence: string[];
+  note?: string;
+}
+export interface VerifyCompletionRequest {
+  actor: Actor;
+  accept: boolean;
+  reason?: string;
+}
+export interface RequestExtensionRequest {
+  actor: Actor;
+  newDeadline: IsoDate;
+  reason: string;
+}
+export interface DecideExtensionRequest {
+  actor: Actor;
+  approve: boolean;
+  reason?: string;
+}
+export interface ReassignRequest {
+  actor: Actor;
+  leadUnit?: string;
+  leader?: string;
+  reason: string;
+}
+
+const STATUS_ZH: Record<MeasureStatus, string> = { active: '整改中', submitted: '已提交待核验', closed: '已销号' };
+
+function requireActor(actor: Actor | undefined): Actor {
+  if (!actor || typeof actor.who !== 'string' || !actor.who.trim() || !['unit', 'leader', 'office', 'leadership'].includes(actor.role)) {
+    throw new RequestRejected('缺少操作人: 应为 unit:<牵头单位>、office:<姓名或岗位>、leader:<职务> 或 leadership:<姓名或岗位>');
+  }
+  return actor;
+}
+
+function requireText(value: unknown, what: string): string {
+  if (typeof value !== 'string' || !value.trim()) throw new RequestRejected(`${what}不能为空`);
+  return value.trim();
+}
+
+/** Only the measure's current lead unit reports and requests for it. */
+function requireLeadUnit(state: MeasureState, actor: Actor | undefined): void {
+  const a = requireActor(actor);
+  if (a.role !== 'unit' || a.who !== state.leadUnit) {
+    throw new RequestRejected(`只有本措施的牵头单位(${state.leadUnit})可以这样做;${describe(a)}无权操作`);
+  }
+}
+
+function requireOffice(actor: Actor | undefined, what: string): void {
+  const a = requireActor(actor);
+  if (a.role !== 'office') throw new RequestRejected(`只有巡察办可以${what};${describe(a)}无权操作`);
+}
+
+function describe(a: Actor): string {
+  return { unit: '单位', leader: '区领导', office: '巡察办', leadership: '领导小组' }[a.role] + `「${a.who}」`;
+}
+
+function requireStatus(state: MeasureState, allowed: MeasureStatus[], what: string): void {
+  if (!allowed.includes(state.progress.status)) {
+    throw new RequestRejected(`措施当前状态为「${STATUS_ZH[state.progress.status]}」,不能${what}`);
+  }
+}
+
+export function validateReportProgress(state: MeasureState, r: ReportProgressRequest): void {
+  requireLeadUnit(state, r?.actor);
+  requireText(r.note, '进展说明');
+  requireStatus(state, ['active', 'submitted'], '报送进展');
+  if (r.completesMilestone) {
+    if (state.spec.kind !== 'phased') throw new RequestRejected('只有分阶段整改措施才有阶段节点');
+    if (state.progress.milestonesDone >= state.spec.milestones.length) throw new RequestRejected('所有阶段节点均已完成');
+  }
+}
+
+export function validateSubmitCompletion(state: MeasureState, r: SubmitCompletionRequest): void {
+  requireLeadUnit(state, r?.actor);
+  if (state.spec.kind === 'longterm') throw new RequestRejected('长期坚持类措施不销号,请按周期报送进展');
+  requireStatus(state, ['active'], '提交整改完成');
+  if (!Array.isArray(r.evidence) || !r.evidence.some((e) => typeof e === 'string' && e.trim())) {
+    throw new RequestRejected('提交整改完成必须附佐证材料(evidence)');
+  }
+}
+
+export function validateVerifyCompletion(state: MeasureState, r: VerifyCompletionRequest): void {
+  requireOffice(r?.actor, '核验销号');
+  requireStatus(state, ['submitted'], '核验');
+  if (typeof r.accept !== 'boolean') throw new RequestRejected('应说明通过(accept)或退回');
+  if (!r.accept) requireText(r.reason, '退回理由');
+}
+
+export function validateRequestExtension(state: MeasureState, r: RequestExtensionRequest, calendar: WorkCalendar): void {
+  requireLeadUnit(state, r?.actor);
+  if (state.spec.kind === 'longterm' || !state.progress.deadline) throw new RequestRejected('本措施没有整改时限,无需延期');
+  requireStatus(state, ['active'], '申请延期');
+  if (state.pendingExtension) throw new RequestRejected(`已有待审批的延期申请(至 ${state.pendingExtension.newDeadline})`);
+  requireText(r.reason, '延期理由');
+  if (typeof r.newDeadline !== 'string' || !isIsoDate(r.newDeadline)) throw new RequestRejected(`新时限应为 YYYY-MM-DD: ${String(r.newDeadline)}`);
+  if (r.newDeadline <= state.progress.deadline) throw new RequestRejected(`新时限 ${r.newDeadline} 应晚于当前时限 ${state.progress.deadline}`);
+  let workday: boolean;
+  try {
+    workday = calendar.isWorkday(r.newDeadline);
+  } catch (e) {
+    throw new RequestRejected((e as Error).message);
+  }
+  if (!workday) throw new RequestRejected(`新时限 ${r.newDeadline} 不是工作日`);
+}
+
+export function validateDecideExtension(state: MeasureState, r: DecideExtensionRequest): void {
+  requireOffice(r?.actor, '审批延期');
+  if (!state.pendingExtension) throw new RequestRejected('没有待审批的延期申请');
+  if (typeof r.approve !== 'boolean') throw new RequestRejected('应说明批准(approve)或不批准');
+  if (!r.approve) requireText(r.reason, '不批准的理由');
+}
+
+export function validateReassign(state: MeasureState, r: ReassignRequest): void {
+  requireOffice(r?.actor, '调整牵头单位或负责区领导');
+  requireText(r.reason, '调整理由');
+  if (!r.leadUnit && !r.leader) throw new RequestRejected('应指定新的牵头单位(leadUnit)或负责区领导(leader)');
+  if (r.leadUnit !== undefined && !state.spec.directory.units.includes(r.leadUnit)) throw new RequestRejected(`牵头单位不在计划名录中: ${r.leadUnit}`);
+  if (r.leader !== undefined && !state.spec.directory.leaders.includes(r.leader)) throw new RequestRejected(`负责区领导不在计划名录中: ${r.leader}`);
+  if ((r.leadUnit ?? state.leadUnit) === state.leadUnit && (r.leader ?? state.leader) === state.leader) {
+    throw new RequestRejected('新的牵头单位和负责区领导与当前相同');
+  }
+  if (state.progress.status === 'closed') throw new RequestRejected('措施已销号,不能调整');
+}
+
+// ---- what an accepted request changes; each returns the event notices it causes ----
+
+export interface EventNotice {
+  kind: EventKind;
+  audiences: Audience[];
+  event: NonNullable<Notice['event']>;
+}
+
+function audit(state: MeasureState, now: number, action: AuditEntry['action'], actor: Actor, detail: Record<string, unknown>): string {
+  const at = new Date(now).toISOString();
+  state.audit.push({ at, action, actor, detail });
+  return at;
+}
+
+export function applyReportProgress(state: MeasureState, r: ReportProgressRequest, now: number): EventNotice[] {
+  const detail: Record<string, unknown> = { note: r.note };
+  if (r.completesMilestone) {
+    detail.milestone = state.progress.milestonesDone;
+    state.progress.milestonesDone += 1;
+  } else if (state.spec.kind === 'longterm') {
+    const period = periodForReport(state.spec, state.progress, now);
+    if (period) {
+      state.progress.reportsDone.push(period);
+      detail.period = period;
+    }
+  }
+  audit(state, now, 'progress', r.actor, detail);
+  return [];
+}
+
+export function applySubmitCompletion(state: MeasureState, r: SubmitCompletionRequest, now: number): EventNotice[] {
+  const evidence = r.evidence.filter((e) => e.trim());
+  const at = audit(state, now, 'submit', r.actor, { evidence, note: r.note });
+  state.submission = { evidence, note: r.note, by: r.actor, at };
+  state.progress.status = 'submitted';
+  return [{ kind: 'submitted', audiences: ['office'], event: { actor: r.actor, evidence, note: r.note } }];
+}
+
+export function applyVerifyCompletion(state: MeasureState, r: VerifyCompletionRequest, now: number): EventNotice[] {
+  const at = audit(state, now, 'verify', r.actor, { accept: r.accept, reason: r.reason });
+  if (r.accept) state.progress.status = 'closed';
+  else {
+    state.progress.status = 'active';
+    state.rejections.push({ reason: r.reason!, by: r.actor, at });
+    state.submission = undefined;
+  }
+  return [{ kind: 'verification-result', audiences: ['leadUnit', 'leader'], event: { actor: r.actor, accepted: r.accept, reason: r.reason } }];
+}
+
+export function applyRequestExtension(state: MeasureState, r: RequestExtensionRequest, now: number): EventNotice[] {
+  const at = audit(state, now, 'extension-request', r.actor, { newDeadline: r.newDeadline, reason: r.reason });
+  state.pendingExtension = { newDeadline: r.newDeadline, reason: r.reason, by: r.actor, at };
+  return [{ kind: 'extension-requested', audiences: ['office'], event: { actor: r.actor, reason: r.reason, requestedDeadline: r.newDeadline, previousDeadline: state.progress.deadline } }];
+}
+
+export function applyDecideExtension(state: MeasureState, r: DecideExtensionRequest, now: number): EventNotice[] {
+  const request = state.pendingExtension!;
+  const previousDeadline = state.progress.deadline;
+  const at = audit(state, now, 'extension-decision', r.actor, { approve: r.approve, reason: r.reason, newDeadline: request.newDeadline });
+  state.pendingExtension = undefined;
+  if (r.approve) {
+    state.progress.deadline = request.newDeadline;
+    state.progress.deadlineVersion += 1;
+    state.deadlines.push({ deadline: request.newDeadline, version: state.progress.deadlineVersion, since: at, reason: request.reason });
+  }
+  return [
+    {
+      kind: 'extension-decided',
+      audiences: ['leadUnit', 'leader'],
+      event: { actor: r.actor, approved: r.approve, reason: r.reason ?? request.reason, previousDeadline, requestedDeadline: request.newDeadline },
+    },
+  ];
+}
+
+export function applyReassign(state: MeasureState, r: ReassignRequest, now: number): EventNotice[] {
+  const previousLeadUnit = state.leadUnit;
+  const previousLeader = state.leader;
+  audit(state, now, 'reassign', r.actor, { leadUnit: r.leadUnit, leader: r.leader, reason: r.reason, previousLeadUnit, previousLeader });
+  state.leadUnit = r.leadUnit ?? state.leadUnit;
+  state.leader = r.leader ?? state.leader;
+  // A pending extension was the old lead unit's request.
+  state.pendingExtension = undefined;
+  return [{ kind: 'reassigned', audiences: ['leadUnit', 'leader'], event: { actor: r.actor, reason: r.reason, previousLeadUnit, previousLeader } }];
+}
+
+/** The instant the measure falls due under its current deadline. */
+export function currentDueAt(state: MeasureState): number | undefined {
+  return state.progress.deadline && state.spec.kind !== 'longterm' ? dueAt(state.spec, state.progress.deadline) : undefined;
+}

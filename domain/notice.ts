@@ -1,0 +1,79 @@
+/**
+ * The contract between a measure workflow and delivery: everything a message needs, decided
+ * by the workflow, with a business idempotency key. Recipients are named by audience and
+ * resolved against the plan's directory at send time, so a corrected address needs no restart.
+ */
+import type { IsoDate } from './dates';
+import type { MeasureKind, Audience } from './plan/schema';
+import type { MeasureStatus, TrafficLight } from './measure';
+import type { ScheduledKind } from './planner';
+
+export type EventKind = 'submitted' | 'verification-result' | 'extension-requested' | 'extension-decided' | 'reassigned';
+export type NoticeKind = ScheduledKind | EventKind;
+
+export const ROLES = ['unit', 'leader', 'office', 'leadership'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who acts: a lead unit by name, a leader by role title, the office or leadership by a label. */
+export interface Actor {
+  role: Role;
+  who: string;
+}
+
+export interface NoticeMeasure {
+  planId: string;
+  id: string;
+  problem: { no: number; title: string };
+  title: string;
+  kind: MeasureKind;
+  status: MeasureStatus;
+  leadUnit: string;
+  leader: string;
+  participants: string[];
+  deadline?: IsoDate;
+  deadlineVersion: number;
+  /** ISO instant the measure falls due. */
+  dueAt?: string;
+  trafficLight: TrafficLight;
+  timeZone: string;
+}
+
+export interface Notice {
+  /** `${workflowId}:v${deadlineVersion}:${stage}`: the same notice never goes out twice. */
+  idempotencyKey: string;
+  workflowId: string;
+  stage: string;
+  kind: NoticeKind;
+  audiences: Audience[];
+  measure: NoticeMeasure;
+  /** ISO instant it was planned for; catch-ups go out later, in the next send window. */
+  plannedAt: string;
+  /** ISO instant the workflow decided to send it (workflow time). */
+  decidedAt: string;
+  catchUp: boolean;
+  /** What is chased: the deadline, a milestone's or a report period's end. */
+  dueDate?: IsoDate;
+  workdaysBefore?: number;
+  workdaysOverdue?: number;
+  level?: number;
+  repeat?: number;
+  milestone?: { index: number; title: string; deadline: IsoDate };
+  period?: IsoDate;
+  event?: {
+    actor: Actor;
+    reason?: string;
+    note?: string;
+    evidence?: string[];
+    accepted?: boolean;
+    approved?: boolean;
+    previousDeadline?: IsoDate;
+    requestedDeadline?: IsoDate;
+    previousLeadUnit?: string;
+    previousLeader?: string;
+  };
+}
+
+export interface DeliveryResult {
+  /** False when the idempotency key had been delivered already. */
+  delivered: boolean;
+}
