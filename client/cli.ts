@@ -9,7 +9,13 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadSettings, type Settings } from '../config/settings';
 import { CalendarYearUnavailableError, WorkCalendar } from '../domain/calendar';
-import { isIsoDate, localDate, weekdayZh } from '../domain/dates';
+import { formatInstant, isIsoDate, localDate, localInstant, weekdayZh } from '../domain/dates';
+import type { Actor } from '../domain/notice';
+import type { UpdateDefinition } from '@temporalio/common';
+import { getStateQuery, reportProgressUpdate, submitCompletionUpdate, verifyCompletionUpdate, requestExtensionUpdate, decideExtensionUpdate, reassignUpdate } from '../workflows/messages';
+import type { MeasureView } from '../workflows/measure-state';
+import { parseActor, resolveMeasure, RequestRefused, sendRequest } from './actions';
+import { planSchedule } from './schedule';
 import { ledgerToPlan } from '../domain/ledger';
 import { formatIssue, formatPath, PlanError, validatePlanData, type PlanIssue } from '../domain/plan/load';
 import { planJsonSchema, type Plan } from '../domain/plan/schema';
@@ -36,6 +42,16 @@ const USAGE = `用法: rectify <命令>
   dev [--plan <plan>|--no-plan] [--rebase <date>|today]
                                              内嵌开发服务器 + worker + 示例计划
   worker                                     只运行 worker(连接 TEMPORAL_ADDRESS)
+  show <措施> [--plan ID] [--json]             一项措施的状态
+  progress <措施> --as unit:<牵头单位> --note <说明> [--milestone]
+  complete <措施> --as unit:<牵头单位> --evidence <材料> [--evidence …] [--note <说明>]
+  verify <措施> --as office:<经办> (--accept | --reject --reason <理由>)
+  extend <措施> --as unit:<牵头单位> --to <新时限> --reason <理由>
+  decide-extension <措施> --as office:<经办> (--approve | --deny --reason <理由>)
+  reassign <措施> --as office:<经办> [--lead-unit <单位>] [--leader <职务>] --reason <理由>
+        (以上命令可加 --plan ID;措施编号在多个计划中时必须加)
+  simulate <plan> --days N [--from <date>|now] [--rebase <date>|today] [--json]
+                                             不启动任何工作流,列出未来 N 天的全部通知
   calendar workdays <from> <to>              区间内的工作日,每行一个
   calendar add <date> <n>                    n 个工作日之后(负数向前)的日期
 
@@ -234,6 +250,112 @@ async function statusCommand(argv: string[]): Promise<number> {
   }
 }
 
+const STATUS_ZH: Record<string, string> = { active: '整改中', submitted: '已提交待核验', closed: '已销号' };
+
+function summary(v: MeasureView): string {
+  const deadline = v.progress.deadline ? `${v.progress.deadline}(${weekdayZh(v.progress.deadline)})` : '长期';
+  const left = v.workdaysLeft === undefined ? '' : v.workdaysLeft >= 0 ? `, 剩 ${v.workdaysLeft} 个工作日` : `, 已逾期 ${-v.workdaysLeft} 个工作日`;
+  return `措施 ${v.spec.id}「${v.spec.title}」: ${STATUS_ZH[v.progress.status]}, ${LIGHTS[v.trafficLight]}灯, 时限 ${deadline}${left}, 牵头单位 ${v.leadUnit}, 负责区领导 ${v.leader}`;
+}
+
+const ACTION_OPTIONS = { plan: { type: 'string' }, as: { type: 'string' } } as const;
+
+/** Runs one request against one measure and prints the measure as it now stands. */
+async function act<R>(argv: string[], extra: Options, build: (values: Record<string, unknown>, actor: Actor) => R, update: UpdateDefinition<MeasureView, [R]>): Promise<number> {
+  const { positionals, values } = args(argv, { ...ACTION_OPTIONS, ...extra });
+  const measureId = positional(positionals, 0, '<措施编号>');
+  const request = build(values, parseActor(values.as as string | undefined)); // bad input fails before connecting
+  const client = await connectClient(loadSettings());
+  try {
+    const workflowId = await resolveMeasure(client, measureId, values.plan as string | undefined);
+    console.log(summary(await sendRequest(client, workflowId, update, request)));
+    return 0;
+  } finally {
+    await client.connection.close();
+  }
+}
+
+function need(values: Record<string, unknown>, name: string): string {
+  const v = values[name];
+  if (typeof v !== 'string' || !v.trim()) throw new UsageError(`缺少 --${name}`);
+  return v;
+}
+
+function oneOf(values: Record<string, unknown>, yes: string, no: string): boolean {
+  if (values[yes] === values[no]) throw new UsageError(`请在 --${yes} 和 --${no} 中选一个`);
+  return values[yes] === true;
+}
+
+const ACTIONS: Record<string, (argv: string[]) => Promise<number>> = {
+  progress: (argv) =>
+    act(argv, { note: { type: 'string' }, milestone: { type: 'boolean' } }, (v, actor) => ({ actor, note: need(v, 'note'), completesMilestone: v.milestone === true }), reportProgressUpdate),
+  complete: (argv) =>
+    act(argv, { evidence: { type: 'string', multiple: true }, note: { type: 'string' } }, (v, actor) => ({ actor, evidence: (v.evidence as string[] | undefined) ?? [], note: v.note as string | undefined }), submitCompletionUpdate),
+  verify: (argv) =>
+    act(argv, { accept: { type: 'boolean' }, reject: { type: 'boolean' }, reason: { type: 'string' } }, (v, actor) => ({ actor, accept: oneOf(v, 'accept', 'reject'), reason: v.reason as string | undefined }), verifyCompletionUpdate),
+  extend: (argv) => act(argv, { to: { type: 'string' }, reason: { type: 'string' } }, (v, actor) => ({ actor, newDeadline: need(v, 'to'), reason: need(v, 'reason') }), requestExtensionUpdate),
+  'decide-extension': (argv) =>
+    act(argv, { approve: { type: 'boolean' }, deny: { type: 'boolean' }, reason: { type: 'string' } }, (v, actor) => ({ actor, approve: oneOf(v, 'approve', 'deny'), reason: v.reason as string | undefined }), decideExtensionUpdate),
+  reassign: (argv) =>
+    act(argv, { 'lead-unit': { type: 'string' }, leader: { type: 'string' }, reason: { type: 'string' } }, (v, actor) => ({ actor, leadUnit: v['lead-unit'] as string | undefined, leader: v.leader as string | undefined, reason: need(v, 'reason') }), reassignUpdate),
+};
+
+async function showCommand(argv: string[]): Promise<number> {
+  const { positionals, values } = args(argv, { plan: { type: 'string' }, json: { type: 'boolean' } });
+  const measureId = positional(positionals, 0, '<措施编号>');
+  const client = await connectClient(loadSettings());
+  try {
+    const workflowId = await resolveMeasure(client, measureId, values.plan);
+    const view = await client.workflow.getHandle(workflowId).query(getStateQuery);
+    if (values.json) {
+      console.log(JSON.stringify(view, null, 2));
+      return 0;
+    }
+    console.log(summary(view));
+    if (view.pendingExtension) console.log(`待审批延期: 至 ${view.pendingExtension.newDeadline}(${view.pendingExtension.reason})`);
+    for (const d of view.deadlines.slice(1)) console.log(`时限调整: 第${d.version}版 ${d.deadline}(${d.reason ?? ''})`);
+    for (const a of view.audit.slice(-5)) console.log(`${formatInstant(Date.parse(a.at), view.spec.timeZone)} ${a.actor.who} ${a.action} ${JSON.stringify(a.detail)}`);
+    if (view.nextWakeAt) console.log(`下一次: ${formatInstant(Date.parse(view.nextWakeAt), view.spec.timeZone)}`);
+    return 0;
+  } finally {
+    await client.connection.close();
+  }
+}
+
+const KIND_ZH: Record<string, string> = {
+  reminder: '到期提醒',
+  'final-reminder': '最后提醒',
+  overdue: '逾期督办',
+  'milestone-reminder': '阶段节点提醒',
+  'milestone-overdue': '阶段节点逾期',
+  'report-reminder': '进展报送提醒',
+  'report-overdue': '进展报送逾期',
+};
+const AUDIENCE_ZH: Record<string, string> = { leadUnit: '牵头单位', leader: '负责区领导', office: '巡察办', leadershipGroup: '领导小组' };
+
+async function simulateCommand(argv: string[]): Promise<number> {
+  const { positionals, values } = args(argv, { days: { type: 'string' }, from: { type: 'string' }, rebase: { type: 'string' }, json: { type: 'boolean' } });
+  const plan = preparePlan(positional(positionals, 0, '<plan>'), rebaseDate(values.rebase));
+  const days = Number(values.days);
+  if (!Number.isInteger(days) || days < 1) throw new UsageError(`--days 应为正整数: ${values.days ?? '(无)'}`);
+  let from = Date.now();
+  if (values.from && values.from !== 'now') {
+    if (!isIsoDate(values.from)) throw new UsageError(`--from 应为 YYYY-MM-DD 或 now: ${values.from}`);
+    from = localInstant(values.from, '00:00', plan.timeZone);
+  }
+  const schedule = planSchedule(plan, from, from + days * 86_400_000);
+  if (values.json) {
+    console.log(JSON.stringify(schedule, null, 2));
+    return 0;
+  }
+  for (const n of schedule) {
+    const level = n.level !== undefined ? `第${n.level + 1}级${n.repeat ? `·第${n.repeat}次重复` : ''}` : n.workdaysBefore ? `前${n.workdaysBefore}个工作日` : n.workdaysBefore === 0 ? '当日' : '';
+    console.log([formatInstant(Date.parse(n.at), plan.timeZone), n.measureId, `${KIND_ZH[n.kind]}${level ? `(${level})` : ''}`, n.leadUnit, n.audiences.map((a) => AUDIENCE_ZH[a]).join('、'), [n.catchUp ? '补发' : '', n.provisionalCalendar ? '临时日历' : ''].filter(Boolean).join(' ')].join('\t').trimEnd());
+  }
+  console.log(`共 ${schedule.length} 条通知(${plan.measures.length} 项措施, ${days} 天)`);
+  return 0;
+}
+
 async function calendarCommand(argv: string[]): Promise<number> {
   const sub = argv[0];
   // Plain positionals: a negative count (-2) is an argument here, not an option.
@@ -289,6 +411,17 @@ export async function main(argv: string[]): Promise<number> {
         return await statusCommand(rest);
       case 'calendar':
         return await calendarCommand(rest);
+      case 'show':
+        return await showCommand(rest);
+      case 'simulate':
+        return await simulateCommand(rest);
+      case 'progress':
+      case 'complete':
+      case 'verify':
+      case 'extend':
+      case 'decide-extension':
+      case 'reassign':
+        return await ACTIONS[command](rest);
       case 'dev':
         return await devCommand(rest);
       case 'worker':
@@ -312,7 +445,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`rectify: 计划有 ${e.issues.filter((i) => i.severity === 'error').length} 处错误,未做任何改动`);
       return 1;
     }
-    if (e instanceof InputError || e instanceof CalendarYearUnavailableError) {
+    if (e instanceof InputError || e instanceof CalendarYearUnavailableError || e instanceof RequestRefused) {
       console.error(`rectify: ${e.message}`);
       return 1;
     }

@@ -64,6 +64,15 @@ function packageYears(): Map<number, YearSets> {
 
 let packageData: Map<number, YearSets> | undefined;
 
+/**
+ * The calendar a running measure plans with. Plans are checked strictly, but a measure that
+ * runs on past the published years (ladder repeats, report periods) must not stop: there the
+ * calendar counts Monday to Friday and every notice on such a day is flagged provisional.
+ */
+export function runningCalendar(options: CalendarOptions = {}): WorkCalendar {
+  return new WorkCalendar({ ...options, unpublishedYears: 'weekdays' });
+}
+
 export class WorkCalendar {
   private readonly years: Map<number, YearSets>;
   private readonly unpublished: 'error' | 'weekdays';

@@ -51,6 +51,8 @@ export interface Notice {
   /** ISO instant the workflow decided to send it (workflow time). */
   decidedAt: string;
   catchUp: boolean;
+  /** Counted on a provisional Mon–Fri calendar: the year's holiday arrangement is not published yet. */
+  provisionalCalendar?: boolean;
   /** What is chased: the deadline, a milestone's or a report period's end. */
   dueDate?: IsoDate;
   workdaysBefore?: number;

@@ -62,6 +62,8 @@ export interface Stage {
 
 export interface DueNotice extends Stage {
   catchUp: boolean;
+  /** Planned on a day whose year has no published holiday arrangement (counted Mon–Fri). */
+  provisional: boolean;
 }
 
 export interface NextActions {
@@ -154,10 +156,16 @@ export function stages(spec: Spec, p: MeasureProgress, cal: WorkCalendar, until:
   const reportOffsets = [...new Set(spec.policy.reporting.reminderOffsetsWorkdays)].sort((a, b) => b - a);
   if (spec.kind === 'longterm') {
     const untilDate = localDate(until, spec.timeZone);
-    for (const end of reportingPeriods(spec, p, untilDate)) {
-      if (p.reportsDone.includes(end)) continue;
-      out.push(...chase(spec, cal, `report:${end}`, `${v}:report:${end}`, end, reportOffsets, { reminder: 'report-reminder', overdue: 'report-overdue' }, until, { period: end }));
-    }
+    const ends = reportingPeriods(spec, p, untilDate);
+    const cadence = spec.cadence ?? spec.policy.reporting.cadence;
+    ends.forEach((end, i) => {
+      if (p.reportsDone.includes(end)) return;
+      // A missing report is chased until the next one falls due; from then on the next report is the one chased.
+      const nextEnd = ends[i + 1] ?? periodEnds(cadence, end, end)[0];
+      const cutoff = dueAt(spec, nextEnd);
+      const chased = chase(spec, cal, `report:${end}`, `${v}:report:${end}`, end, reportOffsets, { reminder: 'report-reminder', overdue: 'report-overdue' }, Math.min(until, cutoff), { period: end });
+      out.push(...chased.filter((st) => st.at < cutoff));
+    });
     return out;
   }
   spec.milestones.forEach((m, i) => {
@@ -201,8 +209,9 @@ export function nextActions(spec: Spec, p: MeasureProgress, cal: WorkCalendar, n
     const current = passed.pop();
     skip.push(...passed.map((s) => s.key));
     if (!current) continue;
-    if (now < current.at + SEND_WINDOW_MS) send.push({ ...current, catchUp: false });
-    else if (inSendWindow(spec, cal, now)) send.push({ ...current, catchUp: true });
+    const provisional = cal.isProvisional(localDate(current.at, spec.timeZone)) || cal.isProvisional(current.dueDate);
+    if (now < current.at + SEND_WINDOW_MS) send.push({ ...current, catchUp: false, provisional });
+    else if (inSendWindow(spec, cal, now)) send.push({ ...current, catchUp: true, provisional });
     else wake(nextSendWindow(spec, cal, now));
   }
   send.sort((a, b) => a.at - b.at);

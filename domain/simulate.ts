@@ -2,7 +2,7 @@
  * Runs the planner forward in time as if nobody acted: every notice a measure will send
  * between two instants, and when. The same loop the workflow runs, without the waiting.
  */
-import { WorkCalendar } from './calendar';
+import { runningCalendar } from './calendar';
 import { localDate } from './dates';
 import type { MeasureSpec } from './measure';
 import { nextActions, type DueNotice, type MeasureProgress } from './planner';
@@ -24,7 +24,7 @@ export function simulate(spec: MeasureSpec, from: number, to: number, progress =
 
 /** Like simulate, but records what it sends and supersedes in `progress`, as the workflow does. */
 export function advance(spec: MeasureSpec, progress: MeasureProgress, from: number, to: number): SimulatedNotice[] {
-  const calendar = new WorkCalendar(spec.calendar);
+  const calendar = runningCalendar(spec.calendar);
   const out: SimulatedNotice[] = [];
   for (let now = from; now <= to; ) {
     const next = nextActions(spec, progress, calendar, now);

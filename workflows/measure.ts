@@ -14,7 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
-import { WorkCalendar } from '../domain/calendar';
+import { runningCalendar } from '../domain/calendar';
 import { localDate } from '../domain/dates';
 import * as life from '../domain/lifecycle';
 import type { EventNotice } from '../domain/lifecycle';
@@ -33,7 +33,7 @@ const { deliverNotice } = proxyActivities<Activities>({
 
 export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void> {
   const { spec } = input;
-  const calendar = new WorkCalendar(spec.calendar);
+  const calendar = runningCalendar(spec.calendar);
   const state: MeasureState = input.state ?? life.initialState(spec, initialProgress(spec, Date.now()), Date.now());
   const workflowId = workflowInfo().workflowId;
   let changed = false;
@@ -44,14 +44,8 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
 
   const view = (): MeasureView => {
     const dueAt = life.currentDueAt(state);
-    let workdaysLeft: number | undefined;
-    if (state.progress.deadline && spec.kind !== 'longterm') {
-      try {
-        workdaysLeft = calendar.workdaysBetween(localDate(Date.now(), spec.timeZone), state.progress.deadline);
-      } catch {
-        workdaysLeft = undefined; // a year with no published calendar
-      }
-    }
+    const workdaysLeft =
+      state.progress.deadline && spec.kind !== 'longterm' ? calendar.workdaysBetween(localDate(Date.now(), spec.timeZone), state.progress.deadline) : undefined;
     return {
       ...state,
       workflowId,
@@ -91,9 +85,9 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
   };
 
   const scheduled = (n: DueNotice): Notice => {
-    const { key, kind, audiences, at, catchUp, dueDate, workdaysBefore, workdaysOverdue, level, repeat, milestone, period } = n;
+    const { key, kind, audiences, at, catchUp, provisional, dueDate, workdaysBefore, workdaysOverdue, level, repeat, milestone, period } = n;
     const ms = milestone === undefined ? undefined : { index: milestone, ...spec.milestones[milestone] };
-    return notice(key, { kind, audiences, dueDate, workdaysBefore, workdaysOverdue, level, repeat, milestone: ms, period }, at, catchUp);
+    return notice(key, { kind, audiences, dueDate, workdaysBefore, workdaysOverdue, level, repeat, milestone: ms, period, provisionalCalendar: provisional }, at, catchUp);
   };
 
   const sendEvents = async (events: EventNotice[]) => {

@@ -140,6 +140,19 @@ describe('planner: phased and long-term measures', () => {
   });
 });
 
+describe('planner: running past the published years', () => {
+  it('keeps chasing on a Mon–Fri calendar and flags those notices provisional', () => {
+    const spec = testSpec({ deadline: '2026-12-16' }); // a strict plan: its own dates are all published
+    const unpublished = Math.max(...cal.publishedYears) + 1;
+    const notices = simulate(spec, at('2026-12-01T00:00'), at(`${unpublished}-02-01T00:00`));
+    const inNextYear = notices.filter((n) => show(n.sentAt).startsWith(String(unpublished)));
+    expect(inNextYear.length).toBeGreaterThan(0);
+    expect(inNextYear.every((n) => n.provisional)).toBe(true);
+    expect(notices.filter((n) => !show(n.sentAt).startsWith(String(unpublished))).every((n) => !n.provisional)).toBe(true);
+    expect(inNextYear.every((n) => DateTime.fromMillis(n.sentAt, { zone: 'Asia/Shanghai' }).weekday <= 5)).toBe(true);
+  });
+});
+
 describe('planner properties', () => {
   // Deadlines up to mid-September 2026, so that every ladder stays inside the published years.
   const dates = fc.integer({ min: 0, max: 980 }).map((d) => addDays('2024-01-01', d));

@@ -1,0 +1,49 @@
+/** `rectify simulate`: the whole plan's notices over a period, from the pure planner, starting nothing. */
+import { measureSpecs } from '../domain/measure';
+import type { Plan } from '../domain/plan/schema';
+import { simulate } from '../domain/simulate';
+import { measureWorkflowId } from '../workflows/measure-state';
+
+export interface ScheduledNotice {
+  /** ISO instant (UTC) it goes out. */
+  at: string;
+  measureId: string;
+  workflowId: string;
+  stage: string;
+  kind: string;
+  audiences: string[];
+  leadUnit: string;
+  leader: string;
+  dueDate: string;
+  workdaysBefore?: number;
+  level?: number;
+  repeat?: number;
+  catchUp: boolean;
+  provisionalCalendar: boolean;
+}
+
+export function planSchedule(plan: Plan, from: number, to: number): ScheduledNotice[] {
+  const out: ScheduledNotice[] = [];
+  for (const spec of measureSpecs(plan)) {
+    for (const n of simulate(spec, from, to)) {
+      out.push({
+        at: new Date(n.sentAt).toISOString(),
+        measureId: spec.id,
+        workflowId: measureWorkflowId(spec.planId, spec.id),
+        stage: n.key,
+        kind: n.kind,
+        audiences: n.audiences,
+        leadUnit: spec.leadUnit,
+        leader: spec.leader,
+        dueDate: n.dueDate,
+        workdaysBefore: n.workdaysBefore,
+        level: n.level,
+        repeat: n.repeat,
+        catchUp: n.catchUp,
+        provisionalCalendar: n.provisional,
+      });
+    }
+  }
+  const order = (id: string) => id.split('.').map(Number);
+  return out.sort((a, b) => a.at.localeCompare(b.at) || order(a.measureId)[0] - order(b.measureId)[0] || order(a.measureId)[1] - order(b.measureId)[1] || a.stage.localeCompare(b.stage));
+}

@@ -1,0 +1,103 @@
+/**
+ * The people's commands end to end: rectify start / extend / decide-extension / complete /
+ * verify / reassign / show / status against a real dev server and worker, in process.
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../client/cli';
+import { createWorker } from '../../worker/worker';
+import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { devServerExecutable, freePort, workflowBundle } from '../helpers/temporal';
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+  const error = jest.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
+  try {
+    return { code: await main(argv), out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+describe('rectify commands against a real server', () => {
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  const saved = { ...process.env };
+  const dir = mkdtempSync(join(tmpdir(), 'rectify-cli-'));
+  const plan = join(dir, 'plan.yaml');
+
+  beforeAll(async () => {
+    const port = await freePort();
+    env = await TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutable(), port, searchAttributes: ALL_SEARCH_ATTRIBUTES, extraArgs: ['--headless'] } });
+    process.env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
+    process.env.TEMPORAL_CONFIG_FILE = join(dir, 'none.toml');
+    worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', workflowBundle: await workflowBundle(), outboxDir: join(dir, 'outbox') });
+    running = worker.run();
+    writeFileSync(plan, readFileSync(join(__dirname, '../fixtures/small-plan.yaml'), 'utf8'));
+  });
+
+  afterAll(async () => {
+    process.env = saved;
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+  });
+
+  it('starts a plan once, then takes each request and reports refusals clearly', async () => {
+    expect((await run('start', plan)).out).toContain('新启动 3 项, 已在运行 0 项');
+    expect((await run('start', plan)).out).toContain('新启动 0 项, 已在运行 3 项');
+
+    const ask = await run('extend', '1.1', '--as', 'unit:区发改委', '--to', '2024-07-31', '--reason', '需补充调研');
+    expect(ask).toMatchObject({ code: 0 });
+    expect(ask.out).toContain('措施 1.1「健全政策机制」: 整改中');
+
+    const denyWithoutReason = await run('decide-extension', '1.1', '--as', 'office:督查科', '--deny');
+    expect(denyWithoutReason.code).toBe(1);
+    expect(denyWithoutReason.err).toContain('rectify: 请求被拒绝: 不批准的理由不能为空');
+
+    const approve = await run('decide-extension', '1.1', '--as', 'office:督查科', '--approve', '--plan', 'drill-2024');
+    expect(approve.out).toContain('时限 2024-07-31(周三)');
+
+    const byWrongUnit = await run('complete', '1.1', '--as', 'unit:区财政局', '--evidence', '文件');
+    expect(byWrongUnit.err).toContain('只有本措施的牵头单位(区发改委)可以这样做');
+    expect((await run('complete', '1.1', '--as', 'unit:区发改委', '--evidence', '印发文件', '--evidence', '落实台账')).out).toContain('已提交待核验');
+    expect((await run('verify', '1.1', '--as', 'office:督查科', '--reject', '--reason', '佐证不足')).out).toContain('整改中');
+    expect((await run('complete', '1.1', '--as', 'unit:区发改委', '--evidence', '补充材料')).code).toBe(0);
+    expect((await run('verify', '1.1', '--as', 'office:督查科', '--accept')).out).toContain('已销号, 绿灯');
+
+    expect((await run('reassign', '1.2', '--as', 'office:督查科', '--lead-unit', '区发改委', '--reason', '职责调整')).out).toContain('牵头单位 区发改委');
+    const progress = await run('progress', '1.3', '--as', 'unit:区发改委', '--note', '一季度进展');
+    expect([progress.code, progress.err]).toEqual([0, '']);
+
+    const show = await run('show', '1.1');
+    expect(show.out).toContain('时限调整: 第2版 2024-07-31(需补充调研)');
+    const json = JSON.parse((await run('show', '1.1', '--json')).out);
+    expect(json.audit.map((a: { action: string }) => a.action)).toEqual(['extension-request', 'extension-decision', 'submit', 'verify', 'submit', 'verify']);
+
+    const status = await run('status', '--plan', 'drill-2024', '--json');
+    const rows = JSON.parse(status.out);
+    expect(rows.map((r: { measureId: string; status: string; leadUnit: string }) => [r.measureId, r.status, r.leadUnit])).toEqual([
+      ['1.1', 'closed', '区发改委'],
+      ['1.2', 'active', '区发改委'],
+      ['1.3', 'active', '区发改委'],
+    ]);
+  });
+
+  it('refuses malformed commands before contacting the server', async () => {
+    const badActor = await run('complete', '1.1', '--as', 'boss:区发改委', '--evidence', 'x');
+    expect(badActor).toMatchObject({ code: 1 });
+    expect(badActor.err).toContain('--as 应为 <角色>:<名称>');
+    expect((await run('verify', '1.1', '--as', 'office:x')).err).toContain('请在 --accept 和 --reject 中选一个');
+    expect((await run('extend', '1.1', '--as', 'unit:区发改委', '--to', '2024-08-30')).err).toContain('缺少 --reason');
+    expect((await run('show', '9.9')).err).toContain('找不到措施 9.9');
+  });
+});

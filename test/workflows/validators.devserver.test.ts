@@ -1,0 +1,116 @@
+/**
+ * Every request the workflow refuses, sent through the client: the validator's message comes
+ * back, and the workflow's history does not change. On the real dev server: the time-skipping
+ * test server records a workflow task even for a rejected update, a real server does not.
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import { createActivities } from '../../activities';
+import { FileOutbox } from '../../activities/outbox';
+import type { Actor } from '../../domain/notice';
+import { measureWorkflow } from '../../workflows';
+import * as msg from '../../workflows/messages';
+import { rejection } from '../helpers/lives';
+import { testSpec } from '../helpers/specs';
+import { devServerExecutable, workflowBundle } from '../helpers/temporal';
+import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+const UNIT: Actor = { role: 'unit', who: '区发改委' };
+const OTHER_UNIT: Actor = { role: 'unit', who: '区财政局' };
+const OFFICE: Actor = { role: 'office', who: '巡察办' };
+const LEADERSHIP: Actor = { role: 'leadership', who: '领导小组办公室' };
+
+describe('validators reject bad requests without touching history', () => {
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  const handles: WorkflowHandle<typeof measureWorkflow>[] = [];
+
+  beforeAll(async () => {
+    env = await TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutable(), searchAttributes: ALL_SEARCH_ATTRIBUTES, extraArgs: ['--ui-disable-news-fetch', '--headless'] } });
+    const outbox = new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-validators-')));
+    worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'validators', workflowBundle: await workflowBundle(), activities: createActivities({ outbox }) });
+    running = worker.run();
+  });
+
+  afterAll(async () => {
+    await Promise.all(handles.map((h) => h.terminate('test finished').catch(() => undefined)));
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+  });
+
+  async function start(id: string, kind: 'deadline' | 'longterm' = 'deadline') {
+    const now = DateTime.fromMillis(await env.currentTimeMs(), { zone: 'Asia/Shanghai' });
+    let deadline = now.plus({ days: 60 });
+    while (deadline.weekday !== 3) deadline = deadline.plus({ days: 1 });
+    const spec = testSpec({ id, kind, calendar: { unpublishedYears: 'weekdays' }, ...(kind === 'deadline' ? { deadline: deadline.toISODate()! } : {}) });
+    const handle = await env.client.workflow.start(measureWorkflow, { workflowId: `measure:drill:${id}`, taskQueue: 'validators', args: [{ spec }] });
+    handles.push(handle);
+    await handle.query(msg.getStateQuery);
+    return { handle, deadline };
+  }
+
+  const length = async (h: WorkflowHandle<typeof measureWorkflow>) => (await h.fetchHistory()).events?.length;
+
+  it('rejects each bad request with a message naming what is wrong', async () => {
+    const { handle, deadline } = await start('1.1');
+    const saturday = deadline.plus({ days: 10 }); // a Saturday
+    const cases: [string, () => Promise<unknown>, string][] = [
+      ['progress by another unit', () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: OTHER_UNIT, note: '进展' }] }), '只有本措施的牵头单位(区发改委)可以这样做;单位「区财政局」无权操作'],
+      ['progress without a note', () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: UNIT, note: ' ' }] }), '进展说明不能为空'],
+      ['a milestone on a deadline measure', () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: UNIT, note: '进展', completesMilestone: true }] }), '只有分阶段整改措施才有阶段节点'],
+      ['progress by leadership', () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: LEADERSHIP, note: '进展' }] }), '领导小组「领导小组办公室」无权操作'],
+      ['a request without an actor', () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ note: '进展' } as never] }), '缺少操作人'],
+      ['completion without evidence', () => handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: [] }] }), '提交整改完成必须附佐证材料'],
+      ['completion by the office', () => handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: OFFICE, evidence: ['x'] }] }), '只有本措施的牵头单位'],
+      ['verification of nothing submitted', () => handle.executeUpdate(msg.verifyCompletionUpdate, { args: [{ actor: OFFICE, accept: true }] }), '措施当前状态为「整改中」,不能核验'],
+      ['verification by the unit', () => handle.executeUpdate(msg.verifyCompletionUpdate, { args: [{ actor: UNIT, accept: true }] }), '只有巡察办可以核验销号'],
+      ['an extension to an earlier date', () => handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: deadline.minus({ days: 7 }).toISODate()!, reason: '原因' }] }), '应晚于当前时限'],
+      ['an extension to a Saturday', () => handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: saturday.toISODate()!, reason: '原因' }] }), '不是工作日'],
+      ['an extension without a reason', () => handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: deadline.plus({ days: 14 }).toISODate()!, reason: '' }] }), '延期理由不能为空'],
+      ['an extension to no date', () => handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: '下个月', reason: '原因' }] }), '新时限应为 YYYY-MM-DD'],
+      ['an extension asked by the office', () => handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: OFFICE, newDeadline: deadline.plus({ days: 14 }).toISODate()!, reason: '原因' }] }), '只有本措施的牵头单位'],
+      ['a decision with nothing pending', () => handle.executeUpdate(msg.decideExtensionUpdate, { args: [{ actor: OFFICE, approve: true }] }), '没有待审批的延期申请'],
+      ['a reassignment by a unit', () => handle.executeUpdate(msg.reassignUpdate, { args: [{ actor: UNIT, leadUnit: '区财政局', reason: '调整' }] }), '只有巡察办可以调整牵头单位或负责区领导'],
+      ['a reassignment to an unknown unit', () => handle.executeUpdate(msg.reassignUpdate, { args: [{ actor: OFFICE, leadUnit: '区统计局', reason: '调整' }] }), '牵头单位不在计划名录中: 区统计局'],
+      ['a reassignment to the same unit', () => handle.executeUpdate(msg.reassignUpdate, { args: [{ actor: OFFICE, leadUnit: '区发改委', reason: '调整' }] }), '与当前相同'],
+      ['a reassignment without a reason', () => handle.executeUpdate(msg.reassignUpdate, { args: [{ actor: OFFICE, leadUnit: '区财政局', reason: '' }] }), '调整理由不能为空'],
+    ];
+    const before = await length(handle);
+    for (const [name, update, message] of cases) {
+      expect([name, await rejection(update())]).toEqual([name, expect.stringContaining(message)]);
+    }
+    expect(await length(handle)).toBe(before);
+
+    // States that make otherwise good requests wrong.
+    await handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: deadline.plus({ days: 14 }).toISODate()!, reason: '原因' }] });
+    await handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['材料'] }] });
+    const afterGood = await length(handle);
+    const later: [string, () => Promise<unknown>, string][] = [
+      ['a second submission', () => handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['材料'] }] }), '措施当前状态为「已提交待核验」,不能提交整改完成'],
+      ['a rejection without a reason', () => handle.executeUpdate(msg.verifyCompletionUpdate, { args: [{ actor: OFFICE, accept: false }] }), '退回理由不能为空'],
+      ['a denial without a reason', () => handle.executeUpdate(msg.decideExtensionUpdate, { args: [{ actor: OFFICE, approve: false }] }), '不批准的理由不能为空'],
+      ['a decision by the unit', () => handle.executeUpdate(msg.decideExtensionUpdate, { args: [{ actor: UNIT, approve: true }] }), '只有巡察办可以审批延期'],
+    ];
+    for (const [name, update, message] of later) {
+      expect([name, await rejection(update())]).toEqual([name, expect.stringContaining(message)]);
+    }
+    expect(await length(handle)).toBe(afterGood);
+  });
+
+  it('refuses close-out and extensions for long-term measures', async () => {
+    const { handle } = await start('1.2', 'longterm');
+    const before = await length(handle);
+    expect(await rejection(handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['x'] }] }))).toContain('长期坚持类措施不销号');
+    expect(await rejection(handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: '2099-01-05', reason: 'x' }] }))).toContain('本措施没有整改时限');
+    expect(await length(handle)).toBe(before);
+  });
+});
