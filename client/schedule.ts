@@ -7,6 +7,8 @@ import { measureWorkflowId } from '../workflows/measure-state';
 export interface ScheduledNotice {
   /** ISO instant (UTC) it goes out. */
   at: string;
+  /** ISO instant it was planned for (differs from `at` for a catch-up). */
+  plannedAt: string;
   measureId: string;
   workflowId: string;
   stage: string;
@@ -28,6 +30,7 @@ export function planSchedule(plan: Plan, from: number, to: number): ScheduledNot
     for (const n of simulate(spec, from, to)) {
       out.push({
         at: new Date(n.sentAt).toISOString(),
+        plannedAt: new Date(n.at).toISOString(),
         measureId: spec.id,
         workflowId: measureWorkflowId(spec.planId, spec.id),
         stage: n.key,

@@ -106,6 +106,25 @@ describe('rectify CLI', () => {
     expect(bad.err).toContain('<date> 应为 YYYY-MM-DD: 2024-13-01');
   });
 
+  it('simulate lists an ordered schedule, every notice at 09:00 on a working day in Asia/Shanghai', async () => {
+    const r = await run('simulate', SAMPLE_PLAN, '--rebase', '2024-01-02', '--from', '2024-01-02', '--days', '365', '--json');
+    expect(r.code).toBe(0);
+    const schedule: { at: string; measureId: string; kind: string; catchUp: boolean }[] = JSON.parse(r.out);
+    expect(schedule.length).toBeGreaterThan(1000);
+    expect(schedule.map((n) => n.at)).toEqual([...schedule.map((n) => n.at)].sort());
+    const { WorkCalendar } = await import('../../domain/calendar');
+    const calendar = new WorkCalendar();
+    const { DateTime } = await import('luxon');
+    for (const n of schedule) {
+      const local = DateTime.fromISO(n.at, { zone: 'Asia/Shanghai' });
+      expect([n.measureId, local.toFormat('HH:mm'), calendar.isWorkday(local.toISODate()!)]).toEqual([n.measureId, '09:00', true]);
+    }
+    expect(new Set(schedule.map((n) => n.kind))).toEqual(new Set(['reminder', 'final-reminder', 'overdue', 'milestone-reminder', 'milestone-overdue', 'report-reminder', 'report-overdue']));
+    const text = await run('simulate', SAMPLE_PLAN, '--rebase', '2024-01-02', '--from', '2024-01-02', '--days', '30');
+    expect(text.out.split('\n').at(-1)).toMatch(/^共 \d+ 条通知\(124 项措施, 30 天\)$/);
+    expect((await run('simulate', SAMPLE_PLAN, '--days', 'many')).err).toContain('--days 应为正整数: many');
+  });
+
   it('rejects unknown commands and options with usage', async () => {
     expect((await run('launch')).code).toBe(2);
     expect((await run('status', '--colour')).err).toContain("Unknown option '--colour'");

@@ -1,0 +1,94 @@
+/**
+ * Runs a plan's measures through simulated time on the time-skipping test server and compares
+ * every notice the workflows sent with `rectify simulate`'s schedule for the same period.
+ * Used by bench/sample-year.ts (the whole sample plan, with timings) and by a test (a subset).
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createActivities } from '../activities';
+import { FileOutbox } from '../activities/outbox';
+import { planSchedule } from '../client/schedule';
+import { startPlan } from '../client/measures';
+import { localDate } from '../domain/dates';
+import type { Plan } from '../domain/plan/schema';
+import { rebasePlan } from '../domain/rebase';
+import { resolveBinary, TEST_SERVER } from '../runtime/binaries';
+import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+
+export interface PlanYearResult {
+  measures: number;
+  days: number;
+  /** Notices the workflows delivered, and the schedule's. */
+  delivered: number;
+  scheduled: number;
+  /** In one and not the other (by workflow, stage and send instant). */
+  missing: string[];
+  unexpected: string[];
+  duplicates: number;
+  /** Largest gap between when the schedule says a notice goes out and when the workflow sent it. */
+  maxLagMs: number;
+  wallMs: { start: number; run: number };
+}
+
+const INDEXED: Record<string, number> = { KEYWORD: 2, INT: 3, DATETIME: 6 };
+
+export async function runPlanYear(source: Plan, options: { days: number; measureIds?: string[] }): Promise<PlanYearResult> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: resolveBinary(TEST_SERVER).executable } });
+  try {
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: 'default',
+      searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, INDEXED[k.type]])),
+    });
+    const t0 = await env.currentTimeMs();
+    // Rebased to the server's today, so that the plan's deadlines lie ahead.
+    const rebased = rebasePlan(source, localDate(t0, source.timeZone));
+    const plan = options.measureIds ? { ...rebased, measures: rebased.measures.filter((m) => options.measureIds!.includes(m.id)) } : rebased;
+    const outbox = new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-year-')));
+    const noop = () => undefined;
+    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error } });
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'rectification', workflowBundle, activities: createActivities({ outbox }) });
+    const end = t0 + options.days * 86_400_000;
+    const wallMs = { start: 0, run: 0 };
+    await worker.runUntil(async () => {
+      let clock = Date.now();
+      await startPlan(env.client, plan);
+      wallMs.start = Date.now() - clock;
+      clock = Date.now();
+      await env.sleep(end - (await env.currentTimeMs()));
+      // Let the last morning's notices finish: a query waits for each workflow to catch up.
+      for (const m of plan.measures) await env.client.workflow.getHandle(`measure:${plan.id}:${m.id}`).query('getState');
+      wallMs.run = Date.now() - clock;
+      for (const m of plan.measures) await env.client.workflow.getHandle(`measure:${plan.id}:${m.id}`).terminate('year done');
+    });
+    const delivered = (await outbox.list()).filter((n) => Date.parse(n.decidedAt) <= end);
+    const schedule = planSchedule(plan, t0, end);
+    // Same notice: workflow, stage, planned instant and catch-up flag; then when it actually went out.
+    const key = (workflowId: string, stage: string, plannedAt: string, catchUp: boolean) => `${workflowId} ${stage} ${plannedAt}${catchUp ? ' catch-up' : ''}`;
+    const sentAt = new Map(delivered.map((n) => [key(n.workflowId, n.stage, n.plannedAt, n.catchUp), Date.parse(n.decidedAt)]));
+    const got = delivered.map((n) => key(n.workflowId, n.stage, n.plannedAt, n.catchUp));
+    const want = schedule.map((n) => key(n.workflowId, n.stage, n.plannedAt, n.catchUp));
+    const gotSet = new Set(got);
+    const wantSet = new Set(want);
+    let maxLagMs = 0;
+    schedule.forEach((n, i) => {
+      const actual = sentAt.get(want[i]);
+      if (actual !== undefined) maxLagMs = Math.max(maxLagMs, Math.abs(actual - Date.parse(n.at)));
+    });
+    return {
+      measures: plan.measures.length,
+      days: options.days,
+      delivered: delivered.length,
+      scheduled: schedule.length,
+      missing: want.filter((k) => !gotSet.has(k)),
+      unexpected: got.filter((k) => !wantSet.has(k)),
+      duplicates: got.length - gotSet.size,
+      maxLagMs,
+      wallMs,
+    };
+  } finally {
+    await env.teardown();
+  }
+}
