@@ -16,7 +16,7 @@ import { localDate } from '../domain/dates';
 import type { Plan } from '../domain/plan/schema';
 import { rebasePlan } from '../domain/rebase';
 import { resolveBinary, TEST_SERVER } from '../runtime/binaries';
-import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { indexedValueTypes } from '../workflows/search-attributes';
 
 export interface PlanYearResult {
   measures: number;
@@ -33,15 +33,10 @@ export interface PlanYearResult {
   wallMs: { start: number; run: number };
 }
 
-const INDEXED: Record<string, number> = { KEYWORD: 2, INT: 3, DATETIME: 6 };
-
 export async function runPlanYear(source: Plan, options: { days: number; measureIds?: string[] }): Promise<PlanYearResult> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: resolveBinary(TEST_SERVER).executable } });
   try {
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: 'default',
-      searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, INDEXED[k.type]])),
-    });
+    await env.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes: indexedValueTypes() });
     const t0 = await env.currentTimeMs();
     // Rebased to the server's today, so that the plan's deadlines lie ahead.
     const rebased = rebasePlan(source, localDate(t0, source.timeZone));

@@ -18,3 +18,9 @@ export function searchAttributeFlags(): Record<string, string> {
   const names: Record<string, string> = { KEYWORD: 'Keyword', INT: 'Int', DATETIME: 'Datetime' };
   return Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, names[k.type]]));
 }
+
+/** temporal.api.enums.v1.IndexedValueType numbers, for the operator service (test servers, set-up). */
+export function indexedValueTypes(): Record<string, number> {
+  const numbers: Record<string, number> = { TEXT: 1, KEYWORD: 2, INT: 3, DOUBLE: 4, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7 };
+  return Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, numbers[k.type]]));
+}

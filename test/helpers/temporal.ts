@@ -2,6 +2,7 @@
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createServer } from 'node:net';
 import { resolveBinary, TEMPORAL_CLI, TEST_SERVER } from '../../runtime/binaries';
+import { indexedValueTypes } from '../../workflows/search-attributes';
 
 export const testServerExecutable = () => resolveBinary(TEST_SERVER).executable;
 export const devServerExecutable = () => resolveBinary(TEMPORAL_CLI).executable;
@@ -29,11 +30,5 @@ export function freePort(): Promise<number> {
 
 /** Registers rectify's search attributes on a test server (the dev server takes them as flags). */
 export async function registerSearchAttributes(env: { connection: { operatorService: { addSearchAttributes(req: object): Promise<unknown> } } }): Promise<void> {
-  const { ALL_SEARCH_ATTRIBUTES } = await import('../../workflows/search-attributes');
-  // temporal.api.enums.v1.IndexedValueType numbers.
-  const indexed: Record<string, number> = { TEXT: 1, KEYWORD: 2, INT: 3, DOUBLE: 4, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7 };
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, indexed[k.type]])),
-  });
+  await env.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes: indexedValueTypes() });
 }

@@ -2,28 +2,15 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { main, SAMPLE_PLAN } from '../../client/cli';
+import { SAMPLE_PLAN } from '../../client/cli';
+import { runCli } from '../helpers/cli';
 import { buildSamplePlan, SAMPLE_COMMENT } from '../../scripts/sample-plan';
 import { planText } from '../../client/plan-files';
 
 const SEED = join(__dirname, '../fixtures/liangxi-2023-rectification-progress-report.txt');
 const SMALL = join(__dirname, '../fixtures/small-plan.yaml');
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = jest.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  const warn = jest.spyOn(console, 'warn').mockImplementation((...a) => void err.push(a.join(' ')));
-  try {
-    const code = await main(argv);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    warn.mockRestore();
-  }
-}
+const run = runCli;
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'rectify-cli-'));
 

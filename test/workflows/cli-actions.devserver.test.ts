@@ -7,25 +7,14 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../client/cli';
+import { runCli } from '../helpers/cli';
 import { createWorker } from '../../worker/worker';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { devServerExecutable, freePort, workflowBundle } from '../helpers/temporal';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = jest.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  try {
-    return { code: await main(argv), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const run = runCli;
 
 describe('rectify commands against a real server', () => {
   let env: TestWorkflowEnvironment;
