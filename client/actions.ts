@@ -3,8 +3,8 @@ import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@tempo
 import type { UpdateDefinition } from '@temporalio/common';
 import { ROLES, type Actor, type Role } from '../domain/notice';
 import { InputError } from './plan-files';
-import type { MeasureView } from '../workflows/measure-state';
-import { measureWorkflowId } from '../workflows/measure-state';
+import { quote } from './measures';
+import { measureWorkflowId, type MeasureSummary } from '../workflows/measure-state';
 
 export class RequestRefused extends Error {
   override name = 'RequestRefused';
@@ -23,7 +23,7 @@ export function parseActor(text: string | undefined): Actor {
 export async function resolveMeasure(client: Client, measureId: string, planId?: string): Promise<string> {
   if (planId) return measureWorkflowId(planId, measureId);
   const found: string[] = [];
-  for await (const wf of client.workflow.list({ query: `WorkflowType = 'measureWorkflow' AND MeasureId = "${measureId.replace(/"/g, '')}"` })) {
+  for await (const wf of client.workflow.list({ query: `WorkflowType = 'measureWorkflow' AND ExecutionStatus = 'Running' AND MeasureId = ${quote(measureId)}` })) {
     if (!found.includes(wf.workflowId)) found.push(wf.workflowId);
   }
   if (found.length === 1) return found[0];
@@ -31,7 +31,7 @@ export async function resolveMeasure(client: Client, measureId: string, planId?:
   throw new InputError(`措施 ${measureId} 在多个计划中: ${found.join(', ')};请用 --plan 指定`);
 }
 
-export async function sendRequest<R>(client: Client, workflowId: string, update: UpdateDefinition<MeasureView, [R]>, request: R): Promise<MeasureView> {
+export async function sendRequest<R>(client: Client, workflowId: string, update: UpdateDefinition<MeasureSummary, [R]>, request: R): Promise<MeasureSummary> {
   try {
     return await client.workflow.getHandle(workflowId).executeUpdate(update, { args: [request] });
   } catch (e) {

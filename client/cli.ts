@@ -8,12 +8,13 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadSettings, type Settings } from '../config/settings';
-import { CalendarYearUnavailableError, WorkCalendar } from '../domain/calendar';
+import { CalendarYearUnavailableError } from '../domain/calendar';
+import { calendarYearsFrom, chinaCalendar, publishedYears } from '../domain/calendar-data';
 import { formatInstant, isIsoDate, localDate, localInstant, weekdayZh } from '../domain/dates';
 import type { Actor } from '../domain/notice';
 import type { UpdateDefinition } from '@temporalio/common';
-import { getStateQuery, reportProgressUpdate, submitCompletionUpdate, verifyCompletionUpdate, requestExtensionUpdate, decideExtensionUpdate, reassignUpdate } from '../workflows/messages';
-import type { MeasureView } from '../workflows/measure-state';
+import { getStateQuery, refreshCalendarUpdate, reportProgressUpdate, submitCompletionUpdate, verifyCompletionUpdate, requestExtensionUpdate, decideExtensionUpdate, reassignUpdate } from '../workflows/messages';
+import { summaryOf, type MeasureSummary } from '../workflows/measure-state';
 import { parseActor, resolveMeasure, RequestRefused, sendRequest } from './actions';
 import { planSchedule } from './schedule';
 import { ledgerToPlan } from '../domain/ledger';
@@ -33,7 +34,7 @@ class UsageError extends Error {}
 const USAGE = `用法: rectify <命令>
 
   plan check <plan>                          校验计划,一次列出全部错误
-  plan from-report <report.txt> --out <plan> [--id ID] [--title T] [--feedback-date D]
+  plan from-report <report.txt> --out <plan> [--id ID] [--title T] [--feedback-date D] [--force]
   plan import-ledger <ledger.xlsx|csv> --out <plan> --id ID --feedback-date D
         --office-email E --leadership-email E [--title T] [--office-name N] [--leadership-name N]
   plan schema [--out plan.schema.json]        输出计划文件的 JSON Schema
@@ -54,6 +55,8 @@ const USAGE = `用法: rectify <命令>
                                              不启动任何工作流,列出未来 N 天的全部通知
   calendar workdays <from> <to>              区间内的工作日,每行一个
   calendar add <date> <n>                    n 个工作日之后(负数向前)的日期
+  calendar refresh [--plan ID] [--as office:<经办>]
+                                             升级节假日数据后,把新公布的年份告知运行中的措施
 
 连接: 未设置 TEMPORAL_ADDRESS 时连接本机内嵌服务器 127.0.0.1:7233;
       也支持 TEMPORAL_NAMESPACE、TEMPORAL_API_KEY、TEMPORAL_TLS_*、TEMPORAL_PROFILE。`;
@@ -106,6 +109,10 @@ async function connectClient(settings: Settings): Promise<Client> {
   return new Client({ connection, namespace: settings.namespace });
 }
 
+function refuseOverwrite(path: string, force: boolean | undefined): void {
+  if (existsSync(path) && !force) throw new InputError(`${path} 已存在;确需覆盖请加 --force`);
+}
+
 async function planCommand(argv: string[]): Promise<number> {
   const sub = argv[0];
   const rest = argv.slice(1);
@@ -123,9 +130,11 @@ async function planCommand(argv: string[]): Promise<number> {
       id: { type: 'string' },
       title: { type: 'string' },
       'feedback-date': { type: 'string' },
+      force: { type: 'boolean' },
     });
     const report = positional(positionals, 0, '<report.txt>');
     if (!values.out) throw new UsageError('缺少 --out <plan.yaml|plan.json>');
+    refuseOverwrite(values.out, values.force);
     let parsed;
     try {
       parsed = parseReport(readText(report));
@@ -160,12 +169,14 @@ async function planCommand(argv: string[]): Promise<number> {
       'office-email': { type: 'string' },
       'leadership-name': { type: 'string' },
       'leadership-email': { type: 'string' },
+      force: { type: 'boolean' },
     });
     const file = positional(positionals, 0, '<ledger.xlsx|ledger.csv>');
     for (const flag of ['out', 'id', 'feedback-date', 'office-email', 'leadership-email'] as const) {
       if (!values[flag]) throw new UsageError(`缺少 --${flag}`);
     }
     planText(values.out!, {}); // checks the output extension before any work
+    refuseOverwrite(values.out!, values.force);
     const { rows, headerRow } = await readLedger(file);
     const emails = (s: string) => s.split(/[,;\s]+/).filter(Boolean);
     const result = ledgerToPlan(
@@ -252,16 +263,17 @@ async function statusCommand(argv: string[]): Promise<number> {
 
 const STATUS_ZH: Record<string, string> = { active: '整改中', submitted: '已提交待核验', closed: '已销号' };
 
-function summary(v: MeasureView): string {
-  const deadline = v.progress.deadline ? `${v.progress.deadline}(${weekdayZh(v.progress.deadline)})` : '长期';
+function summary(v: MeasureSummary): string {
+  const deadline = v.deadline ? `${v.deadline}(${weekdayZh(v.deadline)})` : '长期';
   const left = v.workdaysLeft === undefined ? '' : v.workdaysLeft >= 0 ? `, 剩 ${v.workdaysLeft} 个工作日` : `, 已逾期 ${-v.workdaysLeft} 个工作日`;
-  return `措施 ${v.spec.id}「${v.spec.title}」: ${STATUS_ZH[v.progress.status]}, ${LIGHTS[v.trafficLight]}灯, 时限 ${deadline}${left}, 牵头单位 ${v.leadUnit}, 负责区领导 ${v.leader}`;
+  const pending = v.pendingExtension ? `, 待审批延期至 ${v.pendingExtension.newDeadline}` : '';
+  return `措施 ${v.measureId}「${v.title}」: ${STATUS_ZH[v.status]}, ${LIGHTS[v.trafficLight]}灯, 时限 ${deadline}${left}, 牵头单位 ${v.leadUnit}, 负责区领导 ${v.leader}${pending}`;
 }
 
 const ACTION_OPTIONS = { plan: { type: 'string' }, as: { type: 'string' } } as const;
 
 /** Runs one request against one measure and prints the measure as it now stands. */
-async function act<R>(argv: string[], extra: Options, build: (values: Record<string, unknown>, actor: Actor) => R, update: UpdateDefinition<MeasureView, [R]>): Promise<number> {
+async function act<R>(argv: string[], extra: Options, build: (values: Record<string, unknown>, actor: Actor) => R, update: UpdateDefinition<MeasureSummary, [R]>): Promise<number> {
   const { positionals, values } = args(argv, { ...ACTION_OPTIONS, ...extra });
   const measureId = positional(positionals, 0, '<措施编号>');
   const request = build(values, parseActor(values.as as string | undefined)); // bad input fails before connecting
@@ -311,7 +323,7 @@ async function showCommand(argv: string[]): Promise<number> {
       console.log(JSON.stringify(view, null, 2));
       return 0;
     }
-    console.log(summary(view));
+    console.log(summary(summaryOf(view)));
     if (view.pendingExtension) console.log(`待审批延期: 至 ${view.pendingExtension.newDeadline}(${view.pendingExtension.reason})`);
     for (const d of view.deadlines.slice(1)) console.log(`时限调整: 第${d.version}版 ${d.deadline}(${d.reason ?? ''})`);
     for (const a of view.audit.slice(-5)) console.log(`${formatInstant(Date.parse(a.at), view.spec.timeZone)} ${a.actor.who} ${a.action} ${JSON.stringify(a.detail)}`);
@@ -359,10 +371,10 @@ async function simulateCommand(argv: string[]): Promise<number> {
 async function calendarCommand(argv: string[]): Promise<number> {
   const sub = argv[0];
   // Plain positionals: a negative count (-2) is an argument here, not an option.
-  const positionals = argv.slice(1);
+  const positionals = sub === 'refresh' ? [] : argv.slice(1);
   const option = positionals.find((a) => a.startsWith('--'));
   if (option) throw new UsageError(`未知选项: ${option}`);
-  const calendar = new WorkCalendar();
+  const calendar = chinaCalendar();
   const date = (i: number, what: string) => {
     const d = positional(positionals, i, what);
     if (!isIsoDate(d)) throw new UsageError(`${what} 应为 YYYY-MM-DD: ${d}`);
@@ -375,6 +387,7 @@ async function calendarCommand(argv: string[]): Promise<number> {
     console.log(calendar.workdaysInRange(from, to).join('\n'));
     return 0;
   }
+  if (sub === 'refresh') return calendarRefresh(argv.slice(1));
   if (sub === 'add') {
     const from = date(0, '<date>');
     const n = Number(positional(positionals, 1, '<n>'));
@@ -383,6 +396,30 @@ async function calendarCommand(argv: string[]): Promise<number> {
     return 0;
   }
   throw new UsageError(`未知的 calendar 子命令: ${sub ?? '(无)'}`);
+}
+
+/**
+ * After the holiday data package is upgraded (a new year published), running measures learn the
+ * new years through an Update, recorded in their history, so that replay stays deterministic.
+ */
+async function calendarRefresh(argv: string[]): Promise<number> {
+  const { values } = args(argv, { plan: { type: 'string' }, as: { type: 'string' } });
+  const actor = parseActor(values.as ?? 'office:rectify');
+  const client = await connectClient(loadSettings());
+  try {
+    const rows = await listMeasures(client, { planId: values.plan });
+    let refreshed = 0;
+    // Years already given stay; from last year on is enough for what lies ahead.
+    const years = calendarYearsFrom(new Date().getFullYear() - 1);
+    for (const row of rows) {
+      await sendRequest(client, row.workflowId, refreshCalendarUpdate, { actor, years });
+      refreshed++;
+    }
+    console.log(`已向 ${refreshed} 项运行中的措施更新节假日安排(收录至 ${Math.max(...Object.keys(publishedYears()).map(Number))} 年)`);
+    return 0;
+  } finally {
+    await client.connection.close();
+  }
 }
 
 async function devCommand(argv: string[]): Promise<number> {

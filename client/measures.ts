@@ -71,11 +71,13 @@ export interface MeasureRow {
   running: boolean;
 }
 
-const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/** A string literal for a visibility query. */
+export const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 /** Measures from the visibility store: cheap at any scale (no query per workflow). */
 export async function listMeasures(client: Client, filter: { planId?: string; unit?: string; overdue?: boolean } = {}): Promise<MeasureRow[]> {
-  const clauses = [`WorkflowType = 'measureWorkflow'`];
+  // Running executions only: a measure never completes, and earlier runs (continue-as-new) are history.
+  const clauses = [`WorkflowType = 'measureWorkflow'`, `ExecutionStatus = 'Running'`];
   if (filter.planId) clauses.push(`PlanId = ${quote(filter.planId)}`);
   if (filter.unit) clauses.push(`LeadUnit = ${quote(filter.unit)}`);
   if (filter.overdue) clauses.push(`TrafficLight = 'red'`);

@@ -1,10 +1,10 @@
 /**
- * Chinese working-day calendar: weekends, public holidays and 调休 make-up workdays.
- * The only adapter over the `chinese-days` data; everything else asks a WorkCalendar.
- * A year that the data does not cover is an explicit error, unless the plan supplies
- * that year's arrangement or opts into a provisional Monday-to-Friday calendar.
+ * Chinese working-day calendar: weekends, public holidays and 调休 make-up workdays, for the
+ * years it is given (calendar-data.ts supplies the published ones). A year it lacks is an
+ * explicit error, unless the plan opts into a provisional Monday-to-Friday calendar.
+ * No data is imported here: workflows get their years in their input, so that upgrading the
+ * data package never changes what a running workflow decided (replay stays deterministic).
  */
-import chineseDays from 'chinese-days/dist/chinese-days.json';
 import { type IsoDate, addDays, requireEpochDay, fromEpochDay, yearOf } from './dates';
 
 export interface CalendarYear {
@@ -15,7 +15,7 @@ export interface CalendarYear {
 }
 
 export interface CalendarOptions {
-  /** Arrangements for years the data package does not have yet, keyed by year ('2027'). */
+  /** Arrangements by year ('2024'): the published ones, and any the plan adds. */
   years?: Record<string, CalendarYear>;
   /** What to do for a date in a year nobody has published: fail (default) or treat Mon–Fri as working days, flagged as provisional. */
   unpublishedYears?: 'error' | 'weekdays';
@@ -26,7 +26,7 @@ export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeup-workday';
 export class CalendarYearUnavailableError extends Error {
   constructor(readonly year: number) {
     super(
-      `${year}年的节假日安排未收录(chinese-days 数据包不含该年):` +
+      `${year}年的节假日安排未收录:` +
         `请更新 chinese-days,或在计划的 calendar.years["${year}"] 中补充国务院办公厅公布的安排,` +
         `或设置 calendar.unpublishedYears: weekdays 暂按周一至周五计算(结果标为临时)`,
     );
@@ -49,21 +49,6 @@ function yearSets(holidays: Iterable<IsoDate>, workdays: Iterable<IsoDate>): Yea
   return { holidays: new Set([...holidays].map(epoch)), workdays: new Set([...workdays].map(epoch)) };
 }
 
-function packageYears(): Map<number, YearSets> {
-  const byYear = new Map<number, { holidays: IsoDate[]; workdays: IsoDate[] }>();
-  const get = (date: string) => {
-    const y = yearOf(date);
-    let lists = byYear.get(y);
-    if (!lists) byYear.set(y, (lists = { holidays: [], workdays: [] }));
-    return lists;
-  };
-  for (const date of Object.keys(chineseDays.holidays)) get(date).holidays.push(date);
-  for (const date of Object.keys(chineseDays.workdays)) get(date).workdays.push(date);
-  return new Map([...byYear].map(([y, l]) => [y, yearSets(l.holidays, l.workdays)]));
-}
-
-let packageData: Map<number, YearSets> | undefined;
-
 /**
  * The calendar a running measure plans with. Plans are checked strictly, but a measure that
  * runs on past the published years (ladder repeats, report periods) must not stop: there the
@@ -78,8 +63,7 @@ export class WorkCalendar {
   private readonly unpublished: 'error' | 'weekdays';
 
   constructor(options: CalendarOptions = {}) {
-    packageData ??= packageYears();
-    this.years = new Map(packageData);
+    this.years = new Map();
     for (const [year, data] of Object.entries(options.years ?? {})) {
       this.years.set(Number(year), yearSets(data.holidays, data.workdays));
     }

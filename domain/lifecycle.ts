@@ -4,7 +4,8 @@
  * workflow runs the validators before anything reaches history.
  */
 import type { WorkCalendar } from './calendar';
-import { isIsoDate, type IsoDate } from './dates';
+import type { CalendarYear } from './calendar';
+import { isIsoDate, localDate, type IsoDate } from './dates';
 import type { MeasureSpec, MeasureStatus, TrafficLight } from './measure';
 import type { Actor, EventKind, Notice } from './notice';
 import { dueAt, periodForReport, type MeasureProgress } from './planner';
@@ -16,7 +17,7 @@ export class RequestRejected extends Error {
 
 export interface AuditEntry {
   at: string;
-  action: 'progress' | 'submit' | 'verify' | 'extension-request' | 'extension-decision' | 'reassign';
+  action: 'progress' | 'submit' | 'verify' | 'extension-request' | 'extension-decision' | 'reassign' | 'calendar';
   actor: Actor;
   detail: Record<string, unknown>;
 }
@@ -33,10 +34,19 @@ export interface MeasureState {
   /** Every deadline the measure has had, oldest first, with why it changed. */
   deadlines: { deadline: IsoDate; version: number; since: string; reason?: string }[];
   rejections: { reason: string; by: Actor; at: string }[];
+  /** The latest actions (older ones stay in earlier runs' histories). */
   audit: AuditEntry[];
   /** Numbers event notices, for their idempotency keys. */
   eventSeq: number;
+  /** Event notices decided but not yet delivered: the main loop sends them, so requests return at once. */
+  outgoing: EventNotice[];
+  /** Holiday arrangements published after the workflow started, delivered by `rectify calendar refresh`. */
+  calendarYears: Record<string, CalendarYear>;
 }
+
+export const AUDIT_KEPT = 200;
+export const MAX_TEXT = 2000;
+export const MAX_EVIDENCE = 50;
 
 export function initialState(spec: MeasureSpec, progress: MeasureProgress, now: number): MeasureState {
   const at = new Date(now).toISOString();
@@ -51,6 +61,8 @@ export function initialState(spec: MeasureSpec, progress: MeasureProgress, now: 
     rejections: [],
     audit: [],
     eventSeq: 0,
+    outgoing: [],
+    calendarYears: {},
   };
 }
 
@@ -88,6 +100,10 @@ export interface ReassignRequest {
   leader?: string;
   reason: string;
 }
+export interface RefreshCalendarRequest {
+  actor: Actor;
+  years: Record<string, CalendarYear>;
+}
 
 const STATUS_ZH: Record<MeasureStatus, string> = { active: '整改中', submitted: '已提交待核验', closed: '已销号' };
 
@@ -100,7 +116,16 @@ function requireActor(actor: Actor | undefined): Actor {
 
 function requireText(value: unknown, what: string): string {
   if (typeof value !== 'string' || !value.trim()) throw new RequestRejected(`${what}不能为空`);
+  if (value.length > MAX_TEXT) throw new RequestRejected(`${what}过长(最多 ${MAX_TEXT} 字)`);
   return value.trim();
+}
+
+function optionalText(value: unknown, what: string): void {
+  if (value !== undefined && value !== null) requireText(value, what);
+}
+
+function requireBoolean(value: unknown, what: string): void {
+  if (typeof value !== 'boolean') throw new RequestRejected(`${what}应为 true 或 false`);
 }
 
 /** Only the measure's current lead unit reports and requests for it. */
@@ -129,6 +154,7 @@ function requireStatus(state: MeasureState, allowed: MeasureStatus[], what: stri
 export function validateReportProgress(state: MeasureState, r: ReportProgressRequest): void {
   requireLeadUnit(state, r?.actor);
   requireText(r.note, '进展说明');
+  if (r.completesMilestone !== undefined) requireBoolean(r.completesMilestone, 'completesMilestone');
   requireStatus(state, ['active', 'submitted'], '报送进展');
   if (r.completesMilestone) {
     if (state.spec.kind !== 'phased') throw new RequestRejected('只有分阶段整改措施才有阶段节点');
@@ -140,9 +166,10 @@ export function validateSubmitCompletion(state: MeasureState, r: SubmitCompletio
   requireLeadUnit(state, r?.actor);
   if (state.spec.kind === 'longterm') throw new RequestRejected('长期坚持类措施不销号,请按周期报送进展');
   requireStatus(state, ['active'], '提交整改完成');
-  if (!Array.isArray(r.evidence) || !r.evidence.some((e) => typeof e === 'string' && e.trim())) {
-    throw new RequestRejected('提交整改完成必须附佐证材料(evidence)');
-  }
+  if (!Array.isArray(r.evidence) || !r.evidence.length) throw new RequestRejected('提交整改完成必须附佐证材料(evidence)');
+  if (r.evidence.length > MAX_EVIDENCE) throw new RequestRejected(`佐证材料最多 ${MAX_EVIDENCE} 项`);
+  r.evidence.forEach((e, i) => requireText(e, `第 ${i + 1} 项佐证材料`));
+  optionalText(r.note, '说明');
 }
 
 export function validateVerifyCompletion(state: MeasureState, r: VerifyCompletionRequest): void {
@@ -150,9 +177,11 @@ export function validateVerifyCompletion(state: MeasureState, r: VerifyCompletio
   requireStatus(state, ['submitted'], '核验');
   if (typeof r.accept !== 'boolean') throw new RequestRejected('应说明通过(accept)或退回');
   if (!r.accept) requireText(r.reason, '退回理由');
+  else optionalText(r.reason, '说明');
 }
 
-export function validateRequestExtension(state: MeasureState, r: RequestExtensionRequest, calendar: WorkCalendar): void {
+/** `calendar` is strict (the plan's rule for unpublished years); `now` is the workflow's time. */
+export function validateRequestExtension(state: MeasureState, r: RequestExtensionRequest, calendar: WorkCalendar, now: number): void {
   requireLeadUnit(state, r?.actor);
   if (state.spec.kind === 'longterm' || !state.progress.deadline) throw new RequestRejected('本措施没有整改时限,无需延期');
   requireStatus(state, ['active'], '申请延期');
@@ -160,6 +189,8 @@ export function validateRequestExtension(state: MeasureState, r: RequestExtensio
   requireText(r.reason, '延期理由');
   if (typeof r.newDeadline !== 'string' || !isIsoDate(r.newDeadline)) throw new RequestRejected(`新时限应为 YYYY-MM-DD: ${String(r.newDeadline)}`);
   if (r.newDeadline <= state.progress.deadline) throw new RequestRejected(`新时限 ${r.newDeadline} 应晚于当前时限 ${state.progress.deadline}`);
+  const today = localDate(now, state.spec.timeZone);
+  if (r.newDeadline <= today) throw new RequestRejected(`新时限 ${r.newDeadline} 应晚于今天 ${today}`);
   let workday: boolean;
   try {
     workday = calendar.isWorkday(r.newDeadline);
@@ -172,20 +203,36 @@ export function validateRequestExtension(state: MeasureState, r: RequestExtensio
 export function validateDecideExtension(state: MeasureState, r: DecideExtensionRequest): void {
   requireOffice(r?.actor, '审批延期');
   if (!state.pendingExtension) throw new RequestRejected('没有待审批的延期申请');
+  requireStatus(state, ['active'], '审批延期');
   if (typeof r.approve !== 'boolean') throw new RequestRejected('应说明批准(approve)或不批准');
   if (!r.approve) requireText(r.reason, '不批准的理由');
+  else optionalText(r.reason, '说明');
 }
 
 export function validateReassign(state: MeasureState, r: ReassignRequest): void {
   requireOffice(r?.actor, '调整牵头单位或负责区领导');
   requireText(r.reason, '调整理由');
+  if (r.leadUnit !== undefined && typeof r.leadUnit !== 'string') throw new RequestRejected('牵头单位应为文本');
+  if (r.leader !== undefined && typeof r.leader !== 'string') throw new RequestRejected('负责区领导应为文本');
   if (!r.leadUnit && !r.leader) throw new RequestRejected('应指定新的牵头单位(leadUnit)或负责区领导(leader)');
-  if (r.leadUnit !== undefined && !state.spec.directory.units.includes(r.leadUnit)) throw new RequestRejected(`牵头单位不在计划名录中: ${r.leadUnit}`);
+  if (r.leadUnit !== undefined && !state.spec.directory.units.includes(r.leadUnit)) throw new RequestRejected(`牵头单位不在计划名录中或没有联系邮箱: ${r.leadUnit}`);
   if (r.leader !== undefined && !state.spec.directory.leaders.includes(r.leader)) throw new RequestRejected(`负责区领导不在计划名录中: ${r.leader}`);
   if ((r.leadUnit ?? state.leadUnit) === state.leadUnit && (r.leader ?? state.leader) === state.leader) {
     throw new RequestRejected('新的牵头单位和负责区领导与当前相同');
   }
   if (state.progress.status === 'closed') throw new RequestRejected('措施已销号,不能调整');
+}
+
+export function validateRefreshCalendar(r: RefreshCalendarRequest): void {
+  requireOffice(r?.actor, '更新节假日安排');
+  if (!r.years || typeof r.years !== 'object') throw new RequestRejected('缺少节假日安排(years)');
+  for (const [year, data] of Object.entries(r.years)) {
+    if (!/^\d{4}$/.test(year)) throw new RequestRejected(`年份应为四位数字: ${year}`);
+    for (const d of [...(data?.holidays ?? []), ...(data?.workdays ?? [])]) {
+      if (typeof d !== 'string' || !isIsoDate(d) || !d.startsWith(year)) throw new RequestRejected(`${year}年的日期无效: ${String(d)}`);
+    }
+    if (!Array.isArray(data?.holidays) || !Array.isArray(data?.workdays)) throw new RequestRejected(`${year}年应有 holidays 和 workdays 两个列表`);
+  }
 }
 
 // ---- what an accepted request changes; each returns the event notices it causes ----
@@ -199,6 +246,7 @@ export interface EventNotice {
 function audit(state: MeasureState, now: number, action: AuditEntry['action'], actor: Actor, detail: Record<string, unknown>): string {
   const at = new Date(now).toISOString();
   state.audit.push({ at, action, actor, detail });
+  if (state.audit.length > AUDIT_KEPT) state.audit.splice(0, state.audit.length - AUDIT_KEPT);
   return at;
 }
 
@@ -228,8 +276,10 @@ export function applySubmitCompletion(state: MeasureState, r: SubmitCompletionRe
 
 export function applyVerifyCompletion(state: MeasureState, r: VerifyCompletionRequest, now: number): EventNotice[] {
   const at = audit(state, now, 'verify', r.actor, { accept: r.accept, reason: r.reason });
-  if (r.accept) state.progress.status = 'closed';
-  else {
+  if (r.accept) {
+    state.progress.status = 'closed';
+    state.pendingExtension = undefined; // nothing left to extend
+  } else {
     state.progress.status = 'active';
     state.rejections.push({ reason: r.reason!, by: r.actor, at });
     state.submission = undefined;
@@ -268,9 +318,13 @@ export function applyReassign(state: MeasureState, r: ReassignRequest, now: numb
   audit(state, now, 'reassign', r.actor, { leadUnit: r.leadUnit, leader: r.leader, reason: r.reason, previousLeadUnit, previousLeader });
   state.leadUnit = r.leadUnit ?? state.leadUnit;
   state.leader = r.leader ?? state.leader;
-  // A pending extension was the old lead unit's request.
-  state.pendingExtension = undefined;
   return [{ kind: 'reassigned', audiences: ['leadUnit', 'leader'], event: { actor: r.actor, reason: r.reason, previousLeadUnit, previousLeader } }];
+}
+
+export function applyRefreshCalendar(state: MeasureState, r: RefreshCalendarRequest, now: number): EventNotice[] {
+  audit(state, now, 'calendar', r.actor, { years: Object.keys(r.years) });
+  Object.assign(state.calendarYears, r.years);
+  return [];
 }
 
 /** The instant the measure falls due under its current deadline. */

@@ -3,6 +3,7 @@
  * the statuses it moves through. The rules of its schedule are in planner.ts.
  */
 import type { CalendarOptions } from './calendar';
+import { calendarYearsFrom } from './calendar-data';
 import type { IsoDate } from './dates';
 import { effectivePolicy, type Policy } from './policy';
 import type { Cadence, MeasureKind, Plan } from './plan/schema';
@@ -13,6 +14,7 @@ export interface MeasureSpec {
   timeZone: string;
   /** 巡视反馈日期: long-term reporting counts from here (or from the start, if later). */
   feedbackDate: IsoDate;
+  /** The working-day calendar the workflow plans with: published years from the feedback year on, and the plan's own. */
   calendar: CalendarOptions;
   /** Names in the plan's directory, so that a reassignment can be checked in the workflow. */
   directory: { units: string[]; leaders: string[] };
@@ -32,7 +34,8 @@ export interface MeasureSpec {
 
 export function measureSpecs(plan: Plan): MeasureSpec[] {
   const problems = new Map(plan.problems.map((p) => [p.no, p.title]));
-  const directory = { units: plan.directory.units.map((u) => u.name), leaders: plan.directory.leaders.map((l) => l.role) };
+  // Units that may lead (they have an email) and leaders, for checking a reassignment in the workflow.
+  const directory = { units: plan.directory.units.filter((u) => u.emails.length).map((u) => u.name), leaders: plan.directory.leaders.map((l) => l.role) };
   return plan.measures.map((m) => {
     const policy = effectivePolicy(plan.policy, m.kind, m.policy);
     return {
@@ -40,7 +43,7 @@ export function measureSpecs(plan: Plan): MeasureSpec[] {
       planTitle: plan.title,
       timeZone: plan.timeZone,
       feedbackDate: plan.feedbackDate,
-      calendar: plan.calendar ?? {},
+      calendar: { ...plan.calendar, years: calendarYearsFrom(Number(plan.feedbackDate.slice(0, 4)) - 1, plan.calendar) },
       directory,
       id: m.id,
       problem: { no: m.problem, title: problems.get(m.problem) ?? '' },

@@ -40,7 +40,11 @@ export type ScheduledKind =
   | 'report-overdue';
 
 export interface Stage {
-  /** Unique within the measure: deadline version, track and step (e.g. v1:deadline:reminder:5). */
+  /**
+   * Unique within the measure: track and step. The deadline track carries the deadline version
+   * (v2:deadline:reminder:5), as an extension starts it anew; milestones and report periods do
+   * not move, so their keys (milestone:0:overdue:1, report:2024-03-31:reminder:5) do not either.
+   */
   key: string;
   /** Stages of one track supersede each other; tracks are independent. */
   track: string;
@@ -122,7 +126,7 @@ function chase(
   return out;
 }
 
-/** End dates of the reporting periods after `from`, up to the first one ending after `until`. */
+/** End dates of the reporting periods after `from`, up to the first one ending after both `from` and `until`. */
 export function periodEnds(cadence: Cadence, from: IsoDate, until: IsoDate): IsoDate[] {
   const months = CADENCE_MONTHS[cadence];
   const out: IsoDate[] = [];
@@ -131,7 +135,7 @@ export function periodEnds(cadence: Cadence, from: IsoDate, until: IsoDate): Iso
   for (;;) {
     const end = addDays(`${month === 12 ? year + 1 : year}-${String((month % 12) + 1).padStart(2, '0')}-01`, -1);
     if (end > from) out.push(end);
-    if (end > until) return out;
+    if (end > until && out.length) return out;
     month += months;
     if (month > 12) (month -= 12), year++;
   }
@@ -163,14 +167,14 @@ export function stages(spec: Spec, p: MeasureProgress, cal: WorkCalendar, until:
       // A missing report is chased until the next one falls due; from then on the next report is the one chased.
       const nextEnd = ends[i + 1] ?? periodEnds(cadence, end, end)[0];
       const cutoff = dueAt(spec, nextEnd);
-      const chased = chase(spec, cal, `report:${end}`, `${v}:report:${end}`, end, reportOffsets, { reminder: 'report-reminder', overdue: 'report-overdue' }, Math.min(until, cutoff), { period: end });
+      const chased = chase(spec, cal, `report:${end}`, `report:${end}`, end, reportOffsets, { reminder: 'report-reminder', overdue: 'report-overdue' }, Math.min(until, cutoff), { period: end });
       out.push(...chased.filter((st) => st.at < cutoff));
     });
     return out;
   }
   spec.milestones.forEach((m, i) => {
     if (i < p.milestonesDone) return;
-    out.push(...chase(spec, cal, `milestone:${i}`, `${v}:milestone:${i}`, m.deadline, reportOffsets, { reminder: 'milestone-reminder', overdue: 'milestone-overdue' }, until, { milestone: i }));
+    out.push(...chase(spec, cal, `milestone:${i}`, `milestone:${i}`, m.deadline, reportOffsets, { reminder: 'milestone-reminder', overdue: 'milestone-overdue' }, until, { milestone: i }));
   });
   if (p.deadline) {
     out.push(...chase(spec, cal, 'deadline', `${v}:deadline`, p.deadline, spec.policy.reminders.offsetsWorkdays, { reminder: 'reminder', final: 'final-reminder', overdue: 'overdue' }, until));
@@ -263,4 +267,17 @@ export function periodForReport(spec: Spec, p: MeasureProgress, now: number): Is
     start = addDays(end, 1);
   }
   return undefined;
+}
+
+/** Keeps only the handled keys that planning can still meet (for continue-as-new). */
+export function pruneHandled(spec: Spec, p: MeasureProgress): Record<string, 'sent' | 'skipped'> {
+  const live = (key: string) => {
+    if (key.startsWith('v')) return key.startsWith(`v${p.deadlineVersion}:`);
+    const milestone = /^milestone:(\d+):/.exec(key);
+    if (milestone) return Number(milestone[1]) >= p.milestonesDone;
+    const report = /^report:(\d{4}-\d{2}-\d{2}):/.exec(key);
+    if (report) return !p.reportsDone.includes(report[1]);
+    return true;
+  };
+  return Object.fromEntries(Object.entries(p.handled).filter(([key]) => live(key)));
 }

@@ -23,3 +23,34 @@ export interface MeasureView extends MeasureState {
 export function measureWorkflowId(planId: string, measureId: string): string {
   return `measure:${planId}:${measureId}`;
 }
+
+/** What an Update answers: the measure as it now stands, compact (it is recorded in history). */
+export interface MeasureSummary {
+  workflowId: string;
+  measureId: string;
+  title: string;
+  status: MeasureState['progress']['status'];
+  trafficLight: MeasureState['trafficLight'];
+  deadline?: string;
+  deadlineVersion: number;
+  workdaysLeft?: number;
+  leadUnit: string;
+  leader: string;
+  pendingExtension?: { newDeadline: string; reason: string };
+}
+
+export function summaryOf(v: MeasureView): MeasureSummary {
+  return {
+    workflowId: v.workflowId,
+    measureId: v.spec.id,
+    title: v.spec.title,
+    status: v.progress.status,
+    trafficLight: v.trafficLight,
+    deadline: v.progress.deadline,
+    deadlineVersion: v.progress.deadlineVersion,
+    workdaysLeft: v.workdaysLeft,
+    leadUnit: v.leadUnit,
+    leader: v.leader,
+    pendingExtension: v.pendingExtension ? { newDeadline: v.pendingExtension.newDeadline, reason: v.pendingExtension.reason } : undefined,
+  };
+}

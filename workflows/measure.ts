@@ -4,6 +4,7 @@
  * one activity call with its idempotency key; plan again. Changes arrive as validated Updates.
  */
 import {
+  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -14,15 +15,15 @@ import {
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
-import { runningCalendar } from '../domain/calendar';
+import { runningCalendar, WorkCalendar } from '../domain/calendar';
 import { localDate } from '../domain/dates';
 import * as life from '../domain/lifecycle';
 import type { EventNotice } from '../domain/lifecycle';
 import type { Notice } from '../domain/notice';
-import { nextActions, trafficLight, type DueNotice } from '../domain/planner';
+import { nextActions, pruneHandled, SEND_WINDOW_MS, trafficLight, type DueNotice } from '../domain/planner';
 import { initialProgress } from '../domain/simulate';
 import * as msg from './messages';
-import type { MeasureState, MeasureView, MeasureWorkflowInput } from './measure-state';
+import { summaryOf, type MeasureState, type MeasureSummary, type MeasureView, type MeasureWorkflowInput } from './measure-state';
 import * as SA from './search-attributes';
 
 // Notices must not be lost: retry without limit, backing off to once every ten minutes.
@@ -33,8 +34,16 @@ const { deliverNotice } = proxyActivities<Activities>({
 
 export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void> {
   const { spec } = input;
-  const calendar = runningCalendar(spec.calendar);
   const state: MeasureState = input.state ?? life.initialState(spec, initialProgress(spec, Date.now()), Date.now());
+  // Planning never stops at an unpublished year (Mon–Fri there, flagged); requests are checked strictly.
+  let calendar!: WorkCalendar;
+  let strictCalendar!: WorkCalendar;
+  const useCalendars = () => {
+    const options = { ...spec.calendar, years: { ...spec.calendar.years, ...state.calendarYears } };
+    calendar = runningCalendar(options);
+    strictCalendar = new WorkCalendar(options);
+  };
+  useCalendars();
   const workflowId = workflowInfo().workflowId;
   let changed = false;
   let nextWakeAt: number | undefined;
@@ -90,27 +99,24 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
     return notice(key, { kind, audiences, dueDate, workdaysBefore, workdaysOverdue, level, repeat, milestone: ms, period, provisionalCalendar: provisional }, at, catchUp);
   };
 
-  const sendEvents = async (events: EventNotice[]) => {
-    for (const e of events) {
-      state.eventSeq += 1;
-      await deliverNotice(notice(`v${state.progress.deadlineVersion}:event:${state.eventSeq}:${e.kind}`, e, Date.now(), false));
-    }
-  };
-
-  /** Registers an Update whose validator is the lifecycle's and whose handler applies it. */
+  /** Registers an Update: the lifecycle's validator, then its change; event notices are queued for the main loop. */
   function handle<R>(
-    update: UpdateDefinition<MeasureView, [R]>,
+    update: UpdateDefinition<MeasureSummary, [R]>,
     validate: (s: MeasureState, r: R) => void,
     apply: (s: MeasureState, r: R, now: number) => EventNotice[],
   ) {
     setHandler(
       update,
-      async (request: R) => {
-        const events = apply(state, request, Date.now());
+      (request: R) => {
+        try {
+          state.outgoing.push(...apply(state, request, Date.now()));
+        } catch (e) {
+          // Validators should have caught it; fail the request, not the workflow.
+          throw ApplicationFailure.nonRetryable(`请求无法处理: ${(e as Error).message}`, 'RequestFailed');
+        }
         changed = true;
         refreshLight();
-        await sendEvents(events);
-        return view();
+        return summaryOf(view());
       },
       { validator: (request: R) => validate(state, request) },
     );
@@ -120,9 +126,14 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
   handle(msg.reportProgressUpdate, life.validateReportProgress, life.applyReportProgress);
   handle(msg.submitCompletionUpdate, life.validateSubmitCompletion, life.applySubmitCompletion);
   handle(msg.verifyCompletionUpdate, life.validateVerifyCompletion, life.applyVerifyCompletion);
-  handle(msg.requestExtensionUpdate, (s, r) => life.validateRequestExtension(s, r, calendar), life.applyRequestExtension);
+  handle(msg.requestExtensionUpdate, (s, r) => life.validateRequestExtension(s, r, strictCalendar, Date.now()), life.applyRequestExtension);
   handle(msg.decideExtensionUpdate, life.validateDecideExtension, life.applyDecideExtension);
   handle(msg.reassignUpdate, life.validateReassign, life.applyReassign);
+  handle(msg.refreshCalendarUpdate, (_s, r) => life.validateRefreshCalendar(r), (s, r, now) => {
+    const events = life.applyRefreshCalendar(s, r, now);
+    useCalendars();
+    return events;
+  });
 
   /** Recomputes the light; search attributes are upserted only when something shown changed. */
   function refreshLight(): number | undefined {
@@ -144,20 +155,30 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
   }
 
   for (;;) {
+    const started = Date.now();
+    // Event notices first: people are waiting for the answer to what they just did.
+    while (state.outgoing.length) {
+      const event = state.outgoing[0];
+      state.eventSeq += 1;
+      await deliverNotice(notice(`v${state.progress.deadlineVersion}:event:${state.eventSeq}:${event.kind}`, event, Date.now(), false));
+      state.outgoing.shift();
+    }
     const next = nextActions(spec, state.progress, calendar, Date.now());
     for (const key of next.skip) state.progress.handled[key] = 'skipped';
     for (const due of next.send) {
-      if (changed) break; // a request arrived while sending: plan again before the next notice
+      // Plan again if a request changed things, or if delivery has been slow: what was due may be stale.
+      if (changed || Date.now() - started > SEND_WINDOW_MS) break;
       refreshLight();
       await deliverNotice(scheduled(due));
       state.progress.handled[due.key] = 'sent';
     }
     const lightChangeAt = refreshLight();
-    if (!changed) {
+    if (!changed && !state.outgoing.length) {
       const wakes = [next.wakeAt, lightChangeAt].filter((t): t is number => t !== undefined);
       nextWakeAt = wakes.length ? Math.min(...wakes) : undefined;
       if (workflowInfo().continueAsNewSuggested) {
         await condition(allHandlersFinished);
+        state.progress.handled = pruneHandled(spec, state.progress);
         await continueAsNew<typeof measureWorkflow>({ spec, state });
       }
       const until = () => changed || workflowInfo().continueAsNewSuggested;

@@ -3,19 +3,21 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type {
   DecideExtensionRequest,
   ReassignRequest,
+  RefreshCalendarRequest,
   ReportProgressRequest,
   RequestExtensionRequest,
   SubmitCompletionRequest,
   VerifyCompletionRequest,
 } from '../domain/lifecycle';
-import type { MeasureView } from './measure-state';
+import type { MeasureSummary, MeasureView } from './measure-state';
 
 export const getStateQuery = defineQuery<MeasureView>('getState');
 
 // Changes arrive as Updates with validators: a bad request is rejected before it reaches history.
-export const reportProgressUpdate = defineUpdate<MeasureView, [ReportProgressRequest]>('reportProgress');
-export const submitCompletionUpdate = defineUpdate<MeasureView, [SubmitCompletionRequest]>('submitCompletion');
-export const verifyCompletionUpdate = defineUpdate<MeasureView, [VerifyCompletionRequest]>('verifyCompletion');
-export const requestExtensionUpdate = defineUpdate<MeasureView, [RequestExtensionRequest]>('requestExtension');
-export const decideExtensionUpdate = defineUpdate<MeasureView, [DecideExtensionRequest]>('decideExtension');
-export const reassignUpdate = defineUpdate<MeasureView, [ReassignRequest]>('reassign');
+export const reportProgressUpdate = defineUpdate<MeasureSummary, [ReportProgressRequest]>('reportProgress');
+export const submitCompletionUpdate = defineUpdate<MeasureSummary, [SubmitCompletionRequest]>('submitCompletion');
+export const verifyCompletionUpdate = defineUpdate<MeasureSummary, [VerifyCompletionRequest]>('verifyCompletion');
+export const requestExtensionUpdate = defineUpdate<MeasureSummary, [RequestExtensionRequest]>('requestExtension');
+export const decideExtensionUpdate = defineUpdate<MeasureSummary, [DecideExtensionRequest]>('decideExtension');
+export const reassignUpdate = defineUpdate<MeasureSummary, [ReassignRequest]>('reassign');
+export const refreshCalendarUpdate = defineUpdate<MeasureSummary, [RefreshCalendarRequest]>('refreshCalendar');

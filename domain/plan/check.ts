@@ -3,7 +3,8 @@
  * directory, duplicates, and dates against each other and the working-day calendar.
  * Returns every finding at once, each with the path of the field it is about.
  */
-import { CalendarYearUnavailableError, WorkCalendar } from '../calendar';
+import { CalendarYearUnavailableError } from '../calendar';
+import { chinaCalendar } from '../calendar-data';
 import { effectivePolicy } from '../policy';
 import type { Plan } from './schema';
 
@@ -42,7 +43,7 @@ export function checkPlan(plan: Plan, measureIndex?: number[]): Finding[] {
     problems.add(p.no);
   });
 
-  const calendar = new WorkCalendar(plan.calendar);
+  const calendar = chinaCalendar(plan.calendar);
   const provisionalYears = new Set<string>();
   const checkDate = (path: PlanPath, date: string) => {
     if (date < plan.feedbackDate) error(path, `${date} 早于反馈日期 ${plan.feedbackDate}`);

@@ -1,6 +1,7 @@
 /** Measure specs for tests, built the way measureSpecs builds them from a plan. */
 import type { MeasureSpec } from '../../domain/measure';
 import { effectivePolicy } from '../../domain/policy';
+import { publishedYears } from '../../domain/calendar-data';
 import type { MeasureKind, PolicyOverride } from '../../domain/plan/schema';
 
 export function testSpec(overrides: Partial<MeasureSpec> & { kind?: MeasureKind; policyOverride?: PolicyOverride } = {}): MeasureSpec {
@@ -11,7 +12,7 @@ export function testSpec(overrides: Partial<MeasureSpec> & { kind?: MeasureKind;
     planTitle: '演练计划',
     timeZone: 'Asia/Shanghai',
     feedbackDate: '2024-01-15',
-    calendar: {},
+    calendar: { years: publishedYears() },
     directory: { units: ['区发改委', '区财政局', '区商务局'], leaders: ['区委常委、常务副区长', '副区长(分管发展改革、商务)'] },
     id: '1.1',
     problem: { no: 1, title: '高质量发展成效不显' },

@@ -1,4 +1,5 @@
 import { CalendarYearUnavailableError, WorkCalendar } from '../../domain/calendar';
+import { chinaCalendar } from '../../domain/calendar-data';
 import { addDays, isoWeekday } from '../../domain/dates';
 
 /**
@@ -58,7 +59,7 @@ function officialWorkday(date: string): boolean {
 }
 
 describe('WorkCalendar (Chinese working days)', () => {
-  const calendar = new WorkCalendar();
+  const calendar = chinaCalendar();
 
   it('agrees with the official arrangement on every day of 2024–2026', () => {
     const days = range('2024-01-01', '2026-12-31');
@@ -102,12 +103,15 @@ describe('WorkCalendar (Chinese working days)', () => {
   });
 
   it('uses an arrangement the plan supplies, or an explicit provisional Mon–Fri rule', () => {
-    const supplied = new WorkCalendar({ years: { '2099': { holidays: ['2099-01-01'], workdays: ['2099-01-03'] } } });
+    const supplied = chinaCalendar({ years: { '2099': { holidays: ['2099-01-01'], workdays: ['2099-01-03'] } } });
+    expect(supplied.isWorkday('2024-02-12')).toBe(false); // the published years stay
     expect(supplied.isWorkday('2099-01-01')).toBe(false); // a Thursday off
     expect(supplied.isWorkday('2099-01-03')).toBe(true); // a Saturday worked
-    const provisional = new WorkCalendar({ unpublishedYears: 'weekdays' });
+    const provisional = chinaCalendar({ unpublishedYears: 'weekdays' });
     expect(provisional.isWorkday('2099-01-01')).toBe(true);
     expect(provisional.isProvisional('2099-01-01')).toBe(true);
     expect(provisional.isProvisional('2025-01-01')).toBe(false);
+    // A calendar is only what it is given: workflows get their years in their input.
+    expect(() => new WorkCalendar().isWorkday('2025-01-02')).toThrow(CalendarYearUnavailableError);
   });
 });

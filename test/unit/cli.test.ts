@@ -99,8 +99,8 @@ describe('rectify CLI', () => {
     const schedule: { at: string; measureId: string; kind: string; catchUp: boolean }[] = JSON.parse(r.out);
     expect(schedule.length).toBeGreaterThan(1000);
     expect(schedule.map((n) => n.at)).toEqual([...schedule.map((n) => n.at)].sort());
-    const { WorkCalendar } = await import('../../domain/calendar');
-    const calendar = new WorkCalendar();
+    const { chinaCalendar } = await import('../../domain/calendar-data');
+    const calendar = chinaCalendar();
     const { DateTime } = await import('luxon');
     for (const n of schedule) {
       const local = DateTime.fromISO(n.at, { zone: 'Asia/Shanghai' });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatIssue, parsePlanText, type PlanIssue } from '../../domain/plan/load';
 import { planJsonSchema } from '../../domain/plan/schema';
+import { measureSpecs } from '../../domain/measure';
 
 const FILE = 'plans/drill.yaml';
 const SMALL = readFileSync(join(__dirname, '../fixtures/small-plan.yaml'), 'utf8');
@@ -89,6 +90,14 @@ describe('plan validation', () => {
     expect(found).toHaveLength(1);
     expect(found[0].field).toBe('measures[0].kind (措施 1.1)');
     expect(JSON.stringify(data, null, 2).split('\n')[found[0].line! - 1]).toContain('"kind": "urgent"');
+  });
+
+  it('gives each measure workflow the units that may lead it and the calendar years it needs', () => {
+    const { plan } = parsePlanText(SMALL, FILE);
+    const [spec] = measureSpecs(plan!);
+    expect(spec.directory).toEqual({ units: ['区发改委', '区财政局'], leaders: ['区委常委、常务副区长'] }); // 区商务局 has no email
+    expect(Object.keys(spec.calendar.years!)).toEqual(expect.arrayContaining(['2023', '2024', '2025', '2026']));
+    expect(Object.keys(spec.calendar.years!)).not.toContain('2022');
   });
 
   it('generates a JSON Schema that names the plan fields', () => {

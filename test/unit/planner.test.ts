@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { WorkCalendar } from '../../domain/calendar';
+import { chinaCalendar } from '../../domain/calendar-data';
 import { addDays, localDate } from '../../domain/dates';
 import { nextActions, periodEnds, SEND_WINDOW_MS, stages, trafficLight, type MeasureProgress } from '../../domain/planner';
-import { initialProgress, simulate, type SimulatedNotice } from '../../domain/simulate';
+import { advance, initialProgress, simulate, type SimulatedNotice } from '../../domain/simulate';
 import { testSpec } from '../helpers/specs';
 
-const cal = new WorkCalendar();
+const cal = chinaCalendar();
 const at = (local: string) => DateTime.fromISO(local, { zone: 'Asia/Shanghai' }).toMillis();
 const show = (ms: number) => DateTime.fromMillis(ms, { zone: 'Asia/Shanghai' }).toFormat("yyyy-MM-dd'T'HH:mm");
 const row = (n: SimulatedNotice) => [show(n.sentAt), n.key, n.kind, n.audiences.join('+'), n.catchUp];
@@ -102,18 +102,38 @@ describe('planner: phased and long-term measures', () => {
     const p = initialProgress(spec, at('2024-03-01T00:00'));
     const firstQuarter = simulate(spec, at('2024-03-01T00:00'), at('2024-04-03T00:00'), p);
     expect(firstQuarter.map(row)).toEqual([
-      ['2024-03-22T09:00', 'v1:milestone:0:reminder:5', 'milestone-reminder', 'leadUnit', false],
-      ['2024-03-28T09:00', 'v1:milestone:0:reminder:1', 'milestone-reminder', 'leadUnit', false],
-      ['2024-03-29T09:00', 'v1:milestone:0:reminder:0', 'milestone-reminder', 'leadUnit', false],
-      ['2024-04-01T09:00', 'v1:milestone:0:overdue:0', 'milestone-overdue', 'leadUnit+leader', false],
+      ['2024-03-22T09:00', 'milestone:0:reminder:5', 'milestone-reminder', 'leadUnit', false],
+      ['2024-03-28T09:00', 'milestone:0:reminder:1', 'milestone-reminder', 'leadUnit', false],
+      ['2024-03-29T09:00', 'milestone:0:reminder:0', 'milestone-reminder', 'leadUnit', false],
+      ['2024-04-01T09:00', 'milestone:0:overdue:0', 'milestone-overdue', 'leadUnit+leader', false],
     ]);
     expect(trafficLight(spec, p, cal, at('2024-04-01T10:00')).light).toBe('yellow'); // a report is late
     // Milestone 1 done: its chasing stops, the next milestone's starts.
     const done: MeasureProgress = { ...p, milestonesDone: 1, handled: Object.fromEntries(firstQuarter.map((n) => [n.key, 'sent'])) };
     expect(trafficLight(spec, done, cal, at('2024-04-01T10:00')).light).toBe('green');
     const next = simulate(spec, at('2024-04-01T10:00'), at('2024-09-30T12:00'), done);
-    expect(next.map((n) => n.key)).toEqual(['v1:milestone:1:reminder:5', 'v1:milestone:1:reminder:1', 'v1:milestone:1:reminder:0']);
+    expect(next.map((n) => n.key)).toEqual(['milestone:1:reminder:5', 'milestone:1:reminder:1', 'milestone:1:reminder:0']);
     expect(show(next[0].sentAt)).toBe('2024-09-24T09:00'); // 5 working days before 09-30 count the make-up Sunday 09-29
+  });
+
+  it('does not chase a milestone again when the final deadline is extended', () => {
+    const spec = testSpec({ kind: 'phased', deadline: '2024-12-31', milestones: [{ title: '摸清底数', deadline: '2024-03-29' }] });
+    const p = initialProgress(spec, at('2024-03-01T00:00'));
+    const before = advance(spec, p, at('2024-03-01T00:00'), at('2024-04-10T11:00'));
+    expect(before.map((n) => n.key)).toContain('milestone:0:overdue:1');
+    p.deadline = '2025-03-31';
+    p.deadlineVersion = 2;
+    const after = advance(spec, p, at('2024-04-10T11:00'), at('2024-04-20T00:00'));
+    // The milestone's ladder goes on where it was (level 3 next); nothing already sent is sent again.
+    expect(after.map((n) => n.key)).toEqual(['milestone:0:overdue:2']);
+    expect(trafficLight(spec, p, cal, at('2024-04-20T00:00')).light).toBe('yellow');
+  });
+
+  it('wakes a long-term measure whose reporting starts later on a period end', () => {
+    const spec = testSpec({ kind: 'longterm' });
+    const p = { ...initialProgress(spec, at('2025-03-20T10:00')), reportingFrom: '2025-03-31' };
+    expect(periodEnds('quarterly', '2025-03-31', '2025-03-20')).toEqual(['2025-06-30']);
+    expect(show(nextActions(spec, p, cal, at('2025-03-20T10:00')).wakeAt!)).toBe('2025-06-23T09:00');
   });
 
   it('asks long-term measures for a report every quarter and chases a late one', () => {
@@ -123,11 +143,11 @@ describe('planner: phased and long-term measures', () => {
     const p = initialProgress(spec, at('2024-01-15T10:00'));
     const year = simulate(spec, at('2024-01-15T10:00'), at('2024-04-08T00:00'), p);
     expect(year.map(row)).toEqual([
-      ['2024-03-22T09:00', 'v1:report:2024-03-31:reminder:5', 'report-reminder', 'leadUnit', false],
-      ['2024-03-28T09:00', 'v1:report:2024-03-31:reminder:1', 'report-reminder', 'leadUnit', false],
-      ['2024-03-29T09:00', 'v1:report:2024-03-31:reminder:0', 'report-reminder', 'leadUnit', false], // 03-31 is a Sunday
-      ['2024-04-01T09:00', 'v1:report:2024-03-31:overdue:0', 'report-overdue', 'leadUnit+leader', false],
-      ['2024-04-07T09:00', 'v1:report:2024-03-31:overdue:1', 'report-overdue', 'leadUnit+leader+office', false], // 清明 make-up Sunday
+      ['2024-03-22T09:00', 'report:2024-03-31:reminder:5', 'report-reminder', 'leadUnit', false],
+      ['2024-03-28T09:00', 'report:2024-03-31:reminder:1', 'report-reminder', 'leadUnit', false],
+      ['2024-03-29T09:00', 'report:2024-03-31:reminder:0', 'report-reminder', 'leadUnit', false], // 03-31 is a Sunday
+      ['2024-04-01T09:00', 'report:2024-03-31:overdue:0', 'report-overdue', 'leadUnit+leader', false],
+      ['2024-04-07T09:00', 'report:2024-03-31:overdue:1', 'report-overdue', 'leadUnit+leader+office', false], // 清明 make-up Sunday
     ]);
     // The report for Q1 is in: the quarter's chasing stops and Q2 is next.
     const reported: MeasureProgress = { ...p, reportsDone: ['2024-03-31'] };

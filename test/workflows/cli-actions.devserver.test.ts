@@ -7,6 +7,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DateTime } from 'luxon';
 import { runCli } from '../helpers/cli';
 import { createWorker } from '../../worker/worker';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
@@ -31,7 +32,8 @@ describe('rectify commands against a real server', () => {
     process.env.TEMPORAL_CONFIG_FILE = join(dir, 'none.toml');
     worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', workflowBundle: await workflowBundle(), outboxDir: join(dir, 'outbox') });
     running = worker.run();
-    writeFileSync(plan, readFileSync(join(__dirname, '../fixtures/small-plan.yaml'), 'utf8'));
+    // Extensions must lie ahead, in years the holiday data may not have yet: the plan opts into Mon–Fri there.
+    writeFileSync(plan, readFileSync(join(__dirname, '../fixtures/small-plan.yaml'), 'utf8').replace('timeZone: Asia/Shanghai\n', 'timeZone: Asia/Shanghai\ncalendar:\n  unpublishedYears: weekdays\n'));
   });
 
   afterAll(async () => {
@@ -45,7 +47,10 @@ describe('rectify commands against a real server', () => {
     expect((await run('start', plan)).out).toContain('新启动 3 项, 已在运行 0 项');
     expect((await run('start', plan)).out).toContain('新启动 0 项, 已在运行 3 项');
 
-    const ask = await run('extend', '1.1', '--as', 'unit:区发改委', '--to', '2024-07-31', '--reason', '需补充调研');
+    let target = DateTime.now().setZone('Asia/Shanghai').plus({ days: 40 });
+    while (target.weekday !== 3) target = target.plus({ days: 1 });
+    const newDeadline = target.toISODate()!;
+    const ask = await run('extend', '1.1', '--as', 'unit:区发改委', '--to', newDeadline, '--reason', '需补充调研');
     expect(ask).toMatchObject({ code: 0 });
     expect(ask.out).toContain('措施 1.1「健全政策机制」: 整改中');
 
@@ -54,7 +59,7 @@ describe('rectify commands against a real server', () => {
     expect(denyWithoutReason.err).toContain('rectify: 请求被拒绝: 不批准的理由不能为空');
 
     const approve = await run('decide-extension', '1.1', '--as', 'office:督查科', '--approve', '--plan', 'drill-2024');
-    expect(approve.out).toContain('时限 2024-07-31(周三)');
+    expect(approve.out).toContain(`时限 ${newDeadline}(周三)`);
 
     const byWrongUnit = await run('complete', '1.1', '--as', 'unit:区财政局', '--evidence', '文件');
     expect(byWrongUnit.err).toContain('只有本措施的牵头单位(区发改委)可以这样做');
@@ -68,7 +73,7 @@ describe('rectify commands against a real server', () => {
     expect([progress.code, progress.err]).toEqual([0, '']);
 
     const show = await run('show', '1.1');
-    expect(show.out).toContain('时限调整: 第2版 2024-07-31(需补充调研)');
+    expect(show.out).toContain(`时限调整: 第2版 ${newDeadline}(需补充调研)`);
     const json = JSON.parse((await run('show', '1.1', '--json')).out);
     expect(json.audit.map((a: { action: string }) => a.action)).toEqual(['extension-request', 'extension-decision', 'submit', 'verify', 'submit', 'verify']);
 

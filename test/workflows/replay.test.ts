@@ -19,10 +19,10 @@ describe('replay of committed histories', () => {
     expect(histories.length).toBeGreaterThan(0);
   });
 
-  it('keeps the workflow bundle free of zod and of Node-only modules', async () => {
+  it('keeps the workflow bundle free of zod, Node-only modules and the holiday data package', async () => {
     const { code } = await workflowBundle();
     expect(code).toContain('measureWorkflow');
-    expect(code).not.toMatch(/node_modules\/(zod|yaml|exceljs|csv-parse|jsonc-parser)\//);
+    expect(code).not.toMatch(/node_modules\/(zod|yaml|exceljs|csv-parse|jsonc-parser|chinese-days)\//);
   });
 
   it.each(histories)('%s replays without nondeterminism', async (file) => {

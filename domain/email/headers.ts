@@ -1,0 +1,26 @@
+/**
+ * Mail identity: a Message-ID derived from the business idempotency key (the same notice always
+ * has the same id, so a retry is recognisable), one thread per measure, one list per plan.
+ */
+import { createHash } from 'node:crypto';
+
+const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
+
+export function messageId(idempotencyKey: string, domain: string): string {
+  return `<${hash(idempotencyKey)}@${domain}>`;
+}
+
+/** The thread root of a measure: every mail about it refers to this id. */
+export function threadId(planId: string, measureId: string, domain: string): string {
+  return `<measure.${hash(`${planId}:${measureId}`).slice(0, 16)}.${measureId}@${domain}>`;
+}
+
+export function listId(planId: string, planTitle: string, domain: string): string {
+  return `"${planTitle.replace(/"/g, '')}" <${planId}.rectify.${domain}>`;
+}
+
+/** The domain part of an address, for ids: rectify@example.org → example.org. */
+export function domainOf(address: string): string {
+  const m = /@([^>\s]+)>?\s*$/.exec(address);
+  return m ? m[1].toLowerCase() : 'rectify.invalid';
+}

@@ -1,0 +1,192 @@
+/**
+ * Chinese mails from notices: one view model per notice, rendered to HTML (auto-escaped) and
+ * plain text by the same templates. Pure: the activity supplies the time, calendar and contacts.
+ */
+import { Eta } from 'eta';
+import type { WorkCalendar } from '../calendar';
+import { formatInstant, localDate, weekdayZh, type IsoDate } from '../dates';
+import type { TrafficLight } from '../measure';
+import type { Notice, NoticeKind } from '../notice';
+import type { Audience } from '../plan/schema';
+import type { Recipient } from './recipients';
+import { HTML_LAYOUT, TEXT_LAYOUT } from './templates';
+
+export interface RenderContext {
+  recipient: Recipient;
+  /** How to reach the office, shown in every mail. */
+  office: { name: string; emails: string[] };
+  now: number;
+  calendar: WorkCalendar;
+}
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const html = new Eta({ autoEscape: true, autoTrim: false });
+const text = new Eta({ autoEscape: false, autoTrim: false });
+// Compiled once: a morning's digests render thousands of items.
+const htmlLayout = html.compile(HTML_LAYOUT);
+const textLayout = text.compile(TEXT_LAYOUT);
+
+export const LIGHT_ZH: Record<TrafficLight, string> = { red: '红灯', yellow: '黄灯', green: '绿灯' };
+const LIGHT_COLOR: Record<TrafficLight, string> = { red: '#c62828', yellow: '#b58100', green: '#2e7d32' };
+const AUDIENCE_ZH: Record<Audience, string> = { leadUnit: '牵头单位', leader: '负责区领导', office: '巡察办', leadershipGroup: '领导小组' };
+export const KIND_ZH: Record<NoticeKind, string> = {
+  reminder: '整改提醒',
+  'final-reminder': '今日到期',
+  overdue: '逾期督办',
+  'milestone-reminder': '阶段节点提醒',
+  'milestone-overdue': '阶段节点逾期',
+  'report-reminder': '进展报送提醒',
+  'report-overdue': '进展报送逾期',
+  submitted: '待核验',
+  'verification-result': '核验结果',
+  'extension-requested': '延期申请',
+  'extension-decided': '延期审批结果',
+  reassigned: '调整分工',
+};
+
+export interface ItemView {
+  kindLabel: string;
+  light: TrafficLight;
+  lightLabel: string;
+  lightColor: string;
+  measureLine: string;
+  problemLine: string;
+  leadUnit: string;
+  leader: string;
+  deadline?: string;
+  left?: string;
+  /** What this mail is about, one or two sentences. */
+  lines: string[];
+  act: string[];
+}
+
+function dueText(date: IsoDate, dueAt: string | undefined, zone: string): string {
+  return dueAt ? formatInstant(Date.parse(dueAt), zone) : `${date}(${weekdayZh(date)})`;
+}
+
+function workdaysLeft(calendar: WorkCalendar, today: IsoDate, deadline: IsoDate): string {
+  const n = calendar.workdaysBetween(today, deadline);
+  if (n > 0) return `还剩 ${n} 个工作日`;
+  if (n === 0) return today === deadline ? '今天到期' : '已到期';
+  return `已逾期 ${-n} 个工作日`;
+}
+
+/** The view of one notice, the same for HTML and text. */
+export function itemView(n: Notice, ctx: RenderContext): ItemView {
+  const m = n.measure;
+  const zone = m.timeZone;
+  const today = localDate(ctx.now, zone);
+  const others = (list: Audience[]) => list.filter((a) => a !== ctx.recipient.audience).map((a) => AUDIENCE_ZH[a]);
+  const lines: string[] = [];
+  const act: string[] = [];
+  const who = `unit:${m.leadUnit}`;
+  switch (n.kind) {
+    case 'reminder':
+    case 'final-reminder':
+      lines.push(n.kind === 'final-reminder' ? `本措施今天 ${dueText(m.deadline!, m.dueAt, zone)} 截止,请按时完成并提交佐证材料。` : `本措施将于 ${dueText(m.deadline!, m.dueAt, zone)} 到期,请抓紧推进。`);
+      act.push(`完成后提交: rectify complete ${m.id} --as ${who} --evidence <佐证材料>`, `确需延期: rectify extend ${m.id} --as ${who} --to <新时限> --reason <理由>`);
+      break;
+    case 'overdue': {
+      const told = others(n.audiences);
+      lines.push(`本措施已超过整改时限 ${dueText(m.deadline!, m.dueAt, zone)},现为第 ${(n.level ?? 0) + 1} 级督办${n.repeat ? `(第 ${n.repeat} 次重复)` : ''}。`);
+      if (told.length) lines.push(`本通知同时发送: ${told.join('、')}。`);
+      act.push(`提交整改完成: rectify complete ${m.id} --as ${who} --evidence <佐证材料>`);
+      break;
+    }
+    case 'milestone-reminder':
+    case 'milestone-overdue': {
+      const ms = n.milestone;
+      lines.push(`${n.kind === 'milestone-overdue' ? '阶段节点已逾期' : '阶段节点即将到期'}: 第 ${(ms?.index ?? 0) + 1} 阶段「${ms?.title ?? ''}」,节点时限 ${ms ? `${ms.deadline}(${weekdayZh(ms.deadline)})` : ''}。`);
+      if (n.kind === 'milestone-overdue' && others(n.audiences).length) lines.push(`本通知同时发送: ${others(n.audiences).join('、')}。`);
+      act.push(`报送阶段完成情况: rectify progress ${m.id} --as ${who} --milestone --note <进展说明>`);
+      break;
+    }
+    case 'report-reminder':
+    case 'report-overdue':
+      lines.push(`${n.kind === 'report-overdue' ? '整改进展报送已逾期' : '请按时报送整改进展'}: 截至 ${n.period}(${weekdayZh(n.period!)})的本期进展。`);
+      if (n.kind === 'report-overdue' && others(n.audiences).length) lines.push(`本通知同时发送: ${others(n.audiences).join('、')}。`);
+      act.push(`报送进展: rectify progress ${m.id} --as ${who} --note <进展说明>`);
+      break;
+    case 'submitted':
+      lines.push(`${m.leadUnit}已提交整改完成,佐证材料: ${(n.event?.evidence ?? []).join('、')}。`);
+      act.push(`核验: rectify verify ${m.id} --as office:<经办人> --accept`, `退回: rectify verify ${m.id} --as office:<经办人> --reject --reason <理由>`);
+      break;
+    case 'verification-result':
+      lines.push(n.event?.accepted ? '巡察办已核验通过,本措施销号。' : `巡察办核验未通过,已退回整改。理由: ${n.event?.reason ?? ''}`);
+      break;
+    case 'extension-requested':
+      lines.push(`${m.leadUnit}申请将整改时限由 ${n.event?.previousDeadline ?? ''} 延至 ${n.event?.requestedDeadline ?? ''}。理由: ${n.event?.reason ?? ''}`);
+      act.push(`批准: rectify decide-extension ${m.id} --as office:<经办人> --approve`, `不批准: rectify decide-extension ${m.id} --as office:<经办人> --deny --reason <理由>`);
+      break;
+    case 'extension-decided':
+      lines.push(
+        n.event?.approved
+          ? `延期申请已批准: 整改时限由 ${n.event.previousDeadline} 调整为 ${n.event.requestedDeadline}(${weekdayZh(n.event.requestedDeadline!)})。`
+          : `延期申请未获批准,整改时限仍为 ${n.event?.previousDeadline ?? ''}。理由: ${n.event?.reason ?? ''}`,
+      );
+      break;
+    case 'reassigned':
+      lines.push(`巡察办调整了本措施的分工: 牵头单位 ${n.event?.previousLeadUnit} → ${m.leadUnit},负责区领导 ${n.event?.previousLeader} → ${m.leader}。理由: ${n.event?.reason ?? ''}`);
+      break;
+  }
+  if (n.catchUp) lines.push('(此前的提醒因系统中断未能按时发出,本通知为补发。)');
+  if (n.provisionalCalendar) lines.push('(该年度节假日安排尚未公布,工作日暂按周一至周五计算。)');
+  const light = m.trafficLight;
+  return {
+    kindLabel: n.kind === 'overdue' ? `逾期督办·第${(n.level ?? 0) + 1}级` : KIND_ZH[n.kind],
+    light,
+    lightLabel: LIGHT_ZH[light],
+    lightColor: LIGHT_COLOR[light],
+    measureLine: `措施 ${m.id}「${m.title}」`,
+    problemLine: `问题 ${m.problem.no}: ${m.problem.title}`,
+    leadUnit: m.leadUnit,
+    leader: m.leader,
+    deadline: m.deadline ? dueText(m.deadline, m.dueAt, zone) : undefined,
+    left: m.deadline && m.kind !== 'longterm' ? workdaysLeft(ctx.calendar, today, m.deadline) : undefined,
+    lines,
+    act,
+  };
+}
+
+function footer(ctx: RenderContext): string {
+  return `${ctx.office.name}(${ctx.office.emails.join('、')})。本邮件由 rectify 自动发送,请勿直接回复。`;
+}
+
+function render(subject: string, greeting: string, intro: string, items: ItemView[], ctx: RenderContext): RenderedMail {
+  const data = { subject, greeting, intro, items, footer: footer(ctx) };
+  return { subject, html: html.render(htmlLayout, data), text: text.render(textLayout, data) };
+}
+
+export function renderNotice(n: Notice, ctx: RenderContext): RenderedMail {
+  const view = itemView(n, ctx);
+  const tail = view.left && ['reminder', 'final-reminder', 'overdue'].includes(n.kind) ? `(${view.left})` : '';
+  const subject = `【${view.kindLabel}】${view.measureLine}${tail}`;
+  return render(subject, `${ctx.recipient.name}:`, '', [view], ctx);
+}
+
+const LIGHT_ORDER: Record<TrafficLight, number> = { red: 0, yellow: 1, green: 2 };
+
+/** One morning's notices for one recipient in one mail: red first, then by deadline. */
+export function renderDigest(notices: Notice[], ctx: RenderContext): RenderedMail {
+  const views = notices
+    .map((n) => ({ n, v: itemView(n, ctx) }))
+    .sort((a, b) => LIGHT_ORDER[a.v.light] - LIGHT_ORDER[b.v.light] || (a.n.measure.deadline ?? '9999').localeCompare(b.n.measure.deadline ?? '9999') || a.n.measure.id.localeCompare(b.n.measure.id, 'en', { numeric: true }))
+    .map(({ v }) => v);
+  const count = (l: TrafficLight) => views.filter((v) => v.light === l).length;
+  const day = localDate(ctx.now, notices[0]?.measure.timeZone ?? 'Asia/Shanghai');
+  const subject = `【整改提醒汇总】${day}(${weekdayZh(day)}) 共 ${views.length} 项: 红 ${count('red')} 黄 ${count('yellow')} 绿 ${count('green')}`;
+  return render(subject, `${ctx.recipient.name}:`, `今天有 ${views.length} 项整改措施需要您关注,逾期(红灯)的排在最前。`, views, ctx);
+}
+
+/** To the office: a notice could not reach someone (unknown recipient, refused address). */
+export function renderDeliveryProblem(n: Notice, problems: string[], ctx: RenderContext): RenderedMail {
+  const view = itemView(n, ctx);
+  view.lines = [`以下通知未能送达: 【${view.kindLabel}】`, ...problems.map((p) => `· ${p}`), '请核对计划名录中的单位、区领导和邮箱,更正后后续通知将自动使用新的地址。'];
+  view.act = [];
+  return render(`【通知未送达】${view.measureLine}`, `${ctx.office.name}:`, '', [view], ctx);
+}
