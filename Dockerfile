@@ -3,12 +3,14 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY domain domain
+COPY activities activities
 COPY workflows workflows
 COPY worker worker
 COPY client client
 COPY runtime runtime
 COPY config config
 COPY scripts scripts
+COPY bench bench
 COPY bin bin
 # prepare builds dist/; the Temporal binaries are not needed in this image (the server is its own service).
 RUN npm ci && npm prune --omit=dev
