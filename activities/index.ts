@@ -1,16 +1,17 @@
 /** Activities of the rectification worker: the I/O that workflows decide on. */
 import type { DeliveryResult, Notice } from '../domain/notice';
-import { FileOutbox } from './outbox';
+import type { NoticeDelivery } from './mail/delivery';
 
 export interface ActivityDeps {
-  outbox: FileOutbox;
+  /** Mail (SMTP or .eml files) in the worker; the JSON notice log in workflow tests. */
+  delivery: NoticeDelivery;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    /** Delivers one notice; idempotent by its key (the email issue puts SMTP behind the same contract). */
+    /** Delivers one notice; idempotent by its key. Throws only for what a retry may cure. */
     async deliverNotice(notice: Notice): Promise<DeliveryResult> {
-      return deps.outbox.deliver(notice);
+      return deps.delivery.deliver(notice);
     },
   };
 }

@@ -44,7 +44,7 @@ export async function runPlanYear(source: Plan, options: { days: number; measure
     const outbox = new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-year-')));
     const noop = () => undefined;
     const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error } });
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'rectification', workflowBundle, activities: createActivities({ outbox }) });
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'rectification', workflowBundle, activities: createActivities({ delivery: outbox }) });
     const end = t0 + options.days * 86_400_000;
     const wallMs = { start: 0, run: 0 };
     await worker.runUntil(async () => {

@@ -428,7 +428,7 @@ async function devCommand(argv: string[]): Promise<number> {
   // Check the plan before anything starts: a bad plan starts nothing.
   const plan = planPath ? preparePlan(planPath, rebaseDate(values.rebase)) : undefined;
   const { runDevStack } = await import('./dev');
-  return runDevStack(loadSettings(), plan);
+  return runDevStack(loadSettings(), plan, planPath);
 }
 
 async function workerCommand(): Promise<number> {

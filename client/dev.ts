@@ -7,10 +7,10 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Settings } from '../config/settings';
 import type { Plan } from '../domain/plan/schema';
 import { startDevServer, type DevServer } from '../runtime/dev-server';
-import { createWorker } from '../worker/worker';
+import { createWorker, mailDelivery } from '../worker/worker';
 import { startPlan } from './measures';
 
-export async function runDevStack(settings: Settings, plan: Plan | undefined): Promise<number> {
+export async function runDevStack(settings: Settings, plan: Plan | undefined, planPath?: string): Promise<number> {
   // Quiet by default: the worker's bundling and state logs are noise to the office.
   Runtime.install({ logger: new DefaultLogger((process.env.RECTIFY_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
   let server: DevServer | undefined;
@@ -23,19 +23,23 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined): P
   }
   const nativeConnection = await NativeConnection.connect(settings.connectionOptions);
   const connection = await Connection.connect(settings.connectionOptions);
+  let closeMailer = () => undefined as void;
   try {
-    const worker = await createWorker({ connection: nativeConnection, namespace: settings.namespace, outboxDir: settings.outboxDir });
+    const { delivery, mailer } = mailDelivery(settings, planPath ? [planPath] : []);
+    closeMailer = () => mailer.close();
+    console.log(`邮件: ${mailer.describe}`);
+    const worker = await createWorker({ connection: nativeConnection, namespace: settings.namespace, delivery });
     const running = worker.run();
     if (plan) {
       const client = new Client({ connection, namespace: settings.namespace });
       const result = await startPlan(client, plan);
       console.log(`计划 ${plan.id}: 新启动 ${result.started.length} 项, 已在运行 ${result.alreadyRunning.length} 项(共 ${plan.measures.length} 项)`);
     }
-    console.log(`通知写入发件箱 ${settings.outboxDir}(每条通知一个文件)`);
     console.log('worker 已就绪(任务队列 rectification)。按 Ctrl-C 停止;工作流保存在数据库中,再次启动后继续运行。');
     await running; // the worker shuts down on SIGINT/SIGTERM
     return 0;
   } finally {
+    closeMailer();
     await connection.close();
     await nativeConnection.close();
     await server?.stop();

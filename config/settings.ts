@@ -17,8 +17,28 @@ export interface Settings {
   namespace: string;
   dev: { ip: string; port: number; uiPort: number; dbFile: string; logFile: string };
   varDir: string;
-  /** Notices delivered to files (one per notice) until email is configured. */
-  outboxDir: string;
+  mail: {
+    /** SMTP_URL; without it mail is written to outboxDir as .eml files. */
+    smtpUrl?: string;
+    /** MAIL_FROM: the sender of every mail. */
+    from: string;
+    /** SMTP_CA_FILE: a PEM CA to trust besides the system's. */
+    caFile?: string;
+    maxConnections: number;
+    ratePerSecond?: number;
+    outboxDir: string;
+    sentLedgerDir: string;
+    /** RECTIFY_PLANS: plan files (comma-separated) whose directories the worker resolves recipients from. */
+    plans: string[];
+  };
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}=${value}: 应为正整数`);
+  return n;
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -43,5 +63,16 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const connectionOptions: NativeConnectionOptions = embedded
     ? { ...profile.connectionOptions, address: `${dev.ip}:${dev.port}` }
     : profile.connectionOptions;
-  return { embedded, connectionOptions, namespace: profile.namespace ?? 'default', dev, varDir, outboxDir: resolve(env.RECTIFY_OUTBOX_DIR ?? resolve(varDir, 'outbox')) };
+  const mail = {
+    smtpUrl: env.SMTP_URL || undefined,
+    from: env.MAIL_FROM || '"整改提醒" <rectify@localhost>',
+    caFile: env.SMTP_CA_FILE || undefined,
+    maxConnections: positiveInt(env, 'SMTP_MAX_CONNECTIONS') ?? 3,
+    ratePerSecond: positiveInt(env, 'SMTP_RATE_PER_SECOND'),
+    outboxDir: resolve(env.RECTIFY_OUTBOX_DIR ?? resolve(varDir, 'outbox')),
+    sentLedgerDir: resolve(varDir, 'sent'),
+    plans: (env.RECTIFY_PLANS ?? '').split(',').map((p) => p.trim()).filter(Boolean).map((p) => resolve(p)),
+  };
+  if (mail.smtpUrl && !env.MAIL_FROM) throw new Error('设置了 SMTP_URL 时也要设置 MAIL_FROM(发件人地址)');
+  return { embedded, connectionOptions, namespace: profile.namespace ?? 'default', dev, varDir, mail };
 }

@@ -76,6 +76,8 @@ export interface Notice {
 }
 
 export interface DeliveryResult {
-  /** False when the idempotency key had been delivered already. */
+  /** True when it went out (now, or on an earlier attempt). */
   delivered: boolean;
+  /** Recipients it could not reach and why; the office has been told. */
+  problems?: string[];
 }

@@ -1,12 +1,15 @@
 /** Standalone worker process (docker-compose, or any number of workers against a cluster). */
 import { loadSettings } from '../config/settings';
-import { connectWorker, createWorker } from './worker';
+import { connectWorker, createWorker, mailDelivery } from './worker';
 
 async function main(): Promise<void> {
   const settings = loadSettings();
   const connection = await connectWorker(settings);
   try {
-    const worker = await createWorker({ connection, namespace: settings.namespace, outboxDir: settings.outboxDir });
+    if (!settings.mail.plans.length) console.warn('rectify worker: 未设置 RECTIFY_PLANS,无法解析收件人(通知会重试直到配置好计划文件)');
+    const { delivery, mailer } = mailDelivery(settings, []);
+    console.log(`rectify worker: 邮件 ${mailer.describe}`);
+    const worker = await createWorker({ connection, namespace: settings.namespace, delivery });
     console.log(`rectify worker: ${settings.connectionOptions.address} namespace=${settings.namespace} task queue=${worker.options.taskQueue}`);
     await worker.run(); // until SIGINT/SIGTERM
   } finally {

@@ -1,7 +1,12 @@
 /** The rectification worker: measure workflows and their activities on one task queue. */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createActivities } from '../activities';
-import { FileOutbox } from '../activities/outbox';
+import { PlanDirectory } from '../activities/mail/directory';
+import { MailDelivery, type NoticeDelivery } from '../activities/mail/delivery';
+import { SentLedger } from '../activities/mail/sent-ledger';
+import { fileMailer, smtpMailer, type Mailer } from '../activities/mail/transport';
 import { TASK_QUEUE, type Settings } from '../config/settings';
 
 export interface WorkerDeps {
@@ -10,8 +15,8 @@ export interface WorkerDeps {
   taskQueue?: string;
   /** A prebuilt bundle (tests bundle once); by default the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  /** Where notices are delivered until email arrives: one file per notice. */
-  outboxDir: string;
+  /** How notices reach people: mail in production, a notice log in tests. */
+  delivery: NoticeDelivery;
 }
 
 export function workflowsPath(): string {
@@ -23,11 +28,24 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
-    activities: createActivities({ outbox: new FileOutbox(deps.outboxDir) }),
+    activities: createActivities({ delivery: deps.delivery }),
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: workflowsPath() }),
   });
 }
 
 export async function connectWorker(settings: Settings): Promise<NativeConnection> {
   return NativeConnection.connect(settings.connectionOptions);
+}
+
+/** The mailer the settings ask for: SMTP when SMTP_URL is set, else .eml files in the outbox. */
+export function mailerFor(settings: Settings): Mailer {
+  if (!settings.mail.smtpUrl) return fileMailer(settings.mail.outboxDir);
+  const ca = settings.mail.caFile ? readFileSync(resolve(settings.mail.caFile), 'utf8') : undefined;
+  return smtpMailer(settings.mail.smtpUrl, { ca, maxConnections: settings.mail.maxConnections, ratePerSecond: settings.mail.ratePerSecond });
+}
+
+/** Mail delivery for a worker; `planPaths` are the plan files whose directories it may use. */
+export function mailDelivery(settings: Settings, planPaths: string[], mailer = mailerFor(settings)): { delivery: MailDelivery; mailer: Mailer } {
+  const plans = new PlanDirectory([...new Set([...settings.mail.plans, ...planPaths])]);
+  return { delivery: new MailDelivery({ mailer, plans, ledger: new SentLedger(settings.mail.sentLedgerDir), from: settings.mail.from }), mailer };
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { runCli } from '../helpers/cli';
 import { createWorker } from '../../worker/worker';
+import { FileOutbox } from '../../activities/outbox';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { devServerExecutable, freePort, workflowBundle } from '../helpers/temporal';
 
@@ -30,7 +31,7 @@ describe('rectify commands against a real server', () => {
     env = await TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutable(), port, searchAttributes: ALL_SEARCH_ATTRIBUTES, extraArgs: ['--headless'] } });
     process.env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
     process.env.TEMPORAL_CONFIG_FILE = join(dir, 'none.toml');
-    worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', workflowBundle: await workflowBundle(), outboxDir: join(dir, 'outbox') });
+    worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', workflowBundle: await workflowBundle(), delivery: new FileOutbox(join(dir, 'outbox')) });
     running = worker.run();
     // Extensions must lie ahead, in years the holiday data may not have yet: the plan opts into Mon–Fri there.
     writeFileSync(plan, readFileSync(join(__dirname, '../fixtures/small-plan.yaml'), 'utf8').replace('timeZone: Asia/Shanghai\n', 'timeZone: Asia/Shanghai\ncalendar:\n  unpublishedYears: weekdays\n'));

@@ -28,7 +28,7 @@ it('continues as new when suggested, carrying the full state', async () => {
   });
   try {
     const outbox = new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-can-')));
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'can', workflowBundle: await workflowBundle(), activities: createActivities({ outbox }) });
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'can', workflowBundle: await workflowBundle(), activities: createActivities({ delivery: outbox }) });
     await worker.runUntil(async () => {
       const spec = testSpec({ kind: 'longterm', calendar: { unpublishedYears: 'weekdays', years: publishedYears() } });
       const handle = await env.client.workflow.start(measureWorkflow, { workflowId: 'measure:drill:can', taskQueue: 'can', args: [{ spec }] });

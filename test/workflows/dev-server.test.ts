@@ -6,6 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createWorker } from '../../worker/worker';
+import { FileOutbox } from '../../activities/outbox';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +39,7 @@ describe('embedded dev server with the sample plan', () => {
     const connection = await Connection.connect({ address: server!.address });
     const native = await NativeConnection.connect({ address: server!.address });
     try {
-      const worker = await createWorker({ connection: native, namespace: 'default', workflowBundle: await workflowBundle(), outboxDir: join(dir, 'outbox') });
+      const worker = await createWorker({ connection: native, namespace: 'default', workflowBundle: await workflowBundle(), delivery: new FileOutbox(join(dir, 'outbox')) });
       return await worker.runUntil(fn(new Client({ connection })));
     } finally {
       await native.close();

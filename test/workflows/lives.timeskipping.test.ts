@@ -56,7 +56,7 @@ describe('measure lives on the time-skipping server', () => {
   beforeEach(async () => {
     outbox = new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-outbox-')));
     taskQueue = `lives-${++queue}`;
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ outbox }) });
+    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ delivery: outbox }) });
     running = worker.run();
   });
 

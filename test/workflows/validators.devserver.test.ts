@@ -37,7 +37,7 @@ describe('validators reject bad requests without touching history', () => {
   beforeAll(async () => {
     env = await TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutable(), searchAttributes: ALL_SEARCH_ATTRIBUTES, extraArgs: ['--ui-disable-news-fetch', '--headless'] } });
     const outbox = new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-validators-')));
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'validators', workflowBundle: await workflowBundle(), activities: createActivities({ outbox }) });
+    worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'validators', workflowBundle: await workflowBundle(), activities: createActivities({ delivery: outbox }) });
     running = worker.run();
   });
 

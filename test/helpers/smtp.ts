@@ -1,0 +1,79 @@
+/** A real SMTP server in process (smtp-server) with STARTTLS, AUTH and a test CA, that records what it accepts. */
+import { simpleParser, type ParsedMail } from 'mailparser';
+import selfsigned from 'selfsigned';
+import { SMTPServer } from 'smtp-server';
+import { freePort } from './temporal';
+
+export interface TestSmtp {
+  url: string;
+  ca: string;
+  /** Raw messages accepted, in order. */
+  accepted: Buffer[];
+  connections: number;
+  /** Reply with these SMTP codes to the next DATA commands, one each. */
+  failNext(...codes: number[]): void;
+  /** Refuse these recipients at RCPT TO with 550. */
+  rejectRecipients: Set<string>;
+  parsed(): Promise<ParsedMail[]>;
+  close(): Promise<void>;
+}
+
+export const SMTP_USER = 'rectify';
+export const SMTP_PASS = 'correct horse';
+
+export async function startTestSmtp(): Promise<TestSmtp> {
+  const pems = await selfsigned.generate([{ name: 'commonName', value: 'localhost' }], {
+    keySize: 2048,
+    extensions: [
+      { name: 'basicConstraints', cA: true },
+      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+    ],
+  });
+  const failures: number[] = [];
+  const state = { connections: 0 };
+  const accepted: Buffer[] = [];
+  const rejectRecipients = new Set<string>();
+  const server = new SMTPServer({
+    key: pems.private,
+    cert: pems.cert,
+    // AUTH only after STARTTLS (smtp-server's default), with one user.
+    authMethods: ['PLAIN', 'LOGIN'],
+    logger: false,
+    onConnect(_session, callback) {
+      state.connections++;
+      callback();
+    },
+    onAuth(auth, _session, callback) {
+      if (auth.username === SMTP_USER && auth.password === SMTP_PASS) return callback(null, { user: auth.username });
+      return callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+    },
+    onRcptTo(address, _session, callback) {
+      if (rejectRecipients.has(address.address)) return callback(Object.assign(new Error(`No such user ${address.address}`), { responseCode: 550 }));
+      callback();
+    },
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const code = failures.shift();
+        if (code) return callback(Object.assign(new Error(code >= 500 ? 'Message rejected' : 'Try again later'), { responseCode: code }));
+        accepted.push(Buffer.concat(chunks));
+        callback();
+      });
+    },
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    url: `smtp://${SMTP_USER}:${encodeURIComponent(SMTP_PASS)}@localhost:${port}?requireTLS=true`,
+    ca: pems.cert,
+    accepted,
+    get connections() {
+      return state.connections;
+    },
+    failNext: (...codes) => failures.push(...codes),
+    rejectRecipients,
+    parsed: () => Promise.all(accepted.map((raw) => simpleParser(raw))),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
