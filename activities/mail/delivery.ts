@@ -90,7 +90,8 @@ export class MailDelivery implements NoticeDelivery {
       messageId: id,
       inReplyTo: thread,
       references: [thread],
-      headers: { 'Auto-Submitted': 'auto-generated', 'List-Id': listId(plan.id, plan.title, this.domain), 'X-Rectify-Key': notice.idempotencyKey },
+      headers: { 'Auto-Submitted': 'auto-generated', 'X-Rectify-Key': notice.idempotencyKey },
+      list: { id: listId(plan.id, plan.title, this.domain) },
       attachments: ics ? [{ filename: ics.filename, content: ics.content, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }] : undefined,
     };
   }

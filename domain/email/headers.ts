@@ -15,8 +15,9 @@ export function threadId(planId: string, measureId: string, domain: string): str
   return `<measure.${hash(`${planId}:${measureId}`).slice(0, 16)}.${measureId}@${domain}>`;
 }
 
-export function listId(planId: string, planTitle: string, domain: string): string {
-  return `"${planTitle.replace(/"/g, '')}" <${planId}.rectify.${domain}>`;
+/** List-Id of a plan: its id, and its title as the list's name. */
+export function listId(planId: string, planTitle: string, domain: string): { url: string; comment: string } {
+  return { url: `${planId}.rectify.${domain}`, comment: planTitle };
 }
 
 /** The domain part of an address, for ids: rectify@example.org → example.org. */

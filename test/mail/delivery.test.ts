@@ -85,7 +85,8 @@ describe('mail delivery over SMTP', () => {
     expect(mail.inReplyTo).toBe(threadId('drill-2024', '1.1', 'liangxi.example.org'));
     expect(mail.references).toBe(threadId('drill-2024', '1.1', 'liangxi.example.org'));
     expect(mail.headers.get('auto-submitted')).toBe('auto-generated');
-    expect(smtp.accepted[0].toString()).toMatch(/^List-Id: .*<drill-2024\.rectify\.liangxi\.example\.org>\r?$/m);
+    const headerBlock = smtp.accepted[0].toString().split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
+    expect(headerBlock).toMatch(/^List-Id: =\?UTF-8\?Q\?[^ ]+\?= <drill-2024\.rectify\.liangxi\.example\.org>$/im); // the name encoded, the id plain
     // Text: the measure, who, the deadline with its weekday, working days left, where to act.
     expect(mail.text).toContain('问题 1: 高质量发展成效不显');
     expect(mail.text).toContain('牵头单位: 区发改委  负责区领导: 区委常委、常务副区长');
