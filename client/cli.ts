@@ -6,7 +6,7 @@
 import { Connection, Client } from '@temporalio/client';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadSettings, type Settings } from '../config/settings';
 import { CalendarYearUnavailableError } from '../domain/calendar';
 import { calendarYearsFrom, chinaCalendar, publishedYears } from '../domain/calendar-data';
@@ -17,6 +17,7 @@ import { getStateQuery, refreshCalendarUpdate, reportProgressUpdate, submitCompl
 import { summaryOf, type MeasureSummary } from '../workflows/measure-state';
 import { parseActor, resolveMeasure, RequestRefused, sendRequest } from './actions';
 import { planSchedule } from './schedule';
+import { addresses, listOutbox, readMail } from './outbox';
 import { ledgerToPlan } from '../domain/ledger';
 import { formatIssue, formatPath, PlanError, validatePlanData, type PlanIssue } from '../domain/plan/load';
 import { planJsonSchema, type Plan } from '../domain/plan/schema';
@@ -53,6 +54,7 @@ const USAGE = `用法: rectify <命令>
         (以上命令可加 --plan ID;措施编号在多个计划中时必须加)
   simulate <plan> --days N [--from <date>|now] [--rebase <date>|today] [--json]
                                              不启动任何工作流,列出未来 N 天的全部通知
+  outbox [list] | outbox show <序号|文件名>   内嵌默认(未设 SMTP_URL)时保存的邮件
   calendar workdays <from> <to>              区间内的工作日,每行一个
   calendar add <date> <n>                    n 个工作日之后(负数向前)的日期
   calendar refresh [--plan ID] [--as office:<经办>]
@@ -368,6 +370,26 @@ async function simulateCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function outboxCommand(argv: string[]): Promise<number> {
+  const sub = argv[0] ?? 'list';
+  const dir = loadSettings().mail.outboxDir;
+  const mails = await listOutbox(dir);
+  if (sub === 'list') {
+    mails.forEach((m, i) => console.log([String(i + 1).padStart(4), m.date ? formatInstant(m.date.getTime(), 'Asia/Shanghai') : '', m.to, m.subject].join('\t')));
+    console.log(`发件箱 ${dir}: ${mails.length} 封邮件`);
+    return 0;
+  }
+  if (sub === 'show') {
+    const which = positional(argv, 1, '<序号|文件名>');
+    const found = /^\d+$/.test(which) ? mails[Number(which) - 1] : mails.find((m) => m.file === which);
+    if (!found) throw new InputError(`发件箱中没有 ${which}(共 ${mails.length} 封,用 rectify outbox 列出)`);
+    const mail = await readMail(join(dir, found.file));
+    console.log(`文件: ${join(dir, found.file)}\n收件人: ${addresses(mail)}\n主题: ${mail.subject ?? ''}\nMessage-ID: ${mail.messageId ?? ''}\n附件: ${mail.attachments.map((a) => a.filename).join(', ') || '无'}\n\n${mail.text ?? ''}`);
+    return 0;
+  }
+  throw new UsageError(`未知的 outbox 子命令: ${sub}`);
+}
+
 async function calendarCommand(argv: string[]): Promise<number> {
   const sub = argv[0];
   // Plain positionals: a negative count (-2) is an argument here, not an option.
@@ -450,6 +472,8 @@ export async function main(argv: string[]): Promise<number> {
         return await calendarCommand(rest);
       case 'show':
         return await showCommand(rest);
+      case 'outbox':
+        return await outboxCommand(rest);
       case 'simulate':
         return await simulateCommand(rest);
       case 'progress':

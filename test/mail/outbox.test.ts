@@ -1,0 +1,40 @@
+/** The embedded default: mail saved as .eml files, and `rectify outbox` to read them. */
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PlanDirectory } from '../../activities/mail/directory';
+import { MailDelivery } from '../../activities/mail/delivery';
+import { SentLedger } from '../../activities/mail/sent-ledger';
+import { fileMailer } from '../../activities/mail/transport';
+import { runCli } from '../helpers/cli';
+
+it('saves each mail as an .eml file that rectify outbox lists and shows', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rectify-eml-'));
+  const outbox = join(dir, 'outbox');
+  const mailer = fileMailer(outbox);
+  const delivery = new MailDelivery({ mailer, plans: new PlanDirectory([join(__dirname, '../fixtures/small-plan.yaml')]), ledger: new SentLedger(join(dir, 'sent')), from: 'rectify@liangxi.example.org', now: () => Date.parse('2024-06-28T09:00:00+08:00') });
+  const base = {
+    workflowId: 'measure:drill-2024:1.1', kind: 'final-reminder' as const, audiences: ['leadUnit' as const], plannedAt: '2024-06-28T01:00:00.000Z', decidedAt: '2024-06-28T01:00:00.000Z', catchUp: false,
+    measure: { planId: 'drill-2024', id: '1.1', problem: { no: 1, title: '高质量发展成效不显' }, title: '健全政策机制', kind: 'deadline' as const, status: 'active' as const, leadUnit: '区发改委', leader: '区委常委、常务副区长', participants: [], deadline: '2024-06-28', deadlineVersion: 1, dueAt: '2024-06-28T10:00:00.000Z', trafficLight: 'yellow' as const, timeZone: 'Asia/Shanghai' },
+  };
+  await delivery.deliver({ ...base, idempotencyKey: 'k0', stage: 'v1:deadline:reminder:0' });
+  await delivery.deliver({ ...base, idempotencyKey: 'k0', stage: 'v1:deadline:reminder:0' }); // a retry: not saved twice
+  mailer.close();
+  expect(readdirSync(outbox).filter((f) => f.endsWith('.eml'))).toHaveLength(1);
+
+  const before = process.env.RECTIFY_OUTBOX_DIR;
+  process.env.RECTIFY_OUTBOX_DIR = outbox;
+  try {
+    const list = await runCli('outbox');
+    expect(list.code).toBe(0);
+    expect(list.out).toContain('"区发改委" <fgw@district.example.org>\t【今日到期】措施 1.1「健全政策机制」(今天到期)');
+    expect(list.out).toContain(': 1 封邮件');
+    const show = await runCli('outbox', 'show', '1');
+    expect(show.out).toContain('本措施今天 2024-06-28 18:00 (周五) 截止');
+    expect(show.out).toContain('附件: rectify-drill-2024-1.1.ics');
+    expect((await runCli('outbox', 'show', '7')).err).toContain('发件箱中没有 7(共 1 封');
+  } finally {
+    if (before === undefined) delete process.env.RECTIFY_OUTBOX_DIR;
+    else process.env.RECTIFY_OUTBOX_DIR = before;
+  }
+});
