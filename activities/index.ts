@@ -1,10 +1,10 @@
 /** Activities of the rectification worker: the I/O that workflows decide on. */
 import type { DeliveryResult, Notice } from '../domain/notice';
-import type { NoticeDelivery } from './mail/delivery';
+import type { DigestBatch, NoticeDelivery } from './mail/delivery';
 
 export interface ActivityDeps {
   /** Mail (SMTP or .eml files) in the worker; the JSON notice log in workflow tests. */
-  delivery: NoticeDelivery;
+  delivery: NoticeDelivery & { sendDigest?(batch: DigestBatch): Promise<DeliveryResult> };
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -12,6 +12,11 @@ export function createActivities(deps: ActivityDeps) {
     /** Delivers one notice; idempotent by its key. Throws only for what a retry may cure. */
     async deliverNotice(notice: Notice): Promise<DeliveryResult> {
       return deps.delivery.deliver(notice);
+    },
+    /** One recipient's merged notices for one send time, as one mail. */
+    async sendDigest(batch: DigestBatch): Promise<DeliveryResult> {
+      if (!deps.delivery.sendDigest) throw new Error('this worker delivers no mail digests');
+      return deps.delivery.sendDigest(batch);
     },
   };
 }

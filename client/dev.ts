@@ -25,13 +25,13 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
   const connection = await Connection.connect(settings.connectionOptions);
   let closeMailer = () => undefined as void;
   try {
-    const { delivery, mailer } = mailDelivery(settings, planPath ? [planPath] : []);
+    const client = new Client({ connection, namespace: settings.namespace });
+    const { delivery, mailer } = mailDelivery(settings, planPath ? [planPath] : [], client);
     closeMailer = () => mailer.close();
     console.log(`邮件: ${mailer.describe}`);
     const worker = await createWorker({ connection: nativeConnection, namespace: settings.namespace, delivery });
     const running = worker.run();
     if (plan) {
-      const client = new Client({ connection, namespace: settings.namespace });
       const result = await startPlan(client, plan);
       console.log(`计划 ${plan.id}: 新启动 ${result.started.length} 项, 已在运行 ${result.alreadyRunning.length} 项(共 ${plan.measures.length} 项)`);
     }

@@ -1,4 +1,5 @@
 /** The rectification worker: measure workflows and their activities on one task queue. */
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -44,8 +45,9 @@ export function mailerFor(settings: Settings): Mailer {
   return smtpMailer(settings.mail.smtpUrl, { ca, maxConnections: settings.mail.maxConnections, ratePerSecond: settings.mail.ratePerSecond });
 }
 
-/** Mail delivery for a worker; `planPaths` are the plan files whose directories it may use. */
-export function mailDelivery(settings: Settings, planPaths: string[], mailer = mailerFor(settings)): { delivery: MailDelivery; mailer: Mailer } {
+/** Mail delivery for a worker; `planPaths` are the plan files whose directories it may use; the client starts digests. */
+export function mailDelivery(settings: Settings, planPaths: string[], client: Client, mailer = mailerFor(settings)): { delivery: MailDelivery; mailer: Mailer } {
   const plans = new PlanDirectory([...new Set([...settings.mail.plans, ...planPaths])]);
-  return { delivery: new MailDelivery({ mailer, plans, ledger: new SentLedger(settings.mail.sentLedgerDir), from: settings.mail.from }), mailer };
+  const delivery = new MailDelivery({ mailer, plans, ledger: new SentLedger(settings.mail.sentLedgerDir), from: settings.mail.from, digests: { client, taskQueue: TASK_QUEUE } });
+  return { delivery, mailer };
 }

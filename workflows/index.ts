@@ -1,1 +1,2 @@
 export { measureWorkflow } from './measure';
+export { digestWorkflow } from './digest';

@@ -4,11 +4,14 @@
  * retried activity does not send again what SMTP already accepted, transient failures retried
  * by Temporal, permanent ones reported to the inspection office once.
  */
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { chinaCalendar } from '../../domain/calendar-data';
+import { SEND_WINDOW_MS } from '../../domain/planner';
+import { addToDigestSignal, digestWorkflow } from '../../workflows/digest';
 import { deadlineIcs } from '../../domain/email/ics';
 import { domainOf, listId, messageId, threadId } from '../../domain/email/headers';
 import { resolveRecipients, type Recipient } from '../../domain/email/recipients';
-import { renderDeliveryProblem, renderNotice, type RenderedMail } from '../../domain/email/render';
+import { renderDeliveryProblem, renderDigest, renderNotice, type RenderedMail } from '../../domain/email/render';
 import type { DeliveryResult, Notice } from '../../domain/notice';
 import type { Plan } from '../../domain/plan/schema';
 import type { PlanDirectory } from './directory';
@@ -25,8 +28,19 @@ export interface MailDeliveryDeps {
   plans: PlanDirectory;
   /** MAIL_FROM, e.g. "区委巡察办 整改提醒" <rectify@example.org>. */
   from: string;
-  now?: () => number;
+  /** Merge scheduled notices per recipient and send time into one mail, through digest workflows. */
+  digests?: { client: Client; taskQueue: string };
 }
+
+export interface DigestBatch {
+  planId: string;
+  recipient: Recipient;
+  notices: Notice[];
+  /** `<digest workflow id>#<batch>`: the mail's identity. */
+  digestKey: string;
+}
+
+const EVENT_KINDS = new Set(['submitted', 'verification-result', 'extension-requested', 'extension-decided', 'reassigned']);
 
 export class MailDelivery implements NoticeDelivery {
   private readonly domain: string;
@@ -41,7 +55,11 @@ export class MailDelivery implements NoticeDelivery {
     const failures = [...problems];
     let delivered = 0;
     for (const recipient of recipients) {
-      const mail = renderNotice(notice, this.context(plan, recipient));
+      if (this.deps.digests && !EVENT_KINDS.has(notice.kind) && (await this.handToDigest(notice, recipient))) {
+        delivered++;
+        continue;
+      }
+      const mail = renderNotice(notice, this.context(plan, recipient, notice));
       const outcome = await this.sendOnce(plan, notice, recipient, mail, `${notice.idempotencyKey}|${recipient.email}`);
       if (outcome === true) delivered++;
       else failures.push(outcome);
@@ -50,12 +68,51 @@ export class MailDelivery implements NoticeDelivery {
     return { delivered: delivered > 0, problems: failures.length ? failures : undefined };
   }
 
+  /**
+   * Into the digest of this recipient and send time (started if need be). False when that digest
+   * has already closed (a late notice): then the notice goes out on its own.
+   */
+  private async handToDigest(notice: Notice, recipient: Recipient): Promise<boolean> {
+    const { client, taskQueue } = this.deps.digests!;
+    // The send time: planned, or for a catch-up the minute it was decided in.
+    const slot = notice.catchUp ? Math.floor(Date.parse(notice.decidedAt) / 60_000) * 60_000 : Date.parse(notice.plannedAt);
+    try {
+      await client.workflow.signalWithStart(digestWorkflow, {
+        workflowId: `digest:${notice.measure.planId}:${new Date(slot).toISOString()}:${recipient.email}`,
+        taskQueue,
+        args: [{ planId: notice.measure.planId, recipient, windowEndsAt: new Date(slot + SEND_WINDOW_MS).toISOString() }],
+        signal: addToDigestSignal,
+        signalArgs: [notice],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+      return true;
+    } catch (e) {
+      if (e instanceof WorkflowExecutionAlreadyStartedError) return false;
+      throw e;
+    }
+  }
+
+  /** One mail for a recipient's batch; a batch of one is the notice's own mail. */
+  async sendDigest(batch: DigestBatch): Promise<DeliveryResult> {
+    const plan = this.deps.plans.plan(batch.planId);
+    const [first] = batch.notices;
+    const single = batch.notices.length === 1;
+    const last = batch.notices.reduce((a, b) => (a.decidedAt >= b.decidedAt ? a : b));
+    const mail = single ? renderNotice(first, this.context(plan, batch.recipient, first)) : renderDigest(batch.notices, this.context(plan, batch.recipient, last));
+    const key = single ? `${first.idempotencyKey}|${batch.recipient.email}` : `digest|${batch.digestKey}`;
+    const outcome = await this.sendOnce(plan, first, batch.recipient, mail, key, !single);
+    if (outcome === true) return { delivered: true };
+    const measures = batch.notices.map((n) => n.measure.id).join('、');
+    await this.reportToOffice(plan, first, [`${outcome}(汇总邮件,涉及措施 ${measures})`]);
+    return { delivered: false, problems: [outcome] };
+  }
+
   /** Sends one mail unless the ledger has it; true, or the permanent failure as text. Transient failures throw. */
-  private async sendOnce(plan: Plan, notice: Notice, recipient: Recipient, mail: RenderedMail, key: string): Promise<true | string> {
+  private async sendOnce(plan: Plan, notice: Notice, recipient: Recipient, mail: RenderedMail, key: string, digest = false): Promise<true | string> {
     const id = messageId(key, this.domain);
     if (await this.deps.ledger.has(id)) return true;
     try {
-      const result = await this.deps.mailer.send(this.message(plan, notice, recipient, mail, id));
+      const result = await this.deps.mailer.send(this.message(plan, notice, recipient, mail, id, digest));
       await this.deps.ledger.record(id, { to: recipient.email, key, response: result.response });
       return true;
     } catch (e) {
@@ -68,19 +125,21 @@ export class MailDelivery implements NoticeDelivery {
     const office = plan.directory.office;
     for (const email of office.emails) {
       const recipient: Recipient = { email, name: office.name, audience: 'office' };
-      const mail = renderDeliveryProblem(notice, failures, this.context(plan, recipient));
+      const mail = renderDeliveryProblem(notice, failures, this.context(plan, recipient, notice));
       const outcome = await this.sendOnce(plan, { ...notice, kind: notice.kind }, recipient, mail, `problem|${notice.idempotencyKey}|${email}`);
       if (outcome !== true) console.error(`rectify: 无法通知巡察办 ${email}: ${outcome}`);
     }
   }
 
-  private context(plan: Plan, recipient: Recipient) {
-    return { recipient, office: plan.directory.office, now: (this.deps.now ?? Date.now)(), calendar: chinaCalendar({ ...plan.calendar, unpublishedYears: 'weekdays' }) };
+  /** Mails speak of the time the workflow decided on (days left, today's date), not of when a retry ran. */
+  private context(plan: Plan, recipient: Recipient, notice: Notice) {
+    return { recipient, office: plan.directory.office, now: Date.parse(notice.decidedAt), calendar: chinaCalendar({ ...plan.calendar, unpublishedYears: 'weekdays' }) };
   }
 
-  private message(plan: Plan, notice: Notice, recipient: Recipient, mail: RenderedMail, id: string): MailMessage {
-    const thread = threadId(plan.id, notice.measure.id, this.domain);
-    const ics = deadlineIcs(notice, this.domain);
+  private message(plan: Plan, notice: Notice, recipient: Recipient, mail: RenderedMail, id: string, digest: boolean): MailMessage {
+    // A digest is about many measures: it threads with none of them and carries no single deadline.
+    const thread = digest ? undefined : threadId(plan.id, notice.measure.id, this.domain);
+    const ics = digest ? undefined : deadlineIcs(notice, this.domain);
     return {
       from: this.deps.from,
       to: { name: recipient.name, address: recipient.email },
@@ -89,7 +148,7 @@ export class MailDelivery implements NoticeDelivery {
       html: mail.html,
       messageId: id,
       inReplyTo: thread,
-      references: [thread],
+      references: thread ? [thread] : undefined,
       headers: { 'Auto-Submitted': 'auto-generated', 'X-Rectify-Key': notice.idempotencyKey },
       list: { id: listId(plan.id, plan.title, this.domain) },
       attachments: ics ? [{ filename: ics.filename, content: ics.content, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }] : undefined,

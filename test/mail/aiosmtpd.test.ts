@@ -50,7 +50,7 @@ describe('delivery to aiosmtpd', () => {
   it('delivers a notice that another implementation accepts and stores intact', async () => {
     const planPath = join(__dirname, '../fixtures/small-plan.yaml');
     const mailer = smtpMailer(`smtp://127.0.0.1:${port}`);
-    const delivery = new MailDelivery({ mailer, plans: new PlanDirectory([planPath]), ledger: new SentLedger(join(dir, 'sent')), from: 'rectify@liangxi.example.org', now: () => Date.parse('2024-06-25T09:00:00+08:00') });
+    const delivery = new MailDelivery({ mailer, plans: new PlanDirectory([planPath]), ledger: new SentLedger(join(dir, 'sent')), from: 'rectify@liangxi.example.org' });
     try {
       const result = await delivery.deliver({
         idempotencyKey: 'measure:drill-2024:1.1:v1:deadline:reminder:2',
@@ -58,8 +58,8 @@ describe('delivery to aiosmtpd', () => {
         stage: 'v1:deadline:reminder:2',
         kind: 'reminder',
         audiences: ['leadUnit', 'leader'],
-        plannedAt: '2024-06-26T01:00:00.000Z',
-        decidedAt: '2024-06-26T01:00:00.000Z',
+        plannedAt: '2024-06-25T01:00:00.000Z',
+        decidedAt: '2024-06-25T01:00:00.000Z',
         catchUp: false,
         measure: {
           planId: 'drill-2024', id: '1.1', problem: { no: 1, title: '高质量发展成效不显' }, title: '健全政策机制', kind: 'deadline', status: 'active',

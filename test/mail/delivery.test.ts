@@ -15,7 +15,6 @@ import type { Notice } from '../../domain/notice';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 
 const FROM = '"区委巡察办 整改提醒" <rectify@liangxi.example.org>';
-const NOW = Date.parse('2024-10-09T09:00:00+08:00');
 
 function writePlan(dir: string, transform: (text: string) => string = (t) => t): string {
   const path = join(dir, 'plan.yaml');
@@ -68,7 +67,7 @@ describe('mail delivery over SMTP', () => {
     mailer = smtpMailer(smtp.url, { ca: smtp.ca, maxConnections: 1 });
     dir = mkdtempSync(join(tmpdir(), 'rectify-mail-'));
     planPath = writePlan(dir);
-    delivery = new MailDelivery({ mailer, plans: new PlanDirectory([planPath]), ledger: new SentLedger(join(dir, 'sent')), from: FROM, now: () => NOW });
+    delivery = new MailDelivery({ mailer, plans: new PlanDirectory([planPath]), ledger: new SentLedger(join(dir, 'sent')), from: FROM });
   });
 
   afterEach(async () => {
@@ -106,8 +105,7 @@ describe('mail delivery over SMTP', () => {
 
   it('tells everyone on the ladder, once each, and names who else is told', async () => {
     // Monday 10-21, the second level: the fourth working day past the deadline.
-    const later = new MailDelivery({ mailer, plans: new PlanDirectory([planPath]), ledger: new SentLedger(join(dir, 'sent')), from: FROM, now: () => Date.parse('2024-10-21T09:00:00+08:00') });
-    await later.deliver(notice({ idempotencyKey: 'k:overdue:1', stage: 'v1:deadline:overdue:1', kind: 'overdue', level: 1, workdaysOverdue: 3, audiences: ['leadUnit', 'leader', 'office'], measure: { ...notice().measure, trafficLight: 'red' } }));
+    await delivery.deliver(notice({ decidedAt: '2024-10-21T01:00:00.000Z', plannedAt: '2024-10-21T01:00:00.000Z', idempotencyKey: 'k:overdue:1', stage: 'v1:deadline:overdue:1', kind: 'overdue', level: 1, workdaysOverdue: 3, audiences: ['leadUnit', 'leader', 'office'], measure: { ...notice().measure, trafficLight: 'red' } }));
     const mails = await smtp.parsed();
     expect(mails.map((m) => (m.to as { value: { address: string }[] }).value[0].address)).toEqual(['fgw@district.example.org', 'executive-deputy-mayor@district.example.org', 'xunchaban@district.example.org']);
     expect(mails[0].subject).toBe('【逾期督办·第2级】措施 1.1「健全政策机制<script>alert(1)</script>」(已逾期 4 个工作日)');

@@ -1,0 +1,140 @@
+/**
+ * Notices to mailboxes on the time-skipping server: a measure's whole ladder produces exactly
+ * the expected mails to the expected people, and a morning with many due measures produces one
+ * digest per recipient. Real SMTP (smtp-server with STARTTLS and AUTH) behind the worker.
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import type { ParsedMail } from 'mailparser';
+import { createActivities } from '../../activities';
+import { PlanDirectory } from '../../activities/mail/directory';
+import { MailDelivery } from '../../activities/mail/delivery';
+import { SentLedger } from '../../activities/mail/sent-ledger';
+import { smtpMailer, type Mailer } from '../../activities/mail/transport';
+import { publishedYears } from '../../domain/calendar-data';
+import type { MeasureSpec } from '../../domain/measure';
+import { measureWorkflow } from '../../workflows';
+import { getStateQuery } from '../../workflows/messages';
+import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
+import { testSpec } from '../helpers/specs';
+import { registerSearchAttributes, testServerExecutable, workflowBundle } from '../helpers/temporal';
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+const ZONE = 'Asia/Shanghai';
+const PLAN = join(__dirname, '../fixtures/small-plan.yaml'); // plan drill-2024: its directory
+const EMAIL = {
+  leadUnit: 'fgw@district.example.org',
+  leader: 'executive-deputy-mayor@district.example.org',
+  office: 'xunchaban@district.example.org',
+  leadershipGroup: 'leading-group@district.example.org',
+};
+
+const to = (m: ParsedMail) => (m.to as { value: { address: string }[] }).value[0].address;
+
+describe('mail on the time-skipping server', () => {
+  let env: TestWorkflowEnvironment;
+  let smtp: TestSmtp;
+  let mailer: Mailer;
+  let worker: Worker;
+  let running: Promise<void>;
+  const started: WorkflowHandle<typeof measureWorkflow>[] = [];
+
+  beforeAll(async () => {
+    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
+    await registerSearchAttributes(env);
+  });
+
+  beforeEach(async () => {
+    smtp = await startTestSmtp();
+    mailer = smtpMailer(smtp.url, { ca: smtp.ca });
+    const dir = mkdtempSync(join(tmpdir(), 'rectify-ladder-mail-'));
+    const taskQueue = `mail-${Date.now()}`;
+    // The mail's Date header is wall-clock; the workflow clock says when it was decided.
+    const delivery = new MailDelivery({ mailer, plans: new PlanDirectory([PLAN]), ledger: new SentLedger(join(dir, 'sent')), from: 'rectify@liangxi.example.org', digests: { client: env.client, taskQueue } });
+    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ delivery }) });
+    running = worker.run();
+    (worker as unknown as { taskQueueName: string }).taskQueueName = taskQueue;
+  });
+
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((h) => h.terminate('test finished').catch(() => undefined)));
+    worker.shutdown();
+    await running;
+    mailer.close();
+    await smtp.close();
+  });
+
+  afterAll(async () => {
+    await env?.teardown();
+  });
+
+  function spec(id: string, deadline: DateTime): MeasureSpec {
+    return testSpec({ planId: 'drill-2024', id, deadline: deadline.toISODate()!, calendar: { unpublishedYears: 'weekdays', years: publishedYears() } });
+  }
+
+  async function start(s: MeasureSpec) {
+    const taskQueue = (worker as unknown as { taskQueueName: string }).taskQueueName;
+    const handle = await env.client.workflow.start(measureWorkflow, { workflowId: `measure:${s.planId}:${s.id}`, taskQueue, args: [{ spec: s }] });
+    started.push(handle);
+    return handle;
+  }
+
+  async function wednesday(weeks: number): Promise<DateTime> {
+    let d = DateTime.fromMillis(await env.currentTimeMs(), { zone: ZONE }).startOf('day').plus({ weeks });
+    while (d.weekday !== 3) d = d.plus({ days: 1 });
+    return d;
+  }
+
+  async function sleepUntil(t: DateTime) {
+    await env.sleep(t.toMillis() - (await env.currentTimeMs()));
+  }
+
+  it("sends one measure's whole ladder to exactly the expected people", async () => {
+    const D = await wednesday(9);
+    const handle = await start(spec('1.1', D));
+    await sleepUntil(D.plus({ days: 15, hours: 12 })); // Thursday after level 3 went out
+    await handle.query(getStateQuery);
+    const mails = await smtp.parsed();
+    // Reminders to the lead unit; then the ladder, each level to everyone it names.
+    const expected: [string, string][] = [
+      ['v1:deadline:reminder:10', EMAIL.leadUnit],
+      ['v1:deadline:reminder:5', EMAIL.leadUnit],
+      ['v1:deadline:reminder:2', EMAIL.leadUnit],
+      ['v1:deadline:reminder:1', EMAIL.leadUnit],
+      ['v1:deadline:reminder:0', EMAIL.leadUnit],
+      ...[EMAIL.leadUnit, EMAIL.leader].map((e): [string, string] => ['v1:deadline:overdue:0', e]),
+      ...[EMAIL.leadUnit, EMAIL.leader, EMAIL.office].map((e): [string, string] => ['v1:deadline:overdue:1', e]),
+      ...[EMAIL.leadUnit, EMAIL.leader, EMAIL.office, EMAIL.leadershipGroup].map((e): [string, string] => ['v1:deadline:overdue:2', e]),
+    ];
+    const got = mails.map((m) => [String(m.headers.get('x-rectify-key')).split(':').slice(3).join(':'), to(m)]);
+    expect(got.sort()).toEqual(expected.map(([k, e]) => [k, e]).sort());
+    expect(mails.filter((m) => m.subject?.startsWith('【逾期督办·第3级】')).map(to).sort()).toEqual(Object.values(EMAIL).sort());
+    expect(new Set(mails.map((m) => m.messageId)).size).toBe(mails.length);
+  });
+
+  it('merges a morning of many due measures into one digest per recipient, red first', async () => {
+    const D = await wednesday(4);
+    const ids = Array.from({ length: 12 }, (_, i) => `1.${i + 1}`);
+    // Eleven measures due on D; 1.3 was due the Tuesday before last, so on the morning of the
+    // others' 5-day reminder (D-7) it gets its first escalation.
+    for (const id of ids) await start(spec(id, id === '1.3' ? D.minus({ days: 8 }) : D));
+    const morning = D.minus({ days: 7 });
+    await sleepUntil(morning.set({ hour: 12 }));
+    const day = morning.toISODate()!;
+    const mails = (await smtp.parsed()).filter((m) => m.subject?.includes(day) || String(m.headers.get('x-rectify-key')).includes('overdue:0'));
+    const digests = mails.filter((m) => m.subject?.startsWith('【整改提醒汇总】'));
+    expect(digests.map((m) => [to(m), m.subject])).toEqual([[EMAIL.leadUnit, `【整改提醒汇总】${day}(周三) 共 12 项: 红 1 黄 11 绿 0`]]);
+    const order = [...digests[0].text!.matchAll(/措施 (1\.\d+)「/g)].map((m) => m[1]);
+    expect(order).toEqual(['1.3', ...ids.filter((id) => id !== '1.3')]); // red first, then by deadline and id
+    expect(digests[0].html).toContain('逾期督办·第1级');
+    // The leader is told of 1.3 alone that morning: one mail, the notice's own.
+    const leader = mails.filter((m) => to(m) === EMAIL.leader);
+    expect(leader.map((m) => m.subject)).toEqual(['【逾期督办·第1级】措施 1.3「健全政策机制」(已逾期 1 个工作日)']);
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * One recipient's notices for one send time, merged into one mail. Measures signal their notices
+ * here (through their delivery activity); the items live in this workflow's history, so none is
+ * lost if a worker dies before the mail goes out. It waits for a quiet moment, sends, and stays
+ * open to the end of the send window for stragglers (sent as a follow-up).
+ */
+import { condition, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { Recipient } from '../domain/email/recipients';
+import type { Notice } from '../domain/notice';
+
+export const addToDigestSignal = defineSignal<[Notice]>('addToDigest');
+
+export interface DigestInput {
+  planId: string;
+  recipient: Recipient;
+  /** ISO instant the send window closes: later notices go out on their own. */
+  windowEndsAt: string;
+}
+
+/** How long no new notice must arrive before the mail goes, and how long a batch may wait at most. */
+export const QUIET_MS = 15_000;
+export const MAX_WAIT_MS = 120_000;
+
+const { sendDigest } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+export async function digestWorkflow(input: DigestInput): Promise<number> {
+  const seen = new Set<string>();
+  let pending: Notice[] = [];
+  let lastArrival = 0;
+  setHandler(addToDigestSignal, (notice) => {
+    if (seen.has(notice.idempotencyKey)) return; // a retried hand-off
+    seen.add(notice.idempotencyKey);
+    pending.push(notice);
+    lastArrival = Date.now();
+  });
+  const windowEnds = Date.parse(input.windowEndsAt);
+  let batch = 0;
+  for (;;) {
+    const left = windowEnds - Date.now();
+    if (!pending.length && !(left > 0 && (await condition(() => pending.length > 0, left)))) break;
+    const firstArrival = Date.now();
+    // Wait for a quiet moment (the morning's notices arrive within seconds), but not forever.
+    while (Date.now() - lastArrival < QUIET_MS && Date.now() - firstArrival < MAX_WAIT_MS) {
+      const seenBefore = lastArrival;
+      await condition(() => lastArrival !== seenBefore, QUIET_MS - (Date.now() - lastArrival));
+    }
+    const notices = pending;
+    pending = [];
+    batch += 1;
+    await sendDigest({ planId: input.planId, recipient: input.recipient, notices, digestKey: `${workflowInfo().workflowId}#${batch}` });
+  }
+  return batch;
+}
