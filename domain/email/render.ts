@@ -59,6 +59,8 @@ export interface ItemView {
   leadUnit: string;
   leader: string;
   deadline?: string;
+  /** What the date is: 整改时限 unless said otherwise. */
+  deadlineLabel: string;
   left?: string;
   /** What this mail is about, one or two sentences. */
   lines: string[];
@@ -147,6 +149,7 @@ export function itemView(n: Notice, ctx: RenderContext): ItemView {
     leadUnit: m.leadUnit,
     leader: m.leader,
     deadline: m.deadline ? dueText(m.deadline, m.dueAt, zone) : undefined,
+    deadlineLabel: '整改时限',
     left: m.deadline && m.kind !== 'longterm' ? workdaysLeft(ctx.calendar, today, m.deadline) : undefined,
     lines,
     act,
@@ -189,4 +192,65 @@ export function renderDeliveryProblem(n: Notice, problems: string[], ctx: Render
   view.lines = [`以下通知未能送达: 【${view.kindLabel}】`, ...problems.map((p) => `· ${p}`), '请核对计划名录中的单位、区领导和邮箱,更正后后续通知将自动使用新的地址。'];
   view.act = [];
   return render(`【通知未送达】${view.measureLine}`, `${ctx.office.name}:`, '', [view], ctx);
+}
+
+/** A look-back review (回头看) asks the reviewer to check a closed measure for relapse. */
+export interface LookbackRequest {
+  measure: Notice['measure'];
+  round: number;
+  closedOn: IsoDate;
+  dueDate: IsoDate;
+  campaign?: string;
+}
+
+export function renderLookbackRequest(r: LookbackRequest, ctx: RenderContext): RenderedMail {
+  const m = r.measure;
+  const view: ItemView = {
+    kindLabel: '回头看',
+    light: m.trafficLight,
+    lightLabel: LIGHT_ZH[m.trafficLight],
+    lightColor: LIGHT_COLOR[m.trafficLight],
+    measureLine: `措施 ${m.id}「${m.title}」`,
+    problemLine: `问题 ${m.problem.no}: ${m.problem.title}`,
+    leadUnit: m.leadUnit,
+    leader: m.leader,
+    deadline: `${r.dueDate}(${weekdayZh(r.dueDate)})`,
+    deadlineLabel: '回头看时限',
+    left: workdaysLeft(ctx.calendar, localDate(ctx.now, m.timeZone), r.dueDate),
+    lines: [
+      `本措施已于 ${r.closedOn} 销号。请开展第 ${r.round} 次回头看${r.campaign ? `(「${r.campaign}」专项)` : ''},核查整改成效是否巩固、有无反弹回潮,并于上述时限前记录结论。`,
+    ],
+    act: ['记录结论: 巩固(sustained)或反弹(relapsed),附核查说明和佐证'],
+  };
+  return render(`【回头看】${view.measureLine}`, `${ctx.recipient.name}:`, '', [view], ctx);
+}
+
+/** The leadership's view: how the plan stands, and the measures that need their attention. */
+export interface LeadershipSummary {
+  planTitle: string;
+  asOf: IsoDate;
+  counts: { total: number; closed: number; red: number; yellow: number; green: number };
+  /** Measures to name (typically the red ones), as notices' measure snapshots. */
+  attention: Notice['measure'][];
+}
+
+export function renderLeadershipDigest(s: LeadershipSummary, ctx: RenderContext): RenderedMail {
+  const rate = s.counts.total ? ((s.counts.closed / s.counts.total) * 100).toFixed(2) : '0.00';
+  const items: ItemView[] = s.attention.map((m) => ({
+    kindLabel: m.trafficLight === 'red' ? '逾期' : '关注',
+    light: m.trafficLight,
+    lightLabel: LIGHT_ZH[m.trafficLight],
+    lightColor: LIGHT_COLOR[m.trafficLight],
+    measureLine: `措施 ${m.id}「${m.title}」`,
+    problemLine: `问题 ${m.problem.no}: ${m.problem.title}`,
+    leadUnit: m.leadUnit,
+    leader: m.leader,
+    deadline: m.deadline ? `${m.deadline}(${weekdayZh(m.deadline)})` : undefined,
+    deadlineLabel: '整改时限',
+    left: m.deadline ? workdaysLeft(ctx.calendar, s.asOf, m.deadline) : undefined,
+    lines: [],
+    act: [],
+  }));
+  const intro = `截至 ${s.asOf},${s.planTitle}共 ${s.counts.total} 项整改措施: 已销号 ${s.counts.closed} 项(整改完成率 ${rate}%),红灯 ${s.counts.red} 项、黄灯 ${s.counts.yellow} 项、绿灯 ${s.counts.green} 项。${items.length ? '需重点关注的措施如下。' : ''}`;
+  return render(`【整改进展周报】${s.asOf} 红灯 ${s.counts.red} 项,完成率 ${rate}%`, `${ctx.recipient.name}:`, intro, items, ctx);
 }

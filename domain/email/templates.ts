@@ -13,7 +13,7 @@ export const HTML_LAYOUT = `<!doctype html>
 <div style="font-weight: bold"><span style="color: <%= item.lightColor %>">● <%= item.lightLabel %></span> 【<%= item.kindLabel %>】<%= item.measureLine %></div>
 <div style="color: #555"><%= item.problemLine %></div>
 <div>牵头单位: <%= item.leadUnit %> 负责区领导: <%= item.leader %></div>
-<% if (item.deadline) { %><div>整改时限: <%= item.deadline %><% if (item.left) { %>,<strong><%= item.left %></strong><% } %></div><% } %>
+<% if (item.deadline) { %><div><%= item.deadlineLabel %>: <%= item.deadline %><% if (item.left) { %>,<strong><%= item.left %></strong><% } %></div><% } %>
 <% for (const line of item.lines) { %><p style="margin: 6px 0"><%= line %></p><% } %>
 <% if (item.act.length) { %><div style="color: #555">办理方式:</div><ul style="margin: 4px 0"><% for (const a of item.act) { %><li><code><%= a %></code></li><% } %></ul><% } %>
 </td></tr></table>
@@ -29,7 +29,7 @@ export const TEXT_LAYOUT = `<%= it.greeting %>
 <% } %><% for (const item of it.items) { %>[<%= item.lightLabel %>]【<%= item.kindLabel %>】<%= item.measureLine %>
   <%= item.problemLine %>
   牵头单位: <%= item.leadUnit %>  负责区领导: <%= item.leader %>
-<% if (item.deadline) { %>  整改时限: <%= item.deadline %><% if (item.left) { %>,<%= item.left %><% } %>
+<% if (item.deadline) { %>  <%= item.deadlineLabel %>: <%= item.deadline %><% if (item.left) { %>,<%= item.left %><% } %>
 <% } %><% for (const line of item.lines) { %>  <%= line %>
 <% } %><% if (item.act.length) { %>  办理方式:
 <% for (const a of item.act) { %>    <%= a %>

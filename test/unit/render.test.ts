@@ -1,0 +1,54 @@
+import { chinaCalendar } from '../../domain/calendar-data';
+import { renderDigest, renderLeadershipDigest, renderLookbackRequest, renderNotice, type RenderContext } from '../../domain/email/render';
+import type { Notice, NoticeMeasure } from '../../domain/notice';
+
+const measure: NoticeMeasure = {
+  planId: 'drill-2024', id: '2.2', problem: { no: 2, title: '争先进位劲头不足' }, title: '全力稳定外资', kind: 'deadline', status: 'active',
+  leadUnit: '区商务局', leader: '副区长(分管发展改革、商务)', participants: [], deadline: '2024-10-15', deadlineVersion: 1, dueAt: '2024-10-15T10:00:00.000Z', trafficLight: 'red', timeZone: 'Asia/Shanghai',
+};
+const ctx = (now: string): RenderContext => ({ recipient: { email: 'swj@example.org', name: '区商务局', audience: 'leadUnit' }, office: { name: '区委巡察办', emails: ['xunchaban@example.org'] }, now: Date.parse(now), calendar: chinaCalendar() });
+const notice = (over: Partial<Notice>): Notice => ({ idempotencyKey: 'k', workflowId: 'w', stage: 's', kind: 'reminder', audiences: ['leadUnit'], plannedAt: '', decidedAt: '', catchUp: false, measure, ...over });
+
+describe('mail templates (zh-CN)', () => {
+  it('explains each event in words the recipient can act on', () => {
+    const at = ctx('2024-10-16T09:00:00+08:00');
+    expect(renderNotice(notice({ kind: 'extension-decided', audiences: ['leadUnit', 'leader'], event: { actor: { role: 'office', who: '督查科' }, approved: true, previousDeadline: '2024-10-15', requestedDeadline: '2024-11-29', reason: '需协调' } }), at).text).toContain('延期申请已批准: 整改时限由 2024-10-15 调整为 2024-11-29(周五)。');
+    expect(renderNotice(notice({ kind: 'verification-result', event: { actor: { role: 'office', who: '督查科' }, accepted: false, reason: '佐证不足' } }), at).text).toContain('巡察办核验未通过,已退回整改。理由: 佐证不足');
+    expect(renderNotice(notice({ kind: 'report-reminder', period: '2024-12-31', measure: { ...measure, kind: 'longterm', deadline: undefined } }), at).subject).toBe('【进展报送提醒】措施 2.2「全力稳定外资」');
+    const catchUp = renderNotice(notice({ kind: 'overdue', level: 0, catchUp: true, provisionalCalendar: true }), at);
+    expect(catchUp.subject).toBe('【逾期督办·第1级】措施 2.2「全力稳定外资」(已逾期 1 个工作日)');
+    expect(catchUp.text).toContain('本通知为补发');
+    expect(catchUp.text).toContain('工作日暂按周一至周五计算');
+  });
+
+  it('lists a digest red first and counts the lights', () => {
+    const at = ctx('2024-10-09T09:00:00+08:00');
+    const digest = renderDigest(
+      [
+        notice({ measure: { ...measure, id: '2.3', trafficLight: 'yellow' } }),
+        notice({ measure: { ...measure, id: '2.10', trafficLight: 'green' } }),
+        notice({ kind: 'overdue', level: 2, measure: { ...measure, id: '2.4', trafficLight: 'red' } }),
+      ],
+      at,
+    );
+    expect(digest.subject).toBe('【整改提醒汇总】2024-10-09(周三) 共 3 项: 红 1 黄 1 绿 1');
+    expect([...digest.text.matchAll(/措施 (2\.\d+)「/g)].map((m) => m[1])).toEqual(['2.4', '2.3', '2.10']);
+  });
+
+  it('asks for a look-back review', () => {
+    const mail = renderLookbackRequest({ measure: { ...measure, status: 'closed', trafficLight: 'green' }, round: 1, closedOn: '2024-06-28', dueDate: '2024-10-08', campaign: '2024年秋季回头看' }, ctx('2024-09-26T09:00:00+08:00'));
+    expect(mail.subject).toBe('【回头看】措施 2.2「全力稳定外资」');
+    expect(mail.text).toContain('本措施已于 2024-06-28 销号。请开展第 1 次回头看(「2024年秋季回头看」专项)');
+    expect(mail.text).toContain('回头看时限: 2024-10-08(周二),还剩 4 个工作日'); // 9-27, 9-29 (make-up Sunday), 9-30, then 国庆 until 10-08
+  });
+
+  it('sums up the plan for leadership, with the completion rate in the report’s own terms', () => {
+    const mail = renderLeadershipDigest(
+      { planTitle: '整改方案', asOf: '2024-01-08', counts: { total: 39, closed: 26, red: 2, yellow: 5, green: 6 }, attention: [measure] },
+      { ...ctx('2024-01-08T09:00:00+08:00'), recipient: { email: 'lg@example.org', name: '领导小组', audience: 'leadershipGroup' } },
+    );
+    expect(mail.subject).toBe('【整改进展周报】2024-01-08 红灯 2 项,完成率 66.67%');
+    expect(mail.text).toContain('共 39 项整改措施: 已销号 26 项(整改完成率 66.67%)');
+    expect(mail.html).toContain('全力稳定外资');
+  });
+});
