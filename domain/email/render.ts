@@ -67,6 +67,19 @@ export interface ItemView {
   act: string[];
 }
 
+/** What every item shows of its measure: light, measure, problem, who. */
+function measureFields(m: Notice['measure']): Pick<ItemView, 'light' | 'lightLabel' | 'lightColor' | 'measureLine' | 'problemLine' | 'leadUnit' | 'leader'> {
+  return {
+    light: m.trafficLight,
+    lightLabel: LIGHT_ZH[m.trafficLight],
+    lightColor: LIGHT_COLOR[m.trafficLight],
+    measureLine: `措施 ${m.id}「${m.title}」`,
+    problemLine: `问题 ${m.problem.no}: ${m.problem.title}`,
+    leadUnit: m.leadUnit,
+    leader: m.leader,
+  };
+}
+
 function dueText(date: IsoDate, dueAt: string | undefined, zone: string): string {
   return dueAt ? formatInstant(Date.parse(dueAt), zone) : `${date}(${weekdayZh(date)})`;
 }
@@ -138,16 +151,9 @@ export function itemView(n: Notice, ctx: RenderContext): ItemView {
   }
   if (n.catchUp) lines.push('(此前的提醒因系统中断未能按时发出,本通知为补发。)');
   if (n.provisionalCalendar) lines.push('(该年度节假日安排尚未公布,工作日暂按周一至周五计算。)');
-  const light = m.trafficLight;
   return {
     kindLabel: n.kind === 'overdue' ? `逾期督办·第${(n.level ?? 0) + 1}级` : KIND_ZH[n.kind],
-    light,
-    lightLabel: LIGHT_ZH[light],
-    lightColor: LIGHT_COLOR[light],
-    measureLine: `措施 ${m.id}「${m.title}」`,
-    problemLine: `问题 ${m.problem.no}: ${m.problem.title}`,
-    leadUnit: m.leadUnit,
-    leader: m.leader,
+    ...measureFields(m),
     deadline: m.deadline ? dueText(m.deadline, m.dueAt, zone) : undefined,
     deadlineLabel: '整改时限',
     left: m.deadline && m.kind !== 'longterm' ? workdaysLeft(ctx.calendar, today, m.deadline) : undefined,
@@ -207,13 +213,7 @@ export function renderLookbackRequest(r: LookbackRequest, ctx: RenderContext): R
   const m = r.measure;
   const view: ItemView = {
     kindLabel: '回头看',
-    light: m.trafficLight,
-    lightLabel: LIGHT_ZH[m.trafficLight],
-    lightColor: LIGHT_COLOR[m.trafficLight],
-    measureLine: `措施 ${m.id}「${m.title}」`,
-    problemLine: `问题 ${m.problem.no}: ${m.problem.title}`,
-    leadUnit: m.leadUnit,
-    leader: m.leader,
+    ...measureFields(m),
     deadline: `${r.dueDate}(${weekdayZh(r.dueDate)})`,
     deadlineLabel: '回头看时限',
     left: workdaysLeft(ctx.calendar, localDate(ctx.now, m.timeZone), r.dueDate),
@@ -238,13 +238,7 @@ export function renderLeadershipDigest(s: LeadershipSummary, ctx: RenderContext)
   const rate = s.counts.total ? ((s.counts.closed / s.counts.total) * 100).toFixed(2) : '0.00';
   const items: ItemView[] = s.attention.map((m) => ({
     kindLabel: m.trafficLight === 'red' ? '逾期' : '关注',
-    light: m.trafficLight,
-    lightLabel: LIGHT_ZH[m.trafficLight],
-    lightColor: LIGHT_COLOR[m.trafficLight],
-    measureLine: `措施 ${m.id}「${m.title}」`,
-    problemLine: `问题 ${m.problem.no}: ${m.problem.title}`,
-    leadUnit: m.leadUnit,
-    leader: m.leader,
+    ...measureFields(m),
     deadline: m.deadline ? `${m.deadline}(${weekdayZh(m.deadline)})` : undefined,
     deadlineLabel: '整改时限',
     left: m.deadline ? workdaysLeft(ctx.calendar, s.asOf, m.deadline) : undefined,
