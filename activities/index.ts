@@ -4,7 +4,10 @@ import type { DigestBatch, NoticeDelivery } from './mail/delivery';
 
 export interface ActivityDeps {
   /** Mail (SMTP or .eml files) in the worker; the JSON notice log in workflow tests. */
-  delivery: NoticeDelivery & { sendDigest?(batch: DigestBatch): Promise<DeliveryResult> };
+  delivery: NoticeDelivery & {
+    sendDigest?(batch: DigestBatch): Promise<DeliveryResult>;
+    reportUndelivered?(batch: DigestBatch & { reason: string }): Promise<void>;
+  };
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -17,6 +20,11 @@ export function createActivities(deps: ActivityDeps) {
     async sendDigest(batch: DigestBatch): Promise<DeliveryResult> {
       if (!deps.delivery.sendDigest) throw new Error('this worker delivers no mail digests');
       return deps.delivery.sendDigest(batch);
+    },
+    /** A digest that could not go out in a day: the office is told which measures. */
+    async reportUndelivered(batch: DigestBatch & { reason: string }): Promise<void> {
+      if (!deps.delivery.reportUndelivered) throw new Error('this worker delivers no mail digests');
+      return deps.delivery.reportUndelivered(batch);
     },
   };
 }

@@ -7,6 +7,7 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { resolve } from 'node:path';
+import { domainOf } from '../domain/email/headers';
 
 export const TASK_QUEUE = 'rectification';
 
@@ -74,5 +75,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     plans: (env.RECTIFY_PLANS ?? '').split(',').map((p) => p.trim()).filter(Boolean).map((p) => resolve(p)),
   };
   if (mail.smtpUrl && !env.MAIL_FROM) throw new Error('设置了 SMTP_URL 时也要设置 MAIL_FROM(发件人地址)');
+  if (!domainOf(mail.from)) throw new Error(`MAIL_FROM 无效: ${mail.from}(应为 rectify@example.org 或 "名称" <rectify@example.org>)`);
   return { embedded, connectionOptions, namespace: profile.namespace ?? 'default', dev, varDir, mail };
 }

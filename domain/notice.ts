@@ -55,6 +55,8 @@ export interface Notice {
   provisionalCalendar?: boolean;
   /** What is chased: the deadline, a milestone's or a report period's end. */
   dueDate?: IsoDate;
+  /** ISO instant that date falls due (the policy's due time in the plan's zone). */
+  dueAt?: string;
   workdaysBefore?: number;
   workdaysOverdue?: number;
   level?: number;

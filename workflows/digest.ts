@@ -4,7 +4,7 @@
  * lost if a worker dies before the mail goes out. It waits for a quiet moment, sends, and stays
  * open to the end of the send window for stragglers (sent as a follow-up).
  */
-import { condition, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, defineSignal, proxyActivities, setHandler, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Recipient } from '../domain/email/recipients';
 import type { Notice } from '../domain/notice';
@@ -22,10 +22,9 @@ export interface DigestInput {
 export const QUIET_MS = 15_000;
 export const MAX_WAIT_MS = 120_000;
 
-const { sendDigest } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-});
+const retry: RetryPolicy = { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' };
+// Retried for a day at most (a mailbox full, a server down): then the office is told, not left waiting forever.
+const { sendDigest, reportUndelivered } = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', scheduleToCloseTimeout: '1 day', retry });
 
 export async function digestWorkflow(input: DigestInput): Promise<number> {
   const seen = new Set<string>();
@@ -51,7 +50,13 @@ export async function digestWorkflow(input: DigestInput): Promise<number> {
     const notices = pending;
     pending = [];
     batch += 1;
-    await sendDigest({ planId: input.planId, recipient: input.recipient, notices, digestKey: `${workflowInfo().workflowId}#${batch}` });
+    const digest = { planId: input.planId, recipient: input.recipient, notices, digestKey: `${workflowInfo().workflowId}#${batch}` };
+    try {
+      await sendDigest(digest);
+    } catch (e) {
+      const cause = (e as Error).cause as Error | undefined;
+      await reportUndelivered({ ...digest, reason: cause?.message ?? (e as Error).message }).catch(() => undefined);
+    }
   }
   return batch;
 }

@@ -20,7 +20,7 @@ import { localDate } from '../domain/dates';
 import * as life from '../domain/lifecycle';
 import type { EventNotice } from '../domain/lifecycle';
 import type { Notice } from '../domain/notice';
-import { nextActions, pruneHandled, SEND_WINDOW_MS, trafficLight, type DueNotice } from '../domain/planner';
+import { dueAt as dueInstant, nextActions, pruneHandled, SEND_WINDOW_MS, trafficLight, type DueNotice } from '../domain/planner';
 import { initialProgress } from '../domain/simulate';
 import * as msg from './messages';
 import { summaryOf, type MeasureState, type MeasureSummary, type MeasureView, type MeasureWorkflowInput } from './measure-state';
@@ -28,7 +28,9 @@ import * as SA from './search-attributes';
 
 // Notices must not be lost: retry without limit, backing off to once every ten minutes.
 const { deliverNotice } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
+  // Longer than a send may take (the transport gives up on a connection after a minute), so that a
+  // timed-out attempt is not still sending when the next one starts.
+  startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
@@ -96,7 +98,8 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
   const scheduled = (n: DueNotice): Notice => {
     const { key, kind, audiences, at, catchUp, provisional, dueDate, workdaysBefore, workdaysOverdue, level, repeat, milestone, period } = n;
     const ms = milestone === undefined ? undefined : { index: milestone, ...spec.milestones[milestone] };
-    return notice(key, { kind, audiences, dueDate, workdaysBefore, workdaysOverdue, level, repeat, milestone: ms, period, provisionalCalendar: provisional }, at, catchUp);
+    const due = new Date(dueInstant(spec, dueDate)).toISOString();
+    return notice(key, { kind, audiences, dueDate, dueAt: due, workdaysBefore, workdaysOverdue, level, repeat, milestone: ms, period, provisionalCalendar: provisional }, at, catchUp);
   };
 
   /** Registers an Update: the lifecycle's validator, then its change; event notices are queued for the main loop. */

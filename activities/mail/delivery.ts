@@ -5,6 +5,7 @@
  * by Temporal, permanent ones reported to the inspection office once.
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { createHash } from 'node:crypto';
 import { chinaCalendar } from '../../domain/calendar-data';
 import { SEND_WINDOW_MS } from '../../domain/planner';
 import { addToDigestSignal, digestWorkflow } from '../../workflows/digest';
@@ -40,13 +41,21 @@ export interface DigestBatch {
   digestKey: string;
 }
 
+/** Whether a mail joins its measure's thread, and which notices' deadlines it carries as .ics. */
+interface MailExtras {
+  thread: boolean;
+  ics: Notice[];
+}
+
 const EVENT_KINDS = new Set(['submitted', 'verification-result', 'extension-requested', 'extension-decided', 'reassigned']);
 
 export class MailDelivery implements NoticeDelivery {
   private readonly domain: string;
 
   constructor(private readonly deps: MailDeliveryDeps) {
-    this.domain = domainOf(deps.from);
+    const domain = domainOf(deps.from);
+    if (!domain) throw new Error(`MAIL_FROM 无效: ${deps.from}(应为 rectify@example.org 或 "名称" <rectify@example.org>)`);
+    this.domain = domain;
   }
 
   async deliver(notice: Notice): Promise<DeliveryResult> {
@@ -60,7 +69,7 @@ export class MailDelivery implements NoticeDelivery {
         continue;
       }
       const mail = renderNotice(notice, this.context(plan, recipient, notice));
-      const outcome = await this.sendOnce(plan, notice, recipient, mail, `${notice.idempotencyKey}|${recipient.email}`);
+      const outcome = await this.sendOnce(plan, notice, recipient, mail, `${notice.idempotencyKey}|${recipient.email}`, { thread: true, ics: [notice] });
       if (outcome === true) delivered++;
       else failures.push(outcome);
     }
@@ -78,12 +87,13 @@ export class MailDelivery implements NoticeDelivery {
     const slot = notice.catchUp ? Math.floor(Date.parse(notice.decidedAt) / 60_000) * 60_000 : Date.parse(notice.plannedAt);
     try {
       await client.workflow.signalWithStart(digestWorkflow, {
-        workflowId: `digest:${notice.measure.planId}:${new Date(slot).toISOString()}:${recipient.email}`,
+        workflowId: `digest:${notice.measure.planId}:${new Date(slot).toISOString()}:${recipient.email.toLowerCase()}`,
         taskQueue,
         args: [{ planId: notice.measure.planId, recipient, windowEndsAt: new Date(slot + SEND_WINDOW_MS).toISOString() }],
         signal: addToDigestSignal,
         signalArgs: [notice],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        // A digest that failed (or was terminated) may be started again; one that completed is closed.
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       });
       return true;
     } catch (e) {
@@ -100,25 +110,33 @@ export class MailDelivery implements NoticeDelivery {
     const last = batch.notices.reduce((a, b) => (a.decidedAt >= b.decidedAt ? a : b));
     const mail = single ? renderNotice(first, this.context(plan, batch.recipient, first)) : renderDigest(batch.notices, this.context(plan, batch.recipient, last));
     const key = single ? `${first.idempotencyKey}|${batch.recipient.email}` : `digest|${batch.digestKey}`;
-    const outcome = await this.sendOnce(plan, first, batch.recipient, mail, key, !single);
+    const outcome = await this.sendOnce(plan, first, batch.recipient, mail, key, { thread: single, ics: batch.notices });
     if (outcome === true) return { delivered: true };
     const measures = batch.notices.map((n) => n.measure.id).join('、');
     await this.reportToOffice(plan, first, [`${outcome}(汇总邮件,涉及措施 ${measures})`]);
     return { delivered: false, problems: [outcome] };
   }
 
+  async reportUndelivered(batch: DigestBatch & { reason: string }): Promise<void> {
+    const plan = this.deps.plans.plan(batch.planId);
+    const measures = batch.notices.map((n) => n.measure.id).join('、');
+    await this.reportToOffice(plan, batch.notices[0], [`${batch.recipient.name} <${batch.recipient.email}>: 一天内未能发出(${batch.reason}),涉及措施 ${measures}`]);
+  }
+
   /** Sends one mail unless the ledger has it; true, or the permanent failure as text. Transient failures throw. */
-  private async sendOnce(plan: Plan, notice: Notice, recipient: Recipient, mail: RenderedMail, key: string, digest = false): Promise<true | string> {
+  private async sendOnce(plan: Plan, notice: Notice, recipient: Recipient, mail: RenderedMail, key: string, extras: MailExtras): Promise<true | string> {
     const id = messageId(key, this.domain);
     if (await this.deps.ledger.has(id)) return true;
+    let response: string;
     try {
-      const result = await this.deps.mailer.send(this.message(plan, notice, recipient, mail, id, digest));
-      await this.deps.ledger.record(id, { to: recipient.email, key, response: result.response });
-      return true;
+      response = (await this.deps.mailer.send(this.message(plan, notice, recipient, mail, id, extras))).response;
     } catch (e) {
       if (classify(e) === 'transient') throw e;
       return `${recipient.name} <${recipient.email}>: ${(e as Error).message}`;
     }
+    // Accepted: a failure to write the ledger now must not make a retry send it again.
+    await this.deps.ledger.record(id, { to: recipient.email, key, response }).catch((e: Error) => console.error(`rectify: 已发送但未能记入发送台账 ${id}: ${e.message}`));
+    return true;
   }
 
   private async reportToOffice(plan: Plan, notice: Notice, failures: string[]): Promise<void> {
@@ -126,7 +144,9 @@ export class MailDelivery implements NoticeDelivery {
     for (const email of office.emails) {
       const recipient: Recipient = { email, name: office.name, audience: 'office' };
       const mail = renderDeliveryProblem(notice, failures, this.context(plan, recipient, notice));
-      const outcome = await this.sendOnce(plan, { ...notice, kind: notice.kind }, recipient, mail, `problem|${notice.idempotencyKey}|${email}`);
+      // One report per notice, failure and office address: a different failure is reported too.
+      const about = createHash('sha256').update(failures.join('\n')).digest('hex').slice(0, 16);
+      const outcome = await this.sendOnce(plan, notice, recipient, mail, `problem|${notice.idempotencyKey}|${about}|${email}`, { thread: true, ics: [] });
       if (outcome !== true) console.error(`rectify: 无法通知巡察办 ${email}: ${outcome}`);
     }
   }
@@ -136,10 +156,10 @@ export class MailDelivery implements NoticeDelivery {
     return { recipient, office: plan.directory.office, now: Date.parse(notice.decidedAt), calendar: chinaCalendar({ ...plan.calendar, unpublishedYears: 'weekdays' }) };
   }
 
-  private message(plan: Plan, notice: Notice, recipient: Recipient, mail: RenderedMail, id: string, digest: boolean): MailMessage {
-    // A digest is about many measures: it threads with none of them and carries no single deadline.
-    const thread = digest ? undefined : threadId(plan.id, notice.measure.id, this.domain);
-    const ics = digest ? undefined : deadlineIcs(notice, this.domain);
+  private message(plan: Plan, notice: Notice, recipient: Recipient, mail: RenderedMail, id: string, extras: MailExtras): MailMessage {
+    // A digest is about many measures: it threads with none of them, and carries all their deadlines.
+    const thread = extras.thread ? threadId(plan.id, notice.measure.id, this.domain) : undefined;
+    const ics = deadlineIcs(extras.ics, this.domain);
     return {
       from: this.deps.from,
       to: { name: recipient.name, address: recipient.email },

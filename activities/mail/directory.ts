@@ -3,13 +3,18 @@
  * they change on disk, so a corrected address takes effect without restarting any workflow.
  */
 import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadPlan } from '../../client/plan-files';
 import type { Directory, Plan } from '../../domain/plan/schema';
 
 export class PlanDirectory {
   private readonly byId = new Map<string, { path: string; mtimeMs: number; plan: Plan }>();
 
-  constructor(private readonly paths: string[]) {}
+  private readonly paths: string[];
+
+  constructor(paths: string[]) {
+    this.paths = [...new Set(paths.map((p) => resolve(p)))];
+  }
 
   /** The current plan with this id; throws (retryably) when no configured file has it. */
   plan(planId: string): Plan {
@@ -23,18 +28,17 @@ export class PlanDirectory {
     return this.plan(planId).directory;
   }
 
+  /** Re-reads changed files. A file that is missing or invalid (perhaps mid-edit) keeps its last good version and stops no other plan. */
   private refresh(): void {
     for (const path of this.paths) {
-      const mtimeMs = statSync(path).mtimeMs;
       const known = [...this.byId.values()].find((e) => e.path === path);
-      if (known && known.mtimeMs === mtimeMs) continue;
-      // A plan being edited may be invalid for a moment: keep the last good one until it is valid again.
       try {
+        const mtimeMs = statSync(path).mtimeMs;
+        if (known && known.mtimeMs === mtimeMs) continue;
         const { plan } = loadPlan(path);
         this.byId.set(plan.id, { path, mtimeMs, plan });
       } catch (e) {
-        if (!known) throw e;
-        console.error(`rectify: ${path} 暂不可用,继续使用上一版名录: ${(e as Error).message.split('\n')[0]}`);
+        console.error(`rectify: 计划文件 ${path} 暂不可用${known ? ',继续使用上一版名录' : ''}: ${(e as Error).message.split('\n')[0]}`);
       }
     }
   }

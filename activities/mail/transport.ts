@@ -32,13 +32,18 @@ export interface SmtpOptions {
 }
 
 export function smtpMailer(url: string, options: SmtpOptions = {}): Mailer {
+  const shown = url.replace(/\/\/([^:@/]*):[^@]*@/, '//$1:***@'); // never log the password
   let u: URL;
+  let user: string;
+  let pass: string;
   try {
     u = new URL(url);
+    user = decodeURIComponent(u.username);
+    pass = decodeURIComponent(u.password);
   } catch {
-    throw new Error(`SMTP_URL 无效: ${url}(应为 smtp://用户:密码@主机:端口 或 smtps://…)`);
+    throw new Error(`SMTP_URL 无效: ${shown}(应为 smtp://用户:密码@主机:端口 或 smtps://…;密码中的 % # / @ 等字符须百分号编码)`);
   }
-  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') throw new Error(`SMTP_URL 应以 smtp:// 或 smtps:// 开头: ${url}`);
+  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') throw new Error(`SMTP_URL 应以 smtp:// 或 smtps:// 开头: ${shown}`);
   const secure = u.protocol === 'smtps:';
   const transport = nodemailer.createTransport({
     pool: true,
@@ -47,14 +52,18 @@ export function smtpMailer(url: string, options: SmtpOptions = {}): Mailer {
     secure,
     // smtp://: STARTTLS whenever the server offers it; ?requireTLS=true refuses a server that does not.
     requireTLS: u.searchParams.get('requireTLS') === 'true',
-    auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : undefined,
+    auth: user ? { user, pass } : undefined,
+    // A send gives up well within the activity's timeout, so a timed-out attempt is not still sending.
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
     tls: { rejectUnauthorized: true, ...(options.ca ? { ca: options.ca } : {}), servername: u.hostname },
     maxConnections: options.maxConnections ?? 3,
     maxMessages: 100,
     ...(options.ratePerSecond ? { rateDelta: 1000, rateLimit: options.ratePerSecond } : {}),
   });
   return {
-    describe: `SMTP ${u.protocol}//${u.host}${u.username ? `(用户 ${decodeURIComponent(u.username)})` : ''}`,
+    describe: `SMTP ${u.protocol}//${u.host}${user ? `(用户 ${user})` : ''}`,
     async send(message) {
       const info = await transport.sendMail(message);
       return { accepted: (info.accepted as (string | { address: string })[]).map((a) => (typeof a === 'string' ? a : a.address)), response: info.response };

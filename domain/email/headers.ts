@@ -20,8 +20,9 @@ export function listId(planId: string, planTitle: string, domain: string): { url
   return { url: `${planId}.rectify.${domain}`, comment: planTitle };
 }
 
-/** The domain part of an address, for ids: rectify@example.org → example.org. */
-export function domainOf(address: string): string {
-  const m = /@([^>\s]+)>?\s*$/.exec(address);
-  return m ? m[1].toLowerCase() : 'rectify.invalid';
+/** The domain of a sender such as `"整改提醒" <rectify@example.org>` or `rectify@example.org (整改提醒)`, for ids. */
+export function domainOf(from: string): string | undefined {
+  const address = /<([^<>\s]+@[^<>\s]+)>/.exec(from)?.[1] ?? /([^\s<>()"]+@[^\s<>()"]+)/.exec(from)?.[1];
+  const domain = address?.split('@')[1];
+  return domain && /^[a-z0-9.-]+\.[a-z]{2,}$|^localhost$/i.test(domain) ? domain.toLowerCase() : undefined;
 }

@@ -1,31 +1,37 @@
-/** The deadline as a calendar event (.ics), so that it lands in the recipient's calendar. */
+/** Deadlines as calendar events (.ics), so that they land in the recipients' calendars. */
 import ical, { ICalCalendarMethod } from 'ical-generator';
 import type { Notice } from '../notice';
 
-/** An .ics for notices about a deadline (the measure's, a milestone's or a report's), else undefined. */
-export function deadlineIcs(n: Notice, domain: string): { filename: string; content: string } | undefined {
-  const m = n.measure;
-  let due: number | undefined;
-  let what: string;
-  if (n.milestone) {
-    due = Date.parse(`${n.milestone.deadline}T18:00:00+08:00`);
-    what = `阶段节点「${n.milestone.title}」`;
-  } else if (n.period) {
-    due = Date.parse(`${n.period}T18:00:00+08:00`);
-    what = `进展报送(截至 ${n.period})`;
-  } else {
-    due = m.dueAt ? Date.parse(m.dueAt) : undefined;
-    what = '整改时限';
+const NO_DEADLINE = new Set(['verification-result', 'reassigned', 'submitted']);
+
+/**
+ * One calendar for the deadlines the notices chase (the measure's, a milestone's or a report's),
+ * or undefined when none does. An event keeps its UID across extensions; the deadline version is
+ * its SEQUENCE, so a calendar moves the event instead of adding a second one.
+ */
+export function deadlineIcs(notices: Notice[], domain: string): { filename: string; content: string } | undefined {
+  const calendar = ical({ name: '整改时限', method: ICalCalendarMethod.PUBLISH, prodId: { company: 'rectify', product: 'rectify', language: 'ZH' } });
+  const uids = new Set<string>();
+  for (const n of notices) {
+    const m = n.measure;
+    const due = n.dueAt ?? (n.milestone || n.period ? undefined : m.dueAt);
+    if (!due || NO_DEADLINE.has(n.kind)) continue;
+    const track = n.milestone ? `m${n.milestone.index}` : n.period ? `r${n.period}` : 'deadline';
+    const uid = `${m.planId}.${m.id}.${track}@${domain}`;
+    if (uids.has(uid)) continue;
+    uids.add(uid);
+    const what = n.milestone ? `阶段节点「${n.milestone.title}」` : n.period ? `进展报送(截至 ${n.period})` : '整改时限';
+    const end = Date.parse(due);
+    calendar.createEvent({
+      id: uid,
+      sequence: track === 'deadline' ? m.deadlineVersion : 0,
+      start: new Date(end - 30 * 60_000),
+      end: new Date(end),
+      summary: `${what}: 措施 ${m.id}「${m.title}」`,
+      description: `问题 ${m.problem.no}: ${m.problem.title}\n牵头单位: ${m.leadUnit}\n负责区领导: ${m.leader}`,
+    });
   }
-  if (due === undefined || Number.isNaN(due) || n.kind === 'verification-result' || n.kind === 'reassigned') return undefined;
-  const calendar = ical({ name: `整改时限 ${m.planId}`, method: ICalCalendarMethod.PUBLISH, prodId: { company: 'rectify', product: 'rectify', language: 'ZH' } });
-  calendar.createEvent({
-    id: `${m.planId}.${m.id}.v${m.deadlineVersion}.${n.milestone ? `m${n.milestone.index}` : n.period ? `r${n.period}` : 'deadline'}@${domain}`,
-    start: new Date(due - 30 * 60_000),
-    end: new Date(due),
-    summary: `${what}: 措施 ${m.id}「${m.title}」`,
-    description: `问题 ${m.problem.no}: ${m.problem.title}\n牵头单位: ${m.leadUnit}\n负责区领导: ${m.leader}`,
-    timezone: undefined,
-  });
-  return { filename: `rectify-${m.planId}-${m.id}.ics`, content: calendar.toString() };
+  if (!uids.size) return undefined;
+  const only = notices.length === 1 ? notices[0].measure : undefined;
+  return { filename: only ? `rectify-${only.planId}-${only.id}.ics` : 'rectify-deadlines.ics', content: calendar.toString() };
 }

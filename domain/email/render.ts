@@ -85,10 +85,10 @@ function dueText(date: IsoDate, dueAt: string | undefined, zone: string): string
 }
 
 function workdaysLeft(calendar: WorkCalendar, today: IsoDate, deadline: IsoDate): string {
+  if (today === deadline) return '今天到期';
   const n = calendar.workdaysBetween(today, deadline);
-  if (n > 0) return `还剩 ${n} 个工作日`;
-  if (n === 0) return today === deadline ? '今天到期' : '已到期';
-  return `已逾期 ${-n} 个工作日`;
+  if (today < deadline) return n > 0 ? `还剩 ${n} 个工作日` : '今天是截止前最后一个工作日';
+  return `已逾期 ${Math.max(-n, 1)} 个工作日`;
 }
 
 /** The view of one notice, the same for HTML and text. */
@@ -103,7 +103,13 @@ export function itemView(n: Notice, ctx: RenderContext): ItemView {
   switch (n.kind) {
     case 'reminder':
     case 'final-reminder':
-      lines.push(n.kind === 'final-reminder' ? `本措施今天 ${dueText(m.deadline!, m.dueAt, zone)} 截止,请按时完成并提交佐证材料。` : `本措施将于 ${dueText(m.deadline!, m.dueAt, zone)} 到期,请抓紧推进。`);
+      lines.push(
+        n.kind === 'final-reminder'
+          ? today === m.deadline
+            ? `本措施今天 ${dueText(m.deadline!, m.dueAt, zone)} 截止,请按时完成并提交佐证材料。`
+            : `本措施于 ${dueText(m.deadline!, m.dueAt, zone)} 截止,今天是截止前最后一个工作日,请按时完成并提交佐证材料。`
+          : `本措施将于 ${dueText(m.deadline!, m.dueAt, zone)} 到期,请抓紧推进。`,
+      );
       act.push(`完成后提交: rectify complete ${m.id} --as ${who} --evidence <佐证材料>`, `确需延期: rectify extend ${m.id} --as ${who} --to <新时限> --reason <理由>`);
       break;
     case 'overdue': {

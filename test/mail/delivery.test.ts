@@ -10,7 +10,7 @@ import { PlanDirectory } from '../../activities/mail/directory';
 import { MailDelivery } from '../../activities/mail/delivery';
 import { SentLedger } from '../../activities/mail/sent-ledger';
 import { smtpMailer, type Mailer } from '../../activities/mail/transport';
-import { messageId, threadId } from '../../domain/email/headers';
+import { domainOf, messageId, threadId } from '../../domain/email/headers';
 import type { Notice } from '../../domain/notice';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 
@@ -100,7 +100,8 @@ describe('mail delivery over SMTP', () => {
     const event = new ICAL.Event(new ICAL.Component(ICAL.parse(ics!.content.toString('utf8'))).getFirstSubcomponent('vevent')!);
     expect(event.endDate.toJSDate().toISOString()).toBe('2024-10-15T10:00:00.000Z');
     expect(event.summary).toBe('整改时限: 措施 1.1「健全政策机制<script>alert(1)</script>」');
-    expect(event.uid).toBe('drill-2024.1.1.v1.deadline@liangxi.example.org');
+    expect(event.uid).toBe('drill-2024.1.1.deadline@liangxi.example.org'); // stable across extensions (SEQUENCE = version)
+    expect(event.sequence).toBe(1);
   });
 
   it('tells everyone on the ladder, once each, and names who else is told', async () => {
@@ -169,6 +170,18 @@ describe('mail delivery over SMTP', () => {
       untrusting.close();
     }
     expect(smtp.accepted).toHaveLength(0);
+  });
+
+  it('never shows the SMTP password, and explains an unencoded one', () => {
+    expect(() => smtpMailer('smtp://rectify:50%off@localhost:25')).toThrow('SMTP_URL 无效: smtp://rectify:***@localhost:25');
+    expect(() => smtpMailer('http://localhost')).toThrow('SMTP_URL 应以 smtp:// 或 smtps:// 开头');
+  });
+
+  it('finds the sender domain in the usual forms of MAIL_FROM, and refuses others', () => {
+    expect(domainOf('"整改提醒" <rectify@Example.org>')).toBe('example.org');
+    expect(domainOf('rectify@example.org (整改提醒)')).toBe('example.org');
+    expect(domainOf('整改提醒')).toBeUndefined();
+    expect(() => new MailDelivery({ mailer, plans: new PlanDirectory([planPath]), ledger: new SentLedger(dir), from: 'nobody' })).toThrow('MAIL_FROM 无效: nobody');
   });
 
   it('refuses wrong credentials as permanent', async () => {

@@ -6,7 +6,8 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
@@ -133,6 +134,12 @@ describe('mail on the time-skipping server', () => {
     const order = [...digests[0].text!.matchAll(/措施 (1\.\d+)「/g)].map((m) => m[1]);
     expect(order).toEqual(['1.3', ...ids.filter((id) => id !== '1.3')]); // red first, then by deadline and id
     expect(digests[0].html).toContain('逾期督办·第1级');
+    // The digest carries every measure's deadline in one calendar file.
+    const ics = digests[0].attachments.find((a) => a.contentType.startsWith('text/calendar'))!.content.toString('utf8');
+    expect(ics.match(/BEGIN:VEVENT/g)).toHaveLength(12);
+    const digestRun = env.client.workflow.getHandle(`digest:drill-2024:${morning.set({ hour: 9 }).toUTC().toISO()}:${EMAIL.leadUnit}`);
+    expect((await digestRun.describe()).status.name).toBe('COMPLETED');
+    if (process.env.RECORD_HISTORIES) writeFileSync(join(__dirname, '../histories/digest-morning.json'), historyToJSON(await digestRun.fetchHistory()));
     // The leader is told of 1.3 alone that morning: one mail, the notice's own.
     const leader = mails.filter((m) => to(m) === EMAIL.leader);
     expect(leader.map((m) => m.subject)).toEqual(['【逾期督办·第1级】措施 1.3「健全政策机制」(已逾期 1 个工作日)']);

@@ -21,6 +21,13 @@ describe('mail templates (zh-CN)', () => {
     expect(catchUp.text).toContain('工作日暂按周一至周五计算');
   });
 
+  it('says so when the last working day comes before a deadline on a day off', () => {
+    const sunday = { ...measure, deadline: '2024-06-30', dueAt: '2024-06-30T10:00:00.000Z', trafficLight: 'yellow' as const };
+    const friday = renderNotice(notice({ kind: 'final-reminder', measure: sunday }), ctx('2024-06-28T09:00:00+08:00'));
+    expect(friday.subject).toBe('【今日到期】措施 2.2「全力稳定外资」(今天是截止前最后一个工作日)');
+    expect(friday.text).toContain('本措施于 2024-06-30 18:00 (周日) 截止,今天是截止前最后一个工作日');
+  });
+
   it('lists a digest red first and counts the lights', () => {
     const at = ctx('2024-10-09T09:00:00+08:00');
     const digest = renderDigest(
