@@ -93,9 +93,3 @@ export function missingBinaryHelp(spec: BinarySpec): string {
     `联网的机器上 SDK 也能自行下载。`
   );
 }
-
-export function requireBinaryPath(spec: BinarySpec): string {
-  const found = findBinary(spec);
-  if (!found || found.executable.type !== 'existing-path') throw new Error(missingBinaryHelp(spec));
-  return found.executable.path;
-}
