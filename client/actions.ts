@@ -31,7 +31,7 @@ export async function resolveMeasure(client: Client, measureId: string, planId?:
   throw new InputError(`措施 ${measureId} 在多个计划中: ${found.join(', ')};请用 --plan 指定`);
 }
 
-export async function sendRequest<R>(client: Client, workflowId: string, update: UpdateDefinition<MeasureSummary, [R]>, request: R): Promise<MeasureSummary> {
+export async function sendRequest<R, T = MeasureSummary>(client: Client, workflowId: string, update: UpdateDefinition<T, [R]>, request: R): Promise<T> {
   try {
     return await client.workflow.getHandle(workflowId).executeUpdate(update, { args: [request] });
   } catch (e) {

@@ -13,7 +13,7 @@ import { calendarYearsFrom, chinaCalendar, publishedYears } from '../domain/cale
 import { formatInstant, isIsoDate, localDate, localInstant, weekdayZh } from '../domain/dates';
 import type { Actor } from '../domain/notice';
 import type { UpdateDefinition } from '@temporalio/common';
-import { getStateQuery, refreshCalendarUpdate, reportProgressUpdate, submitCompletionUpdate, verifyCompletionUpdate, requestExtensionUpdate, decideExtensionUpdate, reassignUpdate } from '../workflows/messages';
+import { getStateQuery, recordOutcomeUpdate, refreshCalendarUpdate, reportProgressUpdate, submitCompletionUpdate, verifyCompletionUpdate, requestExtensionUpdate, decideExtensionUpdate, reassignUpdate } from '../workflows/messages';
 import { summaryOf, type MeasureSummary } from '../workflows/measure-state';
 import { parseActor, resolveMeasure, RequestRefused, sendRequest } from './actions';
 import { planSchedule } from './schedule';
@@ -54,6 +54,8 @@ const USAGE = `用法: rectify <命令>
         (以上命令可加 --plan ID;措施编号在多个计划中时必须加)
   simulate <plan> --days N [--from <date>|now] [--rebase <date>|today] [--json]
                                              不启动任何工作流,列出未来 N 天的全部通知
+  lookback record <措施> --round N --as office:<经办> (--sustained | --relapsed --new-deadline <新时限>) --notes <核查说明>
+                                             记录回头看结论;反弹回潮时措施重新整改
   outbox [list] | outbox show <序号|文件名>   内嵌默认(未设 SMTP_URL)时保存的邮件
   calendar workdays <from> <to>              区间内的工作日,每行一个
   calendar add <date> <n>                    n 个工作日之后(负数向前)的日期
@@ -370,6 +372,38 @@ async function simulateCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function lookbackCommand(argv: string[]): Promise<number> {
+  if (argv[0] !== 'record') throw new UsageError(`未知的 lookback 子命令: ${argv[0] ?? '(无)'}`);
+  const { positionals, values } = args(argv.slice(1), {
+    ...ACTION_OPTIONS,
+    round: { type: 'string' },
+    sustained: { type: 'boolean' },
+    relapsed: { type: 'boolean' },
+    'new-deadline': { type: 'string' },
+    notes: { type: 'string' },
+    evidence: { type: 'string', multiple: true },
+  });
+  const measureId = positional(positionals, 0, '<措施编号>');
+  const round = Number(values.round);
+  if (!Number.isInteger(round) || round < 1) throw new UsageError(`--round 应为正整数: ${values.round ?? '(无)'}`);
+  const request = {
+    actor: parseActor(values.as),
+    outcome: oneOf(values, 'relapsed', 'sustained') ? ('relapsed' as const) : ('sustained' as const),
+    notes: need(values, 'notes'),
+    evidence: values.evidence,
+    newDeadline: values['new-deadline'],
+  };
+  const client = await connectClient(loadSettings());
+  try {
+    const measure = await resolveMeasure(client, measureId, values.plan);
+    const review = await sendRequest(client, `${measure.replace(/^measure:/, 'lookback:')}:${round}`, recordOutcomeUpdate, request);
+    console.log(`措施 ${review.measureId} 第 ${review.round} 次回头看: ${review.outcome === 'relapsed' ? '反弹回潮,已重新列入整改' : '巩固'}(${review.recordedBy})`);
+    return 0;
+  } finally {
+    await client.connection.close();
+  }
+}
+
 async function outboxCommand(argv: string[]): Promise<number> {
   const sub = argv[0] ?? 'list';
   const dir = loadSettings().mail.outboxDir;
@@ -474,6 +508,8 @@ export async function main(argv: string[]): Promise<number> {
         return await showCommand(rest);
       case 'outbox':
         return await outboxCommand(rest);
+      case 'lookback':
+        return await lookbackCommand(rest);
       case 'simulate':
         return await simulateCommand(rest);
       case 'progress':

@@ -17,7 +17,7 @@ export class RequestRejected extends Error {
 
 export interface AuditEntry {
   at: string;
-  action: 'progress' | 'submit' | 'verify' | 'extension-request' | 'extension-decision' | 'reassign' | 'calendar';
+  action: 'progress' | 'submit' | 'verify' | 'extension-request' | 'extension-decision' | 'reassign' | 'calendar' | 'relapse';
   actor: Actor;
   detail: Record<string, unknown>;
 }
@@ -42,6 +42,19 @@ export interface MeasureState {
   outgoing: EventNotice[];
   /** Holiday arrangements published after the workflow started, delivered by `rectify calendar refresh`. */
   calendarYears: Record<string, CalendarYear>;
+  /** When the office last closed the measure (销号). */
+  closedAt?: string;
+  /** Look-back reviews started, oldest first, with their outcome once recorded. */
+  lookbacks?: { round: number; startedAt: string; outcome?: 'sustained' | 'relapsed' }[];
+}
+
+/** What a look-back review tells its measure. */
+export interface LookbackOutcomeReport {
+  round: number;
+  outcome: 'sustained' | 'relapsed';
+  notes: string;
+  by: Actor;
+  newDeadline?: IsoDate;
 }
 
 export const AUDIT_KEPT = 200;
@@ -278,6 +291,7 @@ export function applyVerifyCompletion(state: MeasureState, r: VerifyCompletionRe
   const at = audit(state, now, 'verify', r.actor, { accept: r.accept, reason: r.reason });
   if (r.accept) {
     state.progress.status = 'closed';
+    state.closedAt = at;
     state.pendingExtension = undefined; // nothing left to extend
   } else {
     state.progress.status = 'active';
@@ -325,6 +339,20 @@ export function applyRefreshCalendar(state: MeasureState, r: RefreshCalendarRequ
   audit(state, now, 'calendar', r.actor, { years: Object.keys(r.years) });
   Object.assign(state.calendarYears, r.years);
   return [];
+}
+
+/** A review's outcome: a relapse reopens the closed measure with the office's new deadline. */
+export function applyLookbackOutcome(state: MeasureState, r: LookbackOutcomeReport, now: number): EventNotice[] {
+  const review = state.lookbacks?.find((l) => l.round === r.round);
+  if (review) review.outcome = r.outcome;
+  if (r.outcome !== 'relapsed' || state.progress.status !== 'closed' || !r.newDeadline) return [];
+  const at = audit(state, now, 'relapse', r.by, { round: r.round, notes: r.notes, newDeadline: r.newDeadline });
+  state.progress.status = 'active';
+  state.submission = undefined;
+  state.progress.deadline = r.newDeadline;
+  state.progress.deadlineVersion += 1;
+  state.deadlines.push({ deadline: r.newDeadline, version: state.progress.deadlineVersion, since: at, reason: `第${r.round}次回头看发现反弹回潮: ${r.notes}` });
+  return [{ kind: 'relapsed', audiences: ['leadUnit', 'leader', 'leadershipGroup'], event: { actor: r.by, reason: r.notes, requestedDeadline: r.newDeadline, outcome: 'relapsed' } }];
 }
 
 /** The instant the measure falls due under its current deadline. */

@@ -8,7 +8,7 @@ import type { MeasureKind, Audience } from './plan/schema';
 import type { MeasureStatus, TrafficLight } from './measure';
 import type { ScheduledKind } from './planner';
 
-export type EventKind = 'submitted' | 'verification-result' | 'extension-requested' | 'extension-decided' | 'reassigned';
+export type EventKind = 'submitted' | 'verification-result' | 'extension-requested' | 'extension-decided' | 'reassigned' | 'lookback-request' | 'lookback-overdue' | 'relapsed';
 export type NoticeKind = ScheduledKind | EventKind;
 
 export const ROLES = ['unit', 'leader', 'office', 'leadership'] as const;
@@ -63,6 +63,8 @@ export interface Notice {
   repeat?: number;
   milestone?: { index: number; title: string; deadline: IsoDate };
   period?: IsoDate;
+  /** Look-back reviews (回头看): which round, when the measure was closed, when the review is due. */
+  lookback?: { round: number; closedOn: IsoDate; dueDate: IsoDate; campaign?: string };
   event?: {
     actor: Actor;
     reason?: string;
@@ -74,6 +76,7 @@ export interface Notice {
     requestedDeadline?: IsoDate;
     previousLeadUnit?: string;
     previousLeader?: string;
+    outcome?: 'sustained' | 'relapsed';
   };
 }
 

@@ -1,2 +1,3 @@
 export { measureWorkflow } from './measure';
 export { digestWorkflow } from './digest';
+export { lookbackReviewWorkflow } from './lookback';

@@ -5,7 +5,10 @@
  */
 import {
   ApplicationFailure,
+  ParentClosePolicy,
   allHandlersFinished,
+  patched,
+  startChild,
   condition,
   continueAsNew,
   proxyActivities,
@@ -22,6 +25,8 @@ import type { EventNotice } from '../domain/lifecycle';
 import type { Notice } from '../domain/notice';
 import { dueAt as dueInstant, nextActions, pruneHandled, SEND_WINDOW_MS, trafficLight, type DueNotice } from '../domain/planner';
 import { initialProgress } from '../domain/simulate';
+import { nextLookback } from '../domain/lookback';
+import { lookbackReviewWorkflow } from './lookback';
 import * as msg from './messages';
 import { summaryOf, type MeasureState, type MeasureSummary, type MeasureView, type MeasureWorkflowInput } from './measure-state';
 import * as SA from './search-attributes';
@@ -49,7 +54,7 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
   const workflowId = workflowInfo().workflowId;
   let changed = false;
   let nextWakeAt: number | undefined;
-  let published: { light?: string; status?: string; deadline?: string; leadUnit?: string; leader?: string } = input.state
+  let published: { light?: string; status?: string; deadline?: string; leadUnit?: string; leader?: string; lookback?: string } = input.state
     ? { light: state.trafficLight, status: state.progress.status, deadline: state.progress.deadline, leadUnit: state.leadUnit, leader: state.leader }
     : {};
 
@@ -102,6 +107,38 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
     return notice(key, { kind, audiences, dueDate, dueAt: due, workdaysBefore, workdaysOverdue, level, repeat, milestone: ms, period, provisionalCalendar: provisional }, at, catchUp);
   };
 
+  /** The look-back state shown in search: scheduled, in-review, or the last outcome. */
+  const lookbackStatus = (): string | undefined => {
+    const last = state.lookbacks?.[state.lookbacks.length - 1];
+    if (state.progress.status === 'closed' && (!last || (state.closedAt && last.startedAt < state.closedAt))) return 'scheduled';
+    if (!last) return undefined;
+    return last.outcome ?? 'in-review';
+  };
+
+  /**
+   * Look-back reviews of a closed measure: start the next when its time has come, else say when
+   * to wake for it. Guarded by a patch: measures that ran before reviews existed replay unchanged.
+   */
+  async function lookbacksDue(): Promise<number | undefined> {
+    if (state.progress.status !== 'closed' || !state.closedAt || !patched('lookback-reviews')) return undefined;
+    const lookbacks = (state.lookbacks ??= []);
+    const since = lookbacks.filter((l) => l.startedAt >= state.closedAt!).length;
+    const closedOn = localDate(Date.parse(state.closedAt), spec.timeZone);
+    const next = nextLookback(spec, closedOn, since, calendar);
+    if (!next) return undefined;
+    if (Date.now() < next.startAt) return next.startAt;
+    const round = lookbacks.length + 1;
+    lookbacks.push({ round, startedAt: new Date(Date.now()).toISOString() });
+    const view = { ...notice('lookback', { kind: 'lookback-request', audiences: ['office'] }, Date.now(), false).measure };
+    await startChild(lookbackReviewWorkflow, {
+      workflowId: `lookback:${spec.planId}:${spec.id}:${round}`,
+      args: [{ measureWorkflowId: workflowId, measure: view, round, closedOn, dueDate: next.dueDate, calendar: { ...spec.calendar, years: { ...spec.calendar.years, ...state.calendarYears } }, dueAt: spec.policy.dueAt }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+    refreshLight();
+    return lookbacksDue();
+  }
+
   /** Registers an Update: the lifecycle's validator, then its change; event notices are queued for the main loop. */
   function handle<R>(
     update: UpdateDefinition<MeasureSummary, [R]>,
@@ -137,13 +174,20 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
     useCalendars();
     return events;
   });
+  // Buffered messages run as soon as their handler is set: everything they use is defined above.
+  setHandler(msg.lookbackOutcomeSignal, (report) => {
+    state.outgoing.push(...life.applyLookbackOutcome(state, report, Date.now()));
+    changed = true;
+    refreshLight();
+  });
+
 
   /** Recomputes the light; search attributes are upserted only when something shown changed. */
   function refreshLight(): number | undefined {
     const submittedAt = state.submission ? Date.parse(state.submission.at) : undefined;
     const light = trafficLight(spec, state.progress, calendar, Date.now(), submittedAt);
     state.trafficLight = light.light;
-    const now = { light: light.light, status: state.progress.status, deadline: state.progress.deadline, leadUnit: state.leadUnit, leader: state.leader };
+    const now = { light: light.light, status: state.progress.status, deadline: state.progress.deadline, leadUnit: state.leadUnit, leader: state.leader, lookback: lookbackStatus() };
     const updates: Parameters<typeof upsertSearchAttributes>[0] = [];
     if (now.light !== published.light) updates.push({ key: SA.TrafficLight, value: now.light });
     if (now.status !== published.status) updates.push({ key: SA.MeasureStatus, value: now.status });
@@ -152,6 +196,7 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
     if (now.deadline !== published.deadline && now.deadline) {
       updates.push({ key: SA.Deadline, value: new Date(life.currentDueAt(state) ?? Date.parse(now.deadline)) });
     }
+    if (now.lookback !== published.lookback && now.lookback) updates.push({ key: SA.LookbackStatus, value: now.lookback });
     if (updates.length) upsertSearchAttributes(updates);
     published = now;
     return light.nextChangeAt;
@@ -176,8 +221,9 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
       state.progress.handled[due.key] = 'sent';
     }
     const lightChangeAt = refreshLight();
+    const lookbackAt = changed ? undefined : await lookbacksDue();
     if (!changed && !state.outgoing.length) {
-      const wakes = [next.wakeAt, lightChangeAt].filter((t): t is number => t !== undefined);
+      const wakes = [next.wakeAt, lightChangeAt, lookbackAt].filter((t): t is number => t !== undefined);
       nextWakeAt = wakes.length ? Math.min(...wakes) : undefined;
       if (workflowInfo().continueAsNewSuggested) {
         await condition(allHandlersFinished);

@@ -1,5 +1,5 @@
 /** Every message a measure workflow answers, defined once for the workflow and its clients. */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
   DecideExtensionRequest,
   ReassignRequest,
@@ -9,6 +9,8 @@ import type {
   SubmitCompletionRequest,
   VerifyCompletionRequest,
 } from '../domain/lifecycle';
+import type { LookbackOutcomeReport } from '../domain/lifecycle';
+import type { LookbackOutcome, RecordOutcomeRequest } from '../domain/lookback';
 import type { MeasureSummary, MeasureView } from './measure-state';
 
 export const getStateQuery = defineQuery<MeasureView>('getState');
@@ -21,3 +23,20 @@ export const requestExtensionUpdate = defineUpdate<MeasureSummary, [RequestExten
 export const decideExtensionUpdate = defineUpdate<MeasureSummary, [DecideExtensionRequest]>('decideExtension');
 export const reassignUpdate = defineUpdate<MeasureSummary, [ReassignRequest]>('reassign');
 export const refreshCalendarUpdate = defineUpdate<MeasureSummary, [RefreshCalendarRequest]>('refreshCalendar');
+
+// Look-back reviews (回头看).
+export interface LookbackView {
+  workflowId: string;
+  round: number;
+  measureId: string;
+  closedOn: string;
+  dueDate: string;
+  outcome?: LookbackOutcome;
+  notes?: string;
+  recordedBy?: string;
+  recordedAt?: string;
+}
+export const getLookbackQuery = defineQuery<LookbackView>('getLookback');
+export const recordOutcomeUpdate = defineUpdate<LookbackView, [RecordOutcomeRequest]>('recordOutcome');
+/** From a review to its measure. */
+export const lookbackOutcomeSignal = defineSignal<[LookbackOutcomeReport]>('lookbackOutcome');

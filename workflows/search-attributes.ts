@@ -10,8 +10,10 @@ export const MeasureStatus = defineSearchAttributeKey('MeasureStatus', SearchAtt
 export const TrafficLight = defineSearchAttributeKey('TrafficLight', SearchAttributeType.KEYWORD);
 export const ProblemNo = defineSearchAttributeKey('ProblemNo', SearchAttributeType.INT);
 export const Deadline = defineSearchAttributeKey('Deadline', SearchAttributeType.DATETIME);
+/** Look-back state of a measure: scheduled, in-review, sustained, relapsed. */
+export const LookbackStatus = defineSearchAttributeKey('LookbackStatus', SearchAttributeType.KEYWORD);
 
-export const ALL_SEARCH_ATTRIBUTES = [PlanId, MeasureId, LeadUnit, Leader, MeasureKind, MeasureStatus, TrafficLight, ProblemNo, Deadline];
+export const ALL_SEARCH_ATTRIBUTES = [PlanId, MeasureId, LeadUnit, Leader, MeasureKind, MeasureStatus, TrafficLight, ProblemNo, Deadline, LookbackStatus];
 
 /** The form `temporal server start-dev --search-attribute` and the test environments take. */
 export function searchAttributeFlags(): Record<string, string> {

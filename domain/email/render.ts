@@ -47,6 +47,9 @@ export const KIND_ZH: Record<NoticeKind, string> = {
   'extension-requested': '延期申请',
   'extension-decided': '延期审批结果',
   reassigned: '调整分工',
+  'lookback-request': '回头看',
+  'lookback-overdue': '回头看逾期',
+  relapsed: '反弹回潮·重新整改',
 };
 
 export interface ItemView {
@@ -150,6 +153,21 @@ export function itemView(n: Notice, ctx: RenderContext): ItemView {
           ? `延期申请已批准: 整改时限由 ${n.event.previousDeadline} 调整为 ${n.event.requestedDeadline}(${weekdayZh(n.event.requestedDeadline!)})。`
           : `延期申请未获批准,整改时限仍为 ${n.event?.previousDeadline ?? ''}。理由: ${n.event?.reason ?? ''}`,
       );
+      break;
+    case 'lookback-request':
+    case 'lookback-overdue': {
+      const lb = n.lookback!;
+      lines.push(
+        n.kind === 'lookback-request'
+          ? `本措施已于 ${lb.closedOn} 销号。请开展第 ${lb.round} 次回头看${lb.campaign ? `(「${lb.campaign}」专项)` : ''},核查整改成效是否巩固、有无反弹回潮,并于 ${lb.dueDate}(${weekdayZh(lb.dueDate)})前记录结论。`
+          : `第 ${lb.round} 次回头看已过时限 ${lb.dueDate}(${weekdayZh(lb.dueDate)}),尚未记录结论。`,
+      );
+      act.push(`记录结论: rectify lookback record ${m.id} --round ${lb.round} --as office:<经办人> (--sustained | --relapsed --new-deadline <新时限>) --notes <核查说明>`);
+      break;
+    }
+    case 'relapsed':
+      lines.push(`回头看发现本措施反弹回潮,已重新列入整改,新的整改时限为 ${n.event?.requestedDeadline}(${weekdayZh(n.event!.requestedDeadline!)})。核查说明: ${n.event?.reason ?? ''}`);
+      act.push(`完成后提交: rectify complete ${m.id} --as ${who} --evidence <佐证材料>`);
       break;
     case 'reassigned':
       lines.push(`巡察办调整了本措施的分工: 牵头单位 ${n.event?.previousLeadUnit} → ${m.leadUnit},负责区领导 ${n.event?.previousLeader} → ${m.leader}。理由: ${n.event?.reason ?? ''}`);

@@ -112,6 +112,13 @@ describe('rectify CLI', () => {
     expect((await run('simulate', SAMPLE_PLAN, '--days', 'many')).err).toContain('--days 应为正整数: many');
   });
 
+  it('checks a look-back outcome command before contacting any server', async () => {
+    expect((await run('lookback', 'record', '1.1', '--round', 'first', '--as', 'office:x', '--sustained', '--notes', 'ok')).err).toContain('--round 应为正整数: first');
+    expect((await run('lookback', 'record', '1.1', '--round', '1', '--as', 'office:x', '--notes', 'ok')).err).toContain('请在 --relapsed 和 --sustained 中选一个');
+    expect((await run('lookback', 'record', '1.1', '--round', '1', '--as', 'office:x', '--sustained')).err).toContain('缺少 --notes');
+    expect((await run('lookback', 'launch')).err).toContain('未知的 lookback 子命令: launch');
+  });
+
   it('rejects unknown commands and options with usage', async () => {
     expect((await run('launch')).code).toBe(2);
     expect((await run('status', '--colour')).err).toContain("Unknown option '--colour'");

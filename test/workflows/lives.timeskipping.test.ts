@@ -63,7 +63,8 @@ describe('measure lives on the time-skipping server', () => {
   // A workflow left running with no worker would hold the test server's clock: end each one.
   let started: WorkflowHandle<typeof measureWorkflow>[] = [];
   afterEach(async () => {
-    await Promise.all(started.map((h) => h.terminate('test finished').catch(() => undefined)));
+    const reviews = started.map((h) => env.client.workflow.getHandle(h.workflowId.replace(/^measure:/, 'lookback:') + ':1'));
+    await Promise.all([...started, ...reviews].map((h) => h.terminate('test finished').catch(() => undefined)));
     started = [];
     worker.shutdown();
     await running;
@@ -88,7 +89,9 @@ describe('measure lives on the time-skipping server', () => {
 
   async function sent(handle: WorkflowHandle<typeof measureWorkflow>): Promise<Row[]> {
     await handle.query(msg.getStateQuery); // the workflow has caught up with the clock
+    // The measure's own notices (its look-back reviews, which follow close-out, have theirs).
     return (await outbox.list())
+      .filter((n) => n.workflowId === handle.workflowId)
       .sort((a, b) => a.decidedAt.localeCompare(b.decidedAt) || a.stage.localeCompare(b.stage))
       .map((n) => [local(Date.parse(n.decidedAt)), n.stage.includes(':event:') ? `event:${n.kind}` : n.stage, n.audiences.join('+'), n.catchUp]);
   }

@@ -28,6 +28,6 @@ describe('replay of committed histories', () => {
   it.each(histories)('%s replays without nondeterminism', async (file) => {
     const history = historyFromJSON(JSON.parse(readFileSync(join(DIR, file), 'utf8')));
     expect(history.events?.length).toBeGreaterThan(5);
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file.startsWith('digest') ? 'digest:replay' : `replay-${file}`);
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `replay:${file}`);
   });
 });
