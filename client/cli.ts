@@ -18,6 +18,7 @@ import { summaryOf, type MeasureSummary } from '../workflows/measure-state';
 import { parseActor, resolveMeasure, RequestRefused, sendRequest } from './actions';
 import { planSchedule } from './schedule';
 import { addresses, listOutbox, readMail } from './outbox';
+import { campaignStatus, launchCampaign } from './lookback';
 import { ledgerToPlan } from '../domain/ledger';
 import { formatIssue, formatPath, PlanError, validatePlanData, type PlanIssue } from '../domain/plan/load';
 import { planJsonSchema, type Plan } from '../domain/plan/schema';
@@ -54,6 +55,9 @@ const USAGE = `用法: rectify <命令>
         (以上命令可加 --plan ID;措施编号在多个计划中时必须加)
   simulate <plan> --days N [--from <date>|now] [--rebase <date>|today] [--json]
                                              不启动任何工作流,列出未来 N 天的全部通知
+  lookback launch --name <名称> --due <时限> [--plan ID] [--problem N] [--unit U] [--kind K] [--leader L]
+        [--closed-before D] [--ids 1.1,2.3]     对符合条件的已销号措施开展回头看专项(重复执行不重复启动)
+  lookback status <名称> [--plan ID] [--json]  已完成、待完成、逾期、反弹回潮的数量
   lookback record <措施> --round N --as office:<经办> (--sustained | --relapsed --new-deadline <新时限>) --notes <核查说明>
                                              记录回头看结论;反弹回潮时措施重新整改
   outbox [list] | outbox show <序号|文件名>   内嵌默认(未设 SMTP_URL)时保存的邮件
@@ -373,6 +377,8 @@ async function simulateCommand(argv: string[]): Promise<number> {
 }
 
 async function lookbackCommand(argv: string[]): Promise<number> {
+  if (argv[0] === 'launch') return lookbackLaunch(argv.slice(1));
+  if (argv[0] === 'status') return lookbackStatus(argv.slice(1));
   if (argv[0] !== 'record') throw new UsageError(`未知的 lookback 子命令: ${argv[0] ?? '(无)'}`);
   const { positionals, values } = args(argv.slice(1), {
     ...ACTION_OPTIONS,
@@ -398,6 +404,49 @@ async function lookbackCommand(argv: string[]): Promise<number> {
     const measure = await resolveMeasure(client, measureId, values.plan);
     const review = await sendRequest(client, `${measure.replace(/^measure:/, 'lookback:')}:${round}`, recordOutcomeUpdate, request);
     console.log(`措施 ${review.measureId} 第 ${review.round} 次回头看: ${review.outcome === 'relapsed' ? '反弹回潮,已重新列入整改' : '巩固'}(${review.recordedBy})`);
+    return 0;
+  } finally {
+    await client.connection.close();
+  }
+}
+
+async function lookbackLaunch(argv: string[]): Promise<number> {
+  const { values } = args(argv, {
+    plan: { type: 'string' },
+    name: { type: 'string' },
+    due: { type: 'string' },
+    problem: { type: 'string' },
+    unit: { type: 'string' },
+    kind: { type: 'string' },
+    leader: { type: 'string' },
+    'closed-before': { type: 'string' },
+    ids: { type: 'string' },
+  });
+  const problem = values.problem === undefined ? undefined : Number(values.problem);
+  if (problem !== undefined && (!Number.isInteger(problem) || problem < 1)) throw new UsageError(`--problem 应为问题序号: ${values.problem}`);
+  if (values['closed-before'] && !isIsoDate(values['closed-before'])) throw new UsageError(`--closed-before 应为 YYYY-MM-DD: ${values['closed-before']}`);
+  const filter = { planId: values.plan, problem, unit: values.unit, kind: values.kind, leader: values.leader, closedBefore: values['closed-before'], ids: values.ids?.split(',').map((i) => i.trim()).filter(Boolean) };
+  const name = need(values, 'name');
+  const due = need(values, 'due');
+  const client = await connectClient(loadSettings());
+  try {
+    const results = await launchCampaign(client, name, due, filter, localDate(Date.now(), 'Asia/Shanghai'));
+    if (!results.length) console.log('没有符合条件的已销号措施,未启动回头看');
+    for (const r of results) console.log(`计划 ${r.planId}「${name}」: ${r.launched ? `已启动,覆盖 ${r.measures} 项已销号措施` : '此前已启动,未重复启动'}`);
+    return 0;
+  } finally {
+    await client.connection.close();
+  }
+}
+
+async function lookbackStatus(argv: string[]): Promise<number> {
+  const { positionals, values } = args(argv, { plan: { type: 'string' }, json: { type: 'boolean' } });
+  const name = positional(positionals, 0, '<回头看名称>');
+  const client = await connectClient(loadSettings());
+  try {
+    const s = await campaignStatus(client, name, values.plan, Date.now());
+    if (values.json) console.log(JSON.stringify(s));
+    else console.log(`回头看「${name}」: 共 ${s.reviews} 项, 已完成 ${s.done}(巩固 ${s.sustained}, 反弹回潮 ${s.relapsed}), 待完成 ${s.pending}(其中逾期 ${s.overdue})`);
     return 0;
   } finally {
     await client.connection.close();

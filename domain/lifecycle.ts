@@ -45,7 +45,9 @@ export interface MeasureState {
   /** When the office last closed the measure (销号). */
   closedAt?: string;
   /** Look-back reviews started, oldest first, with their outcome once recorded. */
-  lookbacks?: { round: number; startedAt: string; outcome?: 'sustained' | 'relapsed' }[];
+  lookbacks?: { round: number; startedAt: string; campaign?: string; outcome?: 'sustained' | 'relapsed' }[];
+  /** Campaign reviews asked for and not yet started (the main loop starts them). */
+  campaignRequests?: { campaign: string; dueDate: IsoDate }[];
 }
 
 /** What a look-back review tells its measure. */

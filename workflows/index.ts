@@ -1,3 +1,4 @@
 export { measureWorkflow } from './measure';
 export { digestWorkflow } from './digest';
 export { lookbackReviewWorkflow } from './lookback';
+export { lookbackCampaignWorkflow } from './campaign';

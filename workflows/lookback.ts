@@ -3,7 +3,8 @@
  * chases once when the review is overdue, records the outcome, and tells the measure, which
  * reopens on a relapse.
  */
-import { condition, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { LookbackStatus } from './search-attributes';
 import type { Activities } from '../activities';
 import { WorkCalendar, type CalendarOptions } from '../domain/calendar';
 import { localInstant, type IsoDate } from '../domain/dates';
@@ -44,6 +45,7 @@ export async function lookbackReviewWorkflow(input: LookbackInput): Promise<Look
       view.recordedAt = new Date(Date.now()).toISOString();
       await getExternalWorkflowHandle(input.measureWorkflowId).signal(lookbackOutcomeSignal, { round: input.round, outcome: r.outcome, notes: r.notes, by: r.actor, newDeadline: r.newDeadline });
       measureTold = true;
+      upsertSearchAttributes([{ key: LookbackStatus, value: r.outcome }]);
       return view;
     },
     { validator: (r) => validateRecordOutcome(view.outcome, r, calendar, input.measure.timeZone, Date.now()) },

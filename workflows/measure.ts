@@ -122,21 +122,40 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
   async function lookbacksDue(): Promise<number | undefined> {
     if (state.progress.status !== 'closed' || !state.closedAt || !patched('lookback-reviews')) return undefined;
     const lookbacks = (state.lookbacks ??= []);
-    const since = lookbacks.filter((l) => l.startedAt >= state.closedAt!).length;
     const closedOn = localDate(Date.parse(state.closedAt), spec.timeZone);
+    // Reviews a campaign asked for go first; each campaign reviews a measure once.
+    const request = state.campaignRequests?.shift();
+    if (request) {
+      if (!lookbacks.some((l) => l.campaign === request.campaign)) await startReview(closedOn, request.dueDate, request.campaign);
+      return lookbacksDue();
+    }
+    const since = lookbacks.filter((l) => !l.campaign && l.startedAt >= state.closedAt!).length;
     const next = nextLookback(spec, closedOn, since, calendar);
     if (!next) return undefined;
     if (Date.now() < next.startAt) return next.startAt;
+    await startReview(closedOn, next.dueDate);
+    return lookbacksDue();
+  }
+
+  async function startReview(closedOn: string, dueDate: string, campaign?: string): Promise<void> {
+    const lookbacks = state.lookbacks!;
     const round = lookbacks.length + 1;
-    lookbacks.push({ round, startedAt: new Date(Date.now()).toISOString() });
-    const view = { ...notice('lookback', { kind: 'lookback-request', audiences: ['office'] }, Date.now(), false).measure };
+    lookbacks.push({ round, startedAt: new Date(Date.now()).toISOString(), ...(campaign ? { campaign } : {}) });
+    const measure = notice('lookback', { kind: 'lookback-request', audiences: ['office'] }, Date.now(), false).measure;
     await startChild(lookbackReviewWorkflow, {
       workflowId: `lookback:${spec.planId}:${spec.id}:${round}`,
-      args: [{ measureWorkflowId: workflowId, measure: view, round, closedOn, dueDate: next.dueDate, calendar: { ...spec.calendar, years: { ...spec.calendar.years, ...state.calendarYears } }, dueAt: spec.policy.dueAt }],
+      args: [{ measureWorkflowId: workflowId, measure, round, closedOn, dueDate, campaign, calendar: { ...spec.calendar, years: { ...spec.calendar.years, ...state.calendarYears } }, dueAt: spec.policy.dueAt }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [
+        { key: SA.PlanId, value: spec.planId },
+        { key: SA.MeasureId, value: spec.id },
+        { key: SA.LeadUnit, value: state.leadUnit },
+        { key: SA.LookbackStatus, value: 'pending' },
+        { key: SA.Deadline, value: new Date(dueInstant(spec, dueDate)) },
+        ...(campaign ? [{ key: SA.LookbackCampaign, value: campaign }] : []),
+      ],
     });
     refreshLight();
-    return lookbacksDue();
   }
 
   /** Registers an Update: the lifecycle's validator, then its change; event notices are queued for the main loop. */
@@ -175,6 +194,12 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
     return events;
   });
   // Buffered messages run as soon as their handler is set: everything they use is defined above.
+  setHandler(msg.startLookbackSignal, (request) => {
+    // A campaign reviews closed measures; one reopened meanwhile has nothing to review.
+    if (state.progress.status !== 'closed') return;
+    (state.campaignRequests ??= []).push(request);
+    changed = true;
+  });
   setHandler(msg.lookbackOutcomeSignal, (report) => {
     state.outgoing.push(...life.applyLookbackOutcome(state, report, Date.now()));
     changed = true;

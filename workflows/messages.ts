@@ -40,3 +40,16 @@ export const getLookbackQuery = defineQuery<LookbackView>('getLookback');
 export const recordOutcomeUpdate = defineUpdate<LookbackView, [RecordOutcomeRequest]>('recordOutcome');
 /** From a review to its measure. */
 export const lookbackOutcomeSignal = defineSignal<[LookbackOutcomeReport]>('lookbackOutcome');
+/** From a campaign to a measure: open a review for the campaign, once. */
+export const startLookbackSignal = defineSignal<[{ campaign: string; dueDate: string }]>('startLookback');
+
+export interface CampaignView {
+  workflowId: string;
+  planId: string;
+  name: string;
+  dueDate: string;
+  /** Measure workflows the campaign covers, and how many have been asked so far. */
+  total: number;
+  asked: number;
+}
+export const getCampaignQuery = defineQuery<CampaignView>('getCampaign');

@@ -10,10 +10,13 @@ export const MeasureStatus = defineSearchAttributeKey('MeasureStatus', SearchAtt
 export const TrafficLight = defineSearchAttributeKey('TrafficLight', SearchAttributeType.KEYWORD);
 export const ProblemNo = defineSearchAttributeKey('ProblemNo', SearchAttributeType.INT);
 export const Deadline = defineSearchAttributeKey('Deadline', SearchAttributeType.DATETIME);
-/** Look-back state of a measure: scheduled, in-review, sustained, relapsed. */
+/** Look-back state: of a measure scheduled, in-review, sustained, relapsed; of a review pending, sustained, relapsed. */
 export const LookbackStatus = defineSearchAttributeKey('LookbackStatus', SearchAttributeType.KEYWORD);
 
-export const ALL_SEARCH_ATTRIBUTES = [PlanId, MeasureId, LeadUnit, Leader, MeasureKind, MeasureStatus, TrafficLight, ProblemNo, Deadline, LookbackStatus];
+/** The campaign a look-back review belongs to, if the office launched it. */
+export const LookbackCampaign = defineSearchAttributeKey('LookbackCampaign', SearchAttributeType.KEYWORD);
+
+export const ALL_SEARCH_ATTRIBUTES = [PlanId, MeasureId, LeadUnit, Leader, MeasureKind, MeasureStatus, TrafficLight, ProblemNo, Deadline, LookbackStatus, LookbackCampaign];
 
 /** The form `temporal server start-dev --search-attribute` and the test environments take. */
 export function searchAttributeFlags(): Record<string, string> {

@@ -116,7 +116,7 @@ describe('rectify CLI', () => {
     expect((await run('lookback', 'record', '1.1', '--round', 'first', '--as', 'office:x', '--sustained', '--notes', 'ok')).err).toContain('--round 应为正整数: first');
     expect((await run('lookback', 'record', '1.1', '--round', '1', '--as', 'office:x', '--notes', 'ok')).err).toContain('请在 --relapsed 和 --sustained 中选一个');
     expect((await run('lookback', 'record', '1.1', '--round', '1', '--as', 'office:x', '--sustained')).err).toContain('缺少 --notes');
-    expect((await run('lookback', 'launch')).err).toContain('未知的 lookback 子命令: launch');
+    expect((await run('lookback', 'archive')).err).toContain('未知的 lookback 子命令: archive');
   });
 
   it('rejects unknown commands and options with usage', async () => {

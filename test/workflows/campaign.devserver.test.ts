@@ -1,0 +1,123 @@
+/**
+ * A look-back campaign over 30 closed measures on a real dev server, through the CLI: one review
+ * each, mixed outcomes counted, relapses reopened, and a second launch that doubles nothing.
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import { FileOutbox } from '../../activities/outbox';
+import { publishedYears } from '../../domain/calendar-data';
+import type { Actor } from '../../domain/notice';
+import { createWorker } from '../../worker/worker';
+import { measureWorkflow } from '../../workflows';
+import * as msg from '../../workflows/messages';
+import * as SA from '../../workflows/search-attributes';
+import { runCli } from '../helpers/cli';
+import { testSpec } from '../helpers/specs';
+import { devServerExecutable, freePort, workflowBundle } from '../helpers/temporal';
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+const UNIT: Actor = { role: 'unit', who: '区发改委' };
+const OFFICE: Actor = { role: 'office', who: '督查科' };
+
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  for (let i = 0; ; i++) {
+    const value = await read();
+    if (ok(value) || i >= 100) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('look-back campaign', () => {
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  const saved = { ...process.env };
+  const ids = Array.from({ length: 30 }, (_, i) => `1.${i + 1}`);
+
+  beforeAll(async () => {
+    const port = await freePort();
+    env = await TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutable(), port, searchAttributes: SA.ALL_SEARCH_ATTRIBUTES, extraArgs: ['--headless'] } });
+    process.env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
+    process.env.TEMPORAL_CONFIG_FILE = join(tmpdir(), 'rectify-no-config.toml');
+    worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', workflowBundle: await workflowBundle(), delivery: new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-campaign-'))) });
+    running = worker.run();
+  });
+
+  afterAll(async () => {
+    process.env = saved;
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+  });
+
+  it('opens one review per closed measure, counts outcomes, and does not double on a second launch', async () => {
+    let deadline = DateTime.now().setZone('Asia/Shanghai').plus({ days: 30 });
+    while (deadline.weekday !== 3) deadline = deadline.plus({ days: 1 });
+    for (const id of ids) {
+      const spec = testSpec({ id, deadline: deadline.toISODate()!, calendar: { unpublishedYears: 'weekdays', years: publishedYears() } });
+      const handle = await env.client.workflow.start(measureWorkflow, {
+        workflowId: `measure:drill:${id}`,
+        taskQueue: 'rectification',
+        args: [{ spec }],
+        typedSearchAttributes: [
+          { key: SA.PlanId, value: 'drill' },
+          { key: SA.MeasureId, value: id },
+          { key: SA.MeasureKind, value: 'deadline' },
+          { key: SA.LeadUnit, value: '区发改委' },
+          { key: SA.ProblemNo, value: 1 },
+        ],
+      });
+      await handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['整改报告'] }] });
+      await handle.executeUpdate(msg.verifyCompletionUpdate, { args: [{ actor: OFFICE, accept: true }] });
+    }
+    const closed = await eventually(() => env.client.workflow.count(`WorkflowType = 'measureWorkflow' AND MeasureStatus = 'closed'`), (c) => c.count === 30);
+    expect(closed.count).toBe(30);
+
+    let due = DateTime.now().setZone('Asia/Shanghai').plus({ days: 14 });
+    while (due.weekday > 5) due = due.plus({ days: 1 });
+    const launch = await runCli('lookback', 'launch', '--plan', 'drill', '--name', '2026年冬季回头看', '--due', due.toISODate()!, '--kind', 'deadline');
+    expect([launch.code, launch.err]).toEqual([0, '']);
+    expect(launch.out).toContain('计划 drill「2026年冬季回头看」: 已启动,覆盖 30 项已销号措施');
+
+    const reviews = `WorkflowType = 'lookbackReviewWorkflow' AND LookbackCampaign = '2026年冬季回头看'`;
+    expect((await eventually(() => env.client.workflow.count(reviews), (c) => c.count === 30)).count).toBe(30);
+
+    // Ten sustained, five relapsed, fifteen still open.
+    let newDeadline = DateTime.now().setZone('Asia/Shanghai').plus({ days: 40 });
+    while (newDeadline.weekday !== 3) newDeadline = newDeadline.plus({ days: 1 });
+    for (const [i, id] of ids.slice(0, 15).entries()) {
+      const review = env.client.workflow.getHandle(`lookback:drill:${id}:1`);
+      const outcome = i < 10 ? { outcome: 'sustained' as const, notes: '巩固' } : { outcome: 'relapsed' as const, notes: '复查发现问题反弹', newDeadline: newDeadline.toISODate()! };
+      await review.executeUpdate(msg.recordOutcomeUpdate, { args: [{ actor: OFFICE, ...outcome }] });
+    }
+    const status = await eventually(async () => JSON.parse((await runCli('lookback', 'status', '2026年冬季回头看', '--plan', 'drill', '--json')).out), (s) => s.done === 15);
+    expect(status).toEqual({ reviews: 30, done: 15, pending: 15, overdue: 0, sustained: 10, relapsed: 5 });
+    expect((await runCli('lookback', 'status', '2026年冬季回头看')).out).toBe('回头看「2026年冬季回头看」: 共 30 项, 已完成 15(巩固 10, 反弹回潮 5), 待完成 15(其中逾期 0)');
+    const reopened = await env.client.workflow.getHandle('measure:drill:1.11').query(msg.getStateQuery);
+    expect(reopened.progress).toMatchObject({ status: 'active', deadline: newDeadline.toISODate(), deadlineVersion: 2 });
+
+    // Launched again, or a measure asked again: nothing doubles.
+    expect((await runCli('lookback', 'launch', '--plan', 'drill', '--name', '2026年冬季回头看', '--due', due.toISODate()!)).out).toContain('此前已启动,未重复启动');
+    await env.client.workflow.getHandle('measure:drill:1.20').signal(msg.startLookbackSignal, { campaign: '2026年冬季回头看', dueDate: due.toISODate()! });
+    await env.client.workflow.getHandle('measure:drill:1.20').query(msg.getStateQuery);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await env.client.workflow.count(reviews)).count).toBe(30);
+    const measure = await env.client.workflow.getHandle('measure:drill:1.20').query(msg.getStateQuery);
+    expect(measure.lookbacks).toEqual([expect.objectContaining({ round: 1, campaign: '2026年冬季回头看' })]);
+    const campaign = env.client.workflow.getHandle('campaign:drill:2026年冬季回头看');
+    expect(await campaign.query(msg.getCampaignQuery)).toMatchObject({ total: 30, asked: 30 });
+    if (process.env.RECORD_HISTORIES) writeFileSync(join(__dirname, '../histories/campaign-30.json'), historyToJSON(await campaign.fetchHistory()));
+  });
+
+  it('refuses a campaign without a sensible name or due date before doing anything', async () => {
+    expect((await runCli('lookback', 'launch', '--name', 'x', '--due', '2020-01-06')).err).toMatch(/--due 2020-01-06 应晚于今天/);
+    expect((await runCli('lookback', 'launch', '--name', 'a:b', '--due', '2099-01-06')).err).toContain('--name 不能为空,也不能含冒号');
+    expect((await runCli('lookback', 'launch', '--name', 'x', '--due', '2099-01-06', '--problem', 'two')).err).toContain('--problem 应为问题序号: two');
+  });
+});
