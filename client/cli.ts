@@ -41,7 +41,7 @@ const USAGE = `用法: rectify <命令>
         --office-email E --leadership-email E [--title T] [--office-name N] [--leadership-name N]
   plan schema [--out plan.schema.json]        输出计划文件的 JSON Schema
   start <plan> [--rebase <date>|today]        为每项措施启动工作流(可重复执行)
-  status [--plan ID] [--unit U] [--overdue] [--json]
+  status [--plan ID] [--unit U] [--overdue] [--lookback scheduled|in-review|sustained|relapsed] [--json]
   dev [--plan <plan>|--no-plan] [--rebase <date>|today]
                                              内嵌开发服务器 + worker + 示例计划
   worker                                     只运行 worker(连接 TEMPORAL_ADDRESS)
@@ -242,7 +242,8 @@ const LIGHTS: Record<string, string> = { green: '绿', yellow: '黄', red: '红'
 
 function formatRow(r: MeasureRow): string {
   const deadline = r.deadline ? `${localDate(Date.parse(r.deadline), 'Asia/Shanghai')}(${weekdayZh(localDate(Date.parse(r.deadline), 'Asia/Shanghai'))})` : '长期';
-  return [r.measureId, LIGHTS[r.trafficLight ?? ''] ?? '-', r.status ?? '-', deadline, r.leadUnit, r.leader, r.running ? '' : '(已结束)'].join('\t');
+  const lookback: Record<string, string> = { scheduled: '待回头看', 'in-review': '回头看中', sustained: '已巩固', relapsed: '反弹回潮' };
+  return [r.measureId, LIGHTS[r.trafficLight ?? ''] ?? '-', r.status ?? '-', deadline, r.leadUnit, r.leader, lookback[r.lookbackStatus ?? ''] ?? ''].join('\t').trimEnd();
 }
 
 async function statusCommand(argv: string[]): Promise<number> {
@@ -250,11 +251,14 @@ async function statusCommand(argv: string[]): Promise<number> {
     plan: { type: 'string' },
     unit: { type: 'string' },
     overdue: { type: 'boolean' },
+    lookback: { type: 'string' },
     json: { type: 'boolean' },
   });
+  const lookbackStates = ['scheduled', 'in-review', 'sustained', 'relapsed'];
+  if (values.lookback && !lookbackStates.includes(values.lookback)) throw new UsageError(`--lookback 应为 ${lookbackStates.join(' | ')}: ${values.lookback}`);
   const client = await connectClient(loadSettings());
   try {
-    const rows = await listMeasures(client, { planId: values.plan, unit: values.unit, overdue: values.overdue });
+    const rows = await listMeasures(client, { planId: values.plan, unit: values.unit, overdue: values.overdue, lookback: values.lookback });
     if (values.json) {
       console.log(JSON.stringify(rows, null, 2));
       return 0;

@@ -68,6 +68,7 @@ export interface MeasureRow {
   status?: string;
   trafficLight?: string;
   deadline?: string;
+  lookbackStatus?: string;
   running: boolean;
 }
 
@@ -75,12 +76,13 @@ export interface MeasureRow {
 export const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 /** Measures from the visibility store: cheap at any scale (no query per workflow). */
-export async function listMeasures(client: Client, filter: { planId?: string; unit?: string; overdue?: boolean } = {}): Promise<MeasureRow[]> {
+export async function listMeasures(client: Client, filter: { planId?: string; unit?: string; overdue?: boolean; lookback?: string } = {}): Promise<MeasureRow[]> {
   // Running executions only: a measure never completes, and earlier runs (continue-as-new) are history.
   const clauses = [`WorkflowType = 'measureWorkflow'`, `ExecutionStatus = 'Running'`];
   if (filter.planId) clauses.push(`PlanId = ${quote(filter.planId)}`);
   if (filter.unit) clauses.push(`LeadUnit = ${quote(filter.unit)}`);
   if (filter.overdue) clauses.push(`TrafficLight = 'red'`);
+  if (filter.lookback) clauses.push(`LookbackStatus = ${quote(filter.lookback)}`);
   const rows: MeasureRow[] = [];
   for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) rows.push(toRow(wf));
   return rows.sort(compareRows);
@@ -99,6 +101,7 @@ function toRow(wf: WorkflowExecutionInfo): MeasureRow {
     status: sa.get(SA.MeasureStatus),
     trafficLight: sa.get(SA.TrafficLight),
     deadline: sa.get(SA.Deadline)?.toISOString(),
+    lookbackStatus: sa.get(SA.LookbackStatus),
     running: wf.status.name === 'RUNNING',
   };
 }

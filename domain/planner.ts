@@ -37,7 +37,9 @@ export type ScheduledKind =
   | 'milestone-reminder'
   | 'milestone-overdue'
   | 'report-reminder'
-  | 'report-overdue';
+  | 'report-overdue'
+  | 'lookback-reminder'
+  | 'lookback-overdue';
 
 export interface Stage {
   /**
@@ -80,17 +82,19 @@ type Spec = Pick<MeasureSpec, 'kind' | 'policy' | 'timeZone' | 'milestones' | 'c
 
 const CADENCE_MONTHS: Record<Cadence, number> = { monthly: 1, quarterly: 3, semiannual: 6, annual: 12 };
 
-function sendAt(spec: Spec, day: IsoDate): number {
+type Timing = Pick<MeasureSpec, 'policy' | 'timeZone'>;
+
+function sendAt(spec: Timing, day: IsoDate): number {
   return localInstant(day, spec.policy.reminders.sendAt, spec.timeZone);
 }
 
-export function dueAt(spec: Spec, date: IsoDate): number {
+export function dueAt(spec: Timing, date: IsoDate): number {
   return localInstant(date, spec.policy.dueAt, spec.timeZone);
 }
 
 /** Reminders before `due` and the escalation ladder after it, repeats up to just past `until`. */
 function chase(
-  spec: Spec,
+  spec: Timing,
   cal: WorkCalendar,
   track: string,
   prefix: string,
@@ -183,7 +187,7 @@ export function stages(spec: Spec, p: MeasureProgress, cal: WorkCalendar, until:
 }
 
 /** The send window that `now` falls in, if any: a working day, from the send time for SEND_WINDOW_MS. */
-function inSendWindow(spec: Spec, cal: WorkCalendar, now: number): boolean {
+function inSendWindow(spec: Timing, cal: WorkCalendar, now: number): boolean {
   const today = localDate(now, spec.timeZone);
   if (!cal.isWorkday(today)) return false;
   const start = sendAt(spec, today);
@@ -191,14 +195,22 @@ function inSendWindow(spec: Spec, cal: WorkCalendar, now: number): boolean {
 }
 
 /** The start of the next send window after `now`. */
-export function nextSendWindow(spec: Spec, cal: WorkCalendar, now: number): number {
+export function nextSendWindow(spec: Timing, cal: WorkCalendar, now: number): number {
   let day = localDate(now, spec.timeZone);
   if (!cal.isWorkday(day) || sendAt(spec, day) <= now) day = cal.addWorkdays(day, 1);
   return sendAt(spec, day);
 }
 
 export function nextActions(spec: Spec, p: MeasureProgress, cal: WorkCalendar, now: number): NextActions {
-  const open = stages(spec, p, cal, now).filter((s) => !p.handled[s.key]);
+  return selectDue(spec, stages(spec, p, cal, now), p.handled, cal, now);
+}
+
+/**
+ * From a set of planned stages: per track, the current stage goes out (on time, or as a catch-up
+ * in the send window); earlier ones are superseded; and when to wake next.
+ */
+export function selectDue(spec: Timing, planned: Stage[], handled: Record<string, unknown>, cal: WorkCalendar, now: number): NextActions {
+  const open = planned.filter((s) => !handled[s.key]);
   const send: DueNotice[] = [];
   const skip: string[] = [];
   let wakeAt: number | undefined;
@@ -220,6 +232,18 @@ export function nextActions(spec: Spec, p: MeasureProgress, cal: WorkCalendar, n
   }
   send.sort((a, b) => a.at - b.at);
   return { send, skip, wakeAt };
+}
+
+/**
+ * A look-back review is chased like a measure: the policy's reminders before it is due, to the
+ * office; after, the ladder's levels, each to the office, the top one to the leadership group too.
+ */
+export function reviewStages(spec: Timing, due: IsoDate, cal: WorkCalendar, until: number): Stage[] {
+  const top = spec.policy.escalation.levels.length - 1;
+  return chase(spec, cal, 'review', 'review', due, spec.policy.reminders.offsetsWorkdays, { reminder: 'lookback-reminder', overdue: 'lookback-overdue' }, until).map((s) => ({
+    ...s,
+    audiences: s.level === undefined ? ['office'] : s.level === top ? ['office', 'leadershipGroup'] : ['office'],
+  }));
 }
 
 /**

@@ -14,6 +14,8 @@ export interface CampaignInput {
   measureWorkflowIds: string[];
   /** How many have been asked in earlier runs. */
   asked?: number;
+  /** Signals one run sends before it continues as new (default SIGNALS_PER_RUN). */
+  perRun?: number;
 }
 
 /** Signals sent in one run before it continues as new. */
@@ -24,7 +26,7 @@ export async function lookbackCampaignWorkflow(input: CampaignInput): Promise<nu
   let asked = input.asked ?? 0;
   const view = (): CampaignView => ({ workflowId: workflowInfo().workflowId, planId: input.planId, name: input.name, dueDate: input.dueDate, total: input.measureWorkflowIds.length, asked });
   setHandler(getCampaignQuery, view);
-  const runEnd = Math.min(asked + SIGNALS_PER_RUN, input.measureWorkflowIds.length);
+  const runEnd = Math.min(asked + (input.perRun ?? SIGNALS_PER_RUN), input.measureWorkflowIds.length);
   while (asked < runEnd) {
     const batch = input.measureWorkflowIds.slice(asked, Math.min(asked + BATCH, runEnd));
     await Promise.all(

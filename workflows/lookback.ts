@@ -6,8 +6,10 @@
 import { condition, getExternalWorkflowHandle, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { LookbackStatus } from './search-attributes';
 import type { Activities } from '../activities';
-import { WorkCalendar, type CalendarOptions } from '../domain/calendar';
-import { localInstant, type IsoDate } from '../domain/dates';
+import { runningCalendar, WorkCalendar, type CalendarOptions } from '../domain/calendar';
+import type { IsoDate } from '../domain/dates';
+import type { Policy } from '../domain/policy';
+import { dueAt as dueInstant, reviewStages, selectDue, type DueNotice } from '../domain/planner';
 import { validateRecordOutcome, type LookbackOutcome } from '../domain/lookback';
 import type { Notice, NoticeMeasure } from '../domain/notice';
 import type { Audience } from '../domain/plan/schema';
@@ -21,7 +23,8 @@ export interface LookbackInput {
   dueDate: IsoDate;
   /** The measure's calendar and due time, to judge dates the way the measure does. */
   calendar: CalendarOptions;
-  dueAt: string;
+  /** The measure's policy: reminders and the ladder chase the review as they chase a measure. */
+  policy: Policy;
   campaign?: string;
 }
 
@@ -33,6 +36,8 @@ const { deliverNotice } = proxyActivities<Activities>({
 export async function lookbackReviewWorkflow(input: LookbackInput): Promise<LookbackOutcome> {
   const { workflowId } = workflowInfo();
   const calendar = new WorkCalendar(input.calendar);
+  const planning = runningCalendar(input.calendar);
+  const timing = { policy: input.policy, timeZone: input.measure.timeZone };
   const view: LookbackView = { workflowId, round: input.round, measureId: input.measure.id, closedOn: input.closedOn, dueDate: input.dueDate };
   let measureTold = false;
   setHandler(getLookbackQuery, () => view);
@@ -41,6 +46,7 @@ export async function lookbackReviewWorkflow(input: LookbackInput): Promise<Look
     async (r) => {
       view.outcome = r.outcome;
       view.notes = r.notes;
+      view.evidence = r.evidence;
       view.recordedBy = r.actor.who;
       view.recordedAt = new Date(Date.now()).toISOString();
       await getExternalWorkflowHandle(input.measureWorkflowId).signal(lookbackOutcomeSignal, { round: input.round, outcome: r.outcome, notes: r.notes, by: r.actor, newDeadline: r.newDeadline });
@@ -51,10 +57,10 @@ export async function lookbackReviewWorkflow(input: LookbackInput): Promise<Look
     { validator: (r) => validateRecordOutcome(view.outcome, r, calendar, input.measure.timeZone, Date.now()) },
   );
 
-  const notice = (kind: 'lookback-request' | 'lookback-overdue', audiences: Audience[]): Notice => ({
-    idempotencyKey: `${workflowId}:${kind}`,
+  const notice = (stage: string, kind: Notice['kind'], audiences: Audience[], extra: Partial<Notice> = {}): Notice => ({
+    idempotencyKey: `${workflowId}:${stage}`,
     workflowId,
-    stage: kind,
+    stage,
     kind,
     audiences,
     plannedAt: new Date(Date.now()).toISOString(),
@@ -62,14 +68,29 @@ export async function lookbackReviewWorkflow(input: LookbackInput): Promise<Look
     catchUp: false,
     measure: input.measure,
     dueDate: input.dueDate,
+    dueAt: new Date(dueInstant(timing, input.dueDate)).toISOString(),
     lookback: { round: input.round, closedOn: input.closedOn, dueDate: input.dueDate, campaign: input.campaign },
+    ...extra,
   });
+  const scheduled = (n: DueNotice) =>
+    notice(n.key, n.kind, n.audiences, { plannedAt: new Date(n.at).toISOString(), catchUp: n.catchUp, provisionalCalendar: n.provisional, level: n.level, repeat: n.repeat, workdaysBefore: n.workdaysBefore, workdaysOverdue: n.workdaysOverdue });
 
-  await deliverNotice(notice('lookback-request', ['office']));
-  const due = localInstant(input.dueDate, input.dueAt, input.measure.timeZone);
-  if (!(await condition(() => view.outcome !== undefined, Math.max(due - Date.now(), 1)))) {
-    await deliverNotice(notice('lookback-overdue', ['office', 'leadershipGroup']));
-    await condition(() => view.outcome !== undefined);
+  await deliverNotice(notice('request', 'lookback-request', ['office']));
+  // Chased until the outcome is in: the same planner as a measure's, over the review's own track.
+  const handled: Record<string, 'sent' | 'skipped'> = {};
+  // The request itself stands for whatever the schedule had up to now (the 10-day reminder falls on the first day).
+  for (const stage of reviewStages(timing, input.dueDate, planning, Date.now())) if (stage.at <= Date.now()) handled[stage.key] = 'skipped';
+  while (view.outcome === undefined) {
+    const next = selectDue(timing, reviewStages(timing, input.dueDate, planning, Date.now()), handled, planning, Date.now());
+    for (const key of next.skip) handled[key] = 'skipped';
+    for (const due of next.send) {
+      if (view.outcome !== undefined) break;
+      await deliverNotice(scheduled(due));
+      handled[due.key] = 'sent';
+    }
+    if (view.outcome !== undefined) break;
+    if (next.wakeAt === undefined) await condition(() => view.outcome !== undefined);
+    else await condition(() => view.outcome !== undefined, Math.max(next.wakeAt - Date.now(), 1));
   }
   await condition(() => measureTold);
   return view.outcome!;

@@ -144,7 +144,7 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
     const measure = notice('lookback', { kind: 'lookback-request', audiences: ['office'] }, Date.now(), false).measure;
     await startChild(lookbackReviewWorkflow, {
       workflowId: `lookback:${spec.planId}:${spec.id}:${round}`,
-      args: [{ measureWorkflowId: workflowId, measure, round, closedOn, dueDate, campaign, calendar: { ...spec.calendar, years: { ...spec.calendar.years, ...state.calendarYears } }, dueAt: spec.policy.dueAt }],
+      args: [{ measureWorkflowId: workflowId, measure, round, closedOn, dueDate, campaign, calendar: { ...spec.calendar, years: { ...spec.calendar.years, ...state.calendarYears } }, policy: spec.policy }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       typedSearchAttributes: [
         { key: SA.PlanId, value: spec.planId },

@@ -33,6 +33,7 @@ export interface LookbackView {
   dueDate: string;
   outcome?: LookbackOutcome;
   notes?: string;
+  evidence?: string[];
   recordedBy?: string;
   recordedAt?: string;
 }

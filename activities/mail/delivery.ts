@@ -47,7 +47,7 @@ interface MailExtras {
   ics: Notice[];
 }
 
-const EVENT_KINDS = new Set(['submitted', 'verification-result', 'extension-requested', 'extension-decided', 'reassigned', 'lookback-request', 'lookback-overdue', 'relapsed']);
+const EVENT_KINDS = new Set(['submitted', 'verification-result', 'extension-requested', 'extension-decided', 'reassigned', 'lookback-request', 'lookback-reminder', 'lookback-overdue', 'relapsed']);
 
 export class MailDelivery implements NoticeDelivery {
   private readonly domain: string;

@@ -48,6 +48,7 @@ export const KIND_ZH: Record<NoticeKind, string> = {
   'extension-decided': '延期审批结果',
   reassigned: '调整分工',
   'lookback-request': '回头看',
+  'lookback-reminder': '回头看提醒',
   'lookback-overdue': '回头看逾期',
   relapsed: '反弹回潮·重新整改',
 };
@@ -155,12 +156,16 @@ export function itemView(n: Notice, ctx: RenderContext): ItemView {
       );
       break;
     case 'lookback-request':
+    case 'lookback-reminder':
     case 'lookback-overdue': {
       const lb = n.lookback!;
+      const due = `${lb.dueDate}(${weekdayZh(lb.dueDate)})`;
       lines.push(
         n.kind === 'lookback-request'
-          ? `本措施已于 ${lb.closedOn} 销号。请开展第 ${lb.round} 次回头看${lb.campaign ? `(「${lb.campaign}」专项)` : ''},核查整改成效是否巩固、有无反弹回潮,并于 ${lb.dueDate}(${weekdayZh(lb.dueDate)})前记录结论。`
-          : `第 ${lb.round} 次回头看已过时限 ${lb.dueDate}(${weekdayZh(lb.dueDate)}),尚未记录结论。`,
+          ? `本措施已于 ${lb.closedOn} 销号。请开展第 ${lb.round} 次回头看${lb.campaign ? `(「${lb.campaign}」专项)` : ''},核查整改成效是否巩固、有无反弹回潮,并于 ${due}前记录结论。`
+          : n.kind === 'lookback-reminder'
+            ? `第 ${lb.round} 次回头看将于 ${due}到期,请抓紧核查并记录结论。`
+            : `第 ${lb.round} 次回头看已过时限 ${due},尚未记录结论${n.repeat ? `(第 ${n.repeat} 次催办)` : ''}。`,
       );
       act.push(`记录结论: rectify lookback record ${m.id} --round ${lb.round} --as office:<经办人> (--sustained | --relapsed --new-deadline <新时限>) --notes <核查说明>`);
       break;

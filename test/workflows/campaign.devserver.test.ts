@@ -13,7 +13,8 @@ import { FileOutbox } from '../../activities/outbox';
 import { publishedYears } from '../../domain/calendar-data';
 import type { Actor } from '../../domain/notice';
 import { createWorker } from '../../worker/worker';
-import { measureWorkflow } from '../../workflows';
+import { lookbackCampaignWorkflow, measureWorkflow } from '../../workflows';
+import { closedMeasures } from '../../client/lookback';
 import * as msg from '../../workflows/messages';
 import * as SA from '../../workflows/search-attributes';
 import { runCli } from '../helpers/cli';
@@ -88,6 +89,21 @@ describe('look-back campaign', () => {
     const reviews = `WorkflowType = 'lookbackReviewWorkflow' AND LookbackCampaign = '2026年冬季回头看'`;
     expect((await eventually(() => env.client.workflow.count(reviews), (c) => c.count === 30)).count).toBe(30);
 
+    // A bad outcome changes nothing, not even the review's history.
+    const first = env.client.workflow.getHandle('lookback:drill:1.1:1');
+    const length = async () => (await first.fetchHistory()).events?.length;
+    // Settled: the request mail went out and the history has stopped growing.
+    let before = await length();
+    for (let again = await length(); ; before = again) {
+      await new Promise((r) => setTimeout(r, 500));
+      again = await length();
+      if (again === before) break;
+    }
+    for (const bad of [{ actor: UNIT, outcome: 'sustained' as const, notes: 'x' }, { actor: OFFICE, outcome: 'relapsed' as const, notes: 'x' }, { actor: OFFICE, outcome: 'sustained' as const, notes: ' ' }]) {
+      await expect(first.executeUpdate(msg.recordOutcomeUpdate, { args: [bad] })).rejects.toThrow();
+    }
+    expect(await length()).toBe(before);
+
     // Ten sustained, five relapsed, fifteen still open.
     let newDeadline = DateTime.now().setZone('Asia/Shanghai').plus({ days: 40 });
     while (newDeadline.weekday !== 3) newDeadline = newDeadline.plus({ days: 1 });
@@ -99,6 +115,9 @@ describe('look-back campaign', () => {
     const status = await eventually(async () => JSON.parse((await runCli('lookback', 'status', '2026年冬季回头看', '--plan', 'drill', '--json')).out), (s) => s.done === 15);
     expect(status).toEqual({ reviews: 30, done: 15, pending: 15, overdue: 0, sustained: 10, relapsed: 5 });
     expect((await runCli('lookback', 'status', '2026年冬季回头看')).out).toBe('回头看「2026年冬季回头看」: 共 30 项, 已完成 15(巩固 10, 反弹回潮 5), 待完成 15(其中逾期 0)');
+    const relapsedRows = await eventually(async () => JSON.parse((await runCli('status', '--plan', 'drill', '--lookback', 'relapsed', '--json')).out), (r) => r.length === 5);
+    expect(relapsedRows.map((r: { measureId: string }) => r.measureId)).toEqual(['1.11', '1.12', '1.13', '1.14', '1.15']);
+    expect((await runCli('status', '--lookback', 'maybe')).err).toContain('--lookback 应为 scheduled | in-review | sustained | relapsed: maybe');
     const reopened = await env.client.workflow.getHandle('measure:drill:1.11').query(msg.getStateQuery);
     expect(reopened.progress).toMatchObject({ status: 'active', deadline: newDeadline.toISODate(), deadlineVersion: 2 });
 
@@ -113,6 +132,22 @@ describe('look-back campaign', () => {
     const campaign = env.client.workflow.getHandle('campaign:drill:2026年冬季回头看');
     expect(await campaign.query(msg.getCampaignQuery)).toMatchObject({ total: 30, asked: 30 });
     if (process.env.RECORD_HISTORIES) writeFileSync(join(__dirname, '../histories/campaign-30.json'), historyToJSON(await campaign.fetchHistory()));
+  });
+
+  it('continues as new between batches, so that a campaign of thousands stays within history limits', async () => {
+    // The measures of the first test are closed again or still closed; a campaign of ten per run covers them in runs.
+    const ids30 = (await closedMeasures(env.client, { planId: 'drill' })).get('drill') ?? [];
+    expect(ids30.length).toBeGreaterThanOrEqual(25); // the five relapsed are active again
+    const handle = await env.client.workflow.start(lookbackCampaignWorkflow, {
+      workflowId: 'campaign:drill:分批测试',
+      taskQueue: 'rectification',
+      args: [{ planId: 'drill', name: '分批测试', dueDate: '2099-01-07', measureWorkflowIds: ids30, perRun: 10 }],
+    });
+    const firstRun = handle.firstExecutionRunId;
+    expect(await handle.result()).toBe(ids30.length);
+    expect((await env.client.workflow.getHandle('campaign:drill:分批测试', firstRun).describe()).status.name).toBe('CONTINUED_AS_NEW');
+    const reviews = `WorkflowType = 'lookbackReviewWorkflow' AND LookbackCampaign = '分批测试'`;
+    expect((await eventually(() => env.client.workflow.count(reviews), (c) => c.count === ids30.length)).count).toBe(ids30.length);
   });
 
   it('refuses a campaign without a sensible name or due date before doing anything', async () => {

@@ -105,6 +105,27 @@ describe('look-back reviews (回头看)', () => {
     }
   });
 
+  it('chases an unanswered review like a measure: reminders to the office, then the ladder up to leadership', async () => {
+    const { closedOn } = await closedMeasure('1.3');
+    await sleepUntil(closedOn.plus({ days: 95 }));
+    const review = env.client.workflow.getHandle('lookback:drill:1.3:1');
+    handles.push(review);
+    const { dueDate } = await review.query(msg.getLookbackQuery);
+    await sleepUntil(DateTime.fromISO(dueDate, { zone: ZONE }).plus({ days: 16 }));
+    await review.query(msg.getLookbackQuery);
+    const sent = (await outbox.list()).filter((n) => n.workflowId === 'lookback:drill:1.3:1').map((n) => [n.stage, n.audiences.join('+')]);
+    expect(sent).toEqual([
+      ['request', 'office'],
+      ['review:reminder:5', 'office'], // the 10-day reminder would fall on the first day: the request stands for it
+      ['review:reminder:2', 'office'],
+      ['review:reminder:1', 'office'],
+      ['review:reminder:0', 'office'],
+      ['review:overdue:0', 'office'],
+      ['review:overdue:1', 'office'],
+      ['review:overdue:2', 'office+leadershipGroup'],
+    ]);
+  });
+
   it('keeps a sustained measure closed', async () => {
     const { handle, closedOn } = await closedMeasure('1.2');
     await sleepUntil(closedOn.plus({ days: 95 }));
