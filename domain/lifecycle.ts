@@ -204,15 +204,20 @@ export function validateRequestExtension(state: MeasureState, r: RequestExtensio
   requireText(r.reason, '延期理由');
   if (typeof r.newDeadline !== 'string' || !isIsoDate(r.newDeadline)) throw new RequestRejected(`新时限应为 YYYY-MM-DD: ${String(r.newDeadline)}`);
   if (r.newDeadline <= state.progress.deadline) throw new RequestRejected(`新时限 ${r.newDeadline} 应晚于当前时限 ${state.progress.deadline}`);
-  const today = localDate(now, state.spec.timeZone);
-  if (r.newDeadline <= today) throw new RequestRejected(`新时限 ${r.newDeadline} 应晚于今天 ${today}`);
+  requireWorkdayAhead(r.newDeadline, calendar, state.spec.timeZone, now);
+}
+
+/** A new deadline lies after today, on a working day of the (strict) calendar. */
+export function requireWorkdayAhead(date: IsoDate, calendar: WorkCalendar, timeZone: string, now: number): void {
+  const today = localDate(now, timeZone);
+  if (date <= today) throw new RequestRejected(`新时限 ${date} 应晚于今天 ${today}`);
   let workday: boolean;
   try {
-    workday = calendar.isWorkday(r.newDeadline);
+    workday = calendar.isWorkday(date);
   } catch (e) {
     throw new RequestRejected((e as Error).message);
   }
-  if (!workday) throw new RequestRejected(`新时限 ${r.newDeadline} 不是工作日`);
+  if (!workday) throw new RequestRejected(`新时限 ${date} 不是工作日`);
 }
 
 export function validateDecideExtension(state: MeasureState, r: DecideExtensionRequest): void {

@@ -3,8 +3,8 @@
  * is due, and what an outcome must say. The workflows only wait and record.
  */
 import type { WorkCalendar } from './calendar';
-import { addDays, isIsoDate, localDate, localInstant, type IsoDate } from './dates';
-import { RequestRejected } from './lifecycle';
+import { addDays, isIsoDate, localInstant, type IsoDate } from './dates';
+import { requireWorkdayAhead, RequestRejected } from './lifecycle';
 import type { MeasureSpec } from './measure';
 import type { Actor } from './notice';
 
@@ -55,13 +55,5 @@ export function validateRecordOutcome(recorded: LookbackOutcome | undefined, r: 
     return;
   }
   if (typeof r.newDeadline !== 'string' || !isIsoDate(r.newDeadline)) throw new RequestRejected(`反弹回潮须设新的整改时限(YYYY-MM-DD): ${String(r.newDeadline)}`);
-  const today = localDate(now, timeZone);
-  if (r.newDeadline <= today) throw new RequestRejected(`新时限 ${r.newDeadline} 应晚于今天 ${today}`);
-  let workday: boolean;
-  try {
-    workday = calendar.isWorkday(r.newDeadline);
-  } catch (e) {
-    throw new RequestRejected((e as Error).message);
-  }
-  if (!workday) throw new RequestRejected(`新时限 ${r.newDeadline} 不是工作日`);
+  requireWorkdayAhead(r.newDeadline, calendar, timeZone, now);
 }
