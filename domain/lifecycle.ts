@@ -352,8 +352,15 @@ export function applyRefreshCalendar(state: MeasureState, r: RefreshCalendarRequ
 export function applyLookbackOutcome(state: MeasureState, r: LookbackOutcomeReport, now: number): EventNotice[] {
   const review = state.lookbacks?.find((l) => l.round === r.round);
   if (review) review.outcome = r.outcome;
-  if (r.outcome !== 'relapsed' || state.progress.status !== 'closed' || !r.newDeadline) return [];
+  if (r.outcome !== 'relapsed' || !r.newDeadline) return [];
+  // A review of an earlier close-out, or one that finds the measure already reopened: kept on record, nothing moves.
+  const stale = !review || !state.closedAt || review.startedAt < state.closedAt;
+  if (state.progress.status !== 'closed' || stale) {
+    audit(state, now, 'relapse', r.by, { round: r.round, notes: r.notes, newDeadline: r.newDeadline, applied: false });
+    return [];
+  }
   const at = audit(state, now, 'relapse', r.by, { round: r.round, notes: r.notes, newDeadline: r.newDeadline });
+  state.campaignRequests = []; // reopened: nothing left for a campaign to review
   state.progress.status = 'active';
   state.submission = undefined;
   state.progress.deadline = r.newDeadline;

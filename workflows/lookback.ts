@@ -41,20 +41,27 @@ export async function lookbackReviewWorkflow(input: LookbackInput): Promise<Look
   const view: LookbackView = { workflowId, round: input.round, measureId: input.measure.id, closedOn: input.closedOn, dueDate: input.dueDate };
   let measureTold = false;
   setHandler(getLookbackQuery, () => view);
+  let recording = false;
   setHandler(
     recordOutcomeUpdate,
     async (r) => {
+      recording = true;
+      // The measure first: only once it knows does the review count as decided.
+      try {
+        await getExternalWorkflowHandle(input.measureWorkflowId).signal(lookbackOutcomeSignal, { round: input.round, outcome: r.outcome, notes: r.notes, by: r.actor, newDeadline: r.newDeadline });
+      } catch {
+        // The measure is gone (terminated, or its plan withdrawn): the review still records its finding.
+      }
       view.outcome = r.outcome;
       view.notes = r.notes;
       view.evidence = r.evidence;
       view.recordedBy = r.actor.who;
       view.recordedAt = new Date(Date.now()).toISOString();
-      await getExternalWorkflowHandle(input.measureWorkflowId).signal(lookbackOutcomeSignal, { round: input.round, outcome: r.outcome, notes: r.notes, by: r.actor, newDeadline: r.newDeadline });
       measureTold = true;
       upsertSearchAttributes([{ key: LookbackStatus, value: r.outcome }]);
       return view;
     },
-    { validator: (r) => validateRecordOutcome(view.outcome, r, calendar, input.measure.timeZone, Date.now()) },
+    { validator: (r) => validateRecordOutcome(recording ? (view.outcome ?? r.outcome) : view.outcome, r, calendar, input.measure.timeZone, Date.now()) },
   );
 
   const notice = (stage: string, kind: Notice['kind'], audiences: Audience[], extra: Partial<Notice> = {}): Notice => ({

@@ -16,6 +16,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { runningCalendar, WorkCalendar } from '../domain/calendar';
@@ -109,8 +110,11 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
 
   /** The look-back state shown in search: scheduled, in-review, or the last outcome. */
   const lookbackStatus = (): string | undefined => {
-    const last = state.lookbacks?.[state.lookbacks.length - 1];
-    if (state.progress.status === 'closed' && (!last || (state.closedAt && last.startedAt < state.closedAt))) return 'scheduled';
+    // Only measures that run with look-back reviews (the patched branch sets `lookbacks`) show one.
+    if (!state.lookbacks) return undefined;
+    const last = state.lookbacks[state.lookbacks.length - 1];
+    const sinceClose = state.closedAt ? state.lookbacks.filter((l) => !l.campaign && l.startedAt >= state.closedAt!).length : 0;
+    if (state.progress.status === 'closed' && (!last || last.startedAt < state.closedAt!) && sinceClose < spec.policy.lookback.delaysDays.length) return 'scheduled';
     if (!last) return undefined;
     return last.outcome ?? 'in-review';
   };
@@ -121,7 +125,11 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
    */
   async function lookbacksDue(): Promise<number | undefined> {
     if (state.progress.status !== 'closed' || !state.closedAt || !patched('lookback-reviews')) return undefined;
-    const lookbacks = (state.lookbacks ??= []);
+    if (!state.lookbacks) {
+      state.lookbacks = [];
+      refreshLight(); // now shown as scheduled
+    }
+    const lookbacks = state.lookbacks;
     const closedOn = localDate(Date.parse(state.closedAt), spec.timeZone);
     // Reviews a campaign asked for go first; each campaign reviews a measure once.
     const request = state.campaignRequests?.shift();
@@ -142,19 +150,25 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
     const round = lookbacks.length + 1;
     lookbacks.push({ round, startedAt: new Date(Date.now()).toISOString(), ...(campaign ? { campaign } : {}) });
     const measure = notice('lookback', { kind: 'lookback-request', audiences: ['office'] }, Date.now(), false).measure;
-    await startChild(lookbackReviewWorkflow, {
-      workflowId: `lookback:${spec.planId}:${spec.id}:${round}`,
-      args: [{ measureWorkflowId: workflowId, measure, round, closedOn, dueDate, campaign, calendar: { ...spec.calendar, years: { ...spec.calendar.years, ...state.calendarYears } }, policy: spec.policy }],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      typedSearchAttributes: [
-        { key: SA.PlanId, value: spec.planId },
-        { key: SA.MeasureId, value: spec.id },
-        { key: SA.LeadUnit, value: state.leadUnit },
-        { key: SA.LookbackStatus, value: 'pending' },
-        { key: SA.Deadline, value: new Date(dueInstant(spec, dueDate)) },
-        ...(campaign ? [{ key: SA.LookbackCampaign, value: campaign }] : []),
-      ],
-    });
+    try {
+      await startChild(lookbackReviewWorkflow, {
+        workflowId: `lookback:${spec.planId}:${spec.id}:${round}`,
+        args: [{ measureWorkflowId: workflowId, measure, round, closedOn, dueDate, campaign, calendar: { ...spec.calendar, years: { ...spec.calendar.years, ...state.calendarYears } }, policy: spec.policy }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        // A review with this id may already run (say, after a reset of the measure): then it is the one.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: SA.PlanId, value: spec.planId },
+          { key: SA.MeasureId, value: spec.id },
+          { key: SA.LeadUnit, value: state.leadUnit },
+          { key: SA.LookbackStatus, value: 'pending' },
+          { key: SA.Deadline, value: new Date(dueInstant(spec, dueDate)) },
+          ...(campaign ? [{ key: SA.LookbackCampaign, value: campaign }] : []),
+        ],
+      });
+    } catch (e) {
+      if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+    }
     refreshLight();
   }
 

@@ -64,7 +64,12 @@ describe('look-back reviews (回头看)', () => {
 
   it('starts a review 90 days after close-out; a relapse reopens the measure and escalates again', async () => {
     const { handle, closedOn } = await closedMeasure('1.1');
-    expect((await handle.describe()).searchAttributes).toMatchObject({ MeasureStatus: ['closed'], LookbackStatus: ['scheduled'] });
+    let attributes = (await handle.describe()).searchAttributes;
+    for (let i = 0; i < 25 && !attributes.LookbackStatus; i++) {
+      await new Promise((r) => setTimeout(r, 200)); // the close-out's last workflow task may still be completing
+      attributes = (await handle.describe()).searchAttributes;
+    }
+    expect(attributes).toMatchObject({ MeasureStatus: ['closed'], LookbackStatus: ['scheduled'] });
 
     await sleepUntil(closedOn.plus({ days: 95 }));
     const review = env.client.workflow.getHandle(`lookback:drill:1.1:1`);
@@ -111,7 +116,8 @@ describe('look-back reviews (回头看)', () => {
     const review = env.client.workflow.getHandle('lookback:drill:1.3:1');
     handles.push(review);
     const { dueDate } = await review.query(msg.getLookbackQuery);
-    await sleepUntil(DateTime.fromISO(dueDate, { zone: ZONE }).plus({ days: 16 }));
+    // Level 3 comes 11 working days after the due date (15 to 17 days), its first repeat a week later.
+    await sleepUntil(DateTime.fromISO(dueDate, { zone: ZONE }).plus({ days: 18, hours: 12 }));
     await review.query(msg.getLookbackQuery);
     const sent = (await outbox.list()).filter((n) => n.workflowId === 'lookback:drill:1.3:1').map((n) => [n.stage, n.audiences.join('+')]);
     expect(sent).toEqual([
