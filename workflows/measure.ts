@@ -23,7 +23,7 @@ import { runningCalendar, WorkCalendar } from '../domain/calendar';
 import { localDate } from '../domain/dates';
 import * as life from '../domain/lifecycle';
 import type { EventNotice } from '../domain/lifecycle';
-import type { Notice } from '../domain/notice';
+import type { Notice, NoticeMeasure } from '../domain/notice';
 import { dueAt as dueInstant, nextActions, pruneHandled, SEND_WINDOW_MS, trafficLight, type DueNotice } from '../domain/planner';
 import { initialProgress } from '../domain/simulate';
 import { nextLookback } from '../domain/lookback';
@@ -72,34 +72,37 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
     };
   };
 
-  const notice = (stage: string, fields: Partial<Notice> & Pick<Notice, 'kind' | 'audiences'>, plannedAt: number, catchUp: boolean): Notice => {
+  /** The measure as a notice (or a review) describes it, as it stands now. */
+  const snapshot = (): NoticeMeasure => {
     const dueAt = life.currentDueAt(state);
     return {
-      idempotencyKey: `${workflowId}:${stage}`,
-      workflowId,
-      stage,
-      plannedAt: new Date(plannedAt).toISOString(),
-      decidedAt: new Date(Date.now()).toISOString(),
-      catchUp,
-      measure: {
-        planId: spec.planId,
-        id: spec.id,
-        problem: spec.problem,
-        title: spec.title,
-        kind: spec.kind,
-        status: state.progress.status,
-        leadUnit: state.leadUnit,
-        leader: state.leader,
-        participants: spec.participants,
-        deadline: state.progress.deadline,
-        deadlineVersion: state.progress.deadlineVersion,
-        dueAt: dueAt === undefined ? undefined : new Date(dueAt).toISOString(),
-        trafficLight: state.trafficLight,
-        timeZone: spec.timeZone,
-      },
-      ...fields,
+      planId: spec.planId,
+      id: spec.id,
+      problem: spec.problem,
+      title: spec.title,
+      kind: spec.kind,
+      status: state.progress.status,
+      leadUnit: state.leadUnit,
+      leader: state.leader,
+      participants: spec.participants,
+      deadline: state.progress.deadline,
+      deadlineVersion: state.progress.deadlineVersion,
+      dueAt: dueAt === undefined ? undefined : new Date(dueAt).toISOString(),
+      trafficLight: state.trafficLight,
+      timeZone: spec.timeZone,
     };
   };
+
+  const notice = (stage: string, fields: Partial<Notice> & Pick<Notice, 'kind' | 'audiences'>, plannedAt: number, catchUp: boolean): Notice => ({
+    idempotencyKey: `${workflowId}:${stage}`,
+    workflowId,
+    stage,
+    plannedAt: new Date(plannedAt).toISOString(),
+    decidedAt: new Date(Date.now()).toISOString(),
+    catchUp,
+    measure: snapshot(),
+    ...fields,
+  });
 
   const scheduled = (n: DueNotice): Notice => {
     const { key, kind, audiences, at, catchUp, provisional, dueDate, workdaysBefore, workdaysOverdue, level, repeat, milestone, period } = n;
@@ -149,7 +152,7 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
     const lookbacks = state.lookbacks!;
     const round = lookbacks.length + 1;
     lookbacks.push({ round, startedAt: new Date(Date.now()).toISOString(), ...(campaign ? { campaign } : {}) });
-    const measure = notice('lookback', { kind: 'lookback-request', audiences: ['office'] }, Date.now(), false).measure;
+    const measure = snapshot();
     try {
       await startChild(lookbackReviewWorkflow, {
         workflowId: `lookback:${spec.planId}:${spec.id}:${round}`,

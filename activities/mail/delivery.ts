@@ -6,6 +6,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
+import type { WorkCalendar } from '../../domain/calendar';
 import { chinaCalendar } from '../../domain/calendar-data';
 import { SEND_WINDOW_MS } from '../../domain/planner';
 import { addToDigestSignal, digestWorkflow } from '../../workflows/digest';
@@ -152,8 +153,13 @@ export class MailDelivery implements NoticeDelivery {
   }
 
   /** Mails speak of the time the workflow decided on (days left, today's date), not of when a retry ran. */
+  /** One calendar per plan version (PlanDirectory hands out the same object until the file changes). */
+  private readonly calendars = new WeakMap<Plan, WorkCalendar>();
+
   private context(plan: Plan, recipient: Recipient, notice: Notice) {
-    return { recipient, office: plan.directory.office, now: Date.parse(notice.decidedAt), calendar: chinaCalendar({ ...plan.calendar, unpublishedYears: 'weekdays' }) };
+    let calendar = this.calendars.get(plan);
+    if (!calendar) this.calendars.set(plan, (calendar = chinaCalendar({ ...plan.calendar, unpublishedYears: 'weekdays' })));
+    return { recipient, office: plan.directory.office, now: Date.parse(notice.decidedAt), calendar };
   }
 
   private message(plan: Plan, notice: Notice, recipient: Recipient, mail: RenderedMail, id: string, extras: MailExtras): MailMessage {
