@@ -5,5 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   testTimeout: 60000,
+  setupFiles: ['<rootDir>/test/helpers/isolated-env.js'],
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 };

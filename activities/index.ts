@@ -1,4 +1,5 @@
 /** Activities of the rectification worker: the I/O that workflows decide on. */
+import type { CalendarAlert } from '../domain/calendar-alerts';
 import type { DeliveryResult, Notice } from '../domain/notice';
 import type { DigestBatch, NoticeDelivery } from './mail/delivery';
 
@@ -15,6 +16,10 @@ export function createActivities(deps: ActivityDeps) {
     /** Delivers one notice; idempotent by its key. Throws only for what a retry may cure. */
     async deliverNotice(notice: Notice): Promise<DeliveryResult> {
       return deps.delivery.deliver(notice);
+    },
+    /** Tells the office a year's holiday arrangement is missing; idempotent by the alert's key. */
+    async alertOffice(alert: CalendarAlert): Promise<DeliveryResult> {
+      return deps.delivery.alertOffice(alert);
     },
     /** One recipient's merged notices for one send time, as one mail. */
     async sendDigest(batch: DigestBatch): Promise<DeliveryResult> {

@@ -5,7 +5,10 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CalendarAlert } from '../domain/calendar-alerts';
 import type { DeliveryResult, Notice } from '../domain/notice';
+
+const ALERT_PREFIX = 'alert-';
 
 export class FileOutbox {
   constructor(readonly dir: string) {}
@@ -15,10 +18,22 @@ export class FileOutbox {
   }
 
   async deliver(notice: Notice): Promise<DeliveryResult> {
+    return this.write(FileOutbox.fileName(notice.idempotencyKey), notice);
+  }
+
+  /** Calendar alerts to the office, beside the notices (list() leaves them out; alerts() reads them). */
+  async alertOffice(alert: CalendarAlert): Promise<DeliveryResult> {
+    return this.write(`${ALERT_PREFIX}${FileOutbox.fileName(alert.idempotencyKey)}`, alert);
+  }
+
+  async alerts(): Promise<(CalendarAlert & { deliveredAt: string })[]> {
+    return (await this.read<CalendarAlert & { deliveredAt: string }>((n) => n.startsWith(ALERT_PREFIX))).sort((a, b) => a.idempotencyKey.localeCompare(b.idempotencyKey));
+  }
+
+  private async write(file: string, record: object): Promise<DeliveryResult> {
     await mkdir(this.dir, { recursive: true });
-    const record = { ...notice, deliveredAt: new Date().toISOString() };
     try {
-      await writeFile(join(this.dir, FileOutbox.fileName(notice.idempotencyKey)), `${JSON.stringify(record, null, 2)}\n`, { flag: 'wx' });
+      await writeFile(join(this.dir, file), `${JSON.stringify({ ...record, deliveredAt: new Date().toISOString() }, null, 2)}\n`, { flag: 'wx' });
       return { delivered: true };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') return { delivered: false };
@@ -26,16 +41,20 @@ export class FileOutbox {
     }
   }
 
-  /** Every notice in the outbox, in the order they were planned. */
-  async list(): Promise<(Notice & { deliveredAt: string })[]> {
+  private async read<T>(wanted: (name: string) => boolean): Promise<T[]> {
     let names: string[];
     try {
-      names = (await readdir(this.dir)).filter((n) => n.endsWith('.json'));
+      names = (await readdir(this.dir)).filter((n) => n.endsWith('.json') && wanted(n));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw e;
     }
-    const all = await Promise.all(names.map(async (n) => JSON.parse(await readFile(join(this.dir, n), 'utf8'))));
+    return Promise.all(names.map(async (n) => JSON.parse(await readFile(join(this.dir, n), 'utf8')) as T));
+  }
+
+  /** Every notice in the outbox, in the order they were planned. */
+  async list(): Promise<(Notice & { deliveredAt: string })[]> {
+    const all = await this.read<Notice & { deliveredAt: string }>((n) => !n.startsWith(ALERT_PREFIX));
     return all.sort((a, b) => a.plannedAt.localeCompare(b.plannedAt) || a.deliveredAt.localeCompare(b.deliveredAt) || a.idempotencyKey.localeCompare(b.idempotencyKey));
   }
 }

@@ -8,12 +8,14 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadSettings, type Settings } from '../config/settings';
-import { CalendarYearUnavailableError } from '../domain/calendar';
-import { calendarYearsFrom, chinaCalendar, publishedYears } from '../domain/calendar-data';
+import { CalendarYearUnavailableError, type WorkCalendar } from '../domain/calendar';
+import { calendarRefresh, chinaCalendar, lastPublishedYear, provisionalYearsBetween, publishedYears } from '../domain/calendar-data';
+import { formatDateRanges, formatNoticeProblem, HolidayNoticeError, parseHolidayNotice } from '../domain/holiday-notice';
+import { calendarDir, CalendarStoreError, installYear, loadInstalledCalendar, readInstalledYears } from '../config/calendar-store';
 import { formatInstant, isIsoDate, localDate, localInstant, weekdayZh } from '../domain/dates';
 import type { Actor } from '../domain/notice';
 import type { UpdateDefinition } from '@temporalio/common';
-import { getStateQuery, recordOutcomeUpdate, refreshCalendarUpdate, reportProgressUpdate, submitCompletionUpdate, verifyCompletionUpdate, requestExtensionUpdate, decideExtensionUpdate, reassignUpdate } from '../workflows/messages';
+import { getStateQuery, recordOutcomeUpdate, refreshCalendarUpdate, refreshCalendarWatchUpdate, reportProgressUpdate, submitCompletionUpdate, verifyCompletionUpdate, requestExtensionUpdate, decideExtensionUpdate, reassignUpdate } from '../workflows/messages';
 import { summaryOf, type MeasureSummary } from '../workflows/measure-state';
 import { parseActor, resolveMeasure, RequestRefused, sendRequest } from './actions';
 import { planSchedule } from './schedule';
@@ -24,7 +26,7 @@ import { formatIssue, formatPath, PlanError, validatePlanData, type PlanIssue } 
 import { planJsonSchema, type Plan } from '../domain/plan/schema';
 import { rebasePlan } from '../domain/rebase';
 import { parseReport, ReportParseError } from '../domain/report-parser';
-import { listMeasures, startPlan, type MeasureRow } from './measures';
+import { listCalendarWatches, listMeasures, startPlan, type MeasureRow } from './measures';
 import { InputError, loadPlan, readLedger, readText, writePlanFile, planText } from './plan-files';
 
 /** The package root, from the sources (client/) or from the build (dist/client/). */
@@ -39,6 +41,7 @@ const USAGE = `用法: rectify <命令>
   plan from-report <report.txt> --out <plan> [--id ID] [--title T] [--feedback-date D] [--force]
   plan import-ledger <ledger.xlsx|csv> --out <plan> --id ID --feedback-date D
         --office-email E --leadership-email E [--title T] [--office-name N] [--leadership-name N]
+        [--provisional]  (时限在未公布节假日安排的年份时,按法定节假日临时计算)
   plan schema [--out plan.schema.json]        输出计划文件的 JSON Schema
   start <plan> [--rebase <date>|today]        为每项措施启动工作流(可重复执行)
   status [--plan ID] [--unit U] [--overdue] [--lookback scheduled|in-review|sustained|relapsed] [--json]
@@ -61,10 +64,15 @@ const USAGE = `用法: rectify <命令>
   lookback record <措施> --round N --as office:<经办> (--sustained | --relapsed --new-deadline <新时限>) --notes <核查说明>
                                              记录回头看结论;反弹回潮时措施重新整改
   outbox [list] | outbox show <序号|文件名>   内嵌默认(未设 SMTP_URL)时保存的邮件
-  calendar workdays <from> <to>              区间内的工作日,每行一个
-  calendar add <date> <n>                    n 个工作日之后(负数向前)的日期
+  calendar workdays <from> <to> [--provisional]
+                                             区间内的工作日,每行一个
+  calendar add <date> <n> [--provisional]    n 个工作日之后(负数向前)的日期
+        (--provisional: 未公布安排的年份按法定节假日临时计算)
+  calendar import <notice.txt> [--out <file.json|yaml>] [--install] [--force]
+                                             读取国务院办公厅节假日安排通知(纯文本);--install 安装到本部署
+  calendar years                             已公布和临时计算的年份
   calendar refresh [--plan ID] [--as office:<经办>]
-                                             升级节假日数据后,把新公布的年份告知运行中的措施
+                                             有新公布(或安装)的年份后,告知运行中的措施
 
 连接: 未设置 TEMPORAL_ADDRESS 时连接本机内嵌服务器 127.0.0.1:7233;
       也支持 TEMPORAL_NAMESPACE、TEMPORAL_API_KEY、TEMPORAL_TLS_*、TEMPORAL_PROFILE。`;
@@ -177,6 +185,7 @@ async function planCommand(argv: string[]): Promise<number> {
       'office-email': { type: 'string' },
       'leadership-name': { type: 'string' },
       'leadership-email': { type: 'string' },
+      provisional: { type: 'boolean' },
       force: { type: 'boolean' },
     });
     const file = positional(positionals, 0, '<ledger.xlsx|ledger.csv>');
@@ -199,6 +208,8 @@ async function planCommand(argv: string[]): Promise<number> {
       },
       headerRow,
     );
+    // Deadlines in a year whose arrangement is not published yet: counted on the statutory holidays, flagged.
+    if (values.provisional && result.plan) result.plan.calendar = { unpublishedYears: 'statutory' };
     let issues = result.issues;
     if (!issues.length && result.plan) {
       issues = validatePlanData(result.plan, file, (path) => {
@@ -479,52 +490,127 @@ async function outboxCommand(argv: string[]): Promise<number> {
 
 async function calendarCommand(argv: string[]): Promise<number> {
   const sub = argv[0];
+  if (sub === 'refresh') return calendarRefreshCommand(argv.slice(1));
+  if (sub === 'import') return calendarImport(argv.slice(1));
+  if (sub === 'years') return calendarYearsCommand();
   // Plain positionals: a negative count (-2) is an argument here, not an option.
-  const positionals = sub === 'refresh' ? [] : argv.slice(1);
+  const rest = argv.slice(1);
+  const provisional = rest.includes('--provisional');
+  const positionals = rest.filter((a) => a !== '--provisional');
   const option = positionals.find((a) => a.startsWith('--'));
   if (option) throw new UsageError(`未知选项: ${option}`);
-  const calendar = chinaCalendar();
+  const calendar = chinaCalendar(provisional ? { unpublishedYears: 'statutory' } : {});
   const date = (i: number, what: string) => {
     const d = positional(positionals, i, what);
     if (!isIsoDate(d)) throw new UsageError(`${what} 应为 YYYY-MM-DD: ${d}`);
     return d;
+  };
+  /** Said on stderr when an answer rests on the provisional calendar, so that scripts still read plain dates. */
+  const flag = (from: string, to: string) => {
+    if (calendar.isProvisionalBetween(from, to)) console.error(`(按临时日历计算: ${provisionalYearsIn(calendar, from, to)}年节假日安排尚未公布,按法定节假日计算,无调休上班日)`);
   };
   if (sub === 'workdays') {
     const from = date(0, '<from>');
     const to = date(1, '<to>');
     if (to < from) throw new UsageError(`<to> ${to} 早于 <from> ${from}`);
     console.log(calendar.workdaysInRange(from, to).join('\n'));
+    flag(from, to);
     return 0;
   }
-  if (sub === 'refresh') return calendarRefresh(argv.slice(1));
   if (sub === 'add') {
     const from = date(0, '<date>');
     const n = Number(positional(positionals, 1, '<n>'));
     if (!Number.isInteger(n)) throw new UsageError(`<n> 应为整数: ${positionals[1]}`);
-    console.log(calendar.addWorkdays(from, n));
+    const result = calendar.addWorkdays(from, n);
+    console.log(result);
+    flag(from, result);
     return 0;
   }
   throw new UsageError(`未知的 calendar 子命令: ${sub ?? '(无)'}`);
 }
 
+function provisionalYearsIn(calendar: WorkCalendar, from: string, to: string): string {
+  const years: number[] = [];
+  for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y++) if (!calendar.isPublished(`${y}-01-01`)) years.push(y);
+  return years.join('、');
+}
+
+/** The State Council's notice, pasted as text, into a year's arrangement: printed, written, or installed. */
+async function calendarImport(argv: string[]): Promise<number> {
+  const { positionals, values } = args(argv, { out: { type: 'string' }, install: { type: 'boolean' }, force: { type: 'boolean' } });
+  const file = positional(positionals, 0, '<notice.txt>');
+  if (values.out) {
+    planText(values.out, {}); // .json, .yaml or .yml, checked before any work
+    refuseOverwrite(values.out, values.force);
+  }
+  let notice;
+  try {
+    notice = parseHolidayNotice(readText(file));
+  } catch (e) {
+    if (!(e instanceof HolidayNoticeError)) throw e;
+    for (const p of e.problems) console.error(`${file} ${formatNoticeProblem(p)}`);
+    console.error(`rectify: 通知有 ${e.problems.length} 处无法识别,未做任何改动`);
+    return 1;
+  }
+  const summary = [
+    `${notice.year}年节假日安排: 放假 ${notice.arrangement[notice.year].holidays.length} 天,调休上班 ${notice.arrangement[notice.year].workdays.length} 天`,
+    ...notice.items.map((i) => `  ${i.name}: 放假 ${new Set(i.holidays).size} 天,${formatDateRanges(i.holidays)}${i.workdays.length ? `;上班 ${formatDateRanges(i.workdays)}` : ''}`),
+    ...notice.warnings.map((w) => `  请核对: ${w}`),
+  ].join('\n');
+  const say = values.out || values.install ? console.log : console.error;
+  say(summary);
+  if (values.out) {
+    writePlanFile(values.out, notice.arrangement, `${notice.year}年节假日安排,由 rectify calendar import 从 ${file} 导入;可放入计划的 calendar.years`);
+    console.log(`已写入 ${values.out}`);
+  }
+  if (values.install) {
+    const { path, outcome } = installYear(calendarDir(), notice.year, notice.arrangement[notice.year], values.force);
+    const what = { installed: '已安装', replaced: '已替换', unchanged: '已安装(内容相同,未改动)' }[outcome];
+    console.log(`${what} ${notice.year} 年节假日安排: ${path}`);
+    if (outcome !== 'unchanged') console.log('运行 rectify calendar refresh,把新安排告知运行中的措施。');
+  }
+  if (!values.out && !values.install) process.stdout.write(`${JSON.stringify(notice.arrangement, null, 2)}\n`);
+  return 0;
+}
+
+/** Which years are published (the data package, installed) and which are counted provisionally. */
+function calendarYearsCommand(): number {
+  const installed = new Set(Object.keys(readInstalledYears(calendarDir())));
+  const published = Object.keys(publishedYears()).map(Number).sort((a, b) => a - b);
+  const thisYear = new Date().getFullYear();
+  console.log(`已公布: ${published[0]}–${lastPublishedYear()} 年${installed.size ? `(其中 ${[...installed].join('、')} 年由本机安装,目录 ${calendarDir()})` : ''}`);
+  const provisional = provisionalYearsBetween(thisYear, thisYear + 2);
+  for (const [year, data] of Object.entries(provisional)) {
+    console.log(`${year} 年未公布: 临时按法定节假日计算,工作日放假 ${formatDateRanges(data.holidays)}`);
+  }
+  return 0;
+}
+
 /**
- * After the holiday data package is upgraded (a new year published), running measures learn the
- * new years through an Update, recorded in their history, so that replay stays deterministic.
+ * After a year is published (the data package upgraded, or a notice installed), running measures
+ * and the plans' calendar watches learn the new years through an Update, recorded in their
+ * history, so that replay stays deterministic. Still unpublished years go along as their statutory
+ * arrangement, so that measures started before those years were carried stop counting Mon–Fri there.
  */
-async function calendarRefresh(argv: string[]): Promise<number> {
+async function calendarRefreshCommand(argv: string[]): Promise<number> {
   const { values } = args(argv, { plan: { type: 'string' }, as: { type: 'string' } });
   const actor = parseActor(values.as ?? 'office:rectify');
   const client = await connectClient(loadSettings());
   try {
     const rows = await listMeasures(client, { planId: values.plan });
-    let refreshed = 0;
+    const watches = await listCalendarWatches(client, values.plan);
     // Years already given stay; from last year on is enough for what lies ahead.
-    const years = calendarYearsFrom(new Date().getFullYear() - 1);
+    const { years, provisionalYears } = calendarRefresh(new Date().getFullYear());
+    let refreshed = 0;
     for (const row of rows) {
-      await sendRequest(client, row.workflowId, refreshCalendarUpdate, { actor, years });
+      await sendRequest(client, row.workflowId, refreshCalendarUpdate, { actor, years, provisionalYears });
       refreshed++;
     }
-    console.log(`已向 ${refreshed} 项运行中的措施更新节假日安排(收录至 ${Math.max(...Object.keys(publishedYears()).map(Number))} 年)`);
+    for (const id of watches) await client.workflow.getHandle(id).executeUpdate(refreshCalendarWatchUpdate, { args: [{ actor, years }] });
+    const pending = Object.keys(provisionalYears);
+    console.log(
+      `已向 ${refreshed} 项运行中的措施更新节假日安排(已公布至 ${lastPublishedYear()} 年${pending.length ? `;${pending.join('、')} 年暂按法定节假日计算` : ''})`,
+    );
     return 0;
   } finally {
     await client.connection.close();
@@ -548,6 +634,8 @@ async function workerCommand(): Promise<number> {
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    // Years installed for the deployment count as published for every command (and the worker).
+    loadInstalledCalendar();
     switch (command) {
       case 'plan':
         return await planCommand(rest);
@@ -595,7 +683,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`rectify: 计划有 ${e.issues.filter((i) => i.severity === 'error').length} 处错误,未做任何改动`);
       return 1;
     }
-    if (e instanceof InputError || e instanceof CalendarYearUnavailableError || e instanceof RequestRefused) {
+    if (e instanceof InputError || e instanceof CalendarYearUnavailableError || e instanceof RequestRefused || e instanceof CalendarStoreError) {
       console.error(`rectify: ${e.message}`);
       return 1;
     }

@@ -2,10 +2,13 @@
 import { Client, WorkflowExecutionAlreadyStartedError, type WorkflowExecutionInfo } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { TASK_QUEUE } from '../config/settings';
+import { localDate } from '../domain/dates';
 import { measureSpecs, type MeasureSpec } from '../domain/measure';
 import { dueAt } from '../domain/planner';
 import type { Plan } from '../domain/plan/schema';
-import { measureWorkflow } from '../workflows';
+import { effectivePolicy } from '../domain/policy';
+import { calendarWatchWorkflow, measureWorkflow } from '../workflows';
+import { calendarWatchWorkflowId } from '../workflows/calendar-watch';
 import { measureWorkflowId } from '../workflows/measure-state';
 import * as SA from '../workflows/search-attributes';
 
@@ -32,7 +35,8 @@ function searchAttributes(spec: MeasureSpec): TypedSearchAttributes {
  */
 export async function startPlan(client: Client, plan: Plan, options: { taskQueue?: string; concurrency?: number } = {}): Promise<StartResult> {
   const result: StartResult = { started: [], alreadyRunning: [] };
-  const specs = measureSpecs(plan);
+  const specs = measureSpecs(plan, localDate(Date.now(), plan.timeZone));
+  await startCalendarWatch(client, plan, specs[0]?.calendar.years ?? {}, options.taskQueue);
   let next = 0;
   const lane = async () => {
     for (let i = next++; i < specs.length; i = next++) {
@@ -55,6 +59,29 @@ export async function startPlan(client: Client, plan: Plan, options: { taskQueue
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 16, specs.length) }, lane));
   return result;
+}
+
+/** The plan's calendar watch (once per plan; starting it again does nothing). */
+async function startCalendarWatch(client: Client, plan: Plan, years: Record<string, unknown>, taskQueue = TASK_QUEUE): Promise<void> {
+  try {
+    await client.workflow.start(calendarWatchWorkflow, {
+      workflowId: calendarWatchWorkflowId(plan.id),
+      taskQueue,
+      args: [{ planId: plan.id, timeZone: plan.timeZone, sendAt: effectivePolicy(plan.policy, 'deadline').reminders.sendAt, published: Object.keys(years).map(Number) }],
+      typedSearchAttributes: new TypedSearchAttributes([{ key: SA.PlanId, value: plan.id }]),
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
+/** The running calendar watches (one per started plan), for `rectify calendar refresh`. */
+export async function listCalendarWatches(client: Client, planId?: string): Promise<string[]> {
+  const clauses = [`WorkflowType = 'calendarWatchWorkflow'`, `ExecutionStatus = 'Running'`, ...(planId ? [`PlanId = ${quote(planId)}`] : [])];
+  const ids: string[] = [];
+  for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) ids.push(wf.workflowId);
+  return ids.sort();
 }
 
 export interface MeasureRow {

@@ -1,4 +1,5 @@
 /** `rectify simulate`: the whole plan's notices over a period, from the pure planner, starting nothing. */
+import { localDate } from '../domain/dates';
 import { measureSpecs } from '../domain/measure';
 import type { Plan } from '../domain/plan/schema';
 import { simulate } from '../domain/simulate';
@@ -26,7 +27,7 @@ export interface ScheduledNotice {
 
 export function planSchedule(plan: Plan, from: number, to: number): ScheduledNotice[] {
   const out: ScheduledNotice[] = [];
-  for (const spec of measureSpecs(plan)) {
+  for (const spec of measureSpecs(plan, localDate(from, plan.timeZone))) {
     for (const n of simulate(spec, from, to)) {
       out.push({
         at: new Date(n.sentAt).toISOString(),

@@ -1,11 +1,13 @@
 /**
  * Chinese working-day calendar: weekends, public holidays and 调休 make-up workdays, for the
- * years it is given (calendar-data.ts supplies the published ones). A year it lacks is an
- * explicit error, unless the plan opts into a provisional Monday-to-Friday calendar.
+ * years it is given (calendar-data.ts supplies the published and installed ones). A year
+ * nobody has published is an explicit error unless a rule is chosen for it: `statutory` (the
+ * holidays of 《全国年节及纪念日放假办法》, no make-up days; statutory.ts computes them) or
+ * `weekdays` (Monday to Friday). Either way every day of such a year counts as provisional.
  * No data is imported here: workflows get their years in their input, so that upgrading the
  * data package never changes what a running workflow decided (replay stays deterministic).
  */
-import { type IsoDate, addDays, requireEpochDay, fromEpochDay, yearOf } from './dates';
+import { type IsoDate, addDays, isoWeekday, requireEpochDay, fromEpochDay, weekdayZh, yearOf } from './dates';
 
 export interface CalendarYear {
   /** Days off that would otherwise be working days (weekend days inside a holiday may be listed too). */
@@ -14,12 +16,30 @@ export interface CalendarYear {
   workdays: IsoDate[];
 }
 
+/**
+ * What to do for a date in a year nobody has published: fail, follow the statutory holidays
+ * (provisional), or count Monday to Friday (provisional; only when a plan asks for it).
+ */
+export const UNPUBLISHED_RULES = ['error', 'statutory', 'weekdays'] as const;
+export type UnpublishedRule = (typeof UNPUBLISHED_RULES)[number];
+
 export interface CalendarOptions {
-  /** Arrangements by year ('2024'): the published ones, and any the plan adds. */
+  /**
+   * Published arrangements by year ('2024'), and any the plan adds. A year's notice may name days
+   * of the neighbouring year (元旦 of 2019 began on 2018-12-30): those count too.
+   */
   years?: Record<string, CalendarYear>;
-  /** What to do for a date in a year nobody has published: fail (default) or treat Mon–Fri as working days, flagged as provisional. */
-  unpublishedYears?: 'error' | 'weekdays';
+  unpublishedYears?: UnpublishedRule;
+  /**
+   * The statutory arrangement of unpublished years, computed outside workflows (statutory.ts)
+   * and carried in their input, used under the `statutory` rule. A year missing here, where no
+   * rule function is at hand (in a workflow), counts Monday to Friday, still provisional.
+   */
+  provisionalYears?: Record<string, CalendarYear>;
 }
+
+/** Computes the statutory arrangement of a year (statutory.ts); only code outside workflows has one. */
+export type StatutoryRule = (year: number) => CalendarYear;
 
 export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeup-workday';
 
@@ -28,14 +48,15 @@ export class CalendarYearUnavailableError extends Error {
     super(
       `${year}年的节假日安排未收录:` +
         `请更新 chinese-days,或在计划的 calendar.years["${year}"] 中补充国务院办公厅公布的安排,` +
-        `或设置 calendar.unpublishedYears: weekdays 暂按周一至周五计算(结果标为临时)`,
+        `或设置 calendar.unpublishedYears: statutory 暂按法定节假日计算(结果标为临时);` +
+        `命令行可加 --provisional`,
     );
     this.name = 'CalendarYearUnavailableError';
   }
 }
 
-/** Per year: epoch days off on weekdays and 调休 weekend working days. Epoch days keep the hot loops free of strings. */
-interface YearSets {
+/** Epoch days off and 调休 weekend working days. Epoch days keep the hot loops free of strings. */
+interface DaySets {
   holidays: Set<number>;
   workdays: Set<number>;
 }
@@ -45,43 +66,76 @@ const epoch = (date: IsoDate) => requireEpochDay(date);
 const weekdayOf = (day: number) => ((((day + 3) % 7) + 7) % 7) + 1;
 const yearOfDay = (day: number) => new Date(day * 86_400_000).getUTCFullYear();
 
-function yearSets(holidays: Iterable<IsoDate>, workdays: Iterable<IsoDate>): YearSets {
-  return { holidays: new Set([...holidays].map(epoch)), workdays: new Set([...workdays].map(epoch)) };
+function daySets(years: Iterable<CalendarYear>): DaySets {
+  const sets: DaySets = { holidays: new Set(), workdays: new Set() };
+  for (const year of years) {
+    for (const d of year.holidays) sets.holidays.add(epoch(d));
+    for (const d of year.workdays) sets.workdays.add(epoch(d));
+  }
+  return sets;
 }
 
 /**
  * The calendar a running measure plans with. Plans are checked strictly, but a measure that
- * runs on past the published years (ladder repeats, report periods) must not stop: there the
- * calendar counts Monday to Friday and every notice on such a day is flagged provisional.
+ * runs on past the published years (ladder repeats, report periods) must not stop: there it
+ * follows the statutory holidays its input carries (Monday to Friday beyond them, or where the
+ * plan asked for weekdays), and every notice on such a day is flagged provisional.
  */
 export function runningCalendar(options: CalendarOptions = {}): WorkCalendar {
-  return new WorkCalendar({ ...options, unpublishedYears: 'weekdays' });
+  return new WorkCalendar({ ...options, unpublishedYears: options.unpublishedYears === 'weekdays' ? 'weekdays' : 'statutory' });
 }
 
 export class WorkCalendar {
-  private readonly years: Map<number, YearSets>;
-  private readonly unpublished: 'error' | 'weekdays';
+  private readonly published: Set<number>;
+  /** Every published day off and make-up day, whichever year's notice named it. */
+  private readonly official: DaySets;
+  private readonly unpublished: UnpublishedRule;
+  /** Statutory days off of unpublished years, by year, as carried or computed on first use. */
+  private readonly statutory = new Map<number, Set<number> | undefined>();
 
-  constructor(options: CalendarOptions = {}) {
-    this.years = new Map();
-    for (const [year, data] of Object.entries(options.years ?? {})) {
-      this.years.set(Number(year), yearSets(data.holidays, data.workdays));
-    }
+  constructor(
+    private readonly options: CalendarOptions = {},
+    private readonly rule?: StatutoryRule,
+  ) {
+    const years = options.years ?? {};
+    this.published = new Set(Object.keys(years).map(Number));
+    this.official = daySets(Object.values(years));
     this.unpublished = options.unpublishedYears ?? 'error';
   }
 
   /** Years with a published arrangement, ascending. */
   get publishedYears(): number[] {
-    return [...this.years.keys()].sort((a, b) => a - b);
+    return [...this.published].sort((a, b) => a - b);
+  }
+
+  get unpublishedRule(): UnpublishedRule {
+    return this.unpublished;
   }
 
   isPublished(date: IsoDate): boolean {
-    return this.years.has(yearOf(date));
+    return this.published.has(yearOf(date));
   }
 
-  /** True when the date's year is only covered by the provisional Mon–Fri rule. */
+  /** True when the date's year has no published arrangement and a provisional rule counts it. */
   isProvisional(date: IsoDate): boolean {
-    return !this.isPublished(date) && this.unpublished === 'weekdays';
+    return !this.isPublished(date) && this.unpublished !== 'error';
+  }
+
+  /** True when counting from `from` to `to` (either order) passes through a provisional day. */
+  isProvisionalBetween(from: IsoDate, to: IsoDate): boolean {
+    const [a, b] = from <= to ? [yearOf(from), yearOf(to)] : [yearOf(to), yearOf(from)];
+    if (this.unpublished === 'error') return false;
+    for (let y = a; y <= b; y++) if (!this.published.has(y)) return true;
+    return false;
+  }
+
+  /** The statutory days off of an unpublished year: carried in the options, or computed by the rule. */
+  private statutoryDays(year: number): Set<number> | undefined {
+    if (!this.statutory.has(year)) {
+      const data = this.options.provisionalYears?.[String(year)] ?? this.rule?.(year);
+      this.statutory.set(year, data ? new Set(data.holidays.map(epoch)) : undefined);
+    }
+    return this.statutory.get(year);
   }
 
   dayKind(date: IsoDate): DayKind {
@@ -89,15 +143,14 @@ export class WorkCalendar {
   }
 
   private kindOfDay(day: number): DayKind {
-    const year = yearOfDay(day);
-    const sets = this.years.get(year);
+    if (this.official.workdays.has(day)) return 'makeup-workday';
+    if (this.official.holidays.has(day)) return 'holiday';
     const weekend = weekdayOf(day) >= 6;
-    if (!sets) {
+    const year = yearOfDay(day);
+    if (!this.published.has(year)) {
       if (this.unpublished === 'error') throw new CalendarYearUnavailableError(year);
-      return weekend ? 'weekend' : 'workday';
+      if (this.unpublished === 'statutory' && this.statutoryDays(year)?.has(day)) return 'holiday';
     }
-    if (sets.workdays.has(day)) return 'makeup-workday';
-    if (sets.holidays.has(day)) return 'holiday';
     return weekend ? 'weekend' : 'workday';
   }
 
@@ -147,4 +200,34 @@ export class WorkCalendar {
     if (to >= from) return this.workdaysInRange(addDays(from, 1), to).length;
     return -this.workdaysInRange(addDays(to, 1), from).length;
   }
+}
+
+export interface CalendarYearProblem {
+  year: string;
+  list: 'holidays' | 'workdays';
+  index: number;
+  message: string;
+}
+
+/**
+ * What is wrong with arrangements given by year: a date outside its year (a notice may reach
+ * back into the December before, as 元旦 of 2019 did), a 调休 working day that is not a weekend
+ * day, a day both off and working. Shared by plan checks, the notice importer and the Update
+ * that brings new years to running measures.
+ */
+export function calendarYearProblems(years: Record<string, CalendarYear>): CalendarYearProblem[] {
+  const problems: CalendarYearProblem[] = [];
+  for (const [year, data] of Object.entries(years)) {
+    const off = new Set(data.holidays);
+    const own = (d: IsoDate) => d.startsWith(`${year}-`) || d.startsWith(`${Number(year) - 1}-12-`);
+    data.holidays.forEach((d, index) => {
+      if (!own(d)) problems.push({ year, list: 'holidays', index, message: `${d} 不属于 ${year} 年的安排` });
+    });
+    data.workdays.forEach((d, index) => {
+      if (!own(d)) problems.push({ year, list: 'workdays', index, message: `${d} 不属于 ${year} 年的安排` });
+      else if (isoWeekday(d) < 6) problems.push({ year, list: 'workdays', index, message: `${d}(${weekdayZh(d)})本是工作日,调休上班日应为周六或周日` });
+      if (off.has(d)) problems.push({ year, list: 'workdays', index, message: `${d} 同时列为放假和上班` });
+    });
+  }
+  return problems;
 }

@@ -3,8 +3,7 @@
  * RequestRejected with a message for people), and what each accepted request changes. The
  * workflow runs the validators before anything reaches history.
  */
-import type { WorkCalendar } from './calendar';
-import type { CalendarYear } from './calendar';
+import { calendarYearProblems, type CalendarYear, type WorkCalendar } from './calendar';
 import { isIsoDate, localDate, type IsoDate } from './dates';
 import type { MeasureSpec, MeasureStatus, TrafficLight } from './measure';
 import type { Actor, EventKind, Notice } from './notice';
@@ -42,6 +41,8 @@ export interface MeasureState {
   outgoing: EventNotice[];
   /** Holiday arrangements published after the workflow started, delivered by `rectify calendar refresh`. */
   calendarYears: Record<string, CalendarYear>;
+  /** Statutory arrangements of still unpublished years, delivered with them (years the input did not carry). */
+  provisionalYears?: Record<string, CalendarYear>;
   /** When the office last closed the measure (销号). */
   closedAt?: string;
   /** Look-back reviews started, oldest first, with their outcome once recorded. */
@@ -117,7 +118,10 @@ export interface ReassignRequest {
 }
 export interface RefreshCalendarRequest {
   actor: Actor;
+  /** Published arrangements (the data package's and the installed ones). */
   years: Record<string, CalendarYear>;
+  /** The statutory arrangement of years still unpublished, for planning into them provisionally. */
+  provisionalYears?: Record<string, CalendarYear>;
 }
 
 const STATUS_ZH: Record<MeasureStatus, string> = { active: '整改中', submitted: '已提交待核验', closed: '已销号' };
@@ -246,12 +250,17 @@ export function validateReassign(state: MeasureState, r: ReassignRequest): void 
 export function validateRefreshCalendar(r: RefreshCalendarRequest): void {
   requireOffice(r?.actor, '更新节假日安排');
   if (!r.years || typeof r.years !== 'object') throw new RequestRejected('缺少节假日安排(years)');
-  for (const [year, data] of Object.entries(r.years)) {
-    if (!/^\d{4}$/.test(year)) throw new RequestRejected(`年份应为四位数字: ${year}`);
-    for (const d of [...(data?.holidays ?? []), ...(data?.workdays ?? [])]) {
-      if (typeof d !== 'string' || !isIsoDate(d) || !d.startsWith(year)) throw new RequestRejected(`${year}年的日期无效: ${String(d)}`);
+  if (r.provisionalYears !== undefined && (typeof r.provisionalYears !== 'object' || r.provisionalYears === null)) throw new RequestRejected('provisionalYears 应为按年份的安排');
+  for (const [what, years] of [['years', r.years], ['provisionalYears', r.provisionalYears ?? {}]] as const) {
+    for (const [year, data] of Object.entries(years)) {
+      if (!/^\d{4}$/.test(year)) throw new RequestRejected(`${what}: 年份应为四位数字: ${year}`);
+      if (!Array.isArray(data?.holidays) || !Array.isArray(data?.workdays)) throw new RequestRejected(`${what}: ${year}年应有 holidays 和 workdays 两个列表`);
+      for (const d of [...data.holidays, ...data.workdays]) {
+        if (typeof d !== 'string' || !isIsoDate(d)) throw new RequestRejected(`${what}: ${year}年的日期无效: ${String(d)}`);
+      }
     }
-    if (!Array.isArray(data?.holidays) || !Array.isArray(data?.workdays)) throw new RequestRejected(`${year}年应有 holidays 和 workdays 两个列表`);
+    const [problem] = calendarYearProblems(years);
+    if (problem) throw new RequestRejected(`${what}: ${problem.year}年: ${problem.message}`);
   }
 }
 
@@ -343,8 +352,10 @@ export function applyReassign(state: MeasureState, r: ReassignRequest, now: numb
 }
 
 export function applyRefreshCalendar(state: MeasureState, r: RefreshCalendarRequest, now: number): EventNotice[] {
-  audit(state, now, 'calendar', r.actor, { years: Object.keys(r.years) });
+  const provisional = Object.keys(r.provisionalYears ?? {});
+  audit(state, now, 'calendar', r.actor, { years: Object.keys(r.years), ...(provisional.length ? { provisionalYears: provisional } : {}) });
   Object.assign(state.calendarYears, r.years);
+  if (provisional.length) state.provisionalYears = { ...state.provisionalYears, ...r.provisionalYears };
   return [];
 }
 

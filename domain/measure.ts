@@ -3,8 +3,8 @@
  * the statuses it moves through. The rules of its schedule are in planner.ts.
  */
 import type { CalendarOptions } from './calendar';
-import { calendarYearsFrom } from './calendar-data';
-import type { IsoDate } from './dates';
+import { calendarYearsFrom, provisionalYearsBetween } from './calendar-data';
+import { yearOf, type IsoDate } from './dates';
 import { effectivePolicy, type Policy } from './policy';
 import type { Cadence, MeasureKind, Plan } from './plan/schema';
 
@@ -14,7 +14,11 @@ export interface MeasureSpec {
   timeZone: string;
   /** 巡视反馈日期: long-term reporting counts from here (or from the start, if later). */
   feedbackDate: IsoDate;
-  /** The working-day calendar the workflow plans with: published years from the feedback year on, and the plan's own. */
+  /**
+   * The working-day calendar the workflow plans with: published years from the year before the
+   * feedback on, the plan's own, and the statutory arrangement of the unpublished years up to
+   * PROVISIONAL_YEARS_AHEAD past the plan's last date (or the day it starts, if later).
+   */
   calendar: CalendarOptions;
   /** Names in the plan's directory, so that a reassignment can be checked in the workflow. */
   directory: { units: string[]; leaders: string[] };
@@ -32,7 +36,26 @@ export interface MeasureSpec {
   policy: Policy;
 }
 
-export function measureSpecs(plan: Plan): MeasureSpec[] {
+/** How many years past its last date (or its start) a measure carries the statutory arrangement of unpublished years. */
+export const PROVISIONAL_YEARS_AHEAD = 2;
+
+/** The plan's calendar as its workflows carry it, for measures started on `startedOn`. */
+export function workflowCalendar(plan: Plan, startedOn: IsoDate): CalendarOptions {
+  const dates = plan.measures.flatMap((m) => [m.deadline, ...(m.milestones ?? []).map((ms) => ms.deadline)]).filter((d): d is IsoDate => !!d);
+  const firstYear = yearOf(plan.feedbackDate) - 1;
+  const lastYear = Math.max(yearOf(startedOn), yearOf(plan.feedbackDate), ...dates.map(yearOf)) + PROVISIONAL_YEARS_AHEAD;
+  const years = calendarYearsFrom(firstYear, plan.calendar);
+  const rule = plan.calendar?.unpublishedYears;
+  return {
+    ...plan.calendar,
+    years,
+    ...(rule === 'weekdays' ? {} : { provisionalYears: provisionalYearsBetween(firstYear, lastYear, years) }),
+  };
+}
+
+/** Each measure of the plan as its workflow is given it, when started on `startedOn` (a date in the plan's zone). */
+export function measureSpecs(plan: Plan, startedOn: IsoDate): MeasureSpec[] {
+  const calendar = workflowCalendar(plan, startedOn);
   const problems = new Map(plan.problems.map((p) => [p.no, p.title]));
   // Units that may lead (they have an email) and leaders, for checking a reassignment in the workflow.
   const directory = { units: plan.directory.units.filter((u) => u.emails.length).map((u) => u.name), leaders: plan.directory.leaders.map((l) => l.role) };
@@ -43,7 +66,7 @@ export function measureSpecs(plan: Plan): MeasureSpec[] {
       planTitle: plan.title,
       timeZone: plan.timeZone,
       feedbackDate: plan.feedbackDate,
-      calendar: { ...plan.calendar, years: calendarYearsFrom(Number(plan.feedbackDate.slice(0, 4)) - 1, plan.calendar) },
+      calendar,
       directory,
       id: m.id,
       problem: { no: m.problem, title: problems.get(m.problem) ?? '' },

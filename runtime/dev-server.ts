@@ -33,6 +33,26 @@ function portOpen(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** Waits until the server's frontend answers a namespace call (it reports unhealthy for a while after its port opens). */
+async function untilServing(address: string, deadline: number, exited: () => boolean): Promise<void> {
+  const { Connection } = await import('@temporalio/client');
+  for (;;) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (e) {
+      if (exited()) throw new Error('进程已退出');
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   if (await portOpen(o.ip, o.port)) {
     throw new Error(`${o.ip}:${o.port} 已被占用:另一个 Temporal 服务(或 rectify dev)正在运行?停止它,或设置 RECTIFY_DEV_PORT`);
@@ -67,6 +87,11 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+  // The port opens before the frontend serves: wait until it answers, so that the first call does not fail.
+  await untilServing(`${o.ip}:${o.port}`, deadline, () => exited !== undefined).catch((e: Error) => {
+    child.kill('SIGKILL');
+    throw new Error(`Temporal 开发服务器未就绪(${e.message}),见 ${o.logFile}`);
+  });
   return {
     address: `${o.ip}:${o.port}`,
     uiUrl: `http://${o.ip}:${o.uiPort}`,

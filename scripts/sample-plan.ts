@@ -130,7 +130,7 @@ export function buildSamplePlan(report: string): PlanInput {
     title: '梁溪区落实省委第十巡视组反馈意见整改方案(示例)',
     feedbackDate: parsed.feedbackDate ?? '2023-10-14',
     timeZone: 'Asia/Shanghai',
-    calendar: { unpublishedYears: 'weekdays' },
+    calendar: { unpublishedYears: 'statutory' },
     directory: {
       units: Object.entries(UNITS)
         .filter(([name]) => used.has(name))
@@ -151,7 +151,7 @@ export const SAMPLE_COMMENT = [
   '示例计划: 梁溪区 2023 年巡视整改(省委第十巡视组,2023-10-14 反馈)。',
   '问题与措施原文取自公开的整改进展情况;负责区领导、牵头单位、参与单位、类型、时限和邮箱均为示例数据',
   '(按问题和措施文字推断,邮箱为 example.org),并非该区的实际分工。',
-  'calendar.unpublishedYears: weekdays 使 --rebase today 等演示在节假日安排未收录的年份也能运行(会给出警告)。',
+  'calendar.unpublishedYears: statutory 使 --rebase today 等演示在节假日安排未收录的年份也能运行:按法定节假日临时计算(会给出警告)。',
   '由 scripts/sample-plan.ts 生成,勿手工修改。',
 ].join('\n');
 

@@ -2,3 +2,4 @@ export { measureWorkflow } from './measure';
 export { digestWorkflow } from './digest';
 export { lookbackReviewWorkflow } from './lookback';
 export { lookbackCampaignWorkflow } from './campaign';
+export { calendarWatchWorkflow } from './calendar-watch';

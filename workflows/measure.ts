@@ -19,7 +19,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
-import { runningCalendar, WorkCalendar } from '../domain/calendar';
+import { runningCalendar, WorkCalendar, type CalendarOptions } from '../domain/calendar';
 import { localDate } from '../domain/dates';
 import * as life from '../domain/lifecycle';
 import type { EventNotice } from '../domain/lifecycle';
@@ -43,11 +43,18 @@ const { deliverNotice } = proxyActivities<Activities>({
 export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void> {
   const { spec } = input;
   const state: MeasureState = input.state ?? life.initialState(spec, initialProgress(spec, Date.now()), Date.now());
-  // Planning never stops at an unpublished year (Mon–Fri there, flagged); requests are checked strictly.
+  // Planning never stops at an unpublished year (statutory holidays there, else Mon–Fri; flagged);
+  // requests are checked strictly.
   let calendar!: WorkCalendar;
   let strictCalendar!: WorkCalendar;
+  /** The input's calendar with the years refreshed since (provisional years only where there are any, as before they existed). */
+  const calendarOptions = (): CalendarOptions => {
+    const options: CalendarOptions = { ...spec.calendar, years: { ...spec.calendar.years, ...state.calendarYears } };
+    if (spec.calendar.provisionalYears || state.provisionalYears) options.provisionalYears = { ...spec.calendar.provisionalYears, ...state.provisionalYears };
+    return options;
+  };
   const useCalendars = () => {
-    const options = { ...spec.calendar, years: { ...spec.calendar.years, ...state.calendarYears } };
+    const options = calendarOptions();
     calendar = runningCalendar(options);
     strictCalendar = new WorkCalendar(options);
   };
@@ -156,7 +163,7 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
     try {
       await startChild(lookbackReviewWorkflow, {
         workflowId: `lookback:${spec.planId}:${spec.id}:${round}`,
-        args: [{ measureWorkflowId: workflowId, measure, round, closedOn, dueDate, campaign, calendar: { ...spec.calendar, years: { ...spec.calendar.years, ...state.calendarYears } }, policy: spec.policy }],
+        args: [{ measureWorkflowId: workflowId, measure, round, closedOn, dueDate, campaign, calendar: calendarOptions(), policy: spec.policy }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         // A review with this id may already run (say, after a reset of the measure): then it is the one.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',

@@ -54,3 +54,16 @@ export interface CampaignView {
   asked: number;
 }
 export const getCampaignQuery = defineQuery<CampaignView>('getCampaign');
+
+// The plan's calendar watch: the years it knows are published, and the ones it has warned about.
+export interface CalendarWatchView {
+  workflowId: string;
+  planId: string;
+  published: number[];
+  alerted: number[];
+  /** When it next looks (ISO instant). */
+  nextCheckAt?: string;
+}
+export const getCalendarWatchQuery = defineQuery<CalendarWatchView>('getCalendarWatch');
+/** The same request as a measure's refresh: newly published (and provisional) years. */
+export const refreshCalendarWatchUpdate = defineUpdate<CalendarWatchView, [RefreshCalendarRequest]>('refreshCalendar');

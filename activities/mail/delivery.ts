@@ -13,7 +13,8 @@ import { addToDigestSignal, digestWorkflow } from '../../workflows/digest';
 import { deadlineIcs } from '../../domain/email/ics';
 import { domainOf, listId, messageId, threadId } from '../../domain/email/headers';
 import { resolveRecipients, type Recipient } from '../../domain/email/recipients';
-import { renderDeliveryProblem, renderDigest, renderNotice, type RenderedMail } from '../../domain/email/render';
+import { renderCalendarAlert, renderDeliveryProblem, renderDigest, renderNotice, type RenderedMail } from '../../domain/email/render';
+import type { CalendarAlert } from '../../domain/calendar-alerts';
 import type { DeliveryResult, Notice } from '../../domain/notice';
 import type { Plan } from '../../domain/plan/schema';
 import type { PlanDirectory } from './directory';
@@ -22,6 +23,8 @@ import { classify, type MailMessage, type Mailer } from './transport';
 
 export interface NoticeDelivery {
   deliver(notice: Notice): Promise<DeliveryResult>;
+  /** Tells the plan's office that a year's holiday arrangement is missing; idempotent by the alert's key. */
+  alertOffice(alert: CalendarAlert): Promise<DeliveryResult>;
 }
 
 export interface MailDeliveryDeps {
@@ -48,6 +51,13 @@ interface MailExtras {
   ics: Notice[];
 }
 
+/** What a mail is about: the notice's key (X-Rectify-Key) and the measure whose thread it joins. */
+interface MailSubject {
+  key: string;
+  measureId?: string;
+}
+const about = (n: Notice): MailSubject => ({ key: n.idempotencyKey, measureId: n.measure.id });
+
 const EVENT_KINDS = new Set(['submitted', 'verification-result', 'extension-requested', 'extension-decided', 'reassigned', 'lookback-request', 'lookback-reminder', 'lookback-overdue', 'relapsed']);
 
 export class MailDelivery implements NoticeDelivery {
@@ -70,7 +80,7 @@ export class MailDelivery implements NoticeDelivery {
         continue;
       }
       const mail = renderNotice(notice, this.context(plan, recipient, notice));
-      const outcome = await this.sendOnce(plan, notice, recipient, mail, `${notice.idempotencyKey}|${recipient.email}`, { thread: true, ics: [notice] });
+      const outcome = await this.sendOnce(plan, about(notice), recipient, mail, `${notice.idempotencyKey}|${recipient.email}`, { thread: true, ics: [notice] });
       if (outcome === true) delivered++;
       else failures.push(outcome);
     }
@@ -111,11 +121,26 @@ export class MailDelivery implements NoticeDelivery {
     const last = batch.notices.reduce((a, b) => (a.decidedAt >= b.decidedAt ? a : b));
     const mail = single ? renderNotice(first, this.context(plan, batch.recipient, first)) : renderDigest(batch.notices, this.context(plan, batch.recipient, last));
     const key = single ? `${first.idempotencyKey}|${batch.recipient.email}` : `digest|${batch.digestKey}`;
-    const outcome = await this.sendOnce(plan, first, batch.recipient, mail, key, { thread: single, ics: batch.notices });
+    const outcome = await this.sendOnce(plan, about(first), batch.recipient, mail, key, { thread: single, ics: batch.notices });
     if (outcome === true) return { delivered: true };
     const measures = batch.notices.map((n) => n.measure.id).join('、');
     await this.reportToOffice(plan, first, [`${outcome}(汇总邮件,涉及措施 ${measures})`]);
     return { delivered: false, problems: [outcome] };
+  }
+
+  /** To the office, once per plan and year: a year's holiday arrangement is missing (calendar watch). */
+  async alertOffice(alert: CalendarAlert): Promise<DeliveryResult> {
+    const plan = this.deps.plans.plan(alert.planId);
+    const office = plan.directory.office;
+    const failures: string[] = [];
+    for (const email of office.emails) {
+      const recipient: Recipient = { email, name: office.name, audience: 'office' };
+      const mail = renderCalendarAlert(alert, plan.title, { recipient, office, now: Date.now(), calendar: this.calendar(plan) });
+      const outcome = await this.sendOnce(plan, { key: alert.idempotencyKey }, recipient, mail, `${alert.idempotencyKey}|${email}`, { thread: false, ics: [] });
+      if (outcome !== true) failures.push(outcome);
+    }
+    if (failures.length) console.error(`rectify: 无法通知巡察办 ${failures.join('; ')}`);
+    return { delivered: failures.length < office.emails.length, problems: failures.length ? failures : undefined };
   }
 
   async reportUndelivered(batch: DigestBatch & { reason: string }): Promise<void> {
@@ -125,12 +150,12 @@ export class MailDelivery implements NoticeDelivery {
   }
 
   /** Sends one mail unless the ledger has it; true, or the permanent failure as text. Transient failures throw. */
-  private async sendOnce(plan: Plan, notice: Notice, recipient: Recipient, mail: RenderedMail, key: string, extras: MailExtras): Promise<true | string> {
+  private async sendOnce(plan: Plan, subject: MailSubject, recipient: Recipient, mail: RenderedMail, key: string, extras: MailExtras): Promise<true | string> {
     const id = messageId(key, this.domain);
     if (await this.deps.ledger.has(id)) return true;
     let response: string;
     try {
-      response = (await this.deps.mailer.send(this.message(plan, notice, recipient, mail, id, extras))).response;
+      response = (await this.deps.mailer.send(this.message(plan, subject, recipient, mail, id, extras))).response;
     } catch (e) {
       if (classify(e) === 'transient') throw e;
       return `${recipient.name} <${recipient.email}>: ${(e as Error).message}`;
@@ -146,8 +171,8 @@ export class MailDelivery implements NoticeDelivery {
       const recipient: Recipient = { email, name: office.name, audience: 'office' };
       const mail = renderDeliveryProblem(notice, failures, this.context(plan, recipient, notice));
       // One report per notice, failure and office address: a different failure is reported too.
-      const about = createHash('sha256').update(failures.join('\n')).digest('hex').slice(0, 16);
-      const outcome = await this.sendOnce(plan, notice, recipient, mail, `problem|${notice.idempotencyKey}|${about}|${email}`, { thread: true, ics: [] });
+      const failure = createHash('sha256').update(failures.join('\n')).digest('hex').slice(0, 16);
+      const outcome = await this.sendOnce(plan, about(notice), recipient, mail, `problem|${notice.idempotencyKey}|${failure}|${email}`, { thread: true, ics: [] });
       if (outcome !== true) console.error(`rectify: 无法通知巡察办 ${email}: ${outcome}`);
     }
   }
@@ -156,15 +181,20 @@ export class MailDelivery implements NoticeDelivery {
   /** One calendar per plan version (PlanDirectory hands out the same object until the file changes). */
   private readonly calendars = new WeakMap<Plan, WorkCalendar>();
 
-  private context(plan: Plan, recipient: Recipient, notice: Notice) {
+  private calendar(plan: Plan): WorkCalendar {
     let calendar = this.calendars.get(plan);
-    if (!calendar) this.calendars.set(plan, (calendar = chinaCalendar({ ...plan.calendar, unpublishedYears: 'weekdays' })));
-    return { recipient, office: plan.directory.office, now: Date.parse(notice.decidedAt), calendar };
+    // Counted as the workflows count: statutory holidays in unpublished years, unless the plan asked for Mon–Fri.
+    if (!calendar) this.calendars.set(plan, (calendar = chinaCalendar({ ...plan.calendar, unpublishedYears: plan.calendar?.unpublishedYears === 'weekdays' ? 'weekdays' : 'statutory' })));
+    return calendar;
   }
 
-  private message(plan: Plan, notice: Notice, recipient: Recipient, mail: RenderedMail, id: string, extras: MailExtras): MailMessage {
+  private context(plan: Plan, recipient: Recipient, notice: Notice) {
+    return { recipient, office: plan.directory.office, now: Date.parse(notice.decidedAt), calendar: this.calendar(plan) };
+  }
+
+  private message(plan: Plan, subject: MailSubject, recipient: Recipient, mail: RenderedMail, id: string, extras: MailExtras): MailMessage {
     // A digest is about many measures: it threads with none of them, and carries all their deadlines.
-    const thread = extras.thread ? threadId(plan.id, notice.measure.id, this.domain) : undefined;
+    const thread = extras.thread && subject.measureId ? threadId(plan.id, subject.measureId, this.domain) : undefined;
     const ics = deadlineIcs(extras.ics, this.domain);
     return {
       from: this.deps.from,
@@ -175,7 +205,7 @@ export class MailDelivery implements NoticeDelivery {
       messageId: id,
       inReplyTo: thread,
       references: thread ? [thread] : undefined,
-      headers: { 'Auto-Submitted': 'auto-generated', 'X-Rectify-Key': notice.idempotencyKey },
+      headers: { 'Auto-Submitted': 'auto-generated', 'X-Rectify-Key': subject.key },
       list: { id: listId(plan.id, plan.title, this.domain) },
       attachments: ics ? [{ filename: ics.filename, content: ics.content, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }] : undefined,
     };

@@ -4,7 +4,8 @@
  */
 import { Eta } from 'eta';
 import type { WorkCalendar } from '../calendar';
-import { formatInstant, localDate, weekdayZh, type IsoDate } from '../dates';
+import type { CalendarAlert } from '../calendar-alerts';
+import { daysBetween, formatInstant, localDate, weekdayZh, type IsoDate } from '../dates';
 import type { TrafficLight } from '../measure';
 import type { Notice, NoticeKind } from '../notice';
 import type { Audience } from '../plan/schema';
@@ -88,11 +89,22 @@ function dueText(date: IsoDate, dueAt: string | undefined, zone: string): string
   return dueAt ? formatInstant(Date.parse(dueAt), zone) : `${date}(${weekdayZh(date)})`;
 }
 
+/** Said of a count of working days that passes through a year whose arrangement is not published. */
+export const PROVISIONAL_COUNT = '按临时日历计算';
+
 function workdaysLeft(calendar: WorkCalendar, today: IsoDate, deadline: IsoDate): string {
   if (today === deadline) return '今天到期';
   const n = calendar.workdaysBetween(today, deadline);
-  if (today < deadline) return n > 0 ? `还剩 ${n} 个工作日` : '今天是截止前最后一个工作日';
-  return `已逾期 ${Math.max(-n, 1)} 个工作日`;
+  const provisional = calendar.isProvisionalBetween(today, deadline) ? `(${PROVISIONAL_COUNT})` : '';
+  if (today < deadline) return n > 0 ? `还剩 ${n} 个工作日${provisional}` : `今天是截止前最后一个工作日${provisional}`;
+  return `已逾期 ${Math.max(-n, 1)} 个工作日${provisional}`;
+}
+
+/** What the provisional calendar is, in one sentence, for a year nobody has published. */
+function provisionalRule(calendar: WorkCalendar): string {
+  return calendar.unpublishedRule === 'weekdays'
+    ? '工作日暂按周一至周五计算'
+    : '工作日暂按《全国年节及纪念日放假办法》规定的法定节假日计算(节日逢周末顺延补假,不含调休上班日)';
 }
 
 /** The view of one notice, the same for HTML and text. */
@@ -179,7 +191,7 @@ export function itemView(n: Notice, ctx: RenderContext): ItemView {
       break;
   }
   if (n.catchUp) lines.push('(此前的提醒因系统中断未能按时发出,本通知为补发。)');
-  if (n.provisionalCalendar) lines.push('(该年度节假日安排尚未公布,工作日暂按周一至周五计算。)');
+  if (n.provisionalCalendar) lines.push(`(该年度节假日安排尚未公布,${provisionalRule(ctx.calendar)},${PROVISIONAL_COUNT}。)`);
   return {
     kindLabel: n.kind === 'overdue' ? `逾期督办·第${(n.level ?? 0) + 1}级` : KIND_ZH[n.kind],
     ...measureFields(m),
@@ -202,7 +214,8 @@ function render(subject: string, greeting: string, intro: string, items: ItemVie
 
 export function renderNotice(n: Notice, ctx: RenderContext): RenderedMail {
   const view = itemView(n, ctx);
-  const tail = view.left && ['reminder', 'final-reminder', 'overdue'].includes(n.kind) ? `(${view.left})` : '';
+  // In the subject the provisional note joins the count: (还剩 6 个工作日,按临时日历计算).
+  const tail = view.left && ['reminder', 'final-reminder', 'overdue'].includes(n.kind) ? `(${view.left.replace(`(${PROVISIONAL_COUNT})`, `,${PROVISIONAL_COUNT}`)})` : '';
   const subject = `【${view.kindLabel}】${view.measureLine}${tail}`;
   return render(subject, `${ctx.recipient.name}:`, '', [view], ctx);
 }
@@ -227,6 +240,17 @@ export function renderDeliveryProblem(n: Notice, problems: string[], ctx: Render
   view.lines = [`以下通知未能送达: 【${view.kindLabel}】`, ...problems.map((p) => `· ${p}`), '请核对计划名录中的单位、区领导和邮箱,更正后后续通知将自动使用新的地址。'];
   view.act = [];
   return render(`【通知未送达】${view.measureLine}`, `${ctx.office.name}:`, '', [view], ctx);
+}
+
+/** To the office: the plan is about to count working days in a year whose arrangement is not published. */
+export function renderCalendarAlert(a: CalendarAlert, planTitle: string, ctx: RenderContext): RenderedMail {
+  const days = daysBetween(a.asOf, `${a.year}-01-01`);
+  const when = days > 0 ? `自 ${a.year}年1月1日起(还有 ${days} 天)` : `目前`;
+  const intro =
+    `${a.year}年的节假日安排(国务院办公厅关于${a.year}年部分节假日安排的通知)尚未收录。` +
+    `${when},${planTitle}各项整改措施的提醒、督办和工作日计数将${provisionalRule(ctx.calendar).replace('工作日暂按', '暂按')},相关邮件注明“${PROVISIONAL_COUNT}”。` +
+    `国务院办公厅公布该年安排后,请将通知全文交系统管理员导入,运行中的措施会随即按正式安排重新计算。`;
+  return render(`【节假日安排待导入】${a.year}年节假日安排尚未收录`, `${ctx.office.name}:`, intro, [], ctx);
 }
 
 /** A look-back review (回头看) asks the reviewer to check a closed measure for relapse. */

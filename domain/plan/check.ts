@@ -3,7 +3,7 @@
  * directory, duplicates, and dates against each other and the working-day calendar.
  * Returns every finding at once, each with the path of the field it is about.
  */
-import { CalendarYearUnavailableError } from '../calendar';
+import { calendarYearProblems, CalendarYearUnavailableError } from '../calendar';
 import { chinaCalendar } from '../calendar-data';
 import { effectivePolicy } from '../policy';
 import type { Plan } from './schema';
@@ -43,8 +43,10 @@ export function checkPlan(plan: Plan, measureIndex?: number[]): Finding[] {
     problems.add(p.no);
   });
 
+  for (const p of calendarYearProblems(plan.calendar?.years ?? {})) error(['calendar', 'years', p.year, p.list, p.index], p.message);
   const calendar = chinaCalendar(plan.calendar);
   const provisionalYears = new Set<string>();
+  const provisionalRule = plan.calendar?.unpublishedYears === 'weekdays' ? '暂按周一至周五计算工作日' : '暂按法定节假日计算工作日(无调休)';
   const checkDate = (path: PlanPath, date: string) => {
     if (date < plan.feedbackDate) error(path, `${date} 早于反馈日期 ${plan.feedbackDate}`);
     try {
@@ -52,7 +54,7 @@ export function checkPlan(plan: Plan, measureIndex?: number[]): Finding[] {
       const year = date.slice(0, 4);
       if (calendar.isProvisional(date) && !provisionalYears.has(year)) {
         provisionalYears.add(year);
-        warning(path, `${year}年节假日安排未收录,该年的日期暂按周一至周五计算工作日(结果为临时)`);
+        warning(path, `${year}年节假日安排未收录,该年的日期${provisionalRule}(结果为临时)`);
       }
     } catch (e) {
       if (e instanceof CalendarYearUnavailableError) error(path, e.message);

@@ -4,6 +4,7 @@
  * Cross-references (units, leaders, problems, dates against each other) are checked in check.ts.
  */
 import { z } from 'zod';
+import { UNPUBLISHED_RULES } from '../calendar';
 import { isIsoDate, isValidTimeZone } from '../dates';
 
 const isoDate = z
@@ -97,11 +98,19 @@ export const measure = z.strictObject({
 export type Measure = z.infer<typeof measure>;
 export type MeasureInput = z.input<typeof measure>;
 
+/** One year's arrangement: the State Council's notice as `rectify calendar import` reads it. */
+export const calendarYear = z.strictObject({
+  holidays: z.array(isoDate).describe('Days off (放假、补休)'),
+  workdays: z.array(isoDate).describe('调休 weekend working days (上班)'),
+});
+export const calendarYears = z.record(z.string().regex(/^\d{4}$/, '年份键应为四位数字'), calendarYear);
+
 export const calendarOptions = z.strictObject({
-  unpublishedYears: z.enum(['error', 'weekdays']).default('error'),
-  years: z
-    .record(z.string().regex(/^\d{4}$/, '年份键应为四位数字'), z.strictObject({ holidays: z.array(isoDate), workdays: z.array(isoDate) }))
-    .optional(),
+  unpublishedYears: z
+    .enum(UNPUBLISHED_RULES, { error: `应为 ${UNPUBLISHED_RULES.join(' | ')}` })
+    .default('error')
+    .describe('A year without a published arrangement: error, statutory holidays (provisional) or Monday to Friday (provisional)'),
+  years: calendarYears.optional().describe('Arrangements the plan supplies, by year (rectify calendar import makes one from the notice)'),
 });
 
 export const plan = z.strictObject({

@@ -32,3 +32,12 @@ export function freePort(): Promise<number> {
 export async function registerSearchAttributes(env: { connection: { operatorService: { addSearchAttributes(req: object): Promise<unknown> } } }): Promise<void> {
   await env.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes: indexedValueTypes() });
 }
+
+/** Reads until `ok` holds (visibility and workers catch up asynchronously), at most ~20 s; returns the last value. */
+export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, tries = 100): Promise<T> {
+  for (let i = 0; ; i++) {
+    const value = await read();
+    if (ok(value) || i >= tries) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

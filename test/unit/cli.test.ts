@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -91,6 +91,97 @@ describe('rectify CLI', () => {
     const bad = await run('calendar', 'add', '2024-13-01', '1');
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('<date> 应为 YYYY-MM-DD: 2024-13-01');
+  });
+
+  describe('calendar import, install and the provisional calendar', () => {
+    const NOTICE_2027 = join(__dirname, '../fixtures/notices/2027-newspaper.txt');
+    let dir: string;
+    const installed = process.env.RECTIFY_CALENDAR_DIR;
+    beforeEach(() => {
+      dir = tmp();
+      process.env.RECTIFY_CALENDAR_DIR = join(dir, 'calendar');
+    });
+    afterEach(() => {
+      process.env.RECTIFY_CALENDAR_DIR = installed;
+    });
+
+    it('refuses an unpublished year unless asked for the statutory provisional calendar, and says so', async () => {
+      const refused = await run('calendar', 'add', '2026-12-31', '1');
+      expect(refused.code).toBe(1);
+      expect(refused.err).toContain('2027年的节假日安排未收录');
+      expect(refused.err).toContain('--provisional');
+      const provisional = await run('calendar', 'add', '2027-02-04', '1', '--provisional');
+      expect(provisional).toMatchObject({ code: 0, out: '2027-02-11' }); // 除夕 5 Feb to 10 Feb off (初一 and 初二 on the weekend, made up)
+      expect(provisional.err).toBe('(按临时日历计算: 2027年节假日安排尚未公布,按法定节假日计算,无调休上班日)');
+      const days = await run('calendar', 'workdays', '2027-09-30', '2027-10-08', '--provisional');
+      expect(days.out.split('\n')).toEqual(['2027-09-30', '2027-10-06', '2027-10-07', '2027-10-08']);
+    });
+
+    it('reads a notice into the calendar.years shape: printed, or written as YAML', async () => {
+      const printed = await run('calendar', 'import', NOTICE_2027);
+      expect(printed.code).toBe(0);
+      // console.log is captured; the JSON goes to stdout directly, the summary to stderr.
+      expect(printed.err).toContain('2027年节假日安排: 放假 29 天,调休上班 5 天');
+      expect(printed.err).toContain('春节: 放假 9 天,2月5日(周五)至13日(周六);上班 2月14日(周日)');
+      const out = join(dir, '2027.yaml');
+      const written = await run('calendar', 'import', NOTICE_2027, '--out', out);
+      expect(written.code).toBe(0);
+      const years = parse(readFileSync(out, 'utf8'));
+      expect(years['2027'].workdays).toEqual(['2027-02-14', '2027-04-25', '2027-05-08', '2027-09-26', '2027-10-09']);
+      expect(years['2027'].holidays).toHaveLength(29);
+      expect((await run('calendar', 'import', NOTICE_2027, '--out', out)).err).toContain('已存在;确需覆盖请加 --force');
+    });
+
+    it('installs a year for the deployment: every command then counts it as published', async () => {
+      const r = await run('calendar', 'import', NOTICE_2027, '--install');
+      expect(r.code).toBe(0);
+      expect(r.out).toContain(`已安装 2027 年节假日安排: ${join(dir, 'calendar', '2027.json')}`);
+      expect(r.out).toContain('rectify calendar refresh');
+      // The real arrangement, not the statutory guess: 5–13 Feb off, Sunday 14 Feb worked.
+      expect(await run('calendar', 'add', '2027-02-04', '1')).toMatchObject({ code: 0, out: '2027-02-14', err: '' });
+      expect((await run('calendar', 'import', NOTICE_2027, '--install')).out).toContain('内容相同,未改动');
+      const amended = join(dir, 'amended.txt');
+      writeFileSync(amended, readFileSync(NOTICE_2027, 'utf8').replace('２月１４日（星期日）上班', '２月２０日（星期六）上班'));
+      const refused = await run('calendar', 'import', amended, '--install');
+      expect(refused.code).toBe(1);
+      expect(refused.err).toContain('已有 2027 年的不同安排;确认以新通知为准请加 --force');
+      expect((await run('calendar', 'import', amended, '--install', '--force')).out).toContain('已替换 2027 年节假日安排');
+      expect((await run('calendar', 'add', '2027-02-04', '1')).out).toBe('2027-02-15'); // 14 Feb is off now
+    });
+
+    it('refuses a notice it cannot read, naming the sentence, and writes nothing', async () => {
+      const bad = join(dir, 'bad.txt');
+      writeFileSync(bad, readFileSync(NOTICE_2027, 'utf8').replace('共５天。４月２５日', '共６天。４月２５日'));
+      const out = join(dir, 'bad.json');
+      const r = await run('calendar', 'import', bad, '--out', out, '--install');
+      expect(r.code).toBe(1);
+      expect(r.err).toContain(`${bad} 第 8 行「劳动节:5月1日(星期六)至5日(星期三)放假调休，共6天。」: 写明共 6 天,但所列放假日期共 5 天`);
+      expect(r.err).toContain('通知有 1 处无法识别,未做任何改动');
+      expect(existsSync(out)).toBe(false);
+      expect(existsSync(join(dir, 'calendar'))).toBe(false);
+    });
+
+    it('refuses an installed year file that is broken, naming the file and the field', async () => {
+      mkdirSync(join(dir, 'calendar'));
+      writeFileSync(join(dir, 'calendar', '2027.json'), JSON.stringify({ '2027': { holidays: ['2027-02-30'], workdays: [] } }));
+      const r = await run('calendar', 'years');
+      expect(r.code).toBe(1);
+      expect(r.err).toContain(`${join(dir, 'calendar', '2027.json')}: 2027.holidays.0: 不是有效日期`);
+    });
+
+    it('plan import-ledger takes deadlines in an unpublished year with --provisional', async () => {
+      const ledger = join(dir, 'ledger.csv');
+      writeFileSync(ledger, readFileSync(join(__dirname, '../fixtures/ledger.csv'), 'utf8').replace('2024年6月底', '2027年2月10日'));
+      const flags = ['--id', 'drill', '--feedback-date', '2023-10-14', '--office-email', 'xcb@example.org', '--leadership-email', 'ldxz@example.org'];
+      const refused = await run('plan', 'import-ledger', ledger, '--out', join(dir, 'refused.yaml'), ...flags);
+      expect(refused.code).toBe(1);
+      expect(refused.err).toMatch(/错误 .*ledger\.csv 第3行 整改时限: 2027年的节假日安排未收录/);
+      const out = join(dir, 'plan.yaml');
+      const r = await run('plan', 'import-ledger', ledger, '--out', out, ...flags, '--provisional');
+      expect(r.code).toBe(0);
+      expect(r.err).toContain('2027年节假日安排未收录,该年的日期暂按法定节假日计算工作日(无调休)(结果为临时)');
+      expect(parse(readFileSync(out, 'utf8')).calendar).toEqual({ unpublishedYears: 'statutory' });
+    });
   });
 
   it('simulate lists an ordered schedule, every notice at 09:00 on a working day in Asia/Shanghai', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { formatIssue, parsePlanText, type PlanIssue } from '../../domain/plan/load';
 import { planJsonSchema } from '../../domain/plan/schema';
 import { measureSpecs } from '../../domain/measure';
+import { parseHolidayNotice } from '../../domain/holiday-notice';
 
 const FILE = 'plans/drill.yaml';
 const SMALL = readFileSync(join(__dirname, '../fixtures/small-plan.yaml'), 'utf8');
@@ -92,12 +93,25 @@ describe('plan validation', () => {
     expect(JSON.stringify(data, null, 2).split('\n')[found[0].line! - 1]).toContain('"kind": "urgent"');
   });
 
+  it('takes a year the plan supplies from the notice importer, and finds what is wrong with one', () => {
+    const year = JSON.stringify(parseHolidayNotice(readFileSync(join(__dirname, '../fixtures/notices/2027-newspaper.txt'), 'utf8')).arrangement);
+    const supplied = broken('timeZone: Asia/Shanghai\n', `timeZone: Asia/Shanghai\ncalendar:\n  years: ${year}\n`).replace('deadline: 2024-06-28', 'deadline: 2027-02-10');
+    const { plan, issues } = parsePlanText(supplied, FILE);
+    expect(issues).toEqual([]); // 2027 is published by the plan itself: no provisional warning
+    expect(plan!.calendar!.years!['2027'].workdays).toContain('2027-02-14');
+    const wrong = supplied.replace('"2027-02-14"', '"2027-02-15"');
+    expect(errors(wrong).map((i) => [i.field, i.message])).toEqual([['calendar.years.2027.workdays[0]', '2027-02-15(周一)本是工作日,调休上班日应为周六或周日']]);
+  });
+
   it('gives each measure workflow the units that may lead it and the calendar years it needs', () => {
     const { plan } = parsePlanText(SMALL, FILE);
-    const [spec] = measureSpecs(plan!);
+    const [spec] = measureSpecs(plan!, "2026-11-29");
     expect(spec.directory).toEqual({ units: ['区发改委', '区财政局'], leaders: ['区委常委、常务副区长'] }); // 区商务局 has no email
     expect(Object.keys(spec.calendar.years!)).toEqual(expect.arrayContaining(['2023', '2024', '2025', '2026']));
     expect(Object.keys(spec.calendar.years!)).not.toContain('2022');
+    // Started on 2026-11-29: the statutory arrangement of the unpublished years up to two years ahead.
+    expect(Object.keys(spec.calendar.provisionalYears!)).toEqual(['2027', '2028']);
+    expect(spec.calendar.provisionalYears!['2027'].holidays).toContain('2027-10-04');
   });
 
   it('generates a JSON Schema that names the plan fields', () => {

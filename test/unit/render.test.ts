@@ -1,5 +1,5 @@
 import { chinaCalendar } from '../../domain/calendar-data';
-import { renderDigest, renderLeadershipDigest, renderLookbackRequest, renderNotice, type RenderContext } from '../../domain/email/render';
+import { renderCalendarAlert, renderDigest, renderLeadershipDigest, renderLookbackRequest, renderNotice, type RenderContext } from '../../domain/email/render';
 import type { Notice, NoticeMeasure } from '../../domain/notice';
 
 const measure: NoticeMeasure = {
@@ -18,7 +18,31 @@ describe('mail templates (zh-CN)', () => {
     const catchUp = renderNotice(notice({ kind: 'overdue', level: 0, catchUp: true, provisionalCalendar: true }), at);
     expect(catchUp.subject).toBe('【逾期督办·第1级】措施 2.2「全力稳定外资」(已逾期 1 个工作日)');
     expect(catchUp.text).toContain('本通知为补发');
-    expect(catchUp.text).toContain('工作日暂按周一至周五计算');
+    expect(catchUp.text).toContain('(该年度节假日安排尚未公布,工作日暂按《全国年节及纪念日放假办法》规定的法定节假日计算(节日逢周末顺延补假,不含调休上班日),按临时日历计算。)');
+    const weekdays = renderNotice(notice({ kind: 'overdue', level: 0, provisionalCalendar: true }), { ...at, calendar: chinaCalendar({ unpublishedYears: 'weekdays' }) });
+    expect(weekdays.text).toContain('(该年度节假日安排尚未公布,工作日暂按周一至周五计算,按临时日历计算。)');
+  });
+
+  it('says a count of working days rests on the provisional calendar when it passes through an unpublished year', () => {
+    const in2027 = { ...measure, deadline: '2027-01-08', dueAt: '2027-01-08T10:00:00.000Z', trafficLight: 'yellow' as const };
+    const at = { ...ctx('2026-12-30T09:00:00+08:00'), calendar: chinaCalendar({ unpublishedYears: 'statutory' }) };
+    const mail = renderNotice(notice({ kind: 'reminder', measure: in2027, provisionalCalendar: true }), at);
+    // 31 Dec, then 元旦 (Fri 1 Jan) off by statute, then 4–8 Jan.
+    expect(mail.subject).toBe('【整改提醒】措施 2.2「全力稳定外资」(还剩 6 个工作日,按临时日历计算)');
+    expect(mail.text).toContain('整改时限: 2027-01-08 18:00 (周五),还剩 6 个工作日(按临时日历计算)');
+    const published = renderNotice(notice({ kind: 'reminder', measure: { ...in2027, deadline: '2026-12-31' } }), at);
+    expect(published.text).toContain('还剩 1 个工作日\n');
+  });
+
+  it('tells the office, once, that a year’s arrangement is missing and what happens meanwhile', () => {
+    const office = { ...ctx('2026-11-02T09:00:00+08:00'), recipient: { email: 'xunchaban@example.org', name: '区委巡察办', audience: 'office' as const }, calendar: chinaCalendar({ unpublishedYears: 'statutory' }) };
+    const mail = renderCalendarAlert({ planId: 'drill-2024', year: 2027, from: '2027-01-01', asOf: '2026-11-02', idempotencyKey: 'calendar:drill-2024:2027' }, '梁溪区巡视整改方案', office);
+    expect(mail.subject).toBe('【节假日安排待导入】2027年节假日安排尚未收录');
+    expect(mail.text).toContain('区委巡察办:');
+    expect(mail.text).toContain('2027年的节假日安排(国务院办公厅关于2027年部分节假日安排的通知)尚未收录。自 2027年1月1日起(还有 60 天),梁溪区巡视整改方案各项整改措施的提醒、督办和工作日计数将暂按《全国年节及纪念日放假办法》规定的法定节假日计算');
+    expect(mail.text).toContain('相关邮件注明“按临时日历计算”');
+    expect(mail.text).toContain('请将通知全文交系统管理员导入');
+    expect(mail.text).not.toMatch(/rectify [a-z]/); // no command for the office to run
   });
 
   it('says so when the last working day comes before a deadline on a day off', () => {

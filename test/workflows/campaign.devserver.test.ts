@@ -19,20 +19,12 @@ import * as msg from '../../workflows/messages';
 import * as SA from '../../workflows/search-attributes';
 import { runCli } from '../helpers/cli';
 import { testSpec } from '../helpers/specs';
-import { devServerExecutable, freePort, workflowBundle } from '../helpers/temporal';
+import { devServerExecutable, eventually, freePort, workflowBundle } from '../helpers/temporal';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
 const UNIT: Actor = { role: 'unit', who: '区发改委' };
 const OFFICE: Actor = { role: 'office', who: '督查科' };
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  for (let i = 0; ; i++) {
-    const value = await read();
-    if (ok(value) || i >= 100) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('look-back campaign', () => {
   let env: TestWorkflowEnvironment;

@@ -12,7 +12,12 @@ import { runCli } from '../helpers/cli';
 import { createWorker } from '../../worker/worker';
 import { FileOutbox } from '../../activities/outbox';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { devServerExecutable, freePort, workflowBundle } from '../helpers/temporal';
+import { devServerExecutable, eventually, freePort, workflowBundle } from '../helpers/temporal';
+import { calendarAlertsDue } from '../../domain/calendar-alerts';
+import { publishedYears } from '../../domain/calendar-data';
+import { localDate } from '../../domain/dates';
+import { calendarWatchWorkflowId } from '../../workflows/calendar-watch';
+import { getCalendarWatchQuery } from '../../workflows/messages';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -85,6 +90,30 @@ describe('rectify commands against a real server', () => {
       ['1.2', 'active', '区发改委'],
       ['1.3', 'active', '区发改委'],
     ]);
+  });
+
+  it('warns the office of an unpublished year, then takes the installed notice to running measures and the watch', async () => {
+    const outbox = new FileOutbox(join(dir, 'outbox'));
+    // rectify start also started the plan's calendar watch: it tells the office of every year
+    // nobody has published that is due within 60 days (from 2 November on, next year).
+    const today = localDate(Date.now(), 'Asia/Shanghai');
+    const { due } = calendarAlertsDue(Object.keys(publishedYears()).map(Number), [], today);
+    const alerts = await eventually(() => outbox.alerts(), (a) => a.length === due.length);
+    expect(alerts.map((a) => [a.planId, a.year])).toEqual(due.map((y) => ['drill-2024', y]));
+
+    process.env.RECTIFY_CALENDAR_DIR = join(dir, 'calendar');
+    const notice = join(__dirname, '../fixtures/notices/2027-newspaper.txt');
+    expect((await run('calendar', 'import', notice, '--install')).code).toBe(0);
+    const refresh = await run('calendar', 'refresh', '--plan', 'drill-2024', '--as', 'office:督查科');
+    expect(refresh).toMatchObject({ code: 0, err: '' });
+    expect(refresh.out).toContain('已向 3 项运行中的措施更新节假日安排(已公布至 2027 年');
+    const state = JSON.parse((await run('show', '1.3', '--json')).out);
+    expect(state.calendarYears['2027'].workdays).toEqual(['2027-02-14', '2027-04-25', '2027-05-08', '2027-09-26', '2027-10-09']);
+    expect(state.audit.at(-1)).toMatchObject({ action: 'calendar', actor: { role: 'office', who: '督查科' } });
+    const watch = await env.client.workflow.getHandle(calendarWatchWorkflowId('drill-2024')).query(getCalendarWatchQuery);
+    expect(watch.published).toContain(2027);
+    // A unit may not push calendars.
+    expect((await run('calendar', 'refresh', '--as', 'unit:区发改委')).err).toContain('请求被拒绝');
   });
 
   it('refuses malformed commands before contacting the server', async () => {

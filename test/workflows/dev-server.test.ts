@@ -16,7 +16,7 @@ import { loadPlan } from '../../client/plan-files';
 import { startDevServer, type DevServer } from '../../runtime/dev-server';
 import { getStateQuery } from '../../workflows/messages';
 import { measureWorkflowId } from '../../workflows/measure-state';
-import { freePort, workflowBundle } from '../helpers/temporal';
+import { eventually, freePort, workflowBundle } from '../helpers/temporal';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -44,14 +44,6 @@ describe('embedded dev server with the sample plan', () => {
     } finally {
       await native.close();
       await connection.close();
-    }
-  }
-
-  async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-    for (let i = 0; ; i++) {
-      const value = await read();
-      if (ok(value) || i >= 50) return value;
-      await new Promise((r) => setTimeout(r, 200));
     }
   }
 

@@ -1,0 +1,82 @@
+/**
+ * Holiday arrangements installed for the whole deployment (`rectify calendar import --install`):
+ * one file per year, `<year>.json` in the plan's `calendar.years` shape, in RECTIFY_CALENDAR_DIR
+ * (default var/calendar). Every CLI command and every worker reads them at start, on top of the
+ * `chinese-days` data; `rectify calendar refresh` then hands them to running measures.
+ * On several machines the folder must be shared (or installed on each).
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { calendarYearProblems, type CalendarYear } from '../domain/calendar';
+import { useInstalledYears } from '../domain/calendar-data';
+import { calendarYears } from '../domain/plan/schema';
+
+export class CalendarStoreError extends Error {
+  override name = 'CalendarStoreError';
+}
+
+/** RECTIFY_CALENDAR_DIR, else the `calendar` folder of RECTIFY_VAR_DIR (var/). */
+export function calendarDir(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.RECTIFY_CALENDAR_DIR || join(env.RECTIFY_VAR_DIR ?? 'var', 'calendar'));
+}
+
+/** Checks one year file's content: the calendar.years shape, each date in its year. */
+function parseYearFile(path: string, text: string): Record<string, CalendarYear> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new CalendarStoreError(`${path}: 不是有效的 JSON: ${(e as Error).message}`);
+  }
+  const parsed = calendarYears.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CalendarStoreError(`${path}: ${issue.path.join('.') || '(根)'}: ${issue.message}`);
+  }
+  const [problem] = calendarYearProblems(parsed.data);
+  if (problem) throw new CalendarStoreError(`${path}: ${problem.year}.${problem.list}[${problem.index}]: ${problem.message}`);
+  return parsed.data;
+}
+
+/** Every installed year; a missing folder installs nothing. */
+export function readInstalledYears(dir: string): Record<string, CalendarYear> {
+  if (!existsSync(dir)) return {};
+  const years: Record<string, CalendarYear> = {};
+  for (const name of readdirSync(dir).filter((n) => /^\d{4}\.json$/.test(n)).sort()) {
+    const path = join(dir, name);
+    const data = parseYearFile(path, readFileSync(path, 'utf8'));
+    const year = name.slice(0, 4);
+    if (!data[year] || Object.keys(data).length !== 1) throw new CalendarStoreError(`${path}: 应只含 ${year} 年的安排`);
+    years[year] = data[year];
+  }
+  return years;
+}
+
+/** Reads the installed years and makes them this process's published years. */
+export function loadInstalledCalendar(env: NodeJS.ProcessEnv = process.env): Record<string, CalendarYear> {
+  const years = readInstalledYears(calendarDir(env));
+  useInstalledYears(years);
+  return years;
+}
+
+export type InstallOutcome = 'installed' | 'replaced' | 'unchanged';
+
+/**
+ * Installs a year (written whole, then renamed into place). A different arrangement for a year
+ * already installed (an amended notice) needs `force`.
+ */
+export function installYear(dir: string, year: number, arrangement: CalendarYear, force = false): { path: string; outcome: InstallOutcome } {
+  const path = join(dir, `${year}.json`);
+  const text = `${JSON.stringify({ [String(year)]: arrangement }, null, 2)}\n`;
+  parseYearFile(path, text);
+  let outcome: InstallOutcome = 'installed';
+  if (existsSync(path)) {
+    if (readFileSync(path, 'utf8') === text) return { path, outcome: 'unchanged' };
+    if (!force) throw new CalendarStoreError(`${path} 已有 ${year} 年的不同安排;确认以新通知为准请加 --force`);
+    outcome = 'replaced';
+  }
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+  return { path, outcome };
+}

@@ -1,0 +1,43 @@
+/**
+ * When to tell the office that a year's holiday arrangement is missing: once per year, as soon
+ * as the year is within ALERT_LEAD_DAYS of being needed and nobody has published it. Pure: the
+ * plan's calendar watch workflow asks it what to send now and when to look again.
+ */
+import { addDays, yearOf, type IsoDate } from './dates';
+
+/** The office is told this many days before the first day of a year nobody has published. */
+export const ALERT_LEAD_DAYS = 60;
+
+/** Told to the office: from `from` on, the plan counts working days on the provisional calendar. */
+export interface CalendarAlert {
+  planId: string;
+  year: number;
+  /** The first day that counts provisionally: 1 January, or today if that has passed. */
+  from: IsoDate;
+  /** The day the office was told (the workflow's today). */
+  asOf: IsoDate;
+  /** `calendar:<planId>:<year>`: one alert per plan and year. */
+  idempotencyKey: string;
+}
+
+export interface CalendarAlertPlan {
+  /** Years to tell the office about now. */
+  due: number[];
+  /** The next day on which another year comes within reach (its alert day). */
+  nextCheck: IsoDate;
+}
+
+export function calendarAlertsDue(published: Iterable<number>, alerted: Iterable<number>, today: IsoDate): CalendarAlertPlan {
+  const done = new Set([...published, ...alerted]);
+  const reach = yearOf(addDays(today, ALERT_LEAD_DAYS));
+  const due: number[] = [];
+  for (let y = yearOf(today); y <= reach; y++) if (!done.has(y)) due.push(y);
+  let next = reach + 1;
+  while (done.has(next)) next++;
+  return { due, nextCheck: addDays(`${next}-01-01`, -ALERT_LEAD_DAYS) };
+}
+
+export function calendarAlert(planId: string, year: number, today: IsoDate): CalendarAlert {
+  const first = `${year}-01-01`;
+  return { planId, year, from: today > first ? today : first, asOf: today, idempotencyKey: `calendar:${planId}:${year}` };
+}

@@ -1,0 +1,305 @@
+/**
+ * The State Council's yearly notice (国务院办公厅关于YYYY年部分节假日安排的通知), pasted as plain
+ * text, read into that year's arrangement: days off (放假、补休、调休放假) and 调休 working days
+ * (上班). It reads the styles the notices have used: 周X and 星期X, ranges within and across months
+ * and years, 农历 notes in brackets, 与周末连休, 不调休, combined holidays (国庆节、中秋节), several
+ * working days in one sentence, items with or without their 一、二、 numbers. What it cannot read
+ * is an error that quotes the sentence and its line; nothing is guessed.
+ * Pure: no I/O, and only the weekday of a date is computed (to check the notes in brackets).
+ */
+import type { CalendarYear } from './calendar';
+import { addDays, epochDay, isoWeekday, weekdayZh, type IsoDate } from './dates';
+import { statutoryFestivals } from './statutory';
+
+export interface NoticeItem {
+  /** The heading, e.g. 国庆节、中秋节. */
+  name: string;
+  line: number;
+  holidays: IsoDate[];
+  workdays: IsoDate[];
+}
+
+export interface HolidayNotice {
+  year: number;
+  items: NoticeItem[];
+  /** The year's arrangement in the plan's `calendar.years` shape. */
+  arrangement: Record<string, CalendarYear>;
+  /** Things to check by eye: a festival the notice does not mention, a statutory day left working. */
+  warnings: string[];
+}
+
+export interface NoticeProblem {
+  line: number;
+  /** The sentence as pasted (trimmed). */
+  sentence: string;
+  message: string;
+}
+
+export class HolidayNoticeError extends Error {
+  override name = 'HolidayNoticeError';
+  constructor(readonly problems: NoticeProblem[]) {
+    super(problems.map(formatNoticeProblem).join('\n'));
+  }
+}
+
+export function formatNoticeProblem(p: NoticeProblem): string {
+  return p.sentence ? `第 ${p.line} 行「${p.sentence}」: ${p.message}` : `第 ${p.line} 行: ${p.message}`;
+}
+
+const FESTIVALS = ['元旦', '春节', '清明节', '劳动节', '端午节', '中秋节', '国庆节'];
+const FESTIVAL_WORD = /元旦|春节|清明|劳动节|五一|端午|中秋|国庆|纪念日|假期/;
+const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+const WEEKDAYS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7 };
+
+/** Full-width digits and brackets to ASCII, spaces out: notices are pasted from web pages and PDFs. */
+function normalize(line: string): string {
+  return line
+    .replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[（〔]/g, '(')
+    .replace(/[）〕]/g, ')')
+    .replace(/：/g, ':')
+    .replace(/[\s\u3000\u00a0]+/g, '');
+}
+
+function chineseNumber(text: string): number {
+  if (/^\d+$/.test(text)) return Number(text);
+  if (text === '十') return 10;
+  if (text.startsWith('十')) return 10 + (CN_DIGITS[text[1]] ?? NaN);
+  if (text.endsWith('十')) return (CN_DIGITS[text[0]] ?? NaN) * 10;
+  if (text.length === 3 && text[1] === '十') return (CN_DIGITS[text[0]] ?? NaN) * 10 + (CN_DIGITS[text[2]] ?? NaN);
+  return CN_DIGITS[text] ?? NaN;
+}
+
+/** The notice's year: from the title, else the body (现将YYYY年…); the two must agree. */
+function noticeYear(lines: string[]): number {
+  const title = lines.join('').match(/关于(\d{4})年(?:部分)?节假日安排的通知/);
+  const body = lines.join('').match(/现将(\d{4})年/);
+  if (title && body && title[1] !== body[1]) {
+    throw new HolidayNoticeError([{ line: 1, sentence: '', message: `标题是 ${title[1]} 年,正文是 ${body[1]} 年,请核对` }]);
+  }
+  const found = title?.[1] ?? body?.[1] ?? lines.join('').match(/(\d{4})年(?:元旦|春节|部分节假日)/)?.[1];
+  if (!found) {
+    throw new HolidayNoticeError([{ line: 1, sentence: '', message: '找不到年份: 应有标题“国务院办公厅关于YYYY年部分节假日安排的通知”或正文“现将YYYY年……”' }]);
+  }
+  return Number(found);
+}
+
+const HEADING = /^(?:[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．])?([^:,，。;；()]{1,40}?):(.*)$/;
+/** A news dateline (新华社北京11月5日电) is no holiday. */
+const DATELINE = /\d{1,2}月\d{1,2}日电/g;
+const MONTH_DAY = /\d{1,2}月\d{1,2}日/;
+const SIGNATURE = /^(?:国务院办公厅)?\d{4}年\d{1,2}月\d{1,2}日$/;
+const END = /[。;；!！]$/;
+
+interface Sentence {
+  line: number;
+  text: string;
+}
+
+/** Splits the notice into its items (a heading naming a festival, then its sentences). */
+function itemsOf(lines: string[]): { name: string; line: number; sentences: Sentence[] }[] {
+  const items: { name: string; line: number; text: string; lines: number[] }[] = [];
+  const problems: NoticeProblem[] = [];
+  let current: (typeof items)[number] | undefined;
+  lines.forEach((raw, i) => {
+    const line = normalize(raw).replace(DATELINE, '电');
+    if (!line) return;
+    const heading = HEADING.exec(line);
+    if (heading && FESTIVAL_WORD.test(heading[1])) {
+      current = { name: heading[1], line: i + 1, text: heading[2], lines: [i + 1] };
+      items.push(current);
+      return;
+    }
+    // A wrapped line goes on with its item: it has dates, or the item's last sentence is unfinished.
+    if (current && (MONTH_DAY.test(line) || !END.test(current.text)) && !SIGNATURE.test(line)) {
+      current.text += line;
+      current.lines.push(i + 1);
+      return;
+    }
+    current = undefined;
+    if (MONTH_DAY.test(line) && !SIGNATURE.test(line)) {
+      problems.push({ line: i + 1, sentence: raw.trim(), message: '有日期,但不在任何节日条目下(条目应以“元旦:”“春节:”等开头)' });
+    }
+  });
+  if (problems.length) throw new HolidayNoticeError(problems);
+  // Sentences end at 。；; the line of a sentence is where it starts.
+  return items.map((item) => {
+    const sentences: Sentence[] = [];
+    for (const text of item.text.split(/(?<=[。;；])/)) if (text.replace(/[。;；]/g, '')) sentences.push({ line: item.line, text });
+    return { name: item.name, line: item.line, sentences };
+  });
+}
+
+interface DateToken {
+  start: IsoDate;
+  end: IsoDate;
+  days: number;
+}
+
+/** A date, or a range (至), each with its note in brackets taken out beforehand as ⟨n⟩. */
+const DATE_OR_RANGE = /(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:⟨(\d+)⟩)?(?:(?:至|到|～|~|—|－|–|-)(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日(?:⟨(\d+)⟩)?)?/g;
+
+function isoOf(y: number, m: number, d: number): IsoDate | undefined {
+  const text = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  return epochDay(text) === undefined ? undefined : text;
+}
+
+/** The weekday a note in brackets names (周三, 星期日, 农历除夕、周二), if any. */
+function weekdayInNote(note: string | undefined): number | undefined {
+  const m = note?.match(/(?:周|星期|礼拜)([一二三四五六日天])/);
+  return m ? WEEKDAYS[m[1]] : undefined;
+}
+
+/**
+ * Takes the notes in brackets out (⟨n⟩), so that a date inside one (除夕(2月9日)) is a note, not
+ * a day off, and a 、 or ， inside one does not split the sentence.
+ */
+function takeNotes(text: string): { text: string; notes: string[] } {
+  const notes: string[] = [];
+  return { text: text.replace(/\(([^()]*)\)/g, (_, note: string) => `⟨${notes.push(note) - 1}⟩`), notes };
+}
+
+/** Reads one sentence of an item: its days off and working days, checked against its own words. */
+function readSentence(s: Sentence, year: number, newYearItem: boolean, fail: (message: string) => never): { holidays: IsoDate[]; workdays: IsoDate[] } {
+  const holidays: IsoDate[] = [];
+  const workdays: IsoDate[] = [];
+  let pending: DateToken[] = [];
+  let holidayDays = 0;
+  const { text, notes } = takeNotes(s.text.replace(/[。;；]$/, ''));
+  if (/[()]/.test(text)) fail('括号不配对');
+  // Clauses: a verb (放假, 上班 …) governs the dates of its clause, and those before it that had none.
+  for (const clause of text.split(/[,，]/)) {
+    const tokens = [...clause.matchAll(DATE_OR_RANGE)].map((m) => dateToken(m, notes, year, newYearItem, fail));
+    const words = clause.replace(/⟨\d+⟩/g, '');
+    const working = /上班|补班/.test(words);
+    const off = /放假|补休|补假|调休|休息|休假/.test(words.replace(/不调休/g, ''));
+    if (working && off) fail('同一分句里既有放假又有上班,无法判断各日期是哪一种');
+    pending.push(...tokens);
+    if (working) {
+      for (const t of pending) for (let d = t.start; d <= t.end; d = addDays(d, 1)) workdays.push(d);
+      pending = [];
+    } else if (off) {
+      for (const t of pending) {
+        for (let d = t.start; d <= t.end; d = addDays(d, 1)) holidays.push(d);
+        holidayDays += t.days;
+      }
+      pending = [];
+    }
+    const total = words.match(/(?:共|放假)(\d+|[一二两三四五六七八九十]+)天/);
+    if (total) {
+      const n = chineseNumber(total[1]);
+      if (n !== holidayDays) fail(`写明共 ${n} 天,但所列放假日期共 ${holidayDays} 天`);
+    }
+  }
+  if (pending.length) fail('有日期,但没有说是放假还是上班');
+  return { holidays, workdays };
+}
+
+function dateToken(m: RegExpMatchArray, notes: string[], year: number, newYearItem: boolean, fail: (message: string) => never): DateToken {
+  const [whole, y1, m1, d1, note1, y2, m2, d2, note2] = m;
+  const month1 = Number(m1);
+  // In the 元旦 item a December without a year is the December before (2018年12月30日至2019年1月1日).
+  const startYear = y1 ? Number(y1) : newYearItem && month1 === 12 ? year - 1 : year;
+  const start = isoOf(startYear, month1, Number(d1));
+  if (!start) return fail(`${m1}月${d1}日不是有效日期`);
+  checkWeekday(start, note1 === undefined ? undefined : notes[Number(note1)], fail);
+  if (d2 === undefined) return { start, end: start, days: 1 };
+  const month2 = m2 ? Number(m2) : month1;
+  const endYear = y2 ? Number(y2) : month2 < month1 ? startYear + 1 : startYear;
+  const end = isoOf(endYear, month2, Number(d2));
+  if (!end) return fail(`${month2}月${d2}日不是有效日期`);
+  const shown = whole.replace(/⟨\d+⟩/g, '');
+  if (end < start) fail(`${shown}: 结束日期早于开始日期`);
+  if (dayCount(start, end) > 31) fail(`${shown}: 一次放假超过 31 天,请核对`);
+  checkWeekday(end, note2 === undefined ? undefined : notes[Number(note2)], fail);
+  return { start, end, days: dayCount(start, end) };
+}
+
+/** A note's weekday (周二, 星期日) must be the date's: a wrong one means a wrong year or a typo. */
+function checkWeekday(date: IsoDate, note: string | undefined, fail: (message: string) => never): void {
+  const named = weekdayInNote(note);
+  if (named === undefined || named === isoWeekday(date)) return;
+  const name = Object.keys(WEEKDAYS).find((k) => WEEKDAYS[k] === named);
+  fail(`${Number(date.slice(5, 7))}月${Number(date.slice(8))}日(${date.slice(0, 4)}年)是${weekdayZh(date)},通知写的是周${name}: 请核对年份和日期`);
+}
+
+function dayCount(from: IsoDate, to: IsoDate): number {
+  return epochDay(to)! - epochDay(from)! + 1;
+}
+
+/** Reads a pasted notice; throws HolidayNoticeError listing every sentence it cannot read. */
+export function parseHolidayNotice(text: string): HolidayNotice {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const year = noticeYear(lines.map(normalize));
+  const problems: NoticeProblem[] = [];
+  const items: NoticeItem[] = [];
+  for (const item of itemsOf(lines)) {
+    const out: NoticeItem = { name: item.name, line: item.line, holidays: [], workdays: [] };
+    for (const s of item.sentences) {
+      const fail = (message: string): never => {
+        throw Object.assign(new Error(message), { notice: true });
+      };
+      try {
+        const read = readSentence(s, year, /元旦/.test(item.name), fail);
+        out.holidays.push(...read.holidays);
+        out.workdays.push(...read.workdays);
+      } catch (e) {
+        if (!(e as { notice?: boolean }).notice) throw e;
+        problems.push({ line: s.line, sentence: `${item.name}:${s.text}`, message: (e as Error).message });
+      }
+    }
+    items.push(out);
+  }
+  if (!items.length && !problems.length) {
+    problems.push({ line: 1, sentence: '', message: '没有找到节假日条目(应有“元旦:1月1日放假……”这样的条目)' });
+  }
+  // Across items: a day cannot be both off and working; working days are weekend days.
+  const holidays = new Map<IsoDate, NoticeItem>();
+  for (const item of items) for (const d of item.holidays) holidays.set(d, item);
+  for (const item of items) {
+    for (const d of item.workdays) {
+      const where = `${Number(d.slice(5, 7))}月${Number(d.slice(8))}日`;
+      if (holidays.has(d)) problems.push({ line: item.line, sentence: item.name, message: `${where} 既列为放假(${holidays.get(d)!.name})又列为上班` });
+      if (isoWeekday(d) < 6) problems.push({ line: item.line, sentence: item.name, message: `${where}是${weekdayZh(d)},本是工作日;调休上班日应为周六或周日` });
+    }
+  }
+  if (problems.length) throw new HolidayNoticeError(problems);
+
+  const allHolidays = [...new Set(items.flatMap((i) => i.holidays))].sort();
+  const allWorkdays = [...new Set(items.flatMap((i) => i.workdays))].sort();
+  return { year, items, arrangement: { [String(year)]: { holidays: allHolidays, workdays: allWorkdays } }, warnings: warningsFor(year, items, allHolidays, allWorkdays) };
+}
+
+/** What a reader should check: festivals not mentioned, statutory days (in force from 2025) left working. */
+function warningsFor(year: number, items: NoticeItem[], holidays: IsoDate[], workdays: IsoDate[]): string[] {
+  const warnings: string[] = [];
+  const named = items.map((i) => i.name).join('、');
+  const missing = FESTIVALS.filter((f) => !named.includes(f.replace(/节$/, '')));
+  if (missing.length) warnings.push(`通知中没有 ${missing.join('、')} 的安排;这些节日按普通日期计算`);
+  if (year >= 2025 && year <= 2099) {
+    const off = new Set(holidays);
+    const working = new Set(workdays);
+    for (const f of statutoryFestivals(year)) {
+      for (const d of f.days) {
+        const works = working.has(d) || (isoWeekday(d) < 6 && !off.has(d));
+        if (works) warnings.push(`${d}(${weekdayZh(d)})是法定${f.name}假日,通知中却是工作日: 请核对年份和原文`);
+      }
+    }
+  }
+  return warnings;
+}
+
+/** 1月1日(周五)至3日(周日)、5月1日(周五) style: consecutive dates joined into ranges, for summaries. */
+export function formatDateRanges(dates: IsoDate[]): string {
+  const sorted = [...new Set(dates)].sort();
+  const parts: string[] = [];
+  const md = (d: IsoDate) => `${Number(d.slice(5, 7))}月${Number(d.slice(8))}日(${weekdayZh(d)})`;
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === addDays(sorted[j], 1)) j++;
+    const [a, b] = [sorted[i], sorted[j]];
+    parts.push(i === j ? md(a) : `${md(a)}至${a.slice(0, 7) === b.slice(0, 7) ? `${Number(b.slice(8))}日(${weekdayZh(b)})` : md(b)}`);
+    i = j + 1;
+  }
+  return parts.join('、');
+}

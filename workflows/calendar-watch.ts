@@ -1,0 +1,75 @@
+/**
+ * A plan's calendar watch (`calendar:<planId>`): tells the office once, ALERT_LEAD_DAYS ahead,
+ * when the plan's measures are about to count working days in a year whose holiday arrangement
+ * nobody has published (they plan it provisionally on the statutory holidays meanwhile).
+ * `rectify calendar refresh` tells it of newly published years, as it tells the measures.
+ */
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { calendarAlert, calendarAlertsDue } from '../domain/calendar-alerts';
+import { localDate, localInstant } from '../domain/dates';
+import { validateRefreshCalendar } from '../domain/lifecycle';
+import { getCalendarWatchQuery, refreshCalendarWatchUpdate, type CalendarWatchView } from './messages';
+
+export interface CalendarWatchInput {
+  planId: string;
+  timeZone: string;
+  /** Local time of day to look (the plan's send time). */
+  sendAt: string;
+  /** Years with a published arrangement when the watch started. */
+  published: number[];
+  /** Years already told about (carried across continue-as-new). */
+  alerted?: number[];
+}
+
+export function calendarWatchWorkflowId(planId: string): string {
+  return `calendar:${planId}`;
+}
+
+const { alertOffice } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+export async function calendarWatchWorkflow(input: CalendarWatchInput): Promise<void> {
+  const published = new Set(input.published);
+  const alerted = new Set(input.alerted ?? []);
+  let changed = false;
+  let nextCheckAt: number | undefined;
+  const view = (): CalendarWatchView => ({
+    workflowId: workflowInfo().workflowId,
+    planId: input.planId,
+    published: [...published].sort(),
+    alerted: [...alerted].sort(),
+    nextCheckAt: nextCheckAt === undefined ? undefined : new Date(nextCheckAt).toISOString(),
+  });
+  /** When another year comes within reach: its alert day, at the send time. */
+  const nextCheck = () => localInstant(calendarAlertsDue(published, alerted, localDate(Date.now(), input.timeZone)).nextCheck, input.sendAt, input.timeZone);
+  setHandler(getCalendarWatchQuery, view);
+  setHandler(
+    refreshCalendarWatchUpdate,
+    (r) => {
+      for (const year of Object.keys(r.years)) published.add(Number(year));
+      changed = true;
+      nextCheckAt = nextCheck();
+      return view();
+    },
+    { validator: validateRefreshCalendar },
+  );
+
+  for (;;) {
+    const today = localDate(Date.now(), input.timeZone);
+    const due = calendarAlertsDue(published, alerted, today);
+    for (const year of due.due) {
+      await alertOffice(calendarAlert(input.planId, year, today));
+      alerted.add(year);
+    }
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof calendarWatchWorkflow>({ ...input, published: [...published], alerted: [...alerted] });
+    }
+    nextCheckAt = nextCheck();
+    changed = false;
+    await condition(() => changed || workflowInfo().continueAsNewSuggested, Math.max(nextCheckAt - Date.now(), 1));
+  }
+}
