@@ -27,13 +27,17 @@ export class FileOutbox {
   }
 
   async alerts(): Promise<(CalendarAlert & { deliveredAt: string })[]> {
-    return (await this.read<CalendarAlert & { deliveredAt: string }>((n) => n.startsWith(ALERT_PREFIX))).sort((a, b) => a.idempotencyKey.localeCompare(b.idempotencyKey));
+    return (await this.read<CalendarAlert & { deliveredAt: string }>((n) => n.startsWith(ALERT_PREFIX))).sort((a, b) =>
+      a.idempotencyKey.localeCompare(b.idempotencyKey),
+    );
   }
 
   private async write(file: string, record: object): Promise<DeliveryResult> {
     await mkdir(this.dir, { recursive: true });
     try {
-      await writeFile(join(this.dir, file), `${JSON.stringify({ ...record, deliveredAt: new Date().toISOString() }, null, 2)}\n`, { flag: 'wx' });
+      await writeFile(join(this.dir, file), `${JSON.stringify({ ...record, deliveredAt: new Date().toISOString() }, null, 2)}\n`, {
+        flag: 'wx',
+      });
       return { delivered: true };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') return { delivered: false };
@@ -55,6 +59,11 @@ export class FileOutbox {
   /** Every notice in the outbox, in the order they were planned. */
   async list(): Promise<(Notice & { deliveredAt: string })[]> {
     const all = await this.read<Notice & { deliveredAt: string }>((n) => !n.startsWith(ALERT_PREFIX));
-    return all.sort((a, b) => a.plannedAt.localeCompare(b.plannedAt) || a.deliveredAt.localeCompare(b.deliveredAt) || a.idempotencyKey.localeCompare(b.idempotencyKey));
+    return all.sort(
+      (a, b) =>
+        a.plannedAt.localeCompare(b.plannedAt) ||
+        a.deliveredAt.localeCompare(b.deliveredAt) ||
+        a.idempotencyKey.localeCompare(b.idempotencyKey),
+    );
   }
 }

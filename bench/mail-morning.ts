@@ -56,7 +56,10 @@ async function main(): Promise<void> {
     title: '压力测试计划',
     feedbackDate: today,
     timeZone: 'Asia/Shanghai',
-    calendar: { unpublishedYears: 'weekdays', years: { [year]: { holidays: published.holidays.filter((d) => d !== today), workdays: [...published.workdays, today] } } },
+    calendar: {
+      unpublishedYears: 'weekdays',
+      years: { [year]: { holidays: published.holidays.filter((d) => d !== today), workdays: [...published.workdays, today] } },
+    },
     directory: {
       units: Array.from({ length: units }, (_, u) => ({ name: `单位${u + 1}`, emails: [`unit-${u + 1}@bench.example.org`] })),
       leaders: [{ role: '区委常委、常务副区长', email: 'leader@bench.example.org' }],
@@ -66,27 +69,47 @@ async function main(): Promise<void> {
     policy: { reminders: { offsetsWorkdays: [0], sendAt: T.toFormat('HH:mm') }, dueAt: '23:59' },
     problems: [{ no: 1, title: '压力测试' }],
     measures: Array.from({ length: measures }, (_, i) => ({
-      id: `1.${i + 1}`, problem: 1, title: `措施${i + 1}`, text: `措施${i + 1}。`, kind: 'deadline',
-      leader: '区委常委、常务副区长', leadUnit: `单位${(i % units) + 1}`, participants: [], deadline: today,
+      id: `1.${i + 1}`,
+      problem: 1,
+      title: `措施${i + 1}`,
+      text: `措施${i + 1}。`,
+      kind: 'deadline',
+      leader: '区委常委、常务副区长',
+      leadUnit: `单位${(i % units) + 1}`,
+      participants: [],
+      deadline: today,
     })),
   };
   const planPath = join(dir, 'plan.yaml');
   writeFileSync(planPath, stringify(plan));
   const { plan: valid } = loadPlan(planPath);
 
-  const env = await TestWorkflowEnvironment.createLocal({ server: { executable: resolveBinary(TEMPORAL_CLI).executable, searchAttributes: ALL_SEARCH_ATTRIBUTES, extraArgs: ['--headless'] } });
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: resolveBinary(TEMPORAL_CLI).executable, searchAttributes: ALL_SEARCH_ATTRIBUTES, extraArgs: ['--headless'] },
+  });
   const mailer = smtpMailer(`smtp://127.0.0.1:${smtpPort}`, { maxConnections: 5 });
   try {
-    const delivery = new MailDelivery({ mailer, plans: new PlanDirectory([planPath]), ledger: new SentLedger(join(dir, 'sent')), from: 'rectify@bench.example.org', digests: { client: env.client, taskQueue: 'rectification' } });
+    const delivery = new MailDelivery({
+      mailer,
+      plans: new PlanDirectory([planPath]),
+      ledger: new SentLedger(join(dir, 'sent')),
+      from: 'rectify@bench.example.org',
+      digests: { client: env.client, taskQueue: 'rectification' },
+    });
     const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', delivery });
     await worker.runUntil(async () => {
       const startedAt = Date.now();
       const result = await startPlan(env.client, valid, { concurrency: 32 });
-      console.log(`started ${result.started.length} measure workflows in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; all due at ${T.toFormat('HH:mm')} (Asia/Shanghai)`);
+      console.log(
+        `started ${result.started.length} measure workflows in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; all due at ${T.toFormat('HH:mm')} (Asia/Shanghai)`,
+      );
       if (Date.now() > T.toMillis()) throw new Error('starting took past the due instant: run again with fewer measures');
       // Wait for the morning, then until every recipient's digest is in (or 5 minutes past T).
       const until = T.toMillis() + 5 * 60_000;
-      while (Date.now() < until && (Date.now() < T.toMillis() || accepted.length < units || Date.now() - accepted[accepted.length - 1].at < 30_000)) {
+      while (
+        Date.now() < until &&
+        (Date.now() < T.toMillis() || accepted.length < units || Date.now() - accepted[accepted.length - 1].at < 30_000)
+      ) {
         await new Promise((r) => setTimeout(r, 1000));
       }
     });
@@ -107,7 +130,9 @@ async function main(): Promise<void> {
   const duplicates = [...seen.values()].reduce((n, c) => n + c - 1, 0);
   const last = Math.max(...mails.map((m) => m.at));
   console.log(`notices: ${measures} final reminders for ${units} lead units, due at one instant`);
-  console.log(`mails accepted by SMTP: ${mails.length} (digests: ${mails.filter((m) => m.mail.subject?.startsWith('【整改提醒汇总】')).length})`);
+  console.log(
+    `mails accepted by SMTP: ${mails.length} (digests: ${mails.filter((m) => m.mail.subject?.startsWith('【整改提醒汇总】')).length})`,
+  );
   console.log(`from the due instant to the last SMTP acceptance: ${((last - T.toMillis()) / 1000).toFixed(1)} s`);
   console.log(`duplicates: ${duplicates}, lost: ${lost}`);
   console.log(`wall time in all: ${((Date.now() - began) / 1000).toFixed(1)} s`);

@@ -40,11 +40,21 @@ export async function runPlanYear(source: Plan, options: { days: number; measure
     const t0 = await env.currentTimeMs();
     // Rebased to the server's today, so that the plan's deadlines lie ahead.
     const rebased = rebasePlan(source, localDate(t0, source.timeZone));
-    const plan = options.measureIds ? { ...rebased, measures: rebased.measures.filter((m) => options.measureIds!.includes(m.id)) } : rebased;
+    const plan = options.measureIds
+      ? { ...rebased, measures: rebased.measures.filter((m) => options.measureIds!.includes(m.id)) }
+      : rebased;
     const outbox = new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-year-')));
     const noop = () => undefined;
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error } });
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'rectification', workflowBundle, activities: createActivities({ delivery: outbox }) });
+    const workflowBundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../workflows'),
+      logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error },
+    });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: 'rectification',
+      workflowBundle,
+      activities: createActivities({ delivery: outbox }),
+    });
     const end = t0 + options.days * 86_400_000;
     const wallMs = { start: 0, run: 0 };
     await worker.runUntil(async () => {
@@ -61,7 +71,8 @@ export async function runPlanYear(source: Plan, options: { days: number; measure
     const delivered = (await outbox.list()).filter((n) => Date.parse(n.decidedAt) <= end);
     const schedule = planSchedule(plan, t0, end);
     // Same notice: workflow, stage, planned instant and catch-up flag; then when it actually went out.
-    const key = (workflowId: string, stage: string, plannedAt: string, catchUp: boolean) => `${workflowId} ${stage} ${plannedAt}${catchUp ? ' catch-up' : ''}`;
+    const key = (workflowId: string, stage: string, plannedAt: string, catchUp: boolean) =>
+      `${workflowId} ${stage} ${plannedAt}${catchUp ? ' catch-up' : ''}`;
     const sentAt = new Map(delivered.map((n) => [key(n.workflowId, n.stage, n.plannedAt, n.catchUp), Date.parse(n.decidedAt)]));
     const got = delivered.map((n) => key(n.workflowId, n.stage, n.plannedAt, n.catchUp));
     const want = schedule.map((n) => key(n.workflowId, n.stage, n.plannedAt, n.catchUp));

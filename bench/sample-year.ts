@@ -16,9 +16,13 @@ async function main(): Promise<void> {
   const r = await runPlanYear(plan, { days });
   const total = Date.now() - began;
   console.log(`sample plan: ${r.measures} measures, ${r.days} simulated days`);
-  console.log(`wall time: ${(total / 1000).toFixed(1)} s in all (starting workflows ${(r.wallMs.start / 1000).toFixed(1)} s, simulated ${r.days} days ${(r.wallMs.run / 1000).toFixed(1)} s)`);
+  console.log(
+    `wall time: ${(total / 1000).toFixed(1)} s in all (starting workflows ${(r.wallMs.start / 1000).toFixed(1)} s, simulated ${r.days} days ${(r.wallMs.run / 1000).toFixed(1)} s)`,
+  );
   console.log(`notices: delivered ${r.delivered}, scheduled by rectify simulate ${r.scheduled}`);
-  console.log(`missing ${r.missing.length}, unexpected ${r.unexpected.length}, duplicates ${r.duplicates}, largest send lag ${(r.maxLagMs / 1000).toFixed(1)} s`);
+  console.log(
+    `missing ${r.missing.length}, unexpected ${r.unexpected.length}, duplicates ${r.duplicates}, largest send lag ${(r.maxLagMs / 1000).toFixed(1)} s`,
+  );
   for (const k of [...r.missing.slice(0, 5), ...r.unexpected.slice(0, 5)]) console.log(`  ${k}`);
   process.exitCode = r.missing.length || r.unexpected.length || r.duplicates ? 1 : 0;
 }

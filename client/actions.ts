@@ -23,7 +23,9 @@ export function parseActor(text: string | undefined): Actor {
 export async function resolveMeasure(client: Client, measureId: string, planId?: string): Promise<string> {
   if (planId) return measureWorkflowId(planId, measureId);
   const found: string[] = [];
-  for await (const wf of client.workflow.list({ query: `WorkflowType = 'measureWorkflow' AND ExecutionStatus = 'Running' AND MeasureId = ${quote(measureId)}` })) {
+  for await (const wf of client.workflow.list({
+    query: `WorkflowType = 'measureWorkflow' AND ExecutionStatus = 'Running' AND MeasureId = ${quote(measureId)}`,
+  })) {
     if (!found.includes(wf.workflowId)) found.push(wf.workflowId);
   }
   if (found.length === 1) return found[0];
@@ -31,7 +33,12 @@ export async function resolveMeasure(client: Client, measureId: string, planId?:
   throw new InputError(`措施 ${measureId} 在多个计划中: ${found.join(', ')};请用 --plan 指定`);
 }
 
-export async function sendRequest<R, T = MeasureSummary>(client: Client, workflowId: string, update: UpdateDefinition<T, [R]>, request: R): Promise<T> {
+export async function sendRequest<R, T = MeasureSummary>(
+  client: Client,
+  workflowId: string,
+  update: UpdateDefinition<T, [R]>,
+  request: R,
+): Promise<T> {
   try {
     return await client.workflow.getHandle(workflowId).executeUpdate(update, { args: [request] });
   } catch (e) {

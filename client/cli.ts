@@ -15,7 +15,18 @@ import { calendarDir, CalendarStoreError, installYear, loadInstalledCalendar, re
 import { formatInstant, isIsoDate, localDate, localInstant, weekdayZh } from '../domain/dates';
 import type { Actor } from '../domain/notice';
 import type { UpdateDefinition } from '@temporalio/common';
-import { getStateQuery, recordOutcomeUpdate, refreshCalendarUpdate, refreshCalendarWatchUpdate, reportProgressUpdate, submitCompletionUpdate, verifyCompletionUpdate, requestExtensionUpdate, decideExtensionUpdate, reassignUpdate } from '../workflows/messages';
+import {
+  getStateQuery,
+  recordOutcomeUpdate,
+  refreshCalendarUpdate,
+  refreshCalendarWatchUpdate,
+  reportProgressUpdate,
+  submitCompletionUpdate,
+  verifyCompletionUpdate,
+  requestExtensionUpdate,
+  decideExtensionUpdate,
+  reassignUpdate,
+} from '../workflows/messages';
 import { summaryOf, type MeasureSummary } from '../workflows/measure-state';
 import { parseActor, resolveMeasure, RequestRefused, sendRequest } from './actions';
 import { planSchedule } from './schedule';
@@ -163,7 +174,12 @@ async function planCommand(argv: string[]): Promise<number> {
       title: values.title ?? '巡视整改方案',
       feedbackDate: values['feedback-date'] ?? parsed.feedbackDate ?? '',
       timeZone: 'Asia/Shanghai',
-      directory: { units: [], leaders: [], office: { name: '巡察办', emails: [] }, leadershipGroup: { name: '巡视整改工作领导小组', emails: [] } },
+      directory: {
+        units: [],
+        leaders: [],
+        office: { name: '巡察办', emails: [] },
+        leadershipGroup: { name: '巡视整改工作领导小组', emails: [] },
+      },
       problems: parsed.problems,
       measures: parsed.measures.map((m) => ({ ...m, kind: '', leader: '', leadUnit: '', participants: [], deadline: '' })),
     };
@@ -172,7 +188,9 @@ async function planCommand(argv: string[]): Promise<number> {
       draft,
       `草稿: 由 rectify plan from-report 从 ${report} 生成。\n请补充 directory(单位、区领导、巡察办、领导小组的邮箱)和每项措施的 kind、leader、leadUnit、deadline,\n然后运行 rectify plan check 校验。`,
     );
-    console.log(`${values.out}: ${parsed.problems.length} 个问题, ${parsed.measures.length} 项整改措施${parsed.feedbackDate ? `, 反馈日期 ${parsed.feedbackDate}` : ''}(草稿,需补充名录、类型和时限)`);
+    console.log(
+      `${values.out}: ${parsed.problems.length} 个问题, ${parsed.measures.length} 项整改措施${parsed.feedbackDate ? `, 反馈日期 ${parsed.feedbackDate}` : ''}(草稿,需补充名录、类型和时限)`,
+    );
     return 0;
   }
   if (sub === 'import-ledger') {
@@ -242,7 +260,9 @@ async function startCommand(argv: string[]): Promise<number> {
   const client = await connectClient(loadSettings());
   try {
     const result = await startPlan(client, plan);
-    console.log(`计划 ${plan.id}: 新启动 ${result.started.length} 项, 已在运行 ${result.alreadyRunning.length} 项(共 ${plan.measures.length} 项)`);
+    console.log(
+      `计划 ${plan.id}: 新启动 ${result.started.length} 项, 已在运行 ${result.alreadyRunning.length} 项(共 ${plan.measures.length} 项)`,
+    );
     return 0;
   } finally {
     await client.connection.close();
@@ -252,9 +272,21 @@ async function startCommand(argv: string[]): Promise<number> {
 const LIGHTS: Record<string, string> = { green: '绿', yellow: '黄', red: '红' };
 
 function formatRow(r: MeasureRow): string {
-  const deadline = r.deadline ? `${localDate(Date.parse(r.deadline), 'Asia/Shanghai')}(${weekdayZh(localDate(Date.parse(r.deadline), 'Asia/Shanghai'))})` : '长期';
+  const deadline = r.deadline
+    ? `${localDate(Date.parse(r.deadline), 'Asia/Shanghai')}(${weekdayZh(localDate(Date.parse(r.deadline), 'Asia/Shanghai'))})`
+    : '长期';
   const lookback: Record<string, string> = { scheduled: '待回头看', 'in-review': '回头看中', sustained: '已巩固', relapsed: '反弹回潮' };
-  return [r.measureId, LIGHTS[r.trafficLight ?? ''] ?? '-', r.status ?? '-', deadline, r.leadUnit, r.leader, lookback[r.lookbackStatus ?? ''] ?? ''].join('\t').trimEnd();
+  return [
+    r.measureId,
+    LIGHTS[r.trafficLight ?? ''] ?? '-',
+    r.status ?? '-',
+    deadline,
+    r.leadUnit,
+    r.leader,
+    lookback[r.lookbackStatus ?? ''] ?? '',
+  ]
+    .join('\t')
+    .trimEnd();
 }
 
 async function statusCommand(argv: string[]): Promise<number> {
@@ -266,7 +298,8 @@ async function statusCommand(argv: string[]): Promise<number> {
     json: { type: 'boolean' },
   });
   const lookbackStates = ['scheduled', 'in-review', 'sustained', 'relapsed'];
-  if (values.lookback && !lookbackStates.includes(values.lookback)) throw new UsageError(`--lookback 应为 ${lookbackStates.join(' | ')}: ${values.lookback}`);
+  if (values.lookback && !lookbackStates.includes(values.lookback))
+    throw new UsageError(`--lookback 应为 ${lookbackStates.join(' | ')}: ${values.lookback}`);
   const client = await connectClient(loadSettings());
   try {
     const rows = await listMeasures(client, { planId: values.plan, unit: values.unit, overdue: values.overdue, lookback: values.lookback });
@@ -288,7 +321,8 @@ const STATUS_ZH: Record<string, string> = { active: '整改中', submitted: '已
 
 function summary(v: MeasureSummary): string {
   const deadline = v.deadline ? `${v.deadline}(${weekdayZh(v.deadline)})` : '长期';
-  const left = v.workdaysLeft === undefined ? '' : v.workdaysLeft >= 0 ? `, 剩 ${v.workdaysLeft} 个工作日` : `, 已逾期 ${-v.workdaysLeft} 个工作日`;
+  const left =
+    v.workdaysLeft === undefined ? '' : v.workdaysLeft >= 0 ? `, 剩 ${v.workdaysLeft} 个工作日` : `, 已逾期 ${-v.workdaysLeft} 个工作日`;
   const pending = v.pendingExtension ? `, 待审批延期至 ${v.pendingExtension.newDeadline}` : '';
   return `措施 ${v.measureId}「${v.title}」: ${STATUS_ZH[v.status]}, ${LIGHTS[v.trafficLight]}灯, 时限 ${deadline}${left}, 牵头单位 ${v.leadUnit}, 负责区领导 ${v.leader}${pending}`;
 }
@@ -296,7 +330,12 @@ function summary(v: MeasureSummary): string {
 const ACTION_OPTIONS = { plan: { type: 'string' }, as: { type: 'string' } } as const;
 
 /** Runs one request against one measure and prints the measure as it now stands. */
-async function act<R>(argv: string[], extra: Options, build: (values: Record<string, unknown>, actor: Actor) => R, update: UpdateDefinition<MeasureSummary, [R]>): Promise<number> {
+async function act<R>(
+  argv: string[],
+  extra: Options,
+  build: (values: Record<string, unknown>, actor: Actor) => R,
+  update: UpdateDefinition<MeasureSummary, [R]>,
+): Promise<number> {
   const { positionals, values } = args(argv, { ...ACTION_OPTIONS, ...extra });
   const measureId = positional(positionals, 0, '<措施编号>');
   const request = build(values, parseActor(values.as as string | undefined)); // bad input fails before connecting
@@ -323,16 +362,52 @@ function oneOf(values: Record<string, unknown>, yes: string, no: string): boolea
 
 const ACTIONS: Record<string, (argv: string[]) => Promise<number>> = {
   progress: (argv) =>
-    act(argv, { note: { type: 'string' }, milestone: { type: 'boolean' } }, (v, actor) => ({ actor, note: need(v, 'note'), completesMilestone: v.milestone === true }), reportProgressUpdate),
+    act(
+      argv,
+      { note: { type: 'string' }, milestone: { type: 'boolean' } },
+      (v, actor) => ({ actor, note: need(v, 'note'), completesMilestone: v.milestone === true }),
+      reportProgressUpdate,
+    ),
   complete: (argv) =>
-    act(argv, { evidence: { type: 'string', multiple: true }, note: { type: 'string' } }, (v, actor) => ({ actor, evidence: (v.evidence as string[] | undefined) ?? [], note: v.note as string | undefined }), submitCompletionUpdate),
+    act(
+      argv,
+      { evidence: { type: 'string', multiple: true }, note: { type: 'string' } },
+      (v, actor) => ({ actor, evidence: (v.evidence as string[] | undefined) ?? [], note: v.note as string | undefined }),
+      submitCompletionUpdate,
+    ),
   verify: (argv) =>
-    act(argv, { accept: { type: 'boolean' }, reject: { type: 'boolean' }, reason: { type: 'string' } }, (v, actor) => ({ actor, accept: oneOf(v, 'accept', 'reject'), reason: v.reason as string | undefined }), verifyCompletionUpdate),
-  extend: (argv) => act(argv, { to: { type: 'string' }, reason: { type: 'string' } }, (v, actor) => ({ actor, newDeadline: need(v, 'to'), reason: need(v, 'reason') }), requestExtensionUpdate),
+    act(
+      argv,
+      { accept: { type: 'boolean' }, reject: { type: 'boolean' }, reason: { type: 'string' } },
+      (v, actor) => ({ actor, accept: oneOf(v, 'accept', 'reject'), reason: v.reason as string | undefined }),
+      verifyCompletionUpdate,
+    ),
+  extend: (argv) =>
+    act(
+      argv,
+      { to: { type: 'string' }, reason: { type: 'string' } },
+      (v, actor) => ({ actor, newDeadline: need(v, 'to'), reason: need(v, 'reason') }),
+      requestExtensionUpdate,
+    ),
   'decide-extension': (argv) =>
-    act(argv, { approve: { type: 'boolean' }, deny: { type: 'boolean' }, reason: { type: 'string' } }, (v, actor) => ({ actor, approve: oneOf(v, 'approve', 'deny'), reason: v.reason as string | undefined }), decideExtensionUpdate),
+    act(
+      argv,
+      { approve: { type: 'boolean' }, deny: { type: 'boolean' }, reason: { type: 'string' } },
+      (v, actor) => ({ actor, approve: oneOf(v, 'approve', 'deny'), reason: v.reason as string | undefined }),
+      decideExtensionUpdate,
+    ),
   reassign: (argv) =>
-    act(argv, { 'lead-unit': { type: 'string' }, leader: { type: 'string' }, reason: { type: 'string' } }, (v, actor) => ({ actor, leadUnit: v['lead-unit'] as string | undefined, leader: v.leader as string | undefined, reason: need(v, 'reason') }), reassignUpdate),
+    act(
+      argv,
+      { 'lead-unit': { type: 'string' }, leader: { type: 'string' }, reason: { type: 'string' } },
+      (v, actor) => ({
+        actor,
+        leadUnit: v['lead-unit'] as string | undefined,
+        leader: v.leader as string | undefined,
+        reason: need(v, 'reason'),
+      }),
+      reassignUpdate,
+    ),
 };
 
 async function showCommand(argv: string[]): Promise<number> {
@@ -349,7 +424,8 @@ async function showCommand(argv: string[]): Promise<number> {
     console.log(summary(summaryOf(view)));
     if (view.pendingExtension) console.log(`待审批延期: 至 ${view.pendingExtension.newDeadline}(${view.pendingExtension.reason})`);
     for (const d of view.deadlines.slice(1)) console.log(`时限调整: 第${d.version}版 ${d.deadline}(${d.reason ?? ''})`);
-    for (const a of view.audit.slice(-5)) console.log(`${formatInstant(Date.parse(a.at), view.spec.timeZone)} ${a.actor.who} ${a.action} ${JSON.stringify(a.detail)}`);
+    for (const a of view.audit.slice(-5))
+      console.log(`${formatInstant(Date.parse(a.at), view.spec.timeZone)} ${a.actor.who} ${a.action} ${JSON.stringify(a.detail)}`);
     if (view.nextWakeAt) console.log(`下一次: ${formatInstant(Date.parse(view.nextWakeAt), view.spec.timeZone)}`);
     return 0;
   } finally {
@@ -369,7 +445,12 @@ const KIND_ZH: Record<string, string> = {
 const AUDIENCE_ZH: Record<string, string> = { leadUnit: '牵头单位', leader: '负责区领导', office: '巡察办', leadershipGroup: '领导小组' };
 
 async function simulateCommand(argv: string[]): Promise<number> {
-  const { positionals, values } = args(argv, { days: { type: 'string' }, from: { type: 'string' }, rebase: { type: 'string' }, json: { type: 'boolean' } });
+  const { positionals, values } = args(argv, {
+    days: { type: 'string' },
+    from: { type: 'string' },
+    rebase: { type: 'string' },
+    json: { type: 'boolean' },
+  });
   const plan = preparePlan(positional(positionals, 0, '<plan>'), rebaseDate(values.rebase));
   const days = Number(values.days);
   if (!Number.isInteger(days) || days < 1) throw new UsageError(`--days 应为正整数: ${values.days ?? '(无)'}`);
@@ -384,8 +465,26 @@ async function simulateCommand(argv: string[]): Promise<number> {
     return 0;
   }
   for (const n of schedule) {
-    const level = n.level !== undefined ? `第${n.level + 1}级${n.repeat ? `·第${n.repeat}次重复` : ''}` : n.workdaysBefore ? `前${n.workdaysBefore}个工作日` : n.workdaysBefore === 0 ? '当日' : '';
-    console.log([formatInstant(Date.parse(n.at), plan.timeZone), n.measureId, `${KIND_ZH[n.kind]}${level ? `(${level})` : ''}`, n.leadUnit, n.audiences.map((a) => AUDIENCE_ZH[a]).join('、'), [n.catchUp ? '补发' : '', n.provisionalCalendar ? '临时日历' : ''].filter(Boolean).join(' ')].join('\t').trimEnd());
+    const level =
+      n.level !== undefined
+        ? `第${n.level + 1}级${n.repeat ? `·第${n.repeat}次重复` : ''}`
+        : n.workdaysBefore
+          ? `前${n.workdaysBefore}个工作日`
+          : n.workdaysBefore === 0
+            ? '当日'
+            : '';
+    console.log(
+      [
+        formatInstant(Date.parse(n.at), plan.timeZone),
+        n.measureId,
+        `${KIND_ZH[n.kind]}${level ? `(${level})` : ''}`,
+        n.leadUnit,
+        n.audiences.map((a) => AUDIENCE_ZH[a]).join('、'),
+        [n.catchUp ? '补发' : '', n.provisionalCalendar ? '临时日历' : ''].filter(Boolean).join(' '),
+      ]
+        .join('\t')
+        .trimEnd(),
+    );
   }
   console.log(`共 ${schedule.length} 条通知(${plan.measures.length} 项措施, ${days} 天)`);
   return 0;
@@ -418,7 +517,9 @@ async function lookbackCommand(argv: string[]): Promise<number> {
   try {
     const measure = await resolveMeasure(client, measureId, values.plan);
     const review = await sendRequest(client, `${measure.replace(/^measure:/, 'lookback:')}:${round}`, recordOutcomeUpdate, request);
-    console.log(`措施 ${review.measureId} 第 ${review.round} 次回头看: ${review.outcome === 'relapsed' ? '反弹回潮,已重新列入整改' : '巩固'}(${review.recordedBy})`);
+    console.log(
+      `措施 ${review.measureId} 第 ${review.round} 次回头看: ${review.outcome === 'relapsed' ? '反弹回潮,已重新列入整改' : '巩固'}(${review.recordedBy})`,
+    );
     return 0;
   } finally {
     await client.connection.close();
@@ -438,16 +539,30 @@ async function lookbackLaunch(argv: string[]): Promise<number> {
     ids: { type: 'string' },
   });
   const problem = values.problem === undefined ? undefined : Number(values.problem);
-  if (problem !== undefined && (!Number.isInteger(problem) || problem < 1)) throw new UsageError(`--problem 应为问题序号: ${values.problem}`);
-  if (values['closed-before'] && !isIsoDate(values['closed-before'])) throw new UsageError(`--closed-before 应为 YYYY-MM-DD: ${values['closed-before']}`);
-  const filter = { planId: values.plan, problem, unit: values.unit, kind: values.kind, leader: values.leader, closedBefore: values['closed-before'], ids: values.ids?.split(',').map((i) => i.trim()).filter(Boolean) };
+  if (problem !== undefined && (!Number.isInteger(problem) || problem < 1))
+    throw new UsageError(`--problem 应为问题序号: ${values.problem}`);
+  if (values['closed-before'] && !isIsoDate(values['closed-before']))
+    throw new UsageError(`--closed-before 应为 YYYY-MM-DD: ${values['closed-before']}`);
+  const filter = {
+    planId: values.plan,
+    problem,
+    unit: values.unit,
+    kind: values.kind,
+    leader: values.leader,
+    closedBefore: values['closed-before'],
+    ids: values.ids
+      ?.split(',')
+      .map((i) => i.trim())
+      .filter(Boolean),
+  };
   const name = need(values, 'name');
   const due = need(values, 'due');
   const client = await connectClient(loadSettings());
   try {
     const results = await launchCampaign(client, name, due, filter, localDate(Date.now(), 'Asia/Shanghai'));
     if (!results.length) console.log('没有符合条件的已销号措施,未启动回头看');
-    for (const r of results) console.log(`计划 ${r.planId}「${name}」: ${r.launched ? `已启动,覆盖 ${r.measures} 项已销号措施` : '此前已启动,未重复启动'}`);
+    for (const r of results)
+      console.log(`计划 ${r.planId}「${name}」: ${r.launched ? `已启动,覆盖 ${r.measures} 项已销号措施` : '此前已启动,未重复启动'}`);
     return 0;
   } finally {
     await client.connection.close();
@@ -461,7 +576,10 @@ async function lookbackStatus(argv: string[]): Promise<number> {
   try {
     const s = await campaignStatus(client, name, values.plan, Date.now());
     if (values.json) console.log(JSON.stringify(s));
-    else console.log(`回头看「${name}」: 共 ${s.reviews} 项, 已完成 ${s.done}(巩固 ${s.sustained}, 反弹回潮 ${s.relapsed}), 待完成 ${s.pending}(其中逾期 ${s.overdue})`);
+    else
+      console.log(
+        `回头看「${name}」: 共 ${s.reviews} 项, 已完成 ${s.done}(巩固 ${s.sustained}, 反弹回潮 ${s.relapsed}), 待完成 ${s.pending}(其中逾期 ${s.overdue})`,
+      );
     return 0;
   } finally {
     await client.connection.close();
@@ -473,7 +591,9 @@ async function outboxCommand(argv: string[]): Promise<number> {
   const dir = loadSettings().mail.outboxDir;
   const mails = await listOutbox(dir);
   if (sub === 'list') {
-    mails.forEach((m, i) => console.log([String(i + 1).padStart(4), m.date ? formatInstant(m.date.getTime(), 'Asia/Shanghai') : '', m.to, m.subject].join('\t')));
+    mails.forEach((m, i) =>
+      console.log([String(i + 1).padStart(4), m.date ? formatInstant(m.date.getTime(), 'Asia/Shanghai') : '', m.to, m.subject].join('\t')),
+    );
     console.log(`发件箱 ${dir}: ${mails.length} 封邮件`);
     return 0;
   }
@@ -482,7 +602,9 @@ async function outboxCommand(argv: string[]): Promise<number> {
     const found = /^\d+$/.test(which) ? mails[Number(which) - 1] : mails.find((m) => m.file === which);
     if (!found) throw new InputError(`发件箱中没有 ${which}(共 ${mails.length} 封,用 rectify outbox 列出)`);
     const mail = await readMail(join(dir, found.file));
-    console.log(`文件: ${join(dir, found.file)}\n收件人: ${addresses(mail)}\n主题: ${mail.subject ?? ''}\nMessage-ID: ${mail.messageId ?? ''}\n附件: ${mail.attachments.map((a) => a.filename).join(', ') || '无'}\n\n${mail.text ?? ''}`);
+    console.log(
+      `文件: ${join(dir, found.file)}\n收件人: ${addresses(mail)}\n主题: ${mail.subject ?? ''}\nMessage-ID: ${mail.messageId ?? ''}\n附件: ${mail.attachments.map((a) => a.filename).join(', ') || '无'}\n\n${mail.text ?? ''}`,
+    );
     return 0;
   }
   throw new UsageError(`未知的 outbox 子命令: ${sub}`);
@@ -507,7 +629,8 @@ async function calendarCommand(argv: string[]): Promise<number> {
   };
   /** Said on stderr when an answer rests on the provisional calendar, so that scripts still read plain dates. */
   const flag = (from: string, to: string) => {
-    if (calendar.isProvisionalBetween(from, to)) console.error(`(按临时日历计算: ${provisionalYearsIn(calendar, from, to)}年节假日安排尚未公布,按法定节假日计算,无调休上班日)`);
+    if (calendar.isProvisionalBetween(from, to))
+      console.error(`(按临时日历计算: ${provisionalYearsIn(calendar, from, to)}年节假日安排尚未公布,按法定节假日计算,无调休上班日)`);
   };
   if (sub === 'workdays') {
     const from = date(0, '<from>');
@@ -554,13 +677,20 @@ async function calendarImport(argv: string[]): Promise<number> {
   }
   const summary = [
     `${notice.year}年节假日安排: 放假 ${notice.arrangement[notice.year].holidays.length} 天,调休上班 ${notice.arrangement[notice.year].workdays.length} 天`,
-    ...notice.items.map((i) => `  ${i.name}: 放假 ${new Set(i.holidays).size} 天,${formatDateRanges(i.holidays)}${i.workdays.length ? `;上班 ${formatDateRanges(i.workdays)}` : ''}`),
+    ...notice.items.map(
+      (i) =>
+        `  ${i.name}: 放假 ${new Set(i.holidays).size} 天,${formatDateRanges(i.holidays)}${i.workdays.length ? `;上班 ${formatDateRanges(i.workdays)}` : ''}`,
+    ),
     ...notice.warnings.map((w) => `  请核对: ${w}`),
   ].join('\n');
   const say = values.out || values.install ? console.log : console.error;
   say(summary);
   if (values.out) {
-    writePlanFile(values.out, notice.arrangement, `${notice.year}年节假日安排,由 rectify calendar import 从 ${file} 导入;可放入计划的 calendar.years`);
+    writePlanFile(
+      values.out,
+      notice.arrangement,
+      `${notice.year}年节假日安排,由 rectify calendar import 从 ${file} 导入;可放入计划的 calendar.years`,
+    );
     console.log(`已写入 ${values.out}`);
   }
   if (values.install) {
@@ -576,9 +706,13 @@ async function calendarImport(argv: string[]): Promise<number> {
 /** Which years are published (the data package, installed) and which are counted provisionally. */
 function calendarYearsCommand(): number {
   const installed = new Set(Object.keys(readInstalledYears(calendarDir())));
-  const published = Object.keys(publishedYears()).map(Number).sort((a, b) => a - b);
+  const published = Object.keys(publishedYears())
+    .map(Number)
+    .sort((a, b) => a - b);
   const thisYear = new Date().getFullYear();
-  console.log(`已公布: ${published[0]}–${lastPublishedYear()} 年${installed.size ? `(其中 ${[...installed].join('、')} 年由本机安装,目录 ${calendarDir()})` : ''}`);
+  console.log(
+    `已公布: ${published[0]}–${lastPublishedYear()} 年${installed.size ? `(其中 ${[...installed].join('、')} 年由本机安装,目录 ${calendarDir()})` : ''}`,
+  );
   const provisional = provisionalYearsBetween(thisYear, thisYear + 2);
   for (const [year, data] of Object.entries(provisional)) {
     console.log(`${year} 年未公布: 临时按法定节假日计算,工作日放假 ${formatDateRanges(data.holidays)}`);
@@ -683,7 +817,12 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`rectify: 计划有 ${e.issues.filter((i) => i.severity === 'error').length} 处错误,未做任何改动`);
       return 1;
     }
-    if (e instanceof InputError || e instanceof CalendarYearUnavailableError || e instanceof RequestRefused || e instanceof CalendarStoreError) {
+    if (
+      e instanceof InputError ||
+      e instanceof CalendarYearUnavailableError ||
+      e instanceof RequestRefused ||
+      e instanceof CalendarStoreError
+    ) {
       console.error(`rectify: ${e.message}`);
       return 1;
     }
@@ -701,4 +840,3 @@ if (require.main === module) {
     },
   );
 }
-

@@ -33,7 +33,9 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
     const running = worker.run();
     if (plan) {
       const result = await startPlan(client, plan);
-      console.log(`计划 ${plan.id}: 新启动 ${result.started.length} 项, 已在运行 ${result.alreadyRunning.length} 项(共 ${plan.measures.length} 项)`);
+      console.log(
+        `计划 ${plan.id}: 新启动 ${result.started.length} 项, 已在运行 ${result.alreadyRunning.length} 项(共 ${plan.measures.length} 项)`,
+      );
     }
     console.log('worker 已就绪(任务队列 rectification)。按 Ctrl-C 停止;工作流保存在数据库中,再次启动后继续运行。');
     await running; // the worker shuts down on SIGINT/SIGTERM

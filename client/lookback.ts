@@ -49,7 +49,13 @@ export async function closedMeasures(client: Client, f: CampaignFilter): Promise
 }
 
 /** One campaign workflow per plan; launching the same campaign again starts nothing. */
-export async function launchCampaign(client: Client, name: string, dueDate: string, filter: CampaignFilter, today: string): Promise<LaunchResult[]> {
+export async function launchCampaign(
+  client: Client,
+  name: string,
+  dueDate: string,
+  filter: CampaignFilter,
+  today: string,
+): Promise<LaunchResult[]> {
   if (!name.trim() || !/^[^:\s][^:]*$/.test(name)) throw new InputError(`--name 不能为空,也不能含冒号: ${name}`);
   if (!isIsoDate(dueDate)) throw new InputError(`--due 应为 YYYY-MM-DD: ${dueDate}`);
   if (dueDate <= today) throw new InputError(`--due ${dueDate} 应晚于今天 ${today}`);

@@ -33,7 +33,11 @@ function searchAttributes(spec: MeasureSpec): TypedSearchAttributes {
  * Starts one workflow per measure; idempotent by workflow id, so a second run starts none.
  * Starts run a few at a time: enough to be quick, few enough not to flood the server.
  */
-export async function startPlan(client: Client, plan: Plan, options: { taskQueue?: string; concurrency?: number } = {}): Promise<StartResult> {
+export async function startPlan(
+  client: Client,
+  plan: Plan,
+  options: { taskQueue?: string; concurrency?: number } = {},
+): Promise<StartResult> {
   const result: StartResult = { started: [], alreadyRunning: [] };
   const specs = measureSpecs(plan, localDate(Date.now(), plan.timeZone));
   await startCalendarWatch(client, plan, specs[0]?.calendar.years ?? {}, options.taskQueue);
@@ -67,7 +71,14 @@ async function startCalendarWatch(client: Client, plan: Plan, years: Record<stri
     await client.workflow.start(calendarWatchWorkflow, {
       workflowId: calendarWatchWorkflowId(plan.id),
       taskQueue,
-      args: [{ planId: plan.id, timeZone: plan.timeZone, sendAt: effectivePolicy(plan.policy, 'deadline').reminders.sendAt, published: Object.keys(years).map(Number) }],
+      args: [
+        {
+          planId: plan.id,
+          timeZone: plan.timeZone,
+          sendAt: effectivePolicy(plan.policy, 'deadline').reminders.sendAt,
+          published: Object.keys(years).map(Number),
+        },
+      ],
       typedSearchAttributes: new TypedSearchAttributes([{ key: SA.PlanId, value: plan.id }]),
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
@@ -78,7 +89,11 @@ async function startCalendarWatch(client: Client, plan: Plan, years: Record<stri
 
 /** The running calendar watches (one per started plan), for `rectify calendar refresh`. */
 export async function listCalendarWatches(client: Client, planId?: string): Promise<string[]> {
-  const clauses = [`WorkflowType = 'calendarWatchWorkflow'`, `ExecutionStatus = 'Running'`, ...(planId ? [`PlanId = ${quote(planId)}`] : [])];
+  const clauses = [
+    `WorkflowType = 'calendarWatchWorkflow'`,
+    `ExecutionStatus = 'Running'`,
+    ...(planId ? [`PlanId = ${quote(planId)}`] : []),
+  ];
   const ids: string[] = [];
   for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) ids.push(wf.workflowId);
   return ids.sort();
@@ -103,7 +118,10 @@ export interface MeasureRow {
 export const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 /** Measures from the visibility store: cheap at any scale (no query per workflow). */
-export async function listMeasures(client: Client, filter: { planId?: string; unit?: string; overdue?: boolean; lookback?: string } = {}): Promise<MeasureRow[]> {
+export async function listMeasures(
+  client: Client,
+  filter: { planId?: string; unit?: string; overdue?: boolean; lookback?: string } = {},
+): Promise<MeasureRow[]> {
   // Running executions only: a measure never completes, and earlier runs (continue-as-new) are history.
   const clauses = [`WorkflowType = 'measureWorkflow'`, `ExecutionStatus = 'Running'`];
   if (filter.planId) clauses.push(`PlanId = ${quote(filter.planId)}`);

@@ -30,7 +30,12 @@ function assertPlanExtension(path: string): void {
 export function planText(path: string, data: unknown, comment?: string): string {
   assertPlanExtension(path);
   if (/\.json$/i.test(path)) return `${JSON.stringify(data, null, 2)}\n`;
-  const head = comment ? comment.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n') + '\n' : '';
+  const head = comment
+    ? comment
+        .split('\n')
+        .map((l) => `# ${l}`.trimEnd())
+        .join('\n') + '\n'
+    : '';
   return head + stringify(data, { lineWidth: 0 });
 }
 
@@ -64,7 +69,9 @@ export async function readLedger(path: string): Promise<{ rows: Cell[][]; header
     throw new InputError(`台账应为 .xlsx 或 .csv: ${path}`);
   }
   // The header is the first row naming at least two known columns (a title row may come first).
-  const headerIndex = rows.findIndex((r) => r.filter((c) => /问题|整改措施|牵头单位|负责区领导|整改时限/.test(String(c ?? ''))).length >= 2);
+  const headerIndex = rows.findIndex(
+    (r) => r.filter((c) => /问题|整改措施|牵头单位|负责区领导|整改时限/.test(String(c ?? ''))).length >= 2,
+  );
   if (headerIndex < 0) throw new InputError(`${path}: 找不到表头行(应含“问题”“整改措施”“牵头单位”“负责区领导”“整改时限”等列)`);
   return { rows: rows.slice(headerIndex), headerRow: headerIndex + 1 };
 }

@@ -49,5 +49,11 @@ export function planSchedule(plan: Plan, from: number, to: number): ScheduledNot
     }
   }
   const order = (id: string) => id.split('.').map(Number);
-  return out.sort((a, b) => a.at.localeCompare(b.at) || order(a.measureId)[0] - order(b.measureId)[0] || order(a.measureId)[1] - order(b.measureId)[1] || a.stage.localeCompare(b.stage));
+  return out.sort(
+    (a, b) =>
+      a.at.localeCompare(b.at) ||
+      order(a.measureId)[0] - order(b.measureId)[0] ||
+      order(a.measureId)[1] - order(b.measureId)[1] ||
+      a.stage.localeCompare(b.stage),
+  );
 }

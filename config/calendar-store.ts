@@ -42,7 +42,9 @@ function parseYearFile(path: string, text: string): Record<string, CalendarYear>
 export function readInstalledYears(dir: string): Record<string, CalendarYear> {
   if (!existsSync(dir)) return {};
   const years: Record<string, CalendarYear> = {};
-  for (const name of readdirSync(dir).filter((n) => /^\d{4}\.json$/.test(n)).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => /^\d{4}\.json$/.test(n))
+    .sort()) {
     const path = join(dir, name);
     const data = parseYearFile(path, readFileSync(path, 'utf8'));
     const year = name.slice(0, 4);
@@ -65,7 +67,12 @@ export type InstallOutcome = 'installed' | 'replaced' | 'unchanged';
  * Installs a year (written whole, then renamed into place). A different arrangement for a year
  * already installed (an amended notice) needs `force`.
  */
-export function installYear(dir: string, year: number, arrangement: CalendarYear, force = false): { path: string; outcome: InstallOutcome } {
+export function installYear(
+  dir: string,
+  year: number,
+  arrangement: CalendarYear,
+  force = false,
+): { path: string; outcome: InstallOutcome } {
   const path = join(dir, `${year}.json`);
   const text = `${JSON.stringify({ [String(year)]: arrangement }, null, 2)}\n`;
   parseYearFile(path, text);

@@ -72,7 +72,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     ratePerSecond: positiveInt(env, 'SMTP_RATE_PER_SECOND'),
     outboxDir: resolve(env.RECTIFY_OUTBOX_DIR ?? resolve(varDir, 'outbox')),
     sentLedgerDir: resolve(varDir, 'sent'),
-    plans: (env.RECTIFY_PLANS ?? '').split(',').map((p) => p.trim()).filter(Boolean).map((p) => resolve(p)),
+    plans: (env.RECTIFY_PLANS ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => resolve(p)),
   };
   if (mail.smtpUrl && !env.MAIL_FROM) throw new Error('设置了 SMTP_URL 时也要设置 MAIL_FROM(发件人地址)');
   if (!domainOf(mail.from)) throw new Error(`MAIL_FROM 无效: ${mail.from}(应为 rectify@example.org 或 "名称" <rectify@example.org>)`);

@@ -52,7 +52,11 @@ export function calendarYearsFrom(fromYear: number, options: CalendarOptions = {
  * The statutory arrangements of the years from `fromYear` to `toYear` that neither the data nor
  * `years` publishes: what a running measure carries for the years it may plan into.
  */
-export function provisionalYearsBetween(fromYear: number, toYear: number, years: Record<string, CalendarYear> = publishedYears()): Record<string, CalendarYear> {
+export function provisionalYearsBetween(
+  fromYear: number,
+  toYear: number,
+  years: Record<string, CalendarYear> = publishedYears(),
+): Record<string, CalendarYear> {
   const out: Record<string, CalendarYear> = {};
   for (let y = fromYear; y <= toYear; y++) if (!years[String(y)]) out[String(y)] = statutoryYear(y);
   return out;

@@ -171,7 +171,7 @@ export class WorkCalendar {
     if (!Number.isInteger(n)) throw new RangeError(`工作日数必须是整数: ${n}`);
     const step = n < 0 ? -1 : 1;
     let day = epoch(date);
-    for (let left = Math.abs(n); left > 0; ) {
+    for (let left = Math.abs(n); left > 0;) {
       day += step;
       if (this.isWorkdayOf(day)) left--;
     }
@@ -225,7 +225,8 @@ export function calendarYearProblems(years: Record<string, CalendarYear>): Calen
     });
     data.workdays.forEach((d, index) => {
       if (!own(d)) problems.push({ year, list: 'workdays', index, message: `${d} 不属于 ${year} 年的安排` });
-      else if (isoWeekday(d) < 6) problems.push({ year, list: 'workdays', index, message: `${d}(${weekdayZh(d)})本是工作日,调休上班日应为周六或周日` });
+      else if (isoWeekday(d) < 6)
+        problems.push({ year, list: 'workdays', index, message: `${d}(${weekdayZh(d)})本是工作日,调休上班日应为周六或周日` });
       if (off.has(d)) problems.push({ year, list: 'workdays', index, message: `${d} 同时列为放假和上班` });
     });
   }

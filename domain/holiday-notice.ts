@@ -79,7 +79,9 @@ function noticeYear(lines: string[]): number {
   }
   const found = title?.[1] ?? body?.[1] ?? lines.join('').match(/(\d{4})年(?:元旦|春节|部分节假日)/)?.[1];
   if (!found) {
-    throw new HolidayNoticeError([{ line: 1, sentence: '', message: '找不到年份: 应有标题“国务院办公厅关于YYYY年部分节假日安排的通知”或正文“现将YYYY年……”' }]);
+    throw new HolidayNoticeError([
+      { line: 1, sentence: '', message: '找不到年份: 应有标题“国务院办公厅关于YYYY年部分节假日安排的通知”或正文“现将YYYY年……”' },
+    ]);
   }
   return Number(found);
 }
@@ -137,7 +139,8 @@ interface DateToken {
 }
 
 /** A date, or a range (至), each with its note in brackets taken out beforehand as ⟨n⟩. */
-const DATE_OR_RANGE = /(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:⟨(\d+)⟩)?(?:(?:至|到|～|~|—|－|–|-)(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日(?:⟨(\d+)⟩)?)?/g;
+const DATE_OR_RANGE =
+  /(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:⟨(\d+)⟩)?(?:(?:至|到|～|~|—|－|–|-)(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日(?:⟨(\d+)⟩)?)?/g;
 
 function isoOf(y: number, m: number, d: number): IsoDate | undefined {
   const text = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
@@ -160,7 +163,12 @@ function takeNotes(text: string): { text: string; notes: string[] } {
 }
 
 /** Reads one sentence of an item: its days off and working days, checked against its own words. */
-function readSentence(s: Sentence, year: number, newYearItem: boolean, fail: (message: string) => never): { holidays: IsoDate[]; workdays: IsoDate[] } {
+function readSentence(
+  s: Sentence,
+  year: number,
+  newYearItem: boolean,
+  fail: (message: string) => never,
+): { holidays: IsoDate[]; workdays: IsoDate[] } {
   const holidays: IsoDate[] = [];
   const workdays: IsoDate[] = [];
   let pending: DateToken[] = [];
@@ -220,7 +228,9 @@ function checkWeekday(date: IsoDate, note: string | undefined, fail: (message: s
   const named = weekdayInNote(note);
   if (named === undefined || named === isoWeekday(date)) return;
   const name = Object.keys(WEEKDAYS).find((k) => WEEKDAYS[k] === named);
-  fail(`${Number(date.slice(5, 7))}月${Number(date.slice(8))}日(${date.slice(0, 4)}年)是${weekdayZh(date)},通知写的是周${name}: 请核对年份和日期`);
+  fail(
+    `${Number(date.slice(5, 7))}月${Number(date.slice(8))}日(${date.slice(0, 4)}年)是${weekdayZh(date)},通知写的是周${name}: 请核对年份和日期`,
+  );
 }
 
 function dayCount(from: IsoDate, to: IsoDate): number {
@@ -259,15 +269,22 @@ export function parseHolidayNotice(text: string): HolidayNotice {
   for (const item of items) {
     for (const d of item.workdays) {
       const where = `${Number(d.slice(5, 7))}月${Number(d.slice(8))}日`;
-      if (holidays.has(d)) problems.push({ line: item.line, sentence: item.name, message: `${where} 既列为放假(${holidays.get(d)!.name})又列为上班` });
-      if (isoWeekday(d) < 6) problems.push({ line: item.line, sentence: item.name, message: `${where}是${weekdayZh(d)},本是工作日;调休上班日应为周六或周日` });
+      if (holidays.has(d))
+        problems.push({ line: item.line, sentence: item.name, message: `${where} 既列为放假(${holidays.get(d)!.name})又列为上班` });
+      if (isoWeekday(d) < 6)
+        problems.push({ line: item.line, sentence: item.name, message: `${where}是${weekdayZh(d)},本是工作日;调休上班日应为周六或周日` });
     }
   }
   if (problems.length) throw new HolidayNoticeError(problems);
 
   const allHolidays = [...new Set(items.flatMap((i) => i.holidays))].sort();
   const allWorkdays = [...new Set(items.flatMap((i) => i.workdays))].sort();
-  return { year, items, arrangement: { [String(year)]: { holidays: allHolidays, workdays: allWorkdays } }, warnings: warningsFor(year, items, allHolidays, allWorkdays) };
+  return {
+    year,
+    items,
+    arrangement: { [String(year)]: { holidays: allHolidays, workdays: allWorkdays } },
+    warnings: warningsFor(year, items, allHolidays, allWorkdays),
+  };
 }
 
 /** What a reader should check: festivals not mentioned, statutory days (in force from 2025) left working. */
@@ -294,7 +311,7 @@ export function formatDateRanges(dates: IsoDate[]): string {
   const sorted = [...new Set(dates)].sort();
   const parts: string[] = [];
   const md = (d: IsoDate) => `${Number(d.slice(5, 7))}月${Number(d.slice(8))}日(${weekdayZh(d)})`;
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === addDays(sorted[j], 1)) j++;
     const [a, b] = [sorted[i], sorted[j]];

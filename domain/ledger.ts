@@ -10,8 +10,19 @@ import type { PlanIssue } from './plan/load';
 export type Cell = string | number | Date | null | undefined;
 
 type Field =
-  | 'id' | 'problem' | 'title' | 'text' | 'kind' | 'leader' | 'leaderEmail' | 'leadUnit'
-  | 'participants' | 'deadline' | 'milestones' | 'cadence' | 'email';
+  | 'id'
+  | 'problem'
+  | 'title'
+  | 'text'
+  | 'kind'
+  | 'leader'
+  | 'leaderEmail'
+  | 'leadUnit'
+  | 'participants'
+  | 'deadline'
+  | 'milestones'
+  | 'cadence'
+  | 'email';
 
 /** Accepted headers per field (after removing blanks and marks like * or (必填)). */
 const HEADERS: Record<Field, string[]> = {
@@ -65,14 +76,16 @@ export interface LedgerResult {
 
 const clean = (header: Cell) => String(header ?? '').replace(/[\s*＊]|[（(][^)）]*[)）]/g, '');
 const text = (cell: Cell) => (cell instanceof Date ? cell.toISOString().slice(0, 10) : String(cell ?? '')).trim();
-const splitList = (cell: Cell) => text(cell).split(/[、,，;；\s/]+/).filter(Boolean);
+const splitList = (cell: Cell) =>
+  text(cell)
+    .split(/[、,，;；\s/]+/)
+    .filter(Boolean);
 
 /** `rows[0]` is the header row; `firstRow` is its number in the sheet (1 for a CSV). */
 export function ledgerToPlan(rows: Cell[][], options: LedgerOptions, firstRow = 1): LedgerResult {
   const issues: PlanIssue[] = [];
   const file = options.file;
-  const issue = (row: number | undefined, field: string, message: string) =>
-    issues.push({ file, row, field, message, severity: 'error' });
+  const issue = (row: number | undefined, field: string, message: string) => issues.push({ file, row, field, message, severity: 'error' });
 
   const header = rows[0] ?? [];
   const column = new Map<Field, number>();
@@ -125,7 +138,8 @@ export function ledgerToPlan(rows: Cell[][], options: LedgerOptions, firstRow = 
     const kindCell = text(get(row, 'kind'));
     // An empty 类型 is inferred from 整改时限 (立行立改, 长期坚持, or a date); a filled one must be understood.
     const kind = kindCell ? kindOf(kindCell) : (kindOf(text(deadlineCell)) ?? (parseDates(deadlineCell).length ? 'deadline' : undefined));
-    if (!kind) issue(rowNo, col('kind'), kindCell ? `无法识别的整改类型: ${kindCell}` : '缺少整改类型(立行立改/限期整改/分阶段整改/长期坚持)');
+    if (!kind)
+      issue(rowNo, col('kind'), kindCell ? `无法识别的整改类型: ${kindCell}` : '缺少整改类型(立行立改/限期整改/分阶段整改/长期坚持)');
 
     const dates = parseDates(deadlineCell);
     if (text(deadlineCell) && !dates.length && kind !== 'longterm' && kind !== undefined) {
@@ -133,7 +147,8 @@ export function ledgerToPlan(rows: Cell[][], options: LedgerOptions, firstRow = 
     }
     const milestoneCell = get(row, 'milestones');
     let milestones = parseMilestones(text(milestoneCell));
-    if (text(milestoneCell) && !milestones.length) issue(rowNo, col('milestones'), `无法识别的阶段节点: ${text(milestoneCell)}(每个节点写成“日期 内容”,用分号分隔)`);
+    if (text(milestoneCell) && !milestones.length)
+      issue(rowNo, col('milestones'), `无法识别的阶段节点: ${text(milestoneCell)}(每个节点写成“日期 内容”,用分号分隔)`);
     // A phased measure may put its stages in the deadline cell: every date but the last is a milestone.
     if (kind === 'phased' && !milestones.length && dates.length > 1) {
       milestones = dates.slice(0, -1).map((d, i) => ({ title: `第${i + 1}阶段`, deadline: d.date }));
@@ -174,7 +189,11 @@ export function ledgerToPlan(rows: Cell[][], options: LedgerOptions, firstRow = 
   const leaders = [...new Set(measures.map((m) => m.leader).filter(Boolean))];
   for (const role of leaders) {
     if (!leaderEmails.has(role)) {
-      issue(rowOfMeasure[measures.findIndex((m) => m.leader === role)], columnOf.leaderEmail ?? '负责区领导邮箱', `缺少负责区领导的邮箱: ${role}`);
+      issue(
+        rowOfMeasure[measures.findIndex((m) => m.leader === role)],
+        columnOf.leaderEmail ?? '负责区领导邮箱',
+        `缺少负责区领导的邮箱: ${role}`,
+      );
     }
   }
   const directory: Directory = {
@@ -204,7 +223,10 @@ function parseProblem(cell: string): { no?: number; title: string } | undefined 
   if (!cell) return undefined;
   const m = /^(?:问题)?\s*(\d+)\s*[.、．:：]?\s*(.*)$/.exec(cell);
   const rest = (m ? m[2] : cell).trim();
-  const title = rest.replace(/^关于\s*[“"「『‘']?/, '').replace(/[”"」』’']?\s*(?:问题)?(?:的整改)?\s*[。.]?$/, '').trim();
+  const title = rest
+    .replace(/^关于\s*[“"「『‘']?/, '')
+    .replace(/[”"」』’']?\s*(?:问题)?(?:的整改)?\s*[。.]?$/, '')
+    .trim();
   return { no: m ? Number(m[1]) : undefined, title };
 }
 
@@ -230,7 +252,7 @@ export function parseDates(cell: Cell): { date: IsoDate; index: number; end: num
   const out: { date: IsoDate; index: number; end: number }[] = [];
   const re =
     /(\d{4})\s*(?:[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})|年\s*(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日|(底|末|中旬|上旬|下旬))?|(底|末|上半年|下半年|一季度|二季度|三季度|四季度|第一季度|第二季度|第三季度|第四季度)))/g;
-  for (let m; (m = re.exec(s)); ) {
+  for (let m; (m = re.exec(s));) {
     const year = Number(m[1]);
     let iso: IsoDate | undefined;
     if (m[2]) iso = valid(`${year}-${pad(m[2])}-${pad(m[3])}`);

@@ -206,8 +206,10 @@ export function validateRequestExtension(state: MeasureState, r: RequestExtensio
   requireStatus(state, ['active'], '申请延期');
   if (state.pendingExtension) throw new RequestRejected(`已有待审批的延期申请(至 ${state.pendingExtension.newDeadline})`);
   requireText(r.reason, '延期理由');
-  if (typeof r.newDeadline !== 'string' || !isIsoDate(r.newDeadline)) throw new RequestRejected(`新时限应为 YYYY-MM-DD: ${String(r.newDeadline)}`);
-  if (r.newDeadline <= state.progress.deadline) throw new RequestRejected(`新时限 ${r.newDeadline} 应晚于当前时限 ${state.progress.deadline}`);
+  if (typeof r.newDeadline !== 'string' || !isIsoDate(r.newDeadline))
+    throw new RequestRejected(`新时限应为 YYYY-MM-DD: ${String(r.newDeadline)}`);
+  if (r.newDeadline <= state.progress.deadline)
+    throw new RequestRejected(`新时限 ${r.newDeadline} 应晚于当前时限 ${state.progress.deadline}`);
   requireWorkdayAhead(r.newDeadline, calendar, state.spec.timeZone, now);
 }
 
@@ -239,8 +241,10 @@ export function validateReassign(state: MeasureState, r: ReassignRequest): void 
   if (r.leadUnit !== undefined && typeof r.leadUnit !== 'string') throw new RequestRejected('牵头单位应为文本');
   if (r.leader !== undefined && typeof r.leader !== 'string') throw new RequestRejected('负责区领导应为文本');
   if (!r.leadUnit && !r.leader) throw new RequestRejected('应指定新的牵头单位(leadUnit)或负责区领导(leader)');
-  if (r.leadUnit !== undefined && !state.spec.directory.units.includes(r.leadUnit)) throw new RequestRejected(`牵头单位不在计划名录中或没有联系邮箱: ${r.leadUnit}`);
-  if (r.leader !== undefined && !state.spec.directory.leaders.includes(r.leader)) throw new RequestRejected(`负责区领导不在计划名录中: ${r.leader}`);
+  if (r.leadUnit !== undefined && !state.spec.directory.units.includes(r.leadUnit))
+    throw new RequestRejected(`牵头单位不在计划名录中或没有联系邮箱: ${r.leadUnit}`);
+  if (r.leader !== undefined && !state.spec.directory.leaders.includes(r.leader))
+    throw new RequestRejected(`负责区领导不在计划名录中: ${r.leader}`);
   if ((r.leadUnit ?? state.leadUnit) === state.leadUnit && (r.leader ?? state.leader) === state.leader) {
     throw new RequestRejected('新的牵头单位和负责区领导与当前相同');
   }
@@ -250,11 +254,16 @@ export function validateReassign(state: MeasureState, r: ReassignRequest): void 
 export function validateRefreshCalendar(r: RefreshCalendarRequest): void {
   requireOffice(r?.actor, '更新节假日安排');
   if (!r.years || typeof r.years !== 'object') throw new RequestRejected('缺少节假日安排(years)');
-  if (r.provisionalYears !== undefined && (typeof r.provisionalYears !== 'object' || r.provisionalYears === null)) throw new RequestRejected('provisionalYears 应为按年份的安排');
-  for (const [what, years] of [['years', r.years], ['provisionalYears', r.provisionalYears ?? {}]] as const) {
+  if (r.provisionalYears !== undefined && (typeof r.provisionalYears !== 'object' || r.provisionalYears === null))
+    throw new RequestRejected('provisionalYears 应为按年份的安排');
+  for (const [what, years] of [
+    ['years', r.years],
+    ['provisionalYears', r.provisionalYears ?? {}],
+  ] as const) {
     for (const [year, data] of Object.entries(years)) {
       if (!/^\d{4}$/.test(year)) throw new RequestRejected(`${what}: 年份应为四位数字: ${year}`);
-      if (!Array.isArray(data?.holidays) || !Array.isArray(data?.workdays)) throw new RequestRejected(`${what}: ${year}年应有 holidays 和 workdays 两个列表`);
+      if (!Array.isArray(data?.holidays) || !Array.isArray(data?.workdays))
+        throw new RequestRejected(`${what}: ${year}年应有 holidays 和 workdays 两个列表`);
       for (const d of [...data.holidays, ...data.workdays]) {
         if (typeof d !== 'string' || !isIsoDate(d)) throw new RequestRejected(`${what}: ${year}年的日期无效: ${String(d)}`);
       }
@@ -314,13 +323,21 @@ export function applyVerifyCompletion(state: MeasureState, r: VerifyCompletionRe
     state.rejections.push({ reason: r.reason!, by: r.actor, at });
     state.submission = undefined;
   }
-  return [{ kind: 'verification-result', audiences: ['leadUnit', 'leader'], event: { actor: r.actor, accepted: r.accept, reason: r.reason } }];
+  return [
+    { kind: 'verification-result', audiences: ['leadUnit', 'leader'], event: { actor: r.actor, accepted: r.accept, reason: r.reason } },
+  ];
 }
 
 export function applyRequestExtension(state: MeasureState, r: RequestExtensionRequest, now: number): EventNotice[] {
   const at = audit(state, now, 'extension-request', r.actor, { newDeadline: r.newDeadline, reason: r.reason });
   state.pendingExtension = { newDeadline: r.newDeadline, reason: r.reason, by: r.actor, at };
-  return [{ kind: 'extension-requested', audiences: ['office'], event: { actor: r.actor, reason: r.reason, requestedDeadline: r.newDeadline, previousDeadline: state.progress.deadline } }];
+  return [
+    {
+      kind: 'extension-requested',
+      audiences: ['office'],
+      event: { actor: r.actor, reason: r.reason, requestedDeadline: r.newDeadline, previousDeadline: state.progress.deadline },
+    },
+  ];
 }
 
 export function applyDecideExtension(state: MeasureState, r: DecideExtensionRequest, now: number): EventNotice[] {
@@ -337,7 +354,13 @@ export function applyDecideExtension(state: MeasureState, r: DecideExtensionRequ
     {
       kind: 'extension-decided',
       audiences: ['leadUnit', 'leader'],
-      event: { actor: r.actor, approved: r.approve, reason: r.reason ?? request.reason, previousDeadline, requestedDeadline: request.newDeadline },
+      event: {
+        actor: r.actor,
+        approved: r.approve,
+        reason: r.reason ?? request.reason,
+        previousDeadline,
+        requestedDeadline: request.newDeadline,
+      },
     },
   ];
 }
@@ -348,7 +371,13 @@ export function applyReassign(state: MeasureState, r: ReassignRequest, now: numb
   audit(state, now, 'reassign', r.actor, { leadUnit: r.leadUnit, leader: r.leader, reason: r.reason, previousLeadUnit, previousLeader });
   state.leadUnit = r.leadUnit ?? state.leadUnit;
   state.leader = r.leader ?? state.leader;
-  return [{ kind: 'reassigned', audiences: ['leadUnit', 'leader'], event: { actor: r.actor, reason: r.reason, previousLeadUnit, previousLeader } }];
+  return [
+    {
+      kind: 'reassigned',
+      audiences: ['leadUnit', 'leader'],
+      event: { actor: r.actor, reason: r.reason, previousLeadUnit, previousLeader },
+    },
+  ];
 }
 
 export function applyRefreshCalendar(state: MeasureState, r: RefreshCalendarRequest, now: number): EventNotice[] {
@@ -376,8 +405,19 @@ export function applyLookbackOutcome(state: MeasureState, r: LookbackOutcomeRepo
   state.submission = undefined;
   state.progress.deadline = r.newDeadline;
   state.progress.deadlineVersion += 1;
-  state.deadlines.push({ deadline: r.newDeadline, version: state.progress.deadlineVersion, since: at, reason: `第${r.round}次回头看发现反弹回潮: ${r.notes}` });
-  return [{ kind: 'relapsed', audiences: ['leadUnit', 'leader', 'leadershipGroup'], event: { actor: r.by, reason: r.notes, requestedDeadline: r.newDeadline, outcome: 'relapsed' } }];
+  state.deadlines.push({
+    deadline: r.newDeadline,
+    version: state.progress.deadlineVersion,
+    since: at,
+    reason: `第${r.round}次回头看发现反弹回潮: ${r.notes}`,
+  });
+  return [
+    {
+      kind: 'relapsed',
+      audiences: ['leadUnit', 'leader', 'leadershipGroup'],
+      event: { actor: r.by, reason: r.notes, requestedDeadline: r.newDeadline, outcome: 'relapsed' },
+    },
+  ];
 }
 
 /** The instant the measure falls due under its current deadline. */

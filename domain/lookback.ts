@@ -33,15 +33,30 @@ export interface LookbackPlan {
  * The next review after a close-out on `closedOn`, given how many have started since then:
  * `delaysDays[index]` calendar days later, on the next working day at the send time.
  */
-export function nextLookback(spec: Pick<MeasureSpec, 'policy' | 'timeZone'>, closedOn: IsoDate, startedSinceClose: number, calendar: WorkCalendar): LookbackPlan | undefined {
+export function nextLookback(
+  spec: Pick<MeasureSpec, 'policy' | 'timeZone'>,
+  closedOn: IsoDate,
+  startedSinceClose: number,
+  calendar: WorkCalendar,
+): LookbackPlan | undefined {
   const delay = spec.policy.lookback.delaysDays[startedSinceClose];
   if (delay === undefined) return undefined;
   const day = calendar.onOrAfter(addDays(closedOn, delay));
-  return { index: startedSinceClose, startAt: localInstant(day, spec.policy.reminders.sendAt, spec.timeZone), dueDate: calendar.addWorkdays(day, REVIEW_WORKDAYS) };
+  return {
+    index: startedSinceClose,
+    startAt: localInstant(day, spec.policy.reminders.sendAt, spec.timeZone),
+    dueDate: calendar.addWorkdays(day, REVIEW_WORKDAYS),
+  };
 }
 
 /** Only the inspection office records an outcome, once, with notes; a relapse needs a new deadline ahead, on a working day. */
-export function validateRecordOutcome(recorded: LookbackOutcome | undefined, r: RecordOutcomeRequest, calendar: WorkCalendar, timeZone: string, now: number): void {
+export function validateRecordOutcome(
+  recorded: LookbackOutcome | undefined,
+  r: RecordOutcomeRequest,
+  calendar: WorkCalendar,
+  timeZone: string,
+  now: number,
+): void {
   if (!r?.actor || r.actor.role !== 'office' || typeof r.actor.who !== 'string' || !r.actor.who.trim()) {
     throw new RequestRejected(`只有巡察办可以记录回头看结论${r?.actor ? `;「${r.actor.who}」(${r.actor.role})无权操作` : ''}`);
   }
@@ -49,11 +64,13 @@ export function validateRecordOutcome(recorded: LookbackOutcome | undefined, r: 
   if (r.outcome !== 'sustained' && r.outcome !== 'relapsed') throw new RequestRejected('结论应为 sustained(巩固)或 relapsed(反弹回潮)');
   if (typeof r.notes !== 'string' || !r.notes.trim()) throw new RequestRejected('核查说明不能为空');
   if (r.notes.length > 2000) throw new RequestRejected('核查说明过长(最多 2000 字)');
-  if (r.evidence !== undefined && (!Array.isArray(r.evidence) || r.evidence.some((e) => typeof e !== 'string' || !e.trim()))) throw new RequestRejected('佐证材料应为非空文本列表');
+  if (r.evidence !== undefined && (!Array.isArray(r.evidence) || r.evidence.some((e) => typeof e !== 'string' || !e.trim())))
+    throw new RequestRejected('佐证材料应为非空文本列表');
   if (r.outcome === 'sustained') {
     if (r.newDeadline !== undefined) throw new RequestRejected('结论为巩固时不设新时限');
     return;
   }
-  if (typeof r.newDeadline !== 'string' || !isIsoDate(r.newDeadline)) throw new RequestRejected(`反弹回潮须设新的整改时限(YYYY-MM-DD): ${String(r.newDeadline)}`);
+  if (typeof r.newDeadline !== 'string' || !isIsoDate(r.newDeadline))
+    throw new RequestRejected(`反弹回潮须设新的整改时限(YYYY-MM-DD): ${String(r.newDeadline)}`);
   requireWorkdayAhead(r.newDeadline, calendar, timeZone, now);
 }

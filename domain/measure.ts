@@ -41,7 +41,9 @@ export const PROVISIONAL_YEARS_AHEAD = 2;
 
 /** The plan's calendar as its workflows carry it, for measures started on `startedOn`. */
 export function workflowCalendar(plan: Plan, startedOn: IsoDate): CalendarOptions {
-  const dates = plan.measures.flatMap((m) => [m.deadline, ...(m.milestones ?? []).map((ms) => ms.deadline)]).filter((d): d is IsoDate => !!d);
+  const dates = plan.measures
+    .flatMap((m) => [m.deadline, ...(m.milestones ?? []).map((ms) => ms.deadline)])
+    .filter((d): d is IsoDate => !!d);
   const firstYear = yearOf(plan.feedbackDate) - 1;
   const lastYear = Math.max(yearOf(startedOn), yearOf(plan.feedbackDate), ...dates.map(yearOf)) + PROVISIONAL_YEARS_AHEAD;
   const years = calendarYearsFrom(firstYear, plan.calendar);
@@ -58,7 +60,10 @@ export function measureSpecs(plan: Plan, startedOn: IsoDate): MeasureSpec[] {
   const calendar = workflowCalendar(plan, startedOn);
   const problems = new Map(plan.problems.map((p) => [p.no, p.title]));
   // Units that may lead (they have an email) and leaders, for checking a reassignment in the workflow.
-  const directory = { units: plan.directory.units.filter((u) => u.emails.length).map((u) => u.name), leaders: plan.directory.leaders.map((l) => l.role) };
+  const directory = {
+    units: plan.directory.units.filter((u) => u.emails.length).map((u) => u.name),
+    leaders: plan.directory.leaders.map((l) => l.role),
+  };
   return plan.measures.map((m) => {
     const policy = effectivePolicy(plan.policy, m.kind, m.policy);
     return {
@@ -87,4 +92,3 @@ export function measureSpecs(plan: Plan, startedOn: IsoDate): MeasureSpec[] {
 export const MEASURE_STATUSES = ['active', 'submitted', 'closed'] as const;
 export type MeasureStatus = (typeof MEASURE_STATUSES)[number];
 export type TrafficLight = 'green' | 'yellow' | 'red';
-

@@ -8,7 +8,8 @@ import type { MeasureKind, Audience } from './plan/schema';
 import type { MeasureStatus, TrafficLight } from './measure';
 import type { ScheduledKind } from './planner';
 
-export type EventKind = 'submitted' | 'verification-result' | 'extension-requested' | 'extension-decided' | 'reassigned' | 'lookback-request' | 'relapsed';
+export type EventKind =
+  'submitted' | 'verification-result' | 'extension-requested' | 'extension-decided' | 'reassigned' | 'lookback-request' | 'relapsed';
 export type NoticeKind = ScheduledKind | EventKind;
 
 export const ROLES = ['unit', 'leader', 'office', 'leadership'] as const;

@@ -109,12 +109,31 @@ function chase(
   for (const offset of offsets) {
     const day = cal.addWorkdays(lastWorkday, -offset);
     const kind = offset === 0 && kinds.final ? kinds.final : kinds.reminder;
-    out.push({ ...extra, key: `${prefix}:reminder:${offset}`, track, kind, at: sendAt(spec, day), audiences: ['leadUnit'], dueDate: due, workdaysBefore: offset });
+    out.push({
+      ...extra,
+      key: `${prefix}:reminder:${offset}`,
+      track,
+      kind,
+      at: sendAt(spec, day),
+      audiences: ['leadUnit'],
+      dueDate: due,
+      workdaysBefore: offset,
+    });
   }
   const { levels, repeatEveryWorkdays } = spec.policy.escalation;
   levels.forEach((level, i) => {
     const day = cal.addWorkdays(due, 1 + level.afterWorkdays);
-    out.push({ ...extra, key: `${prefix}:overdue:${i}`, track, kind: kinds.overdue, at: sendAt(spec, day), audiences: level.notify, dueDate: due, level: i, workdaysOverdue: level.afterWorkdays });
+    out.push({
+      ...extra,
+      key: `${prefix}:overdue:${i}`,
+      track,
+      kind: kinds.overdue,
+      at: sendAt(spec, day),
+      audiences: level.notify,
+      dueDate: due,
+      level: i,
+      workdaysOverdue: level.afterWorkdays,
+    });
   });
   const top = levels[levels.length - 1];
   if (top) {
@@ -123,7 +142,18 @@ function chase(
     for (let r = 1; ; r++) {
       day = cal.addWorkdays(day, repeatEveryWorkdays);
       const at = sendAt(spec, day);
-      out.push({ ...extra, key: `${prefix}:overdue:${levels.length - 1}:repeat:${r}`, track, kind: kinds.overdue, at, audiences: top.notify, dueDate: due, level: levels.length - 1, repeat: r, workdaysOverdue: top.afterWorkdays + r * repeatEveryWorkdays });
+      out.push({
+        ...extra,
+        key: `${prefix}:overdue:${levels.length - 1}:repeat:${r}`,
+        track,
+        kind: kinds.overdue,
+        at,
+        audiences: top.notify,
+        dueDate: due,
+        level: levels.length - 1,
+        repeat: r,
+        workdaysOverdue: top.afterWorkdays + r * repeatEveryWorkdays,
+      });
       if (at > until) break;
     }
   }
@@ -141,7 +171,10 @@ export function periodEnds(cadence: Cadence, from: IsoDate, until: IsoDate): Iso
     if (end > from) out.push(end);
     if (end > until && out.length) return out;
     month += months;
-    if (month > 12) (month -= 12), year++;
+    if (month > 12) {
+      month -= 12;
+      year++;
+    }
   }
 }
 
@@ -171,17 +204,50 @@ export function stages(spec: Spec, p: MeasureProgress, cal: WorkCalendar, until:
       // A missing report is chased until the next one falls due; from then on the next report is the one chased.
       const nextEnd = ends[i + 1] ?? periodEnds(cadence, end, end)[0];
       const cutoff = dueAt(spec, nextEnd);
-      const chased = chase(spec, cal, `report:${end}`, `report:${end}`, end, reportOffsets, { reminder: 'report-reminder', overdue: 'report-overdue' }, Math.min(until, cutoff), { period: end });
+      const chased = chase(
+        spec,
+        cal,
+        `report:${end}`,
+        `report:${end}`,
+        end,
+        reportOffsets,
+        { reminder: 'report-reminder', overdue: 'report-overdue' },
+        Math.min(until, cutoff),
+        { period: end },
+      );
       out.push(...chased.filter((st) => st.at < cutoff));
     });
     return out;
   }
   spec.milestones.forEach((m, i) => {
     if (i < p.milestonesDone) return;
-    out.push(...chase(spec, cal, `milestone:${i}`, `milestone:${i}`, m.deadline, reportOffsets, { reminder: 'milestone-reminder', overdue: 'milestone-overdue' }, until, { milestone: i }));
+    out.push(
+      ...chase(
+        spec,
+        cal,
+        `milestone:${i}`,
+        `milestone:${i}`,
+        m.deadline,
+        reportOffsets,
+        { reminder: 'milestone-reminder', overdue: 'milestone-overdue' },
+        until,
+        { milestone: i },
+      ),
+    );
   });
   if (p.deadline) {
-    out.push(...chase(spec, cal, 'deadline', `${v}:deadline`, p.deadline, spec.policy.reminders.offsetsWorkdays, { reminder: 'reminder', final: 'final-reminder', overdue: 'overdue' }, until));
+    out.push(
+      ...chase(
+        spec,
+        cal,
+        'deadline',
+        `${v}:deadline`,
+        p.deadline,
+        spec.policy.reminders.offsetsWorkdays,
+        { reminder: 'reminder', final: 'final-reminder', overdue: 'overdue' },
+        until,
+      ),
+    );
   }
   return out;
 }
@@ -240,7 +306,16 @@ export function selectDue(spec: Timing, planned: Stage[], handled: Record<string
  */
 export function reviewStages(spec: Timing, due: IsoDate, cal: WorkCalendar, until: number): Stage[] {
   const top = spec.policy.escalation.levels.length - 1;
-  return chase(spec, cal, 'review', 'review', due, spec.policy.reminders.offsetsWorkdays, { reminder: 'lookback-reminder', overdue: 'lookback-overdue' }, until).map((s) => ({
+  return chase(
+    spec,
+    cal,
+    'review',
+    'review',
+    due,
+    spec.policy.reminders.offsetsWorkdays,
+    { reminder: 'lookback-reminder', overdue: 'lookback-overdue' },
+    until,
+  ).map((s) => ({
     ...s,
     audiences: s.level === undefined ? ['office'] : s.level === top ? ['office', 'leadershipGroup'] : ['office'],
   }));
@@ -251,7 +326,13 @@ export function reviewStages(spec: Timing, due: IsoDate, cal: WorkCalendar, unti
  * window or with a milestone or periodic report late; green otherwise. `nextChangeAt` is when
  * it next changes by itself.
  */
-export function trafficLight(spec: Spec, p: MeasureProgress, cal: WorkCalendar, now: number, submittedAt?: number): { light: TrafficLight; nextChangeAt?: number } {
+export function trafficLight(
+  spec: Spec,
+  p: MeasureProgress,
+  cal: WorkCalendar,
+  now: number,
+  submittedAt?: number,
+): { light: TrafficLight; nextChangeAt?: number } {
   if (p.status === 'closed') return { light: 'green' };
   const due = p.deadline && spec.kind !== 'longterm' ? dueAt(spec, p.deadline) : undefined;
   if (p.status === 'submitted') return { light: due !== undefined && (submittedAt ?? now) > due ? 'red' : 'green' };

@@ -28,7 +28,10 @@ export interface ParsedReport {
 }
 
 export class ReportParseError extends Error {
-  constructor(message: string, readonly line?: number) {
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
     super(line ? `第${line}行: ${message}` : message);
     this.name = 'ReportParseError';
   }

@@ -15,7 +15,15 @@ export interface SimulatedNotice extends DueNotice {
 export function initialProgress(spec: MeasureSpec, startedAt: number): MeasureProgress {
   const started = localDate(startedAt, spec.timeZone);
   const from = spec.feedbackDate && spec.feedbackDate > started ? spec.feedbackDate : started;
-  return { status: 'active', deadline: spec.deadline, deadlineVersion: 1, milestonesDone: 0, reportsDone: [], reportingFrom: from, handled: {} };
+  return {
+    status: 'active',
+    deadline: spec.deadline,
+    deadlineVersion: 1,
+    milestonesDone: 0,
+    reportsDone: [],
+    reportingFrom: from,
+    handled: {},
+  };
 }
 
 export function simulate(spec: MeasureSpec, from: number, to: number, progress = initialProgress(spec, from)): SimulatedNotice[] {
@@ -26,7 +34,7 @@ export function simulate(spec: MeasureSpec, from: number, to: number, progress =
 export function advance(spec: MeasureSpec, progress: MeasureProgress, from: number, to: number): SimulatedNotice[] {
   const calendar = runningCalendar(spec.calendar);
   const out: SimulatedNotice[] = [];
-  for (let now = from; now <= to; ) {
+  for (let now = from; now <= to;) {
     const next = nextActions(spec, progress, calendar, now);
     for (const key of next.skip) progress.handled[key] = 'skipped';
     for (const notice of next.send) {

@@ -55,7 +55,7 @@ export function statutoryYear(year: number): CalendarYear {
   const off = new Set<IsoDate>();
   // Runs of festival days in date order, joined across the weekends between them.
   const dates = [...owed.keys()].sort();
-  for (let i = 0; i < dates.length; ) {
+  for (let i = 0; i < dates.length;) {
     let end = dates[i];
     let due = 0;
     let given = 0;
@@ -67,7 +67,7 @@ export function statutoryYear(year: number): CalendarYear {
         off.add(end);
       }
     }
-    for (let d = end; given < due; ) {
+    for (let d = end; given < due;) {
       d = nextWorkday(d, owed);
       off.add(d);
       given += 1;

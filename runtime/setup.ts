@@ -26,7 +26,9 @@ function main(): void {
   }
   for (const spec of missing) {
     const found = findBinary(spec);
-    console.log(`rectify setup: ${spec.command} → ${found ? found.executable.type === 'existing-path' && found.executable.path : '未找到,将回退到 SDK 下载(需联网)'}`);
+    console.log(
+      `rectify setup: ${spec.command} → ${found ? found.executable.type === 'existing-path' && found.executable.path : '未找到,将回退到 SDK 下载(需联网)'}`,
+    );
   }
 }
 

@@ -14,7 +14,9 @@ async function main(): Promise<void> {
     const { delivery, mailer } = mailDelivery(settings, [], new Client({ connection: clientConnection, namespace: settings.namespace }));
     console.log(`rectify worker: 邮件 ${mailer.describe}`);
     const worker = await createWorker({ connection, namespace: settings.namespace, delivery });
-    console.log(`rectify worker: ${settings.connectionOptions.address} namespace=${settings.namespace} task queue=${worker.options.taskQueue}`);
+    console.log(
+      `rectify worker: ${settings.connectionOptions.address} namespace=${settings.namespace} task queue=${worker.options.taskQueue}`,
+    );
     await worker.run(); // until SIGINT/SIGTERM
   } finally {
     await connection.close();

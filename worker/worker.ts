@@ -42,12 +42,27 @@ export async function connectWorker(settings: Settings): Promise<NativeConnectio
 export function mailerFor(settings: Settings): Mailer {
   if (!settings.mail.smtpUrl) return fileMailer(settings.mail.outboxDir);
   const ca = settings.mail.caFile ? readFileSync(resolve(settings.mail.caFile), 'utf8') : undefined;
-  return smtpMailer(settings.mail.smtpUrl, { ca, maxConnections: settings.mail.maxConnections, ratePerSecond: settings.mail.ratePerSecond });
+  return smtpMailer(settings.mail.smtpUrl, {
+    ca,
+    maxConnections: settings.mail.maxConnections,
+    ratePerSecond: settings.mail.ratePerSecond,
+  });
 }
 
 /** Mail delivery for a worker; `planPaths` are the plan files whose directories it may use; the client starts digests. */
-export function mailDelivery(settings: Settings, planPaths: string[], client: Client, mailer = mailerFor(settings)): { delivery: MailDelivery; mailer: Mailer } {
+export function mailDelivery(
+  settings: Settings,
+  planPaths: string[],
+  client: Client,
+  mailer = mailerFor(settings),
+): { delivery: MailDelivery; mailer: Mailer } {
   const plans = new PlanDirectory([...new Set([...settings.mail.plans, ...planPaths])]);
-  const delivery = new MailDelivery({ mailer, plans, ledger: new SentLedger(settings.mail.sentLedgerDir), from: settings.mail.from, digests: { client, taskQueue: TASK_QUEUE } });
+  const delivery = new MailDelivery({
+    mailer,
+    plans,
+    ledger: new SentLedger(settings.mail.sentLedgerDir),
+    from: settings.mail.from,
+    digests: { client, taskQueue: TASK_QUEUE },
+  });
   return { delivery, mailer };
 }

@@ -44,7 +44,8 @@ export async function calendarWatchWorkflow(input: CalendarWatchInput): Promise<
     nextCheckAt: nextCheckAt === undefined ? undefined : new Date(nextCheckAt).toISOString(),
   });
   /** When another year comes within reach: its alert day, at the send time. */
-  const nextCheck = () => localInstant(calendarAlertsDue(published, alerted, localDate(Date.now(), input.timeZone)).nextCheck, input.sendAt, input.timeZone);
+  const nextCheck = () =>
+    localInstant(calendarAlertsDue(published, alerted, localDate(Date.now(), input.timeZone)).nextCheck, input.sendAt, input.timeZone);
   setHandler(getCalendarWatchQuery, view);
   setHandler(
     refreshCalendarWatchUpdate,

@@ -24,16 +24,24 @@ const BATCH = 50;
 
 export async function lookbackCampaignWorkflow(input: CampaignInput): Promise<number> {
   let asked = input.asked ?? 0;
-  const view = (): CampaignView => ({ workflowId: workflowInfo().workflowId, planId: input.planId, name: input.name, dueDate: input.dueDate, total: input.measureWorkflowIds.length, asked });
+  const view = (): CampaignView => ({
+    workflowId: workflowInfo().workflowId,
+    planId: input.planId,
+    name: input.name,
+    dueDate: input.dueDate,
+    total: input.measureWorkflowIds.length,
+    asked,
+  });
   setHandler(getCampaignQuery, view);
   const runEnd = Math.min(asked + (input.perRun ?? SIGNALS_PER_RUN), input.measureWorkflowIds.length);
   while (asked < runEnd) {
     const batch = input.measureWorkflowIds.slice(asked, Math.min(asked + BATCH, runEnd));
     await Promise.all(
-      batch.map((id) =>
-        getExternalWorkflowHandle(id)
-          .signal(startLookbackSignal, { campaign: input.name, dueDate: input.dueDate })
-          .catch(() => undefined), // a measure gone since the launch has nothing to review
+      batch.map(
+        (id) =>
+          getExternalWorkflowHandle(id)
+            .signal(startLookbackSignal, { campaign: input.name, dueDate: input.dueDate })
+            .catch(() => undefined), // a measure gone since the launch has nothing to review
       ),
     );
     asked += batch.length;

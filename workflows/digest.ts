@@ -24,7 +24,11 @@ export const MAX_WAIT_MS = 120_000;
 
 const retry: RetryPolicy = { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' };
 // Retried for a day at most (a mailbox full, a server down): then the office is told, not left waiting forever.
-const { sendDigest, reportUndelivered } = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', scheduleToCloseTimeout: '1 day', retry });
+const { sendDigest, reportUndelivered } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  scheduleToCloseTimeout: '1 day',
+  retry,
+});
 
 export async function digestWorkflow(input: DigestInput): Promise<number> {
   const seen = new Set<string>();

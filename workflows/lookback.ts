@@ -3,7 +3,14 @@
  * chases once when the review is overdue, records the outcome, and tells the measure, which
  * reopens on a relapse.
  */
-import { condition, getExternalWorkflowHandle, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { LookbackStatus } from './search-attributes';
 import type { Activities } from '../activities';
 import { runningCalendar, WorkCalendar, type CalendarOptions } from '../domain/calendar';
@@ -38,7 +45,13 @@ export async function lookbackReviewWorkflow(input: LookbackInput): Promise<Look
   const calendar = new WorkCalendar(input.calendar);
   const planning = runningCalendar(input.calendar);
   const timing = { policy: input.policy, timeZone: input.measure.timeZone };
-  const view: LookbackView = { workflowId, round: input.round, measureId: input.measure.id, closedOn: input.closedOn, dueDate: input.dueDate };
+  const view: LookbackView = {
+    workflowId,
+    round: input.round,
+    measureId: input.measure.id,
+    closedOn: input.closedOn,
+    dueDate: input.dueDate,
+  };
   let measureTold = false;
   setHandler(getLookbackQuery, () => view);
   let recording = false;
@@ -48,7 +61,13 @@ export async function lookbackReviewWorkflow(input: LookbackInput): Promise<Look
       recording = true;
       // The measure first: only once it knows does the review count as decided.
       try {
-        await getExternalWorkflowHandle(input.measureWorkflowId).signal(lookbackOutcomeSignal, { round: input.round, outcome: r.outcome, notes: r.notes, by: r.actor, newDeadline: r.newDeadline });
+        await getExternalWorkflowHandle(input.measureWorkflowId).signal(lookbackOutcomeSignal, {
+          round: input.round,
+          outcome: r.outcome,
+          notes: r.notes,
+          by: r.actor,
+          newDeadline: r.newDeadline,
+        });
       } catch {
         // The measure is gone (terminated, or its plan withdrawn): the review still records its finding.
       }
@@ -61,7 +80,10 @@ export async function lookbackReviewWorkflow(input: LookbackInput): Promise<Look
       upsertSearchAttributes([{ key: LookbackStatus, value: r.outcome }]);
       return view;
     },
-    { validator: (r) => validateRecordOutcome(recording ? (view.outcome ?? r.outcome) : view.outcome, r, calendar, input.measure.timeZone, Date.now()) },
+    {
+      validator: (r) =>
+        validateRecordOutcome(recording ? (view.outcome ?? r.outcome) : view.outcome, r, calendar, input.measure.timeZone, Date.now()),
+    },
   );
 
   const notice = (stage: string, kind: Notice['kind'], audiences: Audience[], extra: Partial<Notice> = {}): Notice => ({
@@ -80,7 +102,15 @@ export async function lookbackReviewWorkflow(input: LookbackInput): Promise<Look
     ...extra,
   });
   const scheduled = (n: DueNotice) =>
-    notice(n.key, n.kind, n.audiences, { plannedAt: new Date(n.at).toISOString(), catchUp: n.catchUp, provisionalCalendar: n.provisional, level: n.level, repeat: n.repeat, workdaysBefore: n.workdaysBefore, workdaysOverdue: n.workdaysOverdue });
+    notice(n.key, n.kind, n.audiences, {
+      plannedAt: new Date(n.at).toISOString(),
+      catchUp: n.catchUp,
+      provisionalCalendar: n.provisional,
+      level: n.level,
+      repeat: n.repeat,
+      workdaysBefore: n.workdaysBefore,
+      workdaysOverdue: n.workdaysOverdue,
+    });
 
   await deliverNotice(notice('request', 'lookback-request', ['office']));
   // Chased until the outcome is in: the same planner as a measure's, over the review's own track.

@@ -50,7 +50,8 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
   /** The input's calendar with the years refreshed since (provisional years only where there are any, as before they existed). */
   const calendarOptions = (): CalendarOptions => {
     const options: CalendarOptions = { ...spec.calendar, years: { ...spec.calendar.years, ...state.calendarYears } };
-    if (spec.calendar.provisionalYears || state.provisionalYears) options.provisionalYears = { ...spec.calendar.provisionalYears, ...state.provisionalYears };
+    if (spec.calendar.provisionalYears || state.provisionalYears)
+      options.provisionalYears = { ...spec.calendar.provisionalYears, ...state.provisionalYears };
     return options;
   };
   const useCalendars = () => {
@@ -63,13 +64,21 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
   let changed = false;
   let nextWakeAt: number | undefined;
   let published: { light?: string; status?: string; deadline?: string; leadUnit?: string; leader?: string; lookback?: string } = input.state
-    ? { light: state.trafficLight, status: state.progress.status, deadline: state.progress.deadline, leadUnit: state.leadUnit, leader: state.leader }
+    ? {
+        light: state.trafficLight,
+        status: state.progress.status,
+        deadline: state.progress.deadline,
+        leadUnit: state.leadUnit,
+        leader: state.leader,
+      }
     : {};
 
   const view = (): MeasureView => {
     const dueAt = life.currentDueAt(state);
     const workdaysLeft =
-      state.progress.deadline && spec.kind !== 'longterm' ? calendar.workdaysBetween(localDate(Date.now(), spec.timeZone), state.progress.deadline) : undefined;
+      state.progress.deadline && spec.kind !== 'longterm'
+        ? calendar.workdaysBetween(localDate(Date.now(), spec.timeZone), state.progress.deadline)
+        : undefined;
     return {
       ...state,
       workflowId,
@@ -100,7 +109,12 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
     };
   };
 
-  const notice = (stage: string, fields: Partial<Notice> & Pick<Notice, 'kind' | 'audiences'>, plannedAt: number, catchUp: boolean): Notice => ({
+  const notice = (
+    stage: string,
+    fields: Partial<Notice> & Pick<Notice, 'kind' | 'audiences'>,
+    plannedAt: number,
+    catchUp: boolean,
+  ): Notice => ({
     idempotencyKey: `${workflowId}:${stage}`,
     workflowId,
     stage,
@@ -112,10 +126,28 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
   });
 
   const scheduled = (n: DueNotice): Notice => {
-    const { key, kind, audiences, at, catchUp, provisional, dueDate, workdaysBefore, workdaysOverdue, level, repeat, milestone, period } = n;
+    const { key, kind, audiences, at, catchUp, provisional, dueDate, workdaysBefore, workdaysOverdue, level, repeat, milestone, period } =
+      n;
     const ms = milestone === undefined ? undefined : { index: milestone, ...spec.milestones[milestone] };
     const due = new Date(dueInstant(spec, dueDate)).toISOString();
-    return notice(key, { kind, audiences, dueDate, dueAt: due, workdaysBefore, workdaysOverdue, level, repeat, milestone: ms, period, provisionalCalendar: provisional }, at, catchUp);
+    return notice(
+      key,
+      {
+        kind,
+        audiences,
+        dueDate,
+        dueAt: due,
+        workdaysBefore,
+        workdaysOverdue,
+        level,
+        repeat,
+        milestone: ms,
+        period,
+        provisionalCalendar: provisional,
+      },
+      at,
+      catchUp,
+    );
   };
 
   /** The look-back state shown in search: scheduled, in-review, or the last outcome. */
@@ -124,7 +156,12 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
     if (!state.lookbacks) return undefined;
     const last = state.lookbacks[state.lookbacks.length - 1];
     const sinceClose = state.closedAt ? state.lookbacks.filter((l) => !l.campaign && l.startedAt >= state.closedAt!).length : 0;
-    if (state.progress.status === 'closed' && (!last || last.startedAt < state.closedAt!) && sinceClose < spec.policy.lookback.delaysDays.length) return 'scheduled';
+    if (
+      state.progress.status === 'closed' &&
+      (!last || last.startedAt < state.closedAt!) &&
+      sinceClose < spec.policy.lookback.delaysDays.length
+    )
+      return 'scheduled';
     if (!last) return undefined;
     return last.outcome ?? 'in-review';
   };
@@ -163,7 +200,9 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
     try {
       await startChild(lookbackReviewWorkflow, {
         workflowId: `lookback:${spec.planId}:${spec.id}:${round}`,
-        args: [{ measureWorkflowId: workflowId, measure, round, closedOn, dueDate, campaign, calendar: calendarOptions(), policy: spec.policy }],
+        args: [
+          { measureWorkflowId: workflowId, measure, round, closedOn, dueDate, campaign, calendar: calendarOptions(), policy: spec.policy },
+        ],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         // A review with this id may already run (say, after a reset of the measure): then it is the one.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -212,11 +251,15 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
   handle(msg.requestExtensionUpdate, (s, r) => life.validateRequestExtension(s, r, strictCalendar, Date.now()), life.applyRequestExtension);
   handle(msg.decideExtensionUpdate, life.validateDecideExtension, life.applyDecideExtension);
   handle(msg.reassignUpdate, life.validateReassign, life.applyReassign);
-  handle(msg.refreshCalendarUpdate, (_s, r) => life.validateRefreshCalendar(r), (s, r, now) => {
-    const events = life.applyRefreshCalendar(s, r, now);
-    useCalendars();
-    return events;
-  });
+  handle(
+    msg.refreshCalendarUpdate,
+    (_s, r) => life.validateRefreshCalendar(r),
+    (s, r, now) => {
+      const events = life.applyRefreshCalendar(s, r, now);
+      useCalendars();
+      return events;
+    },
+  );
   // Buffered messages run as soon as their handler is set: everything they use is defined above.
   setHandler(msg.startLookbackSignal, (request) => {
     // A campaign reviews closed measures; one reopened meanwhile has nothing to review.
@@ -230,13 +273,19 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
     refreshLight();
   });
 
-
   /** Recomputes the light; search attributes are upserted only when something shown changed. */
   function refreshLight(): number | undefined {
     const submittedAt = state.submission ? Date.parse(state.submission.at) : undefined;
     const light = trafficLight(spec, state.progress, calendar, Date.now(), submittedAt);
     state.trafficLight = light.light;
-    const now = { light: light.light, status: state.progress.status, deadline: state.progress.deadline, leadUnit: state.leadUnit, leader: state.leader, lookback: lookbackStatus() };
+    const now = {
+      light: light.light,
+      status: state.progress.status,
+      deadline: state.progress.deadline,
+      leadUnit: state.leadUnit,
+      leader: state.leader,
+      lookback: lookbackStatus(),
+    };
     const updates: Parameters<typeof upsertSearchAttributes>[0] = [];
     if (now.light !== published.light) updates.push({ key: SA.TrafficLight, value: now.light });
     if (now.status !== published.status) updates.push({ key: SA.MeasureStatus, value: now.status });

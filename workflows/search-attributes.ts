@@ -16,7 +16,19 @@ export const LookbackStatus = defineSearchAttributeKey('LookbackStatus', SearchA
 /** The campaign a look-back review belongs to, if the office launched it. */
 export const LookbackCampaign = defineSearchAttributeKey('LookbackCampaign', SearchAttributeType.KEYWORD);
 
-export const ALL_SEARCH_ATTRIBUTES = [PlanId, MeasureId, LeadUnit, Leader, MeasureKind, MeasureStatus, TrafficLight, ProblemNo, Deadline, LookbackStatus, LookbackCampaign];
+export const ALL_SEARCH_ATTRIBUTES = [
+  PlanId,
+  MeasureId,
+  LeadUnit,
+  Leader,
+  MeasureKind,
+  MeasureStatus,
+  TrafficLight,
+  ProblemNo,
+  Deadline,
+  LookbackStatus,
+  LookbackCampaign,
+];
 
 /** The form `temporal server start-dev --search-attribute` and the test environments take. */
 export function searchAttributeFlags(): Record<string, string> {

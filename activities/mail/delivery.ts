@@ -58,7 +58,17 @@ interface MailSubject {
 }
 const about = (n: Notice): MailSubject => ({ key: n.idempotencyKey, measureId: n.measure.id });
 
-const EVENT_KINDS = new Set(['submitted', 'verification-result', 'extension-requested', 'extension-decided', 'reassigned', 'lookback-request', 'lookback-reminder', 'lookback-overdue', 'relapsed']);
+const EVENT_KINDS = new Set([
+  'submitted',
+  'verification-result',
+  'extension-requested',
+  'extension-decided',
+  'reassigned',
+  'lookback-request',
+  'lookback-reminder',
+  'lookback-overdue',
+  'relapsed',
+]);
 
 export class MailDelivery implements NoticeDelivery {
   private readonly domain: string;
@@ -80,7 +90,10 @@ export class MailDelivery implements NoticeDelivery {
         continue;
       }
       const mail = renderNotice(notice, this.context(plan, recipient, notice));
-      const outcome = await this.sendOnce(plan, about(notice), recipient, mail, `${notice.idempotencyKey}|${recipient.email}`, { thread: true, ics: [notice] });
+      const outcome = await this.sendOnce(plan, about(notice), recipient, mail, `${notice.idempotencyKey}|${recipient.email}`, {
+        thread: true,
+        ics: [notice],
+      });
       if (outcome === true) delivered++;
       else failures.push(outcome);
     }
@@ -119,7 +132,9 @@ export class MailDelivery implements NoticeDelivery {
     const [first] = batch.notices;
     const single = batch.notices.length === 1;
     const last = batch.notices.reduce((a, b) => (a.decidedAt >= b.decidedAt ? a : b));
-    const mail = single ? renderNotice(first, this.context(plan, batch.recipient, first)) : renderDigest(batch.notices, this.context(plan, batch.recipient, last));
+    const mail = single
+      ? renderNotice(first, this.context(plan, batch.recipient, first))
+      : renderDigest(batch.notices, this.context(plan, batch.recipient, last));
     const key = single ? `${first.idempotencyKey}|${batch.recipient.email}` : `digest|${batch.digestKey}`;
     const outcome = await this.sendOnce(plan, about(first), batch.recipient, mail, key, { thread: single, ics: batch.notices });
     if (outcome === true) return { delivered: true };
@@ -136,7 +151,10 @@ export class MailDelivery implements NoticeDelivery {
     for (const email of office.emails) {
       const recipient: Recipient = { email, name: office.name, audience: 'office' };
       const mail = renderCalendarAlert(alert, plan.title, { recipient, office, now: Date.now(), calendar: this.calendar(plan) });
-      const outcome = await this.sendOnce(plan, { key: alert.idempotencyKey }, recipient, mail, `${alert.idempotencyKey}|${email}`, { thread: false, ics: [] });
+      const outcome = await this.sendOnce(plan, { key: alert.idempotencyKey }, recipient, mail, `${alert.idempotencyKey}|${email}`, {
+        thread: false,
+        ics: [],
+      });
       if (outcome !== true) failures.push(outcome);
     }
     if (failures.length) console.error(`rectify: 无法通知巡察办 ${failures.join('; ')}`);
@@ -146,11 +164,20 @@ export class MailDelivery implements NoticeDelivery {
   async reportUndelivered(batch: DigestBatch & { reason: string }): Promise<void> {
     const plan = this.deps.plans.plan(batch.planId);
     const measures = batch.notices.map((n) => n.measure.id).join('、');
-    await this.reportToOffice(plan, batch.notices[0], [`${batch.recipient.name} <${batch.recipient.email}>: 一天内未能发出(${batch.reason}),涉及措施 ${measures}`]);
+    await this.reportToOffice(plan, batch.notices[0], [
+      `${batch.recipient.name} <${batch.recipient.email}>: 一天内未能发出(${batch.reason}),涉及措施 ${measures}`,
+    ]);
   }
 
   /** Sends one mail unless the ledger has it; true, or the permanent failure as text. Transient failures throw. */
-  private async sendOnce(plan: Plan, subject: MailSubject, recipient: Recipient, mail: RenderedMail, key: string, extras: MailExtras): Promise<true | string> {
+  private async sendOnce(
+    plan: Plan,
+    subject: MailSubject,
+    recipient: Recipient,
+    mail: RenderedMail,
+    key: string,
+    extras: MailExtras,
+  ): Promise<true | string> {
     const id = messageId(key, this.domain);
     if (await this.deps.ledger.has(id)) return true;
     let response: string;
@@ -161,7 +188,9 @@ export class MailDelivery implements NoticeDelivery {
       return `${recipient.name} <${recipient.email}>: ${(e as Error).message}`;
     }
     // Accepted: a failure to write the ledger now must not make a retry send it again.
-    await this.deps.ledger.record(id, { to: recipient.email, key, response }).catch((e: Error) => console.error(`rectify: 已发送但未能记入发送台账 ${id}: ${e.message}`));
+    await this.deps.ledger
+      .record(id, { to: recipient.email, key, response })
+      .catch((e: Error) => console.error(`rectify: 已发送但未能记入发送台账 ${id}: ${e.message}`));
     return true;
   }
 
@@ -172,7 +201,10 @@ export class MailDelivery implements NoticeDelivery {
       const mail = renderDeliveryProblem(notice, failures, this.context(plan, recipient, notice));
       // One report per notice, failure and office address: a different failure is reported too.
       const failure = createHash('sha256').update(failures.join('\n')).digest('hex').slice(0, 16);
-      const outcome = await this.sendOnce(plan, about(notice), recipient, mail, `problem|${notice.idempotencyKey}|${failure}|${email}`, { thread: true, ics: [] });
+      const outcome = await this.sendOnce(plan, about(notice), recipient, mail, `problem|${notice.idempotencyKey}|${failure}|${email}`, {
+        thread: true,
+        ics: [],
+      });
       if (outcome !== true) console.error(`rectify: 无法通知巡察办 ${email}: ${outcome}`);
     }
   }
@@ -184,7 +216,14 @@ export class MailDelivery implements NoticeDelivery {
   private calendar(plan: Plan): WorkCalendar {
     let calendar = this.calendars.get(plan);
     // Counted as the workflows count: statutory holidays in unpublished years, unless the plan asked for Mon–Fri.
-    if (!calendar) this.calendars.set(plan, (calendar = chinaCalendar({ ...plan.calendar, unpublishedYears: plan.calendar?.unpublishedYears === 'weekdays' ? 'weekdays' : 'statutory' })));
+    if (!calendar)
+      this.calendars.set(
+        plan,
+        (calendar = chinaCalendar({
+          ...plan.calendar,
+          unpublishedYears: plan.calendar?.unpublishedYears === 'weekdays' ? 'weekdays' : 'statutory',
+        })),
+      );
     return calendar;
   }
 
@@ -207,7 +246,9 @@ export class MailDelivery implements NoticeDelivery {
       references: thread ? [thread] : undefined,
       headers: { 'Auto-Submitted': 'auto-generated', 'X-Rectify-Key': subject.key },
       list: { id: listId(plan.id, plan.title, this.domain) },
-      attachments: ics ? [{ filename: ics.filename, content: ics.content, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }] : undefined,
+      attachments: ics
+        ? [{ filename: ics.filename, content: ics.content, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }]
+        : undefined,
     };
   }
 }

@@ -66,7 +66,10 @@ export function smtpMailer(url: string, options: SmtpOptions = {}): Mailer {
     describe: `SMTP ${u.protocol}//${u.host}${user ? `(用户 ${user})` : ''}`,
     async send(message) {
       const info = await transport.sendMail(message);
-      return { accepted: (info.accepted as (string | { address: string })[]).map((a) => (typeof a === 'string' ? a : a.address)), response: info.response };
+      return {
+        accepted: (info.accepted as (string | { address: string })[]).map((a) => (typeof a === 'string' ? a : a.address)),
+        response: info.response,
+      };
     },
     close: () => transport.close(),
   };

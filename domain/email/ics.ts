@@ -10,7 +10,11 @@ const NO_DEADLINE = new Set(['verification-result', 'reassigned', 'submitted']);
  * its SEQUENCE, so a calendar moves the event instead of adding a second one.
  */
 export function deadlineIcs(notices: Notice[], domain: string): { filename: string; content: string } | undefined {
-  const calendar = ical({ name: '整改时限', method: ICalCalendarMethod.PUBLISH, prodId: { company: 'rectify', product: 'rectify', language: 'ZH' } });
+  const calendar = ical({
+    name: '整改时限',
+    method: ICalCalendarMethod.PUBLISH,
+    prodId: { company: 'rectify', product: 'rectify', language: 'ZH' },
+  });
   const uids = new Set<string>();
   for (const n of notices) {
     const m = n.measure;

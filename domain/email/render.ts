@@ -73,7 +73,9 @@ export interface ItemView {
 }
 
 /** What every item shows of its measure: light, measure, problem, who. */
-function measureFields(m: Notice['measure']): Pick<ItemView, 'light' | 'lightLabel' | 'lightColor' | 'measureLine' | 'problemLine' | 'leadUnit' | 'leader'> {
+function measureFields(
+  m: Notice['measure'],
+): Pick<ItemView, 'light' | 'lightLabel' | 'lightColor' | 'measureLine' | 'problemLine' | 'leadUnit' | 'leader'> {
   return {
     light: m.trafficLight,
     lightLabel: LIGHT_ZH[m.trafficLight],
@@ -126,11 +128,16 @@ export function itemView(n: Notice, ctx: RenderContext): ItemView {
             : `本措施于 ${dueText(m.deadline!, m.dueAt, zone)} 截止,今天是截止前最后一个工作日,请按时完成并提交佐证材料。`
           : `本措施将于 ${dueText(m.deadline!, m.dueAt, zone)} 到期,请抓紧推进。`,
       );
-      act.push(`完成后提交: rectify complete ${m.id} --as ${who} --evidence <佐证材料>`, `确需延期: rectify extend ${m.id} --as ${who} --to <新时限> --reason <理由>`);
+      act.push(
+        `完成后提交: rectify complete ${m.id} --as ${who} --evidence <佐证材料>`,
+        `确需延期: rectify extend ${m.id} --as ${who} --to <新时限> --reason <理由>`,
+      );
       break;
     case 'overdue': {
       const told = others(n.audiences);
-      lines.push(`本措施已超过整改时限 ${dueText(m.deadline!, m.dueAt, zone)},现为第 ${(n.level ?? 0) + 1} 级督办${n.repeat ? `(第 ${n.repeat} 次重复)` : ''}。`);
+      lines.push(
+        `本措施已超过整改时限 ${dueText(m.deadline!, m.dueAt, zone)},现为第 ${(n.level ?? 0) + 1} 级督办${n.repeat ? `(第 ${n.repeat} 次重复)` : ''}。`,
+      );
       if (told.length) lines.push(`本通知同时发送: ${told.join('、')}。`);
       act.push(`提交整改完成: rectify complete ${m.id} --as ${who} --evidence <佐证材料>`);
       break;
@@ -138,27 +145,39 @@ export function itemView(n: Notice, ctx: RenderContext): ItemView {
     case 'milestone-reminder':
     case 'milestone-overdue': {
       const ms = n.milestone;
-      lines.push(`${n.kind === 'milestone-overdue' ? '阶段节点已逾期' : '阶段节点即将到期'}: 第 ${(ms?.index ?? 0) + 1} 阶段「${ms?.title ?? ''}」,节点时限 ${ms ? `${ms.deadline}(${weekdayZh(ms.deadline)})` : ''}。`);
+      lines.push(
+        `${n.kind === 'milestone-overdue' ? '阶段节点已逾期' : '阶段节点即将到期'}: 第 ${(ms?.index ?? 0) + 1} 阶段「${ms?.title ?? ''}」,节点时限 ${ms ? `${ms.deadline}(${weekdayZh(ms.deadline)})` : ''}。`,
+      );
       if (n.kind === 'milestone-overdue' && others(n.audiences).length) lines.push(`本通知同时发送: ${others(n.audiences).join('、')}。`);
       act.push(`报送阶段完成情况: rectify progress ${m.id} --as ${who} --milestone --note <进展说明>`);
       break;
     }
     case 'report-reminder':
     case 'report-overdue':
-      lines.push(`${n.kind === 'report-overdue' ? '整改进展报送已逾期' : '请按时报送整改进展'}: 截至 ${n.period}(${weekdayZh(n.period!)})的本期进展。`);
+      lines.push(
+        `${n.kind === 'report-overdue' ? '整改进展报送已逾期' : '请按时报送整改进展'}: 截至 ${n.period}(${weekdayZh(n.period!)})的本期进展。`,
+      );
       if (n.kind === 'report-overdue' && others(n.audiences).length) lines.push(`本通知同时发送: ${others(n.audiences).join('、')}。`);
       act.push(`报送进展: rectify progress ${m.id} --as ${who} --note <进展说明>`);
       break;
     case 'submitted':
       lines.push(`${m.leadUnit}已提交整改完成,佐证材料: ${(n.event?.evidence ?? []).join('、')}。`);
-      act.push(`核验: rectify verify ${m.id} --as office:<经办人> --accept`, `退回: rectify verify ${m.id} --as office:<经办人> --reject --reason <理由>`);
+      act.push(
+        `核验: rectify verify ${m.id} --as office:<经办人> --accept`,
+        `退回: rectify verify ${m.id} --as office:<经办人> --reject --reason <理由>`,
+      );
       break;
     case 'verification-result':
       lines.push(n.event?.accepted ? '巡察办已核验通过,本措施销号。' : `巡察办核验未通过,已退回整改。理由: ${n.event?.reason ?? ''}`);
       break;
     case 'extension-requested':
-      lines.push(`${m.leadUnit}申请将整改时限由 ${n.event?.previousDeadline ?? ''} 延至 ${n.event?.requestedDeadline ?? ''}。理由: ${n.event?.reason ?? ''}`);
-      act.push(`批准: rectify decide-extension ${m.id} --as office:<经办人> --approve`, `不批准: rectify decide-extension ${m.id} --as office:<经办人> --deny --reason <理由>`);
+      lines.push(
+        `${m.leadUnit}申请将整改时限由 ${n.event?.previousDeadline ?? ''} 延至 ${n.event?.requestedDeadline ?? ''}。理由: ${n.event?.reason ?? ''}`,
+      );
+      act.push(
+        `批准: rectify decide-extension ${m.id} --as office:<经办人> --approve`,
+        `不批准: rectify decide-extension ${m.id} --as office:<经办人> --deny --reason <理由>`,
+      );
       break;
     case 'extension-decided':
       lines.push(
@@ -179,15 +198,21 @@ export function itemView(n: Notice, ctx: RenderContext): ItemView {
             ? `第 ${lb.round} 次回头看将于 ${due}到期,请抓紧核查并记录结论。`
             : `第 ${lb.round} 次回头看已过时限 ${due},尚未记录结论${n.repeat ? `(第 ${n.repeat} 次催办)` : ''}。`,
       );
-      act.push(`记录结论: rectify lookback record ${m.id} --round ${lb.round} --as office:<经办人> (--sustained | --relapsed --new-deadline <新时限>) --notes <核查说明>`);
+      act.push(
+        `记录结论: rectify lookback record ${m.id} --round ${lb.round} --as office:<经办人> (--sustained | --relapsed --new-deadline <新时限>) --notes <核查说明>`,
+      );
       break;
     }
     case 'relapsed':
-      lines.push(`回头看发现本措施反弹回潮,已重新列入整改,新的整改时限为 ${n.event?.requestedDeadline}(${weekdayZh(n.event!.requestedDeadline!)})。核查说明: ${n.event?.reason ?? ''}`);
+      lines.push(
+        `回头看发现本措施反弹回潮,已重新列入整改,新的整改时限为 ${n.event?.requestedDeadline}(${weekdayZh(n.event!.requestedDeadline!)})。核查说明: ${n.event?.reason ?? ''}`,
+      );
       act.push(`完成后提交: rectify complete ${m.id} --as ${who} --evidence <佐证材料>`);
       break;
     case 'reassigned':
-      lines.push(`巡察办调整了本措施的分工: 牵头单位 ${n.event?.previousLeadUnit} → ${m.leadUnit},负责区领导 ${n.event?.previousLeader} → ${m.leader}。理由: ${n.event?.reason ?? ''}`);
+      lines.push(
+        `巡察办调整了本措施的分工: 牵头单位 ${n.event?.previousLeadUnit} → ${m.leadUnit},负责区领导 ${n.event?.previousLeader} → ${m.leader}。理由: ${n.event?.reason ?? ''}`,
+      );
       break;
   }
   if (n.catchUp) lines.push('(此前的提醒因系统中断未能按时发出,本通知为补发。)');
@@ -215,7 +240,10 @@ function render(subject: string, greeting: string, intro: string, items: ItemVie
 export function renderNotice(n: Notice, ctx: RenderContext): RenderedMail {
   const view = itemView(n, ctx);
   // In the subject the provisional note joins the count: (还剩 6 个工作日,按临时日历计算).
-  const tail = view.left && ['reminder', 'final-reminder', 'overdue'].includes(n.kind) ? `(${view.left.replace(`(${PROVISIONAL_COUNT})`, `,${PROVISIONAL_COUNT}`)})` : '';
+  const tail =
+    view.left && ['reminder', 'final-reminder', 'overdue'].includes(n.kind)
+      ? `(${view.left.replace(`(${PROVISIONAL_COUNT})`, `,${PROVISIONAL_COUNT}`)})`
+      : '';
   const subject = `【${view.kindLabel}】${view.measureLine}${tail}`;
   return render(subject, `${ctx.recipient.name}:`, '', [view], ctx);
 }
@@ -226,7 +254,12 @@ const LIGHT_ORDER: Record<TrafficLight, number> = { red: 0, yellow: 1, green: 2 
 export function renderDigest(notices: Notice[], ctx: RenderContext): RenderedMail {
   const views = notices
     .map((n) => ({ n, v: itemView(n, ctx) }))
-    .sort((a, b) => LIGHT_ORDER[a.v.light] - LIGHT_ORDER[b.v.light] || (a.n.measure.deadline ?? '9999').localeCompare(b.n.measure.deadline ?? '9999') || a.n.measure.id.localeCompare(b.n.measure.id, 'en', { numeric: true }))
+    .sort(
+      (a, b) =>
+        LIGHT_ORDER[a.v.light] - LIGHT_ORDER[b.v.light] ||
+        (a.n.measure.deadline ?? '9999').localeCompare(b.n.measure.deadline ?? '9999') ||
+        a.n.measure.id.localeCompare(b.n.measure.id, 'en', { numeric: true }),
+    )
     .map(({ v }) => v);
   const count = (l: TrafficLight) => views.filter((v) => v.light === l).length;
   const day = localDate(ctx.now, notices[0]?.measure.timeZone ?? 'Asia/Shanghai');
@@ -237,7 +270,11 @@ export function renderDigest(notices: Notice[], ctx: RenderContext): RenderedMai
 /** To the office: a notice could not reach someone (unknown recipient, refused address). */
 export function renderDeliveryProblem(n: Notice, problems: string[], ctx: RenderContext): RenderedMail {
   const view = itemView(n, ctx);
-  view.lines = [`以下通知未能送达: 【${view.kindLabel}】`, ...problems.map((p) => `· ${p}`), '请核对计划名录中的单位、区领导和邮箱,更正后后续通知将自动使用新的地址。'];
+  view.lines = [
+    `以下通知未能送达: 【${view.kindLabel}】`,
+    ...problems.map((p) => `· ${p}`),
+    '请核对计划名录中的单位、区领导和邮箱,更正后后续通知将自动使用新的地址。',
+  ];
   view.act = [];
   return render(`【通知未送达】${view.measureLine}`, `${ctx.office.name}:`, '', [view], ctx);
 }

@@ -72,7 +72,8 @@ export function checkPlan(plan: Plan, measureIndex?: number[]): Finding[] {
     if (Number(m.id.split('.')[0]) !== m.problem) error(at('id'), `编号 ${m.id} 与所属问题 ${m.problem} 不一致`);
     if (!problems.has(m.problem)) error(at('problem'), `问题 ${m.problem} 不在 problems 中`);
     if (!unitNames.has(m.leadUnit)) error(at('leadUnit'), `牵头单位不在名录中: ${m.leadUnit}`);
-    else if (!unitsWithEmail.has(m.leadUnit)) error(at('leadUnit'), `牵头单位没有联系邮箱: ${m.leadUnit}(在 directory.units 中补充 emails)`);
+    else if (!unitsWithEmail.has(m.leadUnit))
+      error(at('leadUnit'), `牵头单位没有联系邮箱: ${m.leadUnit}(在 directory.units 中补充 emails)`);
     m.participants.forEach((p, j) => {
       if (!unitNames.has(p)) error(at('participants', j), `参与单位不在名录中: ${p}`);
       if (p === m.leadUnit) warning(at('participants', j), `参与单位与牵头单位相同: ${p}`);
@@ -87,8 +88,10 @@ export function checkPlan(plan: Plan, measureIndex?: number[]): Finding[] {
     let previous: string | undefined;
     m.milestones?.forEach((ms, j) => {
       checkDate(at('milestones', j, 'deadline'), ms.deadline);
-      if (m.deadline && ms.deadline > m.deadline) error(at('milestones', j, 'deadline'), `阶段节点 ${ms.deadline} 晚于整改时限 ${m.deadline}`);
-      if (previous && ms.deadline < previous) error(at('milestones', j, 'deadline'), `阶段节点应按时间先后排列: ${ms.deadline} 早于上一节点 ${previous}`);
+      if (m.deadline && ms.deadline > m.deadline)
+        error(at('milestones', j, 'deadline'), `阶段节点 ${ms.deadline} 晚于整改时限 ${m.deadline}`);
+      if (previous && ms.deadline < previous)
+        error(at('milestones', j, 'deadline'), `阶段节点应按时间先后排列: ${ms.deadline} 早于上一节点 ${previous}`);
       previous = ms.deadline;
     });
     const policy = effectivePolicy(plan.policy, m.kind, m.policy);

@@ -25,7 +25,12 @@ export function formatIssue(i: PlanIssue): string {
 
 export class PlanError extends Error {
   constructor(readonly issues: PlanIssue[]) {
-    super(issues.filter((i) => i.severity === 'error').map(formatIssue).join('\n'));
+    super(
+      issues
+        .filter((i) => i.severity === 'error')
+        .map(formatIssue)
+        .join('\n'),
+    );
     this.name = 'PlanError';
   }
 }

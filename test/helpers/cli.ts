@@ -4,7 +4,10 @@ import { main } from '../../client/cli';
 export async function runCli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const capture = (into: string[]) => (...a: unknown[]) => void into.push(a.join(' '));
+  const capture =
+    (into: string[]) =>
+    (...a: unknown[]) =>
+      void into.push(a.join(' '));
   const spies = [
     jest.spyOn(console, 'log').mockImplementation(capture(out)),
     jest.spyOn(console, 'error').mockImplementation(capture(err)),

@@ -26,7 +26,13 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     keySize: 2048,
     extensions: [
       { name: 'basicConstraints', cA: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
     ],
   });
   const failures: number[] = [];
@@ -48,7 +54,8 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       return callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
     },
     onRcptTo(address, _session, callback) {
-      if (rejectRecipients.has(address.address)) return callback(Object.assign(new Error(`No such user ${address.address}`), { responseCode: 550 }));
+      if (rejectRecipients.has(address.address))
+        return callback(Object.assign(new Error(`No such user ${address.address}`), { responseCode: 550 }));
       callback();
     },
     onData(stream, _session, callback) {

@@ -29,7 +29,9 @@ export function freePort(): Promise<number> {
 }
 
 /** Registers rectify's search attributes on a test server (the dev server takes them as flags). */
-export async function registerSearchAttributes(env: { connection: { operatorService: { addSearchAttributes(req: object): Promise<unknown> } } }): Promise<void> {
+export async function registerSearchAttributes(env: {
+  connection: { operatorService: { addSearchAttributes(req: object): Promise<unknown> } };
+}): Promise<void> {
   await env.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes: indexedValueTypes() });
 }
 

@@ -50,7 +50,12 @@ describe('delivery to aiosmtpd', () => {
   it('delivers a notice that another implementation accepts and stores intact', async () => {
     const planPath = join(__dirname, '../fixtures/small-plan.yaml');
     const mailer = smtpMailer(`smtp://127.0.0.1:${port}`);
-    const delivery = new MailDelivery({ mailer, plans: new PlanDirectory([planPath]), ledger: new SentLedger(join(dir, 'sent')), from: 'rectify@liangxi.example.org' });
+    const delivery = new MailDelivery({
+      mailer,
+      plans: new PlanDirectory([planPath]),
+      ledger: new SentLedger(join(dir, 'sent')),
+      from: 'rectify@liangxi.example.org',
+    });
     try {
       const result = await delivery.deliver({
         idempotencyKey: 'measure:drill-2024:1.1:v1:deadline:reminder:2',
@@ -62,8 +67,20 @@ describe('delivery to aiosmtpd', () => {
         decidedAt: '2024-06-25T01:00:00.000Z',
         catchUp: false,
         measure: {
-          planId: 'drill-2024', id: '1.1', problem: { no: 1, title: '高质量发展成效不显' }, title: '健全政策机制', kind: 'deadline', status: 'active',
-          leadUnit: '区发改委', leader: '区委常委、常务副区长', participants: [], deadline: '2024-06-28', deadlineVersion: 1, dueAt: '2024-06-28T10:00:00.000Z', trafficLight: 'yellow', timeZone: 'Asia/Shanghai',
+          planId: 'drill-2024',
+          id: '1.1',
+          problem: { no: 1, title: '高质量发展成效不显' },
+          title: '健全政策机制',
+          kind: 'deadline',
+          status: 'active',
+          leadUnit: '区发改委',
+          leader: '区委常委、常务副区长',
+          participants: [],
+          deadline: '2024-06-28',
+          deadlineVersion: 1,
+          dueAt: '2024-06-28T10:00:00.000Z',
+          trafficLight: 'yellow',
+          timeZone: 'Asia/Shanghai',
         },
       });
       expect(result).toEqual({ delivered: true, problems: undefined });

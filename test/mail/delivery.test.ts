@@ -18,7 +18,10 @@ const FROM = '"区委巡察办 整改提醒" <rectify@liangxi.example.org>';
 
 function writePlan(dir: string, transform: (text: string) => string = (t) => t): string {
   const path = join(dir, 'plan.yaml');
-  const text = readFileSync(join(__dirname, '../fixtures/small-plan.yaml'), 'utf8').replace('title: 健全政策机制', 'title: 健全政策机制<script>alert(1)</script>');
+  const text = readFileSync(join(__dirname, '../fixtures/small-plan.yaml'), 'utf8').replace(
+    'title: 健全政策机制',
+    'title: 健全政策机制<script>alert(1)</script>',
+  );
   writeFileSync(path, transform(text));
   return path;
 }
@@ -84,7 +87,10 @@ describe('mail delivery over SMTP', () => {
     expect(mail.inReplyTo).toBe(threadId('drill-2024', '1.1', 'liangxi.example.org'));
     expect(mail.references).toBe(threadId('drill-2024', '1.1', 'liangxi.example.org'));
     expect(mail.headers.get('auto-submitted')).toBe('auto-generated');
-    const headerBlock = smtp.accepted[0].toString().split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
+    const headerBlock = smtp.accepted[0]
+      .toString()
+      .split(/\r?\n\r?\n/)[0]
+      .replace(/\r?\n[ \t]+/g, ' ');
     expect(headerBlock).toMatch(/^List-Id: =\?UTF-8\?Q\?[^ ]+\?= <drill-2024\.rectify\.liangxi\.example\.org>$/im); // the name encoded, the id plain
     // Text: the measure, who, the deadline with its weekday, working days left, where to act.
     expect(mail.text).toContain('问题 1: 高质量发展成效不显');
@@ -106,9 +112,25 @@ describe('mail delivery over SMTP', () => {
 
   it('tells everyone on the ladder, once each, and names who else is told', async () => {
     // Monday 10-21, the second level: the fourth working day past the deadline.
-    await delivery.deliver(notice({ decidedAt: '2024-10-21T01:00:00.000Z', plannedAt: '2024-10-21T01:00:00.000Z', idempotencyKey: 'k:overdue:1', stage: 'v1:deadline:overdue:1', kind: 'overdue', level: 1, workdaysOverdue: 3, audiences: ['leadUnit', 'leader', 'office'], measure: { ...notice().measure, trafficLight: 'red' } }));
+    await delivery.deliver(
+      notice({
+        decidedAt: '2024-10-21T01:00:00.000Z',
+        plannedAt: '2024-10-21T01:00:00.000Z',
+        idempotencyKey: 'k:overdue:1',
+        stage: 'v1:deadline:overdue:1',
+        kind: 'overdue',
+        level: 1,
+        workdaysOverdue: 3,
+        audiences: ['leadUnit', 'leader', 'office'],
+        measure: { ...notice().measure, trafficLight: 'red' },
+      }),
+    );
     const mails = await smtp.parsed();
-    expect(mails.map((m) => (m.to as { value: { address: string }[] }).value[0].address)).toEqual(['fgw@district.example.org', 'executive-deputy-mayor@district.example.org', 'xunchaban@district.example.org']);
+    expect(mails.map((m) => (m.to as { value: { address: string }[] }).value[0].address)).toEqual([
+      'fgw@district.example.org',
+      'executive-deputy-mayor@district.example.org',
+      'xunchaban@district.example.org',
+    ]);
     expect(mails[0].subject).toBe('【逾期督办·第2级】措施 1.1「健全政策机制<script>alert(1)</script>」(已逾期 4 个工作日)');
     expect(mails[0].html).toContain('红灯');
     expect(mails[1].text).toContain('本通知同时发送: 牵头单位、巡察办。');
@@ -132,10 +154,16 @@ describe('mail delivery over SMTP', () => {
     smtp.rejectRecipients.add('fgw@district.example.org');
     const result = await delivery.deliver(notice());
     expect(result.delivered).toBe(false);
-    expect(result.problems).toEqual([expect.stringContaining('区发改委 <fgw@district.example.org>: Can\'t send mail - all recipients were rejected: 550 No such user fgw@district.example.org')]);
+    expect(result.problems).toEqual([
+      expect.stringContaining(
+        "区发改委 <fgw@district.example.org>: Can't send mail - all recipients were rejected: 550 No such user fgw@district.example.org",
+      ),
+    ]);
     await delivery.deliver(notice()); // delivered again by a retry: no second report
     const mails = await smtp.parsed();
-    expect(mails.map((m) => [(m.to as { value: { address: string }[] }).value[0].address, m.subject])).toEqual([['xunchaban@district.example.org', '【通知未送达】措施 1.1「健全政策机制<script>alert(1)</script>」']]);
+    expect(mails.map((m) => [(m.to as { value: { address: string }[] }).value[0].address, m.subject])).toEqual([
+      ['xunchaban@district.example.org', '【通知未送达】措施 1.1「健全政策机制<script>alert(1)</script>」'],
+    ]);
     expect(mails[0].text).toContain('No such user fgw@district.example.org');
   });
 
@@ -159,13 +187,18 @@ describe('mail delivery over SMTP', () => {
     writePlan(dir, (t) => t.replace('fgw@district.example.org', 'fgw-new@district.example.org'));
     await delivery.deliver(notice({ idempotencyKey: 'after' }));
     const mails = await smtp.parsed();
-    expect(mails.map((m) => (m.to as { value: { address: string }[] }).value[0].address)).toEqual(['fgw@district.example.org', 'fgw-new@district.example.org']);
+    expect(mails.map((m) => (m.to as { value: { address: string }[] }).value[0].address)).toEqual([
+      'fgw@district.example.org',
+      'fgw-new@district.example.org',
+    ]);
   });
 
   it('verifies the server certificate: without the test CA nothing is sent', async () => {
     const untrusting = smtpMailer(smtp.url);
     try {
-      await expect(untrusting.send({ from: FROM, to: 'a@example.org', subject: 'x', text: 'x', messageId: '<x@example.org>' })).rejects.toThrow(/certificate/);
+      await expect(
+        untrusting.send({ from: FROM, to: 'a@example.org', subject: 'x', text: 'x', messageId: '<x@example.org>' }),
+      ).rejects.toThrow(/certificate/);
     } finally {
       untrusting.close();
     }
@@ -181,13 +214,17 @@ describe('mail delivery over SMTP', () => {
     expect(domainOf('"整改提醒" <rectify@Example.org>')).toBe('example.org');
     expect(domainOf('rectify@example.org (整改提醒)')).toBe('example.org');
     expect(domainOf('整改提醒')).toBeUndefined();
-    expect(() => new MailDelivery({ mailer, plans: new PlanDirectory([planPath]), ledger: new SentLedger(dir), from: 'nobody' })).toThrow('MAIL_FROM 无效: nobody');
+    expect(() => new MailDelivery({ mailer, plans: new PlanDirectory([planPath]), ledger: new SentLedger(dir), from: 'nobody' })).toThrow(
+      'MAIL_FROM 无效: nobody',
+    );
   });
 
   it('refuses wrong credentials as permanent', async () => {
     const wrong = smtpMailer(smtp.url.replace('correct%20horse', 'wrong'), { ca: smtp.ca });
     try {
-      await expect(wrong.send({ from: FROM, to: 'a@example.org', subject: 'x', text: 'x', messageId: '<y@example.org>' })).rejects.toMatchObject({ code: 'EAUTH' });
+      await expect(
+        wrong.send({ from: FROM, to: 'a@example.org', subject: 'x', text: 'x', messageId: '<y@example.org>' }),
+      ).rejects.toMatchObject({ code: 'EAUTH' });
     } finally {
       wrong.close();
     }

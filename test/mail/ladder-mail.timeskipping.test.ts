@@ -57,8 +57,19 @@ describe('mail on the time-skipping server', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rectify-ladder-mail-'));
     const taskQueue = `mail-${Date.now()}`;
     // The mail's Date header is wall-clock; the workflow clock says when it was decided.
-    const delivery = new MailDelivery({ mailer, plans: new PlanDirectory([PLAN]), ledger: new SentLedger(join(dir, 'sent')), from: 'rectify@liangxi.example.org', digests: { client: env.client, taskQueue } });
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ delivery }) });
+    const delivery = new MailDelivery({
+      mailer,
+      plans: new PlanDirectory([PLAN]),
+      ledger: new SentLedger(join(dir, 'sent')),
+      from: 'rectify@liangxi.example.org',
+      digests: { client: env.client, taskQueue },
+    });
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: createActivities({ delivery }),
+    });
     running = worker.run();
     (worker as unknown as { taskQueueName: string }).taskQueueName = taskQueue;
   });
@@ -76,18 +87,29 @@ describe('mail on the time-skipping server', () => {
   });
 
   function spec(id: string, deadline: DateTime): MeasureSpec {
-    return testSpec({ planId: 'drill-2024', id, deadline: deadline.toISODate()!, calendar: { unpublishedYears: 'weekdays', years: publishedYears() } });
+    return testSpec({
+      planId: 'drill-2024',
+      id,
+      deadline: deadline.toISODate()!,
+      calendar: { unpublishedYears: 'weekdays', years: publishedYears() },
+    });
   }
 
   async function start(s: MeasureSpec) {
     const taskQueue = (worker as unknown as { taskQueueName: string }).taskQueueName;
-    const handle = await env.client.workflow.start(measureWorkflow, { workflowId: `measure:${s.planId}:${s.id}`, taskQueue, args: [{ spec: s }] });
+    const handle = await env.client.workflow.start(measureWorkflow, {
+      workflowId: `measure:${s.planId}:${s.id}`,
+      taskQueue,
+      args: [{ spec: s }],
+    });
     started.push(handle);
     return handle;
   }
 
   async function wednesday(weeks: number): Promise<DateTime> {
-    let d = DateTime.fromMillis(await env.currentTimeMs(), { zone: ZONE }).startOf('day').plus({ weeks });
+    let d = DateTime.fromMillis(await env.currentTimeMs(), { zone: ZONE })
+      .startOf('day')
+      .plus({ weeks });
     while (d.weekday !== 3) d = d.plus({ days: 1 });
     return d;
   }
@@ -115,7 +137,12 @@ describe('mail on the time-skipping server', () => {
     ];
     const got = mails.map((m) => [String(m.headers.get('x-rectify-key')).split(':').slice(3).join(':'), to(m)]);
     expect(got.sort()).toEqual(expected.map(([k, e]) => [k, e]).sort());
-    expect(mails.filter((m) => m.subject?.startsWith('【逾期督办·第3级】')).map(to).sort()).toEqual(Object.values(EMAIL).sort());
+    expect(
+      mails
+        .filter((m) => m.subject?.startsWith('【逾期督办·第3级】'))
+        .map(to)
+        .sort(),
+    ).toEqual(Object.values(EMAIL).sort());
     expect(new Set(mails.map((m) => m.messageId)).size).toBe(mails.length);
   });
 
@@ -128,7 +155,9 @@ describe('mail on the time-skipping server', () => {
     const morning = D.minus({ days: 7 });
     await sleepUntil(morning.set({ hour: 12 }));
     const day = morning.toISODate()!;
-    const mails = (await smtp.parsed()).filter((m) => m.subject?.includes(day) || String(m.headers.get('x-rectify-key')).includes('overdue:0'));
+    const mails = (await smtp.parsed()).filter(
+      (m) => m.subject?.includes(day) || String(m.headers.get('x-rectify-key')).includes('overdue:0'),
+    );
     const digests = mails.filter((m) => m.subject?.startsWith('【整改提醒汇总】'));
     expect(digests.map((m) => [to(m), m.subject])).toEqual([[EMAIL.leadUnit, `【整改提醒汇总】${day}(周三) 共 12 项: 红 1 黄 11 绿 0`]]);
     const order = [...digests[0].text!.matchAll(/措施 (1\.\d+)「/g)].map((m) => m[1]);
@@ -139,11 +168,14 @@ describe('mail on the time-skipping server', () => {
     expect(ics.match(/BEGIN:VEVENT/g)).toHaveLength(12);
     const digestRun = env.client.workflow.getHandle(`digest:drill-2024:${morning.set({ hour: 9 }).toUTC().toISO()}:${EMAIL.leadUnit}`);
     expect((await digestRun.describe()).status.name).toBe('COMPLETED');
-    if (process.env.RECORD_HISTORIES) writeFileSync(join(__dirname, '../histories/digest-morning.json'), historyToJSON(await digestRun.fetchHistory()));
+    if (process.env.RECORD_HISTORIES)
+      writeFileSync(join(__dirname, '../histories/digest-morning.json'), historyToJSON(await digestRun.fetchHistory()));
     // The leader is told of 1.3 alone that morning: one mail, the notice's own.
     const leader = mails.filter((m) => to(m) === EMAIL.leader);
     // Counted across a year nobody has published yet (the test clock runs on today's date), the count says so.
-    const provisional = chinaCalendar({ unpublishedYears: 'statutory' }).isProvisionalBetween(D.minus({ days: 8 }).toISODate()!, day) ? ',按临时日历计算' : '';
+    const provisional = chinaCalendar({ unpublishedYears: 'statutory' }).isProvisionalBetween(D.minus({ days: 8 }).toISODate()!, day)
+      ? ',按临时日历计算'
+      : '';
     expect(leader.map((m) => m.subject)).toEqual([`【逾期督办·第1级】措施 1.3「健全政策机制」(已逾期 1 个工作日${provisional})`]);
   });
 });

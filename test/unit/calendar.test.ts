@@ -93,7 +93,16 @@ describe('WorkCalendar (Chinese working days)', () => {
   });
 
   it('lists the working days of a range, 调休 included', () => {
-    expect(calendar.workdaysInRange('2026-02-13', '2026-03-02')).toEqual(['2026-02-13', '2026-02-14', '2026-02-24', '2026-02-25', '2026-02-26', '2026-02-27', '2026-02-28', '2026-03-02']);
+    expect(calendar.workdaysInRange('2026-02-13', '2026-03-02')).toEqual([
+      '2026-02-13',
+      '2026-02-14',
+      '2026-02-24',
+      '2026-02-25',
+      '2026-02-26',
+      '2026-02-27',
+      '2026-02-28',
+      '2026-03-02',
+    ]);
   });
 
   it('refuses a year with no published arrangement instead of guessing', () => {

@@ -23,7 +23,10 @@ describe('rectify CLI', () => {
 
   it('plan check lists every error with file and line, and exits 1', async () => {
     const file = join(tmp(), 'broken.yaml');
-    writeFileSync(file, readFileSync(SMALL, 'utf8').replace('leadUnit: 区财政局', 'leadUnit: 区财务局').replace('kind: deadline', 'kind: later'));
+    writeFileSync(
+      file,
+      readFileSync(SMALL, 'utf8').replace('leadUnit: 区财政局', 'leadUnit: 区财务局').replace('kind: deadline', 'kind: later'),
+    );
     const r = await run('plan', 'check', file);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(new RegExp(`错误 ${file}:\\d+ measures\\[0\\]\\.kind \\(措施 1\\.1\\): 类型应为`));
@@ -54,13 +57,25 @@ describe('rectify CLI', () => {
 
   it('plan import-ledger writes a valid plan, or nothing when a row is bad', async () => {
     const dir = tmp();
-    const flags = ['--id', 'ledger', '--feedback-date', '2023-10-14', '--office-email', 'xunchaban@liangxi.example.org', '--leadership-email', 'lg@liangxi.example.org'];
+    const flags = [
+      '--id',
+      'ledger',
+      '--feedback-date',
+      '2023-10-14',
+      '--office-email',
+      'xunchaban@liangxi.example.org',
+      '--leadership-email',
+      'lg@liangxi.example.org',
+    ];
     const good = await run('plan', 'import-ledger', join(__dirname, '../fixtures/ledger.csv'), '--out', join(dir, 'plan.json'), ...flags);
     expect(good.code).toBe(0);
     expect((await run('plan', 'check', join(dir, 'plan.json'))).code).toBe(0);
 
     const bad = join(dir, 'bad.csv');
-    writeFileSync(bad, readFileSync(join(__dirname, '../fixtures/ledger.csv'), 'utf8').replace('fgw@liangxi.example.org', 'fgw-at-liangxi'));
+    writeFileSync(
+      bad,
+      readFileSync(join(__dirname, '../fixtures/ledger.csv'), 'utf8').replace('fgw@liangxi.example.org', 'fgw-at-liangxi'),
+    );
     const r = await run('plan', 'import-ledger', bad, '--out', join(dir, 'bad.yaml'), ...flags);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(new RegExp(`错误 ${bad} 第\\d+行 directory\\.units\\[0\\]\\.emails\\[0\\]: 邮箱格式错误|错误 ${bad}`));
@@ -85,7 +100,17 @@ describe('rectify CLI', () => {
 
   it('calendar workdays and calendar add count Chinese working days', async () => {
     const days = await run('calendar', 'workdays', '2024-09-27', '2024-10-14');
-    expect(days.out.split('\n')).toEqual(['2024-09-27', '2024-09-29', '2024-09-30', '2024-10-08', '2024-10-09', '2024-10-10', '2024-10-11', '2024-10-12', '2024-10-14']);
+    expect(days.out.split('\n')).toEqual([
+      '2024-09-27',
+      '2024-09-29',
+      '2024-09-30',
+      '2024-10-08',
+      '2024-10-09',
+      '2024-10-10',
+      '2024-10-11',
+      '2024-10-12',
+      '2024-10-14',
+    ]);
     expect((await run('calendar', 'add', '2024-09-30', '1')).out).toBe('2024-10-08');
     expect((await run('calendar', 'add', '2024-10-08', '-2')).out).toBe('2024-09-29');
     const bad = await run('calendar', 'add', '2024-13-01', '1');
@@ -172,7 +197,16 @@ describe('rectify CLI', () => {
     it('plan import-ledger takes deadlines in an unpublished year with --provisional', async () => {
       const ledger = join(dir, 'ledger.csv');
       writeFileSync(ledger, readFileSync(join(__dirname, '../fixtures/ledger.csv'), 'utf8').replace('2024年6月底', '2027年2月10日'));
-      const flags = ['--id', 'drill', '--feedback-date', '2023-10-14', '--office-email', 'xcb@example.org', '--leadership-email', 'ldxz@example.org'];
+      const flags = [
+        '--id',
+        'drill',
+        '--feedback-date',
+        '2023-10-14',
+        '--office-email',
+        'xcb@example.org',
+        '--leadership-email',
+        'ldxz@example.org',
+      ];
       const refused = await run('plan', 'import-ledger', ledger, '--out', join(dir, 'refused.yaml'), ...flags);
       expect(refused.code).toBe(1);
       expect(refused.err).toMatch(/错误 .*ledger\.csv 第3行 整改时限: 2027年的节假日安排未收录/);
@@ -197,15 +231,21 @@ describe('rectify CLI', () => {
       const local = DateTime.fromISO(n.at, { zone: 'Asia/Shanghai' });
       expect([n.measureId, local.toFormat('HH:mm'), calendar.isWorkday(local.toISODate()!)]).toEqual([n.measureId, '09:00', true]);
     }
-    expect(new Set(schedule.map((n) => n.kind))).toEqual(new Set(['reminder', 'final-reminder', 'overdue', 'milestone-reminder', 'milestone-overdue', 'report-reminder', 'report-overdue']));
+    expect(new Set(schedule.map((n) => n.kind))).toEqual(
+      new Set(['reminder', 'final-reminder', 'overdue', 'milestone-reminder', 'milestone-overdue', 'report-reminder', 'report-overdue']),
+    );
     const text = await run('simulate', SAMPLE_PLAN, '--rebase', '2024-01-02', '--from', '2024-01-02', '--days', '30');
     expect(text.out.split('\n').at(-1)).toMatch(/^共 \d+ 条通知\(124 项措施, 30 天\)$/);
     expect((await run('simulate', SAMPLE_PLAN, '--days', 'many')).err).toContain('--days 应为正整数: many');
   });
 
   it('checks a look-back outcome command before contacting any server', async () => {
-    expect((await run('lookback', 'record', '1.1', '--round', 'first', '--as', 'office:x', '--sustained', '--notes', 'ok')).err).toContain('--round 应为正整数: first');
-    expect((await run('lookback', 'record', '1.1', '--round', '1', '--as', 'office:x', '--notes', 'ok')).err).toContain('请在 --relapsed 和 --sustained 中选一个');
+    expect((await run('lookback', 'record', '1.1', '--round', 'first', '--as', 'office:x', '--sustained', '--notes', 'ok')).err).toContain(
+      '--round 应为正整数: first',
+    );
+    expect((await run('lookback', 'record', '1.1', '--round', '1', '--as', 'office:x', '--notes', 'ok')).err).toContain(
+      '请在 --relapsed 和 --sustained 中选一个',
+    );
     expect((await run('lookback', 'record', '1.1', '--round', '1', '--as', 'office:x', '--sustained')).err).toContain('缺少 --notes');
     expect((await run('lookback', 'archive')).err).toContain('未知的 lookback 子命令: archive');
   });

@@ -119,7 +119,10 @@ describe('the State Council notice (国务院办公厅关于部分节假日安�
   it('says what to check when a festival is missing or a statutory day is left working', () => {
     const text = notice('2027-newspaper.txt').replace(/中秋节:.*\n|中秋节：.*\n/, '');
     const { warnings } = parseHolidayNotice(text);
-    expect(warnings).toEqual(['通知中没有 中秋节 的安排;这些节日按普通日期计算', '2027-09-15(周三)是法定中秋节假日,通知中却是工作日: 请核对年份和原文']);
+    expect(warnings).toEqual([
+      '通知中没有 中秋节 的安排;这些节日按普通日期计算',
+      '2027-09-15(周三)是法定中秋节假日,通知中却是工作日: 请核对年份和原文',
+    ]);
   });
 
   describe('refuses what it cannot read, quoting the sentence', () => {
@@ -140,7 +143,11 @@ describe('the State Council notice (国务院办公厅关于部分节假日安�
         .replace('5月31日（周六）至6月2日（周一）放假', '5月31日（周六）至6月31日放假')
         .replace('10月1日（周三）至8日（周三）', '10月8日（周三）至1日（周三）');
       const problems = problemsOf(text);
-      expect(problems.map((p) => p.message)).toEqual(['有日期,但没有说是放假还是上班', '6月31日不是有效日期', '10月8日至1日: 结束日期早于开始日期']);
+      expect(problems.map((p) => p.message)).toEqual([
+        '有日期,但没有说是放假还是上班',
+        '6月31日不是有效日期',
+        '10月8日至1日: 结束日期早于开始日期',
+      ]);
       expect(problems[0].sentence).toBe('劳动节:4月27日(周日)。');
       expect(problems[0].line).toBe(9);
     });
@@ -157,7 +164,11 @@ describe('the State Council notice (国务院办公厅关于部分节假日安�
     it('a date outside any festival item', () => {
       const text = with2025('　　一、元旦', '　　请各单位于12月20日前报送值班安排。\n　　一、元旦');
       const [p] = problemsOf(text);
-      expect(p).toMatchObject({ line: 6, sentence: '请各单位于12月20日前报送值班安排。', message: expect.stringContaining('不在任何节日条目下') });
+      expect(p).toMatchObject({
+        line: 6,
+        sentence: '请各单位于12月20日前报送值班安排。',
+        message: expect.stringContaining('不在任何节日条目下'),
+      });
     });
 
     it('a notice without its year, or with two', () => {

@@ -45,13 +45,28 @@ describe('ledger import', () => {
     const book = new ExcelJS.Workbook();
     const sheet = book.addWorksheet('台账');
     sheet.addRow(['整改时限', '问题', '整改措施', '负责区领导', '牵头单位', '联系邮箱', '负责区领导邮箱', '类型']);
-    sheet.addRow([new Date(Date.UTC(2024, 5, 28)), '1. 学习贯彻存在差距', { richText: [{ text: '一是全面系统学习。' }, { text: '开展集体学习。' }] }, '区委常委、宣传部部长', '区委宣传部', 'xcb@liangxi.example.org', 'publicity@liangxi.example.org', '限期']);
+    sheet.addRow([
+      new Date(Date.UTC(2024, 5, 28)),
+      '1. 学习贯彻存在差距',
+      { richText: [{ text: '一是全面系统学习。' }, { text: '开展集体学习。' }] },
+      '区委常委、宣传部部长',
+      '区委宣传部',
+      'xcb@liangxi.example.org',
+      'publicity@liangxi.example.org',
+      '限期',
+    ]);
     const file = join(mkdtempSync(join(tmpdir(), 'rectify-')), 'ledger.xlsx');
     await book.xlsx.writeFile(file);
     const { rows, headerRow } = await readLedger(file);
     const result = ledgerToPlan(rows, { ...OPTIONS, file }, headerRow);
     expect(result.issues).toEqual([]);
-    expect(result.plan!.measures[0]).toMatchObject({ id: '1.1', title: '全面系统学习', text: '一是全面系统学习。开展集体学习。', deadline: '2024-06-28', kind: 'deadline' });
+    expect(result.plan!.measures[0]).toMatchObject({
+      id: '1.1',
+      title: '全面系统学习',
+      text: '一是全面系统学习。开展集体学习。',
+      deadline: '2024-06-28',
+      kind: 'deadline',
+    });
   });
 
   it('names the row and column of every bad cell and builds no plan from them', () => {

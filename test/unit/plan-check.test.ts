@@ -32,24 +32,126 @@ describe('plan validation', () => {
 
   // Each defect: the edit, and the field, line and message words expected.
   const cases: [name: string, text: string, field: string, line: number, message: RegExp][] = [
-    ['unknown lead unit', broken('    leadUnit: 区财政局\n', '    leadUnit: 区财务局\n'), 'measures[1].leadUnit (措施 1.2)', lineOf(SMALL, 'leadUnit: 区财政局'), /牵头单位不在名录中: 区财务局/],
-    ['unknown participant', broken('[区财政局, 区商务局]', '[区财政局, 区统计局]'), 'measures[0].participants[1] (措施 1.1)', lineOf(SMALL, 'participants: [区财政局'), /参与单位不在名录中: 区统计局/],
-    ['lead unit without email', broken('    leadUnit: 区财政局\n', '    leadUnit: 区商务局\n'), 'measures[1].leadUnit (措施 1.2)', lineOf(SMALL, 'leadUnit: 区财政局'), /牵头单位没有联系邮箱/],
-    ['unknown leader', broken('    leader: 区委常委、常务副区长\n    leadUnit: 区财政局', '    leader: 副区长\n    leadUnit: 区财政局'), 'measures[1].leader (措施 1.2)', lineOf(SMALL, 'leadUnit: 区财政局') - 1, /负责区领导不在名录中: 副区长/],
-    ['duplicate id', broken('  - id: "1.2"', '  - id: "1.1"'), 'measures[1].id (措施 1.1)', lineOf(SMALL, 'id: "1.2"'), /措施编号重复: 1.1/],
-    ['malformed email', broken('czj@district.example.org', 'czj-at-district'), 'directory.units[1].emails[0]', lineOf(SMALL, 'czj@'), /邮箱格式错误/],
-    ['missing office email', broken('    emails: [xunchaban@district.example.org]', '    emails: []'), 'directory.office.emails', lineOf(SMALL, 'xunchaban@'), /至少一个联系邮箱/],
-    ['milestone after deadline', broken('        deadline: 2024-09-30', '        deadline: 2025-01-10'), 'measures[1].milestones[1].deadline (措施 1.2)', lineOf(SMALL, 'deadline: 2024-09-30'), /晚于整改时限 2024-12-31/],
-    ['deadline before feedback', broken('deadline: 2024-06-28', 'deadline: 2023-12-29'), 'measures[0].deadline (措施 1.1)', lineOf(SMALL, 'deadline: 2024-06-28'), /早于反馈日期 2024-01-15/],
-    ['unparseable date', broken('deadline: 2024-06-28', 'deadline: 2024-02-30'), 'measures[0].deadline (措施 1.1)', lineOf(SMALL, 'deadline: 2024-06-28'), /不是有效日期/],
-    ['unknown kind', broken('kind: phased', 'kind: urgent'), 'measures[1].kind (措施 1.2)', lineOf(SMALL, 'kind: phased'), /类型应为 immediate \| deadline \| phased \| longterm/],
-    ['missing deadline', broken('    deadline: 2024-06-28\n', ''), 'measures[0].deadline (措施 1.1)', lineOf(SMALL, '  - id: "1.1"'), /缺少整改时限/],
-    ['phased without milestones', broken('kind: phased', 'kind: deadline'), 'measures[1].milestones (措施 1.2)', lineOf(SMALL, 'milestones:'), /只有分阶段整改/],
-    ['unknown field', broken('    cadence: quarterly', '    cadense: quarterly'), 'measures[2] (措施 1.3)', lineOf(SMALL, '  - id: "1.3"'), /未知字段: cadense/],
-    ['missing required field', broken('    text: 全力稳定外资。提高奖励比例。\n', ''), 'measures[1].text (措施 1.2)', lineOf(SMALL, '  - id: "1.2"'), /缺少必填字段/],
-    ['id of another problem', broken('  - id: "1.3"', '  - id: "2.1"'), 'measures[2].id (措施 2.1)', lineOf(SMALL, 'id: "1.3"'), /与所属问题 1 不一致/],
+    [
+      'unknown lead unit',
+      broken('    leadUnit: 区财政局\n', '    leadUnit: 区财务局\n'),
+      'measures[1].leadUnit (措施 1.2)',
+      lineOf(SMALL, 'leadUnit: 区财政局'),
+      /牵头单位不在名录中: 区财务局/,
+    ],
+    [
+      'unknown participant',
+      broken('[区财政局, 区商务局]', '[区财政局, 区统计局]'),
+      'measures[0].participants[1] (措施 1.1)',
+      lineOf(SMALL, 'participants: [区财政局'),
+      /参与单位不在名录中: 区统计局/,
+    ],
+    [
+      'lead unit without email',
+      broken('    leadUnit: 区财政局\n', '    leadUnit: 区商务局\n'),
+      'measures[1].leadUnit (措施 1.2)',
+      lineOf(SMALL, 'leadUnit: 区财政局'),
+      /牵头单位没有联系邮箱/,
+    ],
+    [
+      'unknown leader',
+      broken('    leader: 区委常委、常务副区长\n    leadUnit: 区财政局', '    leader: 副区长\n    leadUnit: 区财政局'),
+      'measures[1].leader (措施 1.2)',
+      lineOf(SMALL, 'leadUnit: 区财政局') - 1,
+      /负责区领导不在名录中: 副区长/,
+    ],
+    [
+      'duplicate id',
+      broken('  - id: "1.2"', '  - id: "1.1"'),
+      'measures[1].id (措施 1.1)',
+      lineOf(SMALL, 'id: "1.2"'),
+      /措施编号重复: 1.1/,
+    ],
+    [
+      'malformed email',
+      broken('czj@district.example.org', 'czj-at-district'),
+      'directory.units[1].emails[0]',
+      lineOf(SMALL, 'czj@'),
+      /邮箱格式错误/,
+    ],
+    [
+      'missing office email',
+      broken('    emails: [xunchaban@district.example.org]', '    emails: []'),
+      'directory.office.emails',
+      lineOf(SMALL, 'xunchaban@'),
+      /至少一个联系邮箱/,
+    ],
+    [
+      'milestone after deadline',
+      broken('        deadline: 2024-09-30', '        deadline: 2025-01-10'),
+      'measures[1].milestones[1].deadline (措施 1.2)',
+      lineOf(SMALL, 'deadline: 2024-09-30'),
+      /晚于整改时限 2024-12-31/,
+    ],
+    [
+      'deadline before feedback',
+      broken('deadline: 2024-06-28', 'deadline: 2023-12-29'),
+      'measures[0].deadline (措施 1.1)',
+      lineOf(SMALL, 'deadline: 2024-06-28'),
+      /早于反馈日期 2024-01-15/,
+    ],
+    [
+      'unparseable date',
+      broken('deadline: 2024-06-28', 'deadline: 2024-02-30'),
+      'measures[0].deadline (措施 1.1)',
+      lineOf(SMALL, 'deadline: 2024-06-28'),
+      /不是有效日期/,
+    ],
+    [
+      'unknown kind',
+      broken('kind: phased', 'kind: urgent'),
+      'measures[1].kind (措施 1.2)',
+      lineOf(SMALL, 'kind: phased'),
+      /类型应为 immediate \| deadline \| phased \| longterm/,
+    ],
+    [
+      'missing deadline',
+      broken('    deadline: 2024-06-28\n', ''),
+      'measures[0].deadline (措施 1.1)',
+      lineOf(SMALL, '  - id: "1.1"'),
+      /缺少整改时限/,
+    ],
+    [
+      'phased without milestones',
+      broken('kind: phased', 'kind: deadline'),
+      'measures[1].milestones (措施 1.2)',
+      lineOf(SMALL, 'milestones:'),
+      /只有分阶段整改/,
+    ],
+    [
+      'unknown field',
+      broken('    cadence: quarterly', '    cadense: quarterly'),
+      'measures[2] (措施 1.3)',
+      lineOf(SMALL, '  - id: "1.3"'),
+      /未知字段: cadense/,
+    ],
+    [
+      'missing required field',
+      broken('    text: 全力稳定外资。提高奖励比例。\n', ''),
+      'measures[1].text (措施 1.2)',
+      lineOf(SMALL, '  - id: "1.2"'),
+      /缺少必填字段/,
+    ],
+    [
+      'id of another problem',
+      broken('  - id: "1.3"', '  - id: "2.1"'),
+      'measures[2].id (措施 2.1)',
+      lineOf(SMALL, 'id: "1.3"'),
+      /与所属问题 1 不一致/,
+    ],
     ['unknown time zone', broken('timeZone: Asia/Shanghai', 'timeZone: Asia/Beijing'), 'timeZone', lineOf(SMALL, 'timeZone:'), /未知时区/],
-    ['bad send time', broken('feedbackDate: 2024-01-15\n', 'feedbackDate: 2024-01-15\npolicy:\n  reminders:\n    sendAt: "9点"\n'), 'policy.reminders.sendAt', lineOf(SMALL, 'feedbackDate') + 3, /HH:mm/],
+    [
+      'bad send time',
+      broken('feedbackDate: 2024-01-15\n', 'feedbackDate: 2024-01-15\npolicy:\n  reminders:\n    sendAt: "9点"\n'),
+      'policy.reminders.sendAt',
+      lineOf(SMALL, 'feedbackDate') + 3,
+      /HH:mm/,
+    ],
   ];
 
   it.each(cases)('rejects %s, naming file, line and field', (_name, text, field, line, message) => {
@@ -64,16 +166,29 @@ describe('plan validation', () => {
     let text = broken('    leadUnit: 区财政局\n', '    leadUnit: 区财务局\n');
     text = broken('deadline: 2024-06-28', 'deadline: 2023-12-29', text);
     text = broken('  - id: "1.2"', '  - id: "1.1"', text);
-    expect(errors(text).map((e) => e.field)).toEqual(['measures[0].deadline (措施 1.1)', 'measures[1].id (措施 1.1)', 'measures[1].leadUnit (措施 1.1)']);
+    expect(errors(text).map((e) => e.field)).toEqual([
+      'measures[0].deadline (措施 1.1)',
+      'measures[1].id (措施 1.1)',
+      'measures[1].leadUnit (措施 1.1)',
+    ]);
   });
 
   it('rejects a date in a year with no published calendar unless the plan opts in', () => {
-    const far = broken('        deadline: 2024-09-30', '        deadline: 2099-09-30', broken('deadline: 2024-12-31', 'deadline: 2099-12-31'));
-    expect(errors(far).map((e) => e.message)).toEqual([expect.stringMatching(/^2099年的节假日安排未收录/), expect.stringMatching(/^2099年的节假日安排未收录/)]);
+    const far = broken(
+      '        deadline: 2024-09-30',
+      '        deadline: 2099-09-30',
+      broken('deadline: 2024-12-31', 'deadline: 2099-12-31'),
+    );
+    expect(errors(far).map((e) => e.message)).toEqual([
+      expect.stringMatching(/^2099年的节假日安排未收录/),
+      expect.stringMatching(/^2099年的节假日安排未收录/),
+    ]);
     const optedIn = broken('timeZone: Asia/Shanghai\n', 'timeZone: Asia/Shanghai\ncalendar:\n  unpublishedYears: weekdays\n', far);
     const { issues } = parsePlanText(optedIn, FILE);
     expect(issues.filter((i) => i.severity === 'error')).toEqual([]);
-    expect(issues.filter((i) => i.severity === 'warning').map((i) => i.message)).toEqual([expect.stringMatching(/^2099年节假日安排未收录,该年的日期暂按周一至周五计算/)]);
+    expect(issues.filter((i) => i.severity === 'warning').map((i) => i.message)).toEqual([
+      expect.stringMatching(/^2099年节假日安排未收录,该年的日期暂按周一至周五计算/),
+    ]);
   });
 
   it('locates YAML and JSON syntax errors', () => {
@@ -94,18 +209,25 @@ describe('plan validation', () => {
   });
 
   it('takes a year the plan supplies from the notice importer, and finds what is wrong with one', () => {
-    const year = JSON.stringify(parseHolidayNotice(readFileSync(join(__dirname, '../fixtures/notices/2027-newspaper.txt'), 'utf8')).arrangement);
-    const supplied = broken('timeZone: Asia/Shanghai\n', `timeZone: Asia/Shanghai\ncalendar:\n  years: ${year}\n`).replace('deadline: 2024-06-28', 'deadline: 2027-02-10');
+    const year = JSON.stringify(
+      parseHolidayNotice(readFileSync(join(__dirname, '../fixtures/notices/2027-newspaper.txt'), 'utf8')).arrangement,
+    );
+    const supplied = broken('timeZone: Asia/Shanghai\n', `timeZone: Asia/Shanghai\ncalendar:\n  years: ${year}\n`).replace(
+      'deadline: 2024-06-28',
+      'deadline: 2027-02-10',
+    );
     const { plan, issues } = parsePlanText(supplied, FILE);
     expect(issues).toEqual([]); // 2027 is published by the plan itself: no provisional warning
     expect(plan!.calendar!.years!['2027'].workdays).toContain('2027-02-14');
     const wrong = supplied.replace('"2027-02-14"', '"2027-02-15"');
-    expect(errors(wrong).map((i) => [i.field, i.message])).toEqual([['calendar.years.2027.workdays[0]', '2027-02-15(周一)本是工作日,调休上班日应为周六或周日']]);
+    expect(errors(wrong).map((i) => [i.field, i.message])).toEqual([
+      ['calendar.years.2027.workdays[0]', '2027-02-15(周一)本是工作日,调休上班日应为周六或周日'],
+    ]);
   });
 
   it('gives each measure workflow the units that may lead it and the calendar years it needs', () => {
     const { plan } = parsePlanText(SMALL, FILE);
-    const [spec] = measureSpecs(plan!, "2026-11-29");
+    const [spec] = measureSpecs(plan!, '2026-11-29');
     expect(spec.directory).toEqual({ units: ['区发改委', '区财政局'], leaders: ['区委常委、常务副区长'] }); // 区商务局 has no email
     expect(Object.keys(spec.calendar.years!)).toEqual(expect.arrayContaining(['2023', '2024', '2025', '2026']));
     expect(Object.keys(spec.calendar.years!)).not.toContain('2022');
@@ -116,7 +238,9 @@ describe('plan validation', () => {
 
   it('generates a JSON Schema that names the plan fields', () => {
     const schema = planJsonSchema() as { properties: Record<string, unknown>; required: string[] };
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['id', 'feedbackDate', 'directory', 'problems', 'measures', 'policy']));
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['id', 'feedbackDate', 'directory', 'problems', 'measures', 'policy']),
+    );
     const committed = JSON.parse(readFileSync(join(__dirname, '../../config/plan.schema.json'), 'utf8'));
     expect(committed).toEqual(JSON.parse(JSON.stringify(schema))); // regenerate: npm run schema
     expect(schema.required).toEqual(expect.arrayContaining(['id', 'title', 'feedbackDate', 'directory', 'problems', 'measures']));

@@ -47,12 +47,21 @@ describe('planner: a deadline measure', () => {
     // Worker down from before the first reminder until Monday 10-21, 09:20 (inside the send window).
     const first = nextActions(spec, p, cal, at('2024-10-21T09:20'));
     expect(first.send.map((n) => [n.key, n.catchUp])).toEqual([['v1:deadline:overdue:1', false]]);
-    expect(first.skip).toEqual(['v1:deadline:reminder:10', 'v1:deadline:reminder:5', 'v1:deadline:reminder:2', 'v1:deadline:reminder:1', 'v1:deadline:reminder:0', 'v1:deadline:overdue:0']);
+    expect(first.skip).toEqual([
+      'v1:deadline:reminder:10',
+      'v1:deadline:reminder:5',
+      'v1:deadline:reminder:2',
+      'v1:deadline:reminder:1',
+      'v1:deadline:reminder:0',
+      'v1:deadline:overdue:0',
+    ]);
     // Back at 14:00 instead: nothing goes out until the next working morning, as a catch-up.
     const later = nextActions(spec, p, cal, at('2024-10-21T14:00'));
     expect(later.send).toEqual([]);
     expect(show(later.wakeAt!)).toBe('2024-10-22T09:00');
-    expect(nextActions(spec, p, cal, at('2024-10-22T09:00')).send.map((n) => [n.key, n.catchUp])).toEqual([['v1:deadline:overdue:1', true]]);
+    expect(nextActions(spec, p, cal, at('2024-10-22T09:00')).send.map((n) => [n.key, n.catchUp])).toEqual([
+      ['v1:deadline:overdue:1', true],
+    ]);
   });
 
   it('plans again after an extension: new deadline, new version, sent stages never repeated', () => {
@@ -229,7 +238,11 @@ describe('planner properties', () => {
         const before = simulate(spec, start, extendAt, p);
         for (const n of before) p.handled[n.key] = 'sent';
         const newDeadline = cal.onOrAfter(addDays(deadline, extraDays));
-        const after = simulate(spec, extendAt, at(`${addDays(newDeadline, 20)}T00:00`), { ...p, deadline: newDeadline, deadlineVersion: 2 });
+        const after = simulate(spec, extendAt, at(`${addDays(newDeadline, 20)}T00:00`), {
+          ...p,
+          deadline: newDeadline,
+          deadlineVersion: 2,
+        });
         const keys = [...before, ...after].map((n) => n.key);
         expect(new Set(keys).size).toBe(keys.length);
         expect(after.every((n) => n.key.startsWith('v2:') && n.dueDate === newDeadline)).toBe(true);

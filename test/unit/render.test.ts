@@ -1,25 +1,90 @@
 import { chinaCalendar } from '../../domain/calendar-data';
-import { renderCalendarAlert, renderDigest, renderLeadershipDigest, renderLookbackRequest, renderNotice, type RenderContext } from '../../domain/email/render';
+import {
+  renderCalendarAlert,
+  renderDigest,
+  renderLeadershipDigest,
+  renderLookbackRequest,
+  renderNotice,
+  type RenderContext,
+} from '../../domain/email/render';
 import type { Notice, NoticeMeasure } from '../../domain/notice';
 
 const measure: NoticeMeasure = {
-  planId: 'drill-2024', id: '2.2', problem: { no: 2, title: '争先进位劲头不足' }, title: '全力稳定外资', kind: 'deadline', status: 'active',
-  leadUnit: '区商务局', leader: '副区长(分管发展改革、商务)', participants: [], deadline: '2024-10-15', deadlineVersion: 1, dueAt: '2024-10-15T10:00:00.000Z', trafficLight: 'red', timeZone: 'Asia/Shanghai',
+  planId: 'drill-2024',
+  id: '2.2',
+  problem: { no: 2, title: '争先进位劲头不足' },
+  title: '全力稳定外资',
+  kind: 'deadline',
+  status: 'active',
+  leadUnit: '区商务局',
+  leader: '副区长(分管发展改革、商务)',
+  participants: [],
+  deadline: '2024-10-15',
+  deadlineVersion: 1,
+  dueAt: '2024-10-15T10:00:00.000Z',
+  trafficLight: 'red',
+  timeZone: 'Asia/Shanghai',
 };
-const ctx = (now: string): RenderContext => ({ recipient: { email: 'swj@example.org', name: '区商务局', audience: 'leadUnit' }, office: { name: '区委巡察办', emails: ['xunchaban@example.org'] }, now: Date.parse(now), calendar: chinaCalendar() });
-const notice = (over: Partial<Notice>): Notice => ({ idempotencyKey: 'k', workflowId: 'w', stage: 's', kind: 'reminder', audiences: ['leadUnit'], plannedAt: '', decidedAt: '', catchUp: false, measure, ...over });
+const ctx = (now: string): RenderContext => ({
+  recipient: { email: 'swj@example.org', name: '区商务局', audience: 'leadUnit' },
+  office: { name: '区委巡察办', emails: ['xunchaban@example.org'] },
+  now: Date.parse(now),
+  calendar: chinaCalendar(),
+});
+const notice = (over: Partial<Notice>): Notice => ({
+  idempotencyKey: 'k',
+  workflowId: 'w',
+  stage: 's',
+  kind: 'reminder',
+  audiences: ['leadUnit'],
+  plannedAt: '',
+  decidedAt: '',
+  catchUp: false,
+  measure,
+  ...over,
+});
 
 describe('mail templates (zh-CN)', () => {
   it('explains each event in words the recipient can act on', () => {
     const at = ctx('2024-10-16T09:00:00+08:00');
-    expect(renderNotice(notice({ kind: 'extension-decided', audiences: ['leadUnit', 'leader'], event: { actor: { role: 'office', who: '督查科' }, approved: true, previousDeadline: '2024-10-15', requestedDeadline: '2024-11-29', reason: '需协调' } }), at).text).toContain('延期申请已批准: 整改时限由 2024-10-15 调整为 2024-11-29(周五)。');
-    expect(renderNotice(notice({ kind: 'verification-result', event: { actor: { role: 'office', who: '督查科' }, accepted: false, reason: '佐证不足' } }), at).text).toContain('巡察办核验未通过,已退回整改。理由: 佐证不足');
-    expect(renderNotice(notice({ kind: 'report-reminder', period: '2024-12-31', measure: { ...measure, kind: 'longterm', deadline: undefined } }), at).subject).toBe('【进展报送提醒】措施 2.2「全力稳定外资」');
+    expect(
+      renderNotice(
+        notice({
+          kind: 'extension-decided',
+          audiences: ['leadUnit', 'leader'],
+          event: {
+            actor: { role: 'office', who: '督查科' },
+            approved: true,
+            previousDeadline: '2024-10-15',
+            requestedDeadline: '2024-11-29',
+            reason: '需协调',
+          },
+        }),
+        at,
+      ).text,
+    ).toContain('延期申请已批准: 整改时限由 2024-10-15 调整为 2024-11-29(周五)。');
+    expect(
+      renderNotice(
+        notice({ kind: 'verification-result', event: { actor: { role: 'office', who: '督查科' }, accepted: false, reason: '佐证不足' } }),
+        at,
+      ).text,
+    ).toContain('巡察办核验未通过,已退回整改。理由: 佐证不足');
+    expect(
+      renderNotice(
+        notice({ kind: 'report-reminder', period: '2024-12-31', measure: { ...measure, kind: 'longterm', deadline: undefined } }),
+        at,
+      ).subject,
+    ).toBe('【进展报送提醒】措施 2.2「全力稳定外资」');
     const catchUp = renderNotice(notice({ kind: 'overdue', level: 0, catchUp: true, provisionalCalendar: true }), at);
     expect(catchUp.subject).toBe('【逾期督办·第1级】措施 2.2「全力稳定外资」(已逾期 1 个工作日)');
     expect(catchUp.text).toContain('本通知为补发');
-    expect(catchUp.text).toContain('(该年度节假日安排尚未公布,工作日暂按《全国年节及纪念日放假办法》规定的法定节假日计算(节日逢周末顺延补假,不含调休上班日),按临时日历计算。)');
-    const weekdays = renderNotice(notice({ kind: 'overdue', level: 0, provisionalCalendar: true }), { ...at, calendar: chinaCalendar({ unpublishedYears: 'weekdays' }) });
+    expect(catchUp.text).toContain(
+      '(该年度节假日安排尚未公布,工作日暂按《全国年节及纪念日放假办法》规定的法定节假日计算(节日逢周末顺延补假,不含调休上班日),按临时日历计算。)',
+    );
+    const weekdays = renderNotice(notice({ kind: 'overdue', level: 0, provisionalCalendar: true }), {
+      ...at,
+      calendar: chinaCalendar({ unpublishedYears: 'weekdays' }),
+    });
     expect(weekdays.text).toContain('(该年度节假日安排尚未公布,工作日暂按周一至周五计算,按临时日历计算。)');
   });
 
@@ -35,11 +100,21 @@ describe('mail templates (zh-CN)', () => {
   });
 
   it('tells the office, once, that a year’s arrangement is missing and what happens meanwhile', () => {
-    const office = { ...ctx('2026-11-02T09:00:00+08:00'), recipient: { email: 'xunchaban@example.org', name: '区委巡察办', audience: 'office' as const }, calendar: chinaCalendar({ unpublishedYears: 'statutory' }) };
-    const mail = renderCalendarAlert({ planId: 'drill-2024', year: 2027, from: '2027-01-01', asOf: '2026-11-02', idempotencyKey: 'calendar:drill-2024:2027' }, '梁溪区巡视整改方案', office);
+    const office = {
+      ...ctx('2026-11-02T09:00:00+08:00'),
+      recipient: { email: 'xunchaban@example.org', name: '区委巡察办', audience: 'office' as const },
+      calendar: chinaCalendar({ unpublishedYears: 'statutory' }),
+    };
+    const mail = renderCalendarAlert(
+      { planId: 'drill-2024', year: 2027, from: '2027-01-01', asOf: '2026-11-02', idempotencyKey: 'calendar:drill-2024:2027' },
+      '梁溪区巡视整改方案',
+      office,
+    );
     expect(mail.subject).toBe('【节假日安排待导入】2027年节假日安排尚未收录');
     expect(mail.text).toContain('区委巡察办:');
-    expect(mail.text).toContain('2027年的节假日安排(国务院办公厅关于2027年部分节假日安排的通知)尚未收录。自 2027年1月1日起(还有 60 天),梁溪区巡视整改方案各项整改措施的提醒、督办和工作日计数将暂按《全国年节及纪念日放假办法》规定的法定节假日计算');
+    expect(mail.text).toContain(
+      '2027年的节假日安排(国务院办公厅关于2027年部分节假日安排的通知)尚未收录。自 2027年1月1日起(还有 60 天),梁溪区巡视整改方案各项整改措施的提醒、督办和工作日计数将暂按《全国年节及纪念日放假办法》规定的法定节假日计算',
+    );
     expect(mail.text).toContain('相关邮件注明“按临时日历计算”');
     expect(mail.text).toContain('请将通知全文交系统管理员导入');
     expect(mail.text).not.toMatch(/rectify [a-z]/); // no command for the office to run
@@ -67,7 +142,16 @@ describe('mail templates (zh-CN)', () => {
   });
 
   it('asks for a look-back review', () => {
-    const mail = renderLookbackRequest({ measure: { ...measure, status: 'closed', trafficLight: 'green' }, round: 1, closedOn: '2024-06-28', dueDate: '2024-10-08', campaign: '2024年秋季回头看' }, ctx('2024-09-26T09:00:00+08:00'));
+    const mail = renderLookbackRequest(
+      {
+        measure: { ...measure, status: 'closed', trafficLight: 'green' },
+        round: 1,
+        closedOn: '2024-06-28',
+        dueDate: '2024-10-08',
+        campaign: '2024年秋季回头看',
+      },
+      ctx('2024-09-26T09:00:00+08:00'),
+    );
     expect(mail.subject).toBe('【回头看】措施 2.2「全力稳定外资」');
     expect(mail.text).toContain('本措施已于 2024-06-28 销号。请开展第 1 次回头看(「2024年秋季回头看」专项)');
     expect(mail.text).toContain('回头看时限: 2024-10-08(周二),还剩 4 个工作日'); // 9-27, 9-29 (make-up Sunday), 9-30, then 国庆 until 10-08

@@ -26,7 +26,9 @@ describe('parseReport on the published Liangxi report', () => {
   it('gives each measure its lead phrase and its full text as published', () => {
     const byId = new Map(report.measures.map((m) => [m.id, m]));
     expect(byId.get('2.2')?.title).toBe('全力稳定外资');
-    expect(byId.get('2.2')?.text).toMatch(/^全力稳定外资。提高区级产业政策中“支持外资产业项目发展”奖励比例.*茂业投资江苏有限公司成功申报“2023年度重大外资项目奖励”217万元。$/);
+    expect(byId.get('2.2')?.text).toMatch(
+      /^全力稳定外资。提高区级产业政策中“支持外资产业项目发展”奖励比例.*茂业投资江苏有限公司成功申报“2023年度重大外资项目奖励”217万元。$/,
+    );
     expect(byId.get('1.1')?.title).toBe('全面系统学习');
     expect(byId.get('7.1')?.title).toBe('以重大项目全生命周期管理服务专班为抓手');
     expect(byId.get('15.5')?.title).toBe('即知即改完成退费');

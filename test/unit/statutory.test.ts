@@ -39,7 +39,21 @@ describe('the statutory holidays (全国年节及纪念日放假办法)', () => 
     // 元旦 Fri; 春节 除夕 Fri 5 Feb to 初三 Mon 8 Feb, two on the weekend: 9 and 10 Feb off;
     // 清明 Mon; 劳动节 Sat–Sun: 3 and 4 May off; 端午 Wed; 中秋 Wed; 国庆 Fri–Sun: 4 and 5 Oct off.
     expect(statutoryYear(2027)).toEqual({
-      holidays: ['2027-01-01', '2027-02-05', '2027-02-08', '2027-02-09', '2027-02-10', '2027-04-05', '2027-05-03', '2027-05-04', '2027-06-09', '2027-09-15', '2027-10-01', '2027-10-04', '2027-10-05'],
+      holidays: [
+        '2027-01-01',
+        '2027-02-05',
+        '2027-02-08',
+        '2027-02-09',
+        '2027-02-10',
+        '2027-04-05',
+        '2027-05-03',
+        '2027-05-04',
+        '2027-06-09',
+        '2027-09-15',
+        '2027-10-01',
+        '2027-10-04',
+        '2027-10-05',
+      ],
       workdays: [],
     });
   });
@@ -94,7 +108,11 @@ describe('the statutory holidays (全国年节及纪念日放假办法)', () => 
     expect(inWorkflow.isWorkday('2028-01-03')).toBe(true); // not carried: Monday to Friday, still provisional
     expect(inWorkflow.isProvisional('2028-01-03')).toBe(true);
     // Where carried, the workflow counts as the worker does when it renders a mail (the rule computed on the spot).
-    const carriedAhead = new WorkCalendar({ years: publishedYears(), unpublishedYears: 'statutory', provisionalYears: provisionalYearsBetween(2027, 2030) });
+    const carriedAhead = new WorkCalendar({
+      years: publishedYears(),
+      unpublishedYears: 'statutory',
+      provisionalYears: provisionalYearsBetween(2027, 2030),
+    });
     const worker = chinaCalendar({ unpublishedYears: 'statutory' });
     const days: string[] = [];
     for (let d = '2027-01-01'; d <= '2030-12-31'; d = addDays(d, 1)) days.push(d);

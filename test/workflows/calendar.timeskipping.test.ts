@@ -44,7 +44,12 @@ describe('the calendar past the published years, on the time-skipping server', (
     env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
     await registerSearchAttributes(env);
     outbox = new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-outbox-')));
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'calendar', workflowBundle: await workflowBundle(), activities: createActivities({ delivery: outbox }) });
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: 'calendar',
+      workflowBundle: await workflowBundle(),
+      activities: createActivities({ delivery: outbox }),
+    });
     running = worker.run();
   });
 
@@ -61,10 +66,14 @@ describe('the calendar past the published years, on the time-skipping server', (
   };
 
   async function sent(workflowId: string) {
-    return (await outbox.list()).filter((n) => n.workflowId === workflowId && !n.stage.includes(':event:')).sort((a, b) => a.decidedAt.localeCompare(b.decidedAt));
+    return (await outbox.list())
+      .filter((n) => n.workflowId === workflowId && !n.stage.includes(':event:'))
+      .sort((a, b) => a.decidedAt.localeCompare(b.decidedAt));
   }
-  const rowsOf = (notices: Awaited<ReturnType<typeof sent>>): Row[] => notices.map((n) => [local(Date.parse(n.decidedAt)), n.stage, n.audiences.join('+'), n.catchUp]);
-  const expectedRows = (list: ReturnType<typeof advance>): Row[] => list.map((n) => [local(n.sentAt), n.key, n.audiences.join('+'), n.catchUp]);
+  const rowsOf = (notices: Awaited<ReturnType<typeof sent>>): Row[] =>
+    notices.map((n) => [local(Date.parse(n.decidedAt)), n.stage, n.audiences.join('+'), n.catchUp]);
+  const expectedRows = (list: ReturnType<typeof advance>): Row[] =>
+    list.map((n) => [local(n.sentAt), n.key, n.audiences.join('+'), n.catchUp]);
 
   it('moves a reminder off a holiday once the year’s notice is installed and pushed to the running measure', async () => {
     // The test clock starts today; 2029 must still lie ahead and be unpublished in the data package.
@@ -74,10 +83,22 @@ describe('the calendar past the published years, on the time-skipping server', (
 
     const startYear = Number(localDate(t0, ZONE).slice(0, 4));
     // As `rectify start` builds it for a plan with calendar.unpublishedYears: statutory and a 2029 deadline.
-    const calendar = { years: calendarYearsFrom(startYear - 1), unpublishedYears: 'statutory' as const, provisionalYears: provisionalYearsBetween(startYear - 1, 2029) };
+    const calendar = {
+      years: calendarYearsFrom(startYear - 1),
+      unpublishedYears: 'statutory' as const,
+      provisionalYears: provisionalYearsBetween(startYear - 1, 2029),
+    };
     const spec = (id: string): MeasureSpec => testSpec({ planId: 'calendar-2029', id, deadline: '2029-04-13', calendar });
-    const refreshed = await env.client.workflow.start(measureWorkflow, { workflowId: 'measure:calendar-2029:1.1', taskQueue: 'calendar', args: [{ spec: spec('1.1') }] });
-    const untouched = await env.client.workflow.start(measureWorkflow, { workflowId: 'measure:calendar-2029:1.2', taskQueue: 'calendar', args: [{ spec: spec('1.2') }] });
+    const refreshed = await env.client.workflow.start(measureWorkflow, {
+      workflowId: 'measure:calendar-2029:1.1',
+      taskQueue: 'calendar',
+      args: [{ spec: spec('1.1') }],
+    });
+    const untouched = await env.client.workflow.start(measureWorkflow, {
+      workflowId: 'measure:calendar-2029:1.2',
+      taskQueue: 'calendar',
+      args: [{ spec: spec('1.2') }],
+    });
 
     // The 10-day reminder goes out on the statutory calendar (清明 only on 4 April): Thursday 29 March.
     const refreshAt = at('2029-03-30T10:00');
@@ -114,7 +135,8 @@ describe('the calendar past the published years, on the time-skipping server', (
     // What the state shows: the year arrived, and its working days count on the notice.
     expect(Object.keys((await refreshed.query(msg.getStateQuery)).calendarYears)).toEqual(['2029']);
 
-    if (process.env.RECORD_HISTORIES) writeFileSync(join(__dirname, '../histories/life-calendar-refreshed.json'), historyToJSON(await refreshed.fetchHistory()));
+    if (process.env.RECORD_HISTORIES)
+      writeFileSync(join(__dirname, '../histories/life-calendar-refreshed.json'), historyToJSON(await refreshed.fetchHistory()));
     await Promise.all([refreshed, untouched].map((h) => h.terminate('test finished')));
     useInstalledYears({});
   });
@@ -141,7 +163,9 @@ describe('the calendar past the published years, on the time-skipping server', (
 
     // The year after is published early (installed, refreshed): nobody is told about it.
     const early = reach + 1;
-    const view = await handle.executeUpdate(msg.refreshCalendarWatchUpdate, { args: [{ actor: OFFICE, years: { [early]: { holidays: [`${early}-01-01`], workdays: [] } } }] });
+    const view = await handle.executeUpdate(msg.refreshCalendarWatchUpdate, {
+      args: [{ actor: OFFICE, years: { [early]: { holidays: [`${early}-01-01`], workdays: [] } } }],
+    });
     expect(view.published).toContain(early);
     const next = early + 1;
     expect(view.nextCheckAt).toBe(new Date(at(`${addDays(`${next}-01-01`, -ALERT_LEAD_DAYS)}T09:00`)).toISOString());
@@ -151,9 +175,15 @@ describe('the calendar past the published years, on the time-skipping server', (
     await handle.query(msg.getCalendarWatchQuery);
     const told = await alerts();
     expect(told.map((a) => a.year)).toEqual([...expectedFirst, next]);
-    expect(told.at(-1)).toMatchObject({ year: next, from: `${next}-01-01`, asOf: addDays(`${next}-01-01`, -ALERT_LEAD_DAYS), idempotencyKey: `calendar:watch-drill:${next}` });
+    expect(told.at(-1)).toMatchObject({
+      year: next,
+      from: `${next}-01-01`,
+      asOf: addDays(`${next}-01-01`, -ALERT_LEAD_DAYS),
+      idempotencyKey: `calendar:watch-drill:${next}`,
+    });
     expect((await handle.query(msg.getCalendarWatchQuery)).alerted).toEqual([...expectedFirst, next]);
-    if (process.env.RECORD_HISTORIES) writeFileSync(join(__dirname, '../histories/calendar-watch.json'), historyToJSON(await handle.fetchHistory()));
+    if (process.env.RECORD_HISTORIES)
+      writeFileSync(join(__dirname, '../histories/calendar-watch.json'), historyToJSON(await handle.fetchHistory()));
     await handle.terminate('test finished');
   });
 });

@@ -35,10 +35,17 @@ describe('look-back campaign', () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    env = await TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutable(), port, searchAttributes: SA.ALL_SEARCH_ATTRIBUTES, extraArgs: ['--headless'] } });
+    env = await TestWorkflowEnvironment.createLocal({
+      server: { executable: devServerExecutable(), port, searchAttributes: SA.ALL_SEARCH_ATTRIBUTES, extraArgs: ['--headless'] },
+    });
     process.env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
     process.env.TEMPORAL_CONFIG_FILE = join(tmpdir(), 'rectify-no-config.toml');
-    worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', workflowBundle: await workflowBundle(), delivery: new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-campaign-'))) });
+    worker = await createWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      workflowBundle: await workflowBundle(),
+      delivery: new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-campaign-'))),
+    });
     running = worker.run();
   });
 
@@ -69,29 +76,55 @@ describe('look-back campaign', () => {
       await handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['整改报告'] }] });
       await handle.executeUpdate(msg.verifyCompletionUpdate, { args: [{ actor: OFFICE, accept: true }] });
     }
-    const closed = await eventually(() => env.client.workflow.count(`WorkflowType = 'measureWorkflow' AND MeasureStatus = 'closed'`), (c) => c.count === 30);
+    const closed = await eventually(
+      () => env.client.workflow.count(`WorkflowType = 'measureWorkflow' AND MeasureStatus = 'closed'`),
+      (c) => c.count === 30,
+    );
     expect(closed.count).toBe(30);
 
     let due = DateTime.now().setZone('Asia/Shanghai').plus({ days: 14 });
     while (due.weekday > 5) due = due.plus({ days: 1 });
-    const launch = await runCli('lookback', 'launch', '--plan', 'drill', '--name', '2026年冬季回头看', '--due', due.toISODate()!, '--kind', 'deadline');
+    const launch = await runCli(
+      'lookback',
+      'launch',
+      '--plan',
+      'drill',
+      '--name',
+      '2026年冬季回头看',
+      '--due',
+      due.toISODate()!,
+      '--kind',
+      'deadline',
+    );
     expect([launch.code, launch.err]).toEqual([0, '']);
     expect(launch.out).toContain('计划 drill「2026年冬季回头看」: 已启动,覆盖 30 项已销号措施');
 
     const reviews = `WorkflowType = 'lookbackReviewWorkflow' AND LookbackCampaign = '2026年冬季回头看'`;
-    expect((await eventually(() => env.client.workflow.count(reviews), (c) => c.count === 30)).count).toBe(30);
+    expect(
+      (
+        await eventually(
+          () => env.client.workflow.count(reviews),
+          (c) => c.count === 30,
+        )
+      ).count,
+    ).toBe(30);
 
     // A bad outcome changes nothing, not even the review's history.
     const first = env.client.workflow.getHandle('lookback:drill:1.1:1');
     const length = async () => (await first.fetchHistory()).events?.length;
     // Settled: the request mail went out and the history has stopped growing.
     let before = await length();
-    for (let again = await length(); ; before = again) {
+    for (;;) {
       await new Promise((r) => setTimeout(r, 500));
-      again = await length();
+      const again = await length();
       if (again === before) break;
+      before = again;
     }
-    for (const bad of [{ actor: UNIT, outcome: 'sustained' as const, notes: 'x' }, { actor: OFFICE, outcome: 'relapsed' as const, notes: 'x' }, { actor: OFFICE, outcome: 'sustained' as const, notes: ' ' }]) {
+    for (const bad of [
+      { actor: UNIT, outcome: 'sustained' as const, notes: 'x' },
+      { actor: OFFICE, outcome: 'relapsed' as const, notes: 'x' },
+      { actor: OFFICE, outcome: 'sustained' as const, notes: ' ' },
+    ]) {
       await expect(first.executeUpdate(msg.recordOutcomeUpdate, { args: [bad] })).rejects.toThrow();
     }
     expect(await length()).toBe(before);
@@ -101,21 +134,38 @@ describe('look-back campaign', () => {
     while (newDeadline.weekday !== 3) newDeadline = newDeadline.plus({ days: 1 });
     for (const [i, id] of ids.slice(0, 15).entries()) {
       const review = env.client.workflow.getHandle(`lookback:drill:${id}:1`);
-      const outcome = i < 10 ? { outcome: 'sustained' as const, notes: '巩固' } : { outcome: 'relapsed' as const, notes: '复查发现问题反弹', newDeadline: newDeadline.toISODate()! };
+      const outcome =
+        i < 10
+          ? { outcome: 'sustained' as const, notes: '巩固' }
+          : { outcome: 'relapsed' as const, notes: '复查发现问题反弹', newDeadline: newDeadline.toISODate()! };
       await review.executeUpdate(msg.recordOutcomeUpdate, { args: [{ actor: OFFICE, ...outcome }] });
     }
-    const status = await eventually(async () => JSON.parse((await runCli('lookback', 'status', '2026年冬季回头看', '--plan', 'drill', '--json')).out), (s) => s.done === 15);
+    const status = await eventually(
+      async () => JSON.parse((await runCli('lookback', 'status', '2026年冬季回头看', '--plan', 'drill', '--json')).out),
+      (s) => s.done === 15,
+    );
     expect(status).toEqual({ reviews: 30, done: 15, pending: 15, overdue: 0, sustained: 10, relapsed: 5 });
-    expect((await runCli('lookback', 'status', '2026年冬季回头看')).out).toBe('回头看「2026年冬季回头看」: 共 30 项, 已完成 15(巩固 10, 反弹回潮 5), 待完成 15(其中逾期 0)');
-    const relapsedRows = await eventually(async () => JSON.parse((await runCli('status', '--plan', 'drill', '--lookback', 'relapsed', '--json')).out), (r) => r.length === 5);
+    expect((await runCli('lookback', 'status', '2026年冬季回头看')).out).toBe(
+      '回头看「2026年冬季回头看」: 共 30 项, 已完成 15(巩固 10, 反弹回潮 5), 待完成 15(其中逾期 0)',
+    );
+    const relapsedRows = await eventually(
+      async () => JSON.parse((await runCli('status', '--plan', 'drill', '--lookback', 'relapsed', '--json')).out),
+      (r) => r.length === 5,
+    );
     expect(relapsedRows.map((r: { measureId: string }) => r.measureId)).toEqual(['1.11', '1.12', '1.13', '1.14', '1.15']);
-    expect((await runCli('status', '--lookback', 'maybe')).err).toContain('--lookback 应为 scheduled | in-review | sustained | relapsed: maybe');
+    expect((await runCli('status', '--lookback', 'maybe')).err).toContain(
+      '--lookback 应为 scheduled | in-review | sustained | relapsed: maybe',
+    );
     const reopened = await env.client.workflow.getHandle('measure:drill:1.11').query(msg.getStateQuery);
     expect(reopened.progress).toMatchObject({ status: 'active', deadline: newDeadline.toISODate(), deadlineVersion: 2 });
 
     // Launched again, or a measure asked again: nothing doubles.
-    expect((await runCli('lookback', 'launch', '--plan', 'drill', '--name', '2026年冬季回头看', '--due', due.toISODate()!)).out).toContain('此前已启动,未重复启动');
-    await env.client.workflow.getHandle('measure:drill:1.20').signal(msg.startLookbackSignal, { campaign: '2026年冬季回头看', dueDate: due.toISODate()! });
+    expect((await runCli('lookback', 'launch', '--plan', 'drill', '--name', '2026年冬季回头看', '--due', due.toISODate()!)).out).toContain(
+      '此前已启动,未重复启动',
+    );
+    await env.client.workflow
+      .getHandle('measure:drill:1.20')
+      .signal(msg.startLookbackSignal, { campaign: '2026年冬季回头看', dueDate: due.toISODate()! });
     await env.client.workflow.getHandle('measure:drill:1.20').query(msg.getStateQuery);
     await new Promise((r) => setTimeout(r, 1000));
     expect((await env.client.workflow.count(reviews)).count).toBe(30);
@@ -123,7 +173,8 @@ describe('look-back campaign', () => {
     expect(measure.lookbacks).toEqual([expect.objectContaining({ round: 1, campaign: '2026年冬季回头看' })]);
     const campaign = env.client.workflow.getHandle('campaign:drill:2026年冬季回头看');
     expect(await campaign.query(msg.getCampaignQuery)).toMatchObject({ total: 30, asked: 30 });
-    if (process.env.RECORD_HISTORIES) writeFileSync(join(__dirname, '../histories/campaign-30.json'), historyToJSON(await campaign.fetchHistory()));
+    if (process.env.RECORD_HISTORIES)
+      writeFileSync(join(__dirname, '../histories/campaign-30.json'), historyToJSON(await campaign.fetchHistory()));
   });
 
   it('continues as new between batches, so that a campaign of thousands stays within history limits', async () => {
@@ -139,12 +190,21 @@ describe('look-back campaign', () => {
     expect(await handle.result()).toBe(ids30.length);
     expect((await env.client.workflow.getHandle('campaign:drill:分批测试', firstRun).describe()).status.name).toBe('CONTINUED_AS_NEW');
     const reviews = `WorkflowType = 'lookbackReviewWorkflow' AND LookbackCampaign = '分批测试'`;
-    expect((await eventually(() => env.client.workflow.count(reviews), (c) => c.count === ids30.length)).count).toBe(ids30.length);
+    expect(
+      (
+        await eventually(
+          () => env.client.workflow.count(reviews),
+          (c) => c.count === ids30.length,
+        )
+      ).count,
+    ).toBe(ids30.length);
   });
 
   it('refuses a campaign without a sensible name or due date before doing anything', async () => {
     expect((await runCli('lookback', 'launch', '--name', 'x', '--due', '2020-01-06')).err).toMatch(/--due 2020-01-06 应晚于今天/);
     expect((await runCli('lookback', 'launch', '--name', 'a:b', '--due', '2099-01-06')).err).toContain('--name 不能为空,也不能含冒号');
-    expect((await runCli('lookback', 'launch', '--name', 'x', '--due', '2099-01-06', '--problem', 'two')).err).toContain('--problem 应为问题序号: two');
+    expect((await runCli('lookback', 'launch', '--name', 'x', '--due', '2099-01-06', '--problem', 'two')).err).toContain(
+      '--problem 应为问题序号: two',
+    );
   });
 });

@@ -33,13 +33,26 @@ describe('rectify commands against a real server', () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    env = await TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutable(), port, searchAttributes: ALL_SEARCH_ATTRIBUTES, extraArgs: ['--headless'] } });
+    env = await TestWorkflowEnvironment.createLocal({
+      server: { executable: devServerExecutable(), port, searchAttributes: ALL_SEARCH_ATTRIBUTES, extraArgs: ['--headless'] },
+    });
     process.env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
     process.env.TEMPORAL_CONFIG_FILE = join(dir, 'none.toml');
-    worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', workflowBundle: await workflowBundle(), delivery: new FileOutbox(join(dir, 'outbox')) });
+    worker = await createWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      workflowBundle: await workflowBundle(),
+      delivery: new FileOutbox(join(dir, 'outbox')),
+    });
     running = worker.run();
     // Extensions must lie ahead, in years the holiday data may not have yet: the plan opts into Mon–Fri there.
-    writeFileSync(plan, readFileSync(join(__dirname, '../fixtures/small-plan.yaml'), 'utf8').replace('timeZone: Asia/Shanghai\n', 'timeZone: Asia/Shanghai\ncalendar:\n  unpublishedYears: weekdays\n'));
+    writeFileSync(
+      plan,
+      readFileSync(join(__dirname, '../fixtures/small-plan.yaml'), 'utf8').replace(
+        'timeZone: Asia/Shanghai\n',
+        'timeZone: Asia/Shanghai\ncalendar:\n  unpublishedYears: weekdays\n',
+      ),
+    );
   });
 
   afterAll(async () => {
@@ -69,19 +82,30 @@ describe('rectify commands against a real server', () => {
 
     const byWrongUnit = await run('complete', '1.1', '--as', 'unit:区财政局', '--evidence', '文件');
     expect(byWrongUnit.err).toContain('只有本措施的牵头单位(区发改委)可以这样做');
-    expect((await run('complete', '1.1', '--as', 'unit:区发改委', '--evidence', '印发文件', '--evidence', '落实台账')).out).toContain('已提交待核验');
+    expect((await run('complete', '1.1', '--as', 'unit:区发改委', '--evidence', '印发文件', '--evidence', '落实台账')).out).toContain(
+      '已提交待核验',
+    );
     expect((await run('verify', '1.1', '--as', 'office:督查科', '--reject', '--reason', '佐证不足')).out).toContain('整改中');
     expect((await run('complete', '1.1', '--as', 'unit:区发改委', '--evidence', '补充材料')).code).toBe(0);
     expect((await run('verify', '1.1', '--as', 'office:督查科', '--accept')).out).toContain('已销号, 绿灯');
 
-    expect((await run('reassign', '1.2', '--as', 'office:督查科', '--lead-unit', '区发改委', '--reason', '职责调整')).out).toContain('牵头单位 区发改委');
+    expect((await run('reassign', '1.2', '--as', 'office:督查科', '--lead-unit', '区发改委', '--reason', '职责调整')).out).toContain(
+      '牵头单位 区发改委',
+    );
     const progress = await run('progress', '1.3', '--as', 'unit:区发改委', '--note', '一季度进展');
     expect([progress.code, progress.err]).toEqual([0, '']);
 
     const show = await run('show', '1.1');
     expect(show.out).toContain(`时限调整: 第2版 ${newDeadline}(需补充调研)`);
     const json = JSON.parse((await run('show', '1.1', '--json')).out);
-    expect(json.audit.map((a: { action: string }) => a.action)).toEqual(['extension-request', 'extension-decision', 'submit', 'verify', 'submit', 'verify']);
+    expect(json.audit.map((a: { action: string }) => a.action)).toEqual([
+      'extension-request',
+      'extension-decision',
+      'submit',
+      'verify',
+      'submit',
+      'verify',
+    ]);
 
     const status = await run('status', '--plan', 'drill-2024', '--json');
     const rows = JSON.parse(status.out);
@@ -98,7 +122,10 @@ describe('rectify commands against a real server', () => {
     // nobody has published that is due within 60 days (from 2 November on, next year).
     const today = localDate(Date.now(), 'Asia/Shanghai');
     const { due } = calendarAlertsDue(Object.keys(publishedYears()).map(Number), [], today);
-    const alerts = await eventually(() => outbox.alerts(), (a) => a.length === due.length);
+    const alerts = await eventually(
+      () => outbox.alerts(),
+      (a) => a.length === due.length,
+    );
     expect(alerts.map((a) => [a.planId, a.year])).toEqual(due.map((y) => ['drill-2024', y]));
 
     process.env.RECTIFY_CALENDAR_DIR = join(dir, 'calendar');

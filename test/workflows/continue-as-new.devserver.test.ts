@@ -28,13 +28,24 @@ it('continues as new when suggested, carrying the full state', async () => {
   });
   try {
     const outbox = new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-can-')));
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'can', workflowBundle: await workflowBundle(), activities: createActivities({ delivery: outbox }) });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: 'can',
+      workflowBundle: await workflowBundle(),
+      activities: createActivities({ delivery: outbox }),
+    });
     await worker.runUntil(async () => {
       const spec = testSpec({ kind: 'longterm', calendar: { unpublishedYears: 'weekdays', years: publishedYears() } });
-      const handle = await env.client.workflow.start(measureWorkflow, { workflowId: 'measure:drill:can', taskQueue: 'can', args: [{ spec }] });
+      const handle = await env.client.workflow.start(measureWorkflow, {
+        workflowId: 'measure:drill:can',
+        taskQueue: 'can',
+        args: [{ spec }],
+      });
       const firstRun = (await handle.describe()).runId;
       for (let i = 1; i <= 20; i++) {
-        await handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: { role: 'unit', who: '区发改委' }, note: `第${i}次进展` }] });
+        await handle.executeUpdate(msg.reportProgressUpdate, {
+          args: [{ actor: { role: 'unit', who: '区发改委' }, note: `第${i}次进展` }],
+        });
       }
       let described = await handle.describe();
       for (let i = 0; i < 50 && described.runId === firstRun; i++) {

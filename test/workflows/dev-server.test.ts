@@ -28,7 +28,13 @@ describe('embedded dev server with the sample plan', () => {
   let server: DevServer | undefined;
 
   beforeAll(async () => {
-    options = { ip: '127.0.0.1', port: await freePort(), uiPort: await freePort(), dbFile: join(dir, 'temporal.sqlite'), logFile: join(dir, 'server.log') };
+    options = {
+      ip: '127.0.0.1',
+      port: await freePort(),
+      uiPort: await freePort(),
+      dbFile: join(dir, 'temporal.sqlite'),
+      logFile: join(dir, 'server.log'),
+    };
   });
 
   afterAll(async () => {
@@ -39,7 +45,12 @@ describe('embedded dev server with the sample plan', () => {
     const connection = await Connection.connect({ address: server!.address });
     const native = await NativeConnection.connect({ address: server!.address });
     try {
-      const worker = await createWorker({ connection: native, namespace: 'default', workflowBundle: await workflowBundle(), delivery: new FileOutbox(join(dir, 'outbox')) });
+      const worker = await createWorker({
+        connection: native,
+        namespace: 'default',
+        workflowBundle: await workflowBundle(),
+        delivery: new FileOutbox(join(dir, 'outbox')),
+      });
       return await worker.runUntil(fn(new Client({ connection })));
     } finally {
       await native.close();
@@ -58,14 +69,25 @@ describe('embedded dev server with the sample plan', () => {
       expect(again).toEqual({ started: [], alreadyRunning: expect.any(Array) });
       expect(again.alreadyRunning).toHaveLength(124);
 
-      const count = await eventually(() => client.workflow.count(RUNNING), (c) => c.count === 124);
+      const count = await eventually(
+        () => client.workflow.count(RUNNING),
+        (c) => c.count === 124,
+      );
       expect(count.count).toBe(124);
 
       const state = await client.workflow.getHandle(measureWorkflowId('liangxi-2023', '2.2')).query(getStateQuery);
-      expect(state).toMatchObject({ progress: { status: 'active', deadline: '2024-06-30' }, trafficLight: 'red', leadUnit: '区发改委', spec: { title: '全力稳定外资' } });
+      expect(state).toMatchObject({
+        progress: { status: 'active', deadline: '2024-06-30' },
+        trafficLight: 'red',
+        leadUnit: '区发改委',
+        spec: { title: '全力稳定外资' },
+      });
 
       // Status comes from search attributes the workflows keep current.
-      const rows = await eventually(() => listMeasures(client, { planId: 'liangxi-2023', overdue: true }), (r) => r.length === 100);
+      const rows = await eventually(
+        () => listMeasures(client, { planId: 'liangxi-2023', overdue: true }),
+        (r) => r.length === 100,
+      );
       expect(rows).toHaveLength(100); // every measure with a deadline is past due in 2026; long-term ones are green
       const mine = await listMeasures(client, { planId: 'liangxi-2023', unit: '区发改委' });
       expect(mine.map((r) => r.measureId)).toEqual(plan.measures.filter((m) => m.leadUnit === '区发改委').map((m) => m.id));
@@ -81,7 +103,11 @@ describe('embedded dev server with the sample plan', () => {
       expect((await client.workflow.count(RUNNING)).count).toBe(124);
       expect(await startPlan(client, plan)).toMatchObject({ started: [] });
       const state = await client.workflow.getHandle(measureWorkflowId('liangxi-2023', '34.2')).query(getStateQuery);
-      expect(state).toMatchObject({ progress: { status: 'active' }, trafficLight: 'green', spec: { kind: 'longterm', cadence: 'quarterly' } });
+      expect(state).toMatchObject({
+        progress: { status: 'active' },
+        trafficLight: 'green',
+        spec: { kind: 'longterm', cadence: 'quarterly' },
+      });
     });
   });
 

@@ -56,7 +56,12 @@ describe('measure lives on the time-skipping server', () => {
   beforeEach(async () => {
     outbox = new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-outbox-')));
     taskQueue = `lives-${++queue}`;
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ delivery: outbox }) });
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: createActivities({ delivery: outbox }),
+    });
     running = worker.run();
   });
 
@@ -82,7 +87,11 @@ describe('measure lives on the time-skipping server', () => {
   }
 
   async function start(spec: MeasureSpec): Promise<WorkflowHandle<typeof measureWorkflow>> {
-    const handle = await env.client.workflow.start(measureWorkflow, { workflowId: `measure:${spec.planId}:${spec.id}`, taskQueue, args: [{ spec }] });
+    const handle = await env.client.workflow.start(measureWorkflow, {
+      workflowId: `measure:${spec.planId}:${spec.id}`,
+      taskQueue,
+      args: [{ spec }],
+    });
     started.push(handle);
     return handle;
   }
@@ -93,11 +102,17 @@ describe('measure lives on the time-skipping server', () => {
     return (await outbox.list())
       .filter((n) => n.workflowId === handle.workflowId)
       .sort((a, b) => a.decidedAt.localeCompare(b.decidedAt) || a.stage.localeCompare(b.stage))
-      .map((n) => [local(Date.parse(n.decidedAt)), n.stage.includes(':event:') ? `event:${n.kind}` : n.stage, n.audiences.join('+'), n.catchUp]);
+      .map((n) => [
+        local(Date.parse(n.decidedAt)),
+        n.stage.includes(':event:') ? `event:${n.kind}` : n.stage,
+        n.audiences.join('+'),
+        n.catchUp,
+      ]);
   }
 
   async function record(handle: WorkflowHandle<typeof measureWorkflow>, name: string): Promise<void> {
-    if (process.env.RECORD_HISTORIES) writeFileSync(join(__dirname, `../histories/${name}.json`), historyToJSON(await handle.fetchHistory()));
+    if (process.env.RECORD_HISTORIES)
+      writeFileSync(join(__dirname, `../histories/${name}.json`), historyToJSON(await handle.fetchHistory()));
   }
 
   it('a deadline measure: reminders, the ladder, an extension approved mid-ladder, a rejection, then close-out', async () => {
@@ -111,11 +126,16 @@ describe('measure lives on the time-skipping server', () => {
     const approve = ask.plus({ hours: 1 });
     const D2 = D.plus({ weeks: 6 });
     await sleepUntil(ask);
-    await handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: D2.toISODate()!, reason: '需协调省级部门,材料未齐' }] });
+    await handle.executeUpdate(msg.requestExtensionUpdate, {
+      args: [{ actor: UNIT, newDeadline: D2.toISODate()!, reason: '需协调省级部门,材料未齐' }],
+    });
     const afterApproval = await handle.executeUpdate(msg.decideExtensionUpdate, { args: [{ actor: OFFICE, approve: true }] });
     expect(afterApproval).toMatchObject({ trafficLight: 'green', deadline: D2.toISODate(), deadlineVersion: 2 });
     const { deadlines } = await handle.query(msg.getStateQuery);
-    expect(deadlines.map((d) => [d.deadline, d.reason])).toEqual([[D.toISODate(), undefined], [D2.toISODate(), '需协调省级部门,材料未齐']]);
+    expect(deadlines.map((d) => [d.deadline, d.reason])).toEqual([
+      [D.toISODate(), undefined],
+      [D2.toISODate(), '需协调省级部门,材料未齐'],
+    ]);
 
     // Submitted three days before the new deadline; the office sends it back; done a week late.
     const submit1 = D2.minus({ days: 3 }).set({ hour: 15 });
@@ -123,9 +143,13 @@ describe('measure lives on the time-skipping server', () => {
     const submit2 = D2.plus({ days: 8 }).set({ hour: 15 });
     const accept = submit2.plus({ days: 1 });
     await sleepUntil(submit1);
-    expect((await handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['《若干政策措施》印发文件'] }] })).status).toBe('submitted');
+    expect(
+      (await handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['《若干政策措施》印发文件'] }] })).status,
+    ).toBe('submitted');
     await sleepUntil(reject);
-    const rejected = await handle.executeUpdate(msg.verifyCompletionUpdate, { args: [{ actor: OFFICE, accept: false, reason: '缺少落实情况的佐证' }] });
+    const rejected = await handle.executeUpdate(msg.verifyCompletionUpdate, {
+      args: [{ actor: OFFICE, accept: false, reason: '缺少落实情况的佐证' }],
+    });
     expect(rejected).toMatchObject({ status: 'active' });
     expect((await handle.query(msg.getStateQuery)).rejections).toMatchObject([{ reason: '缺少落实情况的佐证' }]);
     await sleepUntil(submit2);
@@ -138,7 +162,11 @@ describe('measure lives on the time-skipping server', () => {
     await sleepUntil(end);
     const actions: Action[] = [
       { at: ask.toMillis(), events: [['extension-requested', 'office']] },
-      { at: approve.toMillis(), change: (p) => ((p.deadline = D2.toISODate()!), (p.deadlineVersion = 2)), events: [['extension-decided', 'leadUnit+leader']] },
+      {
+        at: approve.toMillis(),
+        change: (p) => ((p.deadline = D2.toISODate()!), (p.deadlineVersion = 2)),
+        events: [['extension-decided', 'leadUnit+leader']],
+      },
       { at: submit1.toMillis(), change: (p) => (p.status = 'submitted'), events: [['submitted', 'office']] },
       { at: reject.toMillis(), change: (p) => (p.status = 'active'), events: [['verification-result', 'leadUnit+leader']] },
       { at: submit2.toMillis(), change: (p) => (p.status = 'submitted'), events: [['submitted', 'office']] },
@@ -173,17 +201,24 @@ describe('measure lives on the time-skipping server', () => {
     const handle = await start(spec);
     const reassign = D.minus({ days: 8 }).set({ hour: 11 });
     await sleepUntil(reassign);
-    const moved = await handle.executeUpdate(msg.reassignUpdate, { args: [{ actor: OFFICE, leadUnit: '区财政局', leader: '副区长(分管发展改革、商务)', reason: '职责调整' }] });
+    const moved = await handle.executeUpdate(msg.reassignUpdate, {
+      args: [{ actor: OFFICE, leadUnit: '区财政局', leader: '副区长(分管发展改革、商务)', reason: '职责调整' }],
+    });
     expect(moved).toMatchObject({ leadUnit: '区财政局', leader: '副区长(分管发展改革、商务)' });
     // The old lead unit may no longer act.
-    expect(await rejection(handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['x'] }] }))).toContain('只有本措施的牵头单位(区财政局)可以这样做');
+    expect(await rejection(handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['x'] }] }))).toContain(
+      '只有本措施的牵头单位(区财政局)可以这样做',
+    );
 
     const end = t0 + 365 * 86_400_000;
     await sleepUntil(end);
     const rows = await sent(handle);
     expect(rows).toEqual(expectedLife(spec, t0, end, [{ at: reassign.toMillis(), events: [['reassigned', 'leadUnit+leader']] }]));
     const notices = await outbox.list();
-    expect(notices.find((n) => n.kind === 'reassigned')).toMatchObject({ measure: { leadUnit: '区财政局' }, event: { previousLeadUnit: '区发改委', reason: '职责调整' } });
+    expect(notices.find((n) => n.kind === 'reassigned')).toMatchObject({
+      measure: { leadUnit: '区财政局' },
+      event: { previousLeadUnit: '区发改委', reason: '职责调整' },
+    });
     // Every notice after the reassignment names the new lead unit.
     expect(notices.filter((n) => Date.parse(n.decidedAt) > reassign.toMillis()).every((n) => n.measure.leadUnit === '区财政局')).toBe(true);
     expect(rows.filter(([, w]) => w.includes(':repeat:')).length).toBeGreaterThan(40);
@@ -255,13 +290,24 @@ describe('measure lives on the time-skipping server', () => {
       await sleepUntil(r);
       await handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: UNIT, note: '本季度整改进展' }] });
     }
-    expect(await rejection(handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['x'] }] }))).toContain('长期坚持类措施不销号');
+    expect(await rejection(handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['x'] }] }))).toContain(
+      '长期坚持类措施不销号',
+    );
     const end = t0 + 365 * 86_400_000;
     await sleepUntil(end);
     const rows = await sent(handle);
-    expect(rows).toEqual(expectedLife(spec, t0, end, reports.map((r, i) => ({ at: r, change: (p) => void p.reportsDone.push(periods[i]) }))));
+    expect(rows).toEqual(
+      expectedLife(
+        spec,
+        t0,
+        end,
+        reports.map((r, i) => ({ at: r, change: (p) => void p.reportsDone.push(periods[i]) })),
+      ),
+    );
     // Each quarter is asked for; the late one is chased up the ladder.
-    expect(rows.map(([, w]) => w)).toEqual(expect.arrayContaining([...periods.map((q) => `report:${q}:reminder:5`), `report:${q2}:overdue:0`, `report:${q2}:overdue:1`]));
+    expect(rows.map(([, w]) => w)).toEqual(
+      expect.arrayContaining([...periods.map((q) => `report:${q}:reminder:5`), `report:${q2}:overdue:0`, `report:${q2}:overdue:1`]),
+    );
     const final = await handle.query(msg.getStateQuery);
     expect(final.progress.reportsDone).toEqual(periods);
     expect((await handle.describe()).status.name).toBe('RUNNING');

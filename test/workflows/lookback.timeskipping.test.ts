@@ -37,7 +37,12 @@ describe('look-back reviews (回头看)', () => {
     env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
     await registerSearchAttributes(env);
     outbox = new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-lookback-')));
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'lookback', workflowBundle: await workflowBundle(), activities: createActivities({ delivery: outbox }) });
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: 'lookback',
+      workflowBundle: await workflowBundle(),
+      activities: createActivities({ delivery: outbox }),
+    });
     running = worker.run();
   });
 
@@ -55,7 +60,11 @@ describe('look-back reviews (回头看)', () => {
     let deadline = now.plus({ days: 30 });
     while (deadline.weekday !== 3) deadline = deadline.plus({ days: 1 });
     const spec = testSpec({ id, deadline: deadline.toISODate()!, calendar: { unpublishedYears: 'weekdays', years: publishedYears() } });
-    const handle = await env.client.workflow.start(measureWorkflow, { workflowId: `measure:drill:${id}`, taskQueue: 'lookback', args: [{ spec }] });
+    const handle = await env.client.workflow.start(measureWorkflow, {
+      workflowId: `measure:drill:${id}`,
+      taskQueue: 'lookback',
+      args: [{ spec }],
+    });
     handles.push(handle);
     await handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['整改报告'] }] });
     await handle.executeUpdate(msg.verifyCompletionUpdate, { args: [{ actor: OFFICE, accept: true }] });
@@ -83,18 +92,29 @@ describe('look-back reviews (回头看)', () => {
     expect((await handle.describe()).searchAttributes).toMatchObject({ LookbackStatus: ['in-review'] });
 
     // Only the office records an outcome; a relapse needs a new deadline; nothing else changes.
-    expect(await rejection(review.executeUpdate(msg.recordOutcomeUpdate, { args: [{ actor: UNIT, outcome: 'sustained', notes: '已巩固' }] }))).toContain('只有巡察办可以记录回头看结论');
-    expect(await rejection(review.executeUpdate(msg.recordOutcomeUpdate, { args: [{ actor: OFFICE, outcome: 'relapsed', notes: '问题复现' }] }))).toContain('反弹回潮须设新的整改时限');
-    expect(await rejection(review.executeUpdate(msg.recordOutcomeUpdate, { args: [{ actor: OFFICE, outcome: 'better' as never, notes: 'x' }] }))).toContain('结论应为 sustained');
+    expect(
+      await rejection(review.executeUpdate(msg.recordOutcomeUpdate, { args: [{ actor: UNIT, outcome: 'sustained', notes: '已巩固' }] })),
+    ).toContain('只有巡察办可以记录回头看结论');
+    expect(
+      await rejection(review.executeUpdate(msg.recordOutcomeUpdate, { args: [{ actor: OFFICE, outcome: 'relapsed', notes: '问题复现' }] })),
+    ).toContain('反弹回潮须设新的整改时限');
+    expect(
+      await rejection(review.executeUpdate(msg.recordOutcomeUpdate, { args: [{ actor: OFFICE, outcome: 'better' as never, notes: 'x' }] })),
+    ).toContain('结论应为 sustained');
 
     const today = DateTime.fromMillis(await env.currentTimeMs(), { zone: ZONE });
     let newDeadline = today.plus({ days: 21 });
     while (newDeadline.weekday !== 3) newDeadline = newDeadline.plus({ days: 1 });
-    await review.executeUpdate(msg.recordOutcomeUpdate, { args: [{ actor: OFFICE, outcome: 'relapsed', notes: '台账显示问题复现', newDeadline: newDeadline.toISODate()! }] });
+    await review.executeUpdate(msg.recordOutcomeUpdate, {
+      args: [{ actor: OFFICE, outcome: 'relapsed', notes: '台账显示问题复现', newDeadline: newDeadline.toISODate()! }],
+    });
     expect(await review.result()).toBe('relapsed');
 
     const reopened = await handle.query(msg.getStateQuery);
-    expect(reopened).toMatchObject({ progress: { status: 'active', deadline: newDeadline.toISODate(), deadlineVersion: 2 }, lookbacks: [{ round: 1, outcome: 'relapsed' }] });
+    expect(reopened).toMatchObject({
+      progress: { status: 'active', deadline: newDeadline.toISODate(), deadlineVersion: 2 },
+      lookbacks: [{ round: 1, outcome: 'relapsed' }],
+    });
     expect(reopened.deadlines.at(-1)?.reason).toBe('第1次回头看发现反弹回潮: 台账显示问题复现');
     const relapsed = (await outbox.list()).filter((n) => n.kind === 'relapsed');
     expect(relapsed.map((n) => n.audiences)).toEqual([['leadUnit', 'leader', 'leadershipGroup']]);
@@ -102,8 +122,14 @@ describe('look-back reviews (回头看)', () => {
     // Unmet again: the ladder runs against the new deadline.
     await sleepUntil(newDeadline.plus({ days: 16 }));
     const stages = (await outbox.list()).filter((n) => n.measure.id === '1.1' && n.stage.startsWith('v2:deadline:')).map((n) => n.stage);
-    expect(stages).toEqual(expect.arrayContaining(['v2:deadline:reminder:0', 'v2:deadline:overdue:0', 'v2:deadline:overdue:1', 'v2:deadline:overdue:2']));
-    expect((await handle.describe()).searchAttributes).toMatchObject({ MeasureStatus: ['active'], TrafficLight: ['red'], LookbackStatus: ['relapsed'] });
+    expect(stages).toEqual(
+      expect.arrayContaining(['v2:deadline:reminder:0', 'v2:deadline:overdue:0', 'v2:deadline:overdue:1', 'v2:deadline:overdue:2']),
+    );
+    expect((await handle.describe()).searchAttributes).toMatchObject({
+      MeasureStatus: ['active'],
+      TrafficLight: ['red'],
+      LookbackStatus: ['relapsed'],
+    });
     if (process.env.RECORD_HISTORIES) {
       writeFileSync(join(__dirname, '../histories/life-relapsed.json'), historyToJSON(await handle.fetchHistory()));
       writeFileSync(join(__dirname, '../histories/lookback-relapsed.json'), historyToJSON(await review.fetchHistory()));
@@ -139,7 +165,13 @@ describe('look-back reviews (回头看)', () => {
     handles.push(review);
     await review.executeUpdate(msg.recordOutcomeUpdate, { args: [{ actor: OFFICE, outcome: 'sustained', notes: '整改成效巩固' }] });
     expect(await review.result()).toBe('sustained');
-    expect(await rejection(review.executeUpdate(msg.recordOutcomeUpdate, { args: [{ actor: OFFICE, outcome: 'relapsed', notes: 'x', newDeadline: '2099-01-07' }] }))).toMatch(/本次回头看已记录结论|not found|completed/i);
+    expect(
+      await rejection(
+        review.executeUpdate(msg.recordOutcomeUpdate, {
+          args: [{ actor: OFFICE, outcome: 'relapsed', notes: 'x', newDeadline: '2099-01-07' }],
+        }),
+      ),
+    ).toMatch(/本次回头看已记录结论|not found|completed/i);
     const state = await handle.query(msg.getStateQuery);
     expect(state).toMatchObject({ progress: { status: 'closed' }, lookbacks: [{ round: 1, outcome: 'sustained' }] });
     expect((await handle.describe()).searchAttributes).toMatchObject({ LookbackStatus: ['sustained'] });

@@ -14,11 +14,22 @@ Runtime.install({ logger: new DefaultLogger('ERROR') });
 it('workflows send exactly the simulated schedule over a year', async () => {
   const { plan } = loadPlan(SAMPLE_PLAN);
   const ids = ['1.1', '2.1', '3.1', '15.5', '23.1', '27.4'];
-  expect(ids.map((id) => plan.measures.find((m) => m.id === id)?.kind)).toEqual(['longterm', 'deadline', 'phased', 'immediate', 'immediate', 'phased']);
+  expect(ids.map((id) => plan.measures.find((m) => m.id === id)?.kind)).toEqual([
+    'longterm',
+    'deadline',
+    'phased',
+    'immediate',
+    'immediate',
+    'phased',
+  ]);
   const r = await runPlanYear(plan, { days: 365, measureIds: ids });
   expect(r.measures).toBe(6);
   expect(r.scheduled).toBeGreaterThan(100);
-  expect({ missing: r.missing, unexpected: r.unexpected, duplicates: r.duplicates }).toEqual({ missing: [], unexpected: [], duplicates: 0 });
+  expect({ missing: r.missing, unexpected: r.unexpected, duplicates: r.duplicates }).toEqual({
+    missing: [],
+    unexpected: [],
+    duplicates: 0,
+  });
   expect(r.delivered).toBe(r.scheduled);
   expect(r.maxLagMs).toBeLessThan(60_000);
 }, 300_000);

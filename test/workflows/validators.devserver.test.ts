@@ -35,9 +35,20 @@ describe('validators reject bad requests without touching history', () => {
   const handles: WorkflowHandle<typeof measureWorkflow>[] = [];
 
   beforeAll(async () => {
-    env = await TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutable(), searchAttributes: ALL_SEARCH_ATTRIBUTES, extraArgs: ['--ui-disable-news-fetch', '--headless'] } });
+    env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: devServerExecutable(),
+        searchAttributes: ALL_SEARCH_ATTRIBUTES,
+        extraArgs: ['--ui-disable-news-fetch', '--headless'],
+      },
+    });
     const outbox = new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-validators-')));
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'validators', workflowBundle: await workflowBundle(), activities: createActivities({ delivery: outbox }) });
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: 'validators',
+      workflowBundle: await workflowBundle(),
+      activities: createActivities({ delivery: outbox }),
+    });
     running = worker.run();
   });
 
@@ -52,8 +63,17 @@ describe('validators reject bad requests without touching history', () => {
     const now = DateTime.fromMillis(await env.currentTimeMs(), { zone: 'Asia/Shanghai' });
     let deadline = now.plus({ days: 60 });
     while (deadline.weekday !== 3) deadline = deadline.plus({ days: 1 });
-    const spec = testSpec({ id, kind, calendar: { unpublishedYears: 'weekdays', years: publishedYears() }, ...(kind === 'deadline' ? { deadline: deadline.toISODate()! } : {}) });
-    const handle = await env.client.workflow.start(measureWorkflow, { workflowId: `measure:drill:${id}`, taskQueue: 'validators', args: [{ spec }] });
+    const spec = testSpec({
+      id,
+      kind,
+      calendar: { unpublishedYears: 'weekdays', years: publishedYears() },
+      ...(kind === 'deadline' ? { deadline: deadline.toISODate()! } : {}),
+    });
+    const handle = await env.client.workflow.start(measureWorkflow, {
+      workflowId: `measure:drill:${id}`,
+      taskQueue: 'validators',
+      args: [{ spec }],
+    });
     handles.push(handle);
     await handle.query(msg.getStateQuery);
     return { handle, deadline };
@@ -62,7 +82,7 @@ describe('validators reject bad requests without touching history', () => {
   const length = async (h: WorkflowHandle<typeof measureWorkflow>) => (await h.fetchHistory()).events?.length;
   /** The history length once the workflow has delivered what an accepted request caused. */
   async function settled(h: WorkflowHandle<typeof measureWorkflow>): Promise<number | undefined> {
-    for (let last = -1; ; ) {
+    for (let last = -1; ;) {
       const state = await h.query(msg.getStateQuery);
       const now = await length(h);
       if (!state.outgoing.length && now === last) return now;
@@ -75,30 +95,139 @@ describe('validators reject bad requests without touching history', () => {
     const { handle, deadline } = await start('1.1');
     const saturday = deadline.plus({ days: 10 }); // a Saturday
     const cases: [string, () => Promise<unknown>, string][] = [
-      ['progress by another unit', () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: OTHER_UNIT, note: '进展' }] }), '只有本措施的牵头单位(区发改委)可以这样做;单位「区财政局」无权操作'],
-      ['progress without a note', () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: UNIT, note: ' ' }] }), '进展说明不能为空'],
-      ['a milestone on a deadline measure', () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: UNIT, note: '进展', completesMilestone: true }] }), '只有分阶段整改措施才有阶段节点'],
-      ['progress by leadership', () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: LEADERSHIP, note: '进展' }] }), '领导小组「领导小组办公室」无权操作'],
-      ['a request without an actor', () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ note: '进展' } as never] }), '缺少操作人'],
-      ['completion without evidence', () => handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: [] }] }), '提交整改完成必须附佐证材料'],
-      ['completion by the office', () => handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: OFFICE, evidence: ['x'] }] }), '只有本措施的牵头单位'],
-      ['verification of nothing submitted', () => handle.executeUpdate(msg.verifyCompletionUpdate, { args: [{ actor: OFFICE, accept: true }] }), '措施当前状态为「整改中」,不能核验'],
-      ['verification by the unit', () => handle.executeUpdate(msg.verifyCompletionUpdate, { args: [{ actor: UNIT, accept: true }] }), '只有巡察办可以核验销号'],
-      ['an extension to an earlier date', () => handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: deadline.minus({ days: 7 }).toISODate()!, reason: '原因' }] }), '应晚于当前时限'],
-      ['an extension to a Saturday', () => handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: saturday.toISODate()!, reason: '原因' }] }), '不是工作日'],
-      ['an extension without a reason', () => handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: deadline.plus({ days: 14 }).toISODate()!, reason: '' }] }), '延期理由不能为空'],
-      ['an extension to no date', () => handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: '下个月', reason: '原因' }] }), '新时限应为 YYYY-MM-DD'],
-      ['an extension asked by the office', () => handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: OFFICE, newDeadline: deadline.plus({ days: 14 }).toISODate()!, reason: '原因' }] }), '只有本措施的牵头单位'],
-      ['a decision with nothing pending', () => handle.executeUpdate(msg.decideExtensionUpdate, { args: [{ actor: OFFICE, approve: true }] }), '没有待审批的延期申请'],
-      ['a reassignment by a unit', () => handle.executeUpdate(msg.reassignUpdate, { args: [{ actor: UNIT, leadUnit: '区财政局', reason: '调整' }] }), '只有巡察办可以调整牵头单位或负责区领导'],
-      ['a reassignment to an unknown unit', () => handle.executeUpdate(msg.reassignUpdate, { args: [{ actor: OFFICE, leadUnit: '区统计局', reason: '调整' }] }), '牵头单位不在计划名录中或没有联系邮箱: 区统计局'],
-      ['a reassignment to the same unit', () => handle.executeUpdate(msg.reassignUpdate, { args: [{ actor: OFFICE, leadUnit: '区发改委', reason: '调整' }] }), '与当前相同'],
-      ['evidence that is not text', () => handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['印发文件', 1 as never] }] }), '第 2 项佐证材料不能为空'],
-      ['a milestone flag that is not a boolean', () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: UNIT, note: '进展', completesMilestone: 'yes' as never }] }), 'completesMilestone应为 true 或 false'],
-      ['a note far too long', () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: UNIT, note: '长'.repeat(2001) }] }), '进展说明过长(最多 2000 字)'],
-      ['a calendar refresh by a unit', () => handle.executeUpdate(msg.refreshCalendarUpdate, { args: [{ actor: UNIT, years: {} }] }), '只有巡察办可以更新节假日安排'],
-      ['a calendar refresh with a bad date', () => handle.executeUpdate(msg.refreshCalendarUpdate, { args: [{ actor: OFFICE, years: { '2031': { holidays: ['2031-02-30'], workdays: [] } } }] }), '2031年的日期无效: 2031-02-30'],
-      ['a reassignment without a reason', () => handle.executeUpdate(msg.reassignUpdate, { args: [{ actor: OFFICE, leadUnit: '区财政局', reason: '' }] }), '调整理由不能为空'],
+      [
+        'progress by another unit',
+        () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: OTHER_UNIT, note: '进展' }] }),
+        '只有本措施的牵头单位(区发改委)可以这样做;单位「区财政局」无权操作',
+      ],
+      [
+        'progress without a note',
+        () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: UNIT, note: ' ' }] }),
+        '进展说明不能为空',
+      ],
+      [
+        'a milestone on a deadline measure',
+        () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: UNIT, note: '进展', completesMilestone: true }] }),
+        '只有分阶段整改措施才有阶段节点',
+      ],
+      [
+        'progress by leadership',
+        () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: LEADERSHIP, note: '进展' }] }),
+        '领导小组「领导小组办公室」无权操作',
+      ],
+      [
+        'a request without an actor',
+        () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ note: '进展' } as never] }),
+        '缺少操作人',
+      ],
+      [
+        'completion without evidence',
+        () => handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: [] }] }),
+        '提交整改完成必须附佐证材料',
+      ],
+      [
+        'completion by the office',
+        () => handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: OFFICE, evidence: ['x'] }] }),
+        '只有本措施的牵头单位',
+      ],
+      [
+        'verification of nothing submitted',
+        () => handle.executeUpdate(msg.verifyCompletionUpdate, { args: [{ actor: OFFICE, accept: true }] }),
+        '措施当前状态为「整改中」,不能核验',
+      ],
+      [
+        'verification by the unit',
+        () => handle.executeUpdate(msg.verifyCompletionUpdate, { args: [{ actor: UNIT, accept: true }] }),
+        '只有巡察办可以核验销号',
+      ],
+      [
+        'an extension to an earlier date',
+        () =>
+          handle.executeUpdate(msg.requestExtensionUpdate, {
+            args: [{ actor: UNIT, newDeadline: deadline.minus({ days: 7 }).toISODate()!, reason: '原因' }],
+          }),
+        '应晚于当前时限',
+      ],
+      [
+        'an extension to a Saturday',
+        () =>
+          handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: saturday.toISODate()!, reason: '原因' }] }),
+        '不是工作日',
+      ],
+      [
+        'an extension without a reason',
+        () =>
+          handle.executeUpdate(msg.requestExtensionUpdate, {
+            args: [{ actor: UNIT, newDeadline: deadline.plus({ days: 14 }).toISODate()!, reason: '' }],
+          }),
+        '延期理由不能为空',
+      ],
+      [
+        'an extension to no date',
+        () => handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: '下个月', reason: '原因' }] }),
+        '新时限应为 YYYY-MM-DD',
+      ],
+      [
+        'an extension asked by the office',
+        () =>
+          handle.executeUpdate(msg.requestExtensionUpdate, {
+            args: [{ actor: OFFICE, newDeadline: deadline.plus({ days: 14 }).toISODate()!, reason: '原因' }],
+          }),
+        '只有本措施的牵头单位',
+      ],
+      [
+        'a decision with nothing pending',
+        () => handle.executeUpdate(msg.decideExtensionUpdate, { args: [{ actor: OFFICE, approve: true }] }),
+        '没有待审批的延期申请',
+      ],
+      [
+        'a reassignment by a unit',
+        () => handle.executeUpdate(msg.reassignUpdate, { args: [{ actor: UNIT, leadUnit: '区财政局', reason: '调整' }] }),
+        '只有巡察办可以调整牵头单位或负责区领导',
+      ],
+      [
+        'a reassignment to an unknown unit',
+        () => handle.executeUpdate(msg.reassignUpdate, { args: [{ actor: OFFICE, leadUnit: '区统计局', reason: '调整' }] }),
+        '牵头单位不在计划名录中或没有联系邮箱: 区统计局',
+      ],
+      [
+        'a reassignment to the same unit',
+        () => handle.executeUpdate(msg.reassignUpdate, { args: [{ actor: OFFICE, leadUnit: '区发改委', reason: '调整' }] }),
+        '与当前相同',
+      ],
+      [
+        'evidence that is not text',
+        () => handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['印发文件', 1 as never] }] }),
+        '第 2 项佐证材料不能为空',
+      ],
+      [
+        'a milestone flag that is not a boolean',
+        () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: UNIT, note: '进展', completesMilestone: 'yes' as never }] }),
+        'completesMilestone应为 true 或 false',
+      ],
+      [
+        'a note far too long',
+        () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: UNIT, note: '长'.repeat(2001) }] }),
+        '进展说明过长(最多 2000 字)',
+      ],
+      [
+        'a calendar refresh by a unit',
+        () => handle.executeUpdate(msg.refreshCalendarUpdate, { args: [{ actor: UNIT, years: {} }] }),
+        '只有巡察办可以更新节假日安排',
+      ],
+      [
+        'a calendar refresh with a bad date',
+        () =>
+          handle.executeUpdate(msg.refreshCalendarUpdate, {
+            args: [{ actor: OFFICE, years: { '2031': { holidays: ['2031-02-30'], workdays: [] } } }],
+          }),
+        '2031年的日期无效: 2031-02-30',
+      ],
+      [
+        'a reassignment without a reason',
+        () => handle.executeUpdate(msg.reassignUpdate, { args: [{ actor: OFFICE, leadUnit: '区财政局', reason: '' }] }),
+        '调整理由不能为空',
+      ],
     ];
     const before = await settled(handle);
     for (const [name, update, message] of cases) {
@@ -107,12 +236,29 @@ describe('validators reject bad requests without touching history', () => {
     expect(await length(handle)).toBe(before);
 
     // States that make otherwise good requests wrong: an extension pending, then completion submitted.
-    await handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: deadline.plus({ days: 14 }).toISODate()!, reason: '原因' }] });
+    await handle.executeUpdate(msg.requestExtensionUpdate, {
+      args: [{ actor: UNIT, newDeadline: deadline.plus({ days: 14 }).toISODate()!, reason: '原因' }],
+    });
     const pending = await settled(handle);
     const whilePending: [string, () => Promise<unknown>, string][] = [
-      ['a second extension request', () => handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: deadline.plus({ days: 21 }).toISODate()!, reason: '原因' }] }), '已有待审批的延期申请'],
-      ['a denial without a reason', () => handle.executeUpdate(msg.decideExtensionUpdate, { args: [{ actor: OFFICE, approve: false }] }), '不批准的理由不能为空'],
-      ['a decision by the unit', () => handle.executeUpdate(msg.decideExtensionUpdate, { args: [{ actor: UNIT, approve: true }] }), '只有巡察办可以审批延期'],
+      [
+        'a second extension request',
+        () =>
+          handle.executeUpdate(msg.requestExtensionUpdate, {
+            args: [{ actor: UNIT, newDeadline: deadline.plus({ days: 21 }).toISODate()!, reason: '原因' }],
+          }),
+        '已有待审批的延期申请',
+      ],
+      [
+        'a denial without a reason',
+        () => handle.executeUpdate(msg.decideExtensionUpdate, { args: [{ actor: OFFICE, approve: false }] }),
+        '不批准的理由不能为空',
+      ],
+      [
+        'a decision by the unit',
+        () => handle.executeUpdate(msg.decideExtensionUpdate, { args: [{ actor: UNIT, approve: true }] }),
+        '只有巡察办可以审批延期',
+      ],
     ];
     for (const [name, update, message] of whilePending) {
       expect([name, await rejection(update())]).toEqual([name, expect.stringContaining(message)]);
@@ -121,9 +267,21 @@ describe('validators reject bad requests without touching history', () => {
     await handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['材料'] }] });
     const afterGood = await settled(handle);
     const later: [string, () => Promise<unknown>, string][] = [
-      ['a second submission', () => handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['材料'] }] }), '措施当前状态为「已提交待核验」,不能提交整改完成'],
-      ['a rejection without a reason', () => handle.executeUpdate(msg.verifyCompletionUpdate, { args: [{ actor: OFFICE, accept: false }] }), '退回理由不能为空'],
-      ['a decision once completion is submitted', () => handle.executeUpdate(msg.decideExtensionUpdate, { args: [{ actor: OFFICE, approve: true }] }), '措施当前状态为「已提交待核验」,不能审批延期'],
+      [
+        'a second submission',
+        () => handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['材料'] }] }),
+        '措施当前状态为「已提交待核验」,不能提交整改完成',
+      ],
+      [
+        'a rejection without a reason',
+        () => handle.executeUpdate(msg.verifyCompletionUpdate, { args: [{ actor: OFFICE, accept: false }] }),
+        '退回理由不能为空',
+      ],
+      [
+        'a decision once completion is submitted',
+        () => handle.executeUpdate(msg.decideExtensionUpdate, { args: [{ actor: OFFICE, approve: true }] }),
+        '措施当前状态为「已提交待核验」,不能审批延期',
+      ],
     ];
     for (const [name, update, message] of later) {
       expect([name, await rejection(update())]).toEqual([name, expect.stringContaining(message)]);
@@ -133,19 +291,37 @@ describe('validators reject bad requests without touching history', () => {
 
   it('refuses an extension to a date already past, even if later than the deadline', async () => {
     const spec = testSpec({ id: '1.3', deadline: '2024-06-28', calendar: { years: publishedYears() } });
-    const handle = await env.client.workflow.start(measureWorkflow, { workflowId: 'measure:drill:1.3', taskQueue: 'validators', args: [{ spec }] });
+    const handle = await env.client.workflow.start(measureWorkflow, {
+      workflowId: 'measure:drill:1.3',
+      taskQueue: 'validators',
+      args: [{ spec }],
+    });
     handles.push(handle);
-    expect(await rejection(handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: '2024-07-31', reason: '原因' }] }))).toMatch(/新时限 2024-07-31 应晚于今天 \d{4}-\d{2}-\d{2}/);
+    expect(
+      await rejection(
+        handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: '2024-07-31', reason: '原因' }] }),
+      ),
+    ).toMatch(/新时限 2024-07-31 应晚于今天 \d{4}-\d{2}-\d{2}/);
     // A date in a year with no published arrangement is refused under the plan's strict rule.
     const unpublished = Math.max(...Object.keys(publishedYears()).map(Number)) + 1;
-    expect(await rejection(handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: `${unpublished}-03-03`, reason: '原因' }] }))).toContain(`${unpublished}年的节假日安排未收录`);
+    expect(
+      await rejection(
+        handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: `${unpublished}-03-03`, reason: '原因' }] }),
+      ),
+    ).toContain(`${unpublished}年的节假日安排未收录`);
   });
 
   it('refuses close-out and extensions for long-term measures', async () => {
     const { handle } = await start('1.2', 'longterm');
     const before = await length(handle);
-    expect(await rejection(handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['x'] }] }))).toContain('长期坚持类措施不销号');
-    expect(await rejection(handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: '2099-01-05', reason: 'x' }] }))).toContain('本措施没有整改时限');
+    expect(await rejection(handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['x'] }] }))).toContain(
+      '长期坚持类措施不销号',
+    );
+    expect(
+      await rejection(
+        handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: '2099-01-05', reason: 'x' }] }),
+      ),
+    ).toContain('本措施没有整改时限');
     expect(await length(handle)).toBe(before);
   });
 });
