@@ -37,7 +37,7 @@ import { formatIssue, formatPath, PlanError, validatePlanData, type PlanIssue } 
 import { planJsonSchema, type Plan } from '../domain/plan/schema';
 import { rebasePlan } from '../domain/rebase';
 import { parseReport, ReportParseError } from '../domain/report-parser';
-import { listCalendarWatches, listMeasures, startPlan, type MeasureRow } from './measures';
+import { calendarWatchOf, listCalendarWatches, listMeasures, startCalendarWatch, startPlan, type MeasureRow } from './measures';
 import { InputError, loadPlan, readLedger, readText, writePlanFile, planText } from './plan-files';
 
 /** The package root, from the sources (client/) or from the build (dist/client/). */
@@ -79,7 +79,7 @@ const USAGE = `用法: rectify <命令>
                                              区间内的工作日,每行一个
   calendar add <date> <n> [--provisional]    n 个工作日之后(负数向前)的日期
         (--provisional: 未公布安排的年份按法定节假日临时计算)
-  calendar import <notice.txt> [--out <file.json|yaml>] [--install] [--force]
+  calendar import <notice.txt> [--out <file.json|yaml>] [--install [--partial]] [--force]
                                              读取国务院办公厅节假日安排通知(纯文本);--install 安装到本部署
   calendar years                             已公布和临时计算的年份
   calendar refresh [--plan ID] [--as office:<经办>]
@@ -239,7 +239,11 @@ async function planCommand(argv: string[]): Promise<number> {
       }).issues;
     }
     printIssues(issues);
-    if (issues.some((i) => i.severity === 'error')) return 1;
+    if (issues.some((i) => i.severity === 'error')) {
+      if (issues.some((i) => /年的节假日安排未收录/.test(i.message)))
+        console.error('rectify: 时限在未公布节假日安排的年份时,可加 --provisional 按法定节假日临时计算');
+      return 1;
+    }
     writePlanFile(values.out!, result.plan, `由 rectify plan import-ledger 从 ${file} 导入`);
     console.log(`${values.out}: ${result.plan!.problems.length} 个问题, ${result.plan!.measures.length} 项整改措施`);
     return 0;
@@ -636,7 +640,7 @@ async function calendarCommand(argv: string[]): Promise<number> {
     const from = date(0, '<from>');
     const to = date(1, '<to>');
     if (to < from) throw new UsageError(`<to> ${to} 早于 <from> ${from}`);
-    console.log(calendar.workdaysInRange(from, to).join('\n'));
+    console.log(withProvisionalHint(() => calendar.workdaysInRange(from, to)).join('\n'));
     flag(from, to);
     return 0;
   }
@@ -644,12 +648,23 @@ async function calendarCommand(argv: string[]): Promise<number> {
     const from = date(0, '<date>');
     const n = Number(positional(positionals, 1, '<n>'));
     if (!Number.isInteger(n)) throw new UsageError(`<n> 应为整数: ${positionals[1]}`);
-    const result = calendar.addWorkdays(from, n);
+    const result = withProvisionalHint(() => calendar.addWorkdays(from, n));
     console.log(result);
     flag(from, result);
     return 0;
   }
   throw new UsageError(`未知的 calendar 子命令: ${sub ?? '(无)'}`);
+}
+
+/** A year nobody has published: the command line can count it provisionally. */
+function withProvisionalHint<T>(count: () => T): T {
+  try {
+    return count();
+  } catch (e) {
+    if (e instanceof CalendarYearUnavailableError)
+      throw new InputError(`${e.year}年的节假日安排未收录;可加 --provisional 按法定节假日临时计算`);
+    throw e;
+  }
 }
 
 function provisionalYearsIn(calendar: WorkCalendar, from: string, to: string): string {
@@ -660,7 +675,12 @@ function provisionalYearsIn(calendar: WorkCalendar, from: string, to: string): s
 
 /** The State Council's notice, pasted as text, into a year's arrangement: printed, written, or installed. */
 async function calendarImport(argv: string[]): Promise<number> {
-  const { positionals, values } = args(argv, { out: { type: 'string' }, install: { type: 'boolean' }, force: { type: 'boolean' } });
+  const { positionals, values } = args(argv, {
+    out: { type: 'string' },
+    install: { type: 'boolean' },
+    partial: { type: 'boolean' },
+    force: { type: 'boolean' },
+  });
   const file = positional(positionals, 0, '<notice.txt>');
   if (values.out) {
     planText(values.out, {}); // .json, .yaml or .yml, checked before any work
@@ -674,6 +694,13 @@ async function calendarImport(argv: string[]): Promise<number> {
     for (const p of e.problems) console.error(`${file} ${formatNoticeProblem(p)}`);
     console.error(`rectify: 通知有 ${e.problems.length} 处无法识别,未做任何改动`);
     return 1;
+  }
+  // An installed year replaces the whole year: a notice that arranges only some festivals (an amendment) must say so.
+  if (values.install && notice.missing.length && !values.partial) {
+    throw new InputError(
+      `通知没有 ${notice.missing.join('、')} 的安排,不像全年的安排;安装会以它替换 ${notice.year} 年的全部安排。` +
+        `调整通知请与原通知合并后再导入;确要只按这些条目安装请加 --partial`,
+    );
   }
   const summary = [
     `${notice.year}年节假日安排: 放假 ${notice.arrangement[notice.year].holidays.length} 天,调休上班 ${notice.arrangement[notice.year].workdays.length} 天`,
@@ -709,7 +736,7 @@ function calendarYearsCommand(): number {
   const published = Object.keys(publishedYears())
     .map(Number)
     .sort((a, b) => a - b);
-  const thisYear = new Date().getFullYear();
+  const thisYear = Number(localDate(Date.now(), 'Asia/Shanghai').slice(0, 4));
   console.log(
     `已公布: ${published[0]}–${lastPublishedYear()} 年${installed.size ? `(其中 ${[...installed].join('、')} 年由本机安装,目录 ${calendarDir()})` : ''}`,
   );
@@ -732,15 +759,30 @@ async function calendarRefreshCommand(argv: string[]): Promise<number> {
   const client = await connectClient(loadSettings());
   try {
     const rows = await listMeasures(client, { planId: values.plan });
+    // Plans started before calendar watches existed get theirs now, knowing today's published years.
     const watches = await listCalendarWatches(client, values.plan);
+    const watched = new Set(watches.map((id) => id.slice('calendar:'.length)));
+    for (const row of rows) {
+      if (!row.planId || watched.has(row.planId)) continue;
+      watched.add(row.planId);
+      const { spec } = await client.workflow.getHandle(row.workflowId).query(getStateQuery);
+      const watch = { ...calendarWatchOf(spec), published: Object.keys(publishedYears()).map(Number) };
+      if (await startCalendarWatch(client, watch)) console.log(`计划 ${row.planId}: 已启动节假日安排提醒(calendar:${row.planId})`);
+    }
     // Years already given stay; from last year on is enough for what lies ahead.
-    const { years, provisionalYears } = calendarRefresh(new Date().getFullYear());
+    const { years, provisionalYears } = calendarRefresh(Number(localDate(Date.now(), 'Asia/Shanghai').slice(0, 4)));
     let refreshed = 0;
     for (const row of rows) {
       await sendRequest(client, row.workflowId, refreshCalendarUpdate, { actor, years, provisionalYears });
       refreshed++;
     }
-    for (const id of watches) await client.workflow.getHandle(id).executeUpdate(refreshCalendarWatchUpdate, { args: [{ actor, years }] });
+    for (const id of watches) {
+      // A watch listed but ended meanwhile has nothing to learn.
+      await client.workflow
+        .getHandle(id)
+        .executeUpdate(refreshCalendarWatchUpdate, { args: [{ actor, years }] })
+        .catch((e: Error) => console.error(`rectify: ${id} 未更新: ${e.message}`));
+    }
     const pending = Object.keys(provisionalYears);
     console.log(
       `已向 ${refreshed} 项运行中的措施更新节假日安排(已公布至 ${lastPublishedYear()} 年${pending.length ? `;${pending.join('、')} 年暂按法定节假日计算` : ''})`,

@@ -6,9 +6,8 @@ import { localDate } from '../domain/dates';
 import { measureSpecs, type MeasureSpec } from '../domain/measure';
 import { dueAt } from '../domain/planner';
 import type { Plan } from '../domain/plan/schema';
-import { effectivePolicy } from '../domain/policy';
 import { calendarWatchWorkflow, measureWorkflow } from '../workflows';
-import { calendarWatchWorkflowId } from '../workflows/calendar-watch';
+import { calendarWatchWorkflowId, type CalendarWatchInput } from '../workflows/calendar-watch';
 import { measureWorkflowId } from '../workflows/measure-state';
 import * as SA from '../workflows/search-attributes';
 
@@ -40,7 +39,7 @@ export async function startPlan(
 ): Promise<StartResult> {
   const result: StartResult = { started: [], alreadyRunning: [] };
   const specs = measureSpecs(plan, localDate(Date.now(), plan.timeZone));
-  await startCalendarWatch(client, plan, specs[0]?.calendar.years ?? {}, options.taskQueue);
+  await startCalendarWatch(client, calendarWatchOf(specs[0]), options.taskQueue);
   let next = 0;
   const lane = async () => {
     for (let i = next++; i < specs.length; i = next++) {
@@ -65,26 +64,32 @@ export async function startPlan(
   return result;
 }
 
-/** The plan's calendar watch (once per plan; starting it again does nothing). */
-async function startCalendarWatch(client: Client, plan: Plan, years: Record<string, unknown>, taskQueue = TASK_QUEUE): Promise<void> {
+/** The plan's calendar watch (once per plan; starting it again does nothing). True when it was started now. */
+export async function startCalendarWatch(client: Client, watch: CalendarWatchInput, taskQueue = TASK_QUEUE): Promise<boolean> {
   try {
     await client.workflow.start(calendarWatchWorkflow, {
-      workflowId: calendarWatchWorkflowId(plan.id),
+      workflowId: calendarWatchWorkflowId(watch.planId),
       taskQueue,
-      args: [
-        {
-          planId: plan.id,
-          timeZone: plan.timeZone,
-          sendAt: effectivePolicy(plan.policy, 'deadline').reminders.sendAt,
-          published: Object.keys(years).map(Number),
-        },
-      ],
-      typedSearchAttributes: new TypedSearchAttributes([{ key: SA.PlanId, value: plan.id }]),
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      args: [watch],
+      typedSearchAttributes: new TypedSearchAttributes([{ key: SA.PlanId, value: watch.planId }]),
+      // One running watch per plan; one that was terminated (or failed) may be started again.
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
     });
+    return true;
   } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw err;
   }
+}
+
+/** The watch a plan's measures call for: their zone, send time and published years. */
+export function calendarWatchOf(spec: Pick<MeasureSpec, 'planId' | 'timeZone' | 'policy' | 'calendar'>): CalendarWatchInput {
+  return {
+    planId: spec.planId,
+    timeZone: spec.timeZone,
+    sendAt: spec.policy.reminders.sendAt,
+    published: Object.keys(spec.calendar.years ?? {}).map(Number),
+  };
 }
 
 /** The running calendar watches (one per started plan), for `rectify calendar refresh`. */

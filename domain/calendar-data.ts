@@ -76,5 +76,5 @@ export function calendarRefresh(thisYear: number): { years: Record<string, Calen
 
 /** The Chinese working-day calendar with every published year, and the statutory rule for others when the options ask for it. */
 export function chinaCalendar(options: CalendarOptions = {}): WorkCalendar {
-  return new WorkCalendar({ ...options, years: { ...publishedYears(), ...options.years } }, statutoryYear);
+  return new WorkCalendar({ ...options, years: { ...publishedYears(), ...options.years }, crossYear: true }, statutoryYear);
 }

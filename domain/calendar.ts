@@ -36,6 +36,12 @@ export interface CalendarOptions {
    * rule function is at hand (in a workflow), counts Monday to Friday, still provisional.
    */
   provisionalYears?: Record<string, CalendarYear>;
+  /**
+   * Whether days a year's notice names in the December before it count (2018-12-30, 元旦 of
+   * 2019). Set for every calendar built since the notice importer; workflows started earlier
+   * read their years as they did then, each date in its own year only.
+   */
+  crossYear?: boolean;
 }
 
 /** Computes the statutory arrangement of a year (statutory.ts); only code outside workflows has one. */
@@ -48,8 +54,7 @@ export class CalendarYearUnavailableError extends Error {
     super(
       `${year}年的节假日安排未收录:` +
         `请更新 chinese-days,或在计划的 calendar.years["${year}"] 中补充国务院办公厅公布的安排,` +
-        `或设置 calendar.unpublishedYears: statutory 暂按法定节假日计算(结果标为临时);` +
-        `命令行可加 --provisional`,
+        `或设置 calendar.unpublishedYears: statutory 暂按法定节假日计算(结果标为临时)`,
     );
     this.name = 'CalendarYearUnavailableError';
   }
@@ -66,14 +71,11 @@ const epoch = (date: IsoDate) => requireEpochDay(date);
 const weekdayOf = (day: number) => ((((day + 3) % 7) + 7) % 7) + 1;
 const yearOfDay = (day: number) => new Date(day * 86_400_000).getUTCFullYear();
 
-function daySets(years: Iterable<CalendarYear>): DaySets {
-  const sets: DaySets = { holidays: new Set(), workdays: new Set() };
-  for (const year of years) {
-    for (const d of year.holidays) sets.holidays.add(epoch(d));
-    for (const d of year.workdays) sets.workdays.add(epoch(d));
-  }
-  return sets;
+function daySets(year: CalendarYear): DaySets {
+  return { holidays: new Set(year.holidays.map(epoch)), workdays: new Set(year.workdays.map(epoch)) };
 }
+
+const isDecember = (day: number) => new Date(day * 86_400_000).getUTCMonth() === 11;
 
 /**
  * The calendar a running measure plans with. Plans are checked strictly, but a measure that
@@ -87,8 +89,9 @@ export function runningCalendar(options: CalendarOptions = {}): WorkCalendar {
 
 export class WorkCalendar {
   private readonly published: Set<number>;
-  /** Every published day off and make-up day, whichever year's notice named it. */
-  private readonly official: DaySets;
+  /** Each published year's days off and make-up days, by the year whose notice names them. */
+  private readonly official: Map<number, DaySets>;
+  private readonly crossYear: boolean;
   private readonly unpublished: UnpublishedRule;
   /** Statutory days off of unpublished years, by year, as carried or computed on first use. */
   private readonly statutory = new Map<number, Set<number> | undefined>();
@@ -99,7 +102,8 @@ export class WorkCalendar {
   ) {
     const years = options.years ?? {};
     this.published = new Set(Object.keys(years).map(Number));
-    this.official = daySets(Object.values(years));
+    this.official = new Map(Object.entries(years).map(([y, data]) => [Number(y), daySets(data)]));
+    this.crossYear = options.crossYear ?? false;
     this.unpublished = options.unpublishedYears ?? 'error';
   }
 
@@ -143,10 +147,14 @@ export class WorkCalendar {
   }
 
   private kindOfDay(day: number): DayKind {
-    if (this.official.workdays.has(day)) return 'makeup-workday';
-    if (this.official.holidays.has(day)) return 'holiday';
-    const weekend = weekdayOf(day) >= 6;
     const year = yearOfDay(day);
+    const own = this.official.get(year);
+    if (own?.workdays.has(day)) return 'makeup-workday';
+    if (own?.holidays.has(day)) return 'holiday';
+    const next = this.crossYear && isDecember(day) ? this.official.get(year + 1) : undefined;
+    if (next?.workdays.has(day)) return 'makeup-workday';
+    if (next?.holidays.has(day)) return 'holiday';
+    const weekend = weekdayOf(day) >= 6;
     if (!this.published.has(year)) {
       if (this.unpublished === 'error') throw new CalendarYearUnavailableError(year);
       if (this.unpublished === 'statutory' && this.statutoryDays(year)?.has(day)) return 'holiday';

@@ -26,6 +26,8 @@ export interface HolidayNotice {
   arrangement: Record<string, CalendarYear>;
   /** Things to check by eye: a festival the notice does not mention, a statutory day left working. */
   warnings: string[];
+  /** The festivals of the statutory seven the notice does not arrange (an amendment, or a partial paste). */
+  missing: string[];
 }
 
 export interface NoticeProblem {
@@ -72,12 +74,12 @@ function chineseNumber(text: string): number {
 
 /** The notice's year: from the title, else the body (现将YYYY年…); the two must agree. */
 function noticeYear(lines: string[]): number {
-  const title = lines.join('').match(/关于(\d{4})年(?:部分)?节假日安排的通知/);
+  const title = lines.join('').match(/关于(?:调整)?(\d{4})年[^。,，]{0,12}?(?:节假日|假期)安排的通知/);
   const body = lines.join('').match(/现将(\d{4})年/);
   if (title && body && title[1] !== body[1]) {
     throw new HolidayNoticeError([{ line: 1, sentence: '', message: `标题是 ${title[1]} 年,正文是 ${body[1]} 年,请核对` }]);
   }
-  const found = title?.[1] ?? body?.[1] ?? lines.join('').match(/(\d{4})年(?:元旦|春节|部分节假日)/)?.[1];
+  const found = title?.[1] ?? body?.[1] ?? lines.join('').match(/(\d{4})年(?:元旦|春节|清明|劳动节|端午|中秋|国庆|部分节假日)/)?.[1];
   if (!found) {
     throw new HolidayNoticeError([
       { line: 1, sentence: '', message: '找不到年份: 应有标题“国务院办公厅关于YYYY年部分节假日安排的通知”或正文“现将YYYY年……”' },
@@ -90,32 +92,45 @@ const HEADING = /^(?:[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．]
 /** A news dateline (新华社北京11月5日电) is no holiday. */
 const DATELINE = /\d{1,2}月\d{1,2}日电/g;
 const MONTH_DAY = /\d{1,2}月\d{1,2}日/;
-const SIGNATURE = /^(?:国务院办公厅)?\d{4}年\d{1,2}月\d{1,2}日$/;
+/** A line that begins with a date goes on with the item above it (a wrapped 上班 sentence). */
+const STARTS_WITH_DATE = /^(?:\d{4}年)?\d{1,2}月\d{1,2}日/;
+/** The signature's date, and the metadata lines of government sites (成文日期:2024年11月12日). */
+const SIGNATURE = /^(?:国务院办公厅)?\d{4}年\d{1,2}月\d{1,2}日$|^[^,，。]{0,6}日期:\d{4}年\d{1,2}月\d{1,2}日$/;
 const END = /[。;；!！]$/;
+/** Sentences that encourage rather than arrange (鼓励……安排职工在除夕休息): their dates are no days off. */
+const ADVISORY = /鼓励|倡议|提前下班|弹性|错峰/;
 
 interface Sentence {
   line: number;
   text: string;
 }
 
+interface ItemText {
+  name: string;
+  line: number;
+  text: string;
+  /** Where each appended line begins in `text`, and its line number. */
+  starts: [offset: number, line: number][];
+}
+
 /** Splits the notice into its items (a heading naming a festival, then its sentences). */
 function itemsOf(lines: string[]): { name: string; line: number; sentences: Sentence[] }[] {
-  const items: { name: string; line: number; text: string; lines: number[] }[] = [];
+  const items: ItemText[] = [];
   const problems: NoticeProblem[] = [];
-  let current: (typeof items)[number] | undefined;
+  let current: ItemText | undefined;
   lines.forEach((raw, i) => {
     const line = normalize(raw).replace(DATELINE, '电');
     if (!line) return;
     const heading = HEADING.exec(line);
     if (heading && FESTIVAL_WORD.test(heading[1])) {
-      current = { name: heading[1], line: i + 1, text: heading[2], lines: [i + 1] };
+      current = { name: heading[1], line: i + 1, text: heading[2], starts: [[0, i + 1]] };
       items.push(current);
       return;
     }
-    // A wrapped line goes on with its item: it has dates, or the item's last sentence is unfinished.
-    if (current && (MONTH_DAY.test(line) || !END.test(current.text)) && !SIGNATURE.test(line)) {
+    // A wrapped line goes on with its item: the item's last sentence is unfinished, or the line starts with a date.
+    if (current && !SIGNATURE.test(line) && (!END.test(current.text) || STARTS_WITH_DATE.test(line))) {
+      current.starts.push([current.text.length, i + 1]);
       current.text += line;
-      current.lines.push(i + 1);
       return;
     }
     current = undefined;
@@ -124,10 +139,15 @@ function itemsOf(lines: string[]): { name: string; line: number; sentences: Sent
     }
   });
   if (problems.length) throw new HolidayNoticeError(problems);
-  // Sentences end at 。；; the line of a sentence is where it starts.
+  // Sentences end at 。；; the line of a sentence is the line it starts on.
   return items.map((item) => {
     const sentences: Sentence[] = [];
-    for (const text of item.text.split(/(?<=[。;；])/)) if (text.replace(/[。;；]/g, '')) sentences.push({ line: item.line, text });
+    let offset = 0;
+    for (const text of item.text.split(/(?<=[。;；])/)) {
+      const line = [...item.starts].reverse().find(([at]) => at <= offset)![1];
+      if (text.replace(/[。;；]/g, '')) sentences.push({ line, text });
+      offset += text.length;
+    }
     return { name: item.name, line: item.line, sentences };
   });
 }
@@ -138,9 +158,13 @@ interface DateToken {
   days: number;
 }
 
-/** A date, or a range (至), each with its note in brackets taken out beforehand as ⟨n⟩. */
+/**
+ * A date, or a range (至), each with its note in brackets taken out beforehand as ⟨n⟩. The month
+ * may be left out after a date of the same month (6月12日(星期六)、13日(星期日)上班).
+ */
 const DATE_OR_RANGE =
-  /(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:⟨(\d+)⟩)?(?:(?:至|到|～|~|—|－|–|-)(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日(?:⟨(\d+)⟩)?)?/g;
+  /(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日(?:⟨(\d+)⟩)?(?:(?:至|到|～|~|—|－|–|-)(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日(?:⟨(\d+)⟩)?)?/g;
+const RANGE_WORD = /(?:至|到|～|~|—|－|–|-)$/;
 
 function isoOf(y: number, m: number, d: number): IsoDate | undefined {
   const text = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
@@ -162,22 +186,32 @@ function takeNotes(text: string): { text: string; notes: string[] } {
   return { text: text.replace(/\(([^()]*)\)/g, (_, note: string) => `⟨${notes.push(note) - 1}⟩`), notes };
 }
 
+interface SentenceDays {
+  holidays: IsoDate[];
+  workdays: IsoDate[];
+  /** True for a sentence that encourages rather than arranges: its dates were not counted. */
+  advisory?: boolean;
+}
+
 /** Reads one sentence of an item: its days off and working days, checked against its own words. */
-function readSentence(
-  s: Sentence,
-  year: number,
-  newYearItem: boolean,
-  fail: (message: string) => never,
-): { holidays: IsoDate[]; workdays: IsoDate[] } {
+function readSentence(s: Sentence, year: number, newYearItem: boolean, fail: (message: string) => never): SentenceDays {
   const holidays: IsoDate[] = [];
   const workdays: IsoDate[] = [];
   let pending: DateToken[] = [];
   let holidayDays = 0;
   const { text, notes } = takeNotes(s.text.replace(/[。;；]$/, ''));
   if (/[()]/.test(text)) fail('括号不配对');
+  const context: DateContext = { year, newYearItem };
+  const dated = [...text.matchAll(DATE_OR_RANGE)].length > 0;
+  if (dated && ADVISORY.test(text.replace(/⟨\d+⟩/g, ''))) return { holidays, workdays, advisory: true };
+  if (!dated && /放假|上班/.test(text)) fail('说了放假或上班,但没有可识别的日期(日期应写作“1月1日”)');
   // Clauses: a verb (放假, 上班 …) governs the dates of its clause, and those before it that had none.
   for (const clause of text.split(/[,，]/)) {
-    const tokens = [...clause.matchAll(DATE_OR_RANGE)].map((m) => dateToken(m, notes, year, newYearItem, fail));
+    const tokens = [...clause.matchAll(DATE_OR_RANGE)].map((m) => {
+      if (RANGE_WORD.test(clause.slice(0, m.index)))
+        fail(`「${clause.slice(Math.max(0, m.index! - 1), m.index! + m[0].length).replace(/⟨\d+⟩/g, '')}」前缺少起始日期`);
+      return dateToken(m, notes, context, fail);
+    });
     const words = clause.replace(/⟨\d+⟩/g, '');
     const working = /上班|补班/.test(words);
     const off = /放假|补休|补假|调休|休息|休假/.test(words.replace(/不调休/g, ''));
@@ -203,14 +237,23 @@ function readSentence(
   return { holidays, workdays };
 }
 
-function dateToken(m: RegExpMatchArray, notes: string[], year: number, newYearItem: boolean, fail: (message: string) => never): DateToken {
+/** What a date without its year or month takes from the notice and from the date before it. */
+interface DateContext {
+  year: number;
+  newYearItem: boolean;
+  last?: { year: number; month: number };
+}
+
+function dateToken(m: RegExpMatchArray, notes: string[], c: DateContext, fail: (message: string) => never): DateToken {
   const [whole, y1, m1, d1, note1, y2, m2, d2, note2] = m;
-  const month1 = Number(m1);
+  if (!m1 && !c.last) fail(`${d1}日缺少月份`);
+  const month1 = m1 ? Number(m1) : c.last!.month;
   // In the 元旦 item a December without a year is the December before (2018年12月30日至2019年1月1日).
-  const startYear = y1 ? Number(y1) : newYearItem && month1 === 12 ? year - 1 : year;
+  const startYear = y1 ? Number(y1) : !m1 ? c.last!.year : c.newYearItem && month1 === 12 ? c.year - 1 : c.year;
   const start = isoOf(startYear, month1, Number(d1));
-  if (!start) return fail(`${m1}月${d1}日不是有效日期`);
+  if (!start) return fail(`${month1}月${d1}日不是有效日期`);
   checkWeekday(start, note1 === undefined ? undefined : notes[Number(note1)], fail);
+  c.last = { year: startYear, month: month1 };
   if (d2 === undefined) return { start, end: start, days: 1 };
   const month2 = m2 ? Number(m2) : month1;
   const endYear = y2 ? Number(y2) : month2 < month1 ? startYear + 1 : startYear;
@@ -220,6 +263,7 @@ function dateToken(m: RegExpMatchArray, notes: string[], year: number, newYearIt
   if (end < start) fail(`${shown}: 结束日期早于开始日期`);
   if (dayCount(start, end) > 31) fail(`${shown}: 一次放假超过 31 天,请核对`);
   checkWeekday(end, note2 === undefined ? undefined : notes[Number(note2)], fail);
+  c.last = { year: endYear, month: month2 };
   return { start, end, days: dayCount(start, end) };
 }
 
@@ -243,8 +287,10 @@ export function parseHolidayNotice(text: string): HolidayNotice {
   const year = noticeYear(lines.map(normalize));
   const problems: NoticeProblem[] = [];
   const items: NoticeItem[] = [];
+  const advisories: string[] = [];
   for (const item of itemsOf(lines)) {
     const out: NoticeItem = { name: item.name, line: item.line, holidays: [], workdays: [] };
+    let failed = false;
     for (const s of item.sentences) {
       const fail = (message: string): never => {
         throw Object.assign(new Error(message), { notice: true });
@@ -253,10 +299,19 @@ export function parseHolidayNotice(text: string): HolidayNotice {
         const read = readSentence(s, year, /元旦/.test(item.name), fail);
         out.holidays.push(...read.holidays);
         out.workdays.push(...read.workdays);
+        if (read.advisory) advisories.push(`第 ${s.line} 行「${s.text}」是倡议,其中的日期未计为放假`);
       } catch (e) {
         if (!(e as { notice?: boolean }).notice) throw e;
+        failed = true;
         problems.push({ line: s.line, sentence: `${item.name}:${s.text}`, message: (e as Error).message });
       }
+    }
+    if (!failed && !out.holidays.length && !out.workdays.length) {
+      problems.push({
+        line: item.line,
+        sentence: `${item.name}:${item.sentences.map((x) => x.text).join('')}`,
+        message: '条目中没有可识别的放假或上班日期(日期应写作“1月1日”)',
+      });
     }
     items.push(out);
   }
@@ -283,15 +338,20 @@ export function parseHolidayNotice(text: string): HolidayNotice {
     year,
     items,
     arrangement: { [String(year)]: { holidays: allHolidays, workdays: allWorkdays } },
-    warnings: warningsFor(year, items, allHolidays, allWorkdays),
+    warnings: [...advisories, ...warningsFor(year, items, allHolidays, allWorkdays)],
+    missing: missingFestivals(items),
   };
+}
+
+function missingFestivals(items: NoticeItem[]): string[] {
+  const named = items.map((i) => i.name).join('、');
+  return FESTIVALS.filter((f) => !named.includes(f.replace(/节$/, '')));
 }
 
 /** What a reader should check: festivals not mentioned, statutory days (in force from 2025) left working. */
 function warningsFor(year: number, items: NoticeItem[], holidays: IsoDate[], workdays: IsoDate[]): string[] {
   const warnings: string[] = [];
-  const named = items.map((i) => i.name).join('、');
-  const missing = FESTIVALS.filter((f) => !named.includes(f.replace(/节$/, '')));
+  const missing = missingFestivals(items);
   if (missing.length) warnings.push(`通知中没有 ${missing.join('、')} 的安排;这些节日按普通日期计算`);
   if (year >= 2025 && year <= 2099) {
     const off = new Set(holidays);

@@ -3,7 +3,7 @@
  * RequestRejected with a message for people), and what each accepted request changes. The
  * workflow runs the validators before anything reaches history.
  */
-import { calendarYearProblems, type CalendarYear, type WorkCalendar } from './calendar';
+import { calendarYearProblems, CalendarYearUnavailableError, type CalendarYear, type WorkCalendar } from './calendar';
 import { isIsoDate, localDate, type IsoDate } from './dates';
 import type { MeasureSpec, MeasureStatus, TrafficLight } from './measure';
 import type { Actor, EventKind, Notice } from './notice';
@@ -221,7 +221,10 @@ export function requireWorkdayAhead(date: IsoDate, calendar: WorkCalendar, timeZ
   try {
     workday = calendar.isWorkday(date);
   } catch (e) {
-    throw new RequestRejected((e as Error).message);
+    if (!(e instanceof CalendarYearUnavailableError)) throw e;
+    throw new RequestRejected(
+      `新时限 ${date} 所在的 ${e.year} 年节假日安排尚未公布,暂不能定为时限;请选 ${e.year - 1} 年内的日期,或待该年安排公布并导入后再定`,
+    );
   }
   if (!workday) throw new RequestRejected(`新时限 ${date} 不是工作日`);
 }

@@ -50,6 +50,7 @@ export function workflowCalendar(plan: Plan, startedOn: IsoDate): CalendarOption
   const rule = plan.calendar?.unpublishedYears;
   return {
     ...plan.calendar,
+    crossYear: true,
     years,
     ...(rule === 'weekdays' ? {} : { provisionalYears: provisionalYearsBetween(firstYear, lastYear, years) }),
   };

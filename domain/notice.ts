@@ -37,6 +37,10 @@ export interface NoticeMeasure {
   dueAt?: string;
   trafficLight: TrafficLight;
   timeZone: string;
+  /** Working days from the day it was decided to the deadline (negative: overdue), as the workflow counts them. */
+  workdaysLeft?: number;
+  /** That count passes through a year whose arrangement is not published (按临时日历计算). */
+  provisionalCount?: boolean;
 }
 
 export interface Notice {

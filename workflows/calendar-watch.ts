@@ -7,7 +7,7 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { calendarAlert, calendarAlertsDue } from '../domain/calendar-alerts';
-import { localDate, localInstant } from '../domain/dates';
+import { addDays, localDate, localInstant } from '../domain/dates';
 import { validateRefreshCalendar } from '../domain/lifecycle';
 import { getCalendarWatchQuery, refreshCalendarWatchUpdate, type CalendarWatchView } from './messages';
 
@@ -61,15 +61,18 @@ export async function calendarWatchWorkflow(input: CalendarWatchInput): Promise<
   for (;;) {
     const today = localDate(Date.now(), input.timeZone);
     const due = calendarAlertsDue(published, alerted, today);
+    // Told once it reached the office; a mail the office's server refused is tried again the next morning.
+    let retryAt: number | undefined;
     for (const year of due.due) {
-      await alertOffice(calendarAlert(input.planId, year, today));
-      alerted.add(year);
+      const { delivered } = await alertOffice(calendarAlert(input.planId, year, today));
+      if (delivered) alerted.add(year);
+      else retryAt = localInstant(addDays(today, 1), input.sendAt, input.timeZone);
     }
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof calendarWatchWorkflow>({ ...input, published: [...published], alerted: [...alerted] });
     }
-    nextCheckAt = nextCheck();
+    nextCheckAt = Math.min(nextCheck(), retryAt ?? Infinity);
     changed = false;
     await condition(() => changed || workflowInfo().continueAsNewSuggested, Math.max(nextCheckAt - Date.now(), 1));
   }

@@ -106,7 +106,16 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
       dueAt: dueAt === undefined ? undefined : new Date(dueAt).toISOString(),
       trafficLight: state.trafficLight,
       timeZone: spec.timeZone,
+      ...workdaysCount(),
     };
+  };
+
+  /** Working days to the deadline as this workflow counts them, so that a mail says what the schedule meant. */
+  const workdaysCount = (): Pick<NoticeMeasure, 'workdaysLeft' | 'provisionalCount'> => {
+    const deadline = state.progress.deadline;
+    if (!deadline || spec.kind === 'longterm' || state.progress.status === 'closed') return {};
+    const today = localDate(Date.now(), spec.timeZone);
+    return { workdaysLeft: calendar.workdaysBetween(today, deadline), provisionalCount: calendar.isProvisionalBetween(today, deadline) };
   };
 
   const notice = (

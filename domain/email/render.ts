@@ -7,7 +7,7 @@ import type { WorkCalendar } from '../calendar';
 import type { CalendarAlert } from '../calendar-alerts';
 import { daysBetween, formatInstant, localDate, weekdayZh, type IsoDate } from '../dates';
 import type { TrafficLight } from '../measure';
-import type { Notice, NoticeKind } from '../notice';
+import type { Notice, NoticeKind, NoticeMeasure } from '../notice';
 import type { Audience } from '../plan/schema';
 import type { Recipient } from './recipients';
 import { HTML_LAYOUT, TEXT_LAYOUT } from './templates';
@@ -94,10 +94,22 @@ function dueText(date: IsoDate, dueAt: string | undefined, zone: string): string
 /** Said of a count of working days that passes through a year whose arrangement is not published. */
 export const PROVISIONAL_COUNT = '按临时日历计算';
 
-function workdaysLeft(calendar: WorkCalendar, today: IsoDate, deadline: IsoDate): string {
+/**
+ * Working days left (or overdue), in words. The count is the workflow's when the notice carries it,
+ * so that the mail says what the schedule meant; otherwise the worker's calendar counts.
+ */
+function workdaysLeft(
+  calendar: WorkCalendar,
+  today: IsoDate,
+  deadline: IsoDate,
+  counted?: Pick<NoticeMeasure, 'workdaysLeft' | 'provisionalCount'>,
+): string {
   if (today === deadline) return '今天到期';
-  const n = calendar.workdaysBetween(today, deadline);
-  const provisional = calendar.isProvisionalBetween(today, deadline) ? `(${PROVISIONAL_COUNT})` : '';
+  const byWorkflow = counted?.workdaysLeft !== undefined;
+  const n = byWorkflow ? counted!.workdaysLeft! : calendar.workdaysBetween(today, deadline);
+  const provisional = (byWorkflow ? counted!.provisionalCount : calendar.isProvisionalBetween(today, deadline))
+    ? `(${PROVISIONAL_COUNT})`
+    : '';
   if (today < deadline) return n > 0 ? `还剩 ${n} 个工作日${provisional}` : `今天是截止前最后一个工作日${provisional}`;
   return `已逾期 ${Math.max(-n, 1)} 个工作日${provisional}`;
 }
@@ -222,7 +234,7 @@ export function itemView(n: Notice, ctx: RenderContext): ItemView {
     ...measureFields(m),
     deadline: m.deadline ? dueText(m.deadline, m.dueAt, zone) : undefined,
     deadlineLabel: '整改时限',
-    left: m.deadline && m.kind !== 'longterm' ? workdaysLeft(ctx.calendar, today, m.deadline) : undefined,
+    left: m.deadline && m.kind !== 'longterm' ? workdaysLeft(ctx.calendar, today, m.deadline, m) : undefined,
     lines,
     act,
   };

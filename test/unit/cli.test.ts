@@ -174,6 +174,19 @@ describe('rectify CLI', () => {
       expect((await run('calendar', 'add', '2027-02-04', '1')).out).toBe('2027-02-15'); // 14 Feb is off now
     });
 
+    it('installs only a whole year’s notice, unless told the partial one is meant', async () => {
+      const amendment = join(dir, 'amendment.txt');
+      writeFileSync(
+        amendment,
+        '国务院办公厅关于调整2027年劳动节假期安排的通知\n劳动节：５月１日（星期六）至５日（星期三）放假调休，共５天。４月２５日（星期日）、５月８日（星期六）上班。\n',
+      );
+      const refused = await run('calendar', 'import', amendment, '--install');
+      expect(refused.code).toBe(1);
+      expect(refused.err).toContain('通知没有 元旦、春节、清明节、端午节、中秋节、国庆节 的安排,不像全年的安排');
+      expect(existsSync(join(dir, 'calendar'))).toBe(false);
+      expect((await run('calendar', 'import', amendment, '--install', '--partial')).out).toContain('已安装 2027 年节假日安排');
+    });
+
     it('refuses a notice it cannot read, naming the sentence, and writes nothing', async () => {
       const bad = join(dir, 'bad.txt');
       writeFileSync(bad, readFileSync(NOTICE_2027, 'utf8').replace('共５天。４月２５日', '共６天。４月２５日'));

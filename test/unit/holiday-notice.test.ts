@@ -22,7 +22,7 @@ const yearDays = (year: number) => range(`${year}-01-01`, `${year}-12-31`);
 
 /** The days whose working/off status differs between the parsed notice and the expectation. */
 function disagreements(text: string, days: string[], expected: (d: string) => boolean): string[] {
-  const parsed = new WorkCalendar({ years: parseHolidayNotice(text).arrangement });
+  const parsed = new WorkCalendar({ years: parseHolidayNotice(text).arrangement, crossYear: true });
   return days.filter((d) => parsed.isWorkday(d) !== expected(d));
 }
 
@@ -125,7 +125,62 @@ describe('the State Council notice (国务院办公厅关于部分节假日安�
     ]);
   });
 
+  it('reads a day without its month after a date of that month, as the 2010 notices wrote them', () => {
+    const parsed = parseHolidayNotice(with2025('1月26日（周日）、2月8日（周六）上班', '1月26日（周日）、2月8日（周六）、9日（周日）上班'));
+    expect(parsed.arrangement['2025'].workdays).toEqual([
+      '2025-01-26',
+      '2025-02-08',
+      '2025-02-09',
+      '2025-04-27',
+      '2025-09-28',
+      '2025-10-11',
+    ]);
+  });
+
+  it('counts no day off from a sentence that only encourages, and says so', () => {
+    const text = with2025(
+      '2月8日（周六）上班。',
+      '2月8日（周六）上班。鼓励各单位结合带薪年休假等制度落实，安排职工在1月27日休息。',
+    ).replace('　　节假日期间', '　　12月31日（周三）下午可安排职工提前下班。\n　　节假日期间');
+    const parsed = parseHolidayNotice(text);
+    expect(parsed.arrangement['2025'].holidays).not.toContain('2025-01-27');
+    expect(parsed.arrangement['2025'].holidays).not.toContain('2025-12-31');
+    expect(parsed.warnings).toEqual([
+      '第 7 行「鼓励各单位结合带薪年休假等制度落实，安排职工在1月27日休息。」是倡议,其中的日期未计为放假',
+      '第 12 行「12月31日(周三)下午可安排职工提前下班。」是倡议,其中的日期未计为放假',
+    ]);
+  });
+
+  it('skips the metadata lines of government sites', () => {
+    expect(
+      parseHolidayNotice(with2025('国办发明电〔2024〕12号', '国办发明电〔2024〕12号\n成文日期：2024年11月12日\n发布日期：2024年11月12日'))
+        .year,
+    ).toBe(2025);
+  });
+
   describe('refuses what it cannot read, quoting the sentence', () => {
+    it('names the line a sentence starts on, in an item wrapped over lines', () => {
+      const [p] = problemsOf(notice('2027-newspaper.txt').replace('２月１４日（星期日）上班', '２月１４日（星期三）上班'));
+      expect(p).toMatchObject({ line: 6, sentence: '春节:2月14日(星期三)上班。' });
+    });
+
+    it('an item without a date it can read, a range without its start, a day without its month', () => {
+      const text = with2025('六、国庆节、中秋节：10月1日（周三）至8日（周三）放假调休，共8天', '六、国庆节、中秋节：十月一日至八日放假调休')
+        .replace(
+          '二、春节：1月28日（农历除夕、周二）至2月4日（农历正月初七、周二）放假调休，共8天。',
+          '二、春节：假期延长至2月4日（周二）放假。',
+        )
+        .replace('三、清明节：4月4日（周五）至6日（周日）放假', '三、清明节：4日（周五）至6日（周日）放假');
+      expect(problemsOf(text).map((p) => p.message)).toEqual([
+        '「至2月4日」前缺少起始日期',
+        '4日缺少月份',
+        '说了放假或上班,但没有可识别的日期(日期应写作“1月1日”)',
+      ]);
+      expect(problemsOf(with2025('一、元旦：1月1日（周三）放假1天，不调休。', '一、元旦：按惯例安排。'))[0].message).toBe(
+        '条目中没有可识别的放假或上班日期(日期应写作“1月1日”)',
+      );
+    });
+
     it('a weekday that is not the date’s (wrong year or typo)', () => {
       const [p] = problemsOf(with2025('一、元旦：1月1日（周三）', '一、元旦：1月1日（周四）'));
       expect(p.sentence).toContain('元旦:1月1日(周四)放假1天');

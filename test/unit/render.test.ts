@@ -99,6 +99,20 @@ describe('mail templates (zh-CN)', () => {
     expect(published.text).toContain('还剩 1 个工作日\n');
   });
 
+  it('says the count the workflow planned with, when the notice carries it', () => {
+    // The workflow counted Mon–Fri (a measure started before the statutory calendar); the worker would count 元旦 off.
+    const in2027 = {
+      ...measure,
+      deadline: '2027-01-08',
+      dueAt: '2027-01-08T10:00:00.000Z',
+      trafficLight: 'yellow' as const,
+      workdaysLeft: 7,
+      provisionalCount: true,
+    };
+    const at = { ...ctx('2026-12-30T09:00:00+08:00'), calendar: chinaCalendar({ unpublishedYears: 'statutory' }) };
+    expect(renderNotice(notice({ kind: 'reminder', measure: in2027 }), at).text).toContain('还剩 7 个工作日(按临时日历计算)');
+  });
+
   it('tells the office, once, that a year’s arrangement is missing and what happens meanwhile', () => {
     const office = {
       ...ctx('2026-11-02T09:00:00+08:00'),

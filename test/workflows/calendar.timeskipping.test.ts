@@ -14,7 +14,7 @@ import { createActivities } from '../../activities';
 import { FileOutbox } from '../../activities/outbox';
 import { installYear, readInstalledYears } from '../../config/calendar-store';
 import { calendarRefresh, calendarYearsFrom, provisionalYearsBetween, publishedYears, useInstalledYears } from '../../domain/calendar-data';
-import { ALERT_LEAD_DAYS } from '../../domain/calendar-alerts';
+import { ALERT_LEAD_DAYS, type CalendarAlert } from '../../domain/calendar-alerts';
 import { addDays, localDate } from '../../domain/dates';
 import { parseHolidayNotice } from '../../domain/holiday-notice';
 import type { MeasureSpec } from '../../domain/measure';
@@ -24,7 +24,7 @@ import { calendarWatchWorkflowId } from '../../workflows/calendar-watch';
 import * as msg from '../../workflows/messages';
 import { local, type Row } from '../helpers/lives';
 import { testSpec } from '../helpers/specs';
-import { registerSearchAttributes, testServerExecutable, workflowBundle } from '../helpers/temporal';
+import { eventually, registerSearchAttributes, testServerExecutable, workflowBundle } from '../helpers/temporal';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -33,6 +33,8 @@ const OFFICE = { role: 'office' as const, who: '巡察办' };
 /** A 2029 notice written for these tests (清明: 4–6 April off, Saturday 7 April worked). */
 const NOTICE_2029 = readFileSync(join(__dirname, '../fixtures/notices/2029-mixed.txt'), 'utf8');
 const at = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toMillis();
+/** Plans whose alerts the test's mail server refuses. */
+const refusing = new Set<string>();
 
 describe('the calendar past the published years, on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
@@ -44,11 +46,16 @@ describe('the calendar past the published years, on the time-skipping server', (
     env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
     await registerSearchAttributes(env);
     outbox = new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-outbox-')));
+    // The office's mail server refuses the plans named here, as a 5xx would: not delivered, not retried by Temporal.
+    const delivery = Object.assign(Object.create(outbox) as FileOutbox, {
+      alertOffice: async (alert: CalendarAlert) =>
+        refusing.has(alert.planId) ? { delivered: false, problems: ['550 mailbox unavailable'] } : outbox.alertOffice(alert),
+    });
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: 'calendar',
       workflowBundle: await workflowBundle(),
-      activities: createActivities({ delivery: outbox }),
+      activities: createActivities({ delivery }),
     });
     running = worker.run();
   });
@@ -141,6 +148,32 @@ describe('the calendar past the published years, on the time-skipping server', (
     useInstalledYears({});
   });
 
+  it('tries an alert the office’s server refused again the next morning, and only then counts it told', async () => {
+    const t0 = await env.currentTimeMs();
+    const today = localDate(t0, ZONE);
+    refusing.add('watch-refused');
+    const handle = await env.client.workflow.start(calendarWatchWorkflow, {
+      workflowId: calendarWatchWorkflowId('watch-refused'),
+      taskQueue: 'calendar',
+      args: [{ planId: 'watch-refused', timeZone: ZONE, sendAt: '09:00', published: Object.keys(publishedYears()).map(Number) }],
+    });
+    // The first look (and its refused alert) done: the watch waits for the next morning.
+    const refused = await eventually(
+      () => handle.query(msg.getCalendarWatchQuery),
+      (v) => v.nextCheckAt !== undefined,
+    );
+    expect(refused.alerted).toEqual([]);
+    expect(refused.nextCheckAt).toBe(new Date(at(`${addDays(today, 1)}T09:00`)).toISOString());
+    refusing.delete('watch-refused');
+    await sleepUntil(at(`${addDays(today, 1)}T09:30`));
+    const told = await handle.query(msg.getCalendarWatchQuery);
+    expect(told.alerted.length).toBeGreaterThan(0);
+    expect((await outbox.alerts()).filter((a) => a.planId === 'watch-refused').map((a) => a.asOf)).toEqual(
+      told.alerted.map(() => addDays(today, 1)),
+    );
+    await handle.terminate('test finished');
+  });
+
   it('tells the office once per year, ahead of the first year nobody has published, and not of one published meanwhile', async () => {
     const t0 = await env.currentTimeMs();
     const today = localDate(t0, ZONE);
@@ -153,11 +186,14 @@ describe('the calendar past the published years, on the time-skipping server', (
     const alerts = async () => (await outbox.alerts()).filter((a) => a.planId === 'watch-drill');
 
     // Every unpublished year within the lead time is told at once: from 2 November on, the next one.
-    await handle.query(msg.getCalendarWatchQuery);
     const reach = Number(addDays(today, ALERT_LEAD_DAYS).slice(0, 4));
-    const first = (await alerts()).map((a) => a.year);
     const expectedFirst: number[] = [];
     for (let y = Number(today.slice(0, 4)); y <= reach; y++) if (!published.includes(y)) expectedFirst.push(y);
+    await eventually(
+      () => handle.query(msg.getCalendarWatchQuery),
+      (v) => v.nextCheckAt !== undefined,
+    );
+    const first = (await alerts()).map((a) => a.year);
     expect(first).toEqual(expectedFirst);
     expect(first.length).toBeGreaterThan(0);
 

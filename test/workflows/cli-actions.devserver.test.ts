@@ -137,8 +137,20 @@ describe('rectify commands against a real server', () => {
     const state = JSON.parse((await run('show', '1.3', '--json')).out);
     expect(state.calendarYears['2027'].workdays).toEqual(['2027-02-14', '2027-04-25', '2027-05-08', '2027-09-26', '2027-10-09']);
     expect(state.audit.at(-1)).toMatchObject({ action: 'calendar', actor: { role: 'office', who: '督查科' } });
-    const watch = await env.client.workflow.getHandle(calendarWatchWorkflowId('drill-2024')).query(getCalendarWatchQuery);
-    expect(watch.published).toContain(2027);
+    const watchHandle = env.client.workflow.getHandle(calendarWatchWorkflowId('drill-2024'));
+    expect((await watchHandle.query(getCalendarWatchQuery)).published).toContain(2027);
+    // A plan started before calendar watches existed (here: its watch gone) gets one from the next refresh.
+    await watchHandle.terminate('as if it had never been started');
+    await eventually(
+      () => env.client.workflow.count(`WorkflowType = 'calendarWatchWorkflow' AND ExecutionStatus = 'Running'`),
+      (c) => c.count === 0,
+    );
+    expect((await run('calendar', 'refresh', '--as', 'office:督查科')).out).toContain(
+      '计划 drill-2024: 已启动节假日安排提醒(calendar:drill-2024)',
+    );
+    const restarted = env.client.workflow.getHandle(calendarWatchWorkflowId('drill-2024'));
+    expect((await restarted.describe()).status.name).toBe('RUNNING');
+    expect((await restarted.query(getCalendarWatchQuery)).published).toContain(2027);
     // A unit may not push calendars.
     expect((await run('calendar', 'refresh', '--as', 'unit:区发改委')).err).toContain('请求被拒绝');
   });
