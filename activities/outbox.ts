@@ -1,16 +1,20 @@
 /**
  * The file outbox: one JSON file per notice, named by its idempotency key and created
- * exclusively, so a retried activity never delivers the same notice twice.
+ * exclusively, so a retried activity never delivers the same notice twice. Digests are written
+ * as one file per batch, alerts beside them. What workflow tests read instead of mail.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { DigestBatch } from '../contracts/activities';
 import type { CalendarAlert } from '../domain/calendar-alerts';
 import type { DeliveryResult, Notice } from '../domain/notice';
+import type { NoticeDelivery } from './ports';
 
 const ALERT_PREFIX = 'alert-';
+const DIGEST_PREFIX = 'digest-';
 
-export class FileOutbox {
+export class FileOutbox implements NoticeDelivery {
   constructor(readonly dir: string) {}
 
   static fileName(key: string): string {
@@ -19,6 +23,14 @@ export class FileOutbox {
 
   async deliver(notice: Notice): Promise<DeliveryResult> {
     return this.write(FileOutbox.fileName(notice.idempotencyKey), notice);
+  }
+
+  async sendDigest(batch: DigestBatch): Promise<DeliveryResult> {
+    return this.write(`${DIGEST_PREFIX}${FileOutbox.fileName(batch.digestKey)}`, batch);
+  }
+
+  async reportUndelivered(batch: DigestBatch & { reason: string }): Promise<void> {
+    await this.write(`${DIGEST_PREFIX}undelivered-${FileOutbox.fileName(batch.digestKey)}`, batch);
   }
 
   /** Calendar alerts to the office, beside the notices (list() leaves them out; alerts() reads them). */
@@ -58,7 +70,7 @@ export class FileOutbox {
 
   /** Every notice in the outbox, in the order they were planned. */
   async list(): Promise<(Notice & { deliveredAt: string })[]> {
-    const all = await this.read<Notice & { deliveredAt: string }>((n) => !n.startsWith(ALERT_PREFIX));
+    const all = await this.read<Notice & { deliveredAt: string }>((n) => !n.startsWith(ALERT_PREFIX) && !n.startsWith(DIGEST_PREFIX));
     return all.sort(
       (a, b) =>
         a.plannedAt.localeCompare(b.plannedAt) ||

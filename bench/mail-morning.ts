@@ -19,11 +19,11 @@ import { MailDelivery } from '../activities/mail/delivery';
 import { SentLedger } from '../activities/mail/sent-ledger';
 import { smtpMailer } from '../activities/mail/transport';
 import { startPlan } from '../client/measures';
-import { loadPlan } from '../client/plan-files';
+import { loadPlan } from '../config/plan-files';
 import { publishedYears } from '../domain/calendar-data';
 import { resolveBinary, TEMPORAL_CLI } from '../runtime/binaries';
 import { createWorker } from '../worker/worker';
-import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });

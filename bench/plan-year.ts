@@ -16,7 +16,7 @@ import { localDate } from '../domain/dates';
 import type { Plan } from '../domain/plan/schema';
 import { rebasePlan } from '../domain/rebase';
 import { resolveBinary, TEST_SERVER } from '../runtime/binaries';
-import { indexedValueTypes } from '../workflows/search-attributes';
+import { indexedValueTypes } from '../contracts/search-attributes';
 
 export interface PlanYearResult {
   measures: number;

@@ -5,7 +5,7 @@
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { SAMPLE_PLAN } from '../client/cli';
-import { loadPlan } from '../client/plan-files';
+import { loadPlan } from '../config/plan-files';
 import { runPlanYear } from './plan-year';
 
 async function main(): Promise<void> {

@@ -2,9 +2,10 @@
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { ROLES, type Actor, type Role } from '../domain/notice';
-import { InputError } from './plan-files';
+import { InputError } from '../config/plan-files';
 import { quote } from './measures';
-import { measureWorkflowId, type MeasureSummary } from '../workflows/measure-state';
+import { measureWorkflowId, ofType, WORKFLOW } from '../contracts/ids';
+import type { MeasureSummary } from '../contracts/measure';
 
 export class RequestRefused extends Error {
   override name = 'RequestRefused';
@@ -24,7 +25,7 @@ export async function resolveMeasure(client: Client, measureId: string, planId?:
   if (planId) return measureWorkflowId(planId, measureId);
   const found: string[] = [];
   for await (const wf of client.workflow.list({
-    query: `WorkflowType = 'measureWorkflow' AND ExecutionStatus = 'Running' AND MeasureId = ${quote(measureId)}`,
+    query: `${ofType(WORKFLOW.measure)} AND ExecutionStatus = 'Running' AND MeasureId = ${quote(measureId)}`,
   })) {
     if (!found.includes(wf.workflowId)) found.push(wf.workflowId);
   }

@@ -8,6 +8,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadSettings, type Settings } from '../config/settings';
+import { calendarWatchWorkflowId, lookbackWorkflowId, parseMeasureWorkflowId, planOfCalendarWatch } from '../contracts/ids';
 import { CalendarYearUnavailableError, type WorkCalendar } from '../domain/calendar';
 import { calendarRefresh, chinaCalendar, lastPublishedYear, provisionalYearsBetween, publishedYears } from '../domain/calendar-data';
 import { formatDateRanges, formatNoticeProblem, HolidayNoticeError, parseHolidayNotice } from '../domain/holiday-notice';
@@ -26,8 +27,8 @@ import {
   requestExtensionUpdate,
   decideExtensionUpdate,
   reassignUpdate,
-} from '../workflows/messages';
-import { summaryOf, type MeasureSummary } from '../workflows/measure-state';
+} from '../contracts/messages';
+import { summaryOf, type MeasureSummary } from '../contracts/measure';
 import { parseActor, resolveMeasure, RequestRefused, sendRequest } from './actions';
 import { planSchedule } from './schedule';
 import { addresses, listOutbox, readMail } from './outbox';
@@ -38,7 +39,8 @@ import { planJsonSchema, type Plan } from '../domain/plan/schema';
 import { rebasePlan } from '../domain/rebase';
 import { parseReport, ReportParseError } from '../domain/report-parser';
 import { calendarWatchOf, listCalendarWatches, listMeasures, startCalendarWatch, startPlan, type MeasureRow } from './measures';
-import { InputError, loadPlan, readLedger, readText, writePlanFile, planText } from './plan-files';
+import { InputError, loadPlan, readText, writePlanFile, planText } from '../config/plan-files';
+import { readLedger } from './ledger-files';
 
 /** The package root, from the sources (client/) or from the build (dist/client/). */
 const ROOT = existsSync(resolve(__dirname, '../package.json')) ? resolve(__dirname, '..') : resolve(__dirname, '../..');
@@ -520,7 +522,8 @@ async function lookbackCommand(argv: string[]): Promise<number> {
   const client = await connectClient(loadSettings());
   try {
     const measure = await resolveMeasure(client, measureId, values.plan);
-    const review = await sendRequest(client, `${measure.replace(/^measure:/, 'lookback:')}:${round}`, recordOutcomeUpdate, request);
+    const { planId } = parseMeasureWorkflowId(measure)!;
+    const review = await sendRequest(client, lookbackWorkflowId(planId, measureId, round), recordOutcomeUpdate, request);
     console.log(
       `措施 ${review.measureId} 第 ${review.round} 次回头看: ${review.outcome === 'relapsed' ? '反弹回潮,已重新列入整改' : '巩固'}(${review.recordedBy})`,
     );
@@ -761,13 +764,14 @@ async function calendarRefreshCommand(argv: string[]): Promise<number> {
     const rows = await listMeasures(client, { planId: values.plan });
     // Plans started before calendar watches existed get theirs now, knowing today's published years.
     const watches = await listCalendarWatches(client, values.plan);
-    const watched = new Set(watches.map((id) => id.slice('calendar:'.length)));
+    const watched = new Set(watches.map(planOfCalendarWatch));
     for (const row of rows) {
       if (!row.planId || watched.has(row.planId)) continue;
       watched.add(row.planId);
       const { spec } = await client.workflow.getHandle(row.workflowId).query(getStateQuery);
       const watch = { ...calendarWatchOf(spec), published: Object.keys(publishedYears()).map(Number) };
-      if (await startCalendarWatch(client, watch)) console.log(`计划 ${row.planId}: 已启动节假日安排提醒(calendar:${row.planId})`);
+      if (await startCalendarWatch(client, watch))
+        console.log(`计划 ${row.planId}: 已启动节假日安排提醒(${calendarWatchWorkflowId(row.planId)})`);
     }
     // Years already given stay; from last year on is enough for what lies ahead.
     const { years, provisionalYears } = calendarRefresh(Number(localDate(Date.now(), 'Asia/Shanghai').slice(0, 4)));

@@ -1,12 +1,13 @@
 /** Look-back campaigns from the office's side: choosing the closed measures, launching, counting. */
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { TASK_QUEUE } from '../config/settings';
+import { campaignWorkflowId, ofType, TASK_QUEUE, WORKFLOW } from '../contracts/ids';
 import { isIsoDate } from '../domain/dates';
+import { closedBefore } from '../domain/lookback';
 import { lookbackCampaignWorkflow } from '../workflows';
-import { getStateQuery } from '../workflows/messages';
-import * as SA from '../workflows/search-attributes';
+import { getStateQuery } from '../contracts/messages';
+import * as SA from '../contracts/search-attributes';
 import { quote } from './measures';
-import { InputError } from './plan-files';
+import { InputError } from '../config/plan-files';
 
 export interface CampaignFilter {
   planId?: string;
@@ -27,7 +28,7 @@ export interface LaunchResult {
 
 /** Running measure workflows that are closed and match the filter, by plan. */
 export async function closedMeasures(client: Client, f: CampaignFilter): Promise<Map<string, string[]>> {
-  const clauses = [`WorkflowType = 'measureWorkflow'`, `ExecutionStatus = 'Running'`, `MeasureStatus = 'closed'`];
+  const clauses = [ofType(WORKFLOW.measure), `ExecutionStatus = 'Running'`, `MeasureStatus = 'closed'`];
   if (f.planId) clauses.push(`PlanId = ${quote(f.planId)}`);
   if (f.problem !== undefined) clauses.push(`ProblemNo = ${f.problem}`);
   if (f.unit) clauses.push(`LeadUnit = ${quote(f.unit)}`);
@@ -41,7 +42,7 @@ export async function closedMeasures(client: Client, f: CampaignFilter): Promise
     if (f.closedBefore) {
       // Closing time is in the measure's state, not in visibility: ask the few that matched so far.
       const state = await client.workflow.getHandle(wf.workflowId).query(getStateQuery);
-      if (!state.closedAt || state.closedAt.slice(0, 10) >= f.closedBefore) continue;
+      if (!state.closedAt || !closedBefore(state.closedAt, f.closedBefore, state.spec.timeZone)) continue;
     }
     byPlan.set(planId, [...(byPlan.get(planId) ?? []), wf.workflowId]);
   }
@@ -62,7 +63,7 @@ export async function launchCampaign(
   const byPlan = await closedMeasures(client, filter);
   const results: LaunchResult[] = [];
   for (const [planId, ids] of byPlan) {
-    const workflowId = `campaign:${planId}:${name}`;
+    const workflowId = campaignWorkflowId(planId, name);
     try {
       await client.workflow.start(lookbackCampaignWorkflow, {
         workflowId,
@@ -94,7 +95,7 @@ export interface CampaignStatus {
 
 /** Counts a campaign's reviews from visibility: outcome and due date are search attributes. */
 export async function campaignStatus(client: Client, name: string, planId: string | undefined, now: number): Promise<CampaignStatus> {
-  const clauses = [`WorkflowType = 'lookbackReviewWorkflow'`, `LookbackCampaign = ${quote(name)}`];
+  const clauses = [ofType(WORKFLOW.lookbackReview), `LookbackCampaign = ${quote(name)}`];
   if (planId) clauses.push(`PlanId = ${quote(planId)}`);
   const s: CampaignStatus = { reviews: 0, done: 0, pending: 0, overdue: 0, sustained: 0, relapsed: 0 };
   for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {

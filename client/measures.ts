@@ -1,15 +1,14 @@
 /** Starting a plan's measure workflows and reading their status, as the office's tools need. */
 import { Client, WorkflowExecutionAlreadyStartedError, type WorkflowExecutionInfo } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { TASK_QUEUE } from '../config/settings';
 import { localDate } from '../domain/dates';
 import { measureSpecs, type MeasureSpec } from '../domain/measure';
 import { dueAt } from '../domain/planner';
 import type { Plan } from '../domain/plan/schema';
 import { calendarWatchWorkflow, measureWorkflow } from '../workflows';
-import { calendarWatchWorkflowId, type CalendarWatchInput } from '../workflows/calendar-watch';
-import { measureWorkflowId } from '../workflows/measure-state';
-import * as SA from '../workflows/search-attributes';
+import type { CalendarWatchInput } from '../contracts/inputs';
+import { calendarWatchWorkflowId, measureWorkflowId, ofType, TASK_QUEUE, WORKFLOW } from '../contracts/ids';
+import * as SA from '../contracts/search-attributes';
 
 export interface StartResult {
   started: string[];
@@ -94,11 +93,7 @@ export function calendarWatchOf(spec: Pick<MeasureSpec, 'planId' | 'timeZone' | 
 
 /** The running calendar watches (one per started plan), for `rectify calendar refresh`. */
 export async function listCalendarWatches(client: Client, planId?: string): Promise<string[]> {
-  const clauses = [
-    `WorkflowType = 'calendarWatchWorkflow'`,
-    `ExecutionStatus = 'Running'`,
-    ...(planId ? [`PlanId = ${quote(planId)}`] : []),
-  ];
+  const clauses = [ofType(WORKFLOW.calendarWatch), `ExecutionStatus = 'Running'`, ...(planId ? [`PlanId = ${quote(planId)}`] : [])];
   const ids: string[] = [];
   for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) ids.push(wf.workflowId);
   return ids.sort();
@@ -128,7 +123,7 @@ export async function listMeasures(
   filter: { planId?: string; unit?: string; overdue?: boolean; lookback?: string } = {},
 ): Promise<MeasureRow[]> {
   // Running executions only: a measure never completes, and earlier runs (continue-as-new) are history.
-  const clauses = [`WorkflowType = 'measureWorkflow'`, `ExecutionStatus = 'Running'`];
+  const clauses = [ofType(WORKFLOW.measure), `ExecutionStatus = 'Running'`];
   if (filter.planId) clauses.push(`PlanId = ${quote(filter.planId)}`);
   if (filter.unit) clauses.push(`LeadUnit = ${quote(filter.unit)}`);
   if (filter.overdue) clauses.push(`TrafficLight = 'red'`);

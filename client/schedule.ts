@@ -3,7 +3,7 @@ import { localDate } from '../domain/dates';
 import { measureSpecs } from '../domain/measure';
 import type { Plan } from '../domain/plan/schema';
 import { simulate } from '../domain/simulate';
-import { measureWorkflowId } from '../workflows/measure-state';
+import { measureWorkflowId } from '../contracts/ids';
 
 export interface ScheduledNotice {
   /** ISO instant (UTC) it goes out. */

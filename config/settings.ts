@@ -9,8 +9,6 @@ import type { NativeConnectionOptions } from '@temporalio/worker';
 import { resolve } from 'node:path';
 import { domainOf } from '../domain/email/headers';
 
-export const TASK_QUEUE = 'rectification';
-
 export interface Settings {
   /** True when no cluster is configured: `rectify dev` runs its own dev server. */
   embedded: boolean;

@@ -16,7 +16,7 @@ export interface CalendarAlert {
   from: IsoDate;
   /** The day the office was told (the workflow's today). */
   asOf: IsoDate;
-  /** `calendar:<planId>:<year>`: one alert per plan and year. */
+  /** One alert per plan and year (contracts/ids.ts calendarAlertKey). */
   idempotencyKey: string;
 }
 
@@ -37,7 +37,7 @@ export function calendarAlertsDue(published: Iterable<number>, alerted: Iterable
   return { due, nextCheck: addDays(`${next}-01-01`, -ALERT_LEAD_DAYS) };
 }
 
-export function calendarAlert(planId: string, year: number, today: IsoDate): CalendarAlert {
+export function calendarAlert(planId: string, year: number, today: IsoDate, idempotencyKey: string): CalendarAlert {
   const first = `${year}-01-01`;
-  return { planId, year, from: today > first ? today : first, asOf: today, idempotencyKey: `calendar:${planId}:${year}` };
+  return { planId, year, from: today > first ? today : first, asOf: today, idempotencyKey };
 }

@@ -3,8 +3,9 @@
  * is due, and what an outcome must say. The workflows only wait and record.
  */
 import type { WorkCalendar } from './calendar';
-import { addDays, isIsoDate, localInstant, type IsoDate } from './dates';
-import { requireWorkdayAhead, RequestRejected } from './lifecycle';
+import { addDays, isIsoDate, localDate, localInstant, type IsoDate } from './dates';
+import { RequestRejected, requirePermission } from './permissions';
+import { requireWorkdayAhead } from './requests';
 import type { MeasureSpec } from './measure';
 import type { Actor } from './notice';
 
@@ -49,6 +50,11 @@ export function nextLookback(
   };
 }
 
+/** Whether a close-out at the instant `closedAt` fell on a day before `date`, in the plan's zone (not UTC's). */
+export function closedBefore(closedAt: string, date: IsoDate, timeZone: string): boolean {
+  return localDate(Date.parse(closedAt), timeZone) < date;
+}
+
 /** Only the inspection office records an outcome, once, with notes; a relapse needs a new deadline ahead, on a working day. */
 export function validateRecordOutcome(
   recorded: LookbackOutcome | undefined,
@@ -57,9 +63,7 @@ export function validateRecordOutcome(
   timeZone: string,
   now: number,
 ): void {
-  if (!r?.actor || r.actor.role !== 'office' || typeof r.actor.who !== 'string' || !r.actor.who.trim()) {
-    throw new RequestRejected(`只有巡察办可以记录回头看结论${r?.actor ? `;「${r.actor.who}」(${r.actor.role})无权操作` : ''}`);
-  }
+  requirePermission('recordLookback', r?.actor);
   if (recorded) throw new RequestRejected(`本次回头看已记录结论: ${recorded === 'sustained' ? '巩固' : '反弹回潮'}`);
   if (r.outcome !== 'sustained' && r.outcome !== 'relapsed') throw new RequestRejected('结论应为 sustained(巩固)或 relapsed(反弹回潮)');
   if (typeof r.notes !== 'string' || !r.notes.trim()) throw new RequestRejected('核查说明不能为空');

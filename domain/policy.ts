@@ -51,3 +51,41 @@ export function effectivePolicy(plan: PlanPolicy | undefined, kind: MeasureKind,
   merged.escalation.levels = [...merged.escalation.levels].sort((a, b) => a.afterWorkdays - b.afterWorkdays);
   return merged;
 }
+
+const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
+const AUDIENCE_NAMES: readonly string[] = ['leadUnit', 'leader', 'office', 'leadershipGroup'];
+const CADENCE_NAMES: readonly string[] = ['monthly', 'quarterly', 'semiannual', 'annual'];
+
+/**
+ * What is wrong with a whole policy handed to a running measure (plain checks, usable in workflow
+ * code, where the plan schema's zod is not): empty when it is sound and in the planners' order.
+ */
+export function policyProblems(p: Policy | undefined): string[] {
+  if (!p || typeof p !== 'object') return ['缺少提醒规则'];
+  const problems: string[] = [];
+  const workdays = (list: unknown, what: string, descending = false) => {
+    if (!Array.isArray(list) || list.some((n) => !Number.isInteger(n) || n < 0)) problems.push(`${what}应为非负整数列表`);
+    else if (descending && list.some((n, i) => i > 0 && n >= list[i - 1])) problems.push(`${what}应从大到小排列且不重复`);
+  };
+  workdays(p.reminders?.offsetsWorkdays, 'reminders.offsetsWorkdays', true);
+  if (!CLOCK.test(String(p.reminders?.sendAt))) problems.push('reminders.sendAt 应为 HH:mm');
+  if (!CLOCK.test(String(p.dueAt))) problems.push('dueAt 应为 HH:mm');
+  const levels = p.escalation?.levels;
+  if (!Array.isArray(levels) || !levels.length) problems.push('escalation.levels 至少一级');
+  else {
+    if (levels[0]?.afterWorkdays !== 0) problems.push('第一级督办应在逾期当日开始(afterWorkdays: 0)');
+    levels.forEach((l, i) => {
+      if (!Number.isInteger(l?.afterWorkdays) || (i > 0 && l.afterWorkdays <= levels[i - 1].afterWorkdays))
+        problems.push(`escalation.levels[${i}].afterWorkdays 应为递增的整数`);
+      if (!Array.isArray(l?.notify) || !l.notify.length || l.notify.some((a) => !AUDIENCE_NAMES.includes(a)))
+        problems.push(`escalation.levels[${i}].notify 应为 ${AUDIENCE_NAMES.join(' | ')} 中的一个或几个`);
+    });
+  }
+  if (!Number.isInteger(p.escalation?.repeatEveryWorkdays) || p.escalation.repeatEveryWorkdays < 1)
+    problems.push('escalation.repeatEveryWorkdays 应为正整数');
+  if (!CADENCE_NAMES.includes(p.reporting?.cadence)) problems.push(`reporting.cadence 应为 ${CADENCE_NAMES.join(' | ')}`);
+  workdays(p.reporting?.reminderOffsetsWorkdays, 'reporting.reminderOffsetsWorkdays');
+  if (!Array.isArray(p.lookback?.delaysDays) || p.lookback.delaysDays.some((n) => !Number.isInteger(n) || n < 1))
+    problems.push('lookback.delaysDays 应为正整数列表');
+  return problems;
+}

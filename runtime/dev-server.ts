@@ -8,7 +8,7 @@ import { mkdirSync, openSync, closeSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { TEMPORAL_CLI, findBinary, missingBinaryHelp } from './binaries';
-import { ALL_SEARCH_ATTRIBUTES, searchAttributeFlags } from '../workflows/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES, searchAttributeFlags } from '../contracts/search-attributes';
 
 export interface DevServerOptions {
   ip: string;

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseReport } from '../domain/report-parser';
 import type { MeasureInput, PlanInput } from '../domain/plan/schema';
-import { planText } from '../client/plan-files';
+import { planText } from '../config/plan-files';
 import { writeFileSync } from 'node:fs';
 
 const DOMAIN = 'liangxi.example.org';

@@ -5,10 +5,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createActivities } from '../activities';
 import { PlanDirectory } from '../activities/mail/directory';
-import { MailDelivery, type NoticeDelivery } from '../activities/mail/delivery';
+import { MailDelivery } from '../activities/mail/delivery';
+import type { NoticeDelivery } from '../activities/ports';
 import { SentLedger } from '../activities/mail/sent-ledger';
 import { fileMailer, smtpMailer, type Mailer } from '../activities/mail/transport';
-import { TASK_QUEUE, type Settings } from '../config/settings';
+import type { Settings } from '../config/settings';
+import { TASK_QUEUE } from '../contracts/ids';
 
 export interface WorkerDeps {
   connection: NativeConnection;

@@ -4,32 +4,15 @@
  * nobody has published (they plan it provisionally on the statutory holidays meanwhile).
  * `rectify calendar refresh` tells it of newly published years, as it tells the measures.
  */
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { calendarAlert, calendarAlertsDue } from '../domain/calendar-alerts';
 import { addDays, localDate, localInstant } from '../domain/dates';
-import { validateRefreshCalendar } from '../domain/lifecycle';
-import { getCalendarWatchQuery, refreshCalendarWatchUpdate, type CalendarWatchView } from './messages';
-
-export interface CalendarWatchInput {
-  planId: string;
-  timeZone: string;
-  /** Local time of day to look (the plan's send time). */
-  sendAt: string;
-  /** Years with a published arrangement when the watch started. */
-  published: number[];
-  /** Years already told about (carried across continue-as-new). */
-  alerted?: number[];
-}
-
-export function calendarWatchWorkflowId(planId: string): string {
-  return `calendar:${planId}`;
-}
-
-const { alertOffice } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-});
+import { validateRefreshCalendar } from '../domain/requests';
+import { calendarAlertKey } from '../contracts/ids';
+import type { CalendarWatchInput } from '../contracts/inputs';
+import { getCalendarWatchQuery, refreshCalendarWatchUpdate, type CalendarWatchView } from '../contracts/messages';
+import { alertOffice } from './shared/proxies';
+import { sleepUntilOrChanged } from './shared/timer';
 
 export async function calendarWatchWorkflow(input: CalendarWatchInput): Promise<void> {
   const published = new Set(input.published);
@@ -64,7 +47,7 @@ export async function calendarWatchWorkflow(input: CalendarWatchInput): Promise<
     // Told once it reached the office; a mail the office's server refused is tried again the next morning.
     let retryAt: number | undefined;
     for (const year of due.due) {
-      const { delivered } = await alertOffice(calendarAlert(input.planId, year, today));
+      const { delivered } = await alertOffice(calendarAlert(input.planId, year, today, calendarAlertKey(input.planId, year)));
       if (delivered) alerted.add(year);
       else retryAt = localInstant(addDays(today, 1), input.sendAt, input.timeZone);
     }
@@ -74,6 +57,6 @@ export async function calendarWatchWorkflow(input: CalendarWatchInput): Promise<
     }
     nextCheckAt = Math.min(nextCheck(), retryAt ?? Infinity);
     changed = false;
-    await condition(() => changed || workflowInfo().continueAsNewSuggested, Math.max(nextCheckAt - Date.now(), 1));
+    await sleepUntilOrChanged(() => changed || workflowInfo().continueAsNewSuggested, nextCheckAt);
   }
 }

@@ -4,19 +4,9 @@
  * campaign); the campaign only reaches them, in batches, continuing as new so that thousands of
  * measures stay within a workflow's history limits.
  */
-import { continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
-import { getCampaignQuery, startLookbackSignal, type CampaignView } from './messages';
-
-export interface CampaignInput {
-  planId: string;
-  name: string;
-  dueDate: string;
-  measureWorkflowIds: string[];
-  /** How many have been asked in earlier runs. */
-  asked?: number;
-  /** Signals one run sends before it continues as new (default SIGNALS_PER_RUN). */
-  perRun?: number;
-}
+import { continueAsNew, getExternalWorkflowHandle, isCancellation, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { CampaignInput } from '../contracts/inputs';
+import { getCampaignQuery, startLookbackSignal, type CampaignView } from '../contracts/messages';
 
 /** Signals sent in one run before it continues as new. */
 export const SIGNALS_PER_RUN = 500;
@@ -37,11 +27,14 @@ export async function lookbackCampaignWorkflow(input: CampaignInput): Promise<nu
   while (asked < runEnd) {
     const batch = input.measureWorkflowIds.slice(asked, Math.min(asked + BATCH, runEnd));
     await Promise.all(
-      batch.map(
-        (id) =>
-          getExternalWorkflowHandle(id)
-            .signal(startLookbackSignal, { campaign: input.name, dueDate: input.dueDate })
-            .catch(() => undefined), // a measure gone since the launch has nothing to review
+      batch.map((id) =>
+        getExternalWorkflowHandle(id)
+          .signal(startLookbackSignal, { campaign: input.name, dueDate: input.dueDate })
+          .catch((e: unknown) => {
+            // A cancelled campaign stops; a measure gone since the launch has nothing to review.
+            if (isCancellation(e)) throw e;
+            log.info('回头看专项: 措施已不在运行,跳过', { campaign: input.name, measureWorkflowId: id, error: (e as Error).message });
+          }),
       ),
     );
     asked += batch.length;

@@ -4,31 +4,15 @@
  * lost if a worker dies before the mail goes out. It waits for a quiet moment, sends, and stays
  * open to the end of the send window for stragglers (sent as a follow-up).
  */
-import { condition, defineSignal, proxyActivities, setHandler, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { Recipient } from '../domain/email/recipients';
+import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { DigestInput } from '../contracts/inputs';
+import { addToDigestSignal } from '../contracts/messages';
 import type { Notice } from '../domain/notice';
-
-export const addToDigestSignal = defineSignal<[Notice]>('addToDigest');
-
-export interface DigestInput {
-  planId: string;
-  recipient: Recipient;
-  /** ISO instant the send window closes: later notices go out on their own. */
-  windowEndsAt: string;
-}
+import { reportUndelivered, sendDigest } from './shared/proxies';
 
 /** How long no new notice must arrive before the mail goes, and how long a batch may wait at most. */
 export const QUIET_MS = 15_000;
 export const MAX_WAIT_MS = 120_000;
-
-const retry: RetryPolicy = { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' };
-// Retried for a day at most (a mailbox full, a server down): then the office is told, not left waiting forever.
-const { sendDigest, reportUndelivered } = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  scheduleToCloseTimeout: '1 day',
-  retry,
-});
 
 export async function digestWorkflow(input: DigestInput): Promise<number> {
   const seen = new Set<string>();

@@ -3,42 +3,17 @@
  * chases once when the review is overdue, records the outcome, and tells the measure, which
  * reopens on a relapse.
  */
-import {
-  condition,
-  getExternalWorkflowHandle,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import { LookbackStatus } from './search-attributes';
-import type { Activities } from '../activities';
-import { runningCalendar, WorkCalendar, type CalendarOptions } from '../domain/calendar';
-import type { IsoDate } from '../domain/dates';
-import type { Policy } from '../domain/policy';
-import { dueAt as dueInstant, reviewStages, selectDue, type DueNotice } from '../domain/planner';
+import { condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { LookbackInput } from '../contracts/inputs';
+import { getLookbackQuery, lookbackOutcomeSignal, recordOutcomeUpdate, type LookbackView } from '../contracts/messages';
+import { LookbackStatus } from '../contracts/search-attributes';
+import { runningCalendar, WorkCalendar } from '../domain/calendar';
 import { validateRecordOutcome, type LookbackOutcome } from '../domain/lookback';
-import type { Notice, NoticeMeasure } from '../domain/notice';
-import type { Audience } from '../domain/plan/schema';
-import { getLookbackQuery, lookbackOutcomeSignal, recordOutcomeUpdate, type LookbackView } from './messages';
-
-export interface LookbackInput {
-  measureWorkflowId: string;
-  measure: NoticeMeasure;
-  round: number;
-  closedOn: IsoDate;
-  dueDate: IsoDate;
-  /** The measure's calendar and due time, to judge dates the way the measure does. */
-  calendar: CalendarOptions;
-  /** The measure's policy: reminders and the ladder chase the review as they chase a measure. */
-  policy: Policy;
-  campaign?: string;
-}
-
-const { deliverNotice } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-});
+import type { Notice } from '../domain/notice';
+import { dueAt as dueInstant, reviewStages, selectDue, type DueNotice } from '../domain/planner';
+import { deliverNotice } from './shared/proxies';
+import { buildNotice, dueFields, type NoticeFields } from './shared/notices';
+import { sleepUntilOrChanged } from './shared/timer';
 
 export async function lookbackReviewWorkflow(input: LookbackInput): Promise<LookbackOutcome> {
   const { workflowId } = workflowInfo();
@@ -86,33 +61,23 @@ export async function lookbackReviewWorkflow(input: LookbackInput): Promise<Look
     },
   );
 
-  const notice = (stage: string, kind: Notice['kind'], audiences: Audience[], extra: Partial<Notice> = {}): Notice => ({
-    idempotencyKey: `${workflowId}:${stage}`,
-    workflowId,
-    stage,
-    kind,
-    audiences,
-    plannedAt: new Date(Date.now()).toISOString(),
-    decidedAt: new Date(Date.now()).toISOString(),
-    catchUp: false,
-    measure: input.measure,
-    dueDate: input.dueDate,
-    dueAt: new Date(dueInstant(timing, input.dueDate)).toISOString(),
-    lookback: { round: input.round, closedOn: input.closedOn, dueDate: input.dueDate, campaign: input.campaign },
-    ...extra,
-  });
-  const scheduled = (n: DueNotice) =>
-    notice(n.key, n.kind, n.audiences, {
-      plannedAt: new Date(n.at).toISOString(),
-      catchUp: n.catchUp,
-      provisionalCalendar: n.provisional,
-      level: n.level,
-      repeat: n.repeat,
-      workdaysBefore: n.workdaysBefore,
-      workdaysOverdue: n.workdaysOverdue,
-    });
+  const notice = (stage: string, fields: NoticeFields, plannedAt = Date.now(), catchUp = false): Notice =>
+    buildNotice(
+      workflowId,
+      stage,
+      input.measure,
+      {
+        dueDate: input.dueDate,
+        dueAt: new Date(dueInstant(timing, input.dueDate)).toISOString(),
+        lookback: { round: input.round, closedOn: input.closedOn, dueDate: input.dueDate, campaign: input.campaign },
+        ...fields,
+      },
+      plannedAt,
+      catchUp,
+    );
+  const scheduled = (n: DueNotice) => notice(n.key, dueFields(n), n.at, n.catchUp);
 
-  await deliverNotice(notice('request', 'lookback-request', ['office']));
+  await deliverNotice(notice('request', { kind: 'lookback-request', audiences: ['office'] }));
   // Chased until the outcome is in: the same planner as a measure's, over the review's own track.
   const handled: Record<string, 'sent' | 'skipped'> = {};
   // The request itself stands for whatever the schedule had up to now (the 10-day reminder falls on the first day).
@@ -126,8 +91,7 @@ export async function lookbackReviewWorkflow(input: LookbackInput): Promise<Look
       handled[due.key] = 'sent';
     }
     if (view.outcome !== undefined) break;
-    if (next.wakeAt === undefined) await condition(() => view.outcome !== undefined);
-    else await condition(() => view.outcome !== undefined, Math.max(next.wakeAt - Date.now(), 1));
+    await sleepUntilOrChanged(() => view.outcome !== undefined, next.wakeAt);
   }
   await condition(() => measureTold);
   return view.outcome!;

@@ -9,23 +9,22 @@ import { createHash } from 'node:crypto';
 import type { WorkCalendar } from '../../domain/calendar';
 import { chinaCalendar } from '../../domain/calendar-data';
 import { SEND_WINDOW_MS } from '../../domain/planner';
-import { addToDigestSignal, digestWorkflow } from '../../workflows/digest';
+import type { DigestBatch } from '../../contracts/activities';
+import { digestWorkflowId, WORKFLOW } from '../../contracts/ids';
+import type { DigestInput } from '../../contracts/inputs';
+import { addToDigestSignal } from '../../contracts/messages';
+import type { NoticeDelivery } from '../ports';
 import { deadlineIcs } from '../../domain/email/ics';
 import { domainOf, listId, messageId, threadId } from '../../domain/email/headers';
 import { resolveRecipients, type Recipient } from '../../domain/email/recipients';
 import { renderCalendarAlert, renderDeliveryProblem, renderDigest, renderNotice, type RenderedMail } from '../../domain/email/render';
 import type { CalendarAlert } from '../../domain/calendar-alerts';
 import type { DeliveryResult, Notice } from '../../domain/notice';
+import { NOTICE_KINDS } from '../../domain/vocabulary';
 import type { Plan } from '../../domain/plan/schema';
 import type { PlanDirectory } from './directory';
 import type { SentLedger } from './sent-ledger';
 import { classify, type MailMessage, type Mailer } from './transport';
-
-export interface NoticeDelivery {
-  deliver(notice: Notice): Promise<DeliveryResult>;
-  /** Tells the plan's office that a year's holiday arrangement is missing; idempotent by the alert's key. */
-  alertOffice(alert: CalendarAlert): Promise<DeliveryResult>;
-}
 
 export interface MailDeliveryDeps {
   mailer: Mailer;
@@ -35,14 +34,6 @@ export interface MailDeliveryDeps {
   from: string;
   /** Merge scheduled notices per recipient and send time into one mail, through digest workflows. */
   digests?: { client: Client; taskQueue: string };
-}
-
-export interface DigestBatch {
-  planId: string;
-  recipient: Recipient;
-  notices: Notice[];
-  /** `<digest workflow id>#<batch>`: the mail's identity. */
-  digestKey: string;
 }
 
 /** Whether a mail joins its measure's thread, and which notices' deadlines it carries as .ics. */
@@ -57,18 +48,6 @@ interface MailSubject {
   measureId?: string;
 }
 const about = (n: Notice): MailSubject => ({ key: n.idempotencyKey, measureId: n.measure.id });
-
-const EVENT_KINDS = new Set([
-  'submitted',
-  'verification-result',
-  'extension-requested',
-  'extension-decided',
-  'reassigned',
-  'lookback-request',
-  'lookback-reminder',
-  'lookback-overdue',
-  'relapsed',
-]);
 
 export class MailDelivery implements NoticeDelivery {
   private readonly domain: string;
@@ -85,7 +64,7 @@ export class MailDelivery implements NoticeDelivery {
     const failures = [...problems];
     let delivered = 0;
     for (const recipient of recipients) {
-      if (this.deps.digests && !EVENT_KINDS.has(notice.kind) && (await this.handToDigest(notice, recipient))) {
+      if (this.deps.digests && NOTICE_KINDS[notice.kind].digest && (await this.handToDigest(notice, recipient))) {
         delivered++;
         continue;
       }
@@ -110,10 +89,12 @@ export class MailDelivery implements NoticeDelivery {
     // The send time: planned, or for a catch-up the minute it was decided in.
     const slot = notice.catchUp ? Math.floor(Date.parse(notice.decidedAt) / 60_000) * 60_000 : Date.parse(notice.plannedAt);
     try {
-      await client.workflow.signalWithStart(digestWorkflow, {
-        workflowId: `digest:${notice.measure.planId}:${new Date(slot).toISOString()}:${recipient.email.toLowerCase()}`,
+      // By name: activities do not import workflow code.
+      const input: DigestInput = { planId: notice.measure.planId, recipient, windowEndsAt: new Date(slot + SEND_WINDOW_MS).toISOString() };
+      await client.workflow.signalWithStart(WORKFLOW.digest, {
+        workflowId: digestWorkflowId(notice.measure.planId, slot, recipient.email),
         taskQueue,
-        args: [{ planId: notice.measure.planId, recipient, windowEndsAt: new Date(slot + SEND_WINDOW_MS).toISOString() }],
+        args: [input],
         signal: addToDigestSignal,
         signalArgs: [notice],
         // A digest that failed (or was terminated) may be started again; one that completed is closed.

@@ -4,7 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadPlan } from '../../client/plan-files';
+import { loadPlan } from '../../config/plan-files';
 import type { Directory, Plan } from '../../domain/plan/schema';
 
 export class PlanDirectory {

@@ -1,13 +1,30 @@
 /** Deadlines as calendar events (.ics), so that they land in the recipients' calendars. */
 import ical, { ICalCalendarMethod } from 'ical-generator';
 import type { Notice } from '../notice';
+import { NOTICE_KINDS } from '../vocabulary';
 
-const NO_DEADLINE = new Set(['verification-result', 'reassigned', 'submitted']);
+/** The event a notice's date is: its track's id in the measure, what it is called, its date and sequence. */
+function eventOf(n: Notice): { track: string; what: string; due?: string; sequence: number } | undefined {
+  const m = n.measure;
+  switch (NOTICE_KINDS[n.kind].track) {
+    case 'deadline':
+      return { track: 'deadline', what: '整改时限', due: m.dueAt, sequence: m.deadlineVersion };
+    case 'milestone':
+      return n.milestone && { track: `m${n.milestone.index}`, what: `阶段节点「${n.milestone.title}」`, due: n.dueAt, sequence: 0 };
+    case 'report':
+      return n.period ? { track: `r${n.period}`, what: `进展报送(截至 ${n.period})`, due: n.dueAt, sequence: 0 } : undefined;
+    case 'review':
+      // A review is an event of its own: never the measure's deadline event moved to the review's date.
+      return n.lookback && { track: `lookback${n.lookback.round}`, what: `第 ${n.lookback.round} 次回头看时限`, due: n.dueAt, sequence: 0 };
+    case 'none':
+      return undefined;
+  }
+}
 
 /**
- * One calendar for the deadlines the notices chase (the measure's, a milestone's or a report's),
- * or undefined when none does. An event keeps its UID across extensions; the deadline version is
- * its SEQUENCE, so a calendar moves the event instead of adding a second one.
+ * One calendar for the dates the notices chase (the measure's deadline, a milestone's, a report's,
+ * a look-back review's), or undefined when none does. An event keeps its UID across extensions;
+ * the deadline version is its SEQUENCE, so a calendar moves the event instead of adding a second.
  */
 export function deadlineIcs(notices: Notice[], domain: string): { filename: string; content: string } | undefined {
   const calendar = ical({
@@ -18,20 +35,18 @@ export function deadlineIcs(notices: Notice[], domain: string): { filename: stri
   const uids = new Set<string>();
   for (const n of notices) {
     const m = n.measure;
-    const due = n.dueAt ?? (n.milestone || n.period ? undefined : m.dueAt);
-    if (!due || NO_DEADLINE.has(n.kind)) continue;
-    const track = n.milestone ? `m${n.milestone.index}` : n.period ? `r${n.period}` : 'deadline';
-    const uid = `${m.planId}.${m.id}.${track}@${domain}`;
+    const event = eventOf(n);
+    if (!event?.due) continue;
+    const uid = `${m.planId}.${m.id}.${event.track}@${domain}`;
     if (uids.has(uid)) continue;
     uids.add(uid);
-    const what = n.milestone ? `阶段节点「${n.milestone.title}」` : n.period ? `进展报送(截至 ${n.period})` : '整改时限';
-    const end = Date.parse(due);
+    const end = Date.parse(event.due);
     calendar.createEvent({
       id: uid,
-      sequence: track === 'deadline' ? m.deadlineVersion : 0,
+      sequence: event.sequence,
       start: new Date(end - 30 * 60_000),
       end: new Date(end),
-      summary: `${what}: 措施 ${m.id}「${m.title}」`,
+      summary: `${event.what}: 措施 ${m.id}「${m.title}」`,
       description: `问题 ${m.problem.no}: ${m.problem.title}\n牵头单位: ${m.leadUnit}\n负责区领导: ${m.leader}`,
     });
   }

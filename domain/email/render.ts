@@ -7,10 +7,11 @@ import type { WorkCalendar } from '../calendar';
 import type { CalendarAlert } from '../calendar-alerts';
 import { daysBetween, formatInstant, localDate, weekdayZh, type IsoDate } from '../dates';
 import type { TrafficLight } from '../measure';
-import type { Notice, NoticeKind, NoticeMeasure } from '../notice';
+import type { Notice, NoticeMeasure } from '../notice';
 import type { Audience } from '../plan/schema';
 import type { Recipient } from './recipients';
 import { HTML_LAYOUT, TEXT_LAYOUT } from './templates';
+import { AUDIENCE_LABELS, LIGHT_COLORS, LIGHT_LABELS, noticeLabel } from '../vocabulary';
 
 export interface RenderContext {
   recipient: Recipient;
@@ -31,28 +32,6 @@ const text = new Eta({ autoEscape: false, autoTrim: false });
 // Compiled once: a morning's digests render thousands of items.
 const htmlLayout = html.compile(HTML_LAYOUT);
 const textLayout = text.compile(TEXT_LAYOUT);
-
-export const LIGHT_ZH: Record<TrafficLight, string> = { red: '红灯', yellow: '黄灯', green: '绿灯' };
-const LIGHT_COLOR: Record<TrafficLight, string> = { red: '#c62828', yellow: '#b58100', green: '#2e7d32' };
-const AUDIENCE_ZH: Record<Audience, string> = { leadUnit: '牵头单位', leader: '负责区领导', office: '巡察办', leadershipGroup: '领导小组' };
-export const KIND_ZH: Record<NoticeKind, string> = {
-  reminder: '整改提醒',
-  'final-reminder': '今日到期',
-  overdue: '逾期督办',
-  'milestone-reminder': '阶段节点提醒',
-  'milestone-overdue': '阶段节点逾期',
-  'report-reminder': '进展报送提醒',
-  'report-overdue': '进展报送逾期',
-  submitted: '待核验',
-  'verification-result': '核验结果',
-  'extension-requested': '延期申请',
-  'extension-decided': '延期审批结果',
-  reassigned: '调整分工',
-  'lookback-request': '回头看',
-  'lookback-reminder': '回头看提醒',
-  'lookback-overdue': '回头看逾期',
-  relapsed: '反弹回潮·重新整改',
-};
 
 export interface ItemView {
   kindLabel: string;
@@ -78,8 +57,8 @@ function measureFields(
 ): Pick<ItemView, 'light' | 'lightLabel' | 'lightColor' | 'measureLine' | 'problemLine' | 'leadUnit' | 'leader'> {
   return {
     light: m.trafficLight,
-    lightLabel: LIGHT_ZH[m.trafficLight],
-    lightColor: LIGHT_COLOR[m.trafficLight],
+    lightLabel: LIGHT_LABELS[m.trafficLight],
+    lightColor: LIGHT_COLORS[m.trafficLight],
     measureLine: `措施 ${m.id}「${m.title}」`,
     problemLine: `问题 ${m.problem.no}: ${m.problem.title}`,
     leadUnit: m.leadUnit,
@@ -126,7 +105,7 @@ export function itemView(n: Notice, ctx: RenderContext): ItemView {
   const m = n.measure;
   const zone = m.timeZone;
   const today = localDate(ctx.now, zone);
-  const others = (list: Audience[]) => list.filter((a) => a !== ctx.recipient.audience).map((a) => AUDIENCE_ZH[a]);
+  const others = (list: Audience[]) => list.filter((a) => a !== ctx.recipient.audience).map((a) => AUDIENCE_LABELS[a]);
   const lines: string[] = [];
   const act: string[] = [];
   const who = `unit:${m.leadUnit}`;
@@ -230,7 +209,7 @@ export function itemView(n: Notice, ctx: RenderContext): ItemView {
   if (n.catchUp) lines.push('(此前的提醒因系统中断未能按时发出,本通知为补发。)');
   if (n.provisionalCalendar) lines.push(`(该年度节假日安排尚未公布,${provisionalRule(ctx.calendar)},${PROVISIONAL_COUNT}。)`);
   return {
-    kindLabel: n.kind === 'overdue' ? `逾期督办·第${(n.level ?? 0) + 1}级` : KIND_ZH[n.kind],
+    kindLabel: noticeLabel(n.kind, n.level),
     ...measureFields(m),
     deadline: m.deadline ? dueText(m.deadline, m.dueAt, zone) : undefined,
     deadlineLabel: '整改时限',

@@ -1,8 +1,11 @@
 /** Real Temporal servers for tests: the binaries runtime/binaries.ts finds (SDK download last). */
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import type { NoticeDelivery } from '../../activities/ports';
 import { createServer } from 'node:net';
 import { resolveBinary, TEMPORAL_CLI, TEST_SERVER } from '../../runtime/binaries';
-import { indexedValueTypes } from '../../workflows/search-attributes';
+import { indexedValueTypes } from '../../contracts/search-attributes';
 
 export const testServerExecutable = () => resolveBinary(TEST_SERVER).executable;
 export const devServerExecutable = () => resolveBinary(TEMPORAL_CLI).executable;
@@ -42,4 +45,19 @@ export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolea
     if (ok(value) || i >= tries) return value;
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Runs `fn` with a worker of the bundled workflows and real activities over `delivery`, then shuts it down (the SDK's runUntil). */
+export async function withWorker<T>(
+  env: TestWorkflowEnvironment,
+  options: { taskQueue: string; delivery: NoticeDelivery },
+  fn: () => Promise<T>,
+): Promise<T> {
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: options.taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({ delivery: options.delivery }),
+  });
+  return worker.runUntil(fn);
 }

@@ -12,6 +12,7 @@ import { SentLedger } from '../../activities/mail/sent-ledger';
 import { smtpMailer, type Mailer } from '../../activities/mail/transport';
 import { domainOf, messageId, threadId } from '../../domain/email/headers';
 import type { Notice } from '../../domain/notice';
+import { testNotice } from '../helpers/notices';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 
 const FROM = '"区委巡察办 整改提醒" <rectify@liangxi.example.org>';
@@ -26,37 +27,8 @@ function writePlan(dir: string, transform: (text: string) => string = (t) => t):
   return path;
 }
 
-function notice(overrides: Partial<Notice> = {}): Notice {
-  return {
-    idempotencyKey: 'measure:drill-2024:1.1:v1:deadline:reminder:5',
-    workflowId: 'measure:drill-2024:1.1',
-    stage: 'v1:deadline:reminder:5',
-    kind: 'reminder',
-    audiences: ['leadUnit'],
-    plannedAt: '2024-10-09T01:00:00.000Z',
-    decidedAt: '2024-10-09T01:00:00.000Z',
-    catchUp: false,
-    dueDate: '2024-10-15',
-    workdaysBefore: 5,
-    measure: {
-      planId: 'drill-2024',
-      id: '1.1',
-      problem: { no: 1, title: '高质量发展成效不显' },
-      title: '健全政策机制<script>alert(1)</script>',
-      kind: 'deadline',
-      status: 'active',
-      leadUnit: '区发改委',
-      leader: '区委常委、常务副区长',
-      participants: ['区财政局'],
-      deadline: '2024-10-15',
-      deadlineVersion: 1,
-      dueAt: '2024-10-15T10:00:00.000Z',
-      trafficLight: 'yellow',
-      timeZone: 'Asia/Shanghai',
-    },
-    ...overrides,
-  };
-}
+/** The drill plan's 5-day reminder, its measure's title carrying markup that must be escaped. */
+const notice = (overrides: Partial<Notice> = {}): Notice => testNotice(overrides, { title: '健全政策机制<script>alert(1)</script>' });
 
 describe('mail delivery over SMTP', () => {
   let smtp: TestSmtp;

@@ -20,7 +20,7 @@ import { smtpMailer, type Mailer } from '../../activities/mail/transport';
 import { chinaCalendar, publishedYears } from '../../domain/calendar-data';
 import type { MeasureSpec } from '../../domain/measure';
 import { measureWorkflow } from '../../workflows';
-import { getStateQuery } from '../../workflows/messages';
+import { getStateQuery } from '../../contracts/messages';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { testSpec } from '../helpers/specs';
 import { registerSearchAttributes, testServerExecutable, workflowBundle } from '../helpers/temporal';

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { SAMPLE_PLAN } from '../../client/cli';
 import { runCli } from '../helpers/cli';
 import { buildSamplePlan, SAMPLE_COMMENT } from '../../scripts/sample-plan';
-import { planText } from '../../client/plan-files';
+import { planText } from '../../config/plan-files';
 
 const SEED = join(__dirname, '../fixtures/liangxi-2023-rectification-progress-report.txt');
 const SMALL = join(__dirname, '../fixtures/small-plan.yaml');

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readLedger } from '../../client/plan-files';
+import { readLedger } from '../../client/ledger-files';
 import { ledgerToPlan, parseDates, type Cell } from '../../domain/ledger';
 import { validatePlanData } from '../../domain/plan/load';
 

@@ -5,6 +5,7 @@ import { addDays, localDate } from '../../domain/dates';
 import { nextActions, periodEnds, SEND_WINDOW_MS, stages, trafficLight, type MeasureProgress } from '../../domain/planner';
 import { advance, initialProgress, simulate, type SimulatedNotice } from '../../domain/simulate';
 import { testSpec } from '../helpers/specs';
+import { closedBefore } from '../../domain/lookback';
 
 const cal = chinaCalendar();
 const at = (local: string) => DateTime.fromISO(local, { zone: 'Asia/Shanghai' }).toMillis();
@@ -253,5 +254,13 @@ describe('planner properties', () => {
 
   it('local dates and instants agree for Asia/Shanghai', () => {
     expect(localDate(at('2024-10-15T23:59'), 'Asia/Shanghai')).toBe('2024-10-15');
+  });
+});
+
+describe('look-back campaign selection', () => {
+  it('compares a close-out with --closed-before on the plan’s own calendar day, not UTC’s', () => {
+    // 07:30 on 10 March in Shanghai is still 9 March in UTC: a measure closed then was not closed before the 10th.
+    expect(closedBefore('2026-03-09T23:30:00.000Z', '2026-03-10', 'Asia/Shanghai')).toBe(false);
+    expect(closedBefore('2026-03-09T15:59:00.000Z', '2026-03-10', 'Asia/Shanghai')).toBe(true); // 23:59 on the 9th
   });
 });

@@ -1,4 +1,5 @@
 import { chinaCalendar } from '../../domain/calendar-data';
+import { deadlineIcs } from '../../domain/email/ics';
 import {
   renderCalendarAlert,
   renderDigest,
@@ -8,41 +9,25 @@ import {
   type RenderContext,
 } from '../../domain/email/render';
 import type { Notice, NoticeMeasure } from '../../domain/notice';
+import { testMeasure, testNotice } from '../helpers/notices';
 
-const measure: NoticeMeasure = {
-  planId: 'drill-2024',
+const measure: NoticeMeasure = testMeasure({
   id: '2.2',
   problem: { no: 2, title: '争先进位劲头不足' },
   title: '全力稳定外资',
-  kind: 'deadline',
-  status: 'active',
   leadUnit: '区商务局',
   leader: '副区长(分管发展改革、商务)',
   participants: [],
-  deadline: '2024-10-15',
-  deadlineVersion: 1,
-  dueAt: '2024-10-15T10:00:00.000Z',
   trafficLight: 'red',
-  timeZone: 'Asia/Shanghai',
-};
+});
 const ctx = (now: string): RenderContext => ({
   recipient: { email: 'swj@example.org', name: '区商务局', audience: 'leadUnit' },
   office: { name: '区委巡察办', emails: ['xunchaban@example.org'] },
   now: Date.parse(now),
   calendar: chinaCalendar(),
 });
-const notice = (over: Partial<Notice>): Notice => ({
-  idempotencyKey: 'k',
-  workflowId: 'w',
-  stage: 's',
-  kind: 'reminder',
-  audiences: ['leadUnit'],
-  plannedAt: '',
-  decidedAt: '',
-  catchUp: false,
-  measure,
-  ...over,
-});
+const notice = (over: Partial<Notice>): Notice =>
+  testNotice({ dueDate: undefined, dueAt: undefined, workdaysBefore: undefined, measure, ...over });
 
 describe('mail templates (zh-CN)', () => {
   it('explains each event in words the recipient can act on', () => {
@@ -97,6 +82,24 @@ describe('mail templates (zh-CN)', () => {
     expect(mail.text).toContain('整改时限: 2027-01-08 18:00 (周五),还剩 6 个工作日(按临时日历计算)');
     const published = renderNotice(notice({ kind: 'reminder', measure: { ...in2027, deadline: '2026-12-31' } }), at);
     expect(published.text).toContain('还剩 1 个工作日\n');
+  });
+
+  it('gives a look-back review its own calendar event, leaving the measure’s deadline event where it is', () => {
+    const review = notice({
+      kind: 'lookback-request',
+      audiences: ['office'],
+      dueDate: '2024-10-08',
+      dueAt: '2024-10-08T10:00:00.000Z',
+      lookback: { round: 1, closedOn: '2024-06-28', dueDate: '2024-10-08' },
+      measure: { ...measure, status: 'closed', trafficLight: 'green' },
+    });
+    const reviewIcs = deadlineIcs([review], 'example.org')!.content;
+    expect(reviewIcs).toContain('UID:drill-2024.2.2.lookback1@example.org');
+    expect(reviewIcs).toContain('SUMMARY:第 1 次回头看时限: 措施 2.2「全力稳定外资」');
+    expect(reviewIcs).not.toContain('.deadline@');
+    const reminderIcs = deadlineIcs([notice({ kind: 'reminder', dueDate: '2024-10-15', dueAt: measure.dueAt })], 'example.org')!.content;
+    expect(reminderIcs).toContain('UID:drill-2024.2.2.deadline@example.org');
+    expect(deadlineIcs([notice({ kind: 'submitted' })], 'example.org')).toBeUndefined();
   });
 
   it('says the count the workflow planned with, when the notice carries it', () => {

@@ -15,11 +15,12 @@ import type { Actor } from '../../domain/notice';
 import { createWorker } from '../../worker/worker';
 import { lookbackCampaignWorkflow, measureWorkflow } from '../../workflows';
 import { closedMeasures } from '../../client/lookback';
-import * as msg from '../../workflows/messages';
-import * as SA from '../../workflows/search-attributes';
+import * as msg from '../../contracts/messages';
+import * as SA from '../../contracts/search-attributes';
 import { runCli } from '../helpers/cli';
 import { testSpec } from '../helpers/specs';
 import { devServerExecutable, eventually, freePort, workflowBundle } from '../helpers/temporal';
+import { campaignWorkflowId, measureWorkflowId, TASK_QUEUE } from '../../contracts/ids';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -198,6 +199,25 @@ describe('look-back campaign', () => {
         )
       ).count,
     ).toBe(ids30.length);
+  });
+
+  it('stops when the office cancels it, instead of swallowing the cancellation', async () => {
+    // Measures long gone (each signal fails): the campaign would skip them all and complete.
+    const gone = Array.from({ length: 3000 }, (_, i) => measureWorkflowId('gone', `1.${i + 1}`));
+    const handle = await env.client.workflow.start(lookbackCampaignWorkflow, {
+      workflowId: campaignWorkflowId('gone', '取消测试'),
+      taskQueue: TASK_QUEUE,
+      args: [{ planId: 'gone', name: '取消测试', dueDate: '2099-01-07', measureWorkflowIds: gone, perRun: gone.length }],
+    });
+    await eventually(
+      () => handle.query(msg.getCampaignQuery),
+      (v) => v.asked > 0,
+    );
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow();
+    const { status } = await handle.describe();
+    expect(status.name).toBe('CANCELLED');
+    expect((await handle.query(msg.getCampaignQuery)).asked).toBeLessThan(gone.length);
   });
 
   it('refuses a campaign without a sensible name or due date before doing anything', async () => {

@@ -11,13 +11,13 @@ import { DateTime } from 'luxon';
 import { runCli } from '../helpers/cli';
 import { createWorker } from '../../worker/worker';
 import { FileOutbox } from '../../activities/outbox';
-import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
 import { devServerExecutable, eventually, freePort, workflowBundle } from '../helpers/temporal';
 import { calendarAlertsDue } from '../../domain/calendar-alerts';
 import { publishedYears } from '../../domain/calendar-data';
 import { localDate } from '../../domain/dates';
-import { calendarWatchWorkflowId } from '../../workflows/calendar-watch';
-import { getCalendarWatchQuery } from '../../workflows/messages';
+import { calendarWatchWorkflowId } from '../../contracts/ids';
+import { getCalendarWatchQuery } from '../../contracts/messages';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 

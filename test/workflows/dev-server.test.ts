@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SAMPLE_PLAN } from '../../client/cli';
 import { listMeasures, startPlan } from '../../client/measures';
-import { loadPlan } from '../../client/plan-files';
+import { loadPlan } from '../../config/plan-files';
 import { startDevServer, type DevServer } from '../../runtime/dev-server';
-import { getStateQuery } from '../../workflows/messages';
-import { measureWorkflowId } from '../../workflows/measure-state';
+import { getStateQuery } from '../../contracts/messages';
+import { measureWorkflowId } from '../../contracts/ids';
 import { eventually, freePort, workflowBundle } from '../helpers/temporal';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });

@@ -16,7 +16,7 @@ import { FileOutbox } from '../../activities/outbox';
 import type { MeasureSpec } from '../../domain/measure';
 import type { Actor } from '../../domain/notice';
 import { measureWorkflow } from '../../workflows';
-import * as msg from '../../workflows/messages';
+import * as msg from '../../contracts/messages';
 import { expectedLife, local, rejection, type Action, type Row } from '../helpers/lives';
 import { testSpec } from '../helpers/specs';
 import { publishedYears } from '../../domain/calendar-data';

@@ -15,7 +15,7 @@ import { FileOutbox } from '../../activities/outbox';
 import { publishedYears } from '../../domain/calendar-data';
 import type { Actor } from '../../domain/notice';
 import { measureWorkflow } from '../../workflows';
-import * as msg from '../../workflows/messages';
+import * as msg from '../../contracts/messages';
 import { rejection } from '../helpers/lives';
 import { testSpec } from '../helpers/specs';
 import { registerSearchAttributes, testServerExecutable, workflowBundle } from '../helpers/temporal';

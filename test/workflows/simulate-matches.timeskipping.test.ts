@@ -7,7 +7,7 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { runPlanYear } from '../../bench/plan-year';
 import { SAMPLE_PLAN } from '../../client/cli';
-import { loadPlan } from '../../client/plan-files';
+import { loadPlan } from '../../config/plan-files';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 

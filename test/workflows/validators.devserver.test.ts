@@ -14,12 +14,12 @@ import { createActivities } from '../../activities';
 import { FileOutbox } from '../../activities/outbox';
 import type { Actor } from '../../domain/notice';
 import { measureWorkflow } from '../../workflows';
-import * as msg from '../../workflows/messages';
+import * as msg from '../../contracts/messages';
 import { rejection } from '../helpers/lives';
 import { testSpec } from '../helpers/specs';
 import { publishedYears } from '../../domain/calendar-data';
 import { devServerExecutable, workflowBundle } from '../helpers/temporal';
-import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 

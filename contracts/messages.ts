@@ -1,5 +1,9 @@
-/** Every message a measure workflow answers, defined once for the workflow and its clients. */
+/**
+ * Every message rectify's workflows answer (queries, Updates, signals) and what they answer with,
+ * defined once for the workflows and their callers (CLI, web, activities).
+ */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Notice } from '../domain/notice';
 import type {
   DecideExtensionRequest,
   ReassignRequest,
@@ -7,11 +11,12 @@ import type {
   ReportProgressRequest,
   RequestExtensionRequest,
   SubmitCompletionRequest,
+  UpdatePolicyRequest,
   VerifyCompletionRequest,
-} from '../domain/lifecycle';
-import type { LookbackOutcomeReport } from '../domain/lifecycle';
+} from '../domain/requests';
+import type { LookbackOutcomeReport } from '../domain/measure-state';
 import type { LookbackOutcome, RecordOutcomeRequest } from '../domain/lookback';
-import type { MeasureSummary, MeasureView } from './measure-state';
+import type { MeasureSummary, MeasureView } from './measure';
 
 export const getStateQuery = defineQuery<MeasureView>('getState');
 
@@ -23,6 +28,8 @@ export const requestExtensionUpdate = defineUpdate<MeasureSummary, [RequestExten
 export const decideExtensionUpdate = defineUpdate<MeasureSummary, [DecideExtensionRequest]>('decideExtension');
 export const reassignUpdate = defineUpdate<MeasureSummary, [ReassignRequest]>('reassign');
 export const refreshCalendarUpdate = defineUpdate<MeasureSummary, [RefreshCalendarRequest]>('refreshCalendar');
+/** The office replaces a running measure's policy (reminders, ladder, reporting, look-back). */
+export const updatePolicyUpdate = defineUpdate<MeasureSummary, [UpdatePolicyRequest]>('updatePolicy');
 
 // Look-back reviews (回头看).
 export interface LookbackView {
@@ -67,3 +74,6 @@ export interface CalendarWatchView {
 export const getCalendarWatchQuery = defineQuery<CalendarWatchView>('getCalendarWatch');
 /** The same request as a measure's refresh: newly published (and provisional) years. */
 export const refreshCalendarWatchUpdate = defineUpdate<CalendarWatchView, [RefreshCalendarRequest]>('refreshCalendar');
+
+/** From a measure's delivery activity to the digest of its recipient and send time. */
+export const addToDigestSignal = defineSignal<[Notice]>('addToDigest');

@@ -1,47 +1,10 @@
-/** The file side of plans: reading and writing plan files, reading ledgers (.xlsx, .csv). */
+/** The office's ledger (台账) files: .xlsx and .csv read into rows of cells, from the header row on. */
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { stringify } from 'yaml';
+import { InputError } from '../config/plan-files';
 import type { Cell } from '../domain/ledger';
-import { requirePlan, type PlanIssue } from '../domain/plan/load';
-import type { Plan } from '../domain/plan/schema';
-
-export class InputError extends Error {
-  override name = 'InputError';
-}
-
-export function readText(path: string): string {
-  if (!existsSync(path)) throw new InputError(`文件不存在: ${path}`);
-  return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
-}
-
-export function loadPlan(path: string): { plan: Plan; warnings: PlanIssue[] } {
-  assertPlanExtension(path);
-  return requirePlan(readText(path), path);
-}
-
-function assertPlanExtension(path: string): void {
-  if (!/\.(ya?ml|json)$/i.test(path)) throw new InputError(`计划文件应为 .yaml、.yml 或 .json: ${path}`);
-}
-
-/** YAML or JSON by the file's extension; an optional comment heads a YAML file. */
-export function planText(path: string, data: unknown, comment?: string): string {
-  assertPlanExtension(path);
-  if (/\.json$/i.test(path)) return `${JSON.stringify(data, null, 2)}\n`;
-  const head = comment
-    ? comment
-        .split('\n')
-        .map((l) => `# ${l}`.trimEnd())
-        .join('\n') + '\n'
-    : '';
-  return head + stringify(data, { lineWidth: 0 });
-}
-
-export function writePlanFile(path: string, data: unknown, comment?: string): void {
-  writeFileSync(path, planText(path, data, comment));
-}
 
 /** A ledger's rows from its header row on, and the sheet row number of that header. */
 export async function readLedger(path: string): Promise<{ rows: Cell[][]; headerRow: number }> {

@@ -1,5 +1,5 @@
-/** What a measure workflow is started with and what it answers about itself. */
-import type { MeasureState } from '../domain/lifecycle';
+/** What a measure workflow is started with and what it answers about itself (its queries and Updates). */
+import type { MeasureState } from '../domain/measure-state';
 import type { MeasureSpec } from '../domain/measure';
 
 export type { MeasureState };
@@ -18,10 +18,6 @@ export interface MeasureView extends MeasureState {
   nextWakeAt?: string;
   /** Working days from today to the deadline (negative when overdue). */
   workdaysLeft?: number;
-}
-
-export function measureWorkflowId(planId: string, measureId: string): string {
-  return `measure:${planId}:${measureId}`;
 }
 
 /** What an Update answers: the measure as it now stands, compact (it is recorded in history). */

@@ -1,0 +1,18 @@
+/**
+ * What the activities need from the world outside, each part required: delivery of notices,
+ * digests and alerts (mail in the worker, a JSON log in workflow tests).
+ */
+import type { DigestBatch } from '../contracts/activities';
+import type { CalendarAlert } from '../domain/calendar-alerts';
+import type { DeliveryResult, Notice } from '../domain/notice';
+
+export interface NoticeDelivery {
+  /** One notice to its audiences; idempotent by its key. Throws only for what a retry may cure. */
+  deliver(notice: Notice): Promise<DeliveryResult>;
+  /** One recipient's merged notices for one send time. */
+  sendDigest(batch: DigestBatch): Promise<DeliveryResult>;
+  /** A digest that could not go out in a day: the office is told which measures. */
+  reportUndelivered(batch: DigestBatch & { reason: string }): Promise<void>;
+  /** Tells the plan's office that a year's holiday arrangement is missing; idempotent by the alert's key. */
+  alertOffice(alert: CalendarAlert): Promise<DeliveryResult>;
+}

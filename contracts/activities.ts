@@ -1,0 +1,27 @@
+/**
+ * The activities workflows may call, as an interface: workflows compile against it
+ * (proxyActivities<Activities>) and activities/index.ts implements it. Nothing here runs I/O.
+ */
+import type { CalendarAlert } from '../domain/calendar-alerts';
+import type { Recipient } from '../domain/email/recipients';
+import type { DeliveryResult, Notice } from '../domain/notice';
+
+/** One recipient's merged notices for one send time. */
+export interface DigestBatch {
+  planId: string;
+  recipient: Recipient;
+  notices: Notice[];
+  /** `<digest workflow id>#<batch>`: the mail's identity. */
+  digestKey: string;
+}
+
+export interface Activities {
+  /** Delivers one notice; idempotent by its key. Throws only for what a retry may cure. */
+  deliverNotice(notice: Notice): Promise<DeliveryResult>;
+  /** One recipient's merged notices for one send time, as one mail. */
+  sendDigest(batch: DigestBatch): Promise<DeliveryResult>;
+  /** A digest that could not go out in a day: the office is told which measures. */
+  reportUndelivered(batch: DigestBatch & { reason: string }): Promise<void>;
+  /** Tells the plan's office that a year's holiday arrangement is missing; idempotent by the alert's key. */
+  alertOffice(alert: CalendarAlert): Promise<DeliveryResult>;
+}

@@ -1,0 +1,65 @@
+/**
+ * Where workflows live and what they are called: the task queue, the workflow type names, every
+ * workflow id and every notice key, defined once for workflows, activities, the CLI and the web.
+ */
+
+/** The one task queue of rectify's workflows and activities. */
+export const TASK_QUEUE = 'rectification';
+
+/** Workflow type names: the functions workflows/index.ts exports, for visibility queries and starts by name. */
+export const WORKFLOW = {
+  measure: 'measureWorkflow',
+  lookbackReview: 'lookbackReviewWorkflow',
+  campaign: 'lookbackCampaignWorkflow',
+  digest: 'digestWorkflow',
+  calendarWatch: 'calendarWatchWorkflow',
+} as const;
+
+/** A visibility query's clause for one workflow type. */
+export function ofType(type: (typeof WORKFLOW)[keyof typeof WORKFLOW]): string {
+  return `WorkflowType = '${type}'`;
+}
+
+/** `measure:<plan>:<measure>`: one workflow per measure of a plan. */
+export function measureWorkflowId(planId: string, measureId: string): string {
+  return `measure:${planId}:${measureId}`;
+}
+
+export function parseMeasureWorkflowId(workflowId: string): { planId: string; measureId: string } | undefined {
+  const m = /^measure:([^:]+):([^:]+)$/.exec(workflowId);
+  return m ? { planId: m[1], measureId: m[2] } : undefined;
+}
+
+/** `lookback:<plan>:<measure>:<round>`: a look-back review (回头看), numbered per measure. */
+export function lookbackWorkflowId(planId: string, measureId: string, round: number): string {
+  return `lookback:${planId}:${measureId}:${round}`;
+}
+
+/** `campaign:<plan>:<name>`: a look-back campaign the office launched. */
+export function campaignWorkflowId(planId: string, name: string): string {
+  return `campaign:${planId}:${name}`;
+}
+
+/** `digest:<plan>:<send instant>:<address>`: one recipient's notices for one send time. */
+export function digestWorkflowId(planId: string, sendAt: number, email: string): string {
+  return `digest:${planId}:${new Date(sendAt).toISOString()}:${email.toLowerCase()}`;
+}
+
+/** `calendar:<plan>`: a plan's calendar watch. */
+export function calendarWatchWorkflowId(planId: string): string {
+  return `calendar:${planId}`;
+}
+
+export function planOfCalendarWatch(workflowId: string): string | undefined {
+  return /^calendar:(.+)$/.exec(workflowId)?.[1];
+}
+
+/** A notice's idempotency key: `<workflow id>:<stage>`; it becomes the mail's Message-ID. */
+export function noticeKey(workflowId: string, stage: string): string {
+  return `${workflowId}:${stage}`;
+}
+
+/** The key of the office's alert that a plan's year is unpublished: one per plan and year. */
+export function calendarAlertKey(planId: string, year: number): string {
+  return `calendar:${planId}:${year}`;
+}

@@ -1,0 +1,58 @@
+/**
+ * Who may do what, in one table: the measure's lead unit acts for its own measure, the inspection
+ * office (巡察办) decides, leaders and the leadership group read. Measure and look-back validators,
+ * the CLI and the web all ask here.
+ */
+import type { Actor, Role } from './notice';
+
+export class RequestRejected extends Error {
+  override name = 'RequestRejected';
+}
+
+/** Who may: the measure's current lead unit, or the inspection office. */
+export type Holder = 'leadUnit' | 'office';
+
+export const PERMISSIONS = {
+  reportProgress: { label: '报送进展', holder: 'leadUnit' },
+  submitCompletion: { label: '提交整改完成', holder: 'leadUnit' },
+  requestExtension: { label: '申请延期', holder: 'leadUnit' },
+  verifyCompletion: { label: '核验销号', holder: 'office' },
+  decideExtension: { label: '审批延期', holder: 'office' },
+  reassign: { label: '调整牵头单位或负责区领导', holder: 'office' },
+  refreshCalendar: { label: '更新节假日安排', holder: 'office' },
+  updatePolicy: { label: '调整提醒规则', holder: 'office' },
+  recordLookback: { label: '记录回头看结论', holder: 'office' },
+  launchCampaign: { label: '开展回头看专项', holder: 'office' },
+} as const satisfies Record<string, { label: string; holder: Holder }>;
+
+export type Action = keyof typeof PERMISSIONS;
+
+export const ROLE_LABELS: Record<Role, string> = { unit: '单位', leader: '区领导', office: '巡察办', leadership: '领导小组' };
+
+/** `单位「区发改委」`: who asked, in refusals. */
+export function describeActor(a: Actor): string {
+  return `${ROLE_LABELS[a.role]}「${a.who}」`;
+}
+
+/** A well-formed actor, or a refusal that says how to name one. */
+export function requireActor(actor: Actor | undefined): Actor {
+  if (!actor || typeof actor.who !== 'string' || !actor.who.trim() || !Object.hasOwn(ROLE_LABELS, actor.role)) {
+    throw new RequestRejected('缺少操作人: 应为 unit:<牵头单位>、office:<姓名或岗位>、leader:<职务> 或 leadership:<姓名或岗位>');
+  }
+  return actor;
+}
+
+/** Whether `actor` may take `action` (on a measure whose lead unit is `leadUnit`). */
+export function mayDo(action: Action, actor: Actor, leadUnit?: string): boolean {
+  const { holder } = PERMISSIONS[action];
+  return holder === 'office' ? actor.role === 'office' : actor.role === 'unit' && actor.who === leadUnit;
+}
+
+/** The actor, if allowed; else a refusal naming who may and who asked. */
+export function requirePermission(action: Action, actor: Actor | undefined, leadUnit?: string): Actor {
+  const a = requireActor(actor);
+  if (mayDo(action, a, leadUnit)) return a;
+  const who =
+    PERMISSIONS[action].holder === 'office' ? `只有巡察办可以${PERMISSIONS[action].label}` : `只有本措施的牵头单位(${leadUnit})可以这样做`;
+  throw new RequestRejected(`${who};${describeActor(a)}无权操作`);
+}

@@ -1,0 +1,198 @@
+/**
+ * What people may ask of a measure, and the validators that refuse a bad request with a message
+ * for people before anything reaches history. Who may act is decided in permissions.ts.
+ */
+import { calendarYearProblems, CalendarYearUnavailableError, type CalendarYear, type WorkCalendar } from './calendar';
+import { isIsoDate, localDate, type IsoDate } from './dates';
+import type { MeasureState } from './measure-state';
+import type { MeasureStatus } from './measure';
+import type { Actor } from './notice';
+import { RequestRejected, requirePermission } from './permissions';
+import { policyProblems, type Policy } from './policy';
+import { STATUS_LABELS } from './vocabulary';
+
+export { RequestRejected };
+
+export const MAX_TEXT = 2000;
+export const MAX_EVIDENCE = 50;
+
+export interface ReportProgressRequest {
+  actor: Actor;
+  note: string;
+  /** Phased measures: this report completes the next milestone. */
+  completesMilestone?: boolean;
+}
+export interface SubmitCompletionRequest {
+  actor: Actor;
+  evidence: string[];
+  note?: string;
+}
+export interface VerifyCompletionRequest {
+  actor: Actor;
+  accept: boolean;
+  reason?: string;
+}
+export interface RequestExtensionRequest {
+  actor: Actor;
+  newDeadline: IsoDate;
+  reason: string;
+}
+export interface DecideExtensionRequest {
+  actor: Actor;
+  approve: boolean;
+  reason?: string;
+}
+export interface ReassignRequest {
+  actor: Actor;
+  leadUnit?: string;
+  leader?: string;
+  reason: string;
+}
+export interface RefreshCalendarRequest {
+  actor: Actor;
+  /** Published arrangements (the data package's and the installed ones). */
+  years: Record<string, CalendarYear>;
+  /** The statutory arrangement of years still unpublished, for planning into them provisionally. */
+  provisionalYears?: Record<string, CalendarYear>;
+}
+
+function requireText(value: unknown, what: string): string {
+  if (typeof value !== 'string' || !value.trim()) throw new RequestRejected(`${what}不能为空`);
+  if (value.length > MAX_TEXT) throw new RequestRejected(`${what}过长(最多 ${MAX_TEXT} 字)`);
+  return value.trim();
+}
+
+function optionalText(value: unknown, what: string): void {
+  if (value !== undefined && value !== null) requireText(value, what);
+}
+
+function requireBoolean(value: unknown, what: string): void {
+  if (typeof value !== 'boolean') throw new RequestRejected(`${what}应为 true 或 false`);
+}
+
+function requireStatus(state: MeasureState, allowed: MeasureStatus[], what: string): void {
+  if (!allowed.includes(state.progress.status)) {
+    throw new RequestRejected(`措施当前状态为「${STATUS_LABELS[state.progress.status]}」,不能${what}`);
+  }
+}
+
+export function validateReportProgress(state: MeasureState, r: ReportProgressRequest): void {
+  requirePermission('reportProgress', r?.actor, state.leadUnit);
+  requireText(r.note, '进展说明');
+  if (r.completesMilestone !== undefined) requireBoolean(r.completesMilestone, 'completesMilestone');
+  requireStatus(state, ['active', 'submitted'], '报送进展');
+  if (r.completesMilestone) {
+    if (state.spec.kind !== 'phased') throw new RequestRejected('只有分阶段整改措施才有阶段节点');
+    if (state.progress.milestonesDone >= state.spec.milestones.length) throw new RequestRejected('所有阶段节点均已完成');
+  }
+}
+
+export function validateSubmitCompletion(state: MeasureState, r: SubmitCompletionRequest): void {
+  requirePermission('submitCompletion', r?.actor, state.leadUnit);
+  if (state.spec.kind === 'longterm') throw new RequestRejected('长期坚持类措施不销号,请按周期报送进展');
+  requireStatus(state, ['active'], '提交整改完成');
+  if (!Array.isArray(r.evidence) || !r.evidence.length) throw new RequestRejected('提交整改完成必须附佐证材料(evidence)');
+  if (r.evidence.length > MAX_EVIDENCE) throw new RequestRejected(`佐证材料最多 ${MAX_EVIDENCE} 项`);
+  r.evidence.forEach((e, i) => requireText(e, `第 ${i + 1} 项佐证材料`));
+  optionalText(r.note, '说明');
+}
+
+export function validateVerifyCompletion(state: MeasureState, r: VerifyCompletionRequest): void {
+  requirePermission('verifyCompletion', r?.actor);
+  requireStatus(state, ['submitted'], '核验');
+  if (typeof r.accept !== 'boolean') throw new RequestRejected('应说明通过(accept)或退回');
+  if (!r.accept) requireText(r.reason, '退回理由');
+  else optionalText(r.reason, '说明');
+}
+
+/** `calendar` is strict (the plan's rule for unpublished years); `now` is the workflow's time. */
+export function validateRequestExtension(state: MeasureState, r: RequestExtensionRequest, calendar: WorkCalendar, now: number): void {
+  requirePermission('requestExtension', r?.actor, state.leadUnit);
+  if (state.spec.kind === 'longterm' || !state.progress.deadline) throw new RequestRejected('本措施没有整改时限,无需延期');
+  requireStatus(state, ['active'], '申请延期');
+  if (state.pendingExtension) throw new RequestRejected(`已有待审批的延期申请(至 ${state.pendingExtension.newDeadline})`);
+  requireText(r.reason, '延期理由');
+  if (typeof r.newDeadline !== 'string' || !isIsoDate(r.newDeadline))
+    throw new RequestRejected(`新时限应为 YYYY-MM-DD: ${String(r.newDeadline)}`);
+  if (r.newDeadline <= state.progress.deadline)
+    throw new RequestRejected(`新时限 ${r.newDeadline} 应晚于当前时限 ${state.progress.deadline}`);
+  requireWorkdayAhead(r.newDeadline, calendar, state.spec.timeZone, now);
+}
+
+/** A new deadline lies after today, on a working day of the (strict) calendar. */
+export function requireWorkdayAhead(date: IsoDate, calendar: WorkCalendar, timeZone: string, now: number): void {
+  const today = localDate(now, timeZone);
+  if (date <= today) throw new RequestRejected(`新时限 ${date} 应晚于今天 ${today}`);
+  let workday: boolean;
+  try {
+    workday = calendar.isWorkday(date);
+  } catch (e) {
+    if (!(e instanceof CalendarYearUnavailableError)) throw e;
+    throw new RequestRejected(
+      `新时限 ${date} 所在的 ${e.year} 年节假日安排尚未公布,暂不能定为时限;请选 ${e.year - 1} 年内的日期,或待该年安排公布并导入后再定`,
+    );
+  }
+  if (!workday) throw new RequestRejected(`新时限 ${date} 不是工作日`);
+}
+
+export function validateDecideExtension(state: MeasureState, r: DecideExtensionRequest): void {
+  requirePermission('decideExtension', r?.actor);
+  if (!state.pendingExtension) throw new RequestRejected('没有待审批的延期申请');
+  requireStatus(state, ['active'], '审批延期');
+  if (typeof r.approve !== 'boolean') throw new RequestRejected('应说明批准(approve)或不批准');
+  if (!r.approve) requireText(r.reason, '不批准的理由');
+  else optionalText(r.reason, '说明');
+}
+
+export function validateReassign(state: MeasureState, r: ReassignRequest): void {
+  requirePermission('reassign', r?.actor);
+  requireText(r.reason, '调整理由');
+  if (r.leadUnit !== undefined && typeof r.leadUnit !== 'string') throw new RequestRejected('牵头单位应为文本');
+  if (r.leader !== undefined && typeof r.leader !== 'string') throw new RequestRejected('负责区领导应为文本');
+  if (!r.leadUnit && !r.leader) throw new RequestRejected('应指定新的牵头单位(leadUnit)或负责区领导(leader)');
+  if (r.leadUnit !== undefined && !state.spec.directory.units.includes(r.leadUnit))
+    throw new RequestRejected(`牵头单位不在计划名录中或没有联系邮箱: ${r.leadUnit}`);
+  if (r.leader !== undefined && !state.spec.directory.leaders.includes(r.leader))
+    throw new RequestRejected(`负责区领导不在计划名录中: ${r.leader}`);
+  if ((r.leadUnit ?? state.leadUnit) === state.leadUnit && (r.leader ?? state.leader) === state.leader) {
+    throw new RequestRejected('新的牵头单位和负责区领导与当前相同');
+  }
+  if (state.progress.status === 'closed') throw new RequestRejected('措施已销号,不能调整');
+}
+
+export function validateRefreshCalendar(r: RefreshCalendarRequest): void {
+  requirePermission('refreshCalendar', r?.actor);
+  if (!r.years || typeof r.years !== 'object') throw new RequestRejected('缺少节假日安排(years)');
+  if (r.provisionalYears !== undefined && (typeof r.provisionalYears !== 'object' || r.provisionalYears === null))
+    throw new RequestRejected('provisionalYears 应为按年份的安排');
+  for (const [what, years] of [
+    ['years', r.years],
+    ['provisionalYears', r.provisionalYears ?? {}],
+  ] as const) {
+    for (const [year, data] of Object.entries(years)) {
+      if (!/^\d{4}$/.test(year)) throw new RequestRejected(`${what}: 年份应为四位数字: ${year}`);
+      if (!Array.isArray(data?.holidays) || !Array.isArray(data?.workdays))
+        throw new RequestRejected(`${what}: ${year}年应有 holidays 和 workdays 两个列表`);
+      for (const d of [...data.holidays, ...data.workdays]) {
+        if (typeof d !== 'string' || !isIsoDate(d)) throw new RequestRejected(`${what}: ${year}年的日期无效: ${String(d)}`);
+      }
+    }
+    const [problem] = calendarYearProblems(years);
+    if (problem) throw new RequestRejected(`${what}: ${problem.year}年: ${problem.message}`);
+  }
+}
+
+export interface UpdatePolicyRequest {
+  actor: Actor;
+  /** The measure's whole policy as it should now be (the plan's, resolved for this measure). */
+  policy: Policy;
+  reason: string;
+}
+
+/** The office changes a running measure's reminders, ladder, reporting or look-back policy. */
+export function validateUpdatePolicy(r: UpdatePolicyRequest): void {
+  requirePermission('updatePolicy', r?.actor);
+  requireText(r.reason, '调整理由');
+  const [problem] = policyProblems(r.policy);
+  if (problem) throw new RequestRejected(`提醒规则有误: ${problem}`);
+}

@@ -1,0 +1,200 @@
+/**
+ * A measure workflow's state and everything that reads or changes it, beside the thin workflow
+ * function (measure.ts) that registers handlers and runs the loop: the safe-message-handlers
+ * sample's shape. Deterministic: workflow time, no I/O; search attributes are upserted here.
+ */
+import { upsertSearchAttributes } from '@temporalio/workflow';
+import type { MeasureSummary, MeasureView, MeasureWorkflowInput } from '../contracts/measure';
+import { summaryOf } from '../contracts/measure';
+import * as SA from '../contracts/search-attributes';
+import { runningCalendar, WorkCalendar, type CalendarOptions } from '../domain/calendar';
+import { localDate } from '../domain/dates';
+import { currentDueAt, initialState, type EventNotice, type MeasureState } from '../domain/measure-state';
+import type { MeasureSpec } from '../domain/measure';
+import type { Notice, NoticeMeasure } from '../domain/notice';
+import { dueAt as dueInstant, trafficLight, type DueNotice } from '../domain/planner';
+import { initialProgress } from '../domain/simulate';
+import { buildNotice, dueFields, type NoticeFields } from './shared/notices';
+
+/** What the search attributes last said, so that only changes are upserted. */
+interface Published {
+  light?: string;
+  status?: string;
+  deadline?: string;
+  leadUnit?: string;
+  leader?: string;
+  lookback?: string;
+}
+
+export class MeasureEntity {
+  readonly state: MeasureState;
+  /** Planning never stops at an unpublished year (statutory holidays there, else Mon–Fri; flagged). */
+  calendar!: WorkCalendar;
+  /** Requests are checked strictly, under the plan's own rule for unpublished years. */
+  strictCalendar!: WorkCalendar;
+  /** Set by handlers: plan again before waiting. */
+  changed = false;
+  nextWakeAt?: number;
+  private published: Published;
+
+  constructor(
+    private readonly input: MeasureWorkflowInput,
+    readonly workflowId: string,
+  ) {
+    this.state = input.state ?? initialState(input.spec, initialProgress(input.spec, Date.now()), Date.now());
+    const s = this.state;
+    this.published = input.state
+      ? { light: s.trafficLight, status: s.progress.status, deadline: s.progress.deadline, leadUnit: s.leadUnit, leader: s.leader }
+      : {};
+    this.useCalendars();
+  }
+
+  /** The measure as it now stands: as started, with the policy the office last applied. */
+  get spec(): MeasureSpec {
+    return this.state.spec;
+  }
+
+  /** The input's calendar with the years refreshed since (provisional years only where there are any, as before they existed). */
+  calendarOptions(): CalendarOptions {
+    const { spec } = this.input;
+    const options: CalendarOptions = { ...spec.calendar, years: { ...spec.calendar.years, ...this.state.calendarYears } };
+    if (spec.calendar.provisionalYears || this.state.provisionalYears) {
+      options.provisionalYears = { ...spec.calendar.provisionalYears, ...this.state.provisionalYears };
+    }
+    return options;
+  }
+
+  useCalendars(): void {
+    const options = this.calendarOptions();
+    this.calendar = runningCalendar(options);
+    this.strictCalendar = new WorkCalendar(options);
+  }
+
+  /** What getState answers. */
+  view(): MeasureView {
+    const { state, spec } = this;
+    const dueAt = currentDueAt(state);
+    const workdaysLeft =
+      state.progress.deadline && spec.kind !== 'longterm'
+        ? this.calendar.workdaysBetween(localDate(Date.now(), spec.timeZone), state.progress.deadline)
+        : undefined;
+    return {
+      ...state,
+      workflowId: this.workflowId,
+      dueAt: dueAt === undefined ? undefined : new Date(dueAt).toISOString(),
+      nextWakeAt: this.nextWakeAt === undefined ? undefined : new Date(this.nextWakeAt).toISOString(),
+      workdaysLeft,
+    };
+  }
+
+  summary(): MeasureSummary {
+    return summaryOf(this.view());
+  }
+
+  /** The measure as a notice (or a review) describes it, as it stands now. */
+  snapshot(): NoticeMeasure {
+    const { state, spec } = this;
+    const dueAt = currentDueAt(state);
+    return {
+      planId: spec.planId,
+      id: spec.id,
+      problem: spec.problem,
+      title: spec.title,
+      kind: spec.kind,
+      status: state.progress.status,
+      leadUnit: state.leadUnit,
+      leader: state.leader,
+      participants: spec.participants,
+      deadline: state.progress.deadline,
+      deadlineVersion: state.progress.deadlineVersion,
+      dueAt: dueAt === undefined ? undefined : new Date(dueAt).toISOString(),
+      trafficLight: state.trafficLight,
+      timeZone: spec.timeZone,
+      ...this.workdaysCount(),
+    };
+  }
+
+  /** Working days to the deadline as this workflow counts them, so that a mail says what the schedule meant. */
+  private workdaysCount(): Pick<NoticeMeasure, 'workdaysLeft' | 'provisionalCount'> {
+    const deadline = this.state.progress.deadline;
+    if (!deadline || this.spec.kind === 'longterm' || this.state.progress.status === 'closed') return {};
+    const today = localDate(Date.now(), this.spec.timeZone);
+    return {
+      workdaysLeft: this.calendar.workdaysBetween(today, deadline),
+      provisionalCount: this.calendar.isProvisionalBetween(today, deadline),
+    };
+  }
+
+  notice(stage: string, fields: NoticeFields, plannedAt: number, catchUp: boolean): Notice {
+    return buildNotice(this.workflowId, stage, this.snapshot(), fields, plannedAt, catchUp);
+  }
+
+  /** The next queued event as a notice, numbered within the deadline version. */
+  eventNotice(event: EventNotice): Notice {
+    this.state.eventSeq += 1;
+    return this.notice(`v${this.state.progress.deadlineVersion}:event:${this.state.eventSeq}:${event.kind}`, event, Date.now(), false);
+  }
+
+  /** A notice the planner scheduled, with the date it chases. */
+  scheduled(n: DueNotice): Notice {
+    const { spec } = this;
+    const milestone = n.milestone === undefined ? undefined : { index: n.milestone, ...spec.milestones[n.milestone] };
+    const dueAt = new Date(dueInstant(spec, n.dueDate)).toISOString();
+    return this.notice(n.key, { ...dueFields(n), dueDate: n.dueDate, dueAt, milestone, period: n.period }, n.at, n.catchUp);
+  }
+
+  /** The look-back state shown in search: scheduled, in-review, or the last outcome. */
+  lookbackStatus(): string | undefined {
+    const { state } = this;
+    // Only measures that run with look-back reviews (the patched branch sets `lookbacks`) show one.
+    if (!state.lookbacks) return undefined;
+    const last = state.lookbacks[state.lookbacks.length - 1];
+    const sinceClose = state.closedAt ? state.lookbacks.filter((l) => !l.campaign && l.startedAt >= state.closedAt!).length : 0;
+    const awaiting = !last || last.startedAt < state.closedAt!;
+    if (state.progress.status === 'closed' && awaiting && sinceClose < this.spec.policy.lookback.delaysDays.length) return 'scheduled';
+    if (!last) return undefined;
+    return last.outcome ?? 'in-review';
+  }
+
+  /** Recomputes the light; search attributes are upserted only when something shown changed. When it changes next, if it will. */
+  refreshLight(): number | undefined {
+    const { state } = this;
+    const submittedAt = state.submission ? Date.parse(state.submission.at) : undefined;
+    const light = trafficLight(this.spec, state.progress, this.calendar, Date.now(), submittedAt);
+    state.trafficLight = light.light;
+    const now: Published = {
+      light: light.light,
+      status: state.progress.status,
+      deadline: state.progress.deadline,
+      leadUnit: state.leadUnit,
+      leader: state.leader,
+      lookback: this.lookbackStatus(),
+    };
+    const was = this.published;
+    const updates: Parameters<typeof upsertSearchAttributes>[0] = [];
+    if (now.light !== was.light) updates.push({ key: SA.TrafficLight, value: now.light! });
+    if (now.status !== was.status) updates.push({ key: SA.MeasureStatus, value: now.status! });
+    if (now.leadUnit !== was.leadUnit) updates.push({ key: SA.LeadUnit, value: now.leadUnit! });
+    if (now.leader !== was.leader) updates.push({ key: SA.Leader, value: now.leader! });
+    if (now.deadline !== was.deadline && now.deadline) {
+      updates.push({ key: SA.Deadline, value: new Date(currentDueAt(state) ?? Date.parse(now.deadline)) });
+    }
+    if (now.lookback !== was.lookback && now.lookback) updates.push({ key: SA.LookbackStatus, value: now.lookback });
+    if (updates.length) upsertSearchAttributes(updates);
+    this.published = now;
+    return light.nextChangeAt;
+  }
+
+  /** An accepted request: its change, its event notices queued for the loop, the light again. */
+  accept<R>(apply: (s: MeasureState, r: R, now: number) => EventNotice[], request: R): MeasureSummary {
+    this.state.outgoing.push(...apply(this.state, request, Date.now()));
+    this.changed = true;
+    this.refreshLight();
+    return this.summary();
+  }
+
+  /** What the measure's next run is started with. */
+  continuation(): MeasureWorkflowInput {
+    return { spec: this.input.spec, state: this.state };
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * Named patch ids for patched(): one entry per change to a workflow that was running when the
+ * change shipped, with what it guards and when it can go. To retire one: first replace
+ * patched(id) with deprecatePatch(id) once no execution that started before the change is
+ * running (`temporal workflow count` on its start time), ship that, then remove the call.
+ */
+export const PATCHES = {
+  /**
+   * Measures start look-back reviews after close-out (issue 5). Histories recorded before it
+   * (test/histories/life-*.json but life-relapsed) replay without reviews. Deprecate when no
+   * measure started before 2026-11 runs.
+   */
+  lookbackReviews: 'lookback-reviews',
+} as const;

@@ -1,0 +1,20 @@
+/** The activities workflows call, with the options they share (defined once, not per workflow). */
+import { proxyActivities, type RetryPolicy } from '@temporalio/workflow';
+import type { Activities } from '../../contracts/activities';
+
+/** Notices must not be lost: retried without limit, backing off to once every ten minutes. */
+const RETRY_FOREVER: RetryPolicy = { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' };
+
+/**
+ * Notices and alerts. The start-to-close timeout is longer than a send may take (the transport
+ * gives up on a connection after a minute), so that a timed-out attempt is not still sending
+ * when the next one starts.
+ */
+export const { deliverNotice, alertOffice } = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry: RETRY_FOREVER });
+
+/** Digests are retried for a day at most (a mailbox full, a server down): then the office is told, not left waiting. */
+export const { sendDigest, reportUndelivered } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  scheduleToCloseTimeout: '1 day',
+  retry: RETRY_FOREVER,
+});
