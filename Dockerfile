@@ -3,6 +3,7 @@ FROM node:24-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY domain domain
+COPY contracts contracts
 COPY activities activities
 COPY workflows workflows
 COPY worker worker

@@ -17,6 +17,7 @@ import type { Plan } from '../domain/plan/schema';
 import { rebasePlan } from '../domain/rebase';
 import { resolveBinary, TEST_SERVER } from '../runtime/binaries';
 import { indexedValueTypes } from '../contracts/search-attributes';
+import { measureWorkflowId } from '../contracts/ids';
 
 export interface PlanYearResult {
   measures: number;
@@ -64,9 +65,9 @@ export async function runPlanYear(source: Plan, options: { days: number; measure
       clock = Date.now();
       await env.sleep(end - (await env.currentTimeMs()));
       // Let the last morning's notices finish: a query waits for each workflow to catch up.
-      for (const m of plan.measures) await env.client.workflow.getHandle(`measure:${plan.id}:${m.id}`).query('getState');
+      for (const m of plan.measures) await env.client.workflow.getHandle(measureWorkflowId(plan.id, m.id)).query('getState');
       wallMs.run = Date.now() - clock;
-      for (const m of plan.measures) await env.client.workflow.getHandle(`measure:${plan.id}:${m.id}`).terminate('year done');
+      for (const m of plan.measures) await env.client.workflow.getHandle(measureWorkflowId(plan.id, m.id)).terminate('year done');
     });
     const delivered = (await outbox.list()).filter((n) => Date.parse(n.decidedAt) <= end);
     const schedule = planSchedule(plan, t0, end);

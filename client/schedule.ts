@@ -1,7 +1,8 @@
 /** `rectify simulate`: the whole plan's notices over a period, from the pure planner, starting nothing. */
 import { localDate } from '../domain/dates';
 import { measureSpecs } from '../domain/measure';
-import type { Plan } from '../domain/plan/schema';
+import type { Audience, Plan } from '../domain/plan/schema';
+import type { ScheduledKind } from '../domain/planner';
 import { simulate } from '../domain/simulate';
 import { measureWorkflowId } from '../contracts/ids';
 
@@ -13,8 +14,8 @@ export interface ScheduledNotice {
   measureId: string;
   workflowId: string;
   stage: string;
-  kind: string;
-  audiences: string[];
+  kind: ScheduledKind;
+  audiences: Audience[];
   leadUnit: string;
   leader: string;
   dueDate: string;

@@ -6,6 +6,9 @@
  * working days in one sentence, items with or without their 一、二、 numbers. What it cannot read
  * is an error that quotes the sentence and its line; nothing is guessed.
  * Pure: no I/O, and only the weekday of a date is computed (to check the notes in brackets).
+ *
+ * Longer than 300 lines on purpose: one reader (lines → items → sentences → clauses → dates),
+ * each stage small and private to it; only parseHolidayNotice and its types are its surface.
  */
 import type { CalendarYear } from './calendar';
 import { addDays, epochDay, isoWeekday, weekdayZh, type IsoDate } from './dates';

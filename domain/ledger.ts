@@ -250,8 +250,11 @@ export function parseDates(cell: Cell): { date: IsoDate; index: number; end: num
   if (cell instanceof Date) return [{ date: cell.toISOString().slice(0, 10), index: 0, end: 0 }];
   const s = text(cell);
   const out: { date: IsoDate; index: number; end: number }[] = [];
-  const re =
-    /(\d{4})\s*(?:[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})|年\s*(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日|(底|末|中旬|上旬|下旬))?|(底|末|上半年|下半年|一季度|二季度|三季度|四季度|第一季度|第二季度|第三季度|第四季度)))/g;
+  // 2024-06-30, 2024/6/30, 2024年6月30日, 2024年6月底, 2024年底, 2024年上半年, 2024年第三季度 …
+  const numeric = String.raw`[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})`;
+  const monthDay = String.raw`(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日|(底|末|中旬|上旬|下旬))?`;
+  const yearPart = '底|末|上半年|下半年|一季度|二季度|三季度|四季度|第一季度|第二季度|第三季度|第四季度';
+  const re = new RegExp(String.raw`(\d{4})\s*(?:${numeric}|年\s*(?:${monthDay}|(${yearPart})))`, 'g');
   for (let m; (m = re.exec(s));) {
     const year = Number(m[1]);
     let iso: IsoDate | undefined;

@@ -6,6 +6,9 @@
  * Every planned notice is at the policy's send time on a working day. A stage missed while the
  * workflow was not running (late start, worker outage) is not sent late in a burst: per track
  * only the current stage is sent, once, in the next send window, flagged as a catch-up.
+ *
+ * Longer than 300 lines on purpose: it is one oracle (the stages of every track, their selection,
+ * the light) whose parts share private helpers, and the tests hold it notice by notice as a whole.
  */
 import type { WorkCalendar } from './calendar';
 import { addDays, localDate, localInstant, type IsoDate } from './dates';

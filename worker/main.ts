@@ -1,16 +1,17 @@
-/** Standalone worker process (docker-compose, or any number of workers against a cluster). */
+/** The standalone worker (docker-compose, or any number of workers against a cluster): `rectify worker`. */
 import { Client, Connection } from '@temporalio/client';
 import { loadInstalledCalendar } from '../config/calendar-store';
 import { loadSettings } from '../config/settings';
 import { connectWorker, createWorker, mailDelivery } from './worker';
 
-async function main(): Promise<void> {
+/** Runs a worker until SIGINT or SIGTERM; resolves when it has shut down. */
+export async function runWorker(): Promise<void> {
   const settings = loadSettings();
   loadInstalledCalendar();
   const connection = await connectWorker(settings);
+  const clientConnection = await Connection.connect(settings.connectionOptions);
   try {
     if (!settings.mail.plans.length) console.warn('rectify worker: 未设置 RECTIFY_PLANS,无法解析收件人(通知会重试直到配置好计划文件)');
-    const clientConnection = await Connection.connect(settings.connectionOptions);
     const { delivery, mailer } = mailDelivery(settings, [], new Client({ connection: clientConnection, namespace: settings.namespace }));
     console.log(`rectify worker: 邮件 ${mailer.describe}`);
     const worker = await createWorker({ connection, namespace: settings.namespace, delivery });
@@ -18,12 +19,17 @@ async function main(): Promise<void> {
       `rectify worker: ${settings.connectionOptions.address} namespace=${settings.namespace} task queue=${worker.options.taskQueue}`,
     );
     await worker.run(); // until SIGINT/SIGTERM
+    mailer.close();
   } finally {
+    await clientConnection.close();
     await connection.close();
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+// `node dist/worker/main.js` (the Dockerfile's command) runs it; importing it runs nothing.
+if (require.main === module) {
+  runWorker().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -4,7 +4,7 @@
  * lost if a worker dies before the mail goes out. It waits for a quiet moment, sends, and stays
  * open to the end of the send window for stragglers (sent as a follow-up).
  */
-import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { DigestInput } from '../contracts/inputs';
 import { addToDigestSignal } from '../contracts/messages';
 import type { Notice } from '../domain/notice';
@@ -42,8 +42,16 @@ export async function digestWorkflow(input: DigestInput): Promise<number> {
     try {
       await sendDigest(digest);
     } catch (e) {
-      const cause = (e as Error).cause as Error | undefined;
-      await reportUndelivered({ ...digest, reason: cause?.message ?? (e as Error).message }).catch(() => undefined);
+      const reason = ((e as Error).cause as Error | undefined)?.message ?? (e as Error).message;
+      log.warn('汇总邮件一天内未能发出,已转告巡察办', {
+        planId: input.planId,
+        to: input.recipient.email,
+        measures: notices.map((n) => n.measure.id),
+        reason,
+      });
+      await reportUndelivered({ ...digest, reason }).catch((failure: Error) =>
+        log.error('汇总邮件未能发出,也未能告知巡察办', { planId: input.planId, to: input.recipient.email, error: failure.message }),
+      );
     }
   }
   return batch;

@@ -11,6 +11,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  log,
   patched,
   setHandler,
   startChild,
@@ -66,6 +67,7 @@ function registerHandlers(m: MeasureEntity): void {
           return m.accept(apply, request);
         } catch (e) {
           // Validators should have caught it; fail the request, not the workflow.
+          log.error('请求未能应用', { planId: m.spec.planId, measureId: m.spec.id, update: update.name, error: (e as Error).message });
           throw ApplicationFailure.nonRetryable(`请求无法处理: ${(e as Error).message}`, 'RequestFailed');
         }
       },
@@ -192,8 +194,10 @@ async function startReview(m: MeasureEntity, closedOn: string, dueDate: string, 
         ...(campaign ? [{ key: SA.LookbackCampaign, value: campaign }] : []),
       ],
     });
+    log.info('已启动回头看', { planId: spec.planId, measureId: spec.id, round, campaign });
   } catch (e) {
     if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+    log.info('回头看已在运行', { planId: spec.planId, measureId: spec.id, round });
   }
   m.refreshLight();
 }
@@ -203,5 +207,6 @@ async function continueAsNewIfSuggested(m: MeasureEntity): Promise<void> {
   if (!workflowInfo().continueAsNewSuggested) return;
   await condition(allHandlersFinished);
   m.state.progress.handled = pruneHandled(m.spec, m.state.progress);
+  log.info('措施继续为新的运行(历史保持在限度内)', { planId: m.spec.planId, measureId: m.spec.id, events: workflowInfo().historyLength });
   await continueAsNew<typeof measureWorkflow>(m.continuation());
 }

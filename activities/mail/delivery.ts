@@ -14,6 +14,7 @@ import { digestWorkflowId, WORKFLOW } from '../../contracts/ids';
 import type { DigestInput } from '../../contracts/inputs';
 import { addToDigestSignal } from '../../contracts/messages';
 import type { NoticeDelivery } from '../ports';
+import { log } from '../log';
 import { deadlineIcs } from '../../domain/email/ics';
 import { domainOf, listId, messageId, threadId } from '../../domain/email/headers';
 import { resolveRecipients, type Recipient } from '../../domain/email/recipients';
@@ -138,7 +139,7 @@ export class MailDelivery implements NoticeDelivery {
       });
       if (outcome !== true) failures.push(outcome);
     }
-    if (failures.length) console.error(`rectify: 无法通知巡察办 ${failures.join('; ')}`);
+    if (failures.length) log.error('节假日安排提醒未能送达巡察办', { planId: alert.planId, year: alert.year, failures });
     return { delivered: failures.length < office.emails.length, problems: failures.length ? failures : undefined };
   }
 
@@ -171,7 +172,7 @@ export class MailDelivery implements NoticeDelivery {
     // Accepted: a failure to write the ledger now must not make a retry send it again.
     await this.deps.ledger
       .record(id, { to: recipient.email, key, response })
-      .catch((e: Error) => console.error(`rectify: 已发送但未能记入发送台账 ${id}: ${e.message}`));
+      .catch((e: Error) => log.error('已发送但未能记入发送台账', { messageId: id, key, error: e.message }));
     return true;
   }
 
@@ -186,7 +187,7 @@ export class MailDelivery implements NoticeDelivery {
         thread: true,
         ics: [],
       });
-      if (outcome !== true) console.error(`rectify: 无法通知巡察办 ${email}: ${outcome}`);
+      if (outcome !== true) log.error('无法通知巡察办', { planId: plan.id, measureId: notice.measure.id, email, outcome });
     }
   }
 

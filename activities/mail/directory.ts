@@ -6,6 +6,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadPlan } from '../../config/plan-files';
 import type { Directory, Plan } from '../../domain/plan/schema';
+import { log } from '../log';
 
 export class PlanDirectory {
   private readonly byId = new Map<string, { path: string; mtimeMs: number; plan: Plan }>();
@@ -38,7 +39,7 @@ export class PlanDirectory {
         const { plan } = loadPlan(path);
         this.byId.set(plan.id, { path, mtimeMs, plan });
       } catch (e) {
-        console.error(`rectify: 计划文件 ${path} 暂不可用${known ? ',继续使用上一版名录' : ''}: ${(e as Error).message.split('\n')[0]}`);
+        log.warn(`计划文件暂不可用${known ? ',继续使用上一版名录' : ''}`, { path, error: (e as Error).message.split('\n')[0] });
       }
     }
   }

@@ -6,8 +6,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
@@ -24,6 +23,8 @@ import { getStateQuery } from '../../contracts/messages';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { testSpec } from '../helpers/specs';
 import { registerSearchAttributes, testServerExecutable, workflowBundle } from '../helpers/temporal';
+import { recordHistory } from '../helpers/histories';
+import { digestWorkflowId, measureWorkflowId } from '../../contracts/ids';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -98,7 +99,7 @@ describe('mail on the time-skipping server', () => {
   async function start(s: MeasureSpec) {
     const taskQueue = (worker as unknown as { taskQueueName: string }).taskQueueName;
     const handle = await env.client.workflow.start(measureWorkflow, {
-      workflowId: `measure:${s.planId}:${s.id}`,
+      workflowId: measureWorkflowId(s.planId, s.id),
       taskQueue,
       args: [{ spec: s }],
     });
@@ -166,10 +167,9 @@ describe('mail on the time-skipping server', () => {
     // The digest carries every measure's deadline in one calendar file.
     const ics = digests[0].attachments.find((a) => a.contentType.startsWith('text/calendar'))!.content.toString('utf8');
     expect(ics.match(/BEGIN:VEVENT/g)).toHaveLength(12);
-    const digestRun = env.client.workflow.getHandle(`digest:drill-2024:${morning.set({ hour: 9 }).toUTC().toISO()}:${EMAIL.leadUnit}`);
+    const digestRun = env.client.workflow.getHandle(digestWorkflowId('drill-2024', morning.set({ hour: 9 }).toMillis(), EMAIL.leadUnit));
     expect((await digestRun.describe()).status.name).toBe('COMPLETED');
-    if (process.env.RECORD_HISTORIES)
-      writeFileSync(join(__dirname, '../histories/digest-morning.json'), historyToJSON(await digestRun.fetchHistory()));
+    await recordHistory('digest-morning', digestRun);
     // The leader is told of 1.3 alone that morning: one mail, the notice's own.
     const leader = mails.filter((m) => to(m) === EMAIL.leader);
     // Counted across a year nobody has published yet (the test clock runs on today's date), the count says so.

@@ -260,12 +260,44 @@ describe('rectify CLI', () => {
       '请在 --relapsed 和 --sustained 中选一个',
     );
     expect((await run('lookback', 'record', '1.1', '--round', '1', '--as', 'office:x', '--sustained')).err).toContain('缺少 --notes');
-    expect((await run('lookback', 'archive')).err).toContain('未知的 lookback 子命令: archive');
+    expect((await run('lookback', 'archive')).err).toContain('未知命令: archive');
   });
 
-  it('rejects unknown commands and options with usage', async () => {
-    expect((await run('launch')).code).toBe(2);
-    expect((await run('status', '--colour')).err).toContain("Unknown option '--colour'");
+  it('rejects unknown commands and options with usage (exit 2), and suggests the command meant', async () => {
+    expect(await run('launch')).toMatchObject({ code: 2 });
+    expect((await run('strat', 'plan.yaml')).err).toContain('rectify: 未知命令: strat(是不是 start?)');
+    const option = await run('status', '--colour');
+    expect(option).toMatchObject({ code: 2 });
+    expect(option.err).toContain('未知选项: --colour');
+    expect((await run('start')).err).toContain('缺少参数: <plan>');
+  });
+
+  it('explains every command with --help and an example, exit 0', async () => {
+    const show = await run('show', '--help');
+    expect(show.code).toBe(0);
+    expect(show.out).toContain('一项措施: 状态、灯、时限和剩余工作日');
+    expect(show.out).toContain('示例:\n  rectify show 2.2');
+    const top = await run('--help');
+    expect(top.code).toBe(0);
+    for (const command of [
+      'plan',
+      'start',
+      'status',
+      'show',
+      'progress',
+      'complete',
+      'verify',
+      'extend',
+      'lookback',
+      'calendar',
+      'policy',
+      'dev',
+      'worker',
+    ]) {
+      expect(top.out).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    }
+    expect((await run('calendar', 'import', '--help')).out).toContain('rectify calendar import 2027年节假日安排通知.txt --install');
+    expect((await run()).code).toBe(2);
   });
 
   it('ships the sample plan exactly as scripts/sample-plan.ts builds it from the seed report', () => {

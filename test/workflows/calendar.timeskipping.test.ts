@@ -5,8 +5,7 @@
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
@@ -20,11 +19,12 @@ import { parseHolidayNotice } from '../../domain/holiday-notice';
 import type { MeasureSpec } from '../../domain/measure';
 import { advance, initialProgress } from '../../domain/simulate';
 import { calendarWatchWorkflow, measureWorkflow } from '../../workflows';
-import { calendarWatchWorkflowId } from '../../contracts/ids';
+import { calendarWatchWorkflowId, measureWorkflowId } from '../../contracts/ids';
 import * as msg from '../../contracts/messages';
 import { local, type Row } from '../helpers/lives';
 import { testSpec } from '../helpers/specs';
 import { eventually, registerSearchAttributes, testServerExecutable, workflowBundle } from '../helpers/temporal';
+import { recordHistory } from '../helpers/histories';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -97,12 +97,12 @@ describe('the calendar past the published years, on the time-skipping server', (
     };
     const spec = (id: string): MeasureSpec => testSpec({ planId: 'calendar-2029', id, deadline: '2029-04-13', calendar });
     const refreshed = await env.client.workflow.start(measureWorkflow, {
-      workflowId: 'measure:calendar-2029:1.1',
+      workflowId: measureWorkflowId('calendar-2029', '1.1'),
       taskQueue: 'calendar',
       args: [{ spec: spec('1.1') }],
     });
     const untouched = await env.client.workflow.start(measureWorkflow, {
-      workflowId: 'measure:calendar-2029:1.2',
+      workflowId: measureWorkflowId('calendar-2029', '1.2'),
       taskQueue: 'calendar',
       args: [{ spec: spec('1.2') }],
     });
@@ -142,8 +142,7 @@ describe('the calendar past the published years, on the time-skipping server', (
     // What the state shows: the year arrived, and its working days count on the notice.
     expect(Object.keys((await refreshed.query(msg.getStateQuery)).calendarYears)).toEqual(['2029']);
 
-    if (process.env.RECORD_HISTORIES)
-      writeFileSync(join(__dirname, '../histories/life-calendar-refreshed.json'), historyToJSON(await refreshed.fetchHistory()));
+    await recordHistory('life-calendar-refreshed', refreshed);
     await Promise.all([refreshed, untouched].map((h) => h.terminate('test finished')));
     useInstalledYears({});
   });
@@ -218,8 +217,7 @@ describe('the calendar past the published years, on the time-skipping server', (
       idempotencyKey: `calendar:watch-drill:${next}`,
     });
     expect((await handle.query(msg.getCalendarWatchQuery)).alerted).toEqual([...expectedFirst, next]);
-    if (process.env.RECORD_HISTORIES)
-      writeFileSync(join(__dirname, '../histories/calendar-watch.json'), historyToJSON(await handle.fetchHistory()));
+    await recordHistory('calendar-watch', handle);
     await handle.terminate('test finished');
   });
 });

@@ -4,8 +4,7 @@
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
@@ -20,7 +19,8 @@ import * as SA from '../../contracts/search-attributes';
 import { runCli } from '../helpers/cli';
 import { testSpec } from '../helpers/specs';
 import { devServerExecutable, eventually, freePort, workflowBundle } from '../helpers/temporal';
-import { campaignWorkflowId, measureWorkflowId, TASK_QUEUE } from '../../contracts/ids';
+import { campaignWorkflowId, lookbackWorkflowId, measureWorkflowId, TASK_QUEUE } from '../../contracts/ids';
+import { recordHistory } from '../helpers/histories';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -63,7 +63,7 @@ describe('look-back campaign', () => {
     for (const id of ids) {
       const spec = testSpec({ id, deadline: deadline.toISODate()!, calendar: { unpublishedYears: 'weekdays', years: publishedYears() } });
       const handle = await env.client.workflow.start(measureWorkflow, {
-        workflowId: `measure:drill:${id}`,
+        workflowId: measureWorkflowId('drill', id),
         taskQueue: 'rectification',
         args: [{ spec }],
         typedSearchAttributes: [
@@ -111,7 +111,7 @@ describe('look-back campaign', () => {
     ).toBe(30);
 
     // A bad outcome changes nothing, not even the review's history.
-    const first = env.client.workflow.getHandle('lookback:drill:1.1:1');
+    const first = env.client.workflow.getHandle(lookbackWorkflowId('drill', '1.1', 1));
     const length = async () => (await first.fetchHistory()).events?.length;
     // Settled: the request mail went out and the history has stopped growing.
     let before = await length();
@@ -134,7 +134,7 @@ describe('look-back campaign', () => {
     let newDeadline = DateTime.now().setZone('Asia/Shanghai').plus({ days: 40 });
     while (newDeadline.weekday !== 3) newDeadline = newDeadline.plus({ days: 1 });
     for (const [i, id] of ids.slice(0, 15).entries()) {
-      const review = env.client.workflow.getHandle(`lookback:drill:${id}:1`);
+      const review = env.client.workflow.getHandle(lookbackWorkflowId('drill', id, 1));
       const outcome =
         i < 10
           ? { outcome: 'sustained' as const, notes: '巩固' }
@@ -157,7 +157,7 @@ describe('look-back campaign', () => {
     expect((await runCli('status', '--lookback', 'maybe')).err).toContain(
       '--lookback 应为 scheduled | in-review | sustained | relapsed: maybe',
     );
-    const reopened = await env.client.workflow.getHandle('measure:drill:1.11').query(msg.getStateQuery);
+    const reopened = await env.client.workflow.getHandle(measureWorkflowId('drill', '1.11')).query(msg.getStateQuery);
     expect(reopened.progress).toMatchObject({ status: 'active', deadline: newDeadline.toISODate(), deadlineVersion: 2 });
 
     // Launched again, or a measure asked again: nothing doubles.
@@ -165,17 +165,16 @@ describe('look-back campaign', () => {
       '此前已启动,未重复启动',
     );
     await env.client.workflow
-      .getHandle('measure:drill:1.20')
+      .getHandle(measureWorkflowId('drill', '1.20'))
       .signal(msg.startLookbackSignal, { campaign: '2026年冬季回头看', dueDate: due.toISODate()! });
-    await env.client.workflow.getHandle('measure:drill:1.20').query(msg.getStateQuery);
+    await env.client.workflow.getHandle(measureWorkflowId('drill', '1.20')).query(msg.getStateQuery);
     await new Promise((r) => setTimeout(r, 1000));
     expect((await env.client.workflow.count(reviews)).count).toBe(30);
-    const measure = await env.client.workflow.getHandle('measure:drill:1.20').query(msg.getStateQuery);
+    const measure = await env.client.workflow.getHandle(measureWorkflowId('drill', '1.20')).query(msg.getStateQuery);
     expect(measure.lookbacks).toEqual([expect.objectContaining({ round: 1, campaign: '2026年冬季回头看' })]);
-    const campaign = env.client.workflow.getHandle('campaign:drill:2026年冬季回头看');
+    const campaign = env.client.workflow.getHandle(campaignWorkflowId('drill', '2026年冬季回头看'));
     expect(await campaign.query(msg.getCampaignQuery)).toMatchObject({ total: 30, asked: 30 });
-    if (process.env.RECORD_HISTORIES)
-      writeFileSync(join(__dirname, '../histories/campaign-30.json'), historyToJSON(await campaign.fetchHistory()));
+    await recordHistory('campaign-30', campaign);
   });
 
   it('continues as new between batches, so that a campaign of thousands stays within history limits', async () => {
@@ -183,13 +182,15 @@ describe('look-back campaign', () => {
     const ids30 = (await closedMeasures(env.client, { planId: 'drill' })).get('drill') ?? [];
     expect(ids30.length).toBeGreaterThanOrEqual(25); // the five relapsed are active again
     const handle = await env.client.workflow.start(lookbackCampaignWorkflow, {
-      workflowId: 'campaign:drill:分批测试',
+      workflowId: campaignWorkflowId('drill', '分批测试'),
       taskQueue: 'rectification',
       args: [{ planId: 'drill', name: '分批测试', dueDate: '2099-01-07', measureWorkflowIds: ids30, perRun: 10 }],
     });
     const firstRun = handle.firstExecutionRunId;
     expect(await handle.result()).toBe(ids30.length);
-    expect((await env.client.workflow.getHandle('campaign:drill:分批测试', firstRun).describe()).status.name).toBe('CONTINUED_AS_NEW');
+    expect((await env.client.workflow.getHandle(campaignWorkflowId('drill', '分批测试'), firstRun).describe()).status.name).toBe(
+      'CONTINUED_AS_NEW',
+    );
     const reviews = `WorkflowType = 'lookbackReviewWorkflow' AND LookbackCampaign = '分批测试'`;
     expect(
       (

@@ -15,6 +15,7 @@ import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
 import { testSpec } from '../helpers/specs';
 import { publishedYears } from '../../domain/calendar-data';
 import { devServerExecutable, workflowBundle } from '../helpers/temporal';
+import { measureWorkflowId } from '../../contracts/ids';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -37,7 +38,7 @@ it('continues as new when suggested, carrying the full state', async () => {
     await worker.runUntil(async () => {
       const spec = testSpec({ kind: 'longterm', calendar: { unpublishedYears: 'weekdays', years: publishedYears() } });
       const handle = await env.client.workflow.start(measureWorkflow, {
-        workflowId: 'measure:drill:can',
+        workflowId: measureWorkflowId('drill', 'can'),
         taskQueue: 'can',
         args: [{ spec }],
       });

@@ -6,8 +6,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
@@ -21,6 +20,8 @@ import { expectedLife, local, rejection, type Action, type Row } from '../helper
 import { testSpec } from '../helpers/specs';
 import { publishedYears } from '../../domain/calendar-data';
 import { registerSearchAttributes, testServerExecutable, workflowBundle } from '../helpers/temporal';
+import { recordHistory } from '../helpers/histories';
+import { lookbackWorkflowId, measureWorkflowId, parseMeasureWorkflowId } from '../../contracts/ids';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -68,7 +69,10 @@ describe('measure lives on the time-skipping server', () => {
   // A workflow left running with no worker would hold the test server's clock: end each one.
   let started: WorkflowHandle<typeof measureWorkflow>[] = [];
   afterEach(async () => {
-    const reviews = started.map((h) => env.client.workflow.getHandle(h.workflowId.replace(/^measure:/, 'lookback:') + ':1'));
+    const reviews = started.map((h) => {
+      const { planId, measureId } = parseMeasureWorkflowId(h.workflowId)!;
+      return env.client.workflow.getHandle(lookbackWorkflowId(planId, measureId, 1));
+    });
     await Promise.all([...started, ...reviews].map((h) => h.terminate('test finished').catch(() => undefined)));
     started = [];
     worker.shutdown();
@@ -88,7 +92,7 @@ describe('measure lives on the time-skipping server', () => {
 
   async function start(spec: MeasureSpec): Promise<WorkflowHandle<typeof measureWorkflow>> {
     const handle = await env.client.workflow.start(measureWorkflow, {
-      workflowId: `measure:${spec.planId}:${spec.id}`,
+      workflowId: measureWorkflowId(spec.planId, spec.id),
       taskQueue,
       args: [{ spec }],
     });
@@ -111,8 +115,7 @@ describe('measure lives on the time-skipping server', () => {
   }
 
   async function record(handle: WorkflowHandle<typeof measureWorkflow>, name: string): Promise<void> {
-    if (process.env.RECORD_HISTORIES)
-      writeFileSync(join(__dirname, `../histories/${name}.json`), historyToJSON(await handle.fetchHistory()));
+    await recordHistory(name, handle);
   }
 
   it('a deadline measure: reminders, the ladder, an extension approved mid-ladder, a rejection, then close-out', async () => {

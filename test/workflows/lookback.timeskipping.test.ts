@@ -5,8 +5,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
@@ -19,6 +18,8 @@ import * as msg from '../../contracts/messages';
 import { rejection } from '../helpers/lives';
 import { testSpec } from '../helpers/specs';
 import { registerSearchAttributes, testServerExecutable, workflowBundle } from '../helpers/temporal';
+import { recordHistory } from '../helpers/histories';
+import { lookbackWorkflowId, measureWorkflowId } from '../../contracts/ids';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -61,7 +62,7 @@ describe('look-back reviews (回头看)', () => {
     while (deadline.weekday !== 3) deadline = deadline.plus({ days: 1 });
     const spec = testSpec({ id, deadline: deadline.toISODate()!, calendar: { unpublishedYears: 'weekdays', years: publishedYears() } });
     const handle = await env.client.workflow.start(measureWorkflow, {
-      workflowId: `measure:drill:${id}`,
+      workflowId: measureWorkflowId('drill', id),
       taskQueue: 'lookback',
       args: [{ spec }],
     });
@@ -81,7 +82,7 @@ describe('look-back reviews (回头看)', () => {
     expect(attributes).toMatchObject({ MeasureStatus: ['closed'], LookbackStatus: ['scheduled'] });
 
     await sleepUntil(closedOn.plus({ days: 95 }));
-    const review = env.client.workflow.getHandle(`lookback:drill:1.1:1`);
+    const review = env.client.workflow.getHandle(lookbackWorkflowId('drill', '1.1', 1));
     handles.push(review);
     const lookback = await review.query(msg.getLookbackQuery);
     expect(lookback).toMatchObject({ round: 1, measureId: '1.1', closedOn: closedOn.toISODate() });
@@ -130,22 +131,22 @@ describe('look-back reviews (回头看)', () => {
       TrafficLight: ['red'],
       LookbackStatus: ['relapsed'],
     });
-    if (process.env.RECORD_HISTORIES) {
-      writeFileSync(join(__dirname, '../histories/life-relapsed.json'), historyToJSON(await handle.fetchHistory()));
-      writeFileSync(join(__dirname, '../histories/lookback-relapsed.json'), historyToJSON(await review.fetchHistory()));
-    }
+    await recordHistory('life-relapsed', handle);
+    await recordHistory('lookback-relapsed', review);
   });
 
   it('chases an unanswered review like a measure: reminders to the office, then the ladder up to leadership', async () => {
     const { closedOn } = await closedMeasure('1.3');
     await sleepUntil(closedOn.plus({ days: 95 }));
-    const review = env.client.workflow.getHandle('lookback:drill:1.3:1');
+    const review = env.client.workflow.getHandle(lookbackWorkflowId('drill', '1.3', 1));
     handles.push(review);
     const { dueDate } = await review.query(msg.getLookbackQuery);
     // Level 3 comes 11 working days after the due date (15 to 17 days), its first repeat a week later.
     await sleepUntil(DateTime.fromISO(dueDate, { zone: ZONE }).plus({ days: 18, hours: 12 }));
     await review.query(msg.getLookbackQuery);
-    const sent = (await outbox.list()).filter((n) => n.workflowId === 'lookback:drill:1.3:1').map((n) => [n.stage, n.audiences.join('+')]);
+    const sent = (await outbox.list())
+      .filter((n) => n.workflowId === lookbackWorkflowId('drill', '1.3', 1))
+      .map((n) => [n.stage, n.audiences.join('+')]);
     expect(sent).toEqual([
       ['request', 'office'],
       ['review:reminder:5', 'office'], // the 10-day reminder would fall on the first day: the request stands for it
@@ -161,7 +162,7 @@ describe('look-back reviews (回头看)', () => {
   it('keeps a sustained measure closed', async () => {
     const { handle, closedOn } = await closedMeasure('1.2');
     await sleepUntil(closedOn.plus({ days: 95 }));
-    const review = env.client.workflow.getHandle(`lookback:drill:1.2:1`);
+    const review = env.client.workflow.getHandle(lookbackWorkflowId('drill', '1.2', 1));
     handles.push(review);
     await review.executeUpdate(msg.recordOutcomeUpdate, { args: [{ actor: OFFICE, outcome: 'sustained', notes: '整改成效巩固' }] });
     expect(await review.result()).toBe('sustained');

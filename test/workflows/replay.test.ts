@@ -1,7 +1,8 @@
 /**
  * Committed histories must replay with the current workflow code: a change that would break
  * running workflows fails here (guard it with patched()). Re-record a history only for a
- * deliberate, versioned change: RECORD_HISTORIES=1 npx jest test/workflows --runInBand.
+ * deliberate, versioned change: RECORD_HISTORIES=1 npx jest test/workflows --runInBand, which
+ * writes new files beside the committed ones and never replaces one (test/helpers/histories.ts).
  */
 import { Worker, DefaultLogger, Runtime } from '@temporalio/worker';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';

@@ -20,6 +20,7 @@ import { testSpec } from '../helpers/specs';
 import { publishedYears } from '../../domain/calendar-data';
 import { devServerExecutable, workflowBundle } from '../helpers/temporal';
 import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
+import { measureWorkflowId } from '../../contracts/ids';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -70,7 +71,7 @@ describe('validators reject bad requests without touching history', () => {
       ...(kind === 'deadline' ? { deadline: deadline.toISODate()! } : {}),
     });
     const handle = await env.client.workflow.start(measureWorkflow, {
-      workflowId: `measure:drill:${id}`,
+      workflowId: measureWorkflowId('drill', id),
       taskQueue: 'validators',
       args: [{ spec }],
     });
@@ -292,7 +293,7 @@ describe('validators reject bad requests without touching history', () => {
   it('refuses an extension to a date already past, even if later than the deadline', async () => {
     const spec = testSpec({ id: '1.3', deadline: '2024-06-28', calendar: { years: publishedYears() } });
     const handle = await env.client.workflow.start(measureWorkflow, {
-      workflowId: 'measure:drill:1.3',
+      workflowId: measureWorkflowId('drill', '1.3'),
       taskQueue: 'validators',
       args: [{ spec }],
     });

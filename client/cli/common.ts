@@ -1,0 +1,98 @@
+/** What every command group shares: errors and exit codes, the connection, plans from the command line. */
+import { Client, Connection } from '@temporalio/client';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InputError, loadPlan } from '../../config/plan-files';
+import { loadSettings, type Settings } from '../../config/settings';
+import { isIsoDate, localDate } from '../../domain/dates';
+import { formatIssue, formatPath, PlanError, validatePlanData, type PlanIssue } from '../../domain/plan/load';
+import type { Plan } from '../../domain/plan/schema';
+import { rebasePlan } from '../../domain/rebase';
+
+export { InputError };
+
+/** The package root, from the sources (client/cli/) or from the build (dist/client/cli/). */
+const ROOT = [resolve(__dirname, '../..'), resolve(__dirname, '../../..')].find((d) => existsSync(resolve(d, 'package.json')))!;
+export const SAMPLE_PLAN = resolve(ROOT, 'config/plans/liangxi-2023.yaml');
+
+/** The command line itself is wrong (exit 2); input errors and refusals are InputError and friends (exit 1). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const ZONE = 'Asia/Shanghai';
+
+export function printIssues(issues: PlanIssue[]): void {
+  for (const issue of issues) console.error(formatIssue(issue));
+}
+
+export function rebaseDate(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const date = value === 'today' ? localDate(Date.now(), ZONE) : value;
+  if (!isIsoDate(date)) throw new UsageError(`--rebase 应为 YYYY-MM-DD 或 today: ${value}`);
+  return date;
+}
+
+/** Loads, rebases if asked, and validates again (a rebase can move dates into unpublished years). */
+export function preparePlan(path: string, rebase?: string): Plan {
+  const { plan, warnings } = loadPlan(path);
+  if (!rebase) {
+    printIssues(warnings);
+    return plan;
+  }
+  const moved = rebasePlan(plan, rebase);
+  const { plan: valid, issues } = validatePlanData(moved, path, (p) => ({ field: `${formatPath(p, moved)} (平移至 ${rebase})` }));
+  printIssues(issues);
+  if (!valid || issues.some((i) => i.severity === 'error')) throw new PlanError(issues);
+  return valid;
+}
+
+async function connectClient(settings: Settings): Promise<Client> {
+  const connection = await Connection.connect(settings.connectionOptions).catch((e: Error) => {
+    const hint = settings.embedded ? '(先运行 npm start 或 rectify dev 启动内嵌服务器)' : '';
+    throw new InputError(`无法连接 Temporal ${settings.connectionOptions.address}${hint}: ${e.message}`);
+  });
+  return new Client({ connection, namespace: settings.namespace });
+}
+
+/** Runs `fn` with a client of the configured cluster (or the embedded server), closing it after. */
+export async function withClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = await connectClient(loadSettings());
+  try {
+    return await fn(client);
+  } finally {
+    await client.connection.close();
+  }
+}
+
+export function refuseOverwrite(path: string, force: boolean | undefined): void {
+  if (existsSync(path) && !force) throw new InputError(`${path} 已存在;确需覆盖请加 --force`);
+}
+
+/** A required option's value, or a usage error naming it. */
+export function need(value: string | undefined, name: string): string {
+  if (typeof value !== 'string' || !value.trim()) throw new UsageError(`缺少 --${name}`);
+  return value;
+}
+
+/** Exactly one of two flags. True for the first. */
+export function oneOf(values: Record<string, unknown>, yes: string, no: string): boolean {
+  if (Boolean(values[yes]) === Boolean(values[no])) throw new UsageError(`请在 --${yes} 和 --${no} 中选一个`);
+  return values[yes] === true;
+}
+
+export function positiveInt(value: string | undefined, name: string, what = '正整数'): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} 应为${what}: ${value ?? '(无)'}`);
+  return n;
+}
+
+export function isoDate(value: string | undefined, name: string): string {
+  if (value === undefined || !isIsoDate(value)) throw new UsageError(`${name} 应为 YYYY-MM-DD: ${value ?? '(无)'}`);
+  return value;
+}
+
+/** A failure already explained on stderr: exit 1 with nothing more to say. */
+export class Reported extends Error {
+  override name = 'Reported';
+}

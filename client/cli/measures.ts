@@ -1,0 +1,223 @@
+/** Measures on the command line: status, show, and the requests people make of a measure. */
+import type { Command } from 'commander';
+import type { UpdateDefinition } from '@temporalio/common';
+import { loadPlan } from '../../config/plan-files';
+import { summaryOf, type MeasureSummary } from '../../contracts/measure';
+import * as msg from '../../contracts/messages';
+import { formatInstant, localDate, weekdayZh } from '../../domain/dates';
+import type { Actor } from '../../domain/notice';
+import { effectivePolicy } from '../../domain/policy';
+import { LIGHT_LABELS, LOOKBACK_STATUS_LABELS, STATUS_LABELS } from '../../domain/vocabulary';
+import { parseActor, resolveMeasure, sendRequest } from '../actions';
+import { listMeasures, type MeasureRow } from '../measures';
+import { need, oneOf, UsageError, withClient, ZONE } from './common';
+
+function formatRow(r: MeasureRow): string {
+  const day = r.deadline ? localDate(Date.parse(r.deadline), ZONE) : undefined;
+  const light = r.trafficLight ? LIGHT_LABELS[r.trafficLight as keyof typeof LIGHT_LABELS].slice(0, 1) : '-';
+  const status = r.status ? (STATUS_LABELS[r.status as keyof typeof STATUS_LABELS] ?? r.status) : '-';
+  const lookback = LOOKBACK_STATUS_LABELS[r.lookbackStatus ?? ''] ?? '';
+  return [r.measureId, light, status, day ? `${day}(${weekdayZh(day)})` : '长期', r.leadUnit, r.leader, lookback].join('\t').trimEnd();
+}
+
+/** One line for a measure as an Update (or a query) left it. */
+export function summaryLine(v: MeasureSummary): string {
+  const deadline = v.deadline ? `${v.deadline}(${weekdayZh(v.deadline)})` : '长期';
+  const left =
+    v.workdaysLeft === undefined ? '' : v.workdaysLeft >= 0 ? `, 剩 ${v.workdaysLeft} 个工作日` : `, 已逾期 ${-v.workdaysLeft} 个工作日`;
+  const pending = v.pendingExtension ? `, 待审批延期至 ${v.pendingExtension.newDeadline}` : '';
+  return `措施 ${v.measureId}「${v.title}」: ${STATUS_LABELS[v.status]}, ${LIGHT_LABELS[v.trafficLight]}, 时限 ${deadline}${left}, 牵头单位 ${v.leadUnit}, 负责区领导 ${v.leader}${pending}`;
+}
+
+/** Sends one request to one measure and prints the measure as it now stands. Bad input fails before connecting. */
+async function act<R>(
+  measureId: string,
+  plan: string | undefined,
+  request: R,
+  update: UpdateDefinition<MeasureSummary, [R]>,
+): Promise<void> {
+  await withClient(async (client) => {
+    const workflowId = await resolveMeasure(client, measureId, plan);
+    console.log(summaryLine(await sendRequest(client, workflowId, update, request)));
+  });
+}
+
+const ACTOR_HELP = '操作人: unit:<牵头单位> | office:<经办人> | leader:<职务> | leadership:<名称>';
+
+/** A request command: <措施> with --as and --plan, and its own options. */
+function requestCommand(program: Command, name: string, description: string, example: string): Command {
+  return program
+    .command(`${name} <measure>`)
+    .description(description)
+    .option('--as <actor>', ACTOR_HELP)
+    .option('--plan <id>', '措施编号在多个计划中时指定计划')
+    .addHelpText('after', `\n示例:\n  ${example}`);
+}
+
+export function registerMeasureCommands(program: Command): void {
+  program
+    .command('status')
+    .description('措施及其红黄绿灯,取自 Temporal 可见性存储(不逐项查询,规模再大也快)')
+    .option('--plan <id>', '只看一个计划')
+    .option('--unit <name>', '只看一个牵头单位')
+    .option('--overdue', '只看逾期(红灯)')
+    .option('--lookback <state>', '回头看状态: scheduled | in-review | sustained | relapsed')
+    .option('--json', '输出 JSON')
+    .addHelpText('after', '\n示例:\n  rectify status --overdue --unit 区发改委')
+    .action(async (o: { plan?: string; unit?: string; overdue?: boolean; lookback?: string; json?: boolean }) => {
+      const states = ['scheduled', 'in-review', 'sustained', 'relapsed'];
+      if (o.lookback && !states.includes(o.lookback)) throw new UsageError(`--lookback 应为 ${states.join(' | ')}: ${o.lookback}`);
+      const rows = await withClient((client) =>
+        listMeasures(client, { planId: o.plan, unit: o.unit, overdue: o.overdue, lookback: o.lookback }),
+      );
+      if (o.json) {
+        console.log(JSON.stringify(rows, null, 2));
+        return;
+      }
+      console.log(['措施', '灯', '状态', '整改时限', '牵头单位', '负责区领导'].join('\t'));
+      for (const r of rows) console.log(formatRow(r));
+      const count = (light: string) => rows.filter((r) => r.trafficLight === light).length;
+      console.log(`共 ${rows.length} 项: 绿 ${count('green')}, 黄 ${count('yellow')}, 红 ${count('red')}`);
+    });
+
+  program
+    .command('show <measure>')
+    .description('一项措施: 状态、灯、时限和剩余工作日、延期、最近的操作、下一次唤醒')
+    .option('--plan <id>', '措施编号在多个计划中时指定计划')
+    .option('--json', '输出 JSON(工作流的全部状态)')
+    .addHelpText('after', '\n示例:\n  rectify show 2.2')
+    .action(async (measureId: string, o: { plan?: string; json?: boolean }) => {
+      const view = await withClient(async (client) =>
+        client.workflow.getHandle(await resolveMeasure(client, measureId, o.plan)).query(msg.getStateQuery),
+      );
+      if (o.json) {
+        console.log(JSON.stringify(view, null, 2));
+        return;
+      }
+      const zone = view.spec.timeZone;
+      console.log(summaryLine(summaryOf(view)));
+      if (view.pendingExtension) console.log(`待审批延期: 至 ${view.pendingExtension.newDeadline}(${view.pendingExtension.reason})`);
+      for (const d of view.deadlines.slice(1)) console.log(`时限调整: 第${d.version}版 ${d.deadline}(${d.reason ?? ''})`);
+      for (const a of view.audit.slice(-5))
+        console.log(`${formatInstant(Date.parse(a.at), zone)} ${a.actor.who} ${a.action} ${JSON.stringify(a.detail)}`);
+      if (view.nextWakeAt) console.log(`下一次: ${formatInstant(Date.parse(view.nextWakeAt), zone)}`);
+    });
+
+  requestCommand(
+    program,
+    'progress',
+    '牵头单位报送进展;--milestone 完成分阶段措施的下一个阶段节点',
+    'rectify progress 1.3 --as unit:区发改委 --note 一季度进展',
+  )
+    .option('--note <text>', '进展说明')
+    .option('--milestone', '本次报送完成下一个阶段节点')
+    .action((id: string, o: { as?: string; plan?: string; note?: string; milestone?: boolean }) =>
+      act(
+        id,
+        o.plan,
+        { actor: parseActor(o.as), note: need(o.note, 'note'), completesMilestone: o.milestone === true },
+        msg.reportProgressUpdate,
+      ),
+    );
+
+  requestCommand(
+    program,
+    'complete',
+    '牵头单位提交整改完成,附佐证材料(必填,可多项)',
+    'rectify complete 1.1 --as unit:区发改委 --evidence 印发文件 --evidence 落实台账',
+  )
+    .option('--evidence <item>', '佐证材料(可重复)', (v: string, all: string[] = []) => [...all, v])
+    .option('--note <text>', '说明')
+    .action((id: string, o: { as?: string; plan?: string; evidence?: string[]; note?: string }) =>
+      act(id, o.plan, { actor: parseActor(o.as), evidence: o.evidence ?? [], note: o.note }, msg.submitCompletionUpdate),
+    );
+
+  requestCommand(program, 'verify', '巡察办核验: --accept 销号,或 --reject --reason 退回', 'rectify verify 1.1 --as office:督查科 --accept')
+    .option('--accept', '核验通过,销号')
+    .option('--reject', '退回整改')
+    .option('--reason <text>', '退回理由')
+    .action((id: string, o: { as?: string; plan?: string; accept?: boolean; reject?: boolean; reason?: string }) =>
+      act(id, o.plan, { actor: parseActor(o.as), accept: oneOf(o, 'accept', 'reject'), reason: o.reason }, msg.verifyCompletionUpdate),
+    );
+
+  requestCommand(
+    program,
+    'extend',
+    '牵头单位申请延期: 新时限须晚于当前时限,且是工作日',
+    'rectify extend 1.1 --as unit:区发改委 --to 2024-12-31 --reason 需协调省级部门',
+  )
+    .option('--to <date>', '新时限 YYYY-MM-DD')
+    .option('--reason <text>', '延期理由')
+    .action((id: string, o: { as?: string; plan?: string; to?: string; reason?: string }) =>
+      act(
+        id,
+        o.plan,
+        { actor: parseActor(o.as), newDeadline: need(o.to, 'to'), reason: need(o.reason, 'reason') },
+        msg.requestExtensionUpdate,
+      ),
+    );
+
+  requestCommand(
+    program,
+    'decide-extension',
+    '巡察办审批延期: --approve,或 --deny --reason',
+    'rectify decide-extension 1.1 --as office:督查科 --approve',
+  )
+    .option('--approve', '批准')
+    .option('--deny', '不批准')
+    .option('--reason <text>', '理由')
+    .action((id: string, o: { as?: string; plan?: string; approve?: boolean; deny?: boolean; reason?: string }) =>
+      act(id, o.plan, { actor: parseActor(o.as), approve: oneOf(o, 'approve', 'deny'), reason: o.reason }, msg.decideExtensionUpdate),
+    );
+
+  requestCommand(
+    program,
+    'reassign',
+    '巡察办调整牵头单位或负责区领导,新旧双方都会收到通知',
+    'rectify reassign 1.2 --as office:督查科 --lead-unit 区发改委 --reason 职责调整',
+  )
+    .option('--lead-unit <unit>', '新的牵头单位')
+    .option('--leader <role>', '新的负责区领导(职务)')
+    .option('--reason <text>', '调整理由')
+    .action((id: string, o: { as?: string; plan?: string; leadUnit?: string; leader?: string; reason?: string }) =>
+      act(
+        id,
+        o.plan,
+        { actor: parseActor(o.as), leadUnit: o.leadUnit, leader: o.leader, reason: need(o.reason, 'reason') },
+        msg.reassignUpdate,
+      ),
+    );
+
+  program
+    .command('policy')
+    .description('提醒规则')
+    .command('apply <plan>')
+    .description('把计划文件中(修改后)的 policy 应用到运行中的措施;未变的措施不动')
+    .option('--as <actor>', '操作人 office:<经办人>')
+    .option('--reason <text>', '调整理由')
+    .option('--measure <id>', '只调整一项措施')
+    .addHelpText('after', '\n示例:\n  rectify policy apply config/plans/liangxi-2023.yaml --as office:督查科 --reason 按新的督办办法调整')
+    .action(async (path: string, o: { as?: string; reason?: string; measure?: string }) => {
+      const actor: Actor = parseActor(o.as);
+      const reason = need(o.reason, 'reason');
+      const { plan } = loadPlan(path);
+      const measures = plan.measures.filter((m) => !o.measure || m.id === o.measure);
+      if (!measures.length) throw new UsageError(`计划 ${plan.id} 中没有措施 ${o.measure}`);
+      let changed = 0;
+      let same = 0;
+      await withClient(async (client) => {
+        for (const m of measures) {
+          const policy = effectivePolicy(plan.policy, m.kind, m.policy);
+          const workflowId = await resolveMeasure(client, m.id, plan.id);
+          const { spec } = await client.workflow.getHandle(workflowId).query(msg.getStateQuery);
+          if (JSON.stringify(spec.policy) === JSON.stringify(policy)) {
+            same++;
+            continue;
+          }
+          await sendRequest(client, workflowId, msg.updatePolicyUpdate, { actor, policy, reason });
+          changed++;
+        }
+      });
+      console.log(`计划 ${plan.id}: 已调整 ${changed} 项措施的提醒规则, ${same} 项未变`);
+    });
+}

@@ -1,0 +1,67 @@
+/** Running rectify: the embedded stack, a worker, and the outbox of the embedded default. */
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { loadSettings } from '../../config/settings';
+import { formatInstant } from '../../domain/dates';
+import { addresses, listOutbox, readMail } from '../outbox';
+import { InputError, preparePlan, rebaseDate, SAMPLE_PLAN, ZONE } from './common';
+
+export function registerSystemCommands(program: Command, setExitCode: (code: number) => void): void {
+  program
+    .command('dev')
+    .description('内嵌开发环境: Temporal 开发服务器、worker 和一个计划(默认示例计划);Ctrl-C 停止,再次启动后继续')
+    .option('--plan <plan>', '计划文件', SAMPLE_PLAN)
+    .option('--no-plan', '不启动任何计划')
+    .option('--rebase <date>', '演示用: 把全部日期平移,使反馈日期成为该日(YYYY-MM-DD 或 today)')
+    .addHelpText('after', '\n示例:\n  rectify dev                 # = npm start\n  rectify dev --rebase today')
+    .action(async (o: { plan: string | false; rebase?: string }) => {
+      const planPath = o.plan === false ? undefined : o.plan;
+      // Check the plan before anything starts: a bad plan starts nothing.
+      const plan = planPath ? preparePlan(planPath, rebaseDate(o.rebase)) : undefined;
+      const { runDevStack } = await import('../dev');
+      setExitCode(await runDevStack(loadSettings(), plan, planPath));
+    });
+
+  program
+    .command('worker')
+    .description('只运行 worker,连接 TEMPORAL_ADDRESS 指定的集群(可在多台机器上运行多个)')
+    .action(async () => {
+      const { runWorker } = await import('../../worker/main');
+      await runWorker();
+    });
+
+  const outbox = program.command('outbox').description('内嵌默认(未设置 SMTP_URL)时保存为 .eml 的邮件');
+  outbox
+    .command('list', { isDefault: true })
+    .description('列出发件箱中的邮件')
+    .action(async () => {
+      const dir = loadSettings().mail.outboxDir;
+      const mails = await listOutbox(dir);
+      mails.forEach((m, i) =>
+        console.log([String(i + 1).padStart(4), m.date ? formatInstant(m.date.getTime(), ZONE) : '', m.to, m.subject].join('\t')),
+      );
+      console.log(`发件箱 ${dir}: ${mails.length} 封邮件`);
+    });
+  outbox
+    .command('show <which>')
+    .description('打印一封邮件(序号或文件名)')
+    .action(async (which: string) => {
+      const dir = loadSettings().mail.outboxDir;
+      const mails = await listOutbox(dir);
+      const found = /^\d+$/.test(which) ? mails[Number(which) - 1] : mails.find((m) => m.file === which);
+      if (!found) throw new InputError(`发件箱中没有 ${which}(共 ${mails.length} 封,用 rectify outbox 列出)`);
+      const mail = await readMail(join(dir, found.file));
+      const attached = mail.attachments.map((a) => a.filename).join(', ') || '无';
+      console.log(
+        [
+          `文件: ${join(dir, found.file)}`,
+          `收件人: ${addresses(mail)}`,
+          `主题: ${mail.subject ?? ''}`,
+          `Message-ID: ${mail.messageId ?? ''}`,
+          `附件: ${attached}`,
+          '',
+          mail.text ?? '',
+        ].join('\n'),
+      );
+    });
+}
