@@ -24,6 +24,7 @@ import { publishedYears } from '../domain/calendar-data';
 import { resolveBinary, TEMPORAL_CLI } from '../runtime/binaries';
 import { createWorker } from '../worker/worker';
 import { ALL_SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
+import { TASK_QUEUE } from '../contracts/ids';
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
       plans: new PlanDirectory([planPath]),
       ledger: new SentLedger(join(dir, 'sent')),
       from: 'rectify@bench.example.org',
-      digests: { client: env.client, taskQueue: 'rectification' },
+      digests: { client: env.client, taskQueue: TASK_QUEUE },
     });
     const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', delivery });
     await worker.runUntil(async () => {

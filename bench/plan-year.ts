@@ -17,7 +17,7 @@ import type { Plan } from '../domain/plan/schema';
 import { rebasePlan } from '../domain/rebase';
 import { resolveBinary, TEST_SERVER } from '../runtime/binaries';
 import { indexedValueTypes } from '../contracts/search-attributes';
-import { measureWorkflowId } from '../contracts/ids';
+import { measureWorkflowId, TASK_QUEUE } from '../contracts/ids';
 
 export interface PlanYearResult {
   measures: number;
@@ -52,7 +52,7 @@ export async function runPlanYear(source: Plan, options: { days: number; measure
     });
     const worker = await Worker.create({
       connection: env.nativeConnection,
-      taskQueue: 'rectification',
+      taskQueue: TASK_QUEUE,
       workflowBundle,
       activities: createActivities({ delivery: outbox }),
     });

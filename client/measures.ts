@@ -7,6 +7,7 @@ import { dueAt } from '../domain/planner';
 import type { Plan } from '../domain/plan/schema';
 import { calendarWatchWorkflow, measureWorkflow } from '../workflows';
 import type { CalendarWatchInput } from '../contracts/inputs';
+import { effectivePolicy } from '../domain/policy';
 import { calendarWatchWorkflowId, measureWorkflowId, ofType, TASK_QUEUE, WORKFLOW } from '../contracts/ids';
 import * as SA from '../contracts/search-attributes';
 
@@ -38,7 +39,9 @@ export async function startPlan(
 ): Promise<StartResult> {
   const result: StartResult = { started: [], alreadyRunning: [] };
   const specs = measureSpecs(plan, localDate(Date.now(), plan.timeZone));
-  await startCalendarWatch(client, calendarWatchOf(specs[0]), options.taskQueue);
+  // The plan's own send time (not a measure's override), and the years its measures carry.
+  const sendAt = effectivePolicy(plan.policy, 'deadline').reminders.sendAt;
+  await startCalendarWatch(client, { ...calendarWatchOf(specs[0]), sendAt }, options.taskQueue);
   let next = 0;
   const lane = async () => {
     for (let i = next++; i < specs.length; i = next++) {

@@ -62,6 +62,9 @@ export const MEASURE_KIND_LABELS: Record<MeasureKind, string> = {
   longterm: '长期坚持',
 };
 
+/** A measure's LookbackStatus values (a review's are pending and the outcomes). */
+export const MEASURE_LOOKBACK_STATES = ['scheduled', 'in-review', 'sustained', 'relapsed'];
+
 /** LookbackStatus: of a measure (scheduled, in-review, outcome) and of a review (pending, outcome). */
 export const LOOKBACK_STATUS_LABELS: Record<string, string> = {
   scheduled: '待回头看',

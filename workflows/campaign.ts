@@ -4,7 +4,8 @@
  * campaign); the campaign only reaches them, in batches, continuing as new so that thousands of
  * measures stay within a workflow's history limits.
  */
-import { continueAsNew, getExternalWorkflowHandle, isCancellation, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, getExternalWorkflowHandle, isCancellation, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { PATCHES } from './patches';
 import type { CampaignInput } from '../contracts/inputs';
 import { getCampaignQuery, startLookbackSignal, type CampaignView } from '../contracts/messages';
 
@@ -32,7 +33,7 @@ export async function lookbackCampaignWorkflow(input: CampaignInput): Promise<nu
           .signal(startLookbackSignal, { campaign: input.name, dueDate: input.dueDate })
           .catch((e: unknown) => {
             // A cancelled campaign stops; a measure gone since the launch has nothing to review.
-            if (isCancellation(e)) throw e;
+            if (isCancellation(e) && patched(PATCHES.campaignStopsOnCancel)) throw e;
             log.info('回头看专项: 措施已不在运行,跳过', { campaign: input.name, measureWorkflowId: id, error: (e as Error).message });
           }),
       ),

@@ -20,7 +20,8 @@ import { buildNotice, dueFields, type NoticeFields } from './shared/notices';
 interface Published {
   light?: string;
   status?: string;
-  deadline?: string;
+  /** The instant the measure falls due (deadline and policy's due time), ms. */
+  dueAt?: number;
   leadUnit?: string;
   leader?: string;
   lookback?: string;
@@ -44,7 +45,7 @@ export class MeasureEntity {
     this.state = input.state ?? initialState(input.spec, initialProgress(input.spec, Date.now()), Date.now());
     const s = this.state;
     this.published = input.state
-      ? { light: s.trafficLight, status: s.progress.status, deadline: s.progress.deadline, leadUnit: s.leadUnit, leader: s.leader }
+      ? { light: s.trafficLight, status: s.progress.status, dueAt: currentDueAt(s), leadUnit: s.leadUnit, leader: s.leader }
       : {};
     this.useCalendars();
   }
@@ -56,7 +57,7 @@ export class MeasureEntity {
 
   /** The input's calendar with the years refreshed since (provisional years only where there are any, as before they existed). */
   calendarOptions(): CalendarOptions {
-    const { spec } = this.input;
+    const { spec } = this;
     const options: CalendarOptions = { ...spec.calendar, years: { ...spec.calendar.years, ...this.state.calendarYears } };
     if (spec.calendar.provisionalYears || this.state.provisionalYears) {
       options.provisionalYears = { ...spec.calendar.provisionalYears, ...this.state.provisionalYears };
@@ -165,7 +166,7 @@ export class MeasureEntity {
     const now: Published = {
       light: light.light,
       status: state.progress.status,
-      deadline: state.progress.deadline,
+      dueAt: currentDueAt(state),
       leadUnit: state.leadUnit,
       leader: state.leader,
       lookback: this.lookbackStatus(),
@@ -176,9 +177,8 @@ export class MeasureEntity {
     if (now.status !== was.status) updates.push({ key: SA.MeasureStatus, value: now.status! });
     if (now.leadUnit !== was.leadUnit) updates.push({ key: SA.LeadUnit, value: now.leadUnit! });
     if (now.leader !== was.leader) updates.push({ key: SA.Leader, value: now.leader! });
-    if (now.deadline !== was.deadline && now.deadline) {
-      updates.push({ key: SA.Deadline, value: new Date(currentDueAt(state) ?? Date.parse(now.deadline)) });
-    }
+    // The due instant, not just the date: a new policy may move the due time.
+    if (now.dueAt !== was.dueAt && now.dueAt !== undefined) updates.push({ key: SA.Deadline, value: new Date(now.dueAt) });
     if (now.lookback !== was.lookback && now.lookback) updates.push({ key: SA.LookbackStatus, value: now.lookback });
     if (updates.length) upsertSearchAttributes(updates);
     this.published = now;

@@ -11,4 +11,12 @@ export const PATCHES = {
    * measure started before 2026-11 runs.
    */
   lookbackReviews: 'lookback-reviews',
+  /**
+   * A cancelled look-back campaign stops instead of swallowing the cancellation and completing
+   * (issue 9). Cancelled campaigns recorded before it replay as they ran. Deprecate when no
+   * campaign started before 2026-11 is open or will be queried.
+   */
+  campaignStopsOnCancel: 'campaign-stops-on-cancel',
 } as const;
+
+// The calendar watch (workflows/calendar-watch.ts) is new in this release: none ran before it.

@@ -31,7 +31,12 @@ function program(setExitCode: (code: number) => void): Command {
     .showSuggestionAfterError(true)
     .addHelpText('after', CONNECTION_HELP)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => console.log(s.replace(/\n$/, '')), writeErr: () => undefined, outputError: () => undefined });
+    // Help goes to stdout, or to stderr when shown for a command given without its subcommand; errors are said by main().
+    .configureOutput({
+      writeOut: (s) => console.log(s.replace(/\n$/, '')),
+      writeErr: (s) => console.error(s.replace(/\n$/, '')),
+      outputError: () => undefined,
+    });
   registerPlanCommands(root);
   registerMeasureCommands(root);
   registerLookbackCommands(root);
@@ -69,8 +74,10 @@ function usageMessage(e: CommanderError): string {
       }`;
     case 'commander.optionMissingArgument':
       return `选项缺少值: ${quoted}`;
-    case 'commander.excessArguments':
-      return `多余的参数: ${e.message.replace(/^error: /, '')}`;
+    case 'commander.excessArguments': {
+      const [, expected, got] = /Expected (\d+) arguments? but got (\d+)/.exec(e.message) ?? [];
+      return expected ? `参数过多: 应为 ${expected} 个,给了 ${got} 个` : '参数过多';
+    }
     default:
       return e.message.replace(/^error: /, '');
   }
@@ -90,7 +97,9 @@ export async function main(argv: string[]): Promise<number> {
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version') return 0;
+      // --help: 0; a group without its subcommand (help shown on stderr): 2.
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version')
+        return e.exitCode === 0 ? 0 : 2;
       console.error(`rectify: ${usageMessage(e)}\n(rectify --help 查看用法)`);
       return 2;
     }

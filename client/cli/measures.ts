@@ -7,7 +7,9 @@ import * as msg from '../../contracts/messages';
 import { formatInstant, localDate, weekdayZh } from '../../domain/dates';
 import type { Actor } from '../../domain/notice';
 import { effectivePolicy } from '../../domain/policy';
-import { LIGHT_LABELS, LOOKBACK_STATUS_LABELS, STATUS_LABELS } from '../../domain/vocabulary';
+import { LIGHT_LABELS, LOOKBACK_STATUS_LABELS, MEASURE_LOOKBACK_STATES, STATUS_LABELS } from '../../domain/vocabulary';
+import { measureWorkflowId } from '../../contracts/ids';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { parseActor, resolveMeasure, sendRequest } from '../actions';
 import { listMeasures, type MeasureRow } from '../measures';
 import { need, oneOf, UsageError, withClient, ZONE } from './common';
@@ -65,7 +67,7 @@ export function registerMeasureCommands(program: Command): void {
     .option('--json', '输出 JSON')
     .addHelpText('after', '\n示例:\n  rectify status --overdue --unit 区发改委')
     .action(async (o: { plan?: string; unit?: string; overdue?: boolean; lookback?: string; json?: boolean }) => {
-      const states = ['scheduled', 'in-review', 'sustained', 'relapsed'];
+      const states = MEASURE_LOOKBACK_STATES;
       if (o.lookback && !states.includes(o.lookback)) throw new UsageError(`--lookback 应为 ${states.join(' | ')}: ${o.lookback}`);
       const rows = await withClient((client) =>
         listMeasures(client, { planId: o.plan, unit: o.unit, overdue: o.overdue, lookback: o.lookback }),
@@ -205,19 +207,28 @@ export function registerMeasureCommands(program: Command): void {
       if (!measures.length) throw new UsageError(`计划 ${plan.id} 中没有措施 ${o.measure}`);
       let changed = 0;
       let same = 0;
+      const notRunning: string[] = [];
       await withClient(async (client) => {
         for (const m of measures) {
           const policy = effectivePolicy(plan.policy, m.kind, m.policy);
-          const workflowId = await resolveMeasure(client, m.id, plan.id);
-          const { spec } = await client.workflow.getHandle(workflowId).query(msg.getStateQuery);
+          const handle = client.workflow.getHandle(measureWorkflowId(plan.id, m.id));
+          const spec = await handle
+            .query(msg.getStateQuery)
+            .then((v) => v.spec)
+            .catch((e: Error) => {
+              if (!(e instanceof WorkflowNotFoundError)) throw e;
+              notRunning.push(m.id);
+            });
+          if (!spec) continue;
           if (JSON.stringify(spec.policy) === JSON.stringify(policy)) {
             same++;
             continue;
           }
-          await sendRequest(client, workflowId, msg.updatePolicyUpdate, { actor, policy, reason });
+          await sendRequest(client, handle.workflowId, msg.updatePolicyUpdate, { actor, policy, reason });
           changed++;
         }
       });
-      console.log(`计划 ${plan.id}: 已调整 ${changed} 项措施的提醒规则, ${same} 项未变`);
+      const skipped = notRunning.length ? `;${notRunning.length} 项未在运行,未调整: ${notRunning.join('、')}` : '';
+      console.log(`计划 ${plan.id}: 已调整 ${changed} 项措施的提醒规则, ${same} 项未变${skipped}`);
     });
 }

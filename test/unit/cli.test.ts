@@ -270,6 +270,10 @@ describe('rectify CLI', () => {
     expect(option).toMatchObject({ code: 2 });
     expect(option.err).toContain('未知选项: --colour');
     expect((await run('start')).err).toContain('缺少参数: <plan>');
+    const group = await run('calendar');
+    expect(group.code).toBe(2);
+    expect(group.err).toContain('Usage: rectify calendar');
+    expect((await run('plan', 'check', 'a.yaml', 'b.yaml')).err).toContain('参数过多: 应为 1 个,给了 2 个');
   });
 
   it('explains every command with --help and an example, exit 0', async () => {

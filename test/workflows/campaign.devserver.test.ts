@@ -19,7 +19,7 @@ import * as SA from '../../contracts/search-attributes';
 import { runCli } from '../helpers/cli';
 import { testSpec } from '../helpers/specs';
 import { devServerExecutable, eventually, freePort, workflowBundle } from '../helpers/temporal';
-import { campaignWorkflowId, lookbackWorkflowId, measureWorkflowId, TASK_QUEUE } from '../../contracts/ids';
+import { campaignWorkflowId, lookbackWorkflowId, measureWorkflowId, ofType, TASK_QUEUE, WORKFLOW } from '../../contracts/ids';
 import { recordHistory } from '../helpers/histories';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -64,7 +64,7 @@ describe('look-back campaign', () => {
       const spec = testSpec({ id, deadline: deadline.toISODate()!, calendar: { unpublishedYears: 'weekdays', years: publishedYears() } });
       const handle = await env.client.workflow.start(measureWorkflow, {
         workflowId: measureWorkflowId('drill', id),
-        taskQueue: 'rectification',
+        taskQueue: TASK_QUEUE,
         args: [{ spec }],
         typedSearchAttributes: [
           { key: SA.PlanId, value: 'drill' },
@@ -78,7 +78,7 @@ describe('look-back campaign', () => {
       await handle.executeUpdate(msg.verifyCompletionUpdate, { args: [{ actor: OFFICE, accept: true }] });
     }
     const closed = await eventually(
-      () => env.client.workflow.count(`WorkflowType = 'measureWorkflow' AND MeasureStatus = 'closed'`),
+      () => env.client.workflow.count(`${ofType(WORKFLOW.measure)} AND MeasureStatus = 'closed'`),
       (c) => c.count === 30,
     );
     expect(closed.count).toBe(30);
@@ -100,7 +100,7 @@ describe('look-back campaign', () => {
     expect([launch.code, launch.err]).toEqual([0, '']);
     expect(launch.out).toContain('计划 drill「2026年冬季回头看」: 已启动,覆盖 30 项已销号措施');
 
-    const reviews = `WorkflowType = 'lookbackReviewWorkflow' AND LookbackCampaign = '2026年冬季回头看'`;
+    const reviews = `${ofType(WORKFLOW.lookbackReview)} AND LookbackCampaign = '2026年冬季回头看'`;
     expect(
       (
         await eventually(
@@ -183,7 +183,7 @@ describe('look-back campaign', () => {
     expect(ids30.length).toBeGreaterThanOrEqual(25); // the five relapsed are active again
     const handle = await env.client.workflow.start(lookbackCampaignWorkflow, {
       workflowId: campaignWorkflowId('drill', '分批测试'),
-      taskQueue: 'rectification',
+      taskQueue: TASK_QUEUE,
       args: [{ planId: 'drill', name: '分批测试', dueDate: '2099-01-07', measureWorkflowIds: ids30, perRun: 10 }],
     });
     const firstRun = handle.firstExecutionRunId;
@@ -191,7 +191,7 @@ describe('look-back campaign', () => {
     expect((await env.client.workflow.getHandle(campaignWorkflowId('drill', '分批测试'), firstRun).describe()).status.name).toBe(
       'CONTINUED_AS_NEW',
     );
-    const reviews = `WorkflowType = 'lookbackReviewWorkflow' AND LookbackCampaign = '分批测试'`;
+    const reviews = `${ofType(WORKFLOW.lookbackReview)} AND LookbackCampaign = '分批测试'`;
     expect(
       (
         await eventually(

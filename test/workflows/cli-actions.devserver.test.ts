@@ -16,7 +16,7 @@ import { devServerExecutable, eventually, freePort, workflowBundle } from '../he
 import { calendarAlertsDue } from '../../domain/calendar-alerts';
 import { publishedYears } from '../../domain/calendar-data';
 import { localDate } from '../../domain/dates';
-import { calendarWatchWorkflowId } from '../../contracts/ids';
+import { calendarWatchWorkflowId, ofType, WORKFLOW } from '../../contracts/ids';
 import { getCalendarWatchQuery } from '../../contracts/messages';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -142,7 +142,7 @@ describe('rectify commands against a real server', () => {
     // A plan started before calendar watches existed (here: its watch gone) gets one from the next refresh.
     await watchHandle.terminate('as if it had never been started');
     await eventually(
-      () => env.client.workflow.count(`WorkflowType = 'calendarWatchWorkflow' AND ExecutionStatus = 'Running'`),
+      () => env.client.workflow.count(`${ofType(WORKFLOW.calendarWatch)} AND ExecutionStatus = 'Running'`),
       (c) => c.count === 0,
     );
     expect((await run('calendar', 'refresh', '--as', 'office:督查科')).out).toContain(

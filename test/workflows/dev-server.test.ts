@@ -15,12 +15,12 @@ import { listMeasures, startPlan } from '../../client/measures';
 import { loadPlan } from '../../config/plan-files';
 import { startDevServer, type DevServer } from '../../runtime/dev-server';
 import { getStateQuery } from '../../contracts/messages';
-import { measureWorkflowId } from '../../contracts/ids';
+import { measureWorkflowId, ofType, WORKFLOW } from '../../contracts/ids';
 import { eventually, freePort, workflowBundle } from '../helpers/temporal';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-const RUNNING = `WorkflowType = 'measureWorkflow' AND ExecutionStatus = 'Running'`;
+const RUNNING = `${ofType(WORKFLOW.measure)} AND ExecutionStatus = 'Running'`;
 
 describe('embedded dev server with the sample plan', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rectify-dev-'));
