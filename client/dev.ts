@@ -8,9 +8,9 @@ import type { Settings } from '../config/settings';
 import type { Plan } from '../domain/plan/schema';
 import { startDevServer, type DevServer } from '../runtime/dev-server';
 import { createWorker, mailDelivery } from '../worker/worker';
-import { startPlan } from './measures';
+import { listMeasures, startPlan } from './measures';
 
-export async function runDevStack(settings: Settings, plan: Plan | undefined, planPath?: string): Promise<number> {
+export async function runDevStack(settings: Settings, plan: Plan | undefined, planPath?: string, rebased = false): Promise<number> {
   // Quiet by default: the worker's bundling and state logs are noise to the office.
   Runtime.install({ logger: new DefaultLogger((process.env.RECTIFY_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
   let server: DevServer | undefined;
@@ -29,6 +29,14 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
     const { delivery, mailer } = mailDelivery(settings, planPath ? [planPath] : [], client);
     closeMailer = () => mailer.close();
     console.log(`邮件: ${mailer.describe}`);
+    // A rebased demo of a plan that already runs would be silently the old one: say what to do instead.
+    if (plan && rebased && (await listMeasures(client, { planId: plan.id })).length) {
+      console.error(
+        `rectify: 计划 ${plan.id} 已在 ${settings.varDir} 中运行,--rebase 只对新启动的计划生效。` +
+          `要按新的日期重新演示: 停止后删除 ${settings.varDir},或用 RECTIFY_VAR_DIR 指向一个新目录;要继续原来的演示,去掉 --rebase。`,
+      );
+      return 1;
+    }
     const worker = await createWorker({ connection: nativeConnection, namespace: settings.namespace, delivery });
     const running = worker.run();
     if (plan) {

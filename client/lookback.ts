@@ -1,13 +1,15 @@
 /** Look-back campaigns from the office's side: choosing the closed measures, launching, counting. */
-import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { campaignWorkflowId, ofType, TASK_QUEUE, WORKFLOW } from '../contracts/ids';
-import { isIsoDate } from '../domain/dates';
-import { closedBefore } from '../domain/lookback';
-import { lookbackCampaignWorkflow } from '../workflows';
-import { getStateQuery } from '../contracts/messages';
-import * as SA from '../contracts/search-attributes';
-import { quote } from './measures';
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { InputError } from '../config/plan-files';
+import { campaignWorkflowId, lookbackWorkflowId, measureWorkflowId, ofType, TASK_QUEUE, WORKFLOW } from '../contracts/ids';
+import { getLookbackQuery, getStateQuery, type LookbackView } from '../contracts/messages';
+import * as SA from '../contracts/search-attributes';
+import { chinaCalendar } from '../domain/calendar-data';
+import { isIsoDate, weekdayZh } from '../domain/dates';
+import { closedBefore } from '../domain/lookback';
+import { STATUS_LABELS } from '../domain/vocabulary';
+import { lookbackCampaignWorkflow } from '../workflows';
+import { listMeasures, quote } from './measures';
 
 export interface CampaignFilter {
   planId?: string;
@@ -24,6 +26,12 @@ export interface LaunchResult {
   workflowId: string;
   measures: number;
   launched: boolean;
+}
+
+/** What a launch did: a campaign per plan, and the measures named with --ids it left out, and why. */
+export interface LaunchOutcome {
+  results: LaunchResult[];
+  skipped: { measureId: string; reason: string }[];
 }
 
 /** Running measure workflows that are closed and match the filter, by plan. */
@@ -56,10 +64,14 @@ export async function launchCampaign(
   dueDate: string,
   filter: CampaignFilter,
   today: string,
-): Promise<LaunchResult[]> {
+): Promise<LaunchOutcome> {
   if (!name.trim() || !/^[^:\s][^:]*$/.test(name)) throw new InputError(`--name 不能为空,也不能含冒号: ${name}`);
   if (!isIsoDate(dueDate)) throw new InputError(`--due 应为 YYYY-MM-DD: ${dueDate}`);
   if (dueDate <= today) throw new InputError(`--due ${dueDate} 应晚于今天 ${today}`);
+  // As extension and relapse deadlines: a working day (unpublished years on the statutory holidays).
+  if (!chinaCalendar({ unpublishedYears: 'statutory' }).isWorkday(dueDate)) {
+    throw new InputError(`--due ${dueDate}(${weekdayZh(dueDate)})不是工作日,请选一个工作日作为回头看时限`);
+  }
   const byPlan = await closedMeasures(client, filter);
   const results: LaunchResult[] = [];
   for (const [planId, ids] of byPlan) {
@@ -81,7 +93,32 @@ export async function launchCampaign(
       results.push({ planId, workflowId, measures: ids.length, launched: false });
     }
   }
-  return results;
+  return { results, skipped: await skippedIds(client, filter, byPlan) };
+}
+
+/** The measures named with --ids that the campaign does not cover, each with the reason. */
+async function skippedIds(client: Client, f: CampaignFilter, byPlan: Map<string, string[]>): Promise<LaunchOutcome['skipped']> {
+  if (!f.ids?.length) return [];
+  const covered = new Set([...byPlan.values()].flat().map((id) => id.split(':').at(-1)));
+  const missing = f.ids.filter((id) => !covered.has(id));
+  if (!missing.length) return [];
+  const rows = await listMeasures(client, { planId: f.planId });
+  return missing.map((measureId) => {
+    const row = rows.find((r) => r.measureId === measureId);
+    if (!row) return { measureId, reason: '没有这项运行中的措施' };
+    if (row.status !== 'closed')
+      return { measureId, reason: `尚未销号(${STATUS_LABELS[row.status as keyof typeof STATUS_LABELS] ?? row.status})` };
+    return { measureId, reason: '不符合其他筛选条件' };
+  });
+}
+
+/** A review still to be recorded, for `lookback status --list`. */
+export interface PendingReview {
+  planId?: string;
+  measureId?: string;
+  leadUnit?: string;
+  dueAt?: string;
+  overdue: boolean;
 }
 
 export interface CampaignStatus {
@@ -91,13 +128,15 @@ export interface CampaignStatus {
   overdue: number;
   sustained: number;
   relapsed: number;
+  /** Pending reviews, oldest due first. */
+  waiting: PendingReview[];
 }
 
 /** Counts a campaign's reviews from visibility: outcome and due date are search attributes. */
 export async function campaignStatus(client: Client, name: string, planId: string | undefined, now: number): Promise<CampaignStatus> {
   const clauses = [ofType(WORKFLOW.lookbackReview), `LookbackCampaign = ${quote(name)}`];
   if (planId) clauses.push(`PlanId = ${quote(planId)}`);
-  const s: CampaignStatus = { reviews: 0, done: 0, pending: 0, overdue: 0, sustained: 0, relapsed: 0 };
+  const s: CampaignStatus = { reviews: 0, done: 0, pending: 0, overdue: 0, sustained: 0, relapsed: 0, waiting: [] };
   for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {
     s.reviews++;
     const status = wf.typedSearchAttributes.get(SA.LookbackStatus);
@@ -107,8 +146,50 @@ export async function campaignStatus(client: Client, name: string, planId: strin
     } else {
       s.pending++;
       const due = wf.typedSearchAttributes.get(SA.Deadline);
-      if (due && due.getTime() < now) s.overdue++;
+      const overdue = !!due && due.getTime() < now;
+      if (overdue) s.overdue++;
+      const sa = wf.typedSearchAttributes;
+      s.waiting.push({
+        planId: sa.get(SA.PlanId),
+        measureId: sa.get(SA.MeasureId),
+        leadUnit: sa.get(SA.LeadUnit),
+        dueAt: due?.toISOString(),
+        overdue,
+      });
     }
   }
+  s.waiting.sort(
+    (a, b) => (a.dueAt ?? '').localeCompare(b.dueAt ?? '') || (a.measureId ?? '').localeCompare(b.measureId ?? '', 'en', { numeric: true }),
+  );
   return s;
+}
+
+/** The campaigns that have reviews, for a hint when a name matches none. */
+export async function campaignNames(client: Client, planId?: string): Promise<string[]> {
+  const names = new Set<string>();
+  const plan = planId ? ` AND PlanId = ${quote(planId)}` : '';
+  for await (const wf of client.workflow.list({ query: `${ofType(WORKFLOW.lookbackReview)}${plan}` })) {
+    const name = wf.typedSearchAttributes.get(SA.LookbackCampaign);
+    if (name) names.add(name);
+  }
+  return [...names].sort();
+}
+
+/** The look-back review of a measure's round: where it stands, so that a second outcome is told so. */
+export async function reviewState(client: Client, planId: string, measureId: string, round: number): Promise<'open' | LookbackView> {
+  const handle = client.workflow.getHandle(lookbackWorkflowId(planId, measureId, round));
+  const status = await handle
+    .describe()
+    .then((d) => d.status.name)
+    .catch((e: Error) => {
+      if (e instanceof WorkflowNotFoundError) return undefined;
+      throw e;
+    });
+  if (!status) {
+    const { lookbacks } = await client.workflow.getHandle(measureWorkflowId(planId, measureId)).query(getStateQuery);
+    const rounds = lookbacks?.length ?? 0;
+    throw new InputError(`措施 ${measureId} 没有第 ${round} 次回头看(${rounds ? `已开展 ${rounds} 次` : '尚未开展回头看'})`);
+  }
+  if (status === 'RUNNING') return 'open';
+  return handle.query(getLookbackQuery);
 }

@@ -4,6 +4,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { localDate } from '../domain/dates';
 import { measureSpecs, type MeasureSpec } from '../domain/measure';
 import { dueAt } from '../domain/planner';
+import { runningCalendar } from '../domain/calendar';
 import type { Plan } from '../domain/plan/schema';
 import { calendarWatchWorkflow, measureWorkflow } from '../workflows';
 import type { CalendarWatchInput } from '../contracts/inputs';
@@ -24,7 +25,7 @@ function searchAttributes(spec: MeasureSpec): TypedSearchAttributes {
     { key: SA.Leader, value: spec.leader },
     { key: SA.MeasureKind, value: spec.kind },
     { key: SA.ProblemNo, value: spec.problem.no },
-    ...(spec.deadline ? [{ key: SA.Deadline, value: new Date(dueAt(spec, spec.deadline)) }] : []),
+    ...(spec.deadline ? [{ key: SA.Deadline, value: new Date(dueAt(spec, spec.deadline, runningCalendar(spec.calendar))) }] : []),
   ]);
 }
 
@@ -41,7 +42,8 @@ export async function startPlan(
   const specs = measureSpecs(plan, localDate(Date.now(), plan.timeZone));
   // The plan's own send time (not a measure's override), and the years its measures carry.
   const sendAt = effectivePolicy(plan.policy, 'deadline').reminders.sendAt;
-  await startCalendarWatch(client, { ...calendarWatchOf(specs[0]), sendAt }, options.taskQueue);
+  const published = Object.keys(specs[0].calendar.years ?? {}).map(Number);
+  await startCalendarWatch(client, { ...calendarWatchOf(specs[0], published), sendAt }, options.taskQueue);
   let next = 0;
   const lane = async () => {
     for (let i = next++; i < specs.length; i = next++) {
@@ -85,13 +87,8 @@ export async function startCalendarWatch(client: Client, watch: CalendarWatchInp
 }
 
 /** The watch a plan's measures call for: their zone, send time and published years. */
-export function calendarWatchOf(spec: Pick<MeasureSpec, 'planId' | 'timeZone' | 'policy' | 'calendar'>): CalendarWatchInput {
-  return {
-    planId: spec.planId,
-    timeZone: spec.timeZone,
-    sendAt: spec.policy.reminders.sendAt,
-    published: Object.keys(spec.calendar.years ?? {}).map(Number),
-  };
+export function calendarWatchOf(spec: Pick<MeasureSpec, 'planId' | 'timeZone' | 'policy'>, published: number[]): CalendarWatchInput {
+  return { planId: spec.planId, timeZone: spec.timeZone, sendAt: spec.policy.reminders.sendAt, published };
 }
 
 /** The running calendar watches (one per started plan), for `rectify calendar refresh`. */

@@ -10,15 +10,26 @@ export interface MeasureWorkflowInput {
   state?: MeasureState;
 }
 
-export interface MeasureView extends MeasureState {
+/**
+ * What getState answers, for operators, the CLI and the web: the measure as it stands, small.
+ * No holiday lists and no per-stage bookkeeping (getDetails has the whole state).
+ */
+export interface MeasureView extends Omit<MeasureState, 'spec' | 'progress' | 'calendarYears' | 'provisionalYears' | 'outgoing'> {
   workflowId: string;
+  spec: Omit<MeasureSpec, 'calendar'>;
+  progress: Omit<MeasureState['progress'], 'handled'>;
+  /** The years the measure plans with: published, and counted provisionally. */
+  calendar: { published: number[]; provisional: number[] };
   /** When the measure falls due under its current deadline (ISO instant). */
   dueAt?: string;
   /** When the workflow next wakes by itself: a notice or a change of light (ISO instant). */
   nextWakeAt?: string;
-  /** Working days from today to the deadline (negative when overdue). */
+  /** Working days from today to the deadline (negative when overdue), while the measure is open. */
   workdaysLeft?: number;
 }
+
+/** What getDetails answers: the whole state, with what getState adds. */
+export type MeasureDetails = MeasureState & Pick<MeasureView, 'workflowId' | 'dueAt' | 'nextWakeAt' | 'workdaysLeft'>;
 
 /** What an Update answers: the measure as it now stands, compact (it is recorded in history). */
 export interface MeasureSummary {
@@ -35,7 +46,7 @@ export interface MeasureSummary {
   pendingExtension?: { newDeadline: string; reason: string };
 }
 
-export function summaryOf(v: MeasureView): MeasureSummary {
+export function summaryOf(v: MeasureView | MeasureDetails): MeasureSummary {
   return {
     workflowId: v.workflowId,
     measureId: v.spec.id,

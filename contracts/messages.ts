@@ -16,9 +16,11 @@ import type {
 } from '../domain/requests';
 import type { LookbackOutcomeReport } from '../domain/measure-state';
 import type { LookbackOutcome, RecordOutcomeRequest } from '../domain/lookback';
-import type { MeasureSummary, MeasureView } from './measure';
+import type { MeasureDetails, MeasureSummary, MeasureView } from './measure';
 
 export const getStateQuery = defineQuery<MeasureView>('getState');
+/** The whole state (calendar years, every handled stage): for operators and tests, not for lists. */
+export const getDetailsQuery = defineQuery<MeasureDetails>('getDetails');
 
 // Changes arrive as Updates with validators: a bad request is rejected before it reaches history.
 export const reportProgressUpdate = defineUpdate<MeasureSummary, [ReportProgressRequest]>('reportProgress');

@@ -57,6 +57,11 @@ export function weekdayZh(date: IsoDate): string {
   return WEEKDAYS_ZH[isoWeekday(date)];
 }
 
+/** 2024年10月15日(周二): a date as people read it. */
+export function dateZh(date: IsoDate): string {
+  return `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日(${weekdayZh(date)})`;
+}
+
 const instants = new Map<string, number>();
 /** The instant of a local wall-clock time ('HH:mm') on a date in a time zone (memoised: planners ask often). */
 export function localInstant(date: IsoDate, time: string, zone: string): number {

@@ -107,10 +107,14 @@ export function applyReassign(state: MeasureState, r: ReassignRequest, now: numb
   audit(state, now, 'reassign', r.actor, { leadUnit: r.leadUnit, leader: r.leader, reason: r.reason, previousLeadUnit, previousLeader });
   state.leadUnit = r.leadUnit ?? state.leadUnit;
   state.leader = r.leader ?? state.leader;
+  // The new and the old: the unit and leader it moved from hear that it is no longer theirs.
+  const audiences: EventNotice['audiences'] = ['leadUnit', 'leader'];
+  if (state.leadUnit !== previousLeadUnit) audiences.push('previousLeadUnit');
+  if (state.leader !== previousLeader) audiences.push('previousLeader');
   return [
     {
       kind: 'reassigned',
-      audiences: ['leadUnit', 'leader'],
+      audiences,
       event: { actor: r.actor, reason: r.reason, previousLeadUnit, previousLeader },
     },
   ];

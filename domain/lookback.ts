@@ -5,7 +5,7 @@
 import type { WorkCalendar } from './calendar';
 import { addDays, isIsoDate, localDate, localInstant, type IsoDate } from './dates';
 import { RequestRejected, requirePermission } from './permissions';
-import { requireWorkdayAhead } from './requests';
+import { requireDueAhead } from './requests';
 import type { MeasureSpec } from './measure';
 import type { Actor } from './notice';
 
@@ -75,6 +75,10 @@ export function validateRecordOutcome(
     return;
   }
   if (typeof r.newDeadline !== 'string' || !isIsoDate(r.newDeadline))
-    throw new RequestRejected(`反弹回潮须设新的整改时限(YYYY-MM-DD): ${String(r.newDeadline)}`);
-  requireWorkdayAhead(r.newDeadline, calendar, timeZone, now);
+    throw new RequestRejected(
+      r.newDeadline === undefined || r.newDeadline === ''
+        ? '反弹回潮须设新的整改时限'
+        : `新的整改时限应为 YYYY-MM-DD: ${String(r.newDeadline)}`,
+    );
+  requireDueAhead(r.newDeadline, calendar, timeZone, now);
 }

@@ -2,12 +2,11 @@
  * A measure workflow's state, as pure data: what it was started with, where it stands, what
  * people did. lifecycle.ts changes it; requests.ts checks what people ask of it.
  */
-import type { CalendarYear } from './calendar';
+import type { CalendarYear, WorkCalendar } from './calendar';
 import type { IsoDate } from './dates';
 import type { MeasureSpec, TrafficLight } from './measure';
-import type { Actor, EventKind, Notice } from './notice';
+import type { Actor, EventKind, Notice, NoticeAudience } from './notice';
 import { dueAt, type MeasureProgress } from './planner';
-import type { Audience } from './plan/schema';
 
 export interface AuditEntry {
   at: string;
@@ -79,10 +78,10 @@ export function initialState(spec: MeasureSpec, progress: MeasureProgress, now: 
 /** An event notice an accepted request causes: the main loop delivers it. */
 export interface EventNotice {
   kind: EventKind;
-  audiences: Audience[];
+  audiences: NoticeAudience[];
   event: NonNullable<Notice['event']>;
 }
 /** The instant the measure falls due under its current deadline. */
-export function currentDueAt(state: MeasureState): number | undefined {
-  return state.progress.deadline && state.spec.kind !== 'longterm' ? dueAt(state.spec, state.progress.deadline) : undefined;
+export function currentDueAt(state: MeasureState, cal: WorkCalendar): number | undefined {
+  return state.progress.deadline && state.spec.kind !== 'longterm' ? dueAt(state.spec, state.progress.deadline, cal) : undefined;
 }

@@ -34,6 +34,11 @@ export interface MeasureSpec {
   milestones: { title: string; deadline: IsoDate }[];
   cadence?: Cadence;
   policy: Policy;
+  /**
+   * A date falls due at the end of the last working day on or before it (“X前”): true for every
+   * measure started since the rule; earlier measures adopt it at their next wake (a named patch).
+   */
+  dueOnWorkday?: boolean;
 }
 
 /** How many years past its last date (or its start) a measure carries the statutory arrangement of unpublished years. */
@@ -86,6 +91,7 @@ export function measureSpecs(plan: Plan, startedOn: IsoDate): MeasureSpec[] {
       milestones: m.milestones ?? [],
       cadence: m.kind === 'longterm' ? (m.cadence ?? policy.reporting.cadence) : undefined,
       policy,
+      dueOnWorkday: true,
     };
   });
 }

@@ -8,6 +8,9 @@ import type { MeasureKind, Audience } from './plan/schema';
 import type { MeasureStatus, TrafficLight } from './measure';
 import type { ScheduledKind } from './planner';
 
+/** Who a notice is for: the plan's audiences, and after a reassignment the unit and leader it moved from. */
+export type NoticeAudience = Audience | 'previousLeadUnit' | 'previousLeader';
+
 export type EventKind =
   'submitted' | 'verification-result' | 'extension-requested' | 'extension-decided' | 'reassigned' | 'lookback-request' | 'relapsed';
 export type NoticeKind = ScheduledKind | EventKind;
@@ -49,7 +52,7 @@ export interface Notice {
   workflowId: string;
   stage: string;
   kind: NoticeKind;
-  audiences: Audience[];
+  audiences: NoticeAudience[];
   measure: NoticeMeasure;
   /** ISO instant it was planned for; catch-ups go out later, in the next send window. */
   plannedAt: string;

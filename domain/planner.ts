@@ -81,18 +81,23 @@ export interface NextActions {
   wakeAt?: number;
 }
 
-type Spec = Pick<MeasureSpec, 'kind' | 'policy' | 'timeZone' | 'milestones' | 'cadence'>;
+type Spec = Pick<MeasureSpec, 'kind' | 'policy' | 'timeZone' | 'milestones' | 'cadence' | 'dueOnWorkday'>;
 
 const CADENCE_MONTHS: Record<Cadence, number> = { monthly: 1, quarterly: 3, semiannual: 6, annual: 12 };
 
-type Timing = Pick<MeasureSpec, 'policy' | 'timeZone'>;
+type Timing = Pick<MeasureSpec, 'policy' | 'timeZone'> & { dueOnWorkday?: boolean };
 
 function sendAt(spec: Timing, day: IsoDate): number {
   return localInstant(day, spec.policy.reminders.sendAt, spec.timeZone);
 }
 
-export function dueAt(spec: Timing, date: IsoDate): number {
-  return localInstant(date, spec.policy.dueAt, spec.timeZone);
+/**
+ * The instant a date falls due: the policy's due time on that day. Under the one rule
+ * (`dueOnWorkday`, every measure started since it): on the last working day on or before it, as
+ * the documents' “X前” mean. A deadline on a Sunday is due at 18:00 on the Friday before.
+ */
+export function dueAt(spec: Timing, date: IsoDate, cal: WorkCalendar): number {
+  return localInstant(spec.dueOnWorkday ? cal.onOrBefore(date) : date, spec.policy.dueAt, spec.timeZone);
 }
 
 /** Reminders before `due` and the escalation ladder after it, repeats up to just past `until`. */
@@ -206,7 +211,7 @@ export function stages(spec: Spec, p: MeasureProgress, cal: WorkCalendar, until:
       if (p.reportsDone.includes(end)) return;
       // A missing report is chased until the next one falls due; from then on the next report is the one chased.
       const nextEnd = ends[i + 1] ?? periodEnds(cadence, end, end)[0];
-      const cutoff = dueAt(spec, nextEnd);
+      const cutoff = dueAt(spec, nextEnd, cal);
       const chased = chase(
         spec,
         cal,
@@ -337,7 +342,7 @@ export function trafficLight(
   submittedAt?: number,
 ): { light: TrafficLight; nextChangeAt?: number } {
   if (p.status === 'closed') return { light: 'green' };
-  const due = p.deadline && spec.kind !== 'longterm' ? dueAt(spec, p.deadline) : undefined;
+  const due = p.deadline && spec.kind !== 'longterm' ? dueAt(spec, p.deadline, cal) : undefined;
   if (p.status === 'submitted') return { light: due !== undefined && (submittedAt ?? now) > due ? 'red' : 'green' };
   if (due !== undefined && now >= due) return { light: 'red' };
   const changes: number[] = [];
@@ -350,7 +355,7 @@ export function trafficLight(
     else changes.push(windowStart);
   }
   const reportDue = (date: IsoDate) => {
-    const at = dueAt(spec, date);
+    const at = dueAt(spec, date, cal);
     if (now >= at) yellow = true;
     else changes.push(at);
   };

@@ -3,7 +3,7 @@
  * for people before anything reaches history. Who may act is decided in permissions.ts.
  */
 import { calendarYearProblems, CalendarYearUnavailableError, type CalendarYear, type WorkCalendar } from './calendar';
-import { isIsoDate, localDate, type IsoDate } from './dates';
+import { dateZh, isIsoDate, localDate, type IsoDate } from './dates';
 import type { MeasureState } from './measure-state';
 import type { MeasureStatus } from './measure';
 import type { Actor } from './notice';
@@ -113,26 +113,37 @@ export function validateRequestExtension(state: MeasureState, r: RequestExtensio
   if (state.pendingExtension) throw new RequestRejected(`已有待审批的延期申请(至 ${state.pendingExtension.newDeadline})`);
   requireText(r.reason, '延期理由');
   if (typeof r.newDeadline !== 'string' || !isIsoDate(r.newDeadline))
-    throw new RequestRejected(`新时限应为 YYYY-MM-DD: ${String(r.newDeadline)}`);
+    throw new RequestRejected(
+      r.newDeadline === undefined || r.newDeadline === '' ? '缺少新时限' : `新时限应为 YYYY-MM-DD: ${String(r.newDeadline)}`,
+    );
   if (r.newDeadline <= state.progress.deadline)
     throw new RequestRejected(`新时限 ${r.newDeadline} 应晚于当前时限 ${state.progress.deadline}`);
-  requireWorkdayAhead(r.newDeadline, calendar, state.spec.timeZone, now);
+  requireDueAhead(r.newDeadline, calendar, state.spec.timeZone, now, state.progress.deadline);
 }
 
-/** A new deadline lies after today, on a working day of the (strict) calendar. */
-export function requireWorkdayAhead(date: IsoDate, calendar: WorkCalendar, timeZone: string, now: number): void {
+/**
+ * A new deadline falls due after today (and after the current one, if given), by the one rule: a
+ * date on a day off is due at the end of the last working day before it. Under the strict
+ * calendar a year nobody has published cannot hold a deadline yet.
+ */
+export function requireDueAhead(date: IsoDate, calendar: WorkCalendar, timeZone: string, now: number, current?: IsoDate): void {
   const today = localDate(now, timeZone);
   if (date <= today) throw new RequestRejected(`新时限 ${date} 应晚于今天 ${today}`);
-  let workday: boolean;
+  let due: IsoDate;
+  let currentDue: IsoDate | undefined;
   try {
-    workday = calendar.isWorkday(date);
+    due = calendar.onOrBefore(date);
+    currentDue = current === undefined ? undefined : calendar.onOrBefore(current);
   } catch (e) {
     if (!(e instanceof CalendarYearUnavailableError)) throw e;
     throw new RequestRejected(
       `新时限 ${date} 所在的 ${e.year} 年节假日安排尚未公布,暂不能定为时限;请选 ${e.year - 1} 年内的日期,或待该年安排公布并导入后再定`,
     );
   }
-  if (!workday) throw new RequestRejected(`新时限 ${date} 不是工作日`);
+  const byRule = due === date ? '' : `(${dateZh(date)}不是工作日,按“X前”的规则于 ${dateZh(due)} 到期)`;
+  if (due <= today) throw new RequestRejected(`新时限 ${date}${byRule}应晚于今天 ${today}`);
+  if (currentDue !== undefined && due <= currentDue)
+    throw new RequestRejected(`新时限 ${date}${byRule}并未晚于当前时限 ${dateZh(currentDue)}`);
 }
 
 export function validateDecideExtension(state: MeasureState, r: DecideExtensionRequest): void {

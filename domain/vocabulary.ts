@@ -4,8 +4,9 @@
  * these; nothing else spells them.
  */
 import type { TrafficLight, MeasureStatus } from './measure';
-import type { NoticeKind } from './notice';
-import type { Audience, MeasureKind } from './plan/schema';
+import type { AuditEntry } from './measure-state';
+import type { NoticeAudience, NoticeKind } from './notice';
+import type { MeasureKind } from './plan/schema';
 
 /** Which date a notice chases (and so which calendar event its .ics carries). */
 export type Track = 'deadline' | 'milestone' | 'report' | 'review' | 'none';
@@ -48,11 +49,13 @@ export const STATUS_LABELS: Record<MeasureStatus, string> = { active: '整改中
 export const LIGHT_LABELS: Record<TrafficLight, string> = { red: '红灯', yellow: '黄灯', green: '绿灯' };
 export const LIGHT_COLORS: Record<TrafficLight, string> = { red: '#c62828', yellow: '#b58100', green: '#2e7d32' };
 
-export const AUDIENCE_LABELS: Record<Audience, string> = {
+export const AUDIENCE_LABELS: Record<NoticeAudience, string> = {
   leadUnit: '牵头单位',
   leader: '负责区领导',
   office: '巡察办',
   leadershipGroup: '领导小组',
+  previousLeadUnit: '原牵头单位',
+  previousLeader: '原负责区领导',
 };
 
 export const MEASURE_KIND_LABELS: Record<MeasureKind, string> = {
@@ -73,3 +76,34 @@ export const LOOKBACK_STATUS_LABELS: Record<string, string> = {
   sustained: '已巩固',
   relapsed: '反弹回潮',
 };
+
+/** What a person did to a measure, in words: 提交整改完成(佐证: …;说明: …), 核验退回(理由: …). */
+export function auditWords(a: AuditEntry): string {
+  const d = a.detail as Record<string, unknown>;
+  const text = (v: unknown) => (Array.isArray(v) ? v.join('、') : String(v ?? ''));
+  const day = (v: unknown) => (typeof v === 'string' ? `${Number(v.slice(5, 7))}月${Number(v.slice(8, 10))}日` : '');
+  const parts = (...ps: (string | false | undefined)[]) => {
+    const shown = ps.filter(Boolean);
+    return shown.length ? `(${shown.join(';')})` : '';
+  };
+  switch (a.action) {
+    case 'progress':
+      return `报送进展${d.milestone !== undefined ? `·完成第 ${Number(d.milestone) + 1} 阶段` : ''}${d.period ? `·截至 ${text(d.period)}` : ''}${parts(`说明: ${text(d.note)}`)}`;
+    case 'submit':
+      return `提交整改完成${parts(`佐证: ${text(d.evidence)}`, !!d.note && `说明: ${text(d.note)}`)}`;
+    case 'verify':
+      return d.accept ? `核验通过,销号${parts(!!d.reason && `说明: ${text(d.reason)}`)}` : `核验退回${parts(`理由: ${text(d.reason)}`)}`;
+    case 'extension-request':
+      return `申请延期至 ${text(d.newDeadline)}${parts(`理由: ${text(d.reason)}`)}`;
+    case 'extension-decision':
+      return d.approve ? `批准延期至 ${text(d.newDeadline)}` : `不批准延期${parts(`理由: ${text(d.reason)}`)}`;
+    case 'reassign':
+      return `调整分工${parts(!!d.leadUnit && `牵头单位 ${text(d.previousLeadUnit)} → ${text(d.leadUnit)}`, !!d.leader && `负责区领导 ${text(d.previousLeader)} → ${text(d.leader)}`, `理由: ${text(d.reason)}`)}`;
+    case 'calendar':
+      return `更新节假日安排${parts(`已公布 ${text(d.years)} 年`, !!d.provisionalYears && `临时 ${text(d.provisionalYears)} 年`)}`;
+    case 'relapse':
+      return `第 ${text(d.round)} 次回头看: 反弹回潮${d.applied === false ? '(未改变措施: 该回头看针对此前的销号,或措施已在整改中)' : `,重新整改至 ${day(d.newDeadline)}`}${parts(`核查说明: ${text(d.notes)}`)}`;
+    case 'policy':
+      return `调整提醒规则${parts(`理由: ${text(d.reason)}`)}`;
+  }
+}

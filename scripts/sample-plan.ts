@@ -171,7 +171,7 @@ export function buildSamplePlan(report: string): PlanInput {
       leaders: Object.entries(LEADERS)
         .filter(([role]) => leaders.has(role))
         .map(([role, box]) => ({ role, email: `${box}@${DOMAIN}` })),
-      office: { name: '区委巡察办', emails: [`xunchaban@${DOMAIN}`] },
+      office: { name: '区委巡察办', emails: [`xunchaban@${DOMAIN}`], phone: '0510-8000 0000(示例)', address: '梁溪区行政中心(示例)' },
       leadershipGroup: { name: '区委巡视整改工作领导小组', emails: [`leading-group@${DOMAIN}`] },
     },
     problems: parsed.problems,

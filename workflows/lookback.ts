@@ -68,7 +68,7 @@ export async function lookbackReviewWorkflow(input: LookbackInput): Promise<Look
       input.measure,
       {
         dueDate: input.dueDate,
-        dueAt: new Date(dueInstant(timing, input.dueDate)).toISOString(),
+        dueAt: new Date(dueInstant(timing, input.dueDate, planning)).toISOString(),
         lookback: { round: input.round, closedOn: input.closedOn, dueDate: input.dueDate, campaign: input.campaign },
         ...fields,
       },

@@ -4,7 +4,7 @@
  * sample's shape. Deterministic: workflow time, no I/O; search attributes are upserted here.
  */
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import type { MeasureSummary, MeasureView, MeasureWorkflowInput } from '../contracts/measure';
+import type { MeasureDetails, MeasureSummary, MeasureView, MeasureWorkflowInput } from '../contracts/measure';
 import { summaryOf } from '../contracts/measure';
 import * as SA from '../contracts/search-attributes';
 import { runningCalendar, WorkCalendar, type CalendarOptions } from '../domain/calendar';
@@ -43,11 +43,11 @@ export class MeasureEntity {
     readonly workflowId: string,
   ) {
     this.state = input.state ?? initialState(input.spec, initialProgress(input.spec, Date.now()), Date.now());
+    this.useCalendars();
     const s = this.state;
     this.published = input.state
-      ? { light: s.trafficLight, status: s.progress.status, dueAt: currentDueAt(s), leadUnit: s.leadUnit, leader: s.leader }
+      ? { light: s.trafficLight, status: s.progress.status, dueAt: currentDueAt(s, this.calendar), leadUnit: s.leadUnit, leader: s.leader }
       : {};
-    this.useCalendars();
   }
 
   /** The measure as it now stands: as started, with the policy the office last applied. */
@@ -71,31 +71,47 @@ export class MeasureEntity {
     this.strictCalendar = new WorkCalendar(options);
   }
 
-  /** What getState answers. */
-  view(): MeasureView {
+  /** Working days to the deadline while the measure is open (a closed one is 已销号, never overdue). */
+  private workdaysLeft(): number | undefined {
     const { state, spec } = this;
-    const dueAt = currentDueAt(state);
-    const workdaysLeft =
-      state.progress.deadline && spec.kind !== 'longterm'
-        ? this.calendar.workdaysBetween(localDate(Date.now(), spec.timeZone), state.progress.deadline)
-        : undefined;
+    if (!state.progress.deadline || spec.kind === 'longterm' || state.progress.status === 'closed') return undefined;
+    return this.calendar.workdaysBetween(localDate(Date.now(), spec.timeZone), state.progress.deadline);
+  }
+
+  /** What getDetails answers: the whole state. */
+  details(): MeasureDetails {
+    const dueAt = currentDueAt(this.state, this.calendar);
     return {
-      ...state,
+      ...this.state,
       workflowId: this.workflowId,
       dueAt: dueAt === undefined ? undefined : new Date(dueAt).toISOString(),
       nextWakeAt: this.nextWakeAt === undefined ? undefined : new Date(this.nextWakeAt).toISOString(),
-      workdaysLeft,
+      workdaysLeft: this.workdaysLeft(),
     };
   }
 
+  /** What getState answers: small enough for a list of thousands. */
+  view(): MeasureView {
+    const { calendar: _calendar, ...spec } = this.spec;
+    const { handled: _handled, ...progress } = this.state.progress;
+    const { spec: _s, progress: _p, calendarYears: _y, provisionalYears: _py, outgoing: _o, ...rest } = this.state;
+    const options = this.calendarOptions();
+    const published = Object.keys(options.years ?? {}).map(Number);
+    const provisional = Object.keys(options.provisionalYears ?? {})
+      .map(Number)
+      .filter((y) => !published.includes(y));
+    const { workflowId, dueAt, nextWakeAt, workdaysLeft } = this.details();
+    return { ...rest, spec, progress, calendar: { published, provisional }, workflowId, dueAt, nextWakeAt, workdaysLeft };
+  }
+
   summary(): MeasureSummary {
-    return summaryOf(this.view());
+    return summaryOf(this.details());
   }
 
   /** The measure as a notice (or a review) describes it, as it stands now. */
   snapshot(): NoticeMeasure {
     const { state, spec } = this;
-    const dueAt = currentDueAt(state);
+    const dueAt = currentDueAt(state, this.calendar);
     return {
       planId: spec.planId,
       id: spec.id,
@@ -140,7 +156,7 @@ export class MeasureEntity {
   scheduled(n: DueNotice): Notice {
     const { spec } = this;
     const milestone = n.milestone === undefined ? undefined : { index: n.milestone, ...spec.milestones[n.milestone] };
-    const dueAt = new Date(dueInstant(spec, n.dueDate)).toISOString();
+    const dueAt = new Date(dueInstant(spec, n.dueDate, this.calendar)).toISOString();
     return this.notice(n.key, { ...dueFields(n), dueDate: n.dueDate, dueAt, milestone, period: n.period }, n.at, n.catchUp);
   }
 
@@ -166,7 +182,7 @@ export class MeasureEntity {
     const now: Published = {
       light: light.light,
       status: state.progress.status,
-      dueAt: currentDueAt(state),
+      dueAt: currentDueAt(state, this.calendar),
       leadUnit: state.leadUnit,
       leader: state.leader,
       lookback: this.lookbackStatus(),
@@ -191,6 +207,11 @@ export class MeasureEntity {
     this.changed = true;
     this.refreshLight();
     return this.summary();
+  }
+
+  /** A measure started before the one due rule adopts it (behind a named patch, at a live wake). */
+  adoptDueOnWorkday(): void {
+    this.state.spec = { ...this.state.spec, dueOnWorkday: true };
   }
 
   /** What the measure's next run is started with. */

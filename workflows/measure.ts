@@ -39,6 +39,7 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
   registerHandlers(m);
   for (;;) {
     const started = Date.now();
+    if (!m.spec.dueOnWorkday && patched(PATCHES.dueOnWorkday)) m.adoptDueOnWorkday();
     await deliverEvents(m);
     const wakeForNotices = await deliverDueNotices(m, started);
     const wakeForLight = m.refreshLight();
@@ -76,6 +77,7 @@ function registerHandlers(m: MeasureEntity): void {
   }
 
   setHandler(msg.getStateQuery, () => m.view());
+  setHandler(msg.getDetailsQuery, () => m.details());
   handle(msg.reportProgressUpdate, requests.validateReportProgress, life.applyReportProgress);
   handle(msg.submitCompletionUpdate, requests.validateSubmitCompletion, life.applySubmitCompletion);
   handle(msg.verifyCompletionUpdate, requests.validateVerifyCompletion, life.applyVerifyCompletion);
@@ -190,7 +192,7 @@ async function startReview(m: MeasureEntity, closedOn: string, dueDate: string, 
         { key: SA.MeasureId, value: spec.id },
         { key: SA.LeadUnit, value: state.leadUnit },
         { key: SA.LookbackStatus, value: 'pending' },
-        { key: SA.Deadline, value: new Date(dueInstant(spec, dueDate)) },
+        { key: SA.Deadline, value: new Date(dueInstant(spec, dueDate, m.calendar)) },
         ...(campaign ? [{ key: SA.LookbackCampaign, value: campaign }] : []),
       ],
     });

@@ -17,6 +17,12 @@ export const PATCHES = {
    * campaign started before 2026-11 is open or will be queried.
    */
   campaignStopsOnCancel: 'campaign-stops-on-cancel',
+  /**
+   * One due rule (issue 10): a date falls due at the end of the last working day on or before it.
+   * Measures started since carry it in their spec; earlier ones adopt it at their next live wake.
+   * Deprecate when no measure started before 2026-11 runs.
+   */
+  dueOnWorkday: 'due-on-workday',
 } as const;
 
 // The calendar watch (workflows/calendar-watch.ts) is new in this release: none ran before it.

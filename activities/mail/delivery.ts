@@ -16,9 +16,16 @@ import { addToDigestSignal } from '../../contracts/messages';
 import type { NoticeDelivery } from '../ports';
 import { log } from '../log';
 import { deadlineIcs } from '../../domain/email/ics';
-import { domainOf, listId, messageId, threadId } from '../../domain/email/headers';
+import { addressOf, domainOf, listId, messageId, threadId } from '../../domain/email/headers';
 import { resolveRecipients, type Recipient } from '../../domain/email/recipients';
-import { renderCalendarAlert, renderDeliveryProblem, renderDigest, renderNotice, type RenderedMail } from '../../domain/email/render';
+import {
+  renderCalendarAlert,
+  renderDeliveryProblem,
+  renderDigest,
+  renderNotice,
+  type RenderContext,
+  type RenderedMail,
+} from '../../domain/email/render';
 import type { CalendarAlert } from '../../domain/calendar-alerts';
 import type { DeliveryResult, Notice } from '../../domain/notice';
 import { NOTICE_KINDS } from '../../domain/vocabulary';
@@ -132,7 +139,7 @@ export class MailDelivery implements NoticeDelivery {
     const failures: string[] = [];
     for (const email of office.emails) {
       const recipient: Recipient = { email, name: office.name, audience: 'office' };
-      const mail = renderCalendarAlert(alert, plan.title, { recipient, office, now: Date.now(), calendar: this.calendar(plan) });
+      const mail = renderCalendarAlert(alert, plan.title, { ...this.context(plan, recipient), now: Date.parse(`${alert.asOf}T12:00:00Z`) });
       const outcome = await this.sendOnce(plan, { key: alert.idempotencyKey }, recipient, mail, `${alert.idempotencyKey}|${email}`, {
         thread: false,
         ics: [],
@@ -209,8 +216,20 @@ export class MailDelivery implements NoticeDelivery {
     return calendar;
   }
 
-  private context(plan: Plan, recipient: Recipient, notice: Notice) {
-    return { recipient, office: plan.directory.office, now: Date.parse(notice.decidedAt), calendar: this.calendar(plan) };
+  private context(plan: Plan, recipient: Recipient, notice?: Notice): RenderContext {
+    const now = notice ? Date.parse(notice.decidedAt) : Date.now();
+    return { recipient, office: plan.directory.office, now, calendar: this.calendar(plan), timeZone: plan.timeZone };
+  }
+
+  /** The plan's office: 区委巡察办 <xunchaban@…>; MAIL_FROM sends (SMTP envelope and Sender). */
+  private sender(plan: Plan, recipient: Recipient): Pick<MailMessage, 'from' | 'sender' | 'replyTo' | 'envelope'> {
+    const office = plan.directory.office;
+    return {
+      from: { name: office.name, address: office.emails[0] },
+      sender: this.deps.from,
+      replyTo: office.emails.map((address) => ({ name: office.name, address })),
+      envelope: { from: addressOf(this.deps.from), to: [recipient.email] },
+    };
   }
 
   private message(plan: Plan, subject: MailSubject, recipient: Recipient, mail: RenderedMail, id: string, extras: MailExtras): MailMessage {
@@ -218,7 +237,7 @@ export class MailDelivery implements NoticeDelivery {
     const thread = extras.thread && subject.measureId ? threadId(plan.id, subject.measureId, this.domain) : undefined;
     const ics = deadlineIcs(extras.ics, this.domain);
     return {
-      from: this.deps.from,
+      ...this.sender(plan, recipient),
       to: { name: recipient.name, address: recipient.email },
       subject: mail.subject,
       text: mail.text,

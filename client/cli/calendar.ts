@@ -155,7 +155,7 @@ export function registerCalendarCommands(program: Command): void {
           if (!row.planId || watched.has(row.planId)) continue;
           watched.add(row.planId);
           const { spec } = await client.workflow.getHandle(row.workflowId).query(getStateQuery);
-          const watch = { ...calendarWatchOf(spec), published: Object.keys(publishedYears()).map(Number) };
+          const watch = calendarWatchOf(spec, Object.keys(publishedYears()).map(Number));
           if (await startCalendarWatch(client, watch))
             console.log(`计划 ${row.planId}: 已启动节假日安排提醒(${calendarWatchWorkflowId(row.planId)})`);
         }

@@ -2,10 +2,10 @@
 import type { Command } from 'commander';
 import { lookbackWorkflowId, parseMeasureWorkflowId } from '../../contracts/ids';
 import { recordOutcomeUpdate } from '../../contracts/messages';
-import { localDate } from '../../domain/dates';
+import { formatInstant, localDate } from '../../domain/dates';
 import { parseActor, resolveMeasure, sendRequest } from '../actions';
-import { campaignStatus, launchCampaign } from '../lookback';
-import { isoDate, need, oneOf, positiveInt, withClient, ZONE } from './common';
+import { campaignNames, campaignStatus, launchCampaign, reviewState } from '../lookback';
+import { InputError, isoDate, need, oneOf, positiveInt, withClient, ZONE } from './common';
 
 export function registerLookbackCommands(program: Command): void {
   const lookback = program.command('lookback').description('回头看: 专项启动、进度统计、记录结论');
@@ -42,11 +42,12 @@ export function registerLookbackCommands(program: Command): void {
       };
       const name = need(o.name, 'name');
       const due = need(o.due, 'due');
-      const results = await withClient((client) => launchCampaign(client, name, due, filter, localDate(Date.now(), ZONE)));
+      const { results, skipped } = await withClient((client) => launchCampaign(client, name, due, filter, localDate(Date.now(), ZONE)));
       if (!results.length) console.log('没有符合条件的已销号措施,未启动回头看');
       for (const r of results) {
         console.log(`计划 ${r.planId}「${name}」: ${r.launched ? `已启动,覆盖 ${r.measures} 项已销号措施` : '此前已启动,未重复启动'}`);
       }
+      for (const k of skipped) console.log(`未纳入: 措施 ${k.measureId}(${k.reason})`);
     });
 
   lookback
@@ -54,13 +55,29 @@ export function registerLookbackCommands(program: Command): void {
     .description('一个专项的回头看: 已完成(巩固、反弹回潮)、待完成、逾期')
     .option('--plan <id>', '计划')
     .option('--json', '输出 JSON')
-    .action(async (name: string, o: { plan?: string; json?: boolean }) => {
-      const s = await withClient((client) => campaignStatus(client, name, o.plan, Date.now()));
-      if (o.json) console.log(JSON.stringify(s));
-      else {
-        console.log(
-          `回头看「${name}」: 共 ${s.reviews} 项, 已完成 ${s.done}(巩固 ${s.sustained}, 反弹回潮 ${s.relapsed}), 待完成 ${s.pending}(其中逾期 ${s.overdue})`,
-        );
+    .option('--list', '列出待完成和逾期的措施')
+    .action(async (name: string, o: { plan?: string; json?: boolean; list?: boolean }) => {
+      const s = await withClient(async (client) => {
+        const found = await campaignStatus(client, name, o.plan, Date.now());
+        if (!found.reviews) {
+          const names = await campaignNames(client, o.plan);
+          throw new InputError(
+            `没有名为「${name}」的回头看专项${names.length ? `(已有: ${names.join('、')})` : '(还没有开展过回头看专项)'}`,
+          );
+        }
+        return found;
+      });
+      if (o.json) {
+        console.log(JSON.stringify(s));
+        return;
+      }
+      const done = `已完成 ${s.done}(巩固 ${s.sustained}, 反弹回潮 ${s.relapsed})`;
+      console.log(`回头看「${name}」: 共 ${s.reviews} 项, ${done}, 待完成 ${s.pending}(其中逾期 ${s.overdue})`);
+      if (o.list) {
+        for (const w of s.waiting) {
+          const due = w.dueAt ? formatInstant(Date.parse(w.dueAt), ZONE) : '';
+          console.log([w.overdue ? '逾期' : '待完成', `措施 ${w.measureId}`, w.leadUnit ?? '', `时限 ${due}`, w.planId ?? ''].join('\t'));
+        }
       }
     });
 
@@ -87,8 +104,17 @@ export function registerLookbackCommands(program: Command): void {
       };
       const review = await withClient(async (client) => {
         const { planId } = parseMeasureWorkflowId(await resolveMeasure(client, measureId, o.plan as string | undefined))!;
+        const state = await reviewState(client, planId, measureId, round);
+        if (state !== 'open') {
+          const outcome = state.outcome === 'relapsed' ? '反弹回潮' : '巩固';
+          const when = state.recordedAt ? `,${formatInstant(Date.parse(state.recordedAt), ZONE)}` : '';
+          throw new InputError(
+            `措施 ${measureId} 第 ${round} 次回头看已记录结论: ${outcome}(${state.recordedBy ?? ''}${when}),不再重复记录`,
+          );
+        }
         return sendRequest(client, lookbackWorkflowId(planId, measureId, round), recordOutcomeUpdate, request);
       });
+
       const outcome = review.outcome === 'relapsed' ? '反弹回潮,已重新列入整改' : '巩固';
       console.log(`措施 ${review.measureId} 第 ${review.round} 次回头看: ${outcome}(${review.recordedBy})`);
     });

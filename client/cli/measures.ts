@@ -1,34 +1,82 @@
 /** Measures on the command line: status, show, and the requests people make of a measure. */
-import type { Command } from 'commander';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
+import type { Command } from 'commander';
 import { loadPlan } from '../../config/plan-files';
-import { summaryOf, type MeasureSummary } from '../../contracts/measure';
+import { measureWorkflowId } from '../../contracts/ids';
+import { summaryOf, type MeasureSummary, type MeasureView } from '../../contracts/measure';
 import * as msg from '../../contracts/messages';
-import { formatInstant, localDate, weekdayZh } from '../../domain/dates';
+import * as SA from '../../contracts/search-attributes';
+import type { WorkCalendar } from '../../domain/calendar';
+import { chinaCalendar } from '../../domain/calendar-data';
+import { dateZh, formatInstant, localDate } from '../../domain/dates';
 import type { Actor } from '../../domain/notice';
 import { effectivePolicy } from '../../domain/policy';
-import { LIGHT_LABELS, LOOKBACK_STATUS_LABELS, MEASURE_LOOKBACK_STATES, STATUS_LABELS } from '../../domain/vocabulary';
-import { measureWorkflowId } from '../../contracts/ids';
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { parseActor, resolveMeasure, sendRequest } from '../actions';
+import {
+  auditWords,
+  LIGHT_LABELS,
+  LOOKBACK_STATUS_LABELS,
+  MEASURE_KIND_LABELS,
+  MEASURE_LOOKBACK_STATES,
+  STATUS_LABELS,
+} from '../../domain/vocabulary';
+import { nearest, parseActor, resolveMeasure, runningValues, sendRequest, unknownPlan } from '../actions';
 import { listMeasures, type MeasureRow } from '../measures';
-import { need, oneOf, UsageError, withClient, ZONE } from './common';
+import { InputError, need, oneOf, UsageError, withClient, ZONE } from './common';
 
-function formatRow(r: MeasureRow): string {
-  const day = r.deadline ? localDate(Date.parse(r.deadline), ZONE) : undefined;
-  const light = r.trafficLight ? LIGHT_LABELS[r.trafficLight as keyof typeof LIGHT_LABELS].slice(0, 1) : '-';
-  const status = r.status ? (STATUS_LABELS[r.status as keyof typeof STATUS_LABELS] ?? r.status) : '-';
-  const lookback = LOOKBACK_STATUS_LABELS[r.lookbackStatus ?? ''] ?? '';
-  return [r.measureId, light, status, day ? `${day}(${weekdayZh(day)})` : '长期', r.leadUnit, r.leader, lookback].join('\t').trimEnd();
+/** Working days from today to a row's due date, for open measures (negative: overdue). */
+function rowWorkdays(r: MeasureRow, calendar: WorkCalendar, today: string): number | undefined {
+  if (!r.deadline || r.status === 'closed' || !r.status) return undefined;
+  return calendar.workdaysBetween(today, localDate(Date.parse(r.deadline), ZONE));
 }
 
-/** One line for a measure as an Update (or a query) left it. */
+function leftWords(n: number | undefined): string {
+  return n === undefined ? '' : n >= 0 ? `剩 ${n} 个工作日` : `已逾期 ${-n} 个工作日`;
+}
+
+function formatRow(r: MeasureRow, left: number | undefined): string {
+  const day = r.deadline ? localDate(Date.parse(r.deadline), ZONE) : undefined;
+  const light = r.trafficLight ? LIGHT_LABELS[r.trafficLight as keyof typeof LIGHT_LABELS] : '启动中';
+  const status = r.status ? (STATUS_LABELS[r.status as keyof typeof STATUS_LABELS] ?? r.status) : '启动中';
+  const lookback = LOOKBACK_STATUS_LABELS[r.lookbackStatus ?? ''] ?? '';
+  return [r.measureId, light, status, day ? dateZh(day) : '长期坚持', leftWords(left), r.leadUnit, r.leader, lookback].join('\t').trimEnd();
+}
+
+/** One line for a measure as an Update (or a query) left it; a closed one is 已销号, never overdue. */
 export function summaryLine(v: MeasureSummary): string {
-  const deadline = v.deadline ? `${v.deadline}(${weekdayZh(v.deadline)})` : '长期';
-  const left =
-    v.workdaysLeft === undefined ? '' : v.workdaysLeft >= 0 ? `, 剩 ${v.workdaysLeft} 个工作日` : `, 已逾期 ${-v.workdaysLeft} 个工作日`;
-  const pending = v.pendingExtension ? `, 待审批延期至 ${v.pendingExtension.newDeadline}` : '';
-  return `措施 ${v.measureId}「${v.title}」: ${STATUS_LABELS[v.status]}, ${LIGHT_LABELS[v.trafficLight]}, 时限 ${deadline}${left}, 牵头单位 ${v.leadUnit}, 负责区领导 ${v.leader}${pending}`;
+  const deadline = v.deadline ? dateZh(v.deadline) : '长期坚持';
+  const left = v.status === 'closed' || v.workdaysLeft === undefined ? '' : `, ${leftWords(v.workdaysLeft)}`;
+  const pending = v.pendingExtension ? `, 待审批延期至 ${dateZh(v.pendingExtension.newDeadline)}` : '';
+  const who = `牵头单位 ${v.leadUnit}, 负责区领导 ${v.leader}`;
+  return `措施 ${v.measureId}「${v.title}」: ${STATUS_LABELS[v.status]}, ${LIGHT_LABELS[v.trafficLight]}, 时限 ${deadline}${left}, ${who}${pending}`;
+}
+
+/** `rectify show`: the measure as the office reads it, in Chinese. */
+export function showLines(v: MeasureView): string[] {
+  const zone = v.spec.timeZone;
+  const lines = [
+    summaryLine(summaryOf(v)),
+    `问题 ${v.spec.problem.no}: ${v.spec.problem.title}`,
+    `类型: ${MEASURE_KIND_LABELS[v.spec.kind]}`,
+  ];
+  v.spec.milestones.forEach((m, i) => {
+    const state = i < v.progress.milestonesDone ? '已完成' : i === v.progress.milestonesDone ? '进行中' : '未开始';
+    lines.push(`阶段节点 ${i + 1}: ${m.title}(${dateZh(m.deadline)}) ${state}`);
+  });
+  if (v.spec.kind === 'longterm' && v.progress.reportsDone.length) lines.push(`已报送进展: 截至 ${v.progress.reportsDone.join('、')}`);
+  if (v.pendingExtension) lines.push(`待审批延期: 至 ${dateZh(v.pendingExtension.newDeadline)}(理由: ${v.pendingExtension.reason})`);
+  for (const d of v.deadlines.slice(1)) lines.push(`时限调整: 第 ${d.version} 版 ${dateZh(d.deadline)}(${d.reason ?? ''})`);
+  if (v.closedAt) lines.push(`销号时间: ${formatInstant(Date.parse(v.closedAt), zone)}`);
+  const last = v.lookbacks?.at(-1);
+  if (last) {
+    const campaign = last.campaign ? `「${last.campaign}」专项` : '销号后';
+    const started = formatInstant(Date.parse(last.startedAt), zone);
+    lines.push(`回头看: 第 ${last.round} 次(${campaign},${started} 开始) ${LOOKBACK_STATUS_LABELS[last.outcome ?? 'in-review']}`);
+  }
+  if (v.audit.length) lines.push('最近的操作:');
+  for (const a of v.audit.slice(-8)) lines.push(`  ${formatInstant(Date.parse(a.at), zone)} ${a.actor.who} ${auditWords(a)}`);
+  if (v.nextWakeAt && v.progress.status !== 'closed') lines.push(`下一次提醒或督办: ${formatInstant(Date.parse(v.nextWakeAt), zone)}`);
+  return lines;
 }
 
 /** Sends one request to one measure and prints the measure as it now stands. Bad input fails before connecting. */
@@ -63,46 +111,65 @@ export function registerMeasureCommands(program: Command): void {
     .option('--plan <id>', '只看一个计划')
     .option('--unit <name>', '只看一个牵头单位')
     .option('--overdue', '只看逾期(红灯)')
-    .option('--lookback <state>', '回头看状态: scheduled | in-review | sustained | relapsed')
-    .option('--json', '输出 JSON')
+    .option('--lookback <state>', `回头看状态: ${MEASURE_LOOKBACK_STATES.join(' | ')}`)
+    .option('--json', '输出 JSON(含剩余或逾期的工作日)')
     .addHelpText('after', '\n示例:\n  rectify status --overdue --unit 区发改委')
     .action(async (o: { plan?: string; unit?: string; overdue?: boolean; lookback?: string; json?: boolean }) => {
-      const states = MEASURE_LOOKBACK_STATES;
-      if (o.lookback && !states.includes(o.lookback)) throw new UsageError(`--lookback 应为 ${states.join(' | ')}: ${o.lookback}`);
-      const rows = await withClient((client) =>
-        listMeasures(client, { planId: o.plan, unit: o.unit, overdue: o.overdue, lookback: o.lookback }),
-      );
+      if (o.lookback && !MEASURE_LOOKBACK_STATES.includes(o.lookback)) {
+        throw new UsageError(`--lookback 应为 ${MEASURE_LOOKBACK_STATES.join(' | ')}: ${o.lookback}`);
+      }
+      const rows = await withClient(async (client) => {
+        const found = await listMeasures(client, { planId: o.plan, unit: o.unit, overdue: o.overdue, lookback: o.lookback });
+        // Nothing found for a name nobody runs: say which names there are, not "0 项".
+        if (!found.length && o.plan && !(await runningValues(client, SA.PlanId)).includes(o.plan)) throw await unknownPlan(client, o.plan);
+        if (!found.length && o.unit) {
+          const units = await runningValues(client, SA.LeadUnit, o.plan);
+          if (!units.includes(o.unit)) {
+            const hint = nearest(o.unit, units);
+            throw new InputError(
+              `没有牵头单位「${o.unit}」的运行中措施${hint ? `(是不是「${hint}」?)` : `(牵头单位: ${units.join('、')})`}`,
+            );
+          }
+        }
+        return found;
+      });
+      const calendar = chinaCalendar({ unpublishedYears: 'statutory' });
+      const today = localDate(Date.now(), ZONE);
       if (o.json) {
-        console.log(JSON.stringify(rows, null, 2));
+        console.log(
+          JSON.stringify(
+            rows.map((r) => ({ ...r, workdaysLeft: rowWorkdays(r, calendar, today) })),
+            null,
+            2,
+          ),
+        );
         return;
       }
-      console.log(['措施', '灯', '状态', '整改时限', '牵头单位', '负责区领导'].join('\t'));
-      for (const r of rows) console.log(formatRow(r));
+      console.log(['措施', '灯', '状态', '整改时限', '剩余工作日', '牵头单位', '负责区领导', '回头看'].join('\t'));
+      for (const r of rows) console.log(formatRow(r, rowWorkdays(r, calendar, today)));
       const count = (light: string) => rows.filter((r) => r.trafficLight === light).length;
-      console.log(`共 ${rows.length} 项: 绿 ${count('green')}, 黄 ${count('yellow')}, 红 ${count('red')}`);
+      const starting = rows.filter((r) => !r.trafficLight).length;
+      const lights = `红灯 ${count('red')}, 黄灯 ${count('yellow')}, 绿灯 ${count('green')}`;
+      console.log(`共 ${rows.length} 项: ${lights}${starting ? `, 正在启动 ${starting} 项(稍后再查)` : ''}`);
     });
 
   program
     .command('show <measure>')
-    .description('一项措施: 状态、灯、时限和剩余工作日、延期、最近的操作、下一次唤醒')
+    .description('一项措施: 状态、灯、时限和剩余工作日、阶段节点、回头看、延期、最近的操作、下一次提醒')
     .option('--plan <id>', '措施编号在多个计划中时指定计划')
-    .option('--json', '输出 JSON(工作流的全部状态)')
+    .option('--json', '输出 JSON')
+    .option('--details', '与 --json 同用: 工作流的全部状态(节假日年份、每个阶段的处理情况)')
     .addHelpText('after', '\n示例:\n  rectify show 2.2')
-    .action(async (measureId: string, o: { plan?: string; json?: boolean }) => {
-      const view = await withClient(async (client) =>
-        client.workflow.getHandle(await resolveMeasure(client, measureId, o.plan)).query(msg.getStateQuery),
-      );
+    .action(async (measureId: string, o: { plan?: string; json?: boolean; details?: boolean }) => {
+      const view = await withClient(async (client) => {
+        const handle = client.workflow.getHandle(await resolveMeasure(client, measureId, o.plan));
+        return o.details ? handle.query(msg.getDetailsQuery) : handle.query(msg.getStateQuery);
+      });
       if (o.json) {
         console.log(JSON.stringify(view, null, 2));
         return;
       }
-      const zone = view.spec.timeZone;
-      console.log(summaryLine(summaryOf(view)));
-      if (view.pendingExtension) console.log(`待审批延期: 至 ${view.pendingExtension.newDeadline}(${view.pendingExtension.reason})`);
-      for (const d of view.deadlines.slice(1)) console.log(`时限调整: 第${d.version}版 ${d.deadline}(${d.reason ?? ''})`);
-      for (const a of view.audit.slice(-5))
-        console.log(`${formatInstant(Date.parse(a.at), zone)} ${a.actor.who} ${a.action} ${JSON.stringify(a.detail)}`);
-      if (view.nextWakeAt) console.log(`下一次: ${formatInstant(Date.parse(view.nextWakeAt), zone)}`);
+      for (const line of showLines(view as MeasureView)) console.log(line);
     });
 
   requestCommand(

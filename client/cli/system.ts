@@ -19,7 +19,7 @@ export function registerSystemCommands(program: Command, setExitCode: (code: num
       // Check the plan before anything starts: a bad plan starts nothing.
       const plan = planPath ? preparePlan(planPath, rebaseDate(o.rebase)) : undefined;
       const { runDevStack } = await import('../dev');
-      setExitCode(await runDevStack(loadSettings(), plan, planPath));
+      setExitCode(await runDevStack(loadSettings(), plan, planPath, o.rebase !== undefined));
     });
 
   program

@@ -20,6 +20,11 @@ export function listId(planId: string, planTitle: string, domain: string): { url
   return { url: `${planId}.rectify.${domain}`, comment: planTitle };
 }
 
+/** The address of a sender such as `"整改提醒" <rectify@example.org>`. */
+export function addressOf(from: string): string | undefined {
+  return /<([^<>\s]+@[^<>\s]+)>/.exec(from)?.[1] ?? /([^\s<>()"]+@[^\s<>()"]+)/.exec(from)?.[1];
+}
+
 /** The domain of a sender such as `"整改提醒" <rectify@example.org>` or `rectify@example.org (整改提醒)`, for ids. */
 export function domainOf(from: string): string | undefined {
   const address = /<([^<>\s]+@[^<>\s]+)>/.exec(from)?.[1] ?? /([^\s<>()"]+@[^\s<>()"]+)/.exec(from)?.[1];

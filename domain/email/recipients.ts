@@ -1,16 +1,16 @@
 /**
  * Who a notice goes to, resolved against the plan's directory when it is sent, so that a
- * corrected address takes effect without touching running workflows. Unknown names are
- * reported, never dropped in silence.
+ * corrected address takes effect without touching running workflows. Unknown names, and units
+ * or leaders without an address, are reported to the office, never dropped in silence.
  */
-import type { Notice } from '../notice';
-import type { Audience, Directory } from '../plan/schema';
+import type { Notice, NoticeAudience } from '../notice';
+import type { Directory } from '../plan/schema';
 
 export interface Recipient {
   email: string;
   /** How the mail addresses them: the unit, the role title, or the group. */
   name: string;
-  audience: Audience;
+  audience: NoticeAudience;
 }
 
 export interface Resolution {
@@ -19,28 +19,45 @@ export interface Resolution {
   problems: string[];
 }
 
-export function resolveRecipients(directory: Directory, notice: Pick<Notice, 'audiences' | 'measure'>): Resolution {
+export function resolveRecipients(directory: Directory, notice: Pick<Notice, 'audiences' | 'measure' | 'event'>): Resolution {
   const recipients: Recipient[] = [];
   const problems: string[] = [];
-  const add = (audience: Audience, name: string, emails: string[]) => {
+  const add = (audience: NoticeAudience, name: string, emails: string[]) => {
     for (const email of emails) {
       if (!recipients.some((r) => r.email.toLowerCase() === email.toLowerCase())) recipients.push({ email, name, audience });
     }
   };
+  const unit = (audience: NoticeAudience, name: string | undefined, what: string) => {
+    const found = directory.units.find((u) => u.name === name);
+    if (!found) problems.push(`${what}「${name ?? ''}」不在计划名录中`);
+    else if (!found.emails.length) problems.push(`${what}「${found.name}」没有联系邮箱(在计划名录中补充后,此后的通知会送达)`);
+    else add(audience, found.name, found.emails);
+  };
+  const leader = (audience: NoticeAudience, role: string | undefined, what: string) => {
+    const found = directory.leaders.find((l) => l.role === role);
+    if (!found) problems.push(`${what}「${role ?? ''}」不在计划名录中`);
+    else add(audience, found.role, [found.email]);
+  };
   for (const audience of notice.audiences) {
-    if (audience === 'leadUnit') {
-      const unit = directory.units.find((u) => u.name === notice.measure.leadUnit);
-      if (!unit) problems.push(`牵头单位「${notice.measure.leadUnit}」不在计划名录中`);
-      else if (!unit.emails.length) problems.push(`牵头单位「${unit.name}」没有联系邮箱`);
-      else add(audience, unit.name, unit.emails);
-    } else if (audience === 'leader') {
-      const leader = directory.leaders.find((l) => l.role === notice.measure.leader);
-      if (!leader) problems.push(`负责区领导「${notice.measure.leader}」不在计划名录中`);
-      else add(audience, leader.role, [leader.email]);
-    } else if (audience === 'office') {
-      add(audience, directory.office.name, directory.office.emails);
-    } else {
-      add(audience, directory.leadershipGroup.name, directory.leadershipGroup.emails);
+    switch (audience) {
+      case 'leadUnit':
+        unit(audience, notice.measure.leadUnit, '牵头单位');
+        break;
+      case 'previousLeadUnit':
+        unit(audience, notice.event?.previousLeadUnit, '原牵头单位');
+        break;
+      case 'leader':
+        leader(audience, notice.measure.leader, '负责区领导');
+        break;
+      case 'previousLeader':
+        leader(audience, notice.event?.previousLeader, '原负责区领导');
+        break;
+      case 'office':
+        add(audience, directory.office.name, directory.office.emails);
+        break;
+      case 'leadershipGroup':
+        add(audience, directory.leadershipGroup.name, directory.leadershipGroup.emails);
+        break;
     }
   }
   return { recipients, problems };

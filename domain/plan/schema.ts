@@ -74,7 +74,12 @@ export const directory = z.strictObject({
   leaders: z
     .array(z.strictObject({ role: nonEmpty.describe('Role title, e.g. 区委常委、常务副区长'), email }))
     .describe('Responsible district leaders (负责区领导) by role title'),
-  office: group.describe('The inspection office (巡察办)'),
+  office: group
+    .extend({
+      phone: nonEmpty.optional().describe('Telephone, shown in every mail as whom to contact'),
+      address: nonEmpty.optional().describe('Postal or office address, shown in every mail'),
+    })
+    .describe('The inspection office (巡察办): the sender of every mail and the contact in it'),
   leadershipGroup: group.describe('The leadership group (领导小组)'),
 });
 export type Directory = z.infer<typeof directory>;

@@ -9,6 +9,8 @@ export interface TestSmtp {
   ca: string;
   /** Raw messages accepted, in order. */
   accepted: Buffer[];
+  /** The SMTP envelope of each accepted message, in order. */
+  envelopes: { mailFrom: string; rcptTo: string[] }[];
   connections: number;
   /** Reply with these SMTP codes to the next DATA commands, one each. */
   failNext(...codes: number[]): void;
@@ -38,6 +40,7 @@ export async function startTestSmtp(): Promise<TestSmtp> {
   const failures: number[] = [];
   const state = { connections: 0 };
   const accepted: Buffer[] = [];
+  const envelopes: TestSmtp['envelopes'] = [];
   const rejectRecipients = new Set<string>();
   const server = new SMTPServer({
     key: pems.private,
@@ -58,13 +61,17 @@ export async function startTestSmtp(): Promise<TestSmtp> {
         return callback(Object.assign(new Error(`No such user ${address.address}`), { responseCode: 550 }));
       callback();
     },
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const code = failures.shift();
         if (code) return callback(Object.assign(new Error(code >= 500 ? 'Message rejected' : 'Try again later'), { responseCode: code }));
         accepted.push(Buffer.concat(chunks));
+        envelopes.push({
+          mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          rcptTo: session.envelope.rcptTo.map((r) => r.address),
+        });
         callback();
       });
     },
@@ -75,6 +82,7 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     url: `smtp://${SMTP_USER}:${encodeURIComponent(SMTP_PASS)}@localhost:${port}?requireTLS=true`,
     ca: pems.cert,
     accepted,
+    envelopes,
     get connections() {
       return state.connections;
     },

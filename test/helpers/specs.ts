@@ -27,5 +27,6 @@ export function testSpec(overrides: Partial<MeasureSpec> & { kind?: MeasureKind;
     ...rest,
     kind,
     policy: effectivePolicy({}, kind, policyOverride),
+    dueOnWorkday: rest.dueOnWorkday ?? true,
   };
 }

@@ -94,7 +94,7 @@ describe('delivery to aiosmtpd', () => {
     const unit = byTo.get('fgw@district.example.org')!;
     expect(unit.subject).toBe('【整改提醒】措施 1.1「健全政策机制」(还剩 3 个工作日)');
     expect(unit.messageId).toBe(messageId('measure:drill-2024:1.1:v1:deadline:reminder:2|fgw@district.example.org', 'liangxi.example.org'));
-    expect(unit.text).toContain('整改时限: 2024-06-28 18:00 (周五),还剩 3 个工作日');
+    expect(unit.text).toContain('整改时限: 2024年6月28日(周五)18:00,还剩 3 个工作日');
     expect(byTo.get('executive-deputy-mayor@district.example.org')!.text).toContain('区委常委、常务副区长:');
   });
 });

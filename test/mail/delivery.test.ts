@@ -67,8 +67,24 @@ describe('mail delivery over SMTP', () => {
     // Text: the measure, who, the deadline with its weekday, working days left, where to act.
     expect(mail.text).toContain('问题 1: 高质量发展成效不显');
     expect(mail.text).toContain('牵头单位: 区发改委  负责区领导: 区委常委、常务副区长');
-    expect(mail.text).toContain('整改时限: 2024-10-15 18:00 (周二),还剩 5 个工作日');
-    expect(mail.text).toContain('rectify complete 1.1 --as unit:区发改委');
+    expect(mail.text).toContain('整改时限: 2024年10月15日(周二)18:00,还剩 5 个工作日');
+    // What to do, in words, and whom to contact: never a command.
+    expect(mail.text).toContain('请于 2024年10月15日(周二)18:00 前完成整改,并向区委巡察办报送整改完成情况及佐证材料。');
+    expect(mail.text).not.toMatch(/rectify|--/);
+    // From the plan's office; MAIL_FROM sends it (Sender, and the SMTP envelope).
+    expect(mail.from).toMatchObject({ value: [{ address: 'xunchaban@district.example.org', name: '区委巡察办' }] });
+    expect(mail.headers.get('sender')).toMatchObject({ value: [{ address: 'rectify@liangxi.example.org' }] });
+    expect(smtp.envelopes[0].mailFrom).toBe('rectify@liangxi.example.org');
+    expect(mail.replyTo).toMatchObject({ value: [{ address: 'xunchaban@district.example.org' }] });
+    // The 落款: the office and the day, no product name.
+    expect(
+      mail
+        .text!.trimEnd()
+        .split('\n')
+        .slice(-2)
+        .map((l) => l.trim()),
+    ).toEqual(['区委巡察办', '2024年10月9日']);
+    expect(mail.text).not.toContain('rectify');
     // HTML: the title arrives escaped, never as markup.
     expect(mail.html).toContain('健全政策机制&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(mail.html).not.toContain('<script>');

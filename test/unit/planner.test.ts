@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { chinaCalendar } from '../../domain/calendar-data';
 import { addDays, localDate } from '../../domain/dates';
-import { nextActions, periodEnds, SEND_WINDOW_MS, stages, trafficLight, type MeasureProgress } from '../../domain/planner';
+import { dueAt, nextActions, periodEnds, SEND_WINDOW_MS, stages, trafficLight, type MeasureProgress } from '../../domain/planner';
 import { advance, initialProgress, simulate, type SimulatedNotice } from '../../domain/simulate';
 import { testSpec } from '../helpers/specs';
 import { closedBefore } from '../../domain/lookback';
+import { requireDueAhead } from '../../domain/requests';
 
 const cal = chinaCalendar();
 const at = (local: string) => DateTime.fromISO(local, { zone: 'Asia/Shanghai' }).toMillis();
@@ -262,5 +263,29 @@ describe('look-back campaign selection', () => {
     // 07:30 on 10 March in Shanghai is still 9 March in UTC: a measure closed then was not closed before the 10th.
     expect(closedBefore('2026-03-09T23:30:00.000Z', '2026-03-10', 'Asia/Shanghai')).toBe(false);
     expect(closedBefore('2026-03-09T15:59:00.000Z', '2026-03-10', 'Asia/Shanghai')).toBe(true); // 23:59 on the 9th
+  });
+});
+
+describe('the one due rule (“X前”): a date on a day off falls due on the last working day before it', () => {
+  const cal = chinaCalendar();
+  const spec = testSpec({ deadline: '2024-06-30', dueOnWorkday: true });
+  const now = at('2024-06-01T10:00');
+
+  it('makes a Sunday deadline due at 18:00 on the Friday before, and leaves older measures as they were', () => {
+    expect(new Date(dueAt(spec, '2024-06-30', cal)).toISOString()).toBe('2024-06-28T10:00:00.000Z');
+    expect(new Date(dueAt({ ...spec, dueOnWorkday: undefined }, '2024-06-30', cal)).toISOString()).toBe('2024-06-30T10:00:00.000Z');
+    // The light turns red from Friday evening, not Sunday's.
+    const progress = initialProgress(spec, now);
+    expect(trafficLight(spec, progress, cal, at('2024-06-29T12:00'), undefined).light).toBe('red');
+  });
+
+  it('takes an extension to a day off as due the working day before, and refuses one that moves nothing', () => {
+    // Current deadline Friday 2024-06-28: Sunday the 30th is due that same Friday.
+    expect(() => requireDueAhead('2024-06-30', cal, 'Asia/Shanghai', now, '2024-06-28')).toThrow(
+      '新时限 2024-06-30(2024年6月30日(周日)不是工作日,按“X前”的规则于 2024年6月28日(周五) 到期)并未晚于当前时限 2024年6月28日(周五)',
+    );
+    // From a Wednesday deadline, the Sunday after is due on the Friday: later, so accepted.
+    expect(() => requireDueAhead('2024-06-30', cal, 'Asia/Shanghai', now, '2024-06-26')).not.toThrow();
+    expect(() => requireDueAhead('2024-05-31', cal, 'Asia/Shanghai', now)).toThrow('应晚于今天 2024-06-01');
   });
 });

@@ -140,7 +140,8 @@ describe('the calendar past the published years, on the time-skipping server', (
     expect(rowsOf(other)).toEqual(expectedRows(advance(spec('1.2'), initialProgress(spec('1.2'), t0), t0, end)));
     expect(rowsOf(mine)).not.toEqual(rowsOf(other));
     // What the state shows: the year arrived, and its working days count on the notice.
-    expect(Object.keys((await refreshed.query(msg.getStateQuery)).calendarYears)).toEqual(['2029']);
+    expect(Object.keys((await refreshed.query(msg.getDetailsQuery)).calendarYears)).toEqual(['2029']);
+    expect((await refreshed.query(msg.getStateQuery)).calendar.published).toContain(2029);
 
     await recordHistory('life-calendar-refreshed', refreshed);
     await Promise.all([refreshed, untouched].map((h) => h.terminate('test finished')));

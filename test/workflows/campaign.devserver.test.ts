@@ -145,7 +145,8 @@ describe('look-back campaign', () => {
       async () => JSON.parse((await runCli('lookback', 'status', '2026年冬季回头看', '--plan', 'drill', '--json')).out),
       (s) => s.done === 15,
     );
-    expect(status).toEqual({ reviews: 30, done: 15, pending: 15, overdue: 0, sustained: 10, relapsed: 5 });
+    expect(status).toMatchObject({ reviews: 30, done: 15, pending: 15, overdue: 0, sustained: 10, relapsed: 5 });
+    expect(status.waiting.map((w: { measureId: string }) => w.measureId)).toHaveLength(15);
     expect((await runCli('lookback', 'status', '2026年冬季回头看')).out).toBe(
       '回头看「2026年冬季回头看」: 共 30 项, 已完成 15(巩固 10, 反弹回潮 5), 待完成 15(其中逾期 0)',
     );
@@ -159,6 +160,52 @@ describe('look-back campaign', () => {
     );
     const reopened = await env.client.workflow.getHandle(measureWorkflowId('drill', '1.11')).query(msg.getStateQuery);
     expect(reopened.progress).toMatchObject({ status: 'active', deadline: newDeadline.toISODate(), deadlineVersion: 2 });
+
+    // A second outcome for a decided review says so, with who decided it; --list names the pending ones.
+    const again = await runCli(
+      'lookback',
+      'record',
+      '1.1',
+      '--round',
+      '1',
+      '--plan',
+      'drill',
+      '--as',
+      'office:督查科',
+      '--sustained',
+      '--notes',
+      '再核',
+    );
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(
+      /^rectify: 措施 1\.1 第 1 次回头看已记录结论: 巩固\(督查科,\d{4}-\d{2}-\d{2} \d{2}:\d{2} \(周.\)\),不再重复记录$/,
+    );
+    const listed = await runCli('lookback', 'status', '2026年冬季回头看', '--list');
+    expect(listed.out.split('\n').filter((l) => l.startsWith('待完成\t措施 '))).toHaveLength(15);
+    expect((await runCli('lookback', 'status', '2025年回头看')).err).toBe(
+      'rectify: 没有名为「2025年回头看」的回头看专项(已有: 2026年冬季回头看)',
+    );
+    // A due date on a day off is refused as deadlines are; measures named with --ids that are still open are named as skipped.
+    let sunday = due;
+    while (sunday.weekday !== 7) sunday = sunday.plus({ days: 1 });
+    const weekend = await runCli('lookback', 'launch', '--plan', 'drill', '--name', '周末', '--due', sunday.toISODate()!);
+    expect(weekend.code).toBe(1);
+    expect(weekend.err).toContain(`--due ${sunday.toISODate()}(周日)不是工作日`);
+    const picked = await runCli(
+      'lookback',
+      'launch',
+      '--plan',
+      'drill',
+      '--name',
+      '抽查',
+      '--due',
+      due.toISODate()!,
+      '--ids',
+      '1.11,1.16,9.9',
+    );
+    expect(picked.out).toContain('计划 drill「抽查」: 已启动,覆盖 1 项已销号措施');
+    expect(picked.out).toContain('未纳入: 措施 1.11(尚未销号(整改中))');
+    expect(picked.out).toContain('未纳入: 措施 9.9(没有这项运行中的措施)');
 
     // Launched again, or a measure asked again: nothing doubles.
     expect((await runCli('lookback', 'launch', '--plan', 'drill', '--name', '2026年冬季回头看', '--due', due.toISODate()!)).out).toContain(

@@ -78,7 +78,9 @@ describe('rectify commands against a real server', () => {
     expect(denyWithoutReason.err).toContain('rectify: 请求被拒绝: 不批准的理由不能为空');
 
     const approve = await run('decide-extension', '1.1', '--as', 'office:督查科', '--approve', '--plan', 'drill-2024');
-    expect(approve.out).toContain(`时限 ${newDeadline}(周三)`);
+    expect(approve.out).toContain(
+      `时限 ${Number(newDeadline.slice(0, 4))}年${Number(newDeadline.slice(5, 7))}月${Number(newDeadline.slice(8))}日(周三)`,
+    );
 
     const byWrongUnit = await run('complete', '1.1', '--as', 'unit:区财政局', '--evidence', '文件');
     expect(byWrongUnit.err).toContain('只有本措施的牵头单位(区发改委)可以这样做');
@@ -96,7 +98,15 @@ describe('rectify commands against a real server', () => {
     expect([progress.code, progress.err]).toEqual([0, '']);
 
     const show = await run('show', '1.1');
-    expect(show.out).toContain(`时限调整: 第2版 ${newDeadline}(需补充调研)`);
+    const newDeadlineZh = `${Number(newDeadline.slice(0, 4))}年${Number(newDeadline.slice(5, 7))}月${Number(newDeadline.slice(8))}日(周三)`;
+    // In Chinese, as the office reads it: what was done, by whom, with the reasons; closed, never overdue.
+    expect(show.out).toContain(`时限调整: 第 2 版 ${newDeadlineZh}(需补充调研)`);
+    expect(show.out).toContain('类型: 限期整改');
+    expect(show.out).toMatch(/区发改委 申请延期至 \d{4}-\d{2}-\d{2}\(理由: 需补充调研\)/);
+    expect(show.out).toContain('督查科 核验退回(理由: 佐证不足)');
+    expect(show.out).toContain('区发改委 提交整改完成(佐证: 补充材料)');
+    expect(show.out).toContain('督查科 核验通过,销号');
+    expect(show.out).not.toMatch(/逾期|extension|verify|\{/);
     const json = JSON.parse((await run('show', '1.1', '--json')).out);
     expect(json.audit.map((a: { action: string }) => a.action)).toEqual([
       'extension-request',
@@ -134,7 +144,7 @@ describe('rectify commands against a real server', () => {
     const refresh = await run('calendar', 'refresh', '--plan', 'drill-2024', '--as', 'office:督查科');
     expect(refresh).toMatchObject({ code: 0, err: '' });
     expect(refresh.out).toContain('已向 3 项运行中的措施更新节假日安排(已公布至 2027 年');
-    const state = JSON.parse((await run('show', '1.3', '--json')).out);
+    const state = JSON.parse((await run('show', '1.3', '--json', '--details')).out);
     expect(state.calendarYears['2027'].workdays).toEqual(['2027-02-14', '2027-04-25', '2027-05-08', '2027-09-26', '2027-10-09']);
     expect(state.audit.at(-1)).toMatchObject({ action: 'calendar', actor: { role: 'office', who: '督查科' } });
     const watchHandle = env.client.workflow.getHandle(calendarWatchWorkflowId('drill-2024'));
@@ -153,6 +163,26 @@ describe('rectify commands against a real server', () => {
     expect((await restarted.query(getCalendarWatchQuery)).published).toContain(2027);
     // A unit may not push calendars.
     expect((await run('calendar', 'refresh', '--as', 'unit:区发改委')).err).toContain('请求被拒绝');
+  });
+
+  it('answers unknown plans, units, measures and reviews with what there is, never an internal id', async () => {
+    const plan = await run('status', '--plan', 'nosuch');
+    expect(plan).toMatchObject({ code: 1, err: 'rectify: 没有运行中的计划 nosuch(运行中的计划: drill-2024)' });
+    expect((await run('status', '--unit', '区发委')).err).toBe('rectify: 没有牵头单位「区发委」的运行中措施(是不是「区发改委」?)');
+    expect((await run('show', '9.9', '--plan', 'drill-2024')).err).toBe(
+      'rectify: 计划 drill-2024 中没有措施 9.9(用 rectify status --plan drill-2024 列出该计划的措施)',
+    );
+    expect((await run('show', '1.1', '--plan', 'nosuch')).err).toContain('没有运行中的计划 nosuch');
+    const review = await run('lookback', 'record', '1.2', '--round', '1', '--as', 'office:督查科', '--sustained', '--notes', '巩固');
+    expect(review).toMatchObject({ code: 1, err: 'rectify: 措施 1.2 没有第 1 次回头看(尚未开展回头看)' });
+    for (const r of [plan, review]) expect(r.err).not.toMatch(/measure:|lookback:|workflow|undefined/);
+    const status = await run('status', '--plan', 'drill-2024');
+    expect(status.out.split('\n')[0]).toBe('措施\t灯\t状态\t整改时限\t剩余工作日\t牵头单位\t负责区领导\t回头看');
+    expect(status.out).toMatch(/^1\.1\t绿灯\t已销号\t\d{4}年/m);
+    expect(status.out).toMatch(/^共 3 项: 红灯 \d, 黄灯 \d, 绿灯 \d$/m);
+    const rows = JSON.parse((await run('status', '--plan', 'drill-2024', '--json')).out);
+    expect(rows.find((r: { measureId: string }) => r.measureId === '1.1').workdaysLeft).toBeUndefined(); // closed
+    expect(typeof rows.find((r: { measureId: string }) => r.measureId === '1.2').workdaysLeft).toBe('number');
   });
 
   it('refuses malformed commands before contacting the server', async () => {

@@ -13,6 +13,9 @@ import { join } from 'node:path';
 import { SAMPLE_PLAN } from '../../client/cli';
 import { listMeasures, startPlan } from '../../client/measures';
 import { loadPlan } from '../../config/plan-files';
+import { loadSettings } from '../../config/settings';
+import { runDevStack } from '../../client/dev';
+import { rebasePlan } from '../../domain/rebase';
 import { startDevServer, type DevServer } from '../../runtime/dev-server';
 import { getStateQuery } from '../../contracts/messages';
 import { measureWorkflowId, ofType, WORKFLOW } from '../../contracts/ids';
@@ -109,6 +112,30 @@ describe('embedded dev server with the sample plan', () => {
         spec: { kind: 'longterm', cadence: 'quarterly' },
       });
     });
+  });
+
+  it('refuses a rebased demo of a plan that already runs, and says what to do, starting nothing', async () => {
+    await server!.stop();
+    server = undefined;
+    const settings = loadSettings({
+      RECTIFY_VAR_DIR: dir,
+      RECTIFY_DEV_PORT: String(options.port),
+      RECTIFY_DEV_UI_PORT: String(options.uiPort),
+      TEMPORAL_CONFIG_FILE: join(dir, 'none.toml'),
+    });
+    const { plan } = loadPlan(SAMPLE_PLAN);
+    const errors: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      expect(await runDevStack(settings, rebasePlan(plan, '2026-12-01'), SAMPLE_PLAN, true)).toBe(1);
+    } finally {
+      spy.mockRestore();
+      log.mockRestore();
+    }
+    expect(errors.join('\n')).toContain(`rectify: 计划 liangxi-2023 已在 ${dir} 中运行,--rebase 只对新启动的计划生效`);
+    server = await startDevServer(options);
+    await withStack(async (client) => expect((await client.workflow.count(RUNNING)).count).toBe(124));
   });
 
   it('refuses to start a second server on a port in use', async () => {

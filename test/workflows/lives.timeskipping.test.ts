@@ -216,7 +216,11 @@ describe('measure lives on the time-skipping server', () => {
     const end = t0 + 365 * 86_400_000;
     await sleepUntil(end);
     const rows = await sent(handle);
-    expect(rows).toEqual(expectedLife(spec, t0, end, [{ at: reassign.toMillis(), events: [['reassigned', 'leadUnit+leader']] }]));
+    expect(rows).toEqual(
+      expectedLife(spec, t0, end, [
+        { at: reassign.toMillis(), events: [['reassigned', 'leadUnit+leader+previousLeadUnit+previousLeader']] },
+      ]),
+    );
     const notices = await outbox.list();
     expect(notices.find((n) => n.kind === 'reassigned')).toMatchObject({
       measure: { leadUnit: '区财政局' },

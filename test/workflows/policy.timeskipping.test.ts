@@ -19,6 +19,7 @@ import { measureWorkflow } from '../../workflows';
 import { local, rejection, type Row } from '../helpers/lives';
 import { testSpec } from '../helpers/specs';
 import { registerSearchAttributes, testServerExecutable, withWorker } from '../helpers/temporal';
+import { recordHistory } from '../helpers/histories';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -92,6 +93,34 @@ describe('a running measure takes the policy the office applies', () => {
         actor: OFFICE,
         detail: { reason: '按新的督办办法调整', changed: ['reminders', 'escalation'] },
       });
+      await handle.terminate('test finished');
+    });
+  });
+
+  it('brings a measure started before the one due rule under it at its next wake (a named patch)', async () => {
+    const outbox = new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-outbox-')));
+    await withWorker(env, { taskQueue: 'policy', delivery: outbox }, async () => {
+      const t0 = await env.currentTimeMs();
+      let sunday = DateTime.fromMillis(t0, { zone: ZONE }).startOf('day').plus({ weeks: 3 });
+      while (sunday.weekday !== 7) sunday = sunday.plus({ days: 1 });
+      // As `rectify start` built specs before the rule: no dueOnWorkday.
+      const spec = testSpec({
+        id: '1.2',
+        deadline: sunday.toISODate()!,
+        dueOnWorkday: false,
+        calendar: { unpublishedYears: 'weekdays', years: publishedYears() },
+      });
+      const handle = await env.client.workflow.start(measureWorkflow, {
+        workflowId: measureWorkflowId(spec.planId, spec.id),
+        taskQueue: 'policy',
+        args: [{ spec }],
+      });
+      const state = await handle.query(msg.getStateQuery);
+      const friday = sunday.minus({ days: 2 }).set({ hour: 18 });
+      expect(state.spec.dueOnWorkday).toBe(true);
+      expect(state.dueAt).toBe(friday.toUTC().toISO());
+      expect((await handle.describe()).searchAttributes.Deadline).toEqual([new Date(friday.toMillis())]);
+      await recordHistory('life-due-rule-adopted', handle);
       await handle.terminate('test finished');
     });
   });
