@@ -145,7 +145,8 @@ export function registerMeasureCommands(program: Command): void {
         );
         return;
       }
-      console.log(['措施', '灯', '状态', '整改时限', '剩余工作日', '牵头单位', '负责区领导', '回头看'].join('\t'));
+      // 到期日: when the measure falls due by the one rule (a deadline on a day off: the working day before).
+      console.log(['措施', '灯', '状态', '到期日', '剩余工作日', '牵头单位', '负责区领导', '回头看'].join('\t'));
       for (const r of rows) console.log(formatRow(r, rowWorkdays(r, calendar, today)));
       const count = (light: string) => rows.filter((r) => r.trafficLight === light).length;
       const starting = rows.filter((r) => !r.trafficLight).length;

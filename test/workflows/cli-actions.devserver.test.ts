@@ -177,7 +177,7 @@ describe('rectify commands against a real server', () => {
     expect(review).toMatchObject({ code: 1, err: 'rectify: 措施 1.2 没有第 1 次回头看(尚未开展回头看)' });
     for (const r of [plan, review]) expect(r.err).not.toMatch(/measure:|lookback:|workflow|undefined/);
     const status = await run('status', '--plan', 'drill-2024');
-    expect(status.out.split('\n')[0]).toBe('措施\t灯\t状态\t整改时限\t剩余工作日\t牵头单位\t负责区领导\t回头看');
+    expect(status.out.split('\n')[0]).toBe('措施\t灯\t状态\t到期日\t剩余工作日\t牵头单位\t负责区领导\t回头看');
     expect(status.out).toMatch(/^1\.1\t绿灯\t已销号\t\d{4}年/m);
     expect(status.out).toMatch(/^共 3 项: 红灯 \d, 黄灯 \d, 绿灯 \d$/m);
     const rows = JSON.parse((await run('status', '--plan', 'drill-2024', '--json')).out);
