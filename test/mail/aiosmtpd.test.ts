@@ -14,6 +14,7 @@ import { SentLedger } from '../../activities/mail/sent-ledger';
 import { smtpMailer } from '../../activities/mail/transport';
 import { messageId } from '../../domain/email/headers';
 import { freePort } from '../helpers/temporal';
+import { testNotice } from '../helpers/notices';
 
 const AIOSMTPD = '/usr/bin/aiosmtpd'; // apt-get install python3-aiosmtpd (.ci/run does)
 
@@ -57,32 +58,20 @@ describe('delivery to aiosmtpd', () => {
       from: 'rectify@liangxi.example.org',
     });
     try {
-      const result = await delivery.deliver({
-        idempotencyKey: 'measure:drill-2024:1.1:v1:deadline:reminder:2',
-        workflowId: 'measure:drill-2024:1.1',
-        stage: 'v1:deadline:reminder:2',
-        kind: 'reminder',
-        audiences: ['leadUnit', 'leader'],
-        plannedAt: '2024-06-25T01:00:00.000Z',
-        decidedAt: '2024-06-25T01:00:00.000Z',
-        catchUp: false,
-        measure: {
-          planId: 'drill-2024',
-          id: '1.1',
-          problem: { no: 1, title: '高质量发展成效不显' },
-          title: '健全政策机制',
-          kind: 'deadline',
-          status: 'active',
-          leadUnit: '区发改委',
-          leader: '区委常委、常务副区长',
-          participants: [],
-          deadline: '2024-06-28',
-          deadlineVersion: 1,
-          dueAt: '2024-06-28T10:00:00.000Z',
-          trafficLight: 'yellow',
-          timeZone: 'Asia/Shanghai',
-        },
-      });
+      const result = await delivery.deliver(
+        testNotice(
+          {
+            stage: 'v1:deadline:reminder:2',
+            audiences: ['leadUnit', 'leader'],
+            plannedAt: '2024-06-25T01:00:00.000Z',
+            decidedAt: '2024-06-25T01:00:00.000Z',
+            dueDate: '2024-06-28',
+            workdaysBefore: 2,
+          },
+          { participants: [], deadline: '2024-06-28', dueAt: '2024-06-28T10:00:00.000Z' },
+        ),
+      );
+
       expect(result).toEqual({ delivered: true, problems: undefined });
     } finally {
       mailer.close();

@@ -7,6 +7,7 @@ import { MailDelivery } from '../../activities/mail/delivery';
 import { SentLedger } from '../../activities/mail/sent-ledger';
 import { fileMailer } from '../../activities/mail/transport';
 import { runCli } from '../helpers/cli';
+import { testNotice } from '../helpers/notices';
 
 it('saves each mail as an .eml file that rectify outbox lists and shows', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'rectify-eml-'));
@@ -18,30 +19,16 @@ it('saves each mail as an .eml file that rectify outbox lists and shows', async 
     ledger: new SentLedger(join(dir, 'sent')),
     from: 'rectify@liangxi.example.org',
   });
-  const base = {
-    workflowId: 'measure:drill-2024:1.1',
-    kind: 'final-reminder' as const,
-    audiences: ['leadUnit' as const],
-    plannedAt: '2024-06-28T01:00:00.000Z',
-    decidedAt: '2024-06-28T01:00:00.000Z',
-    catchUp: false,
-    measure: {
-      planId: 'drill-2024',
-      id: '1.1',
-      problem: { no: 1, title: '高质量发展成效不显' },
-      title: '健全政策机制',
-      kind: 'deadline' as const,
-      status: 'active' as const,
-      leadUnit: '区发改委',
-      leader: '区委常委、常务副区长',
-      participants: [],
-      deadline: '2024-06-28',
-      deadlineVersion: 1,
-      dueAt: '2024-06-28T10:00:00.000Z',
-      trafficLight: 'yellow' as const,
-      timeZone: 'Asia/Shanghai',
+  const base = testNotice(
+    {
+      kind: 'final-reminder',
+      plannedAt: '2024-06-28T01:00:00.000Z',
+      decidedAt: '2024-06-28T01:00:00.000Z',
+      dueDate: '2024-06-28',
+      workdaysBefore: 0,
     },
-  };
+    { participants: [], deadline: '2024-06-28', dueAt: '2024-06-28T10:00:00.000Z' },
+  );
   await delivery.deliver({ ...base, idempotencyKey: 'k0', stage: 'v1:deadline:reminder:0' });
   await delivery.deliver({ ...base, idempotencyKey: 'k0', stage: 'v1:deadline:reminder:0' }); // a retry: not saved twice
   mailer.close();
