@@ -3,7 +3,13 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest'],
+    // Packages of the web stack published as ES modules only (content-disposition 3 under @fastify/static,
+    // cookie 2 under Fastify's inject): Node loads them; Jest needs them in CommonJS.
+    '/node_modules/(content-disposition|cookie)/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie)/)'],
   testTimeout: 60000,
   setupFiles: ['<rootDir>/test/helpers/isolated-env.js'],
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],

@@ -1,18 +1,35 @@
 /** Activities of the rectification worker: the I/O that workflows decide on, behind contracts/activities.ts. */
 import type { Activities } from '../contracts/activities';
-import type { NoticeDelivery } from './ports';
+import { ApplicationFailure } from '@temporalio/common';
+import { chinaCalendar } from '../domain/calendar-data';
+import { digestSendAt, weeklyDigest } from '../domain/weekly';
+import type { NoticeDelivery, PlanRecords } from './ports';
 
 export interface ActivityDeps {
   /** Mail (SMTP or .eml files) in the worker; the JSON notice log in workflow tests. */
   delivery: NoticeDelivery;
+  /** The plans' measure records (the weekly digest counts from them); absent where no digest runs. */
+  plans?: PlanRecords;
 }
 
-export function createActivities({ delivery }: ActivityDeps): Activities {
+/** The deployment's calendar, as the CLI and the web count (installed years are published). */
+const calendar = () => chinaCalendar({ unpublishedYears: 'statutory' });
+
+export function createActivities({ delivery, plans }: ActivityDeps): Activities {
   return {
     deliverNotice: (notice) => delivery.deliver(notice),
     sendDigest: (batch) => delivery.sendDigest(batch),
     reportUndelivered: (batch) => delivery.reportUndelivered(batch),
     alertOffice: (alert) => delivery.alertOffice(alert),
+    weeklyDigestSendAt: async ({ firedAt, at, timeZone }) => digestSendAt(firedAt, { at }, timeZone, calendar()),
+    sendWeeklyDigest: async ({ planId, from, to }) => {
+      if (!plans) throw ApplicationFailure.nonRetryable('这个 worker 没有读取措施的途径,无法生成周报', 'NoPlanRecords');
+      const records = await plans.records(planId);
+      const week = weeklyDigest(records, from, to, calendar());
+      // Nothing open, nothing to tell: no mail.
+      if (!week.open) return { sent: [], open: 0 };
+      return delivery.sendWeekly(week);
+    },
   };
 }
 

@@ -6,13 +6,16 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DigestBatch } from '../contracts/activities';
+import type { DigestBatch, WeeklyDigestResult } from '../contracts/activities';
+import type { WeeklyDigest } from '../domain/weekly';
 import type { CalendarAlert } from '../domain/calendar-alerts';
 import type { DeliveryResult, Notice } from '../domain/notice';
 import type { NoticeDelivery } from './ports';
+import { AUDIENCE_LABELS } from '../domain/vocabulary';
 
 const ALERT_PREFIX = 'alert-';
 const DIGEST_PREFIX = 'digest-';
+const WEEKLY_PREFIX = 'weekly-';
 
 export class FileOutbox implements NoticeDelivery {
   constructor(readonly dir: string) {}
@@ -21,12 +24,28 @@ export class FileOutbox implements NoticeDelivery {
     return `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`;
   }
 
+  /** One file per notice; each audience is named as a copy, with the file as its message id. */
   async deliver(notice: Notice): Promise<DeliveryResult> {
-    return this.write(FileOutbox.fileName(notice.idempotencyKey), notice);
+    const file = FileOutbox.fileName(notice.idempotencyKey);
+    const result = await this.write(file, notice);
+    return {
+      ...result,
+      sent: notice.audiences.map((audience) => ({ audience, name: AUDIENCE_LABELS[audience], messageId: `<${file}@outbox>` })),
+    };
   }
 
   async sendDigest(batch: DigestBatch): Promise<DeliveryResult> {
     return this.write(`${DIGEST_PREFIX}${FileOutbox.fileName(batch.digestKey)}`, batch);
+  }
+
+  /** The weekly digest as one file per plan and week. */
+  async sendWeekly(week: WeeklyDigest): Promise<WeeklyDigestResult> {
+    await this.write(`${WEEKLY_PREFIX}${FileOutbox.fileName(`${week.planId}|${week.to}`)}`, week);
+    return { sent: ['outbox'], open: week.open };
+  }
+
+  async weeklies(): Promise<(WeeklyDigest & { deliveredAt: string })[]> {
+    return this.read<WeeklyDigest & { deliveredAt: string }>((n) => n.startsWith(WEEKLY_PREFIX));
   }
 
   async reportUndelivered(batch: DigestBatch & { reason: string }): Promise<void> {
@@ -70,7 +89,9 @@ export class FileOutbox implements NoticeDelivery {
 
   /** Every notice in the outbox, in the order they were planned. */
   async list(): Promise<(Notice & { deliveredAt: string })[]> {
-    const all = await this.read<Notice & { deliveredAt: string }>((n) => !n.startsWith(ALERT_PREFIX) && !n.startsWith(DIGEST_PREFIX));
+    const all = await this.read<Notice & { deliveredAt: string }>(
+      (n) => !n.startsWith(ALERT_PREFIX) && !n.startsWith(DIGEST_PREFIX) && !n.startsWith(WEEKLY_PREFIX),
+    );
     return all.sort(
       (a, b) =>
         a.plannedAt.localeCompare(b.plannedAt) ||

@@ -2,7 +2,9 @@
  * What the activities need from the world outside, each part required: delivery of notices,
  * digests and alerts (mail in the worker, a JSON log in workflow tests).
  */
-import type { DigestBatch } from '../contracts/activities';
+import type { DigestBatch, WeeklyDigestResult } from '../contracts/activities';
+import type { MeasureRecord } from '../domain/record';
+import type { WeeklyDigest } from '../domain/weekly';
 import type { CalendarAlert } from '../domain/calendar-alerts';
 import type { DeliveryResult, Notice } from '../domain/notice';
 
@@ -15,4 +17,11 @@ export interface NoticeDelivery {
   reportUndelivered(batch: DigestBatch & { reason: string }): Promise<void>;
   /** Tells the plan's office that a year's holiday arrangement is missing; idempotent by the alert's key. */
   alertOffice(alert: CalendarAlert): Promise<DeliveryResult>;
+  /** The weekly digest to the plan's leadership group and office; idempotent per week and address. */
+  sendWeekly(digest: WeeklyDigest): Promise<WeeklyDigestResult>;
+}
+
+/** The plan's measure records, read from the workflows (visibility and queries). */
+export interface PlanRecords {
+  records(planId: string): Promise<MeasureRecord[]>;
 }

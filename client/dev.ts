@@ -8,7 +8,7 @@ import type { Settings } from '../config/settings';
 import type { Plan } from '../domain/plan/schema';
 import { startDevServer, type DevServer } from '../runtime/dev-server';
 import { createWorker, mailDelivery } from '../worker/worker';
-import { listMeasures, startPlan } from './measures';
+import { describeDigest, listMeasures, startPlan } from './measures';
 
 export async function runDevStack(settings: Settings, plan: Plan | undefined, planPath?: string, rebased = false): Promise<number> {
   // Quiet by default: the worker's bundling and state logs are noise to the office.
@@ -24,6 +24,7 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
   const nativeConnection = await NativeConnection.connect(settings.connectionOptions);
   const connection = await Connection.connect(settings.connectionOptions);
   let closeMailer = () => undefined as void;
+  let web: { url: string; close(): Promise<void> } | undefined;
   try {
     const client = new Client({ connection, namespace: settings.namespace });
     const { delivery, mailer } = mailDelivery(settings, planPath ? [planPath] : [], client);
@@ -37,18 +38,23 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
       );
       return 1;
     }
-    const worker = await createWorker({ connection: nativeConnection, namespace: settings.namespace, delivery });
+    const worker = await createWorker({ connection: nativeConnection, namespace: settings.namespace, delivery, client });
     const running = worker.run();
     if (plan) {
       const result = await startPlan(client, plan);
       console.log(
         `计划 ${plan.id}: 新启动 ${result.started.length} 项, 已在运行 ${result.alreadyRunning.length} 项(共 ${plan.measures.length} 项)`,
       );
+      console.log(describeDigest(plan, result.digest));
     }
+    const { startWeb } = await import('../web/main');
+    web = await startWeb(settings, client);
+    console.log(`整改台账网页: ${web.url}(只读;默认只在本机可访问)`);
     console.log('worker 已就绪(任务队列 rectification)。按 Ctrl-C 停止;工作流保存在数据库中,再次启动后继续运行。');
     await running; // the worker shuts down on SIGINT/SIGTERM
     return 0;
   } finally {
+    await web?.close();
     closeMailer();
     await connection.close();
     await nativeConnection.close();

@@ -2,7 +2,7 @@
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { InputError } from '../config/plan-files';
 import { campaignWorkflowId, lookbackWorkflowId, measureWorkflowId, ofType, TASK_QUEUE, WORKFLOW } from '../contracts/ids';
-import { getLookbackQuery, getStateQuery, type LookbackView } from '../contracts/messages';
+import { getDetailsQuery, getLookbackQuery, getStateQuery, type LookbackView } from '../contracts/messages';
 import * as SA from '../contracts/search-attributes';
 import { chinaCalendar } from '../domain/calendar-data';
 import { isIsoDate, weekdayZh } from '../domain/dates';
@@ -10,6 +10,7 @@ import { closedBefore } from '../domain/lookback';
 import { STATUS_LABELS } from '../domain/vocabulary';
 import { lookbackCampaignWorkflow } from '../workflows';
 import { listMeasures, quote } from './measures';
+import { readRecords } from './records';
 
 export interface CampaignFilter {
   planId?: string;
@@ -132,30 +133,26 @@ export interface CampaignStatus {
   waiting: PendingReview[];
 }
 
-/** Counts a campaign's reviews from visibility: outcome and due date are search attributes. */
+/**
+ * Counts a campaign's reviews from the measures' records: each measure keeps its reviews and their
+ * outcomes for its whole life, so a campaign reads the same after its review workflows have closed
+ * and passed the namespace's retention.
+ */
 export async function campaignStatus(client: Client, name: string, planId: string | undefined, now: number): Promise<CampaignStatus> {
-  const clauses = [ofType(WORKFLOW.lookbackReview), `LookbackCampaign = ${quote(name)}`];
-  if (planId) clauses.push(`PlanId = ${quote(planId)}`);
+  const { records } = await readRecords(client, { planId });
   const s: CampaignStatus = { reviews: 0, done: 0, pending: 0, overdue: 0, sustained: 0, relapsed: 0, waiting: [] };
-  for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {
-    s.reviews++;
-    const status = wf.typedSearchAttributes.get(SA.LookbackStatus);
-    if (status === 'sustained' || status === 'relapsed') {
-      s.done++;
-      s[status]++;
-    } else {
+  for (const r of records) {
+    for (const l of r.lookbacks.filter((x) => x.campaign === name)) {
+      s.reviews++;
+      if (l.outcome) {
+        s.done++;
+        s[l.outcome]++;
+        continue;
+      }
       s.pending++;
-      const due = wf.typedSearchAttributes.get(SA.Deadline);
-      const overdue = !!due && due.getTime() < now;
+      const overdue = !!l.dueAt && Date.parse(l.dueAt) < now;
       if (overdue) s.overdue++;
-      const sa = wf.typedSearchAttributes;
-      s.waiting.push({
-        planId: sa.get(SA.PlanId),
-        measureId: sa.get(SA.MeasureId),
-        leadUnit: sa.get(SA.LeadUnit),
-        dueAt: due?.toISOString(),
-        overdue,
-      });
+      s.waiting.push({ planId: r.planId, measureId: r.id, leadUnit: r.leadUnit, dueAt: l.dueAt, overdue });
     }
   }
   s.waiting.sort(
@@ -164,15 +161,10 @@ export async function campaignStatus(client: Client, name: string, planId: strin
   return s;
 }
 
-/** The campaigns that have reviews, for a hint when a name matches none. */
+/** The campaigns the measures have been reviewed in, for a hint when a name matches none. */
 export async function campaignNames(client: Client, planId?: string): Promise<string[]> {
-  const names = new Set<string>();
-  const plan = planId ? ` AND PlanId = ${quote(planId)}` : '';
-  for await (const wf of client.workflow.list({ query: `${ofType(WORKFLOW.lookbackReview)}${plan}` })) {
-    const name = wf.typedSearchAttributes.get(SA.LookbackCampaign);
-    if (name) names.add(name);
-  }
-  return [...names].sort();
+  const { records } = await readRecords(client, { planId });
+  return [...new Set(records.flatMap((r) => r.lookbacks.map((l) => l.campaign).filter((c): c is string => !!c)))].sort();
 }
 
 /** The look-back review of a measure's round: where it stands, so that a second outcome is told so. */
@@ -186,7 +178,21 @@ export async function reviewState(client: Client, planId: string, measureId: str
       throw e;
     });
   if (!status) {
-    const { lookbacks } = await client.workflow.getHandle(measureWorkflowId(planId, measureId)).query(getStateQuery);
+    // Gone from the server (past the namespace's retention), or never there: the measure remembers its reviews.
+    const { lookbacks } = await client.workflow.getHandle(measureWorkflowId(planId, measureId)).query(getDetailsQuery);
+    const known = lookbacks?.find((l) => l.round === round);
+    if (known?.outcome)
+      return {
+        workflowId: lookbackWorkflowId(planId, measureId, round),
+        round,
+        measureId,
+        closedOn: '',
+        dueDate: known.dueDate ?? '',
+        outcome: known.outcome,
+        notes: known.notes,
+        recordedBy: known.by?.who,
+        recordedAt: known.recordedAt,
+      };
     const rounds = lookbacks?.length ?? 0;
     throw new InputError(`措施 ${measureId} 没有第 ${round} 次回头看(${rounds ? `已开展 ${rounds} 次` : '尚未开展回头看'})`);
   }

@@ -1,20 +1,30 @@
 /** Starting a plan's measure workflows and reading their status, as the office's tools need. */
-import { Client, WorkflowExecutionAlreadyStartedError, type WorkflowExecutionInfo } from '@temporalio/client';
+import {
+  Client,
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  WorkflowExecutionAlreadyStartedError,
+  type DayOfWeek,
+  type WorkflowExecutionInfo,
+} from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { localDate } from '../domain/dates';
 import { measureSpecs, type MeasureSpec } from '../domain/measure';
 import { dueAt } from '../domain/planner';
 import { runningCalendar } from '../domain/calendar';
 import type { Plan } from '../domain/plan/schema';
-import { calendarWatchWorkflow, measureWorkflow } from '../workflows';
-import type { CalendarWatchInput } from '../contracts/inputs';
+import { calendarWatchWorkflow, leadershipDigestWorkflow, measureWorkflow } from '../workflows';
+import { digestTiming, WEEKDAY_NAMES } from '../domain/weekly';
+import type { CalendarWatchInput, LeadershipDigestInput } from '../contracts/inputs';
 import { effectivePolicy } from '../domain/policy';
-import { calendarWatchWorkflowId, measureWorkflowId, ofType, TASK_QUEUE, WORKFLOW } from '../contracts/ids';
+import { calendarWatchWorkflowId, leadershipDigestScheduleId, measureWorkflowId, ofType, TASK_QUEUE, WORKFLOW } from '../contracts/ids';
 import * as SA from '../contracts/search-attributes';
 
 export interface StartResult {
   started: string[];
   alreadyRunning: string[];
+  /** The weekly digest's Schedule: created, updated to the plan's policy, deleted (turned off) or off. */
+  digest?: Awaited<ReturnType<typeof ensureDigestSchedule>>;
 }
 
 function searchAttributes(spec: MeasureSpec): TypedSearchAttributes {
@@ -36,7 +46,12 @@ function searchAttributes(spec: MeasureSpec): TypedSearchAttributes {
 export async function startPlan(
   client: Client,
   plan: Plan,
-  options: { taskQueue?: string; concurrency?: number } = {},
+  options: {
+    taskQueue?: string;
+    concurrency?: number;
+    /** The weekly digest's Schedule (false where the server has no schedules: the time-skipping test server). */
+    schedules?: boolean;
+  } = {},
 ): Promise<StartResult> {
   const result: StartResult = { started: [], alreadyRunning: [] };
   const specs = measureSpecs(plan, localDate(Date.now(), plan.timeZone));
@@ -44,6 +59,7 @@ export async function startPlan(
   const sendAt = effectivePolicy(plan.policy, 'deadline').reminders.sendAt;
   const published = Object.keys(specs[0].calendar.years ?? {}).map(Number);
   await startCalendarWatch(client, { ...calendarWatchOf(specs[0], published), sendAt }, options.taskQueue);
+  if (options.schedules !== false) result.digest = await ensureDigestSchedule(client, plan, options.taskQueue);
   let next = 0;
   const lane = async () => {
     for (let i = next++; i < specs.length; i = next++) {
@@ -66,6 +82,66 @@ export async function startPlan(
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 16, specs.length) }, lane));
   return result;
+}
+
+const DAYS: DayOfWeek[] = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'];
+
+/**
+ * The plan's weekly leadership digest as a Temporal Schedule (leadership-digest:<plan>): created,
+ * or brought in line with the plan's policy (day, time, zone); deleted when the plan turned it off.
+ * What it did: 'created', 'updated', 'deleted' or 'off'.
+ */
+export async function ensureDigestSchedule(
+  client: Client,
+  plan: Plan,
+  taskQueue = TASK_QUEUE,
+): Promise<'created' | 'updated' | 'deleted' | 'off'> {
+  const scheduleId = leadershipDigestScheduleId(plan.id);
+  const timing = digestTiming(plan.policy);
+  const handle = client.schedule.getHandle(scheduleId);
+  if (!timing) {
+    try {
+      await handle.delete();
+      return 'deleted';
+    } catch (e) {
+      if (e instanceof ScheduleNotFoundError) return 'off';
+      throw e;
+    }
+  }
+  const [hour, minute] = timing.at.split(':').map(Number);
+  const input: LeadershipDigestInput = { planId: plan.id, timeZone: plan.timeZone, at: timing.at };
+  const spec = { calendars: [{ dayOfWeek: DAYS[timing.weekday - 1], hour, minute }], timezone: plan.timeZone };
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: leadershipDigestWorkflow,
+    workflowId: scheduleId,
+    taskQueue,
+    args: [input] as [LeadershipDigestInput],
+    typedSearchAttributes: new TypedSearchAttributes([{ key: SA.PlanId, value: plan.id }]),
+  };
+  try {
+    await client.schedule.create({
+      scheduleId,
+      spec,
+      action,
+      // One digest at a time; a server down on Monday morning still sends it within the day.
+      policies: { overlap: 'SKIP', catchupWindow: '1 day' },
+      memo: { planTitle: plan.title },
+    });
+    return 'created';
+  } catch (e) {
+    if (!(e instanceof ScheduleAlreadyRunning)) throw e;
+  }
+  await handle.update((previous) => ({ ...previous, spec, action }));
+  return 'updated';
+}
+
+/** What happened to the digest's Schedule, in a line for the office. */
+export function describeDigest(plan: Plan, outcome: StartResult['digest']): string {
+  const timing = digestTiming(plan.policy);
+  if (!timing) return `领导小组周报: 计划中已关闭${outcome === 'deleted' ? '(已删除定时任务)' : ''}`;
+  const what = outcome === 'created' ? '已创建' : '已按计划更新';
+  return `领导小组周报: 每${WEEKDAY_NAMES[timing.weekday]} ${timing.at}(${plan.timeZone},逢节假日顺延至下一个工作日),${what}定时任务 ${leadershipDigestScheduleId(plan.id)}`;
 }
 
 /** The plan's calendar watch (once per plan; starting it again does nothing). True when it was started now. */

@@ -16,6 +16,8 @@ export interface Settings {
   namespace: string;
   dev: { ip: string; port: number; uiPort: number; dbFile: string; logFile: string };
   varDir: string;
+  /** The dashboard: RECTIFY_WEB_HOST (loopback by default: no sign-in yet), RECTIFY_WEB_PORT. */
+  web: { host: string; port: number; temporalUiUrl?: string };
   mail: {
     /** SMTP_URL; without it mail is written to outboxDir as .eml files. */
     smtpUrl?: string;
@@ -62,6 +64,12 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const connectionOptions: NativeConnectionOptions = embedded
     ? { ...profile.connectionOptions, address: `${dev.ip}:${dev.port}` }
     : profile.connectionOptions;
+  const web = {
+    host: env.RECTIFY_WEB_HOST || '127.0.0.1',
+    port: port(env, 'RECTIFY_WEB_PORT', 3000),
+    // RECTIFY_TEMPORAL_UI: where the measure page links into the Temporal UI (the embedded server's own by default).
+    temporalUiUrl: env.RECTIFY_TEMPORAL_UI || (embedded ? `http://${dev.ip}:${dev.uiPort}` : undefined),
+  };
   const mail = {
     smtpUrl: env.SMTP_URL || undefined,
     from: env.MAIL_FROM || '"整改提醒" <rectify@localhost>',
@@ -78,5 +86,5 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   };
   if (mail.smtpUrl && !env.MAIL_FROM) throw new Error('设置了 SMTP_URL 时也要设置 MAIL_FROM(发件人地址)');
   if (!domainOf(mail.from)) throw new Error(`MAIL_FROM 无效: ${mail.from}(应为 rectify@example.org 或 "名称" <rectify@example.org>)`);
-  return { embedded, connectionOptions, namespace: profile.namespace ?? 'default', dev, varDir, mail };
+  return { embedded, connectionOptions, namespace: profile.namespace ?? 'default', dev, varDir, web, mail };
 }

@@ -15,6 +15,21 @@ export interface DigestBatch {
   digestKey: string;
 }
 
+/** One week of a plan, to the leadership group and the office. */
+export interface WeeklyDigestRequest {
+  planId: string;
+  /** The week, epoch ms: from the previous digest's time to this one's. */
+  from: number;
+  to: number;
+}
+
+export interface WeeklyDigestResult {
+  /** Addresses it went to (none when the plan has nothing open). */
+  sent: string[];
+  open: number;
+  problems?: string[];
+}
+
 export interface Activities {
   /** Delivers one notice; idempotent by its key. Throws only for what a retry may cure. */
   deliverNotice(notice: Notice): Promise<DeliveryResult>;
@@ -24,4 +39,8 @@ export interface Activities {
   reportUndelivered(batch: DigestBatch & { reason: string }): Promise<void>;
   /** Tells the plan's office that a year's holiday arrangement is missing; idempotent by the alert's key. */
   alertOffice(alert: CalendarAlert): Promise<DeliveryResult>;
+  /** When a digest fired at `firedAt` goes: then on a working day, else on the next working day (the deployment's calendar). */
+  weeklyDigestSendAt(input: { firedAt: number; at: string; timeZone: string }): Promise<number>;
+  /** Counts the week from the plan's measures and mails it to the leadership group and the office. */
+  sendWeeklyDigest(request: WeeklyDigestRequest): Promise<WeeklyDigestResult>;
 }

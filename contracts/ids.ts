@@ -13,6 +13,7 @@ export const WORKFLOW = {
   campaign: 'lookbackCampaignWorkflow',
   digest: 'digestWorkflow',
   calendarWatch: 'calendarWatchWorkflow',
+  leadershipDigest: 'leadershipDigestWorkflow',
 } as const;
 
 /** A visibility query's clause for one workflow type. */
@@ -62,4 +63,14 @@ export function noticeKey(workflowId: string, stage: string): string {
 /** The key of the office's alert that a plan's year is unpublished: one per plan and year. */
 export function calendarAlertKey(planId: string, year: number): string {
   return `calendar:${planId}:${year}`;
+}
+
+/** `leadership-digest:<plan>`: the Schedule of a plan's weekly digest, and the prefix of the runs it starts. */
+export function leadershipDigestScheduleId(planId: string): string {
+  return `leadership-digest:${planId}`;
+}
+
+/** The key of one week's digest to one address: it becomes the mail's Message-ID. */
+export function weeklyDigestKey(planId: string, week: string, email: string): string {
+  return `leadership-digest:${planId}:${week}|${email.toLowerCase()}`;
 }

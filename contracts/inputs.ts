@@ -46,3 +46,11 @@ export interface CalendarWatchInput {
   /** Years already told about (carried across continue-as-new). */
   alerted?: number[];
 }
+
+/** What the weekly digest's Schedule starts its workflow with (updated when the plan is started again). */
+export interface LeadershipDigestInput {
+  planId: string;
+  timeZone: string;
+  /** Local time it goes when moved to the next working day. */
+  at: string;
+}

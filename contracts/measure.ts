@@ -12,9 +12,13 @@ export interface MeasureWorkflowInput {
 
 /**
  * What getState answers, for operators, the CLI and the web: the measure as it stands, small.
- * No holiday lists and no per-stage bookkeeping (getDetails has the whole state).
+ * No holiday lists, no per-stage bookkeeping, no notices and only the latest actions in `audit`
+ * (getDetails has the whole state, getTimeline the whole life in order).
  */
-export interface MeasureView extends Omit<MeasureState, 'spec' | 'progress' | 'calendarYears' | 'provisionalYears' | 'outgoing'> {
+export interface MeasureView extends Omit<
+  MeasureState,
+  'spec' | 'progress' | 'calendarYears' | 'provisionalYears' | 'outgoing' | 'deliveries'
+> {
   workflowId: string;
   spec: Omit<MeasureSpec, 'calendar'>;
   progress: Omit<MeasureState['progress'], 'handled'>;

@@ -13,12 +13,19 @@ import type {
   SubmitCompletionRequest,
   UpdatePolicyRequest,
   VerifyCompletionRequest,
+  RemindRequest,
 } from '../domain/requests';
 import type { LookbackOutcomeReport } from '../domain/measure-state';
 import type { LookbackOutcome, RecordOutcomeRequest } from '../domain/lookback';
 import type { MeasureDetails, MeasureSummary, MeasureView } from './measure';
+import type { MeasureRecord } from '../domain/record';
+import type { TimelineEntry } from '../domain/timeline';
 
 export const getStateQuery = defineQuery<MeasureView>('getState');
+/** The measure's record with every progress note: what reports as of a past date are counted from. */
+export const getRecordQuery = defineQuery<MeasureRecord>('getRecord');
+/** The measure's whole life in order: notices (with Message-IDs), actions, look-back reviews. */
+export const getTimelineQuery = defineQuery<TimelineEntry[]>('getTimeline');
 /** The whole state (calendar years, every handled stage): for operators and tests, not for lists. */
 export const getDetailsQuery = defineQuery<MeasureDetails>('getDetails');
 
@@ -32,6 +39,8 @@ export const reassignUpdate = defineUpdate<MeasureSummary, [ReassignRequest]>('r
 export const refreshCalendarUpdate = defineUpdate<MeasureSummary, [RefreshCalendarRequest]>('refreshCalendar');
 /** The office replaces a running measure's policy (reminders, ladder, reporting, look-back). */
 export const updatePolicyUpdate = defineUpdate<MeasureSummary, [UpdatePolicyRequest]>('updatePolicy');
+/** 催办: the office urges now (the current reminder or rung of the ladder, as an event mail). */
+export const remindUpdate = defineUpdate<MeasureSummary, [RemindRequest]>('remind');
 
 // Look-back reviews (回头看).
 export interface LookbackView {

@@ -59,7 +59,12 @@ export function weekdayZh(date: IsoDate): string {
 
 /** 2024年10月15日(周二): a date as people read it. */
 export function dateZh(date: IsoDate): string {
-  return `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日(${weekdayZh(date)})`;
+  return `${plainDateZh(date)}(${weekdayZh(date)})`;
+}
+
+/** 2024年10月15日: a date as documents write it. */
+export function plainDateZh(date: IsoDate): string {
+  return `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
 }
 
 const instants = new Map<string, number>();

@@ -5,7 +5,7 @@
  */
 import type { Actor } from './notice';
 import { periodForReport } from './planner';
-import { AUDIT_KEPT, type AuditEntry, type EventNotice, type LookbackOutcomeReport, type MeasureState } from './measure-state';
+import { type AuditEntry, type EventNotice, type LookbackOutcomeReport, type MeasureState } from './measure-state';
 import type {
   DecideExtensionRequest,
   ReassignRequest,
@@ -15,12 +15,13 @@ import type {
   SubmitCompletionRequest,
   UpdatePolicyRequest,
   VerifyCompletionRequest,
+  RemindRequest,
 } from './requests';
+import type { Stage } from './planner';
 
 function audit(state: MeasureState, now: number, action: AuditEntry['action'], actor: Actor, detail: Record<string, unknown>): string {
   const at = new Date(now).toISOString();
   state.audit.push({ at, action, actor, detail });
-  if (state.audit.length > AUDIT_KEPT) state.audit.splice(0, state.audit.length - AUDIT_KEPT);
   return at;
 }
 
@@ -128,6 +129,30 @@ export function applyRefreshCalendar(state: MeasureState, r: RefreshCalendarRequ
   return [];
 }
 
+/**
+ * 催办: the measure's current reminder or rung of the ladder goes out now, as an event mail to that
+ * stage's audiences (the lead unit at least), with the office's note. `stage` is where the
+ * planner says the measure is (planner.currentStage).
+ */
+export function applyRemind(state: MeasureState, r: RemindRequest, now: number, stage: Stage | undefined): EventNotice[] {
+  const kind = stage?.kind ?? 'reminder';
+  const audiences = stage?.audiences.includes('leadUnit') ? stage.audiences : ['leadUnit' as const, ...(stage?.audiences ?? [])];
+  audit(state, now, 'remind', r.actor, { note: r.note, stage: kind, level: stage?.level, audiences, force: r.force || undefined });
+  const urge = stage
+    ? {
+        kind,
+        level: stage.level,
+        dueDate: stage.dueDate,
+        workdaysOverdue: stage.workdaysOverdue,
+        workdaysBefore: stage.workdaysBefore,
+        repeat: stage.repeat,
+        milestone: stage.milestone,
+        period: stage.period,
+      }
+    : undefined;
+  return [{ kind: 'urged', audiences, event: { actor: r.actor, note: r.note }, ...(urge ? { urge } : {}) }];
+}
+
 /** The office's new policy for the running measure: reminders and the ladder are planned again with it. */
 export function applyUpdatePolicy(state: MeasureState, r: UpdatePolicyRequest, now: number): EventNotice[] {
   const changed = (Object.keys(r.policy) as (keyof typeof r.policy)[]).filter(
@@ -141,7 +166,8 @@ export function applyUpdatePolicy(state: MeasureState, r: UpdatePolicyRequest, n
 /** A review's outcome: a relapse reopens the closed measure with the office's new deadline. */
 export function applyLookbackOutcome(state: MeasureState, r: LookbackOutcomeReport, now: number): EventNotice[] {
   const review = state.lookbacks?.find((l) => l.round === r.round);
-  if (review) review.outcome = r.outcome;
+  if (review) Object.assign(review, { outcome: r.outcome, recordedAt: new Date(now).toISOString(), by: r.by, notes: r.notes });
+  if (r.deliveries?.length) (state.deliveries ??= []).push(...r.deliveries.map((d) => ({ ...d, review: r.round })));
   if (r.outcome !== 'relapsed' || !r.newDeadline) return [];
   // A review of an earlier close-out, or one that finds the measure already reopened: kept on record, nothing moves.
   const stale = !review || !state.closedAt || review.startedAt < state.closedAt;

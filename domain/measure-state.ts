@@ -5,14 +5,41 @@
 import type { CalendarYear, WorkCalendar } from './calendar';
 import type { IsoDate } from './dates';
 import type { MeasureSpec, TrafficLight } from './measure';
-import type { Actor, EventKind, Notice, NoticeAudience } from './notice';
-import { dueAt, type MeasureProgress } from './planner';
+import type { Actor, DeliveryResult, EventKind, Notice, NoticeAudience, NoticeKind, SentCopy } from './notice';
+import { dueAt, type MeasureProgress, type Stage } from './planner';
 
 export interface AuditEntry {
   at: string;
-  action: 'progress' | 'submit' | 'verify' | 'extension-request' | 'extension-decision' | 'reassign' | 'calendar' | 'relapse' | 'policy';
+  action:
+    | 'progress'
+    | 'submit'
+    | 'verify'
+    | 'extension-request'
+    | 'extension-decision'
+    | 'reassign'
+    | 'calendar'
+    | 'relapse'
+    | 'policy'
+    | 'remind';
   actor: Actor;
   detail: Record<string, unknown>;
+}
+
+/** A notice that went out for the measure (by the measure, or by one of its look-back reviews). */
+export interface DeliveryEntry {
+  /** When it went (workflow time, once delivery answered). */
+  at: string;
+  /** The notice's stage, unique within its workflow (the idempotency key's tail). */
+  stage: string;
+  kind: NoticeKind;
+  level?: number;
+  audiences: NoticeAudience[];
+  /** Each recipient, with the mail's Message-ID or the digest it joined (unknown before copies were reported). */
+  to?: SentCopy[];
+  /** Recipients it could not reach (the office was told). */
+  problems?: string[];
+  /** Sent by the measure's look-back review of this round. */
+  review?: number;
 }
 
 export interface MeasureState {
@@ -28,8 +55,13 @@ export interface MeasureState {
   /** Every deadline the measure has had, oldest first, with why it changed. */
   deadlines: { deadline: IsoDate; version: number; since: string; reason?: string }[];
   rejections: { reason: string; by: Actor; at: string }[];
-  /** The latest actions (older ones stay in earlier runs' histories). */
+  /**
+   * Every action people took, oldest first, for the measure's whole life: it travels with the state
+   * when the workflow continues as new (measures started before it kept the last 200).
+   */
   audit: AuditEntry[];
+  /** Every notice that went out, oldest first (since this record began; see the timeline in the README). */
+  deliveries?: DeliveryEntry[];
   /** Numbers event notices, for their idempotency keys. */
   eventSeq: number;
   /** Event notices decided but not yet delivered: the main loop sends them, so requests return at once. */
@@ -41,7 +73,18 @@ export interface MeasureState {
   /** When the office last closed the measure (销号). */
   closedAt?: string;
   /** Look-back reviews started, oldest first, with their outcome once recorded. */
-  lookbacks?: { round: number; startedAt: string; campaign?: string; outcome?: 'sustained' | 'relapsed' }[];
+  lookbacks?: {
+    round: number;
+    startedAt: string;
+    campaign?: string;
+    /** The review's due date. */
+    dueDate?: IsoDate;
+    outcome?: 'sustained' | 'relapsed';
+    /** Who recorded the outcome, when, and what they found. */
+    recordedAt?: string;
+    by?: Actor;
+    notes?: string;
+  }[];
   /** Campaign reviews asked for and not yet started (the main loop starts them). */
   campaignRequests?: { campaign: string; dueDate: IsoDate }[];
 }
@@ -53,9 +96,9 @@ export interface LookbackOutcomeReport {
   notes: string;
   by: Actor;
   newDeadline?: IsoDate;
+  /** The notices the review sent (reminders and its chasing), for the measure's timeline. */
+  deliveries?: DeliveryEntry[];
 }
-
-export const AUDIT_KEPT = 200;
 
 export function initialState(spec: MeasureSpec, progress: MeasureProgress, now: number): MeasureState {
   const at = new Date(now).toISOString();
@@ -72,6 +115,7 @@ export function initialState(spec: MeasureSpec, progress: MeasureProgress, now: 
     eventSeq: 0,
     outgoing: [],
     calendarYears: {},
+    deliveries: [],
   };
 }
 
@@ -80,8 +124,23 @@ export interface EventNotice {
   kind: EventKind;
   audiences: NoticeAudience[];
   event: NonNullable<Notice['event']>;
+  /** 催办: the stage urged (what the planner would send at this point), to word the mail as that stage's. */
+  urge?: Pick<Stage, 'kind' | 'level' | 'dueDate' | 'workdaysOverdue' | 'workdaysBefore' | 'repeat' | 'milestone' | 'period'>;
 }
 /** The instant the measure falls due under its current deadline. */
 export function currentDueAt(state: MeasureState, cal: WorkCalendar): number | undefined {
   return state.progress.deadline && state.spec.kind !== 'longterm' ? dueAt(state.spec, state.progress.deadline, cal) : undefined;
+}
+
+/** A delivered notice as the measure records it (results recorded before copies were reported name no one). */
+export function deliveryEntry(notice: Notice, result: DeliveryResult | undefined, now: number): DeliveryEntry {
+  return {
+    at: new Date(now).toISOString(),
+    stage: notice.stage,
+    kind: notice.kind,
+    ...(notice.level === undefined ? {} : { level: notice.level }),
+    audiences: notice.audiences,
+    ...(result?.sent ? { to: result.sent } : {}),
+    ...(result?.problems?.length ? { problems: result.problems } : {}),
+  };
 }

@@ -12,7 +12,14 @@ import type { ScheduledKind } from './planner';
 export type NoticeAudience = Audience | 'previousLeadUnit' | 'previousLeader';
 
 export type EventKind =
-  'submitted' | 'verification-result' | 'extension-requested' | 'extension-decided' | 'reassigned' | 'lookback-request' | 'relapsed';
+  | 'submitted'
+  | 'verification-result'
+  | 'extension-requested'
+  | 'extension-decided'
+  | 'reassigned'
+  | 'lookback-request'
+  | 'relapsed'
+  | 'urged';
 export type NoticeKind = ScheduledKind | EventKind;
 
 export const ROLES = ['unit', 'leader', 'office', 'leadership'] as const;
@@ -71,6 +78,8 @@ export interface Notice {
   repeat?: number;
   milestone?: { index: number; title: string; deadline: IsoDate };
   period?: IsoDate;
+  /** 催办: the office urges now, with the stage the measure is at (its reminder or its rung of the ladder). */
+  urge?: { kind: ScheduledKind };
   /** Look-back reviews (回头看): which round, when the measure was closed, when the review is due. */
   lookback?: { round: number; closedOn: IsoDate; dueDate: IsoDate; campaign?: string };
   event?: {
@@ -88,9 +97,23 @@ export interface Notice {
   };
 }
 
+/** One recipient's copy of a notice: its own mail (with its Message-ID), or a place in a digest. */
+export interface SentCopy {
+  name: string;
+  /** Absent where no address is involved (the file outbox of workflow tests). */
+  email?: string;
+  audience: NoticeAudience;
+  /** The mail's Message-ID, when the notice went out alone. */
+  messageId?: string;
+  /** The digest workflow it joined (its mail merges the morning's notices). */
+  digest?: string;
+}
+
 export interface DeliveryResult {
   /** True when it went out (now, or on an earlier attempt). */
   delivered: boolean;
   /** Recipients it could not reach and why; the office has been told. */
   problems?: string[];
+  /** Who got it, and how (absent in results recorded before copies were reported). */
+  sent?: SentCopy[];
 }

@@ -394,3 +394,17 @@ export function pruneHandled(spec: Spec, p: MeasureProgress): Record<string, 'se
   };
   return Object.fromEntries(Object.entries(p.handled).filter(([key]) => live(key)));
 }
+
+/**
+ * The stage a measure is at now, for 催办: of the stages that have come, the highest rung of the
+ * ladder (an overdue before a reminder), the latest first; when none has come yet, the next one.
+ * Undefined when nothing is chased (not active, or nothing planned).
+ */
+export function currentStage(spec: Spec, p: MeasureProgress, cal: WorkCalendar, now: number): Stage | undefined {
+  const planned = stages(spec, p, cal, now);
+  const passed = planned.filter((s) => s.at <= now);
+  const rung = (s: Stage) => (s.level === undefined ? -1 : s.level);
+  if (passed.length) return passed.reduce((a, b) => (rung(b) > rung(a) || (rung(b) === rung(a) && b.at > a.at) ? b : a));
+  const future = planned.filter((s) => s.at > now).sort((a, b) => a.at - b.at);
+  return future[0];
+}

@@ -193,6 +193,34 @@ export function validateRefreshCalendar(r: RefreshCalendarRequest): void {
   }
 }
 
+export interface RemindRequest {
+  actor: Actor;
+  note?: string;
+  /** Urge again on a day it has already been urged. */
+  force?: boolean;
+}
+
+/**
+ * 催办: the office urges an open measure now, at most once a day unless forced (`now` is the
+ * workflow's time; the day is the plan's). A submitted measure waits for the office, not the unit.
+ */
+export function validateRemind(state: MeasureState, r: RemindRequest, now: number): void {
+  requirePermission('remind', r?.actor);
+  optionalText(r.note, '催办说明');
+  if (r.force !== undefined) requireBoolean(r.force, 'force');
+  if (state.progress.status === 'closed') throw new RequestRejected('措施已销号,无需催办');
+  if (state.progress.status === 'submitted') throw new RequestRejected('措施已提交待核验,请先核验销号或退回,无需催办牵头单位');
+  const zone = state.spec.timeZone;
+  const today = localDate(now, zone);
+  const last = [...state.audit].reverse().find((a) => a.action === 'remind');
+  if (!r.force && last && localDate(Date.parse(last.at), zone) === today) {
+    const time = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hour12: false }).format(
+      Date.parse(last.at),
+    );
+    throw new RequestRejected(`今天 ${time} 已由${last.actor.who}催办过;每项措施每个工作日催办一次,确需再次催办请加 --force`);
+  }
+}
+
 export interface UpdatePolicyRequest {
   actor: Actor;
   /** The measure's whole policy as it should now be (the plan's, resolved for this measure). */

@@ -3,6 +3,7 @@
  * of statuses, lights, audiences, measure kinds and look-back states. Mail, CLI and web read
  * these; nothing else spells them.
  */
+import { plainDateZh } from './dates';
 import type { TrafficLight, MeasureStatus } from './measure';
 import type { AuditEntry } from './measure-state';
 import type { NoticeAudience, NoticeKind } from './notice';
@@ -37,6 +38,7 @@ export const NOTICE_KINDS: Record<NoticeKind, NoticeKindInfo> = {
   'lookback-reminder': { label: '回头看提醒', digest: false, track: 'review' },
   'lookback-overdue': { label: '回头看逾期', digest: false, track: 'review' },
   relapsed: { label: '反弹回潮·重新整改', digest: false, track: 'deadline' },
+  urged: { label: '催办', digest: false, track: 'none' },
 };
 
 /** 逾期督办·第2级 for the ladder, else the kind's label. */
@@ -88,7 +90,7 @@ export function auditWords(a: AuditEntry): string {
   };
   switch (a.action) {
     case 'progress':
-      return `报送进展${d.milestone !== undefined ? `·完成第 ${Number(d.milestone) + 1} 阶段` : ''}${d.period ? `·截至 ${text(d.period)}` : ''}${parts(`说明: ${text(d.note)}`)}`;
+      return `报送进展${d.milestone !== undefined ? `·完成第 ${Number(d.milestone) + 1} 阶段` : ''}${d.period ? `·截至${plainDateZh(String(d.period))}的一期` : ''}${parts(`说明: ${text(d.note)}`)}`;
     case 'submit':
       return `提交整改完成${parts(`佐证: ${text(d.evidence)}`, !!d.note && `说明: ${text(d.note)}`)}`;
     case 'verify':
@@ -105,5 +107,7 @@ export function auditWords(a: AuditEntry): string {
       return `第 ${text(d.round)} 次回头看: 反弹回潮${d.applied === false ? '(未改变措施: 该回头看针对此前的销号,或措施已在整改中)' : `,重新整改至 ${day(d.newDeadline)}`}${parts(`核查说明: ${text(d.notes)}`)}`;
     case 'policy':
       return `调整提醒规则${parts(`理由: ${text(d.reason)}`)}`;
+    case 'remind':
+      return `催办${d.stage ? `(${noticeLabel(d.stage as NoticeKind, d.level as number | undefined)})` : ''}${parts(!!d.note && `说明: ${text(d.note)}`, !!d.force && '当日再次催办')}`;
   }
 }

@@ -53,6 +53,28 @@ async function untilServing(address: string, deadline: number, exited: () => boo
   }
 }
 
+/**
+ * How long the embedded server keeps a closed workflow (a finished look-back review, a sent digest,
+ * a campaign) visible and its history readable: 30 days instead of start-dev's 24 hours, so that the
+ * office can look one up in the Temporal UI for a month. Figures never depend on it: outcomes live
+ * in the measures, which run until the plan ends.
+ */
+export const RETENTION_DAYS = 30;
+
+async function setRetention(address: string, namespace: string): Promise<void> {
+  const { Connection } = await import('@temporalio/client');
+  const { msToTs } = await import('@temporalio/common/lib/time');
+  const connection = await Connection.connect({ address });
+  try {
+    await connection.workflowService.updateNamespace({
+      namespace,
+      config: { workflowExecutionRetentionTtl: msToTs(`${RETENTION_DAYS} days`) },
+    });
+  } finally {
+    await connection.close();
+  }
+}
+
 export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   if (await portOpen(o.ip, o.port)) {
     throw new Error(`${o.ip}:${o.port} 已被占用:另一个 Temporal 服务(或 rectify dev)正在运行?停止它,或设置 RECTIFY_DEV_PORT`);
@@ -98,6 +120,10 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
     child.kill('SIGKILL');
     throw new Error(`Temporal 开发服务器未就绪(${e.message}),见 ${o.logFile}`);
   });
+  await setRetention(`${o.ip}:${o.port}`, o.namespace ?? 'default').catch((e: Error) => {
+    child.kill('SIGKILL');
+    throw new Error(`无法设置命名空间的保留期(${e.message}),见 ${o.logFile}`);
+  });
   return {
     address: `${o.ip}:${o.port}`,
     uiUrl: `http://${o.ip}:${o.uiPort}`,
@@ -129,6 +155,7 @@ async function startDownloadedDevServer(o: DevServerOptions): Promise<DevServer>
         extraArgs: ['--ui-disable-news-fetch'],
       },
     });
+    await setRetention(`${o.ip}:${o.port}`, o.namespace ?? 'default');
     return { address: `${o.ip}:${o.port}`, uiUrl: `http://${o.ip}:${o.uiPort}`, stop: () => env.teardown() };
   } catch (e) {
     throw new Error(`${missingBinaryHelp(TEMPORAL_CLI)}(SDK 下载也失败了: ${(e as Error).message})`, { cause: e });

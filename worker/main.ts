@@ -12,9 +12,10 @@ export async function runWorker(): Promise<void> {
   const clientConnection = await Connection.connect(settings.connectionOptions);
   try {
     if (!settings.mail.plans.length) console.warn('rectify worker: 未设置 RECTIFY_PLANS,无法解析收件人(通知会重试直到配置好计划文件)');
-    const { delivery, mailer } = mailDelivery(settings, [], new Client({ connection: clientConnection, namespace: settings.namespace }));
+    const client = new Client({ connection: clientConnection, namespace: settings.namespace });
+    const { delivery, mailer } = mailDelivery(settings, [], client);
     console.log(`rectify worker: 邮件 ${mailer.describe}`);
-    const worker = await createWorker({ connection, namespace: settings.namespace, delivery });
+    const worker = await createWorker({ connection, namespace: settings.namespace, delivery, client });
     console.log(
       `rectify worker: ${settings.connectionOptions.address} namespace=${settings.namespace} task queue=${worker.options.taskQueue}`,
     );

@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 import { createActivities } from '../activities';
 import { PlanDirectory } from '../activities/mail/directory';
 import { MailDelivery } from '../activities/mail/delivery';
-import type { NoticeDelivery } from '../activities/ports';
+import type { NoticeDelivery, PlanRecords } from '../activities/ports';
+import { readRecords } from '../client/records';
 import { SentLedger } from '../activities/mail/sent-ledger';
 import { fileMailer, smtpMailer, type Mailer } from '../activities/mail/transport';
 import type { Settings } from '../config/settings';
@@ -20,6 +21,13 @@ export interface WorkerDeps {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** How notices reach people: mail in production, a notice log in tests. */
   delivery: NoticeDelivery;
+  /** A client of the same cluster: the weekly digest reads the plan's measures through it. */
+  client?: Client;
+}
+
+/** The plans' measure records, read through the client (visibility and queries). */
+export function planRecords(client: Client): PlanRecords {
+  return { records: async (planId) => (await readRecords(client, { planId })).records };
 }
 
 export function workflowsPath(): string {
@@ -31,7 +39,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
-    activities: createActivities({ delivery: deps.delivery }),
+    activities: createActivities({ delivery: deps.delivery, plans: deps.client ? planRecords(deps.client) : undefined }),
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: workflowsPath() }),
   });
 }

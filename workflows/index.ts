@@ -3,3 +3,4 @@ export { digestWorkflow } from './digest';
 export { lookbackReviewWorkflow } from './lookback';
 export { lookbackCampaignWorkflow } from './campaign';
 export { calendarWatchWorkflow } from './calendar-watch';
+export { leadershipDigestWorkflow } from './leadership-digest';

@@ -10,6 +10,7 @@ import { LookbackStatus } from '../contracts/search-attributes';
 import { runningCalendar, WorkCalendar } from '../domain/calendar';
 import { validateRecordOutcome, type LookbackOutcome } from '../domain/lookback';
 import type { Notice } from '../domain/notice';
+import { deliveryEntry, type DeliveryEntry } from '../domain/measure-state';
 import { dueAt as dueInstant, reviewStages, selectDue, type DueNotice } from '../domain/planner';
 import { deliverNotice } from './shared/proxies';
 import { buildNotice, dueFields, type NoticeFields } from './shared/notices';
@@ -28,6 +29,11 @@ export async function lookbackReviewWorkflow(input: LookbackInput): Promise<Look
     dueDate: input.dueDate,
   };
   let measureTold = false;
+  // What the review sent, told to the measure with the outcome (its timeline outlives this workflow).
+  const deliveries: DeliveryEntry[] = [];
+  const deliver = async (n: Notice) => {
+    deliveries.push(deliveryEntry(n, await deliverNotice(n), Date.now()));
+  };
   setHandler(getLookbackQuery, () => view);
   let recording = false;
   setHandler(
@@ -42,6 +48,7 @@ export async function lookbackReviewWorkflow(input: LookbackInput): Promise<Look
           notes: r.notes,
           by: r.actor,
           newDeadline: r.newDeadline,
+          deliveries,
         });
       } catch {
         // The measure is gone (terminated, or its plan withdrawn): the review still records its finding.
@@ -77,7 +84,7 @@ export async function lookbackReviewWorkflow(input: LookbackInput): Promise<Look
     );
   const scheduled = (n: DueNotice) => notice(n.key, dueFields(n), n.at, n.catchUp);
 
-  await deliverNotice(notice('request', { kind: 'lookback-request', audiences: ['office'] }));
+  await deliver(notice('request', { kind: 'lookback-request', audiences: ['office'] }));
   // Chased until the outcome is in: the same planner as a measure's, over the review's own track.
   const handled: Record<string, 'sent' | 'skipped'> = {};
   // The request itself stands for whatever the schedule had up to now (the 10-day reminder falls on the first day).
@@ -87,7 +94,7 @@ export async function lookbackReviewWorkflow(input: LookbackInput): Promise<Look
     for (const key of next.skip) handled[key] = 'skipped';
     for (const due of next.send) {
       if (view.outcome !== undefined) break;
-      await deliverNotice(scheduled(due));
+      await deliver(scheduled(due));
       handled[due.key] = 'sent';
     }
     if (view.outcome !== undefined) break;

@@ -3,17 +3,19 @@
  * function (measure.ts) that registers handlers and runs the loop: the safe-message-handlers
  * sample's shape. Deterministic: workflow time, no I/O; search attributes are upserted here.
  */
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import type { MeasureDetails, MeasureSummary, MeasureView, MeasureWorkflowInput } from '../contracts/measure';
 import { summaryOf } from '../contracts/measure';
 import * as SA from '../contracts/search-attributes';
 import { runningCalendar, WorkCalendar, type CalendarOptions } from '../domain/calendar';
 import { localDate } from '../domain/dates';
-import { currentDueAt, initialState, type EventNotice, type MeasureState } from '../domain/measure-state';
+import { currentDueAt, deliveryEntry, initialState, type EventNotice, type MeasureState } from '../domain/measure-state';
 import type { MeasureSpec } from '../domain/measure';
-import type { Notice, NoticeMeasure } from '../domain/notice';
+import type { DeliveryResult, Notice, NoticeMeasure } from '../domain/notice';
 import { dueAt as dueInstant, trafficLight, type DueNotice } from '../domain/planner';
 import { initialProgress } from '../domain/simulate';
+import { measureRecord, RECORD_MEMO_KEY, type MeasureRecord } from '../domain/record';
+import { timeline, type TimelineEntry } from '../domain/timeline';
 import { buildNotice, dueFields, type NoticeFields } from './shared/notices';
 
 /** What the search attributes last said, so that only changes are upserted. */
@@ -27,6 +29,9 @@ interface Published {
   lookback?: string;
 }
 
+/** The actions getState carries (the timeline and getDetails have them all). */
+export const RECENT_ACTIONS = 20;
+
 export class MeasureEntity {
   readonly state: MeasureState;
   /** Planning never stops at an unpublished year (statutory holidays there, else Mon–Fri; flagged). */
@@ -37,6 +42,8 @@ export class MeasureEntity {
   changed = false;
   nextWakeAt?: number;
   private published: Published;
+  /** The record the memo last carried (JSON), so that it is upserted only when it changed. */
+  private publishedRecord?: string;
 
   constructor(
     private readonly input: MeasureWorkflowInput,
@@ -94,14 +101,43 @@ export class MeasureEntity {
   view(): MeasureView {
     const { calendar: _calendar, ...spec } = this.spec;
     const { handled: _handled, ...progress } = this.state.progress;
-    const { spec: _s, progress: _p, calendarYears: _y, provisionalYears: _py, outgoing: _o, ...rest } = this.state;
+    const { spec: _s, progress: _p, calendarYears: _y, provisionalYears: _py, outgoing: _o, deliveries: _d, audit, ...rest } = this.state;
     const options = this.calendarOptions();
     const published = Object.keys(options.years ?? {}).map(Number);
     const provisional = Object.keys(options.provisionalYears ?? {})
       .map(Number)
       .filter((y) => !published.includes(y));
     const { workflowId, dueAt, nextWakeAt, workdaysLeft } = this.details();
-    return { ...rest, spec, progress, calendar: { published, provisional }, workflowId, dueAt, nextWakeAt, workdaysLeft };
+    return {
+      ...rest,
+      audit: audit.slice(-RECENT_ACTIONS),
+      spec,
+      progress,
+      calendar: { published, provisional },
+      workflowId,
+      dueAt,
+      nextWakeAt,
+      workdaysLeft,
+    };
+  }
+
+  /** The record reports count from; `latest` keeps only the last progress note (the memo's form). */
+  record(notes: 'all' | 'latest' = 'all'): MeasureRecord {
+    const due = (deadline: string) => dueInstant(this.spec, deadline, this.calendar);
+    return measureRecord(this.state, this.workflowId, due, { notes });
+  }
+
+  timeline(): TimelineEntry[] {
+    return timeline(this.state);
+  }
+
+  /** The compact record into the memo, when it changed: lists and reports read it from visibility. */
+  publishRecord(): void {
+    const record = this.record('latest');
+    const json = JSON.stringify(record);
+    if (json === this.publishedRecord) return;
+    upsertMemo({ [RECORD_MEMO_KEY]: record });
+    this.publishedRecord = json;
   }
 
   summary(): MeasureSummary {
@@ -149,7 +185,20 @@ export class MeasureEntity {
   /** The next queued event as a notice, numbered within the deadline version. */
   eventNotice(event: EventNotice): Notice {
     this.state.eventSeq += 1;
-    return this.notice(`v${this.state.progress.deadlineVersion}:event:${this.state.eventSeq}:${event.kind}`, event, Date.now(), false);
+    const stage = `v${this.state.progress.deadlineVersion}:event:${this.state.eventSeq}:${event.kind}`;
+    const { urge, ...fields } = event;
+    if (!urge) return this.notice(stage, fields, Date.now(), false);
+    // 催办: worded as the stage urged (its date, its rung), sent now as an event.
+    const { spec } = this;
+    const milestone = urge.milestone === undefined ? undefined : { index: urge.milestone, ...spec.milestones[urge.milestone] };
+    const { kind, dueDate, ...rest } = urge;
+    const dueAt = new Date(dueInstant(spec, dueDate, this.calendar)).toISOString();
+    return this.notice(stage, { ...fields, ...rest, urge: { kind }, dueDate, dueAt, milestone }, Date.now(), false);
+  }
+
+  /** What delivery answered, on the measure's record (results recorded before copies were reported name no one). */
+  recordDelivery(notice: Notice, result: DeliveryResult | undefined): void {
+    (this.state.deliveries ??= []).push(deliveryEntry(notice, result, Date.now()));
   }
 
   /** A notice the planner scheduled, with the date it chases. */

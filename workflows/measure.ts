@@ -26,7 +26,7 @@ import { localDate } from '../domain/dates';
 import * as life from '../domain/lifecycle';
 import type { EventNotice, MeasureState } from '../domain/measure-state';
 import { nextLookback } from '../domain/lookback';
-import { dueAt as dueInstant, nextActions, pruneHandled, SEND_WINDOW_MS } from '../domain/planner';
+import { currentStage, dueAt as dueInstant, nextActions, pruneHandled, SEND_WINDOW_MS } from '../domain/planner';
 import * as requests from '../domain/requests';
 import { lookbackReviewWorkflow } from './lookback';
 import { MeasureEntity } from './measure-entity';
@@ -44,6 +44,7 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
     const wakeForNotices = await deliverDueNotices(m, started);
     const wakeForLight = m.refreshLight();
     const wakeForReview = m.changed ? undefined : await startDueReviews(m);
+    if (patched(PATCHES.reportMemo)) m.publishRecord();
     if (!m.changed && !m.state.outgoing.length) {
       const wakes = [wakeForNotices, wakeForLight, wakeForReview].filter((t): t is number => t !== undefined);
       m.nextWakeAt = wakes.length ? Math.min(...wakes) : undefined;
@@ -78,6 +79,8 @@ function registerHandlers(m: MeasureEntity): void {
 
   setHandler(msg.getStateQuery, () => m.view());
   setHandler(msg.getDetailsQuery, () => m.details());
+  setHandler(msg.getRecordQuery, () => m.record());
+  setHandler(msg.getTimelineQuery, () => m.timeline());
   handle(msg.reportProgressUpdate, requests.validateReportProgress, life.applyReportProgress);
   handle(msg.submitCompletionUpdate, requests.validateSubmitCompletion, life.applySubmitCompletion);
   handle(msg.verifyCompletionUpdate, requests.validateVerifyCompletion, life.applyVerifyCompletion);
@@ -98,6 +101,11 @@ function registerHandlers(m: MeasureEntity): void {
     },
   );
   handle(msg.updatePolicyUpdate, (_s, r) => requests.validateUpdatePolicy(r), life.applyUpdatePolicy);
+  handle(
+    msg.remindUpdate,
+    (s, r) => requests.validateRemind(s, r, Date.now()),
+    (s, r, now) => life.applyRemind(s, r, now, currentStage(m.spec, s.progress, m.calendar, now)),
+  );
   // Buffered messages run as soon as their handler is set: everything they use is defined above.
   setHandler(msg.startLookbackSignal, (request) => {
     // A campaign reviews closed measures; one reopened meanwhile has nothing to review.
@@ -115,7 +123,8 @@ function registerHandlers(m: MeasureEntity): void {
 /** Event notices first: people are waiting for the answer to what they just did. */
 async function deliverEvents(m: MeasureEntity): Promise<void> {
   while (m.state.outgoing.length) {
-    await deliverNotice(m.eventNotice(m.state.outgoing[0]));
+    const notice = m.eventNotice(m.state.outgoing[0]);
+    m.recordDelivery(notice, await deliverNotice(notice));
     m.state.outgoing.shift();
   }
 }
@@ -128,7 +137,8 @@ async function deliverDueNotices(m: MeasureEntity, started: number): Promise<num
     // Plan again if a request changed things, or if delivery has been slow: what was due may be stale.
     if (m.changed || Date.now() - started > SEND_WINDOW_MS) break;
     m.refreshLight();
-    await deliverNotice(m.scheduled(due));
+    const notice = m.scheduled(due);
+    m.recordDelivery(notice, await deliverNotice(notice));
     m.state.progress.handled[due.key] = 'sent';
   }
   return next.wakeAt;
@@ -167,7 +177,7 @@ async function startReview(m: MeasureEntity, closedOn: string, dueDate: string, 
   const { spec, state } = m;
   const lookbacks = state.lookbacks!;
   const round = lookbacks.length + 1;
-  lookbacks.push({ round, startedAt: new Date(Date.now()).toISOString(), ...(campaign ? { campaign } : {}) });
+  lookbacks.push({ round, startedAt: new Date(Date.now()).toISOString(), ...(campaign ? { campaign } : {}), dueDate });
   const measure = m.snapshot();
   try {
     await startChild(lookbackReviewWorkflow, {

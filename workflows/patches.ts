@@ -23,6 +23,13 @@ export const PATCHES = {
    * Deprecate when no measure started before 2026-11 runs.
    */
   dueOnWorkday: 'due-on-workday',
+  /**
+   * Measures publish their record in their memo (issue 11), so that reports and the ledger read
+   * visibility instead of querying every measure. Histories recorded before it replay without the
+   * memo commands; running measures publish from their next live wake (readers query those that
+   * have not yet). Deprecate when no measure started before 2026-12 runs.
+   */
+  reportMemo: 'report-memo',
 } as const;
 
 // The calendar watch (workflows/calendar-watch.ts) is new in this release: none ran before it.

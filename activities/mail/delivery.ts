@@ -9,8 +9,9 @@ import { createHash } from 'node:crypto';
 import type { WorkCalendar } from '../../domain/calendar';
 import { chinaCalendar } from '../../domain/calendar-data';
 import { SEND_WINDOW_MS } from '../../domain/planner';
-import type { DigestBatch } from '../../contracts/activities';
-import { digestWorkflowId, WORKFLOW } from '../../contracts/ids';
+import type { DigestBatch, WeeklyDigestResult } from '../../contracts/activities';
+import type { WeeklyDigest } from '../../domain/weekly';
+import { digestWorkflowId, weeklyDigestKey, WORKFLOW } from '../../contracts/ids';
 import type { DigestInput } from '../../contracts/inputs';
 import { addToDigestSignal } from '../../contracts/messages';
 import type { NoticeDelivery } from '../ports';
@@ -23,11 +24,12 @@ import {
   renderDeliveryProblem,
   renderDigest,
   renderNotice,
+  renderWeeklyDigest,
   type RenderContext,
   type RenderedMail,
 } from '../../domain/email/render';
 import type { CalendarAlert } from '../../domain/calendar-alerts';
-import type { DeliveryResult, Notice } from '../../domain/notice';
+import type { DeliveryResult, Notice, SentCopy } from '../../domain/notice';
 import { NOTICE_KINDS } from '../../domain/vocabulary';
 import type { Plan } from '../../domain/plan/schema';
 import type { PlanDirectory } from './directory';
@@ -70,10 +72,12 @@ export class MailDelivery implements NoticeDelivery {
     const plan = this.deps.plans.plan(notice.measure.planId);
     const { recipients, problems } = resolveRecipients(plan.directory, notice);
     const failures = [...problems];
-    let delivered = 0;
+    const sent: SentCopy[] = [];
     for (const recipient of recipients) {
-      if (this.deps.digests && NOTICE_KINDS[notice.kind].digest && (await this.handToDigest(notice, recipient))) {
-        delivered++;
+      const copy = { name: recipient.name, email: recipient.email, audience: recipient.audience };
+      const digest = this.deps.digests && NOTICE_KINDS[notice.kind].digest ? await this.handToDigest(notice, recipient) : undefined;
+      if (digest) {
+        sent.push({ ...copy, digest });
         continue;
       }
       const mail = renderNotice(notice, this.context(plan, recipient, notice));
@@ -81,26 +85,27 @@ export class MailDelivery implements NoticeDelivery {
         thread: true,
         ics: [notice],
       });
-      if (outcome === true) delivered++;
-      else failures.push(outcome);
+      if (typeof outcome === 'string') failures.push(outcome);
+      else sent.push({ ...copy, messageId: outcome.messageId });
     }
     if (failures.length) await this.reportToOffice(plan, notice, failures);
-    return { delivered: delivered > 0, problems: failures.length ? failures : undefined };
+    return { delivered: sent.length > 0, problems: failures.length ? failures : undefined, sent };
   }
 
   /**
-   * Into the digest of this recipient and send time (started if need be). False when that digest
-   * has already closed (a late notice): then the notice goes out on its own.
+   * Into the digest of this recipient and send time (started if need be): the digest's workflow id.
+   * Undefined when that digest has already closed (a late notice): then the notice goes out on its own.
    */
-  private async handToDigest(notice: Notice, recipient: Recipient): Promise<boolean> {
+  private async handToDigest(notice: Notice, recipient: Recipient): Promise<string | undefined> {
     const { client, taskQueue } = this.deps.digests!;
     // The send time: planned, or for a catch-up the minute it was decided in.
     const slot = notice.catchUp ? Math.floor(Date.parse(notice.decidedAt) / 60_000) * 60_000 : Date.parse(notice.plannedAt);
     try {
       // By name: activities do not import workflow code.
       const input: DigestInput = { planId: notice.measure.planId, recipient, windowEndsAt: new Date(slot + SEND_WINDOW_MS).toISOString() };
+      const workflowId = digestWorkflowId(notice.measure.planId, slot, recipient.email);
       await client.workflow.signalWithStart(WORKFLOW.digest, {
-        workflowId: digestWorkflowId(notice.measure.planId, slot, recipient.email),
+        workflowId,
         taskQueue,
         args: [input],
         signal: addToDigestSignal,
@@ -108,9 +113,9 @@ export class MailDelivery implements NoticeDelivery {
         // A digest that failed (or was terminated) may be started again; one that completed is closed.
         workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       });
-      return true;
+      return workflowId;
     } catch (e) {
-      if (e instanceof WorkflowExecutionAlreadyStartedError) return false;
+      if (e instanceof WorkflowExecutionAlreadyStartedError) return undefined;
       throw e;
     }
   }
@@ -126,7 +131,7 @@ export class MailDelivery implements NoticeDelivery {
       : renderDigest(batch.notices, this.context(plan, batch.recipient, last));
     const key = single ? `${first.idempotencyKey}|${batch.recipient.email}` : `digest|${batch.digestKey}`;
     const outcome = await this.sendOnce(plan, about(first), batch.recipient, mail, key, { thread: single, ics: batch.notices });
-    if (outcome === true) return { delivered: true };
+    if (typeof outcome !== 'string') return { delivered: true };
     const measures = batch.notices.map((n) => n.measure.id).join('、');
     await this.reportToOffice(plan, first, [`${outcome}(汇总邮件,涉及措施 ${measures})`]);
     return { delivered: false, problems: [outcome] };
@@ -144,10 +149,31 @@ export class MailDelivery implements NoticeDelivery {
         thread: false,
         ics: [],
       });
-      if (outcome !== true) failures.push(outcome);
+      if (typeof outcome === 'string') failures.push(outcome);
     }
     if (failures.length) log.error('节假日安排提醒未能送达巡察办', { planId: alert.planId, year: alert.year, failures });
     return { delivered: failures.length < office.emails.length, problems: failures.length ? failures : undefined };
+  }
+
+  /** The week to the leadership group and the office: one mail per address, once per week (its key). */
+  async sendWeekly(week: WeeklyDigest): Promise<WeeklyDigestResult> {
+    const plan = this.deps.plans.plan(week.planId);
+    const { leadershipGroup, office } = plan.directory;
+    const recipients: Recipient[] = [
+      ...leadershipGroup.emails.map((email) => ({ email, name: leadershipGroup.name, audience: 'leadershipGroup' as const })),
+      ...office.emails.map((email) => ({ email, name: office.name, audience: 'office' as const })),
+    ].filter((r, i, all) => all.findIndex((x) => x.email.toLowerCase() === r.email.toLowerCase()) === i);
+    const sent: string[] = [];
+    const problems: string[] = [];
+    for (const recipient of recipients) {
+      const key = weeklyDigestKey(plan.id, week.to, recipient.email);
+      const mail = renderWeeklyDigest(week, this.context(plan, recipient));
+      const outcome = await this.sendOnce(plan, { key }, recipient, mail, key, { thread: false, ics: [] });
+      if (typeof outcome === 'string') problems.push(outcome);
+      else sent.push(recipient.email);
+    }
+    if (problems.length) log.error('领导小组周报未能送达', { planId: plan.id, week: week.to, problems });
+    return { sent, open: week.open, ...(problems.length ? { problems } : {}) };
   }
 
   async reportUndelivered(batch: DigestBatch & { reason: string }): Promise<void> {
@@ -158,7 +184,7 @@ export class MailDelivery implements NoticeDelivery {
     ]);
   }
 
-  /** Sends one mail unless the ledger has it; true, or the permanent failure as text. Transient failures throw. */
+  /** Sends one mail unless the ledger has it; its Message-ID, or the permanent failure as text. Transient failures throw. */
   private async sendOnce(
     plan: Plan,
     subject: MailSubject,
@@ -166,9 +192,9 @@ export class MailDelivery implements NoticeDelivery {
     mail: RenderedMail,
     key: string,
     extras: MailExtras,
-  ): Promise<true | string> {
+  ): Promise<{ messageId: string } | string> {
     const id = messageId(key, this.domain);
-    if (await this.deps.ledger.has(id)) return true;
+    if (await this.deps.ledger.has(id)) return { messageId: id };
     let response: string;
     try {
       response = (await this.deps.mailer.send(this.message(plan, subject, recipient, mail, id, extras))).response;
@@ -180,7 +206,7 @@ export class MailDelivery implements NoticeDelivery {
     await this.deps.ledger
       .record(id, { to: recipient.email, key, response })
       .catch((e: Error) => log.error('已发送但未能记入发送台账', { messageId: id, key, error: e.message }));
-    return true;
+    return { messageId: id };
   }
 
   private async reportToOffice(plan: Plan, notice: Notice, failures: string[]): Promise<void> {
@@ -194,7 +220,7 @@ export class MailDelivery implements NoticeDelivery {
         thread: true,
         ics: [],
       });
-      if (outcome !== true) log.error('无法通知巡察办', { planId: plan.id, measureId: notice.measure.id, email, outcome });
+      if (typeof outcome === 'string') log.error('无法通知巡察办', { planId: plan.id, measureId: notice.measure.id, email, outcome });
     }
   }
 

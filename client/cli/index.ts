@@ -14,6 +14,7 @@ import { InputError, printIssues, Reported, SAMPLE_PLAN, UsageError } from './co
 import { registerLookbackCommands } from './lookback';
 import { registerMeasureCommands } from './measures';
 import { registerPlanCommands } from './plans';
+import { registerReportCommands } from './report';
 import { registerSystemCommands } from './system';
 
 export { SAMPLE_PLAN };
@@ -40,6 +41,7 @@ function program(setExitCode: (code: number) => void): Command {
   registerPlanCommands(root);
   registerMeasureCommands(root);
   registerLookbackCommands(root);
+  registerReportCommands(root);
   registerCalendarCommands(root);
   registerSystemCommands(root, setExitCode);
   // Subcommands inherit the settings above: help in Chinese, errors handled by main().

@@ -11,6 +11,7 @@ import type { WorkCalendar } from '../../domain/calendar';
 import { chinaCalendar } from '../../domain/calendar-data';
 import { dateZh, formatInstant, localDate } from '../../domain/dates';
 import type { Actor } from '../../domain/notice';
+import type { TimelineEntry } from '../../domain/timeline';
 import { effectivePolicy } from '../../domain/policy';
 import {
   auditWords,
@@ -40,6 +41,18 @@ function formatRow(r: MeasureRow, left: number | undefined): string {
   const status = r.status ? (STATUS_LABELS[r.status as keyof typeof STATUS_LABELS] ?? r.status) : '启动中';
   const lookback = LOOKBACK_STATUS_LABELS[r.lookbackStatus ?? ''] ?? '';
   return [r.measureId, light, status, day ? dateZh(day) : '长期坚持', leftWords(left), r.leadUnit, r.leader, lookback].join('\t').trimEnd();
+}
+
+/** The timeline as lines: time, who, what; recipients and Message-IDs indented below. */
+export function timelineLines(entries: TimelineEntry[], zone: string): string[] {
+  const lines: string[] = [];
+  for (const e of entries) {
+    lines.push(`${formatInstant(Date.parse(e.at), zone)}  ${e.who ?? ''}  ${e.what}`.replace(/ {3,}/g, '  '));
+    for (const t of e.to ?? [])
+      lines.push(`    → ${t.label}${t.messageId ? `  Message-ID ${t.messageId}` : t.digest ? '  并入当日汇总邮件' : ''}`);
+    for (const p of e.problems ?? []) lines.push(`    ✗ 未送达: ${p}`);
+  }
+  return lines;
 }
 
 /** One line for a measure as an Update (or a query) left it; a closed one is 已销号, never overdue. */
@@ -160,8 +173,17 @@ export function registerMeasureCommands(program: Command): void {
     .option('--plan <id>', '措施编号在多个计划中时指定计划')
     .option('--json', '输出 JSON')
     .option('--details', '与 --json 同用: 工作流的全部状态(节假日年份、每个阶段的处理情况)')
-    .addHelpText('after', '\n示例:\n  rectify show 2.2')
-    .action(async (measureId: string, o: { plan?: string; json?: boolean; details?: boolean }) => {
+    .option('--timeline', '全部经过: 每次发出的通知(对象、时间、Message-ID)和每次操作,按时间顺序')
+    .addHelpText('after', '\n示例:\n  rectify show 2.2\n  rectify show 2.2 --timeline')
+    .action(async (measureId: string, o: { plan?: string; json?: boolean; details?: boolean; timeline?: boolean }) => {
+      if (o.timeline) {
+        const entries = await withClient(async (client) =>
+          client.workflow.getHandle(await resolveMeasure(client, measureId, o.plan)).query(msg.getTimelineQuery),
+        );
+        if (o.json) console.log(JSON.stringify(entries, null, 2));
+        else for (const line of timelineLines(entries, ZONE)) console.log(line);
+        return;
+      }
       const view = await withClient(async (client) => {
         const handle = client.workflow.getHandle(await resolveMeasure(client, measureId, o.plan));
         return o.details ? handle.query(msg.getDetailsQuery) : handle.query(msg.getStateQuery);
@@ -256,6 +278,18 @@ export function registerMeasureCommands(program: Command): void {
         { actor: parseActor(o.as), leadUnit: o.leadUnit, leader: o.leader, reason: need(o.reason, 'reason') },
         msg.reassignUpdate,
       ),
+    );
+
+  requestCommand(
+    program,
+    'remind',
+    '巡察办催办: 立即把措施当前阶段的提醒或督办发给该阶段的对象;每项措施每天一次(--force 再次催办)',
+    'rectify remind 2.2 --as office:督查科 --note 请本周内报送整改材料',
+  )
+    .option('--note <text>', '催办说明(写入邮件)')
+    .option('--force', '今天已催办过,仍要再次催办')
+    .action((id: string, o: { as?: string; plan?: string; note?: string; force?: boolean }) =>
+      act(id, o.plan, { actor: parseActor(o.as), note: o.note, force: o.force === true }, msg.remindUpdate),
     );
 
   program

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadSettings } from '../../config/settings';
 import { formatInstant } from '../../domain/dates';
 import { addresses, listOutbox, readMail } from '../outbox';
-import { InputError, preparePlan, rebaseDate, SAMPLE_PLAN, ZONE } from './common';
+import { InputError, preparePlan, rebaseDate, SAMPLE_PLAN, withClient, ZONE } from './common';
 
 export function registerSystemCommands(program: Command, setExitCode: (code: number) => void): void {
   program
@@ -20,6 +20,23 @@ export function registerSystemCommands(program: Command, setExitCode: (code: num
       const plan = planPath ? preparePlan(planPath, rebaseDate(o.rebase)) : undefined;
       const { runDevStack } = await import('../dev');
       setExitCode(await runDevStack(loadSettings(), plan, planPath, o.rebase !== undefined));
+    });
+
+  program
+    .command('web')
+    .description('只提供整改台账网页(总览、台账、措施、进展报告),连接 TEMPORAL_ADDRESS 指定的集群或本机内嵌服务器')
+    .addHelpText('after', '\n地址: RECTIFY_WEB_HOST(默认 127.0.0.1,只在本机可访问)、RECTIFY_WEB_PORT(默认 3000)\n示例:\n  rectify web')
+    .action(async () => {
+      const { startWeb } = await import('../../web/main');
+      await withClient(async (client) => {
+        const web = await startWeb(loadSettings(), client);
+        console.log(`整改台账网页: ${web.url}(只读)。按 Ctrl-C 停止。`);
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await web.close();
+      });
     });
 
   program

@@ -10,6 +10,7 @@ import type { CalendarAlert } from '../calendar-alerts';
 import { daysBetween, localDate, weekdayZh, type IsoDate } from '../dates';
 import type { TrafficLight } from '../measure';
 import type { Notice, NoticeMeasure } from '../notice';
+import type { WeekItem, WeeklyDigest } from '../weekly';
 import { LIGHT_COLORS, LIGHT_LABELS, NOTICE_KINDS, noticeLabel } from '../vocabulary';
 import type { Recipient } from './recipients';
 import { HTML_LAYOUT, TEXT_LAYOUT } from './templates';
@@ -135,7 +136,8 @@ function chased(n: Notice, ctx: RenderContext): Pick<ItemView, 'deadline' | 'dea
     const words = dueWords(date, dueAt, zone);
     return { deadline: words.date, deadlineLabel: label, due: words.due, left: workdaysLeft(ctx.calendar, today, date) };
   };
-  switch (NOTICE_KINDS[n.kind].track) {
+  // An urging chases what the stage it urges chases.
+  switch (NOTICE_KINDS[n.kind === 'urged' ? (n.urge?.kind ?? 'reminder') : n.kind].track) {
     case 'milestone':
       return around(n.milestone!.deadline, '节点时限', n.dueAt);
     case 'report':
@@ -164,7 +166,7 @@ export function itemView(n: Notice, ctx: RenderContext): ItemView {
   if (n.catchUp) lines.push('(此前的提醒因系统中断未能按时发出,本通知为补发。)');
   if (n.provisionalCalendar) lines.push(`(该年度节假日安排尚未公布,${provisionalRule(ctx.calendar)},${PROVISIONAL_COUNT}。)`);
   return {
-    kindLabel: noticeLabel(n.kind, n.level),
+    kindLabel: n.kind === 'urged' ? `催办·${noticeLabel(n.urge?.kind ?? 'reminder', n.level)}` : noticeLabel(n.kind, n.level),
     ...badge(n),
     ...measureFields(n.measure),
     deadline: date.deadline,
@@ -175,14 +177,22 @@ export function itemView(n: Notice, ctx: RenderContext): ItemView {
   };
 }
 
+/** Sections of a summary mail (the weekly digest): a heading and its lines. */
+interface MailExtras {
+  sections?: { heading: string; lines: string[] }[];
+  closing?: string;
+}
+
 /** Greeting, items, whom to contact (not the office itself) and the 落款: the office and the date. */
-function render(subject: string, intro: string, items: ItemView[], ctx: RenderContext): RenderedMail {
+function render(subject: string, intro: string, items: ItemView[], ctx: RenderContext, extras: MailExtras = {}): RenderedMail {
   const today = localDate(ctx.now, ctx.timeZone);
   const data = {
     subject,
     greeting: `${ctx.recipient.name}:`,
     intro,
     items,
+    sections: extras.sections ?? [],
+    closing: extras.closing,
     contact: ctx.recipient.audience === 'office' ? undefined : `如有疑问,请联系${officeContact(ctx.office)}。`,
     signature: { name: ctx.office.name, date: `${Number(today.slice(0, 4))}年${Number(today.slice(5, 7))}月${Number(today.slice(8))}日` },
   };
@@ -193,10 +203,11 @@ export function renderNotice(n: Notice, ctx: RenderContext): RenderedMail {
   const view = itemView(n, ctx);
   // In the subject the provisional note joins the count: (还剩 6 个工作日,按临时日历计算).
   const tail =
-    view.left && ['reminder', 'final-reminder', 'overdue'].includes(n.kind)
+    view.left && ['reminder', 'final-reminder', 'overdue', 'urged'].includes(n.kind)
       ? `(${view.left.replace(`(${PROVISIONAL_COUNT})`, `,${PROVISIONAL_COUNT}`)})`
       : '';
-  return render(`【${view.kindLabel}】${view.measureLine}${tail}`, '', [view], ctx);
+  const label = n.kind === 'urged' ? NOTICE_KINDS.urged.label : view.kindLabel;
+  return render(`【${label}】${view.measureLine}${tail}`, '', [view], ctx);
 }
 
 /** One morning's notices for one recipient in one mail: red first, then by deadline. */
@@ -241,30 +252,32 @@ export function renderCalendarAlert(a: CalendarAlert, planTitle: string, ctx: Re
   return render(`【节假日安排待导入】${a.year}年节假日安排尚未收录`, intro, [], ctx);
 }
 
-/** The leadership's view: how the plan stands, and the measures that need their attention. */
-export interface LeadershipSummary {
-  planTitle: string;
-  asOf: IsoDate;
-  counts: { total: number; closed: number; red: number; yellow: number; green: number };
-  /** Measures to name (typically the red ones), as notices' measure snapshots. */
-  attention: NoticeMeasure[];
-}
-
-export function renderLeadershipDigest(s: LeadershipSummary, ctx: RenderContext): RenderedMail {
-  const rate = s.counts.total ? ((s.counts.closed / s.counts.total) * 100).toFixed(1) : '0.0';
-  const items: ItemView[] = s.attention.map((m) => ({
-    kindLabel: m.trafficLight === 'red' ? '逾期' : '关注',
-    badgeLabel: LIGHT_LABELS[m.trafficLight],
-    badgeColor: LIGHT_COLORS[m.trafficLight],
-    rank: RANK[m.trafficLight],
-    ...measureFields(m),
-    deadline: m.deadline ? dateZh(m.deadline) : undefined,
-    deadlineLabel: '整改时限',
-    left: m.deadline ? workdaysLeft(ctx.calendar, s.asOf, m.deadline) : undefined,
-    lines: [],
-    act: [],
-  }));
-  const counts = `红灯 ${s.counts.red} 项、黄灯 ${s.counts.yellow} 项、绿灯 ${s.counts.green} 项`;
-  const intro = `截至 ${dateZh(s.asOf)},${s.planTitle}共 ${s.counts.total} 项整改措施: 已销号 ${s.counts.closed} 项(完成率 ${rate}%),${counts}。${items.length ? '需重点关注的措施如下。' : ''}`;
-  return render(`【整改进展周报】${s.asOf} 红灯 ${s.counts.red} 项,完成率 ${rate}%`, intro, items, ctx);
+/**
+ * The weekly digest to the leadership group and the office: the plan's totals in the report's
+ * phrasing, then the week: newly overdue, escalated to the leadership group, closed, relapsed,
+ * extensions granted, and the red measures per lead unit.
+ */
+export function renderWeeklyDigest(w: WeeklyDigest, ctx: RenderContext): RenderedMail {
+  const line = (i: WeekItem) => `措施 ${i.id}「${i.title}」(${i.leadUnit}): ${i.detail}`;
+  const section = (heading: string, items: WeekItem[]) => ({
+    heading: `${heading}(${items.length} 项)`,
+    lines: items.length ? items.map(line) : ['无。'],
+  });
+  const sections = [
+    section('本周新增逾期', w.newlyOverdue),
+    section('本周督办至领导小组', w.escalated),
+    section('本周销号', w.closed),
+    section('本周发现反弹回潮', w.relapsed),
+    section('本周批准延期', w.extended),
+    {
+      heading: '各牵头单位红灯(未完成的措施中)',
+      lines: w.redByUnit.length ? w.redByUnit.map((u) => `${u.unit}: 红灯 ${u.red} 项(未完成 ${u.open} 项)`) : ['没有红灯。'],
+    },
+  ];
+  const ask =
+    ctx.recipient.audience === 'leadershipGroup'
+      ? '请领导小组关注逾期、督办和反弹回潮的措施,督促责任单位和负责区领导抓紧整改。'
+      : '请巡察办跟踪督办逾期和反弹回潮的措施,必要时提请领导小组研究。';
+  const subject = `【领导小组周报】${w.planTitle} ${w.fromZh}—${w.toZh}: 新增逾期 ${w.newlyOverdue.length} 项,销号 ${w.closed.length} 项,完成率 ${w.totals.completionRate}`;
+  return render(subject, `${w.summary}本周(${w.fromZh}至${w.toZh})情况如下。`, [], ctx, { sections, closing: ask });
 }

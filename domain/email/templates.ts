@@ -19,6 +19,9 @@ export const HTML_LAYOUT = `<!doctype html>
 <% for (const a of item.act) { %><p style="margin: 6px 0; font-weight: bold"><%= a %></p><% } %>
 </td></tr></table>
 <% } %>
+<% for (const sec of it.sections) { %><h3 style="font-size: 16px; margin: 16px 0 4px"><%= sec.heading %></h3>
+<ul style="margin: 0; padding-left: 20px"><% for (const line of sec.lines) { %><li><%= line %></li><% } %></ul><% } %>
+<% if (it.closing) { %><p style="font-weight: bold"><%= it.closing %></p><% } %>
 <% if (it.contact) { %><p><%= it.contact %></p><% } %>
 <p style="text-align: right; margin-top: 24px"><%= it.signature.name %><br><%= it.signature.date %></p>
 </body></html>
@@ -35,6 +38,11 @@ export const TEXT_LAYOUT = `<%= it.greeting %>
 <% } %><% for (const line of item.lines) { %>  <%= line %>
 <% } %><% for (const a of item.act) { %>  <%= a %>
 <% } %>
+<% } %><% for (const sec of it.sections) { %><%= sec.heading %>
+<% for (const line of sec.lines) { %>  · <%= line %>
+<% } %>
+<% } %><% if (it.closing) { %><%= it.closing %>
+
 <% } %><% if (it.contact) { %><%= it.contact %>
 
 <% } %>                                        <%= it.signature.name %>

@@ -116,12 +116,26 @@ export function whatHappened(n: Notice, due: string | undefined, audience: Notic
       lines.push(`回头看发现本措施反弹回潮,已重新列入整改,新的整改时限为 ${due}。核查说明: ${n.event?.reason ?? ''}`);
       alsoTold();
       break;
+    case 'urged': {
+      // Said as the stage urged says it (its date, its rung), after the office's words.
+      lines.push(`巡察办对本措施进行催办${n.event?.note ? `: ${n.event.note}` : '。'}`);
+      const stage = whatHappened(urgedAs(n), due, audience).filter((l) => !l.startsWith('本通知同时发送'));
+      lines.push(...stage);
+      alsoTold();
+      break;
+    }
   }
   return lines;
 }
 
+/** An urging read as the stage it urges (a reminder, or a rung of the ladder). */
+function urgedAs(n: Notice): Notice {
+  return { ...n, kind: n.urge?.kind ?? 'reminder' };
+}
+
 /** What this recipient is asked to do, in words; empty when the mail is for their information. */
 export function whatToDo(n: Notice, c: WordingContext): string[] {
+  if (n.kind === 'urged') return whatToDo(urgedAs(n), c);
   const m = n.measure;
   const office = c.office.name;
   const report = `向${office}报送整改完成情况及佐证材料`;

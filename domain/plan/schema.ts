@@ -62,6 +62,18 @@ export type PolicyOverride = z.infer<typeof policyOverride>;
 
 export const planPolicy = policyOverride.extend({
   byKind: z.partialRecord(measureKind, policyOverride).optional().describe('Overrides for one kind of measure'),
+  leadershipDigest: z
+    .union([
+      z.literal(false),
+      z
+        .strictObject({
+          weekday: z.number().int().min(1).max(7).describe('Day of the week, 1 = Monday … 7 = Sunday'),
+          at: clock.describe('Local time of day'),
+        })
+        .partial(),
+    ])
+    .optional()
+    .describe('The weekly digest to the leadership group and the office (default Monday 09:00; false: none)'),
 });
 export type PlanPolicy = z.infer<typeof planPolicy>;
 

@@ -2,6 +2,7 @@
  * End to end against an independent SMTP implementation: Debian's python3-aiosmtpd, started by
  * the test, storing what it accepts in a Maildir.
  */
+import type { DeliveryResult } from '../../domain/notice';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -57,8 +58,9 @@ describe('delivery to aiosmtpd', () => {
       ledger: new SentLedger(join(dir, 'sent')),
       from: 'rectify@liangxi.example.org',
     });
+    let result: DeliveryResult;
     try {
-      const result = await delivery.deliver(
+      result = await delivery.deliver(
         testNotice(
           {
             stage: 'v1:deadline:reminder:2',
@@ -72,7 +74,20 @@ describe('delivery to aiosmtpd', () => {
         ),
       );
 
-      expect(result).toEqual({ delivered: true, problems: undefined });
+      // Each recipient's copy is reported with the Message-ID its mail carries (the measure's timeline keeps them).
+      expect(result).toEqual({
+        delivered: true,
+        problems: undefined,
+        sent: [
+          {
+            audience: 'leadUnit',
+            name: '区发改委',
+            email: 'fgw@district.example.org',
+            messageId: expect.stringMatching(/^<.+@liangxi\.example\.org>$/),
+          },
+          { audience: 'leader', name: expect.any(String), email: expect.any(String), messageId: expect.stringMatching(/^<.+>$/) },
+        ],
+      });
     } finally {
       mailer.close();
     }
@@ -83,6 +98,7 @@ describe('delivery to aiosmtpd', () => {
     const unit = byTo.get('fgw@district.example.org')!;
     expect(unit.subject).toBe('【整改提醒】措施 1.1「健全政策机制」(还剩 3 个工作日)');
     expect(unit.messageId).toBe(messageId('measure:drill-2024:1.1:v1:deadline:reminder:2|fgw@district.example.org', 'liangxi.example.org'));
+    expect(result!.sent!.find((c) => c.email === 'fgw@district.example.org')!.messageId).toBe(unit.messageId);
     expect(unit.text).toContain('整改时限: 2024年6月28日(周五)18:00,还剩 3 个工作日');
     expect(byTo.get('executive-deputy-mayor@district.example.org')!.text).toContain('区委常委、常务副区长:');
   });

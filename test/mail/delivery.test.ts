@@ -51,8 +51,14 @@ describe('mail delivery over SMTP', () => {
   });
 
   it('sends a clear Chinese reminder with threading headers and a deadline .ics, escaping what the plan wrote', async () => {
-    expect(await delivery.deliver(notice())).toEqual({ delivered: true, problems: undefined });
+    const result = await delivery.deliver(notice());
     const [mail] = await smtp.parsed();
+    // The copy is reported as sent with the Message-ID the mail carries.
+    expect(result).toEqual({
+      delivered: true,
+      problems: undefined,
+      sent: [{ audience: 'leadUnit', name: '区发改委', email: 'fgw@district.example.org', messageId: mail.messageId }],
+    });
     expect(mail.to).toMatchObject({ value: [{ address: 'fgw@district.example.org', name: '区发改委' }] });
     expect(mail.subject).toBe('【整改提醒】措施 1.1「健全政策机制<script>alert(1)</script>」(还剩 5 个工作日)'); // 10-12 is a make-up Saturday
     expect(mail.messageId).toBe(messageId('measure:drill-2024:1.1:v1:deadline:reminder:5|fgw@district.example.org', 'liangxi.example.org'));

@@ -5,7 +5,7 @@
 import { chinaCalendar } from '../../domain/calendar-data';
 import { deadlineIcs } from '../../domain/email/ics';
 import { resolveRecipients } from '../../domain/email/recipients';
-import { renderCalendarAlert, renderDigest, renderLeadershipDigest, renderNotice, type RenderContext } from '../../domain/email/render';
+import { renderCalendarAlert, renderDigest, renderNotice, type RenderContext } from '../../domain/email/render';
 import type { Notice, NoticeAudience, NoticeKind, NoticeMeasure } from '../../domain/notice';
 import type { Directory } from '../../domain/plan/schema';
 import { NOTICE_KINDS } from '../../domain/vocabulary';
@@ -287,15 +287,5 @@ describe('mails people can act on (zh-CN)', () => {
     );
     expect(mail.text).toContain('请将通知全文交系统管理员导入');
     expect(mail.text).not.toMatch(/rectify [a-z]/);
-  });
-
-  it('sums up the plan for leadership, with the completion rate to one decimal', () => {
-    const mail = renderLeadershipDigest(
-      { planTitle: '整改方案', asOf: '2024-01-08', counts: { total: 39, closed: 26, red: 2, yellow: 5, green: 6 }, attention: [measure] },
-      ctx('2024-01-08T09:00:00+08:00', 'leadershipGroup'),
-    );
-    expect(mail.subject).toBe('【整改进展周报】2024-01-08 红灯 2 项,完成率 66.7%');
-    expect(mail.text).toContain('共 39 项整改措施: 已销号 26 项(完成率 66.7%)');
-    expect(mail.html).toContain('全力稳定外资');
   });
 });

@@ -19,7 +19,7 @@ import { measureWorkflowId } from '../../contracts/ids';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-it('continues as new when suggested, carrying the full state', async () => {
+it('continues as new when suggested, several times, carrying the full state and the whole timeline', async () => {
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: devServerExecutable(),
@@ -42,25 +42,51 @@ it('continues as new when suggested, carrying the full state', async () => {
         taskQueue: 'can',
         args: [{ spec }],
       });
-      const firstRun = (await handle.describe()).runId;
-      for (let i = 1; i <= 20; i++) {
-        await handle.executeUpdate(msg.reportProgressUpdate, {
-          args: [{ actor: { role: 'unit', who: '区发改委' }, note: `第${i}次进展` }],
-        });
+      const runs = new Set([(await handle.describe()).runId]);
+      // Progress reports and urgings (each urging sends a notice): enough to continue as new several times.
+      for (let i = 1; i <= 45; i++) {
+        if (i % 3 === 0)
+          await handle.executeUpdate(msg.remindUpdate, {
+            args: [{ actor: { role: 'office', who: '督查科' }, note: `第${i}次催办`, force: true }],
+          });
+        else
+          await handle.executeUpdate(msg.reportProgressUpdate, {
+            args: [{ actor: { role: 'unit', who: '区发改委' }, note: `第${i}次进展` }],
+          });
+        runs.add((await handle.describe()).runId);
       }
-      let described = await handle.describe();
-      for (let i = 0; i < 50 && described.runId === firstRun; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        described = await handle.describe();
-      }
-      expect(described.runId).not.toBe(firstRun);
+      const described = await handle.describe();
+      expect(runs.size).toBeGreaterThanOrEqual(3);
       expect(described.status.name).toBe('RUNNING');
-      const state = await handle.query(msg.getStateQuery);
-      expect(state.audit.map((a) => a.detail.note)).toEqual(Array.from({ length: 20 }, (_, i) => `第${i + 1}次进展`));
-      expect(state.progress.reportsDone.length).toBe(1); // the first report answered the current quarter; the rest are extra progress
+      const details = await handle.query(msg.getDetailsQuery);
+      expect(details.audit.map((a) => a.detail.note)).toEqual(
+        Array.from({ length: 45 }, (_, i) => (i % 3 === 2 ? `第${i + 1}次催办` : `第${i + 1}次进展`)),
+      );
+      expect(details.progress.reportsDone.length).toBe(1); // the first report answered the current quarter; the rest are extra progress
+      // getState stays small: only the latest actions.
+      expect((await handle.query(msg.getStateQuery)).audit).toHaveLength(20);
+
+      // The timeline has every entry of every run, in order: 45 actions and the 15 urging notices with their message ids.
+      const timeline = await handle.query(msg.getTimelineQuery);
+      const actions = timeline.filter((e) => e.kind === 'action');
+      expect(actions.map((e) => e.what)).toEqual(
+        Array.from({ length: 45 }, (_, i) =>
+          i % 3 === 2
+            ? expect.stringContaining(`第${i + 1}次催办`)
+            : i === 0
+              ? expect.stringMatching(/^报送进展·截至\d{4}年\d{1,2}月\d{1,2}日的一期\(说明: 第1次进展\)$/) // it answers the current quarter
+              : `报送进展(说明: 第${i + 1}次进展)`,
+        ),
+      );
+      const urgings = timeline.filter((e) => e.kind === 'notice' && e.what.includes('催办'));
+      expect(urgings).toHaveLength(15);
+      for (const u of urgings) expect(u.to?.[0].messageId).toMatch(/^<.+@outbox>$/);
+      expect(timeline.map((e) => e.at)).toEqual([...timeline.map((e) => e.at)].sort());
+      expect((await outbox.list()).filter((n) => n.kind === 'urged')).toHaveLength(15);
+
       // The new run keeps working.
       await handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: { role: 'unit', who: '区发改委' }, note: '续报' }] });
-      expect((await handle.query(msg.getStateQuery)).audit).toHaveLength(21);
+      expect((await handle.query(msg.getDetailsQuery)).audit).toHaveLength(46);
       await handle.terminate('test finished');
     });
   } finally {

@@ -18,3 +18,10 @@ export const { sendDigest, reportUndelivered } = proxyActivities<Activities>({
   scheduleToCloseTimeout: '1 day',
   retry: RETRY_FOREVER,
 });
+
+/** The weekly digest: when it goes, and sending it (reads every measure of the plan: minutes at most). */
+export const { weeklyDigestSendAt, sendWeeklyDigest } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  scheduleToCloseTimeout: '1 day',
+  retry: RETRY_FOREVER,
+});

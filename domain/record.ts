@@ -1,0 +1,219 @@
+/**
+ * A measure's record for reports, the ledger, the dashboard and the weekly digest: what it is,
+ * where it stands and the dated history the figures are counted from (status changes, deadlines,
+ * extensions granted, progress notes, look-back reviews, relapses, escalations). Built from the
+ * workflow's state, in the workflow (its memo carries the compact form) and in queries; `standing`
+ * reads it as of any instant. Pure.
+ */
+import { localInstant, type IsoDate } from './dates';
+import type { MeasureKind } from './plan/schema';
+import type { MeasureStatus, TrafficLight } from './measure';
+import type { MeasureState } from './measure-state';
+
+/** The memo key under which a measure publishes its compact record. */
+export const RECORD_MEMO_KEY = 'record';
+
+/** How long a progress note may be in the compact record (the full text is in the measure). */
+export const NOTE_CHARS = 300;
+
+export interface RecordNote {
+  at: string;
+  by: string;
+  text: string;
+}
+
+export interface MeasureRecord {
+  workflowId: string;
+  planId: string;
+  planTitle: string;
+  id: string;
+  problem: { no: number; title: string };
+  title: string;
+  kind: MeasureKind;
+  leadUnit: string;
+  leader: string;
+  participants: string[];
+  timeZone: string;
+  /** 巡视反馈日期: the measure is part of the plan from then (a report of an earlier date leaves it out). */
+  feedbackDate: IsoDate;
+  startedAt: string;
+  status: MeasureStatus;
+  light: TrafficLight;
+  /** The deadline in force and when it falls due (ISO instant). */
+  deadline?: IsoDate;
+  dueAt?: string;
+  /** Every status the measure has had, oldest first (the first is where it started). */
+  statusChanges: { at: string; status: MeasureStatus }[];
+  /** Every deadline, oldest first, with when it fell due under the calendar of the time of the record. */
+  deadlines: { deadline: IsoDate; since: string; dueAt?: string }[];
+  /** Extensions granted. */
+  extensions: { at: string; from?: IsoDate; to: IsoDate; reason?: string }[];
+  /** Progress notes, oldest first: every one in a full record, the latest in the compact one. */
+  notes: RecordNote[];
+  lookbacks: {
+    round: number;
+    campaign?: string;
+    startedAt: string;
+    dueDate?: IsoDate;
+    /** When the review falls due (ISO instant). */
+    dueAt?: string;
+    outcome?: 'sustained' | 'relapsed';
+    recordedAt?: string;
+  }[];
+  /** Relapses that reopened the measure. */
+  relapses: { at: string; round: number; newDeadline?: IsoDate }[];
+  /** The first notice of each rung of the overdue ladder, per deadline; `leadership` when the leadership group was told. */
+  escalations: { at: string; level: number; leadership: boolean }[];
+  pendingExtension?: { newDeadline: IsoDate; at: string };
+  closedAt?: string;
+  /** 催办: how many times, and the last. */
+  urged?: { count: number; last: string };
+}
+
+/** The record of a measure's state; `dueOf` turns a deadline into its due instant under the measure's calendar. */
+export function measureRecord(
+  state: MeasureState,
+  workflowId: string,
+  dueOf: (deadline: IsoDate) => number | undefined,
+  options: { notes: 'all' | 'latest' } = { notes: 'all' },
+): MeasureRecord {
+  const { spec, progress } = state;
+  const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+  const statusChanges: MeasureRecord['statusChanges'] = [{ at: state.startedAt, status: 'active' }];
+  const extensions: MeasureRecord['extensions'] = [];
+  const relapses: MeasureRecord['relapses'] = [];
+  let notes: RecordNote[] = [];
+  let urged: MeasureRecord['urged'];
+  let previousDeadline = spec.deadline;
+  for (const a of state.audit) {
+    const d = a.detail as Record<string, unknown>;
+    switch (a.action) {
+      case 'submit':
+        statusChanges.push({ at: a.at, status: 'submitted' });
+        break;
+      case 'verify':
+        statusChanges.push({ at: a.at, status: d.accept ? 'closed' : 'active' });
+        break;
+      case 'relapse':
+        if (d.applied !== false) {
+          statusChanges.push({ at: a.at, status: 'active' });
+          relapses.push({ at: a.at, round: Number(d.round), newDeadline: d.newDeadline as IsoDate | undefined });
+          previousDeadline = d.newDeadline as IsoDate | undefined;
+        }
+        break;
+      case 'extension-decision':
+        if (d.approve) {
+          extensions.push({ at: a.at, from: previousDeadline, to: d.newDeadline as IsoDate, reason: requestReason(state, a.at) });
+          previousDeadline = d.newDeadline as IsoDate;
+        }
+        break;
+      case 'progress':
+        notes.push({ at: a.at, by: a.actor.who, text: String(d.note ?? '') });
+        break;
+      case 'remind':
+        urged = { count: (urged?.count ?? 0) + 1, last: a.at };
+        break;
+    }
+  }
+  if (options.notes === 'latest') notes = notes.slice(-1).map((n) => ({ ...n, text: clip(n.text, NOTE_CHARS) }));
+  const escalations: MeasureRecord['escalations'] = [];
+  const seen = new Set<string>();
+  for (const d of state.deliveries ?? []) {
+    if (d.kind !== 'overdue' || d.level === undefined || d.review !== undefined) continue;
+    const rung = `${d.stage.split(':')[0]}:${d.level}`; // per deadline version and level: repeats are not new rungs
+    if (seen.has(rung)) continue;
+    seen.add(rung);
+    escalations.push({ at: d.at, level: d.level, leadership: d.audiences.includes('leadershipGroup') });
+  }
+  const longterm = spec.kind === 'longterm';
+  return {
+    workflowId,
+    planId: spec.planId,
+    planTitle: spec.planTitle,
+    id: spec.id,
+    problem: spec.problem,
+    title: spec.title,
+    kind: spec.kind,
+    leadUnit: state.leadUnit,
+    leader: state.leader,
+    participants: spec.participants,
+    timeZone: spec.timeZone,
+    feedbackDate: spec.feedbackDate,
+    startedAt: state.startedAt,
+    status: progress.status,
+    light: state.trafficLight,
+    ...(progress.deadline && !longterm ? { deadline: progress.deadline, dueAt: iso(dueOf(progress.deadline)) } : {}),
+    statusChanges,
+    deadlines: longterm ? [] : state.deadlines.map((d) => ({ deadline: d.deadline, since: d.since, dueAt: iso(dueOf(d.deadline)) })),
+    extensions,
+    notes,
+    lookbacks: (state.lookbacks ?? []).map((l) => ({
+      round: l.round,
+      ...(l.campaign ? { campaign: l.campaign } : {}),
+      startedAt: l.startedAt,
+      ...(l.dueDate ? { dueDate: l.dueDate, dueAt: iso(dueOf(l.dueDate)) } : {}),
+      ...(l.outcome ? { outcome: l.outcome } : {}),
+      ...(l.recordedAt ? { recordedAt: l.recordedAt } : {}),
+    })),
+    relapses,
+    escalations,
+    ...(state.pendingExtension
+      ? { pendingExtension: { newDeadline: state.pendingExtension.newDeadline, at: state.pendingExtension.at } }
+      : {}),
+    ...(state.closedAt ? { closedAt: state.closedAt } : {}),
+    ...(urged ? { urged } : {}),
+  };
+}
+
+/** The reason given with the extension request granted at `decidedAt` (the latest request before it). */
+function requestReason(state: MeasureState, decidedAt: string): string | undefined {
+  const request = [...state.audit].reverse().find((a) => a.action === 'extension-request' && a.at <= decidedAt);
+  const reason = (request?.detail as { reason?: unknown } | undefined)?.reason;
+  return typeof reason === 'string' ? reason : undefined;
+}
+
+function clip(text: string, chars: number): string {
+  return text.length > chars ? `${text.slice(0, chars - 1)}…` : text;
+}
+
+/** Where a measure stood at an instant, as the report counts it. */
+export interface Standing {
+  /**
+   * The measure was part of the plan by then (from the feedback date; a plan put into rectify later
+   * still reports on earlier dates, every measure open until what happened to it in rectify).
+   */
+  tracked: boolean;
+  status: MeasureStatus;
+  deadline?: IsoDate;
+  dueAt?: string;
+  /** Open (整改中), past its due instant, not long-term. */
+  overdue: boolean;
+  latestNote?: RecordNote;
+  extensions: MeasureRecord['extensions'];
+  relapses: MeasureRecord['relapses'];
+  lookbacks: (MeasureRecord['lookbacks'][number] & { outcomeKnown: boolean })[];
+  closedAt?: string;
+}
+
+/** The measure as it stood at `at` (epoch ms): status, deadline and history up to then. */
+export function standing(r: MeasureRecord, at: number): Standing {
+  const by = (iso: string) => Date.parse(iso) <= at;
+  const status = [...r.statusChanges].reverse().find((c) => by(c.at))?.status ?? 'active';
+  const deadline = [...r.deadlines].reverse().find((d) => by(d.since)) ?? r.deadlines[0];
+  const overdue = status === 'active' && r.kind !== 'longterm' && !!deadline?.dueAt && Date.parse(deadline.dueAt) < at;
+  const closes = r.statusChanges.filter((c) => c.status === 'closed' && by(c.at));
+  return {
+    tracked: localInstant(r.feedbackDate, '00:00', r.timeZone) <= at,
+    status,
+    deadline: deadline?.deadline,
+    dueAt: deadline?.dueAt,
+    overdue,
+    latestNote: [...r.notes].reverse().find((n) => by(n.at)),
+    extensions: r.extensions.filter((e) => by(e.at)),
+    relapses: r.relapses.filter((x) => by(x.at)),
+    lookbacks: r.lookbacks
+      .filter((l) => by(l.startedAt))
+      .map((l) => ({ ...l, outcomeKnown: !!l.outcome && (!l.recordedAt || by(l.recordedAt)) })),
+    closedAt: status === 'closed' ? closes[closes.length - 1]?.at : undefined,
+  };
+}

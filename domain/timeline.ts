@@ -1,0 +1,71 @@
+/**
+ * A measure's whole life in order, for its page and the CLI: every notice that went out (to whom,
+ * with its Message-ID), every action people took (progress, submission, verification, extension,
+ * reassignment, urging, policy, calendar) and every look-back review and its outcome. Read from
+ * the measure's state, which carries all of it across continue-as-new. Pure.
+ */
+import type { MeasureState } from './measure-state';
+import type { SentCopy } from './notice';
+import { AUDIENCE_LABELS, auditWords, noticeLabel } from './vocabulary';
+import { ROLE_LABELS } from './permissions';
+
+export type TimelineKind = 'start' | 'notice' | 'action' | 'lookback';
+
+export interface TimelineEntry {
+  at: string;
+  kind: TimelineKind;
+  /** What happened, in words. */
+  what: string;
+  /** Who acted (an action), or the system (a notice). */
+  who?: string;
+  /** Notices: each recipient, with the Message-ID of their mail or the digest it joined. */
+  to?: { label: string; messageId?: string; digest?: string }[];
+  /** Recipients it could not reach. */
+  problems?: string[];
+}
+
+function recipient(c: SentCopy): { label: string; messageId?: string; digest?: string } {
+  const who = c.email ? `${c.name} <${c.email}>` : c.name;
+  return {
+    label: `${AUDIENCE_LABELS[c.audience]}·${who}`,
+    ...(c.messageId ? { messageId: c.messageId } : {}),
+    ...(c.digest ? { digest: c.digest } : {}),
+  };
+}
+
+export function timeline(state: MeasureState): TimelineEntry[] {
+  const entries: TimelineEntry[] = [{ at: state.startedAt, kind: 'start', what: '开始跟踪本措施(整改任务下达)' }];
+  for (const a of state.audit) {
+    entries.push({ at: a.at, kind: 'action', what: auditWords(a), who: `${ROLE_LABELS[a.actor.role]}·${a.actor.who}` });
+  }
+  for (const d of state.deliveries ?? []) {
+    const label = noticeLabel(d.kind, d.level);
+    const audiences = d.audiences.map((x) => AUDIENCE_LABELS[x]).join('、');
+    entries.push({
+      at: d.at,
+      kind: 'notice',
+      what: `${d.review ? `第 ${d.review} 次回头看·` : ''}发出「${label}」(致${audiences})`,
+      who: '系统',
+      ...(d.to ? { to: d.to.map(recipient) } : {}),
+      ...(d.problems ? { problems: d.problems } : {}),
+    });
+  }
+  for (const l of state.lookbacks ?? []) {
+    const which = `第 ${l.round} 次回头看${l.campaign ? `(「${l.campaign}」专项)` : ''}`;
+    entries.push({ at: l.startedAt, kind: 'lookback', what: `开展${which}${l.dueDate ? `,时限 ${l.dueDate}` : ''}`, who: '系统' });
+    // A relapse is on record as the action that reopened the measure; a sustained outcome only here.
+    if (l.outcome === 'sustained' && l.recordedAt) {
+      entries.push({
+        at: l.recordedAt,
+        kind: 'lookback',
+        what: `${which}: 整改成效巩固${l.notes ? `(核查说明: ${l.notes})` : ''}`,
+        who: l.by ? `${ROLE_LABELS[l.by.role]}·${l.by.who}` : undefined,
+      });
+    }
+  }
+  // In time order; at the same instant, in the order above (an action before the notice it caused).
+  return entries
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.at.localeCompare(b.e.at) || a.i - b.i)
+    .map(({ e }) => e);
+}

@@ -1,0 +1,284 @@
+/**
+ * The office's desk, pure parts: the ledger's filters (from and back to the URL, a bad value
+ * named), its sorts and exports; a measure's timeline; 催办 (the stage it urges, when it is
+ * refused, what the mail says); the weekly digest (when it goes, what it counts, what it says).
+ */
+import { chinaCalendar } from '../../domain/calendar-data';
+import { renderNotice, renderWeeklyDigest, type RenderContext } from '../../domain/email/render';
+import * as life from '../../domain/lifecycle';
+import { currentStage } from '../../domain/planner';
+import { ledgerRow, ledgerSearch, LedgerQueryError, parseLedgerQuery, selectLedger } from '../../domain/report/ledger';
+import { validateRemind, RequestRejected } from '../../domain/requests';
+import { timeline } from '../../domain/timeline';
+import { digestSendAt, digestTiming, weeklyDigest } from '../../domain/weekly';
+import { ledgerCsv } from '../../documents/sheets';
+import { testNotice } from '../helpers/notices';
+import { bj, MeasureStory, OFFICE, UNIT } from '../helpers/records';
+
+const calendar = chinaCalendar({ unpublishedYears: 'statutory' });
+
+describe('the ledger', () => {
+  const now = bj('2024-06-03 10:00');
+  const rows = [
+    MeasureStory.of({ id: '1.1', deadline: '2024-06-28' }).progress(bj('2024-05-01 10:00'), '推进中').record(),
+    MeasureStory.of({ id: '1.2', deadline: '2024-05-31', leadUnit: '区商务局' }).record(),
+    MeasureStory.of({ id: '2.1', problem: { no: 2, title: '资产管理' }, kind: 'longterm', leadUnit: '区商务局' }).record(),
+    MeasureStory.of({ id: '1.10', deadline: '2024-04-30' }).submit(bj('2024-04-01 10:00')).verify(bj('2024-04-02 10:00')).record(),
+  ].map((r) => ledgerRow(r, now, calendar));
+
+  it('shows working days left or overdue by the calendar, and 已销号 for a closed measure', () => {
+    expect(rows.map((r) => [r.id, r.leftWords, r.overdue])).toEqual([
+      ['1.1', `还剩 ${calendar.workdaysBetween('2024-06-03', '2024-06-28')} 个工作日`, false],
+      ['1.2', '已逾期 1 个工作日', true],
+      ['2.1', '—', false],
+      ['1.10', '已销号', false],
+    ]);
+    expect(rows[0].latestNote).toEqual({ date: '2024-05-01', text: '推进中' });
+    expect(rows[3].lookback).toBe('scheduled');
+  });
+
+  it('filters and sorts as the URL says, and writes the same view back to a URL', () => {
+    const q = parseLedgerQuery({ unit: '区商务局', sort: 'deadline', order: 'desc', plan: undefined });
+    expect(selectLedger(rows, q).map((r) => r.id)).toEqual(['2.1', '1.2']); // no deadline sorts last, descending first
+    expect(ledgerSearch(q)).toBe(`?unit=${encodeURIComponent('区商务局')}&sort=deadline&order=desc`);
+    expect(parseLedgerQuery(Object.fromEntries(new URLSearchParams(ledgerSearch(q).slice(1))))).toEqual(q);
+    expect(selectLedger(rows, parseLedgerQuery({ overdue: 'yes' })).map((r) => r.id)).toEqual(['1.2']);
+    expect(selectLedger(rows, parseLedgerQuery({ status: 'closed' })).map((r) => r.id)).toEqual(['1.10']);
+    expect(selectLedger(rows, parseLedgerQuery({ kind: 'longterm' })).map((r) => r.id)).toEqual(['2.1']);
+    expect(selectLedger(rows, parseLedgerQuery({})).map((r) => r.id)).toEqual(['1.1', '1.2', '1.10', '2.1']); // numeric ids
+    expect(selectLedger(rows, parseLedgerQuery({ sort: 'left' })).map((r) => r.id)).toEqual(['1.2', '1.1', '1.10', '2.1']); // no count (closed, long-term): last, by problem and id
+  });
+
+  it('refuses a bad filter naming the field, its value and what it may be', () => {
+    const refusal = (q: Record<string, unknown>) => {
+      try {
+        parseLedgerQuery(q);
+      } catch (e) {
+        return [(e as LedgerQueryError).field, (e as Error).message];
+      }
+      return undefined;
+    };
+    expect(refusal({ light: 'purple' })).toEqual([
+      'light',
+      '筛选条件「灯色」(light) 的值无效: purple;可选: red(红灯)、yellow(黄灯)、green(绿灯)',
+    ]);
+    expect(refusal({ problem: 'x' })).toEqual(['problem', '筛选条件「问题序号」(problem) 应为正整数: x']);
+    expect(refusal({ colour: 'red' })?.[1]).toMatch(/^未知的筛选条件: colour;可用: unit、leader/);
+    expect(refusal({ unit: ['a', 'b'] })?.[1]).toBe('筛选条件「牵头单位」(unit) 只能给一个值');
+  });
+
+  it('exports CSV that spreadsheets open as Chinese text, with formulas defused', () => {
+    const evil = { ...rows[0], title: '=HYPERLINK("http://x","点我")', latestNote: { date: '2024-05-01', text: '第一行\n第二行, "引号"' } };
+    const csv = ledgerCsv([evil]);
+    expect(csv.startsWith('\uFEFF问题序号,问题,措施编号,整改措施')).toBe(true);
+    const [, line] = csv.split('\r\n');
+    expect(line).toContain(`"'=HYPERLINK(""http://x"",""点我"")"`);
+    expect(line).toContain('"第一行\n第二行, ""引号"""');
+  });
+});
+
+describe('the timeline', () => {
+  it('lists start, actions, notices with their recipients and Message-IDs, and look-back outcomes, in time order', () => {
+    const story = MeasureStory.of({ deadline: '2024-06-28' })
+      .delivered({
+        at: bj('2024-06-14 09:00'),
+        stage: 'v1:deadline:reminder:10',
+        kind: 'reminder',
+        audiences: ['leadUnit'],
+        to: [{ audience: 'leadUnit', name: '区发改委', email: 'fgw@example.org', messageId: '<abc@example.org>' }],
+      })
+      .progress(bj('2024-06-10 10:00'), '已起草文件')
+      .submit(bj('2024-06-20 10:00'), ['印发文件<b>'])
+      .verify(bj('2024-06-21 10:00'))
+      .lookback(bj('2024-09-20 09:00'), bj('2024-09-25 10:00'), 'sustained');
+    story.state.deliveries!.push({
+      at: new Date(bj('2024-06-20 10:00')).toISOString(),
+      stage: 'x',
+      kind: 'submitted',
+      audiences: ['office'],
+      problems: ['区委巡察办: 邮箱已满'],
+    });
+    const t = timeline(story.state);
+    expect(t.map((e) => [e.kind, e.what])).toEqual([
+      ['start', '开始跟踪本措施(整改任务下达)'],
+      ['action', '报送进展(说明: 已起草文件)'],
+      ['notice', '发出「整改提醒」(致牵头单位)'],
+      ['action', '提交整改完成(佐证: 印发文件<b>)'],
+      ['notice', '发出「待核验」(致巡察办)'],
+      ['action', '核验通过,销号'],
+      ['lookback', '开展第 1 次回头看'],
+      ['lookback', '第 1 次回头看: 整改成效巩固(核查说明: 成效巩固)'],
+    ]);
+    expect(t[2].to).toEqual([{ label: '牵头单位·区发改委 <fgw@example.org>', messageId: '<abc@example.org>' }]);
+    expect(t[4].problems).toEqual(['区委巡察办: 邮箱已满']);
+    expect(t[3].who).toBe('单位·区发改委');
+    expect(t[7].who).toBe('巡察办·督查科');
+  });
+});
+
+describe('催办', () => {
+  const spec = { deadline: '2024-10-15' };
+
+  it('urges the stage the measure is at: the next reminder before any, the highest rung reached after the deadline', () => {
+    const s = MeasureStory.of(spec).state;
+    const cal = chinaCalendar({ unpublishedYears: 'statutory' });
+    expect(currentStage(s.spec, s.progress, cal, bj('2024-08-01 10:00'))).toMatchObject({ kind: 'reminder', audiences: ['leadUnit'] });
+    expect(currentStage(s.spec, s.progress, cal, bj('2024-10-14 10:00'))).toMatchObject({ kind: 'reminder', workdaysBefore: 1 });
+    // 3 working days late (10-18): level 1 of the default ladder, to the office too; 10 late: the leadership group.
+    expect(currentStage(s.spec, s.progress, cal, bj('2024-10-21 10:00'))).toMatchObject({ kind: 'overdue', level: 1 });
+    expect(currentStage(s.spec, s.progress, cal, bj('2024-11-15 10:00'))).toMatchObject({
+      kind: 'overdue',
+      level: 2,
+      audiences: ['leadUnit', 'leader', 'office', 'leadershipGroup'],
+    });
+  });
+
+  it('is the office’s, once a working day unless forced, never for a closed or submitted measure', () => {
+    const story = MeasureStory.of(spec);
+    const at = bj('2024-10-21 10:00');
+    const refuse = (r: Parameters<typeof validateRemind>[1], now = at) => {
+      try {
+        validateRemind(story.state, r, now);
+        return undefined;
+      } catch (e) {
+        expect(e).toBeInstanceOf(RequestRejected);
+        return (e as Error).message;
+      }
+    };
+    expect(refuse({ actor: UNIT() })).toBe('只有巡察办可以催办;单位「区发改委」无权操作');
+    expect(refuse({ actor: OFFICE, note: '请抓紧' })).toBeUndefined();
+    life.applyRemind(story.state, { actor: OFFICE, note: '请抓紧' }, at, undefined);
+    expect(refuse({ actor: OFFICE }, at + 3600_000)).toBe(
+      '今天 10:00 已由督查科催办过;每项措施每个工作日催办一次,确需再次催办请加 --force',
+    );
+    expect(refuse({ actor: OFFICE, force: true }, at + 3600_000)).toBeUndefined();
+    expect(refuse({ actor: OFFICE }, bj('2024-10-22 09:00'))).toBeUndefined();
+    story.submit(bj('2024-10-22 10:00'));
+    expect(refuse({ actor: OFFICE }, bj('2024-10-23 10:00'))).toBe('措施已提交待核验,请先核验销号或退回,无需催办牵头单位');
+    story.verify(bj('2024-10-23 11:00'));
+    expect(refuse({ actor: OFFICE }, bj('2024-10-24 10:00'))).toBe('措施已销号,无需催办');
+  });
+
+  it('sends the current rung to its audiences, worded as that rung with the office’s note, and keeps it on record', () => {
+    const story = MeasureStory.of(spec);
+    const cal = chinaCalendar({ unpublishedYears: 'statutory' });
+    const at = bj('2024-10-21 10:00');
+    const [event] = life.applyRemind(
+      story.state,
+      { actor: OFFICE, note: '请本周内报送' },
+      at,
+      currentStage(story.spec, story.state.progress, cal, at),
+    );
+    expect(event).toMatchObject({
+      kind: 'urged',
+      audiences: ['leadUnit', 'leader', 'office'],
+      urge: { kind: 'overdue', level: 1, dueDate: '2024-10-15' },
+    });
+    expect(story.state.audit.at(-1)).toMatchObject({
+      action: 'remind',
+      actor: OFFICE,
+      detail: { note: '请本周内报送', stage: 'overdue', level: 1 },
+    });
+    const notice = testNotice(
+      {
+        kind: 'urged',
+        audiences: event.audiences,
+        urge: { kind: 'overdue' },
+        level: 1,
+        dueDate: '2024-10-15',
+        event: event.event,
+        decidedAt: new Date(at).toISOString(),
+      },
+      { deadline: '2024-10-15', dueAt: '2024-10-15T10:00:00.000Z', trafficLight: 'red' },
+    );
+    const ctx: RenderContext = {
+      recipient: { email: 'fgw@example.org', name: '区发改委', audience: 'leadUnit' },
+      office: { name: '区委巡察办', emails: ['xcb@example.org'] },
+      now: at,
+      calendar: cal,
+      timeZone: 'Asia/Shanghai',
+    };
+    const mail = renderNotice(notice, ctx);
+    expect(mail.subject).toBe('【催办】措施 1.1「健全政策机制」(已逾期 4 个工作日)');
+    expect(mail.text).toContain('【催办·逾期督办·第2级】');
+    expect(mail.text).toContain('巡察办对本措施进行催办: 请本周内报送');
+    expect(mail.text).toContain('本措施已超过整改时限(2024年10月15日(周二)18:00),现为第 2 级督办。');
+    expect(mail.text).toContain('本通知同时发送: 负责区领导、巡察办。');
+    expect(mail.text).toContain('请立即完成整改');
+    expect(mail.text).not.toMatch(/rectify [a-z]/);
+  });
+});
+
+describe('the weekly leadership digest', () => {
+  it('goes on the plan’s day, or at its time on the next working day when that day is off', () => {
+    expect(digestTiming({})).toEqual({ weekday: 1, at: '09:00' });
+    expect(digestTiming({ leadershipDigest: { weekday: 5 } })).toEqual({ weekday: 5, at: '09:00' });
+    expect(digestTiming({ leadershipDigest: false })).toBeUndefined();
+    const monday = bj('2024-06-03 09:00');
+    expect(digestSendAt(monday, { at: '09:00' }, 'Asia/Shanghai', calendar)).toBe(monday);
+    // 2024-09-16 was the Mid-Autumn holiday (Mon) and 09-17 too: the digest waits for Wednesday 09:00.
+    expect(new Date(digestSendAt(bj('2024-09-16 09:00'), { at: '09:00' }, 'Asia/Shanghai', calendar)).toISOString()).toBe(
+      new Date(bj('2024-09-18 09:00')).toISOString(),
+    );
+    // National Day week 2024: Monday 09-30 was a working day, 10-07 a holiday: on to Tuesday 10-08.
+    expect(digestSendAt(bj('2024-10-07 09:00'), { at: '09:00' }, 'Asia/Shanghai', calendar)).toBe(bj('2024-10-08 09:00'));
+  });
+
+  const week = () => {
+    const from = bj('2024-06-03 09:00');
+    const to = bj('2024-06-10 09:00');
+    const records = [
+      MeasureStory.of({ id: '1.1', deadline: '2024-06-05' }).delivered({
+        at: bj('2024-06-07 09:00'),
+        stage: 'v1:deadline:overdue:2',
+        kind: 'overdue',
+        level: 2,
+        audiences: ['leadershipGroup'],
+      }),
+      MeasureStory.of({ id: '1.2', deadline: '2024-05-31' }),
+      MeasureStory.of({ id: '1.3', deadline: '2024-06-28' }).submit(bj('2024-06-04 10:00')).verify(bj('2024-06-05 10:00')),
+      MeasureStory.of({ id: '1.4', deadline: '2024-06-07', leadUnit: '区商务局' }).extend(bj('2024-06-04 10:00'), '2024-07-31'),
+      MeasureStory.of({ id: '1.5', deadline: '2024-03-29' })
+        .submit(bj('2024-03-20 10:00'))
+        .verify(bj('2024-03-21 10:00'))
+        .lookback(bj('2024-06-03 09:30'), bj('2024-06-06 10:00'), 'relapsed', '2024-08-30'),
+    ].map((s) => {
+      s.state.trafficLight = s.state.progress.status === 'closed' ? 'green' : s.state.progress.deadline! < '2024-06-10' ? 'red' : 'green';
+      return s.record();
+    });
+    return weeklyDigest(records, from, to, calendar);
+  };
+
+  it('counts the week: newly overdue, escalated, closed, relapsed, extended, red per unit', () => {
+    const w = week();
+    expect(w.newlyOverdue.map((i) => [i.id, i.detail])).toEqual([['1.1', '2024年6月5日到期未完成']]); // 1.2 was overdue before the week
+    expect(w.escalated.map((i) => i.id)).toEqual(['1.1']);
+    expect(w.closed.map((i) => i.id)).toEqual(['1.3']);
+    expect(w.relapsed.map((i) => [i.id, i.detail])).toEqual([['1.5', '第 1 次回头看发现反弹回潮,重新整改至2024年8月30日']]);
+    expect(w.extended.map((i) => [i.id, i.detail])).toEqual([['1.4', '整改时限由2024年6月7日延至2024年7月31日']]);
+    expect(w.redByUnit).toEqual([{ unit: '区发改委', red: 2, open: 3 }]);
+    expect(w.totals).toMatchObject({ measures: 5, closed: 1, overdue: 2 });
+    expect([w.from, w.to, w.open]).toEqual(['2024-06-03', '2024-06-10', 4]);
+  });
+
+  it('says it in one mail for the leadership group (and the office), in Chinese, with the office as contact', () => {
+    const w = week();
+    const ctx = (audience: 'leadershipGroup' | 'office'): RenderContext => ({
+      recipient: { email: 'group@example.org', name: audience === 'office' ? '区委巡察办' : '区委巡视整改工作领导小组', audience },
+      office: { name: '区委巡察办', emails: ['xcb@example.org'], phone: '0510-0000' },
+      now: bj('2024-06-10 09:00'),
+      calendar,
+      timeZone: 'Asia/Shanghai',
+    });
+    const mail = renderWeeklyDigest(w, ctx('leadershipGroup'));
+    expect(mail.subject).toBe('【领导小组周报】演练计划 2024年6月3日—2024年6月10日: 新增逾期 1 项,销号 1 项,完成率 20.0%');
+    expect(mail.text).toContain('区委巡视整改工作领导小组:');
+    expect(mail.text).toContain(w.summary);
+    expect(mail.text).toContain('本周新增逾期(1 项)\n  · 措施 1.1「健全政策机制」(区发改委): 2024年6月5日到期未完成');
+    expect(mail.text).toContain('各牵头单位红灯(未完成的措施中)\n  · 区发改委: 红灯 2 项(未完成 3 项)');
+    expect(mail.text).toContain('请领导小组关注逾期、督办和反弹回潮的措施');
+    expect(mail.text).toContain('如有疑问,请联系区委巡察办(电话 0510-0000');
+    expect(mail.html).toContain('<h3 style="font-size: 16px; margin: 16px 0 4px">本周销号(1 项)</h3>');
+    expect(renderWeeklyDigest(w, ctx('office')).text).toContain('请巡察办跟踪督办逾期和反弹回潮的措施');
+  });
+});

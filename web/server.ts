@@ -1,0 +1,295 @@
+/**
+ * The office's desk on the web (read-only in this release): the overview, the ledger with its
+ * filters and downloads, one measure with its whole timeline, and the progress report. Fastify 5
+ * with @fastify/view (Eta, auto-escaped), @fastify/static, @fastify/helmet (a CSP that runs only
+ * this app's own scripts); ECharts served from node_modules. Every figure is read from the
+ * workflows at request time (briefly cached), never from a copy.
+ */
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import fastifyView from '@fastify/view';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { Eta } from 'eta';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { readFileSync } from 'node:fs';
+import { InputError } from '../config/plan-files';
+import { chinaCalendar } from '../domain/calendar-data';
+import { formatInstant, isIsoDate, localDate } from '../domain/dates';
+import {
+  LEDGER_SORTS,
+  LedgerQueryError,
+  ledgerRow,
+  ledgerSearch,
+  parseLedgerQuery,
+  selectLedger,
+  type LedgerQuery,
+} from '../domain/report/ledger';
+import { buildReport, PLACEHOLDER } from '../domain/report/model';
+import type { MeasureRecord } from '../domain/record';
+import { LOOKBACK_STATUS_LABELS, MEASURE_KIND_LABELS, MEASURE_LOOKBACK_STATES, STATUS_LABELS } from '../domain/vocabulary';
+import { reportDocx } from '../documents/report-docx';
+import { reportMarkdown } from '../documents/report-md';
+import { ledgerCsv, ledgerXlsx, reportXlsx } from '../documents/sheets';
+import { plansOf, readMeasure, readRecords } from '../client/records';
+import { ECHARTS_FILE, STATIC_DIR, VIEWS_DIR } from './assets';
+import { LIGHTS, measurePage, overview } from './pages';
+
+export interface WebOptions {
+  client: Client;
+  namespace: string;
+  /** Where measure pages link into the Temporal UI. */
+  temporalUiUrl?: string;
+  /** How long a read of the plan's records is reused (ms): a burst of page views costs one read. */
+  cacheMs?: number;
+  /** The clock (tests move it). */
+  now?: () => number;
+  logger?: boolean;
+}
+
+/** A page the office can read when something is not there or not right. */
+class PageError extends Error {
+  constructor(
+    readonly status: number,
+    readonly heading: string,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+const ZONE = 'Asia/Shanghai';
+
+/** A file name for Content-Disposition: the Chinese name for browsers that read RFC 5987, an ASCII one for the rest. */
+function attachment(reply: FastifyReply, name: string, ascii: string, type: string): FastifyReply {
+  return reply
+    .header('content-type', type)
+    .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+}
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
+  const now = o.now ?? Date.now;
+  const app = Fastify({ logger: o.logger ?? false });
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'upgrade-insecure-requests': null } },
+  });
+  await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/' });
+  await app.register(fastifyView, {
+    engine: { eta: new Eta({ autoEscape: true }) },
+    root: VIEWS_DIR,
+    layout: 'layout',
+    viewExt: 'eta',
+    production: true,
+  });
+  const echarts = readFileSync(ECHARTS_FILE);
+  app.get('/vendor/echarts.min.js', (_req, reply) =>
+    reply.header('content-type', 'application/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(echarts),
+  );
+  app.get('/healthz', async () => ({ ok: true }));
+
+  // One read of the records serves the requests of the next moments.
+  const cache = new Map<string, { at: number; value: Promise<MeasureRecord[]> }>();
+  const records = (full: boolean): Promise<MeasureRecord[]> => {
+    const key = full ? 'full' : 'memo';
+    const hit = cache.get(key);
+    if (hit && Date.now() - hit.at < (o.cacheMs ?? 3000)) return hit.value;
+    const value = readRecords(o.client, { full }).then((r) => r.records);
+    cache.set(key, { at: Date.now(), value });
+    value.catch(() => cache.delete(key));
+    return value;
+  };
+  const calendar = () => chinaCalendar({ unpublishedYears: 'statutory' });
+
+  /** The plan asked for (?plan=), or the only one; the records of it. */
+  async function planOf(req: FastifyRequest, full = false) {
+    const q = req.query as Record<string, string | undefined>;
+    const all = await records(full);
+    const plans = plansOf(all);
+    const wanted = typeof q.plan === 'string' && q.plan ? q.plan : undefined;
+    const plan = wanted ? plans.find((p) => p.id === wanted) : plans[0];
+    if (!plan) {
+      if (wanted)
+        throw new PageError(
+          404,
+          '没有这个计划',
+          `没有运行中的计划「${wanted}」。`,
+          plans.length ? `运行中的计划: ${plans.map((p) => p.id).join('、')}` : undefined,
+        );
+      throw new PageError(404, '还没有计划', '还没有运行中的整改计划。', '用 rectify start <计划文件> 启动一个计划。');
+    }
+    return { plan, plans, records: all.filter((r) => r.planId === plan.id), explicit: !!wanted };
+  }
+
+  const chrome = (nav: string, title: string, p: { plan: { id: string; title: string }; plans: unknown[]; explicit: boolean }) => ({
+    nav,
+    title,
+    plan: p.plan,
+    plans: p.plans,
+    planId: p.plan.id,
+    planQuery: p.explicit ? `?plan=${encodeURIComponent(p.plan.id)}` : '',
+    planParam: p.explicit ? `plan=${encodeURIComponent(p.plan.id)}&` : '',
+    generatedAt: `数据时间 ${formatInstant(now(), ZONE)}`,
+  });
+
+  const reportOf = (recs: MeasureRecord[], plan: { id: string; title: string }, asOf?: string) =>
+    buildReport(recs, {
+      planId: plan.id,
+      planTitle: plan.title,
+      asOf: asOf ?? localDate(now(), recs[0]?.timeZone ?? ZONE),
+      timeZone: recs[0]?.timeZone ?? ZONE,
+      calendar: calendar(),
+    });
+
+  app.get('/', async (req, reply) => {
+    const p = await planOf(req);
+    const ov = overview(reportOf(p.records, p.plan), p.records, now(), calendar());
+    return reply.viewAsync('overview', {
+      ...chrome('overview', '整改总览', p),
+      overview: ov,
+      lights: LIGHTS,
+      chartJson: JSON.stringify(ov.chartData).replace(/</g, '\\u003c'),
+    });
+  });
+
+  /** The ledger rows of a request: its plan, its filters (400 naming a bad one), its order. */
+  async function ledger(req: FastifyRequest) {
+    const { plan: _plan, ...filters } = req.query as Record<string, unknown>;
+    const query = parseLedgerQuery(filters);
+    const p = await planOf(req);
+    const all = p.records.map((r) => ledgerRow(r, now(), calendar()));
+    return { p, query, all, rows: selectLedger(all, query) };
+  }
+
+  app.get('/measures', async (req, reply) => {
+    const { p, query, all, rows } = await ledger(req);
+    const planParam = p.explicit ? { plan: p.plan.id } : {};
+    const search = (q: LedgerQuery, change = {}) => {
+      const s = ledgerSearch(q, change);
+      if (!p.explicit) return s;
+      const planPart = `plan=${encodeURIComponent(p.plan.id)}`;
+      return s ? `?${planPart}&${s.slice(1)}` : `?${planPart}`;
+    };
+    const problems = [...new Map(all.map((r) => [r.problemNo, { no: r.problemNo, title: r.problemTitle }])).values()].sort(
+      (a, b) => a.no - b.no,
+    );
+    return reply.viewAsync('measures', {
+      ...chrome('measures', '整改台账', p),
+      ...planParam,
+      rows,
+      total: all.length,
+      query,
+      lights: LIGHTS,
+      search: search(query),
+      sortLink: (key: keyof typeof LEDGER_SORTS) =>
+        search(query, { sort: key === 'problem' ? undefined : key, order: query.sort === key && !query.desc ? 'desc' : undefined }),
+      options: {
+        units: [...new Set(all.map((r) => r.leadUnit))].sort((a, b) => a.localeCompare(b, 'zh-CN')),
+        leaders: [...new Set(all.map((r) => r.leader))].sort((a, b) => a.localeCompare(b, 'zh-CN')),
+        problems,
+        kinds: Object.entries(MEASURE_KIND_LABELS),
+        statuses: Object.entries(STATUS_LABELS),
+        lookbacks: MEASURE_LOOKBACK_STATES.map((k) => [k, LOOKBACK_STATUS_LABELS[k]]),
+        sorts: Object.entries(LEDGER_SORTS),
+      },
+    });
+  });
+
+  app.get('/measures.xlsx', async (req, reply) => {
+    const { p, rows } = await ledger(req);
+    return attachment(reply, `整改台账-${p.plan.id}-${localDate(now(), ZONE)}.xlsx`, `ledger-${localDate(now(), ZONE)}.xlsx`, XLSX).send(
+      await ledgerXlsx(rows),
+    );
+  });
+
+  app.get('/measures.csv', async (req, reply) => {
+    const { p, rows } = await ledger(req);
+    return attachment(
+      reply,
+      `整改台账-${p.plan.id}-${localDate(now(), ZONE)}.csv`,
+      `ledger-${localDate(now(), ZONE)}.csv`,
+      'text/csv; charset=utf-8',
+    ).send(ledgerCsv(rows));
+  });
+
+  app.get('/measures/:planId/:measureId', async (req, reply) => {
+    const { planId, measureId } = req.params as { planId: string; measureId: string };
+    const all = await records(false);
+    const plans = plansOf(all);
+    const plan = plans.find((x) => x.id === planId);
+    if (!plan)
+      throw new PageError(
+        404,
+        '找不到措施',
+        `没有运行中的计划「${planId}」。`,
+        plans.length ? `运行中的计划: ${plans.map((x) => x.id).join('、')}` : undefined,
+      );
+    let measure;
+    try {
+      measure = await readMeasure(o.client, planId, measureId);
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError)
+        throw new PageError(404, '找不到措施', `计划「${planId}」中没有措施「${measureId}」。`, '请从台账中选择措施。');
+      throw e;
+    }
+    const page = measurePage(
+      measure.details,
+      measure.record,
+      measure.timeline,
+      now(),
+      calendar(),
+      o.temporalUiUrl ? { url: o.temporalUiUrl, namespace: o.namespace } : undefined,
+    );
+    return reply.viewAsync('measure', {
+      ...chrome('measures', `措施 ${measureId}`, { plan, plans, explicit: true }),
+      page,
+    });
+  });
+
+  /** The report of a request: its plan, the day it stands on (?asOf=, a past one read with every note). */
+  async function report(req: FastifyRequest) {
+    const q = req.query as Record<string, unknown>;
+    const today = localDate(now(), ZONE);
+    const asOf = typeof q.asOf === 'string' && q.asOf ? q.asOf : undefined;
+    if (asOf !== undefined && (!isIsoDate(asOf) || asOf > today))
+      throw new PageError(400, '日期有误', `截至日期(asOf)应为今天(${today})或以前的日期,格式 YYYY-MM-DD: ${asOf}`);
+    const past = asOf !== undefined && asOf < today;
+    const p = await planOf(req, past);
+    const search = new URLSearchParams({ ...(p.explicit ? { plan: p.plan.id } : {}), ...(asOf ? { asOf } : {}) }).toString();
+    return { p, report: reportOf(p.records, p.plan, asOf), search: search ? `?${search}` : '' };
+  }
+
+  app.get('/report', async (req, reply) => {
+    const { p, report: r, search } = await report(req);
+    return reply.viewAsync('report', { ...chrome('report', '整改进展情况报告', p), report: r, search, placeholder: PLACEHOLDER });
+  });
+  app.get('/report.docx', async (req, reply) => {
+    const { report: r } = await report(req);
+    return attachment(reply, `${r.planTitle}巡视整改进展情况-${r.asOf}.docx`, `report-${r.asOf}.docx`, DOCX).send(await reportDocx(r));
+  });
+  app.get('/report.xlsx', async (req, reply) => {
+    const { report: r } = await report(req);
+    return attachment(reply, `整改进展数字-${r.asOf}.xlsx`, `report-${r.asOf}.xlsx`, XLSX).send(await reportXlsx(r));
+  });
+  app.get('/report.md', async (req, reply) => {
+    const { report: r } = await report(req);
+    return attachment(reply, `整改进展情况-${r.asOf}.md`, `report-${r.asOf}.md`, 'text/markdown; charset=utf-8').send(reportMarkdown(r));
+  });
+  app.get('/report.json', async (req) => (await report(req)).report);
+
+  const errorPage = (reply: FastifyReply, status: number, heading: string, message: string, hint?: string) =>
+    reply.code(status).viewAsync('error', { nav: '', title: heading, planQuery: '', heading, message, hint });
+
+  app.setNotFoundHandler((req, reply) => errorPage(reply, 404, '页面不存在', `没有这个页面: ${req.url}`, '可以从总览或台账进入。'));
+  app.setErrorHandler((error, req, reply) => {
+    if (error instanceof PageError) return errorPage(reply, error.status, error.heading, error.message, error.hint);
+    if (error instanceof LedgerQueryError)
+      return errorPage(reply, 400, '筛选条件有误', error.message, '请修改地址中的这一项,或点「清除」重新筛选。');
+    if (error instanceof InputError) return errorPage(reply, 400, '请求有误', error.message);
+    req.log.error(error);
+    return errorPage(reply, 500, '暂时无法显示', '读取整改数据时出错,请稍后刷新。', (error as Error).message);
+  });
+  return app;
+}
