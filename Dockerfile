@@ -1,4 +1,4 @@
-# The rectify worker (and CLI) for docker-compose.yml.
+# The rectify worker, dashboard (rectify web) and CLI for docker-compose.yml.
 FROM node:24-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
@@ -8,6 +8,7 @@ COPY activities activities
 COPY workflows workflows
 COPY worker worker
 COPY client client
+COPY documents documents
 COPY runtime runtime
 COPY config config
 COPY scripts scripts
@@ -16,4 +17,4 @@ COPY bin bin
 # prepare builds dist/; the Temporal binaries are not needed in this image (the server is its own service).
 RUN npm ci && npm prune --omit=dev
 ENV NODE_ENV=production
-CMD ["node", "dist/worker/main.js"]
+CMD ["node", "dist/client/cli/index.js", "worker"]

@@ -94,7 +94,7 @@ module.exports = defineConfig(
   },
   {
     // The dashboard's one script runs in the browser, with ECharts loaded before it.
-    files: ['web/static/**/*.js'],
+    files: ['client/web/static/**/*.js'],
     languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', echarts: 'readonly' } },
   },
 );

@@ -9,6 +9,7 @@ import type { Plan } from '../domain/plan/schema';
 import { startDevServer, type DevServer } from '../runtime/dev-server';
 import { createWorker, mailDelivery } from '../worker/worker';
 import { describeDigest, listMeasures, startPlan } from './measures';
+import { planRecords } from './records';
 
 export async function runDevStack(settings: Settings, plan: Plan | undefined, planPath?: string, rebased = false): Promise<number> {
   // Quiet by default: the worker's bundling and state logs are noise to the office.
@@ -38,7 +39,12 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
       );
       return 1;
     }
-    const worker = await createWorker({ connection: nativeConnection, namespace: settings.namespace, delivery, client });
+    const worker = await createWorker({
+      connection: nativeConnection,
+      namespace: settings.namespace,
+      delivery,
+      plans: planRecords(client),
+    });
     const running = worker.run();
     if (plan) {
       const result = await startPlan(client, plan);
@@ -47,7 +53,7 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
       );
       console.log(describeDigest(plan, result.digest));
     }
-    const { startWeb } = await import('../web/main');
+    const { startWeb } = await import('./web/main');
     web = await startWeb(settings, client);
     console.log(`整改台账网页: ${web.url}(只读;默认只在本机可访问)`);
     console.log('worker 已就绪(任务队列 rectification)。按 Ctrl-C 停止;工作流保存在数据库中,再次启动后继续运行。');

@@ -13,11 +13,17 @@ import type { MeasureDetails } from '../contracts/measure';
 import { RECORD_MEMO_KEY, type MeasureRecord } from '../domain/record';
 import type { TimelineEntry } from '../domain/timeline';
 import { quote } from './measures';
+import type { PlanRecords } from '../activities/ports';
 
 export interface ReadOptions {
   planId?: string;
-  /** Every progress note (a query per measure), for figures as of a past date. */
+  /** Every progress note (a query per measure). */
   full?: boolean;
+  /**
+   * The notes as they stood at this instant (epoch ms), in full: only the measures whose compact
+   * record cannot tell (a note written since, or one cut short) are asked by query.
+   */
+  notesAt?: number;
   /** Queries in flight at once. */
   concurrency?: number;
 }
@@ -48,7 +54,12 @@ export async function readRecords(client: Client, options: ReadOptions = {}): Pr
   if (options.planId) clauses.push(`PlanId = ${quote(options.planId)}`);
   const listed: WorkflowExecutionInfo[] = [];
   for await (const wf of client.workflow.list({ query: clauses.join(' AND '), pageSize: 1000 })) listed.push(wf);
-  const fromMemo = (wf: WorkflowExecutionInfo) => (options.full ? undefined : (wf.memo?.[RECORD_MEMO_KEY] as MeasureRecord | undefined));
+  const enough = (r: MeasureRecord) =>
+    options.notesAt === undefined || (!r.noteClipped && r.notes.every((n) => Date.parse(n.at) <= options.notesAt!));
+  const fromMemo = (wf: WorkflowExecutionInfo) => {
+    const r = options.full ? undefined : (wf.memo?.[RECORD_MEMO_KEY] as MeasureRecord | undefined);
+    return r && enough(r) ? r : undefined;
+  };
   const toQuery = listed.filter((wf) => !fromMemo(wf));
   const failures: string[] = [];
   const queried = await mapBounded(toQuery, options.concurrency ?? 16, async (wf) => {
@@ -67,6 +78,11 @@ export async function readRecords(client: Client, options: ReadOptions = {}): Pr
   const byId = new Map(toQuery.map((wf, i) => [wf.workflowId, queried[i]!]));
   const records = listed.map((wf) => fromMemo(wf) ?? byId.get(wf.workflowId)!);
   return { records, queried: toQuery.length };
+}
+
+/** The records as the worker's activities read them (the weekly digest): the port's implementation. */
+export function planRecords(client: Client): PlanRecords {
+  return { records: async (planId) => (await readRecords(client, { planId })).records };
 }
 
 /** The plans with running measures: id and title. */

@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { InputError } from '../config/plan-files';
 import { chinaCalendar } from '../domain/calendar-data';
-import { localDate, type IsoDate } from '../domain/dates';
+import { localDate, localInstant, type IsoDate } from '../domain/dates';
 import { buildReport, type ProgressReport } from '../domain/report/model';
 import type { MeasureRecord } from '../domain/record';
 import { unknownPlan } from './actions';
@@ -36,9 +36,11 @@ export async function progressReport(client: Client, request: ReportRequest = {}
   const now = request.now ?? Date.now();
   const today = localDate(now, DEFAULT_ZONE);
   if (request.asOf && request.asOf > today) throw new InputError(`--as-of ${request.asOf} 还没有到(今天是 ${today})`);
-  // A past date needs every progress note (the memo keeps the latest): a query per measure.
-  const past = request.asOf !== undefined && request.asOf < today;
-  const { records } = await readRecords(client, { planId: request.planId, full: past });
+  // Visibility's compact records, and by query the measures whose latest note as of the date they
+  // cannot give (written since, or cut short).
+  const zoneOfPlan = DEFAULT_ZONE;
+  const end = request.asOf ? localInstant(request.asOf, '23:59', zoneOfPlan) + 59_999 : now;
+  const { records } = await readRecords(client, { planId: request.planId, notesAt: end });
   const plan = choosePlan(records, request.planId);
   if (!plan) throw await unknownPlan(client, request.planId!);
   const mine = records.filter((r) => r.planId === plan.id);

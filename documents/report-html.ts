@@ -3,7 +3,7 @@ import { Eta } from 'eta';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PLACEHOLDER, type ProgressReport } from '../domain/report/model';
-import { STATIC_DIR, VIEWS_DIR } from '../web/assets';
+import { STATIC_DIR, VIEWS_DIR } from './assets';
 
 const eta = new Eta({ views: VIEWS_DIR, autoEscape: true, cache: true });
 

@@ -205,9 +205,16 @@ export class WorkCalendar {
 
   /** Working days strictly after `from` up to and including `to` (negative when `to` is earlier). */
   workdaysBetween(from: IsoDate, to: IsoDate): number {
-    if (to >= from) return this.workdaysInRange(addDays(from, 1), to).length;
-    return -this.workdaysInRange(addDays(to, 1), from).length;
+    // Remembered: a report or a ledger counts the same few deadlines from the same day thousands of times.
+    const key = `${from}|${to}`;
+    const known = this.between.get(key);
+    if (known !== undefined) return known;
+    const n = to >= from ? this.workdaysInRange(addDays(from, 1), to).length : -this.workdaysInRange(addDays(to, 1), from).length;
+    if (this.between.size > 10_000) this.between.clear();
+    this.between.set(key, n);
+    return n;
   }
+  private readonly between = new Map<string, number>();
 }
 
 export interface CalendarYearProblem {

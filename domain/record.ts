@@ -50,6 +50,8 @@ export interface MeasureRecord {
   extensions: { at: string; from?: IsoDate; to: IsoDate; reason?: string }[];
   /** Progress notes, oldest first: every one in a full record, the latest in the compact one. */
   notes: RecordNote[];
+  /** The compact form cut the latest note short (the full record has it whole). */
+  noteClipped?: boolean;
   lookbacks: {
     round: number;
     campaign?: string;
@@ -115,7 +117,11 @@ export function measureRecord(
         break;
     }
   }
-  if (options.notes === 'latest') notes = notes.slice(-1).map((n) => ({ ...n, text: clip(n.text, NOTE_CHARS) }));
+  let noteClipped = false;
+  if (options.notes === 'latest') {
+    noteClipped = (notes.at(-1)?.text.length ?? 0) > NOTE_CHARS;
+    notes = notes.slice(-1).map((n) => ({ ...n, text: clip(n.text, NOTE_CHARS) }));
+  }
   const escalations: MeasureRecord['escalations'] = [];
   const seen = new Set<string>();
   for (const d of state.deliveries ?? []) {
@@ -147,6 +153,7 @@ export function measureRecord(
     deadlines: longterm ? [] : state.deadlines.map((d) => ({ deadline: d.deadline, since: d.since, dueAt: iso(dueOf(d.deadline)) })),
     extensions,
     notes,
+    ...(noteClipped ? { noteClipped } : {}),
     lookbacks: (state.lookbacks ?? []).map((l) => ({
       round: l.round,
       ...(l.campaign ? { campaign: l.campaign } : {}),

@@ -7,7 +7,6 @@ import { createActivities } from '../activities';
 import { PlanDirectory } from '../activities/mail/directory';
 import { MailDelivery } from '../activities/mail/delivery';
 import type { NoticeDelivery, PlanRecords } from '../activities/ports';
-import { readRecords } from '../client/records';
 import { SentLedger } from '../activities/mail/sent-ledger';
 import { fileMailer, smtpMailer, type Mailer } from '../activities/mail/transport';
 import type { Settings } from '../config/settings';
@@ -21,13 +20,8 @@ export interface WorkerDeps {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** How notices reach people: mail in production, a notice log in tests. */
   delivery: NoticeDelivery;
-  /** A client of the same cluster: the weekly digest reads the plan's measures through it. */
-  client?: Client;
-}
-
-/** The plans' measure records, read through the client (visibility and queries). */
-export function planRecords(client: Client): PlanRecords {
-  return { records: async (planId) => (await readRecords(client, { planId })).records };
+  /** The plans' measure records (the weekly digest counts from them): client/records.ts reads them from the cluster. */
+  plans?: PlanRecords;
 }
 
 export function workflowsPath(): string {
@@ -39,7 +33,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
-    activities: createActivities({ delivery: deps.delivery, plans: deps.client ? planRecords(deps.client) : undefined }),
+    activities: createActivities({ delivery: deps.delivery, plans: deps.plans }),
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: workflowsPath() }),
   });
 }

@@ -27,7 +27,7 @@ export function registerSystemCommands(program: Command, setExitCode: (code: num
     .description('只提供整改台账网页(总览、台账、措施、进展报告),连接 TEMPORAL_ADDRESS 指定的集群或本机内嵌服务器')
     .addHelpText('after', '\n地址: RECTIFY_WEB_HOST(默认 127.0.0.1,只在本机可访问)、RECTIFY_WEB_PORT(默认 3000)\n示例:\n  rectify web')
     .action(async () => {
-      const { startWeb } = await import('../../web/main');
+      const { startWeb } = await import('../web/main');
       await withClient(async (client) => {
         const web = await startWeb(loadSettings(), client);
         console.log(`整改台账网页: ${web.url}(只读)。按 Ctrl-C 停止。`);
@@ -43,7 +43,7 @@ export function registerSystemCommands(program: Command, setExitCode: (code: num
     .command('worker')
     .description('只运行 worker,连接 TEMPORAL_ADDRESS 指定的集群(可在多台机器上运行多个)')
     .action(async () => {
-      const { runWorker } = await import('../../worker/main');
+      const { runWorker } = await import('../run-worker');
       await runWorker();
     });
 

@@ -1,4 +1,5 @@
 /** Measure specs for tests, built the way measureSpecs builds them from a plan. */
+import { DateTime } from 'luxon';
 import type { MeasureSpec } from '../../domain/measure';
 import { effectivePolicy } from '../../domain/policy';
 import { publishedYears } from '../../domain/calendar-data';
@@ -29,4 +30,16 @@ export function testSpec(overrides: Partial<MeasureSpec> & { kind?: MeasureKind;
     policy: effectivePolicy({}, kind, policyOverride),
     dueOnWorkday: rest.dueOnWorkday ?? true,
   };
+}
+
+/** A Wednesday some weeks after `from` (epoch ms) in the zone: a working day ahead in any year's arrangement. */
+export function wednesdayAhead(from: number, weeks = 6, zone = 'Asia/Shanghai'): string {
+  let day = DateTime.fromMillis(from, { zone }).startOf('day').plus({ weeks });
+  while (day.weekday !== 3) day = day.plus({ days: 1 });
+  return day.toISODate()!;
+}
+
+/** A deadline measure due a Wednesday six weeks after `from`, planning unpublished years Monday to Friday. */
+export function aheadSpec(from: number): MeasureSpec {
+  return testSpec({ id: '1.1', deadline: wednesdayAhead(from), calendar: { unpublishedYears: 'weekdays', years: publishedYears() } });
 }

@@ -1,11 +1,12 @@
 /** Real Temporal servers for tests: the binaries runtime/binaries.ts finds (SDK download last). */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import type { NoticeDelivery } from '../../activities/ports';
+import type { NoticeDelivery, PlanRecords } from '../../activities/ports';
 import { createServer } from 'node:net';
 import { resolveBinary, TEMPORAL_CLI, TEST_SERVER } from '../../runtime/binaries';
-import { indexedValueTypes } from '../../contracts/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES, indexedValueTypes } from '../../contracts/search-attributes';
+import { createWorker } from '../../worker/worker';
 
 export const testServerExecutable = () => resolveBinary(TEST_SERVER).executable;
 export const devServerExecutable = () => resolveBinary(TEMPORAL_CLI).executable;
@@ -50,14 +51,51 @@ export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolea
 /** Runs `fn` with a worker of the bundled workflows and real activities over `delivery`, then shuts it down (the SDK's runUntil). */
 export async function withWorker<T>(
   env: TestWorkflowEnvironment,
-  options: { taskQueue: string; delivery: NoticeDelivery },
+  options: { taskQueue: string; delivery: NoticeDelivery; plans?: PlanRecords },
   fn: () => Promise<T>,
 ): Promise<T> {
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: options.taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ delivery: options.delivery }),
+    activities: createActivities({ delivery: options.delivery, plans: options.plans }),
   });
   return worker.runUntil(fn);
+}
+
+/** A real dev server with rectify's search attributes, the CLI pointed at it, and a worker of the bundled workflows. */
+export interface DevStack {
+  env: TestWorkflowEnvironment;
+  /** Stops the worker and the server, and gives the environment back. */
+  stop(): Promise<void>;
+}
+
+export async function startDevStack(
+  dir: string,
+  options: { delivery: NoticeDelivery; plans?: (env: TestWorkflowEnvironment) => PlanRecords },
+): Promise<DevStack> {
+  const saved = { ...process.env };
+  const port = await freePort();
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: devServerExecutable(), port, searchAttributes: ALL_SEARCH_ATTRIBUTES, extraArgs: ['--headless'] },
+  });
+  process.env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
+  process.env.TEMPORAL_CONFIG_FILE = `${dir}/none.toml`;
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    workflowBundle: await workflowBundle(),
+    delivery: options.delivery,
+    plans: options.plans?.(env),
+  });
+  const running = worker.run();
+  return {
+    env,
+    stop: async () => {
+      process.env = saved;
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
 }

@@ -71,6 +71,8 @@ describe('a measure as it stood', () => {
     expect(compact.notes).toHaveLength(1);
     expect(compact.notes[0].text).toHaveLength(NOTE_CHARS);
     expect(compact.notes[0].text.endsWith('…')).toBe(true);
+    expect(compact.noteClipped).toBe(true); // readers ask the measure for the whole note
+    expect(story.record('all').noteClipped).toBeUndefined();
   });
 
   it('counts the first notice of each rung of the ladder per deadline as an escalation, and whether leadership was told', () => {

@@ -17,7 +17,7 @@ import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
 import { advance, initialProgress } from '../../domain/simulate';
 import { measureWorkflow } from '../../workflows';
 import { local, rejection, type Row } from '../helpers/lives';
-import { testSpec } from '../helpers/specs';
+import { aheadSpec, testSpec } from '../helpers/specs';
 import { registerSearchAttributes, testServerExecutable, withWorker } from '../helpers/temporal';
 import { recordHistory } from '../helpers/histories';
 
@@ -42,13 +42,8 @@ describe('a running measure takes the policy the office applies', () => {
     const outbox = new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-outbox-')));
     await withWorker(env, { taskQueue: 'policy', delivery: outbox }, async () => {
       const t0 = await env.currentTimeMs();
-      let deadline = DateTime.fromMillis(t0, { zone: ZONE }).startOf('day').plus({ weeks: 6 });
-      while (deadline.weekday !== 3) deadline = deadline.plus({ days: 1 });
-      const spec = testSpec({
-        id: '1.1',
-        deadline: deadline.toISODate()!,
-        calendar: { unpublishedYears: 'weekdays', years: publishedYears() },
-      });
+      const spec = aheadSpec(t0);
+      const deadline = DateTime.fromISO(spec.deadline!, { zone: ZONE });
       const handle = await env.client.workflow.start(measureWorkflow, {
         workflowId: measureWorkflowId(spec.planId, spec.id),
         taskQueue: 'policy',

@@ -12,9 +12,9 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Eta } from 'eta';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
-import { InputError } from '../config/plan-files';
-import { chinaCalendar } from '../domain/calendar-data';
-import { formatInstant, isIsoDate, localDate } from '../domain/dates';
+import { InputError } from '../../config/plan-files';
+import { chinaCalendar } from '../../domain/calendar-data';
+import { formatInstant, isIsoDate, localDate, localInstant } from '../../domain/dates';
 import {
   LEDGER_SORTS,
   LedgerQueryError,
@@ -23,15 +23,15 @@ import {
   parseLedgerQuery,
   selectLedger,
   type LedgerQuery,
-} from '../domain/report/ledger';
-import { buildReport, PLACEHOLDER } from '../domain/report/model';
-import type { MeasureRecord } from '../domain/record';
-import { LOOKBACK_STATUS_LABELS, MEASURE_KIND_LABELS, MEASURE_LOOKBACK_STATES, STATUS_LABELS } from '../domain/vocabulary';
-import { reportDocx } from '../documents/report-docx';
-import { reportMarkdown } from '../documents/report-md';
-import { ledgerCsv, ledgerXlsx, reportXlsx } from '../documents/sheets';
-import { plansOf, readMeasure, readRecords } from '../client/records';
-import { ECHARTS_FILE, STATIC_DIR, VIEWS_DIR } from './assets';
+} from '../../domain/report/ledger';
+import { buildReport, PLACEHOLDER } from '../../domain/report/model';
+import type { MeasureRecord } from '../../domain/record';
+import { LOOKBACK_STATUS_LABELS, MEASURE_KIND_LABELS, MEASURE_LOOKBACK_STATES, STATUS_LABELS } from '../../domain/vocabulary';
+import { reportDocx } from '../../documents/report-docx';
+import { reportMarkdown } from '../../documents/report-md';
+import { ledgerCsv, ledgerXlsx, reportXlsx } from '../../documents/sheets';
+import { plansOf, readMeasure, readRecords } from '../records';
+import { ECHARTS_FILE, STATIC_DIR, VIEWS_DIR } from '../../documents/assets';
 import { LIGHTS, measurePage, overview } from './pages';
 
 export interface WebOptions {
@@ -92,11 +92,13 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
 
   // One read of the records serves the requests of the next moments.
   const cache = new Map<string, { at: number; value: Promise<MeasureRecord[]> }>();
-  const records = (full: boolean): Promise<MeasureRecord[]> => {
-    const key = full ? 'full' : 'memo';
+  /** The compact records; for a report, with the notes as they stood at the end of its day (`asOf`). */
+  const records = (asOf?: string): Promise<MeasureRecord[]> => {
+    const key = asOf ?? 'memo';
     const hit = cache.get(key);
     if (hit && Date.now() - hit.at < (o.cacheMs ?? 3000)) return hit.value;
-    const value = readRecords(o.client, { full }).then((r) => r.records);
+    const notesAt = asOf === undefined ? undefined : localInstant(asOf, '23:59', ZONE) + 59_999;
+    const value = readRecords(o.client, { notesAt }).then((r) => r.records);
     cache.set(key, { at: Date.now(), value });
     value.catch(() => cache.delete(key));
     return value;
@@ -104,9 +106,9 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
   const calendar = () => chinaCalendar({ unpublishedYears: 'statutory' });
 
   /** The plan asked for (?plan=), or the only one; the records of it. */
-  async function planOf(req: FastifyRequest, full = false) {
+  async function planOf(req: FastifyRequest, asOf?: string) {
     const q = req.query as Record<string, string | undefined>;
-    const all = await records(full);
+    const all = await records(asOf);
     const plans = plansOf(all);
     const wanted = typeof q.plan === 'string' && q.plan ? q.plan : undefined;
     const plan = wanted ? plans.find((p) => p.id === wanted) : plans[0];
@@ -150,6 +152,8 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
       ...chrome('overview', '整改总览', p),
       overview: ov,
       lights: LIGHTS,
+      // The overview lists the longest overdue and the highest escalated; the ledger has them all.
+      listed: 20,
       chartJson: JSON.stringify(ov.chartData).replace(/</g, '\\u003c'),
     });
   });
@@ -216,7 +220,7 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
 
   app.get('/measures/:planId/:measureId', async (req, reply) => {
     const { planId, measureId } = req.params as { planId: string; measureId: string };
-    const all = await records(false);
+    const all = await records();
     const plans = plansOf(all);
     const plan = plans.find((x) => x.id === planId);
     if (!plan)
@@ -255,8 +259,7 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
     const asOf = typeof q.asOf === 'string' && q.asOf ? q.asOf : undefined;
     if (asOf !== undefined && (!isIsoDate(asOf) || asOf > today))
       throw new PageError(400, '日期有误', `截至日期(asOf)应为今天(${today})或以前的日期,格式 YYYY-MM-DD: ${asOf}`);
-    const past = asOf !== undefined && asOf < today;
-    const p = await planOf(req, past);
+    const p = await planOf(req, asOf ?? today);
     const search = new URLSearchParams({ ...(p.explicit ? { plan: p.plan.id } : {}), ...(asOf ? { asOf } : {}) }).toString();
     return { p, report: reportOf(p.records, p.plan, asOf), search: search ? `?${search}` : '' };
   }

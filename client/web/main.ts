@@ -1,6 +1,6 @@
 /** Serving the dashboard: beside the worker in `rectify dev`, alone in `rectify web` against any cluster. */
 import type { Client } from '@temporalio/client';
-import type { Settings } from '../config/settings';
+import type { Settings } from '../../config/settings';
 import { buildWebApp } from './server';
 
 export interface RunningWeb {

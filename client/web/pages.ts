@@ -3,14 +3,14 @@
  * charts, the ledger, one measure with its timeline. Pure: records, the report model and the
  * calendar in; view models out.
  */
-import type { MeasureDetails } from '../contracts/measure';
-import type { WorkCalendar } from '../domain/calendar';
-import { formatInstant, localDate, plainDateZh } from '../domain/dates';
-import { ledgerRow, type LedgerRow } from '../domain/report/ledger';
-import type { ProgressReport } from '../domain/report/model';
-import type { MeasureRecord } from '../domain/record';
-import type { TimelineEntry } from '../domain/timeline';
-import { LIGHT_COLORS, LIGHT_LABELS, MEASURE_KIND_LABELS, STATUS_LABELS } from '../domain/vocabulary';
+import type { MeasureDetails } from '../../contracts/measure';
+import type { WorkCalendar } from '../../domain/calendar';
+import { formatInstant, localDate, plainDateZh } from '../../domain/dates';
+import { ledgerRow, type LedgerRow } from '../../domain/report/ledger';
+import type { ProgressReport } from '../../domain/report/model';
+import type { MeasureRecord } from '../../domain/record';
+import type { TimelineEntry } from '../../domain/timeline';
+import { LIGHT_COLORS, LIGHT_LABELS, MEASURE_KIND_LABELS, STATUS_LABELS } from '../../domain/vocabulary';
 
 /** 红/黄/绿 with its colour: never colour alone. */
 export const LIGHTS = (['red', 'yellow', 'green'] as const).map((l) => ({

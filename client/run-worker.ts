@@ -2,7 +2,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadInstalledCalendar } from '../config/calendar-store';
 import { loadSettings } from '../config/settings';
-import { connectWorker, createWorker, mailDelivery } from './worker';
+import { connectWorker, createWorker, mailDelivery } from '../worker/worker';
+import { planRecords } from './records';
 
 /** Runs a worker until SIGINT or SIGTERM; resolves when it has shut down. */
 export async function runWorker(): Promise<void> {
@@ -15,7 +16,7 @@ export async function runWorker(): Promise<void> {
     const client = new Client({ connection: clientConnection, namespace: settings.namespace });
     const { delivery, mailer } = mailDelivery(settings, [], client);
     console.log(`rectify worker: 邮件 ${mailer.describe}`);
-    const worker = await createWorker({ connection, namespace: settings.namespace, delivery, client });
+    const worker = await createWorker({ connection, namespace: settings.namespace, delivery, plans: planRecords(client) });
     console.log(
       `rectify worker: ${settings.connectionOptions.address} namespace=${settings.namespace} task queue=${worker.options.taskQueue}`,
     );
@@ -25,12 +26,4 @@ export async function runWorker(): Promise<void> {
     await clientConnection.close();
     await connection.close();
   }
-}
-
-// `node dist/worker/main.js` (the Dockerfile's command) runs it; importing it runs nothing.
-if (require.main === module) {
-  runWorker().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
 }
