@@ -6,10 +6,11 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['@swc/jest'],
     // Packages of the web stack published as ES modules only (content-disposition 3 under @fastify/static,
-    // cookie 2 under Fastify's inject): Node loads them; Jest needs them in CommonJS.
-    '/node_modules/(content-disposition|cookie)/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
+    // cookie 2 under Fastify's inject), and @fastify/cookie, which loads cookie with import():
+    // Node loads them; Jest's CommonJS sandbox needs them in CommonJS (import() becomes require).
+    '/node_modules/(content-disposition|cookie|@fastify/cookie)/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie|@fastify/cookie)/)'],
   testTimeout: 60000,
   setupFiles: ['<rootDir>/test/helpers/isolated-env.js'],
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],

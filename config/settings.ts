@@ -8,6 +8,7 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { resolve } from 'node:path';
 import { domainOf } from '../domain/email/headers';
+import { DEFAULT_LINK_DAYS } from '../domain/links';
 
 export interface Settings {
   /** True when no cluster is configured: `rectify dev` runs its own dev server. */
@@ -16,8 +17,31 @@ export interface Settings {
   namespace: string;
   dev: { ip: string; port: number; uiPort: number; dbFile: string; logFile: string };
   varDir: string;
-  /** The dashboard: RECTIFY_WEB_HOST (loopback by default: no sign-in yet), RECTIFY_WEB_PORT. */
-  web: { host: string; port: number; temporalUiUrl?: string };
+  /** The web: RECTIFY_WEB_HOST (loopback by default), RECTIFY_WEB_PORT. */
+  web: {
+    host: string;
+    port: number;
+    temporalUiUrl?: string;
+    /** RECTIFY_PUBLIC_URL: the web's address as mail recipients reach it (links in mails). */
+    publicUrl: string;
+    /** RECTIFY_TRUST_PROXY: trust X-Forwarded-* from this many hops or these addresses (never by default). */
+    trustProxy?: boolean | number | string;
+    /** RECTIFY_USERS: the accounts of office staff and leaders. */
+    usersFile: string;
+    /** Uploaded evidence, stored by SHA-256. */
+    evidenceDir: string;
+  };
+  /** Signed links for lead units. */
+  links: {
+    /** RECTIFY_LINK_SECRET; without it the embedded default generates one into varDir (with a warning). */
+    secret?: string;
+    /** RECTIFY_LINK_OLD_SECRETS: comma-separated keys still accepted when verifying (rotation). */
+    oldSecrets: string[];
+    /** RECTIFY_LINK_DAYS: how long a link lasts (default 30). */
+    days: number;
+    /** Where the generated secret lives. */
+    secretFile: string;
+  };
   mail: {
     /** SMTP_URL; without it mail is written to outboxDir as .eml files. */
     smtpUrl?: string;
@@ -50,6 +74,29 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return n;
 }
 
+/** Secrets shorter than this are refused: an HMAC key should carry at least 128 bits. */
+export const MIN_SECRET_LENGTH = 32;
+
+/** RECTIFY_TRUST_PROXY: `true`, a hop count, or addresses/CIDRs (comma-separated), as Fastify's trustProxy takes them. */
+function trustProxy(value: string | undefined): boolean | number | string | undefined {
+  if (value === undefined || value === '' || value === 'false') return undefined;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+function publicUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`RECTIFY_PUBLIC_URL=${value}: 应为完整网址,如 https://zhenggai.example.org/`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`RECTIFY_PUBLIC_URL=${value}: 应以 http:// 或 https:// 开头`);
+  return url.href.endsWith('/') ? url.href : `${url.href}/`;
+}
+
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const varDir = resolve(env.RECTIFY_VAR_DIR ?? 'var');
   const dev = {
@@ -69,7 +116,25 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     port: port(env, 'RECTIFY_WEB_PORT', 3000),
     // RECTIFY_TEMPORAL_UI: where the measure page links into the Temporal UI (the embedded server's own by default).
     temporalUiUrl: env.RECTIFY_TEMPORAL_UI || (embedded ? `http://${dev.ip}:${dev.uiPort}` : undefined),
+    publicUrl: '',
+    trustProxy: trustProxy(env.RECTIFY_TRUST_PROXY),
+    usersFile: resolve(env.RECTIFY_USERS ?? resolve(varDir, 'users.json')),
+    evidenceDir: resolve(varDir, 'evidence'),
   };
+  const shownHost = web.host === '0.0.0.0' || web.host === '::' ? '127.0.0.1' : web.host.includes(':') ? `[${web.host}]` : web.host;
+  web.publicUrl = publicUrl(env.RECTIFY_PUBLIC_URL) ?? `http://${shownHost}:${web.port}/`;
+  const links = {
+    secret: env.RECTIFY_LINK_SECRET || undefined,
+    oldSecrets: (env.RECTIFY_LINK_OLD_SECRETS ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
+    days: positiveInt(env, 'RECTIFY_LINK_DAYS') ?? DEFAULT_LINK_DAYS,
+    secretFile: resolve(varDir, 'link-secret'),
+  };
+  for (const [name, key] of [['RECTIFY_LINK_SECRET', links.secret], ...links.oldSecrets.map((k) => ['RECTIFY_LINK_OLD_SECRETS', k])])
+    if (key !== undefined && key.length < MIN_SECRET_LENGTH)
+      throw new Error(`${name}: 密钥太短(至少 ${MIN_SECRET_LENGTH} 个字符;可用 openssl rand -hex 32 生成)`);
   const mail = {
     smtpUrl: env.SMTP_URL || undefined,
     from: env.MAIL_FROM || '"整改提醒" <rectify@localhost>',
@@ -86,5 +151,5 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   };
   if (mail.smtpUrl && !env.MAIL_FROM) throw new Error('设置了 SMTP_URL 时也要设置 MAIL_FROM(发件人地址)');
   if (!domainOf(mail.from)) throw new Error(`MAIL_FROM 无效: ${mail.from}(应为 rectify@example.org 或 "名称" <rectify@example.org>)`);
-  return { embedded, connectionOptions, namespace: profile.namespace ?? 'default', dev, varDir, web, mail };
+  return { embedded, connectionOptions, namespace: profile.namespace ?? 'default', dev, varDir, web, links, mail };
 }

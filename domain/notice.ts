@@ -29,6 +29,8 @@ export type Role = (typeof ROLES)[number];
 export interface Actor {
   role: Role;
   who: string;
+  /** How they reached the measure: a mail's signed link or the web (absent: the CLI). */
+  via?: 'link' | 'web';
 }
 
 export interface NoticeMeasure {

@@ -30,14 +30,43 @@ export type Action = keyof typeof PERMISSIONS;
 
 export const ROLE_LABELS: Record<Role, string> = { unit: '单位', leader: '区领导', office: '巡察办', leadership: '领导小组' };
 
+/** How a person reached the measure: a mail's signed link, or signed in to the web. Absent: the CLI (operators). */
+export const VIA_LABELS: Record<NonNullable<Actor['via']>, string> = { link: '邮件链接', web: '网页' };
+
 /** `单位「区发改委」`: who asked, in refusals. */
 export function describeActor(a: Actor): string {
   return `${ROLE_LABELS[a.role]}「${a.who}」`;
 }
 
+/** `单位·区发改委(经邮件链接)`: who acted, on the timeline. */
+export function actorLabel(a: Actor): string {
+  const via = a.via && Object.hasOwn(VIA_LABELS, a.via) ? `(经${VIA_LABELS[a.via]})` : '';
+  return `${ROLE_LABELS[a.role]}·${a.who}${via}`;
+}
+
+/**
+ * Who signs in to the web, and what each may do there: office staff act as the office
+ * (`office:<name>`), leaders read everything and act on nothing. Lead units have no accounts:
+ * they act from signed links.
+ */
+export const ACCOUNT_ROLES = ['office', 'leadership'] as const;
+export type AccountRole = (typeof ACCOUNT_ROLES)[number];
+export const ACCOUNT_ROLE_LABELS: Record<AccountRole, string> = { office: '巡察办工作人员', leadership: '领导(只读)' };
+
+/** The actor a signed-in person acts as; undefined for those who only read. */
+export function accountActor(account: { name: string; role: AccountRole }): Actor | undefined {
+  return account.role === 'office' ? { role: 'office', who: account.name, via: 'web' } : undefined;
+}
+
 /** A well-formed actor, or a refusal that says how to name one. */
 export function requireActor(actor: Actor | undefined): Actor {
-  if (!actor || typeof actor.who !== 'string' || !actor.who.trim() || !Object.hasOwn(ROLE_LABELS, actor.role)) {
+  if (
+    !actor ||
+    typeof actor.who !== 'string' ||
+    !actor.who.trim() ||
+    !Object.hasOwn(ROLE_LABELS, actor.role) ||
+    (actor.via !== undefined && !Object.hasOwn(VIA_LABELS, actor.via))
+  ) {
     throw new RequestRejected('缺少操作人: 应为 unit:<牵头单位>、office:<姓名或岗位>、leader:<职务> 或 leadership:<姓名或岗位>');
   }
   return actor;

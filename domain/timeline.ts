@@ -7,7 +7,7 @@
 import type { MeasureState } from './measure-state';
 import type { SentCopy } from './notice';
 import { AUDIENCE_LABELS, auditWords, noticeLabel } from './vocabulary';
-import { ROLE_LABELS } from './permissions';
+import { actorLabel } from './permissions';
 
 export type TimelineKind = 'start' | 'notice' | 'action' | 'lookback';
 
@@ -36,7 +36,7 @@ function recipient(c: SentCopy): { label: string; messageId?: string; digest?: s
 export function timeline(state: MeasureState): TimelineEntry[] {
   const entries: TimelineEntry[] = [{ at: state.startedAt, kind: 'start', what: '开始跟踪本措施(整改任务下达)' }];
   for (const a of state.audit) {
-    entries.push({ at: a.at, kind: 'action', what: auditWords(a), who: `${ROLE_LABELS[a.actor.role]}·${a.actor.who}` });
+    entries.push({ at: a.at, kind: 'action', what: auditWords(a), who: actorLabel(a.actor) });
   }
   for (const d of state.deliveries ?? []) {
     const label = noticeLabel(d.kind, d.level);
@@ -59,7 +59,7 @@ export function timeline(state: MeasureState): TimelineEntry[] {
         at: l.recordedAt,
         kind: 'lookback',
         what: `${which}: 整改成效巩固${l.notes ? `(核查说明: ${l.notes})` : ''}`,
-        who: l.by ? `${ROLE_LABELS[l.by.role]}·${l.by.who}` : undefined,
+        who: l.by ? actorLabel(l.by) : undefined,
       });
     }
   }

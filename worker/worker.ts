@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createActivities } from '../activities';
 import { PlanDirectory } from '../activities/mail/directory';
-import { MailDelivery } from '../activities/mail/delivery';
+import { MailDelivery, type MailLinks } from '../activities/mail/delivery';
+import { linkKeys } from '../config/secrets';
 import type { NoticeDelivery, PlanRecords } from '../activities/ports';
 import { SentLedger } from '../activities/mail/sent-ledger';
 import { fileMailer, smtpMailer, type Mailer } from '../activities/mail/transport';
@@ -53,6 +54,12 @@ export function mailerFor(settings: Settings): Mailer {
   });
 }
 
+/** Links in lead units' mails: the web's public address and the link keys (generated for the embedded default). */
+export function mailLinks(settings: Settings): MailLinks | undefined {
+  const keys = linkKeys(settings, { create: true });
+  return keys ? { baseUrl: settings.web.publicUrl, keys, days: settings.links.days } : undefined;
+}
+
 /** Mail delivery for a worker; `planPaths` are the plan files whose directories it may use; the client starts digests. */
 export function mailDelivery(
   settings: Settings,
@@ -67,6 +74,7 @@ export function mailDelivery(
     ledger: new SentLedger(settings.mail.sentLedgerDir),
     from: settings.mail.from,
     digests: { client, taskQueue: TASK_QUEUE },
+    links: mailLinks(settings),
   });
   return { delivery, mailer };
 }

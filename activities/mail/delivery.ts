@@ -25,9 +25,11 @@ import {
   renderDigest,
   renderNotice,
   renderWeeklyDigest,
+  type MailLink,
   type RenderContext,
   type RenderedMail,
 } from '../../domain/email/render';
+import { linkActionLabel, linkUrl, signLink, unitActions, type LinkKeys } from '../../domain/links';
 import type { CalendarAlert } from '../../domain/calendar-alerts';
 import type { DeliveryResult, Notice, SentCopy } from '../../domain/notice';
 import { NOTICE_KINDS } from '../../domain/vocabulary';
@@ -44,6 +46,37 @@ export interface MailDeliveryDeps {
   from: string;
   /** Merge scheduled notices per recipient and send time into one mail, through digest workflows. */
   digests?: { client: Client; taskQueue: string };
+  /** Signed links for lead units to act from their mail (RECTIFY_PUBLIC_URL, RECTIFY_LINK_SECRET); absent: none. */
+  links?: MailLinks;
+}
+
+export interface MailLinks {
+  /** Where the web is reached from the recipients' side. */
+  baseUrl: string;
+  keys: LinkKeys;
+  /** How long a link lasts from the moment its notice was decided. */
+  days: number;
+}
+
+/**
+ * A lead unit's links for one notice: one per action it may take now, signed for this measure,
+ * unit and deadline version. The expiry counts from when the notice was decided, so a retried
+ * send renders the same mail.
+ */
+export function noticeLinks(n: Notice, links: MailLinks): MailLink[] {
+  const m = n.measure;
+  const actions = unitActions(m);
+  if (!actions.length) return [];
+  const claims = {
+    planId: m.planId,
+    measureId: m.id,
+    unit: m.leadUnit,
+    actions,
+    deadlineVersion: m.deadlineVersion,
+    expiresAt: Date.parse(n.decidedAt) + links.days * 86_400_000,
+  };
+  const token = signLink(claims, links.keys.current);
+  return actions.map((a) => ({ label: linkActionLabel(a), url: linkUrl(links.baseUrl, claims, token, a) }));
 }
 
 /** Whether a mail joins its measure's thread, and which notices' deadlines it carries as .ics. */
@@ -244,7 +277,15 @@ export class MailDelivery implements NoticeDelivery {
 
   private context(plan: Plan, recipient: Recipient, notice?: Notice): RenderContext {
     const now = notice ? Date.parse(notice.decidedAt) : Date.now();
-    return { recipient, office: plan.directory.office, now, calendar: this.calendar(plan), timeZone: plan.timeZone };
+    const links = this.deps.links;
+    return {
+      recipient,
+      office: plan.directory.office,
+      now,
+      calendar: this.calendar(plan),
+      timeZone: plan.timeZone,
+      ...(links ? { links: { days: links.days, of: (n: Notice) => noticeLinks(n, links) } } : {}),
+    };
   }
 
   /** The plan's office: 区委巡察办 <xunchaban@…>; MAIL_FROM sends (SMTP envelope and Sender). */

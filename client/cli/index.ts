@@ -16,6 +16,7 @@ import { registerMeasureCommands } from './measures';
 import { registerPlanCommands } from './plans';
 import { registerReportCommands } from './report';
 import { registerSystemCommands } from './system';
+import { registerUserCommands } from './users';
 
 export { SAMPLE_PLAN };
 
@@ -44,6 +45,7 @@ function program(setExitCode: (code: number) => void): Command {
   registerReportCommands(root);
   registerCalendarCommands(root);
   registerSystemCommands(root, setExitCode);
+  registerUserCommands(root);
   // Subcommands inherit the settings above: help in Chinese, errors handled by main().
   const inherit = (cmd: Command) => {
     for (const sub of cmd.commands) {

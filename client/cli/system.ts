@@ -24,13 +24,17 @@ export function registerSystemCommands(program: Command, setExitCode: (code: num
 
   program
     .command('web')
-    .description('只提供整改台账网页(总览、台账、措施、进展报告),连接 TEMPORAL_ADDRESS 指定的集群或本机内嵌服务器')
-    .addHelpText('after', '\n地址: RECTIFY_WEB_HOST(默认 127.0.0.1,只在本机可访问)、RECTIFY_WEB_PORT(默认 3000)\n示例:\n  rectify web')
+    .description('只提供网页(总览、台账、措施、进展报告、办理、单位链接),连接 TEMPORAL_ADDRESS 指定的集群或本机内嵌服务器')
+    .addHelpText(
+      'after',
+      '\n地址: RECTIFY_WEB_HOST(默认 127.0.0.1,只在本机可访问)、RECTIFY_WEB_PORT(默认 3000)、RECTIFY_PUBLIC_URL(邮件中链接的地址)\n' +
+        '对外提供(如 0.0.0.0)须先设置 RECTIFY_LINK_SECRET 并用 rectify user add 创建账号\n示例:\n  rectify web',
+    )
     .action(async () => {
       const { startWeb } = await import('../web/main');
       await withClient(async (client) => {
         const web = await startWeb(loadSettings(), client);
-        console.log(`整改台账网页: ${web.url}(只读)。按 Ctrl-C 停止。`);
+        console.log(`整改台账网页: ${web.url}。按 Ctrl-C 停止。`);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);

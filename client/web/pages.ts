@@ -6,6 +6,7 @@
 import type { MeasureDetails } from '../../contracts/measure';
 import type { WorkCalendar } from '../../domain/calendar';
 import { formatInstant, localDate, plainDateZh } from '../../domain/dates';
+import { evidenceFiles } from '../../domain/evidence';
 import { ledgerRow, type LedgerRow } from '../../domain/report/ledger';
 import type { ProgressReport } from '../../domain/report/model';
 import type { MeasureRecord } from '../../domain/record';
@@ -108,7 +109,7 @@ export interface MeasurePage {
   milestones: { title: string; deadline: string; done: boolean }[];
   reporting?: { cadence: string; done: string[] };
   pendingExtension?: string;
-  timeline: (TimelineEntry & { when: string })[];
+  timeline: (TimelineEntry & { when: string; files: { name: string; sha256: string }[] })[];
   temporalUrl?: string;
 }
 
@@ -149,7 +150,13 @@ export function measurePage(
     pendingExtension: d.pendingExtension
       ? `${d.pendingExtension.by.who} 申请延期至 ${plainDateZh(d.pendingExtension.newDeadline)}(理由: ${d.pendingExtension.reason})`
       : undefined,
-    timeline: entries.map((e) => ({ ...e, when: formatInstant(Date.parse(e.at), zone) })),
+    // A stored file is linked under its entry; its hash is not repeated in the words.
+    timeline: entries.map((e) => ({
+      ...e,
+      what: e.what.replace(/,sha256:[0-9a-f]{64}/g, ''),
+      when: formatInstant(Date.parse(e.at), zone),
+      files: evidenceFiles(e.what),
+    })),
     temporalUrl: temporalUi
       ? `${temporalUi.url.replace(/\/$/, '')}/namespaces/${encodeURIComponent(temporalUi.namespace)}/workflows/${encodeURIComponent(d.workflowId)}`
       : undefined,

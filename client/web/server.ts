@@ -1,14 +1,21 @@
 /**
- * The office's desk on the web (read-only in this release): the overview, the ledger with its
- * filters and downloads, one measure with its whole timeline, and the progress report. Fastify 5
- * with @fastify/view (Eta, auto-escaped), @fastify/static, @fastify/helmet (a CSP that runs only
- * this app's own scripts); ECharts served from node_modules. Every figure is read from the
- * workflows at request time (briefly cached), never from a copy.
+ * The web: the office's desk (overview, ledger with filters and downloads, one measure with its
+ * whole timeline, the progress report), the office's actions (office-routes.ts), and the lead
+ * units' signed links (unit-routes.ts). Fastify 5 with @fastify/view (Eta, auto-escaped),
+ * @fastify/static, @fastify/helmet (a CSP that runs only this app's own scripts), @fastify/cookie
+ * (signed session cookies), @fastify/csrf-protection (every form), @fastify/formbody and
+ * @fastify/multipart (forms and evidence), @fastify/rate-limit (sign-in, links); ECharts from
+ * node_modules. Every figure is read from the workflows at request time (briefly cached).
  */
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { Eta } from 'eta';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
@@ -33,30 +40,18 @@ import { ledgerCsv, ledgerXlsx, reportXlsx } from '../../documents/sheets';
 import { plansOf, readMeasure, readRecords } from '../records';
 import { ECHARTS_FILE, STATIC_DIR, VIEWS_DIR } from '../../documents/assets';
 import { LIGHTS, measurePage, overview } from './pages';
+import { officeForms, DONE_WORDS } from './forms';
+import { PageError } from './page-error';
+import { sessionOf, type SignedIn } from './auth';
+import type { Desk, WebOptions } from './desk';
+import { registerAccountRoutes } from './account-routes';
+import { registerOfficeRoutes } from './office-routes';
+import { registerUnitRoutes } from './unit-routes';
+import { sessionKeys } from '../../config/secrets';
+import { accountActor } from '../../domain/permissions';
+import { MAX_FILE_BYTES, MAX_FILES } from '../../domain/evidence';
 
-export interface WebOptions {
-  client: Client;
-  namespace: string;
-  /** Where measure pages link into the Temporal UI. */
-  temporalUiUrl?: string;
-  /** How long a read of the plan's records is reused (ms): a burst of page views costs one read. */
-  cacheMs?: number;
-  /** The clock (tests move it). */
-  now?: () => number;
-  logger?: boolean;
-}
-
-/** A page the office can read when something is not there or not right. */
-class PageError extends Error {
-  constructor(
-    readonly status: number,
-    readonly heading: string,
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-  }
-}
+export type { WebOptions };
 
 const ZONE = 'Asia/Shanghai';
 
@@ -70,12 +65,53 @@ function attachment(reply: FastifyReply, name: string, ascii: string, type: stri
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
+/** The look-back campaign preview's address for a ledger's filters. */
+function campaignSearch(planId: string, q: LedgerQuery): string {
+  const s = new URLSearchParams({ plan: planId });
+  if (q.problem !== undefined) s.set('problem', String(q.problem));
+  if (q.unit) s.set('unit', q.unit);
+  if (q.kind) s.set('kind', q.kind);
+  if (q.leader) s.set('leader', q.leader);
+  return `?${s}`;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in office staff member or leader, if any. */
+    account?: SignedIn;
+  }
+  interface FastifyReply {
+    /** @fastify/view merges these into every template's data (who is signed in, the CSRF token). */
+    locals: Record<string, unknown> | null;
+  }
+}
+
 export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
   const now = o.now ?? Date.now;
-  const app = Fastify({ logger: o.logger ?? false });
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'upgrade-insecure-requests': null } },
+  const app = Fastify({
+    logger: o.logger ?? false,
+    // A hop count is taken at run time (proxy-addr), though Fastify's types leave it out.
+    trustProxy: (o.trustProxy ?? false) as boolean | string,
+    // Evidence files stream through multipart; other bodies are small forms.
+    bodyLimit: 256 * 1024,
   });
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: { 'script-src': ["'self'"], 'form-action': ["'self'"], 'upgrade-insecure-requests': o.secureCookies ? [] : null },
+    },
+  });
+  await app.register(fastifyCookie, { secret: sessionKeys(o.keys) });
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/', secure: !!o.secureCookies },
+    // Multipart forms carry the token in their address: it is checked before any file is read.
+    getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? (req.query as Record<string, string>)._csrf,
+  });
+  await app.register(fastifyFormbody);
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: MAX_FILE_BYTES, files: MAX_FILES, fields: 20, fieldSize: 16 * 1024, parts: MAX_FILES + 20 },
+  });
+  await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/' });
   await app.register(fastifyView, {
     engine: { eta: new Eta({ autoEscape: true }) },
@@ -84,6 +120,20 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
     viewExt: 'eta',
     production: true,
   });
+  // Who is here: a session cookie names an account (reread from the accounts file on each request).
+  app.addHook('onRequest', async (req, reply) => {
+    req.account = sessionOf(req, reply, o.users, now(), !!o.secureCookies);
+  });
+  /**
+   * Reading the desk: anyone on a loopback-only install without accounts (the embedded default);
+   * once accounts exist, only the signed-in. Acting always needs an office account.
+   */
+  const mustSignIn = (req: FastifyRequest) => !req.account && o.users.active().length > 0;
+  const readGuard = async (req: FastifyRequest, reply: FastifyReply) => {
+    if (mustSignIn(req)) return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
+    // Every desk page: who is signed in, and a CSRF token for its forms (sign-out, the office's actions).
+    reply.locals = { account: req.account, csrf: reply.generateCsrf(), canAct: !!req.account && !!accountActor(req.account) };
+  };
   const echarts = readFileSync(ECHARTS_FILE);
   app.get('/vendor/echarts.min.js', (_req, reply) =>
     reply.header('content-type', 'application/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(echarts),
@@ -145,7 +195,7 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
       calendar: calendar(),
     });
 
-  app.get('/', async (req, reply) => {
+  app.get('/', { preHandler: readGuard }, async (req, reply) => {
     const p = await planOf(req);
     const ov = overview(reportOf(p.records, p.plan), p.records, now(), calendar());
     return reply.viewAsync('overview', {
@@ -167,7 +217,7 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
     return { p, query, all, rows: selectLedger(all, query) };
   }
 
-  app.get('/measures', async (req, reply) => {
+  app.get('/measures', { preHandler: readGuard }, async (req, reply) => {
     const { p, query, all, rows } = await ledger(req);
     const planParam = p.explicit ? { plan: p.plan.id } : {};
     const search = (q: LedgerQuery, change = {}) => {
@@ -187,6 +237,8 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
       query,
       lights: LIGHTS,
       search: search(query),
+      // The campaign preview takes the ledger's own filters (the ones a campaign can use).
+      campaignSearch: campaignSearch(p.plan.id, query),
       sortLink: (key: keyof typeof LEDGER_SORTS) =>
         search(query, { sort: key === 'problem' ? undefined : key, order: query.sort === key && !query.desc ? 'desc' : undefined }),
       options: {
@@ -201,14 +253,14 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
     });
   });
 
-  app.get('/measures.xlsx', async (req, reply) => {
+  app.get('/measures.xlsx', { preHandler: readGuard }, async (req, reply) => {
     const { p, rows } = await ledger(req);
     return attachment(reply, `整改台账-${p.plan.id}-${localDate(now(), ZONE)}.xlsx`, `ledger-${localDate(now(), ZONE)}.xlsx`, XLSX).send(
       await ledgerXlsx(rows),
     );
   });
 
-  app.get('/measures.csv', async (req, reply) => {
+  app.get('/measures.csv', { preHandler: readGuard }, async (req, reply) => {
     const { p, rows } = await ledger(req);
     return attachment(
       reply,
@@ -218,8 +270,13 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
     ).send(ledgerCsv(rows));
   });
 
-  app.get('/measures/:planId/:measureId', async (req, reply) => {
-    const { planId, measureId } = req.params as { planId: string; measureId: string };
+  /** One measure's page; after an office action, with what happened (`flash`) or why it was refused (`error`). */
+  async function showMeasure(
+    reply: FastifyReply,
+    planId: string,
+    measureId: string,
+    extra: { status?: number; error?: string; done?: string } = {},
+  ) {
     const all = await records();
     const plans = plansOf(all);
     const plan = plans.find((x) => x.id === planId);
@@ -246,9 +303,20 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
       calendar(),
       o.temporalUiUrl ? { url: o.temporalUiUrl, namespace: o.namespace } : undefined,
     );
-    return reply.viewAsync('measure', {
+    return reply.code(extra.status ?? 200).viewAsync('measure', {
       ...chrome('measures', `措施 ${measureId}`, { plan, plans, explicit: true }),
       page,
+      forms: officeForms(measure.details, measure.record),
+      done: extra.done,
+      error: extra.error,
+    });
+  }
+
+  app.get('/measures/:planId/:measureId', { preHandler: readGuard }, async (req, reply) => {
+    const { planId, measureId } = req.params as { planId: string; measureId: string };
+    const done = (req.query as Record<string, unknown>).done;
+    return showMeasure(reply, planId, measureId, {
+      done: typeof done === 'string' && Object.hasOwn(DONE_WORDS, done) ? DONE_WORDS[done] : undefined,
     });
   });
 
@@ -264,30 +332,43 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
     return { p, report: reportOf(p.records, p.plan, asOf), search: search ? `?${search}` : '' };
   }
 
-  app.get('/report', async (req, reply) => {
+  app.get('/report', { preHandler: readGuard }, async (req, reply) => {
     const { p, report: r, search } = await report(req);
     return reply.viewAsync('report', { ...chrome('report', '整改进展情况报告', p), report: r, search, placeholder: PLACEHOLDER });
   });
-  app.get('/report.docx', async (req, reply) => {
+  app.get('/report.docx', { preHandler: readGuard }, async (req, reply) => {
     const { report: r } = await report(req);
     return attachment(reply, `${r.planTitle}巡视整改进展情况-${r.asOf}.docx`, `report-${r.asOf}.docx`, DOCX).send(await reportDocx(r));
   });
-  app.get('/report.xlsx', async (req, reply) => {
+  app.get('/report.xlsx', { preHandler: readGuard }, async (req, reply) => {
     const { report: r } = await report(req);
     return attachment(reply, `整改进展数字-${r.asOf}.xlsx`, `report-${r.asOf}.xlsx`, XLSX).send(await reportXlsx(r));
   });
-  app.get('/report.md', async (req, reply) => {
+  app.get('/report.md', { preHandler: readGuard }, async (req, reply) => {
     const { report: r } = await report(req);
     return attachment(reply, `整改进展情况-${r.asOf}.md`, `report-${r.asOf}.md`, 'text/markdown; charset=utf-8').send(reportMarkdown(r));
   });
-  app.get('/report.json', async (req) => (await report(req)).report);
+  app.get('/report.json', { preHandler: readGuard }, async (req) => (await report(req)).report);
+
+  const desk: Desk = { app, o, now, calendar, readGuard, showMeasure, invalidate: () => cache.clear() };
+  registerAccountRoutes(desk);
+  registerOfficeRoutes(desk);
+  registerUnitRoutes(desk);
 
   const errorPage = (reply: FastifyReply, status: number, heading: string, message: string, hint?: string) =>
-    reply.code(status).viewAsync('error', { nav: '', title: heading, planQuery: '', heading, message, hint });
+    reply.code(status).viewAsync('error', { nav: '', title: heading, planQuery: '', heading, message, hint, bare: !reply.locals?.account });
 
   app.setNotFoundHandler((req, reply) => errorPage(reply, 404, '页面不存在', `没有这个页面: ${req.url}`, '可以从总览或台账进入。'));
   app.setErrorHandler((error, req, reply) => {
     if (error instanceof PageError) return errorPage(reply, error.status, error.heading, error.message, error.hint);
+    const code = (error as { code?: string }).code;
+    if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET') {
+      req.log.warn({ route: req.routeOptions.url, code }, 'CSRF 校验未通过');
+      return errorPage(reply, 403, '表单已失效', '表单已过期或不是从本系统页面提交的,未作任何更改。', '请返回上一页,刷新后重新提交。');
+    }
+    if ((error as { statusCode?: number }).statusCode === 429) return errorPage(reply, 429, '操作过于频繁', '请求过于频繁,请稍后再试。');
+    if ((error as { statusCode?: number }).statusCode === 413)
+      return errorPage(reply, 413, '提交的内容过大', '提交的内容超过了上限,未作任何更改。');
     if (error instanceof LedgerQueryError)
       return errorPage(reply, 400, '筛选条件有误', error.message, '请修改地址中的这一项,或点「清除」重新筛选。');
     if (error instanceof InputError) return errorPage(reply, 400, '请求有误', error.message);

@@ -24,7 +24,19 @@ export interface RenderContext {
   calendar: WorkCalendar;
   /** The plan's zone: the 落款's date. */
   timeZone: string;
+  /** The signed links a lead unit may act from, per notice, and how long they last (absent: mails carry none). */
+  links?: { days: number; of: (n: Notice) => MailLink[] };
 }
+
+/** One action a lead unit may take from its mail: the permissions table's label and the signed address. */
+export interface MailLink {
+  label: string;
+  url: string;
+}
+
+/** Said under a lead unit's links. */
+export const linkNote = (days: number): string =>
+  `以上链接仅供本单位办理本措施使用,请勿转发;链接 ${days} 天内有效,整改时限调整或销号后失效,届时以新邮件中的链接为准。`;
 
 export interface RenderedMail {
   subject: string;
@@ -59,6 +71,9 @@ export interface ItemView {
   lines: string[];
   /** What the recipient is asked to do, in words. */
   act: string[];
+  /** Where a lead unit acts on it (signed links), and what to know about them. */
+  links: MailLink[];
+  linkNote?: string;
 }
 
 const RANK: Record<TrafficLight, number> = { red: 0, yellow: 1, green: 2 };
@@ -174,7 +189,14 @@ export function itemView(n: Notice, ctx: RenderContext): ItemView {
     left: date.left,
     lines,
     act: whatToDo(n, { audience: ctx.recipient.audience, office: ctx.office, due: date.due }),
+    ...itemLinks(n, ctx),
   };
+}
+
+/** A lead unit's links to act on its own measure (no one else's mail carries them). */
+function itemLinks(n: Notice, ctx: RenderContext): Pick<ItemView, 'links' | 'linkNote'> {
+  const links = ctx.recipient.audience === 'leadUnit' && ctx.links ? ctx.links.of(n) : [];
+  return links.length ? { links, linkNote: linkNote(ctx.links!.days) } : { links: [] };
 }
 
 /** Sections of a summary mail (the weekly digest): a heading and its lines. */
@@ -236,6 +258,7 @@ export function renderDeliveryProblem(n: Notice, problems: string[], ctx: Render
     '请核对计划名录中的单位、区领导和邮箱,更正后后续通知将自动使用新的地址。',
   ];
   view.act = [];
+  view.links = [];
   return render(`【通知未送达】${view.measureLine}`, '', [view], ctx);
 }
 

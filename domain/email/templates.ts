@@ -17,6 +17,8 @@ export const HTML_LAYOUT = `<!doctype html>
 <% if (item.deadline) { %><div><%= item.deadlineLabel %>: <%= item.deadline %><% if (item.left) { %>,<strong><%= item.left %></strong><% } %></div><% } %>
 <% for (const line of item.lines) { %><p style="margin: 6px 0"><%= line %></p><% } %>
 <% for (const a of item.act) { %><p style="margin: 6px 0; font-weight: bold"><%= a %></p><% } %>
+<% if (item.links.length) { %><p style="margin: 10px 0 4px">在线办理: <% item.links.forEach((l, i) => { %><% if (i) { %> | <% } %><a href="<%= l.url %>" style="color: #0b57d0; font-weight: bold"><%= l.label %></a><% }) %></p>
+<p style="margin: 0; color: #666; font-size: 13px"><%= item.linkNote %></p><% } %>
 </td></tr></table>
 <% } %>
 <% for (const sec of it.sections) { %><h3 style="font-size: 16px; margin: 16px 0 4px"><%= sec.heading %></h3>
@@ -37,6 +39,9 @@ export const TEXT_LAYOUT = `<%= it.greeting %>
 <% if (item.deadline) { %>  <%= item.deadlineLabel %>: <%= item.deadline %><% if (item.left) { %>,<%= item.left %><% } %>
 <% } %><% for (const line of item.lines) { %>  <%= line %>
 <% } %><% for (const a of item.act) { %>  <%= a %>
+<% } %><% if (item.links.length) { %>  在线办理:
+<% for (const l of item.links) { %>    <%= l.label %>: <%= l.url %>
+<% } %>  <%= item.linkNote %>
 <% } %>
 <% } %><% for (const sec of it.sections) { %><%= sec.heading %>
 <% for (const line of sec.lines) { %>  · <%= line %>

@@ -2,6 +2,11 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
 import selfsigned from 'selfsigned';
 import { SMTPServer } from 'smtp-server';
+import { join } from 'node:path';
+import { MailDelivery, type MailLinks } from '../../activities/mail/delivery';
+import { PlanDirectory } from '../../activities/mail/directory';
+import { SentLedger } from '../../activities/mail/sent-ledger';
+import { smtpMailer, type Mailer } from '../../activities/mail/transport';
 import { freePort } from './temporal';
 
 export interface TestSmtp {
@@ -91,4 +96,22 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     parsed: () => Promise.all(accepted.map((raw) => simpleParser(raw))),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Mail delivery of a drill plan to a fresh test SMTP server (its sent-ledger in `dir`), with lead units' links if given. */
+export async function mailToTestSmtp(
+  dir: string,
+  planPath: string,
+  links?: MailLinks,
+): Promise<{ smtp: TestSmtp; mailer: Mailer; delivery: MailDelivery }> {
+  const smtp = await startTestSmtp();
+  const mailer = smtpMailer(smtp.url, { ca: smtp.ca, maxConnections: 2 });
+  const delivery = new MailDelivery({
+    mailer,
+    plans: new PlanDirectory([planPath]),
+    ledger: new SentLedger(join(dir, 'sent')),
+    from: '"区委巡察办 整改提醒" <rectify@district.example.org>',
+    ...(links ? { links } : {}),
+  });
+  return { smtp, mailer, delivery };
 }

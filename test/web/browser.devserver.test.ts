@@ -15,6 +15,7 @@ import type { FastifyInstance } from 'fastify';
 import { FileOutbox } from '../../activities/outbox';
 import { startPlan } from '../../client/measures';
 import { loadPlan } from '../../config/plan-files';
+import { webAccess } from '../helpers/web';
 import { buildWebApp } from '../../client/web/server';
 import { planRecords } from '../../client/records';
 import { runCli } from '../helpers/cli';
@@ -43,7 +44,7 @@ describe('the dashboard in a browser', () => {
     env = stack.env;
     const { plan } = loadPlan(SAMPLE);
     await startPlan(env.client, plan);
-    web = await buildWebApp({ client: env.client, namespace: 'default', cacheMs: 0 });
+    web = await buildWebApp({ client: env.client, namespace: 'default', cacheMs: 0, ...webAccess() });
     await web.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(web.server.address() as { port: number }).port}`;
     browser = await puppeteer.launch({

@@ -25,9 +25,11 @@ import * as msg from '../../contracts/messages';
 import { publishedYears, useInstalledYears } from '../../domain/calendar-data';
 import { isoWeekday, localDate } from '../../domain/dates';
 import type { ProgressReport } from '../../domain/report/model';
+import { webAccess } from '../helpers/web';
 import { buildWebApp } from '../../client/web/server';
 import { planRecords } from '../../client/records';
 import { runCli } from '../helpers/cli';
+import { drillPlan } from '../helpers/plans';
 import { wednesdayAhead } from '../helpers/specs';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { eventually, startDevStack, type DevStack } from '../helpers/temporal';
@@ -39,45 +41,19 @@ const ZONE = 'Asia/Shanghai';
 const XSS = '<script>alert("x")</script>';
 const IMG = '<img src=x onerror=alert(1)>';
 
-const PLAN = `id: ${PLAN_ID}
-title: 演练计划(台账)
-feedbackDate: 2024-01-15
-timeZone: ${ZONE}
-calendar:
-  unpublishedYears: weekdays
-directory:
-  units:
-    - name: 区发改委
-      emails: [fgw@district.example.org]
-    - name: 区财政局
-      emails: [czj@district.example.org]
-    - name: 区委组织部
-      emails: [zzb@district.example.org]
-  leaders:
-    - role: 区委常委、常务副区长
-      email: executive-deputy-mayor@district.example.org
-  office:
-    name: 区委巡察办
-    emails: [xunchaban@district.example.org]
-    phone: 0510-0000 0000
-  leadershipGroup:
-    name: 区委巡视整改工作领导小组
-    emails: [leading-group@district.example.org]
-problems:
-  - no: 1
-    title: 高质量发展成效不显
-  - no: 2
-    title: 资产管理较为混乱
-  - no: 3
-    title: 基层党建工作重视不够
-measures:
-  - { id: "1.1", problem: 1, title: '健全政策机制${XSS}', text: '正文<b>加粗</b>', kind: deadline, leader: 区委常委、常务副区长, leadUnit: 区发改委, participants: [], deadline: 2024-06-28 }
-  - { id: "1.2", problem: 1, title: 全力稳定外资, text: 提高奖励比例。, kind: deadline, leader: 区委常委、常务副区长, leadUnit: 区发改委, participants: [], deadline: 2024-03-29 }
-  - { id: "2.1", problem: 2, title: 清查闲置资产, text: 清查。, kind: deadline, leader: 区委常委、常务副区长, leadUnit: 区财政局, participants: [], deadline: 2024-04-30 }
-  - { id: "2.2", problem: 2, title: 规范资产处置, text: 规范。, kind: deadline, leader: 区委常委、常务副区长, leadUnit: 区财政局, participants: [], deadline: 2024-03-29 }
-  - { id: "3.1", problem: 3, title: 坚持长效常治, text: 长期。, kind: longterm, leader: 区委常委、常务副区长, leadUnit: 区委组织部, participants: [], cadence: quarterly }
-  - { id: "3.2", problem: 3, title: 整顿软弱涣散党组织, text: 整顿。, kind: deadline, leader: 区委常委、常务副区长, leadUnit: 区委组织部, participants: [], deadline: 2024-04-30 }
-`;
+const PLAN = drillPlan({
+  id: PLAN_ID,
+  title: '演练计划(台账)',
+  problems: ['高质量发展成效不显', '资产管理较为混乱', '基层党建工作重视不够'],
+  measures: [
+    `{ id: "1.1", problem: 1, title: '健全政策机制${XSS}', text: '正文<b>加粗</b>', kind: deadline, leader: 区委常委、常务副区长, leadUnit: 区发改委, participants: [], deadline: 2024-06-28 }`,
+    `{ id: "1.2", problem: 1, title: 全力稳定外资, text: 提高奖励比例。, kind: deadline, leader: 区委常委、常务副区长, leadUnit: 区发改委, participants: [], deadline: 2024-03-29 }`,
+    `{ id: "2.1", problem: 2, title: 清查闲置资产, text: 清查。, kind: deadline, leader: 区委常委、常务副区长, leadUnit: 区财政局, participants: [], deadline: 2024-04-30 }`,
+    `{ id: "2.2", problem: 2, title: 规范资产处置, text: 规范。, kind: deadline, leader: 区委常委、常务副区长, leadUnit: 区财政局, participants: [], deadline: 2024-03-29 }`,
+    `{ id: "3.1", problem: 3, title: 坚持长效常治, text: 长期。, kind: longterm, leader: 区委常委、常务副区长, leadUnit: 区委组织部, participants: [], cadence: quarterly }`,
+    `{ id: "3.2", problem: 3, title: 整顿软弱涣散党组织, text: 整顿。, kind: deadline, leader: 区委常委、常务副区长, leadUnit: 区委组织部, participants: [], deadline: 2024-04-30 }`,
+  ],
+});
 
 const ahead = (weeks = 6) => wednesdayAhead(Date.now(), weeks);
 
@@ -104,7 +80,13 @@ describe('the office’s desk on a real server', () => {
     });
     stack = await startDevStack(dir, { delivery, plans: (e) => planRecords(e.client) });
     env = stack.env;
-    web = await buildWebApp({ client: env.client, namespace: 'default', temporalUiUrl: 'http://127.0.0.1:8233', cacheMs: 0 });
+    web = await buildWebApp({
+      client: env.client,
+      namespace: 'default',
+      temporalUiUrl: 'http://127.0.0.1:8233',
+      cacheMs: 0,
+      ...webAccess(),
+    });
 
     // The plan's life, through the CLI, as the office and the units would.
     const ok = async (...argv: string[]) => {

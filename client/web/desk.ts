@@ -1,0 +1,47 @@
+/** What the web's route modules share: the options, the clock, the calendar, the guards, the measure page. */
+import type { Client } from '@temporalio/client';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { UserStore } from '../../config/users';
+import type { WorkCalendar } from '../../domain/calendar';
+import type { LinkKeys } from '../../domain/links';
+import type { EvidenceStore } from './evidence-store';
+
+export interface WebOptions {
+  client: Client;
+  namespace: string;
+  /** Accounts of office staff and leaders (sign-in). */
+  users: UserStore;
+  /** The link keys (verifying lead units' links) from which the session keys are derived. */
+  keys: LinkKeys;
+  /** Uploaded evidence. */
+  evidence: EvidenceStore;
+  /** Session and CSRF cookies only over HTTPS (RECTIFY_PUBLIC_URL is https). */
+  secureCookies?: boolean;
+  /** Fastify's trustProxy: X-Forwarded-* are believed only from there (RECTIFY_TRUST_PROXY). */
+  trustProxy?: boolean | number | string;
+  /** Where measure pages link into the Temporal UI. */
+  temporalUiUrl?: string;
+  /** How long a read of the plan's records is reused (ms): a burst of page views costs one read. */
+  cacheMs?: number;
+  /** The clock (tests move it). */
+  now?: () => number;
+  /** Fastify's logger: refused links and sign-ins are logged with their reason. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+export interface Desk {
+  app: FastifyInstance;
+  o: WebOptions;
+  now: () => number;
+  calendar: () => WorkCalendar;
+  /** Desk pages: signed in, or an install without accounts; sets the page's account and CSRF token. */
+  readGuard: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+  showMeasure(
+    reply: FastifyReply,
+    planId: string,
+    measureId: string,
+    extra?: { status?: number; error?: string; done?: string },
+  ): Promise<unknown>;
+  /** Drops cached records: the next page reads the workflows again. */
+  invalidate(): void;
+}

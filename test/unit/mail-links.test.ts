@@ -1,0 +1,74 @@
+/** Links in mails: a lead unit's mail carries one signed link per action it may take now; nobody else's does. */
+import { noticeLinks, type MailLinks } from '../../activities/mail/delivery';
+import { chinaCalendar } from '../../domain/calendar-data';
+import { renderDigest, renderNotice, type RenderContext } from '../../domain/email/render';
+import { verifyLink } from '../../domain/links';
+import type { Notice, NoticeAudience } from '../../domain/notice';
+import { testNotice } from '../helpers/notices';
+
+const LINKS: MailLinks = { baseUrl: 'https://zhenggai.example.org/', keys: { current: 'k'.repeat(40), old: [] }, days: 30 };
+const ctx = (audience: NoticeAudience): RenderContext => ({
+  recipient: { email: 'x@example.org', name: audience === 'leadUnit' ? '区发改委' : '某收件人', audience },
+  office: { name: '区委巡察办', emails: ['xunchaban@example.org'], phone: '0510-0000 0000' },
+  now: Date.parse('2024-10-09T09:00:00+08:00'),
+  calendar: chinaCalendar(),
+  timeZone: 'Asia/Shanghai',
+  links: { days: LINKS.days, of: (n: Notice) => noticeLinks(n, LINKS) },
+});
+const urls = (text: string) => [...text.matchAll(/https:\/\/zhenggai\.example\.org\/u\/\S+/g)].map((m) => m[0]);
+
+describe('links in mails', () => {
+  it('a lead unit’s reminder: progress, completion, extension, each signed for this measure, unit and deadline version', () => {
+    const n = testNotice();
+    const mail = renderNotice(n, ctx('leadUnit'));
+    const found = urls(mail.text);
+    expect(found.map((u) => new URL(u).searchParams.get('do'))).toEqual(['progress', 'completion', 'extension']);
+    const token = new URL(found[0]).searchParams.get('t');
+    const v = verifyLink(token, LINKS.keys, Date.parse(n.decidedAt));
+    expect(v).toEqual({
+      ok: true,
+      claims: {
+        planId: 'drill-2024',
+        measureId: '1.1',
+        unit: '区发改委',
+        actions: ['reportProgress', 'submitCompletion', 'requestExtension'],
+        deadlineVersion: 1,
+        expiresAt: Date.parse(n.decidedAt) + 30 * 86_400_000,
+      },
+    });
+    expect(mail.text).toContain('链接 30 天内有效');
+    // The HTML carries the same addresses, escaped for an attribute.
+    for (const u of found) expect(mail.html).toContain(`href="${u.replace(/&/g, '&amp;')}"`);
+  });
+
+  it('the same notice renders the same links (a retried send is the same mail)', () => {
+    expect(renderNotice(testNotice(), ctx('leadUnit')).text).toBe(renderNotice(testNotice(), ctx('leadUnit')).text);
+  });
+
+  it.each(['leader', 'office', 'leadershipGroup', 'previousLeadUnit'] as NoticeAudience[])('no links for %s', (audience) => {
+    expect(urls(renderNotice(testNotice(), ctx(audience)).text)).toEqual([]);
+  });
+
+  it('a submitted measure: progress only; a closed one or a long-term one without a deadline: what applies', () => {
+    const submitted = renderNotice(testNotice({ kind: 'verification-result' }, { status: 'submitted' }), ctx('leadUnit'));
+    expect(urls(submitted.text).map((u) => new URL(u).searchParams.get('do'))).toEqual(['progress']);
+    const closed = renderNotice(testNotice({ kind: 'verification-result' }, { status: 'closed' }), ctx('leadUnit'));
+    expect(urls(closed.text)).toEqual([]);
+    expect(closed.text).not.toContain('在线办理');
+    const longterm = renderNotice(testNotice({}, { kind: 'longterm', deadline: undefined }), ctx('leadUnit'));
+    expect(urls(longterm.text).map((u) => new URL(u).searchParams.get('do'))).toEqual(['progress']);
+  });
+
+  it('a digest: each measure with its own links', () => {
+    const a = testNotice();
+    const b = testNotice({}, { id: '1.2', title: '全力稳定外资' });
+    const mail = renderDigest([a, b], ctx('leadUnit'));
+    const measures = urls(mail.text).map((u) => decodeURIComponent(new URL(u).pathname));
+    expect(measures).toEqual([...Array(3).fill('/u/drill-2024/1.1'), ...Array(3).fill('/u/drill-2024/1.2')]);
+  });
+
+  it('without link settings, no links and no words about them', () => {
+    const mail = renderNotice(testNotice(), { ...ctx('leadUnit'), links: undefined });
+    expect(mail.text).not.toContain('在线办理');
+  });
+});
