@@ -7,6 +7,7 @@ import type { MeasureRecord } from '../domain/record';
 import type { WeeklyDigest } from '../domain/weekly';
 import type { CalendarAlert } from '../domain/calendar-alerts';
 import type { DeliveryResult, Notice } from '../domain/notice';
+import type { StoredPlan } from '../domain/plan/stored';
 
 export interface NoticeDelivery {
   /** One notice to its audiences; idempotent by its key. Throws only for what a retry may cure. */
@@ -24,4 +25,10 @@ export interface NoticeDelivery {
 /** The plan's measure records, read from the workflows (visibility and queries). */
 export interface PlanRecords {
   records(planId: string): Promise<MeasureRecord[]>;
+}
+
+/** The plans as workers send from them: the stored part of each (directory, policy, calendar), by id. */
+export interface PlanSource {
+  /** The plan as it now stands; the same object until it changes. Throws (retryably) when the plan is not found. */
+  plan(planId: string): Promise<StoredPlan>;
 }

@@ -8,7 +8,7 @@ import type { Settings } from '../config/settings';
 import type { Plan } from '../domain/plan/schema';
 import { startDevServer, type DevServer } from '../runtime/dev-server';
 import { createWorker, mailDelivery } from '../worker/worker';
-import { describeDigest, listMeasures, startPlan } from './measures';
+import { describeDigest, describeStored, listMeasures, startPlan } from './measures';
 import { planRecords } from './records';
 
 export async function runDevStack(settings: Settings, plan: Plan | undefined, planPath?: string, rebased = false): Promise<number> {
@@ -51,6 +51,7 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
       console.log(
         `计划 ${plan.id}: 新启动 ${result.started.length} 项, 已在运行 ${result.alreadyRunning.length} 项(共 ${plan.measures.length} 项)`,
       );
+      console.log(describeStored(plan, result.stored));
       console.log(describeDigest(plan, result.digest));
     }
     const { startWeb } = await import('./web/main');

@@ -4,6 +4,7 @@ import {
   ScheduleAlreadyRunning,
   ScheduleNotFoundError,
   WorkflowExecutionAlreadyStartedError,
+  WorkflowUpdateFailedError,
   type DayOfWeek,
   type WorkflowExecutionInfo,
 } from '@temporalio/client';
@@ -13,16 +14,30 @@ import { measureSpecs, type MeasureSpec } from '../domain/measure';
 import { dueAt } from '../domain/planner';
 import { runningCalendar } from '../domain/calendar';
 import type { Plan } from '../domain/plan/schema';
-import { calendarWatchWorkflow, leadershipDigestWorkflow, measureWorkflow } from '../workflows';
+import { calendarWatchWorkflow, leadershipDigestWorkflow, measureWorkflow, planWorkflow } from '../workflows';
 import { digestTiming, WEEKDAY_NAMES } from '../domain/weekly';
 import type { CalendarWatchInput, LeadershipDigestInput } from '../contracts/inputs';
 import { effectivePolicy } from '../domain/policy';
-import { calendarWatchWorkflowId, leadershipDigestScheduleId, measureWorkflowId, ofType, TASK_QUEUE, WORKFLOW } from '../contracts/ids';
+import {
+  calendarWatchWorkflowId,
+  leadershipDigestScheduleId,
+  measureWorkflowId,
+  ofType,
+  planWorkflowId,
+  TASK_QUEUE,
+  WORKFLOW,
+} from '../contracts/ids';
+import { getPlanQuery, updatePlanUpdate } from '../contracts/messages';
+import { planChanges, storedPlanOf } from '../domain/plan/stored';
+import type { Actor } from '../domain/notice';
+import { InputError } from '../config/plan-files';
 import * as SA from '../contracts/search-attributes';
 
 export interface StartResult {
   started: string[];
   alreadyRunning: string[];
+  /** The plan kept in Temporal (`plan:<id>`): stored now, updated from the file, unchanged, or not reachable to compare. */
+  stored: Awaited<ReturnType<typeof storePlan>>;
   /** The weekly digest's Schedule: created, updated to the plan's policy, deleted (turned off) or off. */
   digest?: Awaited<ReturnType<typeof ensureDigestSchedule>>;
 }
@@ -53,7 +68,8 @@ export async function startPlan(
     schedules?: boolean;
   } = {},
 ): Promise<StartResult> {
-  const result: StartResult = { started: [], alreadyRunning: [] };
+  // The plan first: every worker resolves the measures' recipients from it.
+  const result: StartResult = { started: [], alreadyRunning: [], stored: await storePlan(client, plan, options.taskQueue) };
   const specs = measureSpecs(plan, localDate(Date.now(), plan.timeZone));
   // The plan's own send time (not a measure's override), and the years its measures carry.
   const sendAt = effectivePolicy(plan.policy, 'deadline').reminders.sendAt;
@@ -82,6 +98,58 @@ export async function startPlan(
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 16, specs.length) }, lane));
   return result;
+}
+
+/** Who brings a running plan's stored part in line with its file when `start` runs again. */
+const STARTER: Actor = { role: 'office', who: 'rectify start' };
+
+/**
+ * Keeps the plan's directory, policy and calendar options in Temporal (`plan:<id>`), where every
+ * worker finds them: started with the plan, or brought in line with the file when `start` runs
+ * again (an Update the plan workflow validates). 'unreachable' when a running plan could not be
+ * compared (no worker answered within 10 s): measures still start, and the next `start` tries again.
+ */
+export async function storePlan(
+  client: Client,
+  plan: Plan,
+  taskQueue = TASK_QUEUE,
+): Promise<'stored' | 'updated' | 'unchanged' | 'unreachable'> {
+  const stored = storedPlanOf(plan);
+  const workflowId = planWorkflowId(plan.id);
+  try {
+    await client.workflow.start(planWorkflow, {
+      workflowId,
+      taskQueue,
+      args: [{ plan: stored }],
+      typedSearchAttributes: new TypedSearchAttributes([{ key: SA.PlanId, value: plan.id }]),
+    });
+    return 'stored';
+  } catch (e) {
+    if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+  }
+  const handle = client.workflow.getHandle(workflowId);
+  try {
+    return await client.connection.withDeadline(Date.now() + 10_000, async () => {
+      const view = await handle.query(getPlanQuery);
+      if (!planChanges(view.plan, stored).length) return 'unchanged' as const;
+      await handle.executeUpdate(updatePlanUpdate, { args: [{ actor: STARTER, plan: stored, reason: '重新启动计划时按计划文件更新' }] });
+      return 'updated' as const;
+    });
+  } catch (e) {
+    if (e instanceof WorkflowUpdateFailedError) throw new InputError(`计划 ${plan.id} 的名录未能更新: ${e.cause?.message ?? e.message}`);
+    return 'unreachable';
+  }
+}
+
+/** What happened to the stored plan, in a line for the office. */
+export function describeStored(plan: Plan, outcome: StartResult['stored']): string {
+  const id = planWorkflowId(plan.id);
+  return {
+    stored: `计划名录和规则已保存在 Temporal(${id}),各 worker 据此发送通知`,
+    updated: `计划名录和规则已按计划文件更新(${id}),下一次发送起生效`,
+    unchanged: `计划名录和规则与 Temporal 中保存的一致(${id})`,
+    unreachable: `计划名录未能与 Temporal 中保存的比较(没有 worker 应答);措施已启动,worker 运行后再执行一次 start 即可更新`,
+  }[outcome];
 }
 
 const DAYS: DayOfWeek[] = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'];

@@ -14,6 +14,7 @@ export const WORKFLOW = {
   digest: 'digestWorkflow',
   calendarWatch: 'calendarWatchWorkflow',
   leadershipDigest: 'leadershipDigestWorkflow',
+  plan: 'planWorkflow',
 } as const;
 
 /** A visibility query's clause for one workflow type. */
@@ -44,6 +45,11 @@ export function campaignWorkflowId(planId: string, name: string): string {
 /** `digest:<plan>:<send instant>:<address>`: one recipient's notices for one send time. */
 export function digestWorkflowId(planId: string, sendAt: number, email: string): string {
   return `digest:${planId}:${new Date(sendAt).toISOString()}:${email.toLowerCase()}`;
+}
+
+/** `plan:<plan>`: what a plan keeps in Temporal (its directory, policy, calendar options), for every worker. */
+export function planWorkflowId(planId: string): string {
+  return `plan:${planId}`;
 }
 
 /** `calendar:<plan>`: a plan's calendar watch. */

@@ -4,6 +4,7 @@ import type { Recipient } from '../domain/email/recipients';
 import type { IsoDate } from '../domain/dates';
 import type { NoticeMeasure } from '../domain/notice';
 import type { Policy } from '../domain/policy';
+import type { PlanView, StoredPlan } from '../domain/plan/stored';
 
 export interface LookbackInput {
   measureWorkflowId: string;
@@ -53,4 +54,11 @@ export interface LeadershipDigestInput {
   timeZone: string;
   /** Local time it goes when moved to the next working day. */
   at: string;
+}
+
+/** What a plan's workflow is started with (and continues as new with). */
+export interface PlanWorkflowInput {
+  plan: StoredPlan;
+  version?: number;
+  changes?: PlanView['changes'];
 }

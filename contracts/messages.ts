@@ -20,6 +20,7 @@ import type { LookbackOutcome, RecordOutcomeRequest } from '../domain/lookback';
 import type { MeasureDetails, MeasureSummary, MeasureView } from './measure';
 import type { MeasureRecord } from '../domain/record';
 import type { TimelineEntry } from '../domain/timeline';
+import type { PlanView, UpdatePlanRequest } from '../domain/plan/stored';
 
 export const getStateQuery = defineQuery<MeasureView>('getState');
 /** The measure's record with every progress note: what reports as of a past date are counted from. */
@@ -85,6 +86,10 @@ export interface CalendarWatchView {
 export const getCalendarWatchQuery = defineQuery<CalendarWatchView>('getCalendarWatch');
 /** The same request as a measure's refresh: newly published (and provisional) years. */
 export const refreshCalendarWatchUpdate = defineUpdate<CalendarWatchView, [RefreshCalendarRequest]>('refreshCalendar');
+
+// The plan itself (`plan:<id>`): what workers resolve recipients from, changed only by the office.
+export const getPlanQuery = defineQuery<PlanView>('getPlan');
+export const updatePlanUpdate = defineUpdate<PlanView, [UpdatePlanRequest]>('updatePlan');
 
 /** From a measure's delivery activity to the digest of its recipient and send time. */
 export const addToDigestSignal = defineSignal<[Notice]>('addToDigest');

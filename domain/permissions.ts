@@ -24,6 +24,7 @@ export const PERMISSIONS = {
   recordLookback: { label: '记录回头看结论', holder: 'office' },
   launchCampaign: { label: '开展回头看专项', holder: 'office' },
   remind: { label: '催办', holder: 'office' },
+  applyPlan: { label: '更新计划名录和规则', holder: 'office' },
 } as const satisfies Record<string, { label: string; holder: Holder }>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createActivities } from '../activities';
 import { PlanDirectory } from '../activities/mail/directory';
+import { StoredPlans } from '../activities/mail/stored-plans';
 import { MailDelivery, type MailLinks } from '../activities/mail/delivery';
 import { linkKeys } from '../config/secrets';
 import type { NoticeDelivery, PlanRecords } from '../activities/ports';
@@ -67,7 +68,8 @@ export function mailDelivery(
   client: Client,
   mailer = mailerFor(settings),
 ): { delivery: MailDelivery; mailer: Mailer } {
-  const plans = new PlanDirectory([...new Set([...settings.mail.plans, ...planPaths])]);
+  // Plans stored in Temporal; files (RECTIFY_PLANS, the plan dev runs) only for plans started before that.
+  const plans = new StoredPlans(client, new PlanDirectory([...new Set([...settings.mail.plans, ...planPaths])]));
   const delivery = new MailDelivery({
     mailer,
     plans,

@@ -4,3 +4,4 @@ export { lookbackReviewWorkflow } from './lookback';
 export { lookbackCampaignWorkflow } from './campaign';
 export { calendarWatchWorkflow } from './calendar-watch';
 export { leadershipDigestWorkflow } from './leadership-digest';
+export { planWorkflow } from './plan';

@@ -33,3 +33,4 @@ export const PATCHES = {
 } as const;
 
 // The calendar watch (workflows/calendar-watch.ts) is new in this release: none ran before it.
+// The plan workflow (workflows/plan.ts) is new in issue 13: none ran before it.

@@ -14,7 +14,7 @@ import type { WeeklyDigest } from '../../domain/weekly';
 import { digestWorkflowId, weeklyDigestKey, WORKFLOW } from '../../contracts/ids';
 import type { DigestInput } from '../../contracts/inputs';
 import { addToDigestSignal } from '../../contracts/messages';
-import type { NoticeDelivery } from '../ports';
+import type { NoticeDelivery, PlanSource } from '../ports';
 import { log } from '../log';
 import { deadlineIcs } from '../../domain/email/ics';
 import { addressOf, domainOf, listId, messageId, threadId } from '../../domain/email/headers';
@@ -33,15 +33,15 @@ import { linkActionLabel, linkUrl, signLink, unitActions, type LinkKeys } from '
 import type { CalendarAlert } from '../../domain/calendar-alerts';
 import type { DeliveryResult, Notice, SentCopy } from '../../domain/notice';
 import { NOTICE_KINDS } from '../../domain/vocabulary';
-import type { Plan } from '../../domain/plan/schema';
-import type { PlanDirectory } from './directory';
+import type { StoredPlan as Plan } from '../../domain/plan/stored';
 import type { SentLedger } from './sent-ledger';
 import { classify, type MailMessage, type Mailer } from './transport';
 
 export interface MailDeliveryDeps {
   mailer: Mailer;
   ledger: SentLedger;
-  plans: PlanDirectory;
+  /** Where the plans' directories come from: the plans stored in Temporal (and files, for older plans). */
+  plans: PlanSource;
   /** MAIL_FROM, e.g. "区委巡察办 整改提醒" <rectify@example.org>. */
   from: string;
   /** Merge scheduled notices per recipient and send time into one mail, through digest workflows. */
@@ -102,7 +102,7 @@ export class MailDelivery implements NoticeDelivery {
   }
 
   async deliver(notice: Notice): Promise<DeliveryResult> {
-    const plan = this.deps.plans.plan(notice.measure.planId);
+    const plan = await this.deps.plans.plan(notice.measure.planId);
     const { recipients, problems } = resolveRecipients(plan.directory, notice);
     const failures = [...problems];
     const sent: SentCopy[] = [];
@@ -155,7 +155,7 @@ export class MailDelivery implements NoticeDelivery {
 
   /** One mail for a recipient's batch; a batch of one is the notice's own mail. */
   async sendDigest(batch: DigestBatch): Promise<DeliveryResult> {
-    const plan = this.deps.plans.plan(batch.planId);
+    const plan = await this.deps.plans.plan(batch.planId);
     const [first] = batch.notices;
     const single = batch.notices.length === 1;
     const last = batch.notices.reduce((a, b) => (a.decidedAt >= b.decidedAt ? a : b));
@@ -172,7 +172,7 @@ export class MailDelivery implements NoticeDelivery {
 
   /** To the office, once per plan and year: a year's holiday arrangement is missing (calendar watch). */
   async alertOffice(alert: CalendarAlert): Promise<DeliveryResult> {
-    const plan = this.deps.plans.plan(alert.planId);
+    const plan = await this.deps.plans.plan(alert.planId);
     const office = plan.directory.office;
     const failures: string[] = [];
     for (const email of office.emails) {
@@ -190,7 +190,7 @@ export class MailDelivery implements NoticeDelivery {
 
   /** The week to the leadership group and the office: one mail per address, once per week (its key). */
   async sendWeekly(week: WeeklyDigest): Promise<WeeklyDigestResult> {
-    const plan = this.deps.plans.plan(week.planId);
+    const plan = await this.deps.plans.plan(week.planId);
     const { leadershipGroup, office } = plan.directory;
     const recipients: Recipient[] = [
       ...leadershipGroup.emails.map((email) => ({ email, name: leadershipGroup.name, audience: 'leadershipGroup' as const })),
@@ -210,7 +210,7 @@ export class MailDelivery implements NoticeDelivery {
   }
 
   async reportUndelivered(batch: DigestBatch & { reason: string }): Promise<void> {
-    const plan = this.deps.plans.plan(batch.planId);
+    const plan = await this.deps.plans.plan(batch.planId);
     const measures = batch.notices.map((n) => n.measure.id).join('、');
     await this.reportToOffice(plan, batch.notices[0], [
       `${batch.recipient.name} <${batch.recipient.email}>: 一天内未能发出(${batch.reason}),涉及措施 ${measures}`,
@@ -258,7 +258,7 @@ export class MailDelivery implements NoticeDelivery {
   }
 
   /** Mails speak of the time the workflow decided on (days left, today's date), not of when a retry ran. */
-  /** One calendar per plan version (PlanDirectory hands out the same object until the file changes). */
+  /** One calendar per plan version (plan sources hand out the same object until the plan changes). */
   private readonly calendars = new WeakMap<Plan, WorkCalendar>();
 
   private calendar(plan: Plan): WorkCalendar {

@@ -1,14 +1,16 @@
 /**
- * The plans' directories as the worker sees them at send time: plan files are read again when
- * they change on disk, so a corrected address takes effect without restarting any workflow.
+ * Plans from files (RECTIFY_PLANS, and the plan `rectify dev` runs): read again when they change
+ * on disk. Workers resolve recipients from the plan stored in Temporal (stored-plans.ts); files
+ * are where a plan started before it was stored there is still found.
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadPlan } from '../../config/plan-files';
-import type { Directory, Plan } from '../../domain/plan/schema';
+import type { Plan } from '../../domain/plan/schema';
+import type { PlanSource } from '../ports';
 import { log } from '../log';
 
-export class PlanDirectory {
+export class PlanDirectory implements PlanSource {
   private readonly byId = new Map<string, { path: string; mtimeMs: number; plan: Plan }>();
 
   private readonly paths: string[];
@@ -18,15 +20,21 @@ export class PlanDirectory {
   }
 
   /** The current plan with this id; throws (retryably) when no configured file has it. */
-  plan(planId: string): Plan {
+  async plan(planId: string): Promise<Plan> {
+    return this.planNow(planId);
+  }
+
+  /** Whether a configured file has this plan. */
+  has(planId: string): boolean {
+    this.refresh();
+    return this.byId.has(planId);
+  }
+
+  private planNow(planId: string): Plan {
     this.refresh();
     const entry = this.byId.get(planId);
     if (!entry) throw new Error(`worker 没有计划 ${planId} 的名录:用 RECTIFY_PLANS 指定计划文件(现有: ${this.paths.join(', ') || '无'})`);
     return entry.plan;
-  }
-
-  directory(planId: string): Directory {
-    return this.plan(planId).directory;
   }
 
   /** Re-reads changed files. A file that is missing or invalid (perhaps mid-edit) keeps its last good version and stops no other plan. */

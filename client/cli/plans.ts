@@ -9,7 +9,7 @@ import { planJsonSchema } from '../../domain/plan/schema';
 import { parseReport, ReportParseError } from '../../domain/report-parser';
 import { AUDIENCE_LABELS, NOTICE_KINDS } from '../../domain/vocabulary';
 import { readLedger } from '../ledger-files';
-import { describeDigest, startPlan } from '../measures';
+import { describeDigest, describeStored, startPlan } from '../measures';
 import { planSchedule } from '../schedule';
 import { InputError, positiveInt, preparePlan, printIssues, rebaseDate, refuseOverwrite, Reported, UsageError, withClient } from './common';
 
@@ -158,6 +158,7 @@ export function registerPlanCommands(program: Command): void {
       console.log(
         `计划 ${started.id}: 新启动 ${result.started.length} 项, 已在运行 ${result.alreadyRunning.length} 项(共 ${started.measures.length} 项)`,
       );
+      console.log(describeStored(started, result.stored));
       console.log(describeDigest(started, result.digest));
     });
 

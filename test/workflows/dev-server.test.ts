@@ -69,8 +69,8 @@ describe('embedded dev server with the sample plan', () => {
       expect(first.started).toHaveLength(124);
       expect(first.alreadyRunning).toHaveLength(0);
       const again = await startPlan(client, plan);
-      expect(first.digest).toBe('created');
-      expect(again).toEqual({ started: [], alreadyRunning: expect.any(Array), digest: 'updated' });
+      expect([first.digest, first.stored]).toEqual(['created', 'stored']);
+      expect(again).toEqual({ started: [], alreadyRunning: expect.any(Array), digest: 'updated', stored: 'unchanged' });
       expect(again.alreadyRunning).toHaveLength(124);
 
       const count = await eventually(
