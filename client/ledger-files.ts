@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { InputError } from '../config/plan-files';
-import type { Cell } from '../domain/ledger';
+import { HEADER_WORDS, type Cell } from '../domain/ledger';
 
 /** A ledger's rows from its header row on, and the sheet row number of that header. */
 export async function readLedger(path: string): Promise<{ rows: Cell[][]; headerRow: number }> {
@@ -31,11 +31,14 @@ export async function readLedger(path: string): Promise<{ rows: Cell[][]; header
   } else {
     throw new InputError(`台账应为 .xlsx 或 .csv: ${path}`);
   }
-  // The header is the first row naming at least two known columns (a title row may come first).
+  // The header is the first row with at least two cells that are known column names (title and note
+  // rows may come first; a title merged across the row repeats one text, which counts once).
   const headerIndex = rows.findIndex(
-    (r) => r.filter((c) => /问题|整改措施|牵头单位|负责区领导|整改时限/.test(String(c ?? ''))).length >= 2,
+    (r) =>
+      new Set(r.map((c) => String(c ?? '').replace(/[\s*＊]|[（(][^)）]*[)）]/g, '')).filter((c) => HEADER_WORDS.includes(c))).size >= 2,
   );
-  if (headerIndex < 0) throw new InputError(`${path}: 找不到表头行(应含“问题”“整改措施”“牵头单位”“负责区领导”“整改时限”等列)`);
+  if (headerIndex < 0)
+    throw new InputError(`${path}: 找不到表头行(应含“问题”“整改措施”“牵头单位/责任单位”“负责区领导/责任领导”“整改时限/完成时限”等列)`);
   return { rows: rows.slice(headerIndex), headerRow: headerIndex + 1 };
 }
 

@@ -111,7 +111,10 @@ export function initialState(spec: MeasureSpec, progress: MeasureProgress, now: 
     startedAt: at,
     deadlines: spec.deadline ? [{ deadline: spec.deadline, version: 1, since: at }] : [],
     rejections: [],
-    audit: [],
+    // What the ledger already said of its progress, as the lead unit's first note.
+    audit: spec.ledgerNote
+      ? [{ at, action: 'progress', actor: { role: 'unit', who: spec.leadUnit }, detail: { note: spec.ledgerNote, source: 'ledger' } }]
+      : [],
     eventSeq: 0,
     outgoing: [],
     calendarYears: {},

@@ -39,6 +39,8 @@ export interface MeasureSpec {
    * measure started since the rule; earlier measures adopt it at their next wake (a named patch).
    */
   dueOnWorkday?: boolean;
+  /** The 整改进展 the imported ledger had: the first progress note, the lead unit's, as of the start. */
+  ledgerNote?: string;
 }
 
 /** How many years past its last date (or its start) a measure carries the statutory arrangement of unpublished years. */
@@ -92,6 +94,7 @@ export function measureSpecs(plan: Plan, startedOn: IsoDate): MeasureSpec[] {
       cadence: m.kind === 'longterm' ? (m.cadence ?? policy.reporting.cadence) : undefined,
       policy,
       dueOnWorkday: true,
+      ...(m.progress ? { ledgerNote: m.progress } : {}),
     };
   });
 }

@@ -90,7 +90,7 @@ export function auditWords(a: AuditEntry): string {
   };
   switch (a.action) {
     case 'progress':
-      return `报送进展${d.milestone !== undefined ? `·完成第 ${Number(d.milestone) + 1} 阶段` : ''}${d.period ? `·截至${plainDateZh(String(d.period))}的一期` : ''}${parts(`说明: ${text(d.note)}`)}`;
+      return `${d.source === 'ledger' ? '台账所载进展' : '报送进展'}${d.milestone !== undefined ? `·完成第 ${Number(d.milestone) + 1} 阶段` : ''}${d.period ? `·截至${plainDateZh(String(d.period))}的一期` : ''}${parts(`说明: ${text(d.note)}`)}`;
     case 'submit':
       return `提交整改完成${parts(`佐证: ${text(d.evidence)}`, !!d.note && `说明: ${text(d.note)}`)}`;
     case 'verify':

@@ -3,8 +3,10 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { planText, readText, writePlanFile, loadPlan } from '../../config/plan-files';
 import { formatInstant, isIsoDate, localInstant } from '../../domain/dates';
-import { ledgerToPlan } from '../../domain/ledger';
-import { formatPath, validatePlanData } from '../../domain/plan/load';
+import { DEFAULT_IMMEDIATE_WORKDAYS, directoryTemplate, ledgerNames, ledgerToPlan } from '../../domain/ledger';
+import { chinaCalendar } from '../../domain/calendar-data';
+import type { Directory } from '../../domain/plan/schema';
+import { formatPath, parseDirectoryText, validatePlanData } from '../../domain/plan/load';
 import { planJsonSchema } from '../../domain/plan/schema';
 import { parseReport, ReportParseError } from '../../domain/report-parser';
 import { AUDIENCE_LABELS, NOTICE_KINDS } from '../../domain/vocabulary';
@@ -79,26 +81,59 @@ export function registerPlanCommands(program: Command): void {
   plan
     .command('import-ledger <ledger>')
     .description('导入台账(.xlsx 或 .csv,每行一项措施,中文表头顺序不限);有错误时指出行和列,不写任何文件')
-    .requiredOption('--out <plan>', '写出的计划文件(.yaml 或 .json)')
-    .requiredOption('--id <id>', '计划编号(小写字母、数字、连字符)')
-    .requiredOption('--feedback-date <date>', '巡视反馈日期 YYYY-MM-DD')
-    .requiredOption('--office-email <emails>', '巡察办邮箱(多个用逗号分隔)')
-    .requiredOption('--leadership-email <emails>', '领导小组邮箱')
+    .option('--out <plan>', '写出的计划文件(.yaml 或 .json)')
+    .option('--id <id>', '计划编号(小写字母、数字、连字符)')
+    .option('--feedback-date <date>', '巡视反馈日期 YYYY-MM-DD(“12月底前”等不带年份的时限、立行立改的时限从这天算起)')
+    .option('--directory <file>', '名录文件(YAML 或 JSON:单位、区领导、巡察办、领导小组及其邮箱);有它时不需要邮箱列和下面两项')
+    .option('--directory-template <file>', '按台账列出全部单位和区领导,写出待填写邮箱的名录文件(只写这个文件)')
+    .option('--office-email <emails>', '没有名录文件时: 巡察办邮箱(多个用逗号分隔)')
+    .option('--leadership-email <emails>', '没有名录文件时: 领导小组邮箱')
     .option('--title <title>', '计划标题(默认为编号)')
-    .option('--office-name <name>', '巡察办名称', '巡察办')
-    .option('--leadership-name <name>', '领导小组名称', '巡视整改工作领导小组')
+    .option('--office-name <name>', '没有名录文件时: 巡察办名称', '巡察办')
+    .option('--leadership-name <name>', '没有名录文件时: 领导小组名称', '巡视整改工作领导小组')
+    .option('--immediate-days <n>', `立行立改且没有写日期的,时限为反馈日期后第几个工作日(默认 ${DEFAULT_IMMEDIATE_WORKDAYS})`)
     .option('--provisional', '时限在未公布节假日安排的年份时,按法定节假日临时计算')
     .option('--force', '覆盖已有文件')
     .addHelpText(
       'after',
-      '\n示例:\n  rectify plan import-ledger 台账.xlsx --out plan.yaml --id liangxi-2023 --feedback-date 2023-10-14 \\\n    --office-email xunchaban@example.org --leadership-email lg@example.org',
+      '\n示例:\n  rectify plan import-ledger 台账.xlsx --directory-template 名录.yaml        # 先列出单位和区领导,填写邮箱\n' +
+        '  rectify plan import-ledger 台账.xlsx --directory 名录.yaml --out plan.yaml --id liangxi-2023 --feedback-date 2023-10-14',
     )
     .action(async (file: string, o: Record<string, string | boolean | undefined>) => {
+      if (o.directoryTemplate) {
+        const out = o.directoryTemplate as string;
+        planText(out, {});
+        refuseOverwrite(out, o.force as boolean | undefined);
+        const { rows, headerRow } = await readLedger(file);
+        const names = ledgerNames(rows, file, headerRow);
+        printIssues(names.issues);
+        if (names.issues.some((i) => i.severity === 'error')) throw new Reported('台账有错误');
+        writeFileSync(out, directoryTemplate(names, out));
+        console.log(`${out}: ${names.units.length} 个单位, ${names.leaders.length} 位区领导;请填写邮箱后用 --directory ${out} 导入`);
+        return;
+      }
+      for (const [flag, value] of [
+        ['--out', o.out],
+        ['--id', o.id],
+        ['--feedback-date', o.feedbackDate],
+      ] as const)
+        if (!value) throw new UsageError(`缺少 ${flag}(或用 --directory-template 先生成名录)`);
+      if (!isIsoDate(o.feedbackDate as string)) throw new InputError(`--feedback-date 应为 YYYY-MM-DD: ${String(o.feedbackDate)}`);
       const out = o.out as string;
       planText(out, {});
       refuseOverwrite(out, o.force as boolean | undefined);
+      let directory: Directory | undefined;
+      if (o.directory) {
+        const parsed = parseDirectoryText(readText(o.directory as string), o.directory as string);
+        printIssues(parsed.issues);
+        if (!parsed.directory) throw new Reported('名录文件有错误');
+        directory = parsed.directory;
+      } else if (!o.officeEmail || !o.leadershipEmail) {
+        throw new UsageError('没有名录文件时需要 --office-email 和 --leadership-email(或用 --directory 指定名录文件)');
+      }
       const { rows, headerRow } = await readLedger(file);
       const id = o.id as string;
+      const immediateWorkdays = o.immediateDays === undefined ? undefined : positiveInt(o.immediateDays as string, 'immediate-days');
       const result = ledgerToPlan(
         rows,
         {
@@ -106,26 +141,36 @@ export function registerPlanCommands(program: Command): void {
           id,
           title: (o.title as string | undefined) ?? id,
           feedbackDate: o.feedbackDate as string,
-          office: { name: o.officeName as string, emails: emails(o.officeEmail as string) },
-          leadershipGroup: { name: o.leadershipName as string, emails: emails(o.leadershipEmail as string) },
+          ...(directory
+            ? { directory }
+            : {
+                office: { name: o.officeName as string, emails: emails(o.officeEmail as string) },
+                leadershipGroup: { name: o.leadershipName as string, emails: emails(o.leadershipEmail as string) },
+              }),
+          immediateWorkdays,
+          calendar: chinaCalendar({ unpublishedYears: o.provisional ? 'statutory' : 'error' }),
         },
         headerRow,
       );
       // Deadlines in a year whose arrangement is not published yet: counted on the statutory holidays, flagged.
       if (o.provisional && result.plan) result.plan.calendar = { unpublishedYears: 'statutory' };
       let issues = result.issues;
-      if (!issues.length && result.plan) {
-        issues = validatePlanData(result.plan, file, (path) => {
-          if (path[0] === 'measures' && typeof path[1] === 'number') {
-            const column = typeof path[2] === 'string' ? result.columnOf[path[2]] : undefined;
-            return { row: result.rowOfMeasure[path[1]], field: column ?? formatPath(path.slice(2)) };
-          }
-          return { field: `${formatPath(path)}(命令行参数)` };
-        }).issues;
+      if (!issues.some((i) => i.severity === 'error') && result.plan) {
+        issues = [
+          ...issues,
+          ...validatePlanData(result.plan, file, (path) => {
+            if (path[0] === 'measures' && typeof path[1] === 'number') {
+              const column = typeof path[2] === 'string' ? result.columnOf[path[2]] : undefined;
+              return { row: result.rowOfMeasure[path[1]], field: column ?? formatPath(path.slice(2)) };
+            }
+            if (path[0] === 'directory' && o.directory) return { field: `${formatPath(path)}(${String(o.directory)})` };
+            return { field: `${formatPath(path)}(命令行参数)` };
+          }).issues,
+        ];
       }
       printIssues(issues);
       if (issues.some((i) => i.severity === 'error')) {
-        if (issues.some((i) => /年的节假日安排未收录/.test(i.message))) {
+        if (issues.some((i) => /年的节假日安排(未收录|尚未)/.test(i.message))) {
           console.error('rectify: 时限在未公布节假日安排的年份时,可加 --provisional 按法定节假日临时计算');
         }
         throw new Reported('台账有错误');

@@ -5,7 +5,7 @@
 import { parse as parseJson, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
-import { measure as measureSchema, plan as planSchema, type Plan } from './schema';
+import { directory as directorySchema, measure as measureSchema, plan as planSchema, type Directory, type Plan } from './schema';
 import { checkPlan, type CheckablePlan, type PlanPath } from './check';
 
 export interface PlanIssue {
@@ -84,6 +84,43 @@ export function parsePlanText(text: string, file: string): ParsedPlan {
   }
   const data: unknown = doc.toJS();
   return validatePlanData(data, file, (path) => ({ line: lineOfPath(doc, lineCounter, path) }));
+}
+
+/**
+ * A plan's directory on its own (units, leaders, office, leadership group), as the office keeps it
+ * beside a ledger: YAML or JSON, either the section itself or a file with a top-level `directory:`.
+ * Every finding with its line.
+ */
+export function parseDirectoryText(text: string, file: string): { directory?: Directory; issues: PlanIssue[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length)
+    return {
+      issues: doc.errors.map((e) => ({
+        file,
+        line: lineCounter.linePos(e.pos[0]).line,
+        field: '(YAML)',
+        message: `语法错误: ${e.message.split('\n')[0]}`,
+        severity: 'error' as const,
+      })),
+    };
+  const data = doc.toJS() as Record<string, unknown> | null;
+  const nested = !!data && typeof data === 'object' && 'directory' in data;
+  const base: PlanPath = nested ? ['directory'] : [];
+  const parsed = directorySchema.safeParse(nested ? data.directory : data);
+  if (parsed.success) return { directory: parsed.data, issues: [] };
+  return {
+    issues: parsed.error.issues.map((issue) => {
+      const path = [...base, ...pathOf(issue)];
+      return {
+        file,
+        line: lineOfPath(doc, lineCounter, path),
+        field: formatPath(path),
+        message: zodMessage(issue),
+        severity: 'error' as const,
+      };
+    }),
+  };
 }
 
 /** Where a finding is: a line in a plan file, or a row (and column) of a ledger. */

@@ -111,6 +111,7 @@ export const measure = z.strictObject({
   milestones: z.array(milestone).optional().describe('Phased measures: stages, each with its deadline'),
   cadence: cadence.optional().describe('Long-term measures: reporting cadence (default: the policy)'),
   policy: policyOverride.optional(),
+  progress: nonEmpty.optional().describe("整改进展 as the ledger had it when the plan was imported: the measure's first progress note"),
 });
 export type Measure = z.infer<typeof measure>;
 export type MeasureInput = z.input<typeof measure>;

@@ -33,7 +33,7 @@ describe('ledger import', () => {
       ['22.1', '严惩违规吃喝歪风', 'longterm', '区纪委监委', undefined],
       ['23.1', '修订完善制度', 'immediate', '区委办', '2023-12-31'],
     ]);
-    expect(plan.measures[1].milestones).toEqual([{ title: '第1阶段', deadline: '2024-03-31' }]);
+    expect(plan.measures[1].milestones).toEqual([{ title: '完成摸排', deadline: '2024-03-31' }]);
     expect(plan.measures[0].participants).toEqual(['区财政局', '区商务局']);
     expect(plan.directory.units.find((u) => u.name === '区商务局')?.emails).toEqual(['swj@liangxi.example.org']);
     expect(plan.directory.leaders).toContainEqual({ role: '区委常委、常务副区长', email: 'edm@liangxi.example.org' });
@@ -79,8 +79,8 @@ describe('ledger import', () => {
     const { issues } = ledgerToPlan(rows, { ...OPTIONS, file: 'ledger.csv' });
     expect(issues.map((i) => [i.row, i.field, i.message])).toEqual([
       [2, '类型', '无法识别的整改类型: 马上办'],
-      [3, '整改时限', expect.stringContaining('无法识别的日期: 六月底')],
-      [4, '负责区领导邮箱', '缺少负责区领导的邮箱: 副区长'],
+      [3, '整改时限', expect.stringContaining('无法识别的时限: 六月底')],
+      [4, '负责区领导邮箱', '缺少负责区领导的邮箱: 副区长(或用 --directory 指定名录文件)'],
     ]);
   });
 
