@@ -66,10 +66,12 @@ export async function startPlan(
     concurrency?: number;
     /** The weekly digest's Schedule (false where the server has no schedules: the time-skipping test server). */
     schedules?: boolean;
+    /** Who brings the stored plan in line with the file, and why (`plan apply`); by default `rectify start`. */
+    by?: { actor: Actor; reason: string };
   } = {},
 ): Promise<StartResult> {
   // The plan first: every worker resolves the measures' recipients from it.
-  const result: StartResult = { started: [], alreadyRunning: [], stored: await storePlan(client, plan, options.taskQueue) };
+  const result: StartResult = { started: [], alreadyRunning: [], stored: await storePlan(client, plan, options.taskQueue, options.by) };
   const specs = measureSpecs(plan, localDate(Date.now(), plan.timeZone));
   // The plan's own send time (not a measure's override), and the years its measures carry.
   const sendAt = effectivePolicy(plan.policy, 'deadline').reminders.sendAt;
@@ -113,6 +115,7 @@ export async function storePlan(
   client: Client,
   plan: Plan,
   taskQueue = TASK_QUEUE,
+  by: { actor: Actor; reason: string } = { actor: STARTER, reason: '重新启动计划时按计划文件更新' },
 ): Promise<'stored' | 'updated' | 'unchanged' | 'unreachable'> {
   const stored = storedPlanOf(plan);
   const workflowId = planWorkflowId(plan.id);
@@ -132,7 +135,7 @@ export async function storePlan(
     return await client.connection.withDeadline(Date.now() + 10_000, async () => {
       const view = await handle.query(getPlanQuery);
       if (!planChanges(view.plan, stored).length) return 'unchanged' as const;
-      await handle.executeUpdate(updatePlanUpdate, { args: [{ actor: STARTER, plan: stored, reason: '重新启动计划时按计划文件更新' }] });
+      await handle.executeUpdate(updatePlanUpdate, { args: [{ actor: by.actor, plan: stored, reason: by.reason }] });
       return 'updated' as const;
     });
   } catch (e) {
@@ -266,7 +269,7 @@ export async function listMeasures(
   client: Client,
   filter: { planId?: string; unit?: string; overdue?: boolean; lookback?: string } = {},
 ): Promise<MeasureRow[]> {
-  // Running executions only: a measure never completes, and earlier runs (continue-as-new) are history.
+  // Running executions only: a withdrawn measure has completed, and earlier runs (continue-as-new) are history.
   const clauses = [ofType(WORKFLOW.measure), `ExecutionStatus = 'Running'`];
   if (filter.planId) clauses.push(`PlanId = ${quote(filter.planId)}`);
   if (filter.unit) clauses.push(`LeadUnit = ${quote(filter.unit)}`);

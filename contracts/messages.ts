@@ -14,6 +14,8 @@ import type {
   UpdatePolicyRequest,
   VerifyCompletionRequest,
   RemindRequest,
+  AmendMeasureRequest,
+  WithdrawMeasureRequest,
 } from '../domain/requests';
 import type { LookbackOutcomeReport } from '../domain/measure-state';
 import type { LookbackOutcome, RecordOutcomeRequest } from '../domain/lookback';
@@ -40,6 +42,10 @@ export const reassignUpdate = defineUpdate<MeasureSummary, [ReassignRequest]>('r
 export const refreshCalendarUpdate = defineUpdate<MeasureSummary, [RefreshCalendarRequest]>('refreshCalendar');
 /** The office replaces a running measure's policy (reminders, ladder, reporting, look-back). */
 export const updatePolicyUpdate = defineUpdate<MeasureSummary, [UpdatePolicyRequest]>('updatePolicy');
+/** `rectify plan apply`: the plan file's changes to a running measure (deadline as an office decision, text, stages, kind). */
+export const amendMeasureUpdate = defineUpdate<MeasureSummary, [AmendMeasureRequest]>('amendMeasure');
+/** `rectify plan apply --prune`: the measure left the plan; it stops and completes. */
+export const withdrawMeasureUpdate = defineUpdate<MeasureSummary, [WithdrawMeasureRequest]>('withdrawMeasure');
 /** 催办: the office urges now (the current reminder or rung of the ladder, as an event mail). */
 export const remindUpdate = defineUpdate<MeasureSummary, [RemindRequest]>('remind');
 

@@ -16,6 +16,8 @@ import type {
   UpdatePolicyRequest,
   VerifyCompletionRequest,
   RemindRequest,
+  AmendMeasureRequest,
+  WithdrawMeasureRequest,
 } from './requests';
 import type { Stage } from './planner';
 
@@ -194,4 +196,39 @@ export function applyLookbackOutcome(state: MeasureState, r: LookbackOutcomeRepo
       event: { actor: r.by, reason: r.notes, requestedDeadline: r.newDeadline, outcome: 'relapsed' },
     },
   ];
+}
+
+/** The plan's changes to a running measure: the deadline as an office decision, the rest into its spec. */
+export function applyAmendMeasure(state: MeasureState, r: AmendMeasureRequest, now: number): EventNotice[] {
+  const previousDeadline = state.progress.deadline;
+  const changed = (['title', 'text', 'participants', 'milestones', 'kind'] as const).filter((k) => r[k] !== undefined);
+  const at = audit(state, now, 'amend', r.actor, {
+    reason: r.reason,
+    changed: changed.map((k) => AMEND_LABELS[k]),
+    ...(r.deadline ? { deadline: r.deadline, previousDeadline } : {}),
+  });
+  state.spec = {
+    ...state.spec,
+    ...(r.title !== undefined ? { title: r.title } : {}),
+    ...(r.text !== undefined ? { text: r.text } : {}),
+    ...(r.participants !== undefined ? { participants: r.participants } : {}),
+    ...(r.milestones !== undefined ? { milestones: r.milestones } : {}),
+    ...(r.kind !== undefined ? { kind: r.kind } : {}),
+    ...(r.deadline ? { deadline: r.deadline } : {}),
+  };
+  if (r.deadline) {
+    state.progress.deadline = r.deadline;
+    state.progress.deadlineVersion += 1;
+    state.deadlines.push({ deadline: r.deadline, version: state.progress.deadlineVersion, since: at, reason: `按计划调整: ${r.reason}` });
+  }
+  return [];
+}
+
+const AMEND_LABELS = { title: '措施名称', text: '措施内容', participants: '参与单位', milestones: '阶段节点', kind: '整改类别' } as const;
+
+/** Withdrawn from the plan: reminders stop; the workflow completes once its queued notices are out. */
+export function applyWithdrawMeasure(state: MeasureState, r: WithdrawMeasureRequest, now: number): EventNotice[] {
+  const at = audit(state, now, 'withdraw', r.actor, { reason: r.reason });
+  state.withdrawn = { at, by: r.actor, reason: r.reason };
+  return [];
 }

@@ -20,7 +20,9 @@ export interface AuditEntry {
     | 'calendar'
     | 'relapse'
     | 'policy'
-    | 'remind';
+    | 'remind'
+    | 'amend'
+    | 'withdraw';
   actor: Actor;
   detail: Record<string, unknown>;
 }
@@ -85,6 +87,8 @@ export interface MeasureState {
     by?: Actor;
     notes?: string;
   }[];
+  /** Withdrawn from the plan by the office (`plan apply --prune`): reminders stop and the workflow completes. */
+  withdrawn?: { at: string; by: Actor; reason: string };
   /** Campaign reviews asked for and not yet started (the main loop starts them). */
   campaignRequests?: { campaign: string; dueDate: IsoDate }[];
 }

@@ -25,6 +25,8 @@ export const PERMISSIONS = {
   launchCampaign: { label: '开展回头看专项', holder: 'office' },
   remind: { label: '催办', holder: 'office' },
   applyPlan: { label: '更新计划名录和规则', holder: 'office' },
+  amendMeasure: { label: '按计划调整措施', holder: 'office' },
+  withdrawMeasure: { label: '撤销措施', holder: 'office' },
 } as const satisfies Record<string, { label: string; holder: Holder }>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -6,6 +6,7 @@ import { calendarYearProblems, CalendarYearUnavailableError, type CalendarYear, 
 import { dateZh, isIsoDate, localDate, type IsoDate } from './dates';
 import type { MeasureState } from './measure-state';
 import type { MeasureStatus } from './measure';
+import type { MeasureKind } from './plan/schema';
 import type { Actor } from './notice';
 import { RequestRejected, requirePermission } from './permissions';
 import { policyProblems, type Policy } from './policy';
@@ -234,4 +235,68 @@ export function validateUpdatePolicy(r: UpdatePolicyRequest): void {
   requireText(r.reason, '调整理由');
   const [problem] = policyProblems(r.policy);
   if (problem) throw new RequestRejected(`提醒规则有误: ${problem}`);
+}
+
+/** The plan file's changes to a running measure (`rectify plan apply`): each field as the file now says it. */
+export interface AmendMeasureRequest {
+  actor: Actor;
+  reason: string;
+  /** A new 整改时限, as an office decision: deadline version + 1, reminders and the ladder planned again. */
+  deadline?: IsoDate;
+  title?: string;
+  text?: string;
+  participants?: string[];
+  milestones?: { title: string; deadline: IsoDate }[];
+  kind?: MeasureKind;
+}
+
+/** Plan texts may be long: a measure's text up to this many characters. */
+export const MAX_MEASURE_TEXT = 20_000;
+
+/** `calendar` is strict (the plan's rule for unpublished years); `now` is the workflow's time. */
+export function validateAmendMeasure(state: MeasureState, r: AmendMeasureRequest, calendar: WorkCalendar, now: number): void {
+  requirePermission('amendMeasure', r?.actor);
+  requireText(r.reason, '调整理由');
+  const fields = (['deadline', 'title', 'text', 'participants', 'milestones', 'kind'] as const).filter((k) => r[k] !== undefined);
+  if (!fields.length) throw new RequestRejected('没有要调整的内容');
+  if (r.title !== undefined) requireText(r.title, '措施名称');
+  if (r.text !== undefined && (typeof r.text !== 'string' || !r.text.trim() || r.text.length > MAX_MEASURE_TEXT))
+    throw new RequestRejected(`措施内容不能为空,最多 ${MAX_MEASURE_TEXT} 字`);
+  if (r.participants !== undefined && (!Array.isArray(r.participants) || !r.participants.every((p) => typeof p === 'string' && p.trim())))
+    throw new RequestRejected('参与单位应为单位名称的列表');
+  const kind = r.kind ?? state.spec.kind;
+  if (r.kind !== undefined && r.kind !== state.spec.kind) {
+    if (!['immediate', 'deadline', 'phased', 'longterm'].includes(r.kind)) throw new RequestRejected(`未知的整改类别: ${String(r.kind)}`);
+    if (r.kind === 'longterm' || state.spec.kind === 'longterm')
+      throw new RequestRejected('长期坚持类与有时限的类别之间不能直接转换: 请撤销(--prune)后作为新措施加入');
+  }
+  if (r.deadline !== undefined) {
+    if (state.progress.status === 'closed') throw new RequestRejected('措施已销号,不能调整整改时限');
+    if (typeof r.deadline !== 'string' || !isIsoDate(r.deadline)) throw new RequestRejected(`新时限应为 YYYY-MM-DD: ${String(r.deadline)}`);
+    requireDueAhead(r.deadline, calendar, state.spec.timeZone, now);
+  }
+  const deadline = r.deadline ?? state.progress.deadline;
+  const milestones = r.milestones ?? state.spec.milestones;
+  if (r.milestones !== undefined) {
+    if (!Array.isArray(r.milestones) || !r.milestones.every((m) => typeof m?.title === 'string' && m.title.trim() && isIsoDate(m.deadline)))
+      throw new RequestRejected('阶段节点应为“名称 + 日期”的列表');
+    if (r.milestones.length < state.progress.milestonesDone)
+      throw new RequestRejected(`已完成 ${state.progress.milestonesDone} 个阶段节点,调整后的节点不能少于此数`);
+  }
+  if (kind === 'phased') {
+    for (let i = 1; i < milestones.length; i++)
+      if (milestones[i].deadline < milestones[i - 1].deadline) throw new RequestRejected('阶段节点应按时间先后排列');
+    if (deadline && milestones.some((m) => m.deadline > deadline)) throw new RequestRejected(`阶段节点不能晚于整改时限 ${deadline}`);
+  }
+}
+
+export interface WithdrawMeasureRequest {
+  actor: Actor;
+  reason: string;
+}
+
+export function validateWithdrawMeasure(state: MeasureState, r: WithdrawMeasureRequest): void {
+  requirePermission('withdrawMeasure', r?.actor);
+  requireText(r.reason, '撤销理由');
+  if (state.withdrawn) throw new RequestRejected('措施已撤销');
 }

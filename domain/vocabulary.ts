@@ -109,5 +109,9 @@ export function auditWords(a: AuditEntry): string {
       return `调整提醒规则${parts(`理由: ${text(d.reason)}`)}`;
     case 'remind':
       return `催办${d.stage ? `(${noticeLabel(d.stage as NoticeKind, d.level as number | undefined)})` : ''}${parts(!!d.note && `说明: ${text(d.note)}`, !!d.force && '当日再次催办')}`;
+    case 'amend':
+      return `按计划调整${parts(!!d.deadline && `整改时限 ${text(d.previousDeadline)} → ${text(d.deadline)}`, !!(d.changed as string[] | undefined)?.length && `变更: ${text(d.changed)}`, `理由: ${text(d.reason)}`)}`;
+    case 'withdraw':
+      return `撤销本措施(不再跟踪)${parts(`理由: ${text(d.reason)}`)}`;
   }
 }

@@ -258,6 +258,11 @@ export class MeasureEntity {
     return this.summary();
   }
 
+  /** Shown as withdrawn in search (MeasureStatus), once, before the workflow completes. */
+  markWithdrawn(): void {
+    upsertSearchAttributes([{ key: SA.MeasureStatus, value: 'withdrawn' }]);
+  }
+
   /** A measure started before the one due rule adopts it (behind a named patch, at a live wake). */
   adoptDueOnWorkday(): void {
     this.state.spec = { ...this.state.spec, dueOnWorkday: true };

@@ -15,6 +15,7 @@ import {
   patched,
   setHandler,
   startChild,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
@@ -41,6 +42,12 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
     const started = Date.now();
     if (!m.spec.dueOnWorkday && patched(PATCHES.dueOnWorkday)) m.adoptDueOnWorkday();
     await deliverEvents(m);
+    // Withdrawn from the plan (`plan apply --prune`): nothing more to chase; answered requests finish first.
+    if (m.state.withdrawn) {
+      m.markWithdrawn();
+      await condition(allHandlersFinished);
+      return;
+    }
     const wakeForNotices = await deliverDueNotices(m, started);
     const wakeForLight = m.refreshLight();
     const wakeForReview = m.changed ? undefined : await startDueReviews(m);
@@ -106,6 +113,17 @@ function registerHandlers(m: MeasureEntity): void {
     (s, r) => requests.validateRemind(s, r, Date.now()),
     (s, r, now) => life.applyRemind(s, r, now, currentStage(m.spec, s.progress, m.calendar, now)),
   );
+  handle(
+    msg.amendMeasureUpdate,
+    (s, r) => requests.validateAmendMeasure(s, r, m.strictCalendar, Date.now()),
+    (s, r, now) => {
+      const kind = s.spec.kind;
+      const events = life.applyAmendMeasure(s, r, now);
+      if (s.spec.kind !== kind) upsertSearchAttributes([{ key: SA.MeasureKind, value: s.spec.kind }]);
+      return events;
+    },
+  );
+  handle(msg.withdrawMeasureUpdate, requests.validateWithdrawMeasure, life.applyWithdrawMeasure);
   // Buffered messages run as soon as their handler is set: everything they use is defined above.
   setHandler(msg.startLookbackSignal, (request) => {
     // A campaign reviews closed measures; one reopened meanwhile has nothing to review.

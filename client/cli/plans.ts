@@ -12,6 +12,9 @@ import { parseReport, ReportParseError } from '../../domain/report-parser';
 import { AUDIENCE_LABELS, NOTICE_KINDS } from '../../domain/vocabulary';
 import { readLedger } from '../ledger-files';
 import { describeDigest, describeStored, startPlan } from '../measures';
+import { applyPlan, diffPlan } from '../plan-apply';
+import { parseActor } from '../actions';
+import { describeDiff } from '../../domain/plan/apply';
 import { planSchedule } from '../schedule';
 import { InputError, positiveInt, preparePlan, printIssues, rebaseDate, refuseOverwrite, Reported, UsageError, withClient } from './common';
 
@@ -177,6 +180,37 @@ export function registerPlanCommands(program: Command): void {
       }
       writePlanFile(out, result.plan, `由 rectify plan import-ledger 从 ${file} 导入`);
       console.log(`${out}: ${result.plan!.problems.length} 个问题, ${result.plan!.measures.length} 项整改措施`);
+    });
+
+  plan
+    .command('apply <plan>')
+    .description('把(修改后的)计划文件应用到运行中的措施: 先列出差异,再逐项以工作流自己的请求应用;某项被拒绝时报告该项,其余照常应用')
+    .option('--as <actor>', '操作人 office:<经办人>')
+    .option('--reason <text>', '调整理由(记入每项措施的经过)', '按计划文件调整')
+    .option('--dry-run', '只列出差异,不做任何改动')
+    .option('--prune', '计划中已删除的措施: 撤销(停止提醒,工作流结束);不加则只列出')
+    .addHelpText(
+      'after',
+      '\n示例:\n  rectify plan apply plan.yaml --dry-run\n  rectify plan apply plan.yaml --as office:督查科 --reason 按第二季度台账调整 --prune',
+    )
+    .action(async (path: string, o: { as?: string; reason: string; dryRun?: boolean; prune?: boolean }) => {
+      // A broken plan applies nothing: it is checked whole before anything is asked.
+      const edited = preparePlan(path);
+      const actor = o.dryRun ? undefined : parseActor(o.as);
+      await withClient(async (client) => {
+        if (o.dryRun || !actor) {
+          for (const line of describeDiff(await diffPlan(client, edited), !!o.prune)) console.log(line);
+          return;
+        }
+        const outcome = await applyPlan(client, edited, { actor, reason: o.reason, prune: !!o.prune });
+        for (const line of describeDiff(outcome.diff, !!o.prune)) console.log(line);
+        if (outcome.applied.length) {
+          console.log('应用结果:');
+          for (const line of outcome.applied) console.log(`  ${line}`);
+        }
+        for (const f of outcome.failed) console.error(`rectify: 措施 ${f.measureId} 未能调整: ${f.reason}`);
+        if (outcome.failed.length) throw new Reported(`${outcome.failed.length} 项措施未能调整`);
+      });
     });
 
   plan

@@ -99,3 +99,15 @@ export async function startDevStack(
     },
   };
 }
+
+/** A workflow's history length once it has finished what it was doing (two reads 400 ms apart agree; ~20 s at most). */
+export async function settledHistoryLength(handle: { fetchHistory(): Promise<{ events?: unknown[] | null }> }): Promise<number> {
+  let last = -1;
+  for (let i = 0; i < 50; i++) {
+    const n = (await handle.fetchHistory()).events?.length ?? 0;
+    if (n === last) return n;
+    last = n;
+    await new Promise((r) => setTimeout(r, 400));
+  }
+  return last;
+}

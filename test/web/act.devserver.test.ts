@@ -26,7 +26,7 @@ import { drillPlan } from '../helpers/plans';
 import { Browser, csrfOf, IMG, multipart, tinyPdf, XSS } from '../helpers/http';
 import { wednesdayAhead } from '../helpers/specs';
 import { mailToTestSmtp, type TestSmtp } from '../helpers/smtp';
-import { eventually, startDevStack, type DevStack } from '../helpers/temporal';
+import { eventually, settledHistoryLength, startDevStack, type DevStack } from '../helpers/temporal';
 import { webAccess, type WebAccess } from '../helpers/web';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -61,16 +61,7 @@ describe('acting from the web on a real server', () => {
   const state = (id: string) => handle(id).query(msg.getStateQuery);
   const historyLength = async (id: string) => (await handle(id).fetchHistory()).events?.length ?? 0;
   /** The history's length once the workflow has finished what it was doing (its notices delivered). */
-  const settled = async (id: string) => {
-    let last = -1;
-    for (let i = 0; i < 50; i++) {
-      const n = await historyLength(id);
-      if (n === last) return n;
-      last = n;
-      await new Promise((r) => setTimeout(r, 400));
-    }
-    return last;
-  };
+  const settled = (id: string) => settledHistoryLength(handle(id));
   const token = (measureId: string, over: Partial<LinkClaims> = {}, key = access.keys.current) =>
     signLink(
       {
