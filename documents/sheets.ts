@@ -1,10 +1,8 @@
 /**
- * Spreadsheets for the office: the report's figures (xlsx: 汇总, 措施, 逾期, 延期, 回头看) and
- * the ledger in any filtered view (xlsx and CSV). Text stays text: a cell that starts like a
- * formula is written as a string in xlsx and quoted with an apostrophe in CSV.
+ * The report's figures as a spreadsheet (汇总, 措施, 逾期, 延期, 回头看). The ledger's own
+ * spreadsheet is documents/ledger-sheet.ts.
  */
 import ExcelJS from 'exceljs';
-import { LEDGER_COLUMNS, type LedgerRow } from '../domain/report/ledger';
 import type { ProgressReport } from '../domain/report/model';
 
 type Cell = string | number;
@@ -111,28 +109,4 @@ export async function reportXlsx(r: ProgressReport): Promise<Buffer> {
     [24, 10, 10, 10, 10],
   );
   return buffer(book);
-}
-
-export async function ledgerXlsx(rows: LedgerRow[]): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
-  book.creator = 'rectify';
-  sheet(
-    book,
-    '台账',
-    LEDGER_COLUMNS.map((c) => c.title),
-    rows.map((r) => LEDGER_COLUMNS.map((c) => c.value(r))),
-    [8, 30, 10, 40, 12, 20, 20, 12, 20, 8, 14, 10, 8, 14, 60],
-  );
-  return buffer(book);
-}
-
-/** CSV for any spreadsheet: UTF-8 with a byte-order mark (Excel reads Chinese then), CRLF, quoted fields. */
-export function ledgerCsv(rows: LedgerRow[]): string {
-  const field = (v: Cell) => {
-    let s = String(v);
-    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [LEDGER_COLUMNS.map((c) => field(c.title)), ...rows.map((r) => LEDGER_COLUMNS.map((c) => field(c.value(r))))];
-  return `\uFEFF${lines.map((l) => l.join(',')).join('\r\n')}\r\n`;
 }

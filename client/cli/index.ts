@@ -14,7 +14,7 @@ import { InputError, printIssues, Reported, SAMPLE_PLAN, UsageError } from './co
 import { registerLookbackCommands } from './lookback';
 import { registerMeasureCommands } from './measures';
 import { registerPlanCommands } from './plans';
-import { registerReportCommands } from './report';
+import { registerLedgerCommands, registerReportCommands } from './report';
 import { registerSystemCommands } from './system';
 import { registerUserCommands } from './users';
 
@@ -43,6 +43,7 @@ function program(setExitCode: (code: number) => void): Command {
   registerMeasureCommands(root);
   registerLookbackCommands(root);
   registerReportCommands(root);
+  registerLedgerCommands(root);
   registerCalendarCommands(root);
   registerSystemCommands(root, setExitCode);
   registerUserCommands(root);

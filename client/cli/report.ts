@@ -8,7 +8,9 @@ import { reportHtml } from '../../documents/report-html';
 import { reportMarkdown } from '../../documents/report-md';
 import { reportXlsx } from '../../documents/sheets';
 import { progressReport } from '../report';
-import { InputError, UsageError, withClient } from './common';
+import { InputError, refuseOverwrite, UsageError, withClient } from './common';
+import { liveLedger } from '../ledger-export';
+import { liveLedgerCsv, liveLedgerXlsx } from '../../documents/ledger-sheet';
 
 export const REPORT_FORMATS = ['md', 'html', 'docx', 'xlsx', 'json'] as const;
 type Format = (typeof REPORT_FORMATS)[number];
@@ -76,5 +78,29 @@ export function registerReportCommands(program: Command): void {
       console.error(
         `已写入 ${o.out}: 截至${report.asOfZh},${t.problems} 个问题、${t.measures} 项措施,已完成 ${t.closed} 项,逾期 ${t.overdue} 项,完成率 ${t.completionRate}`,
       );
+    });
+}
+
+export function registerLedgerCommands(program: Command): void {
+  const ledger = program.command('ledger').description('整改台账');
+  ledger
+    .command('export')
+    .description('导出当前(或某日)的整改台账: 每项措施一行,可打印(A4 横向),可用 plan import-ledger 再导入')
+    .option('--plan <id>', '计划(只有一个计划在运行时可省略)')
+    .option('--as-of <date>', '截至某日(YYYY-MM-DD)的台账,按各措施记录的变化重算;默认今天')
+    .requiredOption('--out <file>', '写入文件: .xlsx 或 .csv')
+    .option('--force', '覆盖已有文件')
+    .addHelpText(
+      'after',
+      '\n示例:\n  rectify ledger export --out 整改台账.xlsx\n  rectify ledger export --as-of 2024-03-31 --out 一季度台账.csv',
+    )
+    .action(async (o: { plan?: string; asOf?: string; out: string; force?: boolean }) => {
+      const ext = extname(o.out).toLowerCase();
+      if (ext !== '.xlsx' && ext !== '.csv') throw new UsageError(`--out 应为 .xlsx 或 .csv 文件: ${o.out}`);
+      if (o.asOf !== undefined && !isIsoDate(o.asOf)) throw new UsageError(`--as-of 应为 YYYY-MM-DD: ${o.asOf}`);
+      refuseOverwrite(o.out, o.force);
+      const live = await withClient((client) => liveLedger(client, { planId: o.plan, asOf: o.asOf }));
+      writeFileSync(o.out, ext === '.xlsx' ? await liveLedgerXlsx(live.rows, live.title) : liveLedgerCsv(live.rows));
+      console.error(`已写入 ${o.out}: ${live.title},${live.rows.length} 项措施`);
     });
 }

@@ -36,7 +36,10 @@ import type { MeasureRecord } from '../../domain/record';
 import { LOOKBACK_STATUS_LABELS, MEASURE_KIND_LABELS, MEASURE_LOOKBACK_STATES, STATUS_LABELS } from '../../domain/vocabulary';
 import { reportDocx } from '../../documents/report-docx';
 import { reportMarkdown } from '../../documents/report-md';
-import { ledgerCsv, ledgerXlsx, reportXlsx } from '../../documents/sheets';
+import { reportXlsx } from '../../documents/sheets';
+import { liveLedgerCsv, liveLedgerXlsx } from '../../documents/ledger-sheet';
+import { liveLedger } from '../ledger-export';
+import { measureWorkflowId } from '../../contracts/ids';
 import { plansOf, readMeasure, readRecords } from '../records';
 import { ECHARTS_FILE, STATIC_DIR, VIEWS_DIR } from '../../documents/assets';
 import { LIGHTS, measurePage, overview } from './pages';
@@ -253,21 +256,28 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
     });
   });
 
-  app.get('/measures.xlsx', { preHandler: readGuard }, async (req, reply) => {
+  /** The live ledger of the rows a request selects (its filters and order), as the CLI exports it. */
+  async function liveOf(req: FastifyRequest) {
     const { p, rows } = await ledger(req);
-    return attachment(reply, `整改台账-${p.plan.id}-${localDate(now(), ZONE)}.xlsx`, `ledger-${localDate(now(), ZONE)}.xlsx`, XLSX).send(
-      await ledgerXlsx(rows),
+    const order = new Map(rows.map((r, i) => [r.workflowId, i]));
+    const chosen = p.records.filter((r) => order.has(r.workflowId));
+    const live = await liveLedger(o.client, { records: chosen, now: now() });
+    live.rows.sort((a, b) => order.get(measureWorkflowId(p.plan.id, a.id))! - order.get(measureWorkflowId(p.plan.id, b.id))!);
+    return { p, live };
+  }
+
+  app.get('/measures.xlsx', { preHandler: readGuard }, async (req, reply) => {
+    const { p, live } = await liveOf(req);
+    return attachment(reply, `整改台账-${p.plan.id}-${live.asOf}.xlsx`, `ledger-${live.asOf}.xlsx`, XLSX).send(
+      await liveLedgerXlsx(live.rows, live.title),
     );
   });
 
   app.get('/measures.csv', { preHandler: readGuard }, async (req, reply) => {
-    const { p, rows } = await ledger(req);
-    return attachment(
-      reply,
-      `整改台账-${p.plan.id}-${localDate(now(), ZONE)}.csv`,
-      `ledger-${localDate(now(), ZONE)}.csv`,
-      'text/csv; charset=utf-8',
-    ).send(ledgerCsv(rows));
+    const { p, live } = await liveOf(req);
+    return attachment(reply, `整改台账-${p.plan.id}-${live.asOf}.csv`, `ledger-${live.asOf}.csv`, 'text/csv; charset=utf-8').send(
+      liveLedgerCsv(live.rows),
+    );
   });
 
   /** One measure's page; after an office action, with what happened (`flash`) or why it was refused (`error`). */

@@ -243,22 +243,3 @@ export function selectLedger(rows: LedgerRow[], q: LedgerQuery): LedgerRow[] {
   const sign = q.desc ? -1 : 1;
   return chosen.sort((a, b) => sign * (compare[q.sort](a, b) || byId(a, b)));
 }
-
-/** The ledger's columns, for the page, the spreadsheet and the CSV alike. */
-export const LEDGER_COLUMNS: { title: string; value: (r: LedgerRow) => string | number }[] = [
-  { title: '问题序号', value: (r) => r.problemNo },
-  { title: '问题', value: (r) => r.problemTitle },
-  { title: '措施编号', value: (r) => r.id },
-  { title: '整改措施', value: (r) => r.title },
-  { title: '类别', value: (r) => r.kindLabel },
-  { title: '牵头单位', value: (r) => r.leadUnit },
-  { title: '负责区领导', value: (r) => r.leader },
-  { title: '整改时限', value: (r) => r.deadline ?? MEASURE_KIND_LABELS.longterm },
-  { title: '剩余或逾期', value: (r) => r.leftWords },
-  { title: '灯色', value: (r) => r.lightLabel },
-  { title: '状态', value: (r) => r.statusLabel },
-  { title: '回头看', value: (r) => r.lookbackLabel ?? '' },
-  { title: '延期次数', value: (r) => r.extensions },
-  { title: '最新进展日期', value: (r) => r.latestNote?.date ?? '' },
-  { title: '最新进展', value: (r) => r.latestNote?.text ?? '' },
-];

@@ -11,7 +11,8 @@ import { ledgerRow, ledgerSearch, LedgerQueryError, parseLedgerQuery, selectLedg
 import { validateRemind, RequestRejected } from '../../domain/requests';
 import { timeline } from '../../domain/timeline';
 import { digestSendAt, digestTiming, weeklyDigest } from '../../domain/weekly';
-import { ledgerCsv } from '../../documents/sheets';
+import { liveLedgerCsv } from '../../documents/ledger-sheet';
+import { exportRow } from '../../domain/report/ledger-export';
 import { testNotice } from '../helpers/notices';
 import { bj, MeasureStory, OFFICE, UNIT } from '../helpers/records';
 
@@ -67,10 +68,45 @@ describe('the ledger', () => {
     expect(refusal({ unit: ['a', 'b'] })?.[1]).toBe('筛选条件「牵头单位」(unit) 只能给一个值');
   });
 
+  it('the live ledger: a row per measure as it stands, or as it stood at the end of a past day', () => {
+    const story = MeasureStory.of({ id: '1.2', deadline: '2024-05-31', leadUnit: '区商务局', participants: ['区财政局'] })
+      .progress(bj('2024-05-10 10:00'), '推进中')
+      .extend(bj('2024-05-20 10:00'), '2024-06-28', '需协调省级部门');
+    const spec = { text: '一是全力稳定外资。提高奖励比例。', participants: ['区财政局'], milestones: [], kind: 'deadline' as const };
+    const live = exportRow(story.record(), spec, now, true, calendar);
+    expect(live).toMatchObject({
+      id: '1.2',
+      text: '一是全力稳定外资。提高奖励比例。',
+      participants: '区财政局',
+      deadlineCell: '2024-06-28',
+      originalDeadline: '2024-05-31',
+      statusLabel: '整改中',
+      note: '推进中',
+      noteDate: '2024-05-10',
+      extensions: '1 次;需协调省级部门',
+      workdaysLeft: calendar.workdaysBetween('2024-06-03', '2024-06-28'),
+    });
+    // On 2024-05-15, before the extension: the first deadline, no extension, the light not on record.
+    const past = exportRow(story.record(), spec, bj('2024-05-15 23:59'), false, calendar);
+    expect([past.deadlineCell, past.originalDeadline, past.extensions, past.lightLabel]).toEqual(['2024-05-31', '', '', '—']);
+    // A phased measure's stages and deadline in one cell, as the importer reads them; long-term in words.
+    const phased = { ...spec, kind: 'phased' as const, milestones: [{ title: '完成摸排', deadline: '2024-03-31' }] };
+    expect(exportRow(MeasureStory.of({ kind: 'phased', deadline: '2024-12-31' }).record(), phased, now, true, calendar).deadlineCell).toBe(
+      '2024-03-31 完成摸排;2024-12-31',
+    );
+    expect(exportRow(MeasureStory.of({ kind: 'longterm' }).record(), undefined, now, true, calendar).deadlineCell).toBe('长期坚持');
+  });
+
   it('exports CSV that spreadsheets open as Chinese text, with formulas defused', () => {
-    const evil = { ...rows[0], title: '=HYPERLINK("http://x","点我")', latestNote: { date: '2024-05-01', text: '第一行\n第二行, "引号"' } };
-    const csv = ledgerCsv([evil]);
-    expect(csv.startsWith('\uFEFF问题序号,问题,措施编号,整改措施')).toBe(true);
+    const row = exportRow(
+      MeasureStory.of({ id: '1.1', deadline: '2024-06-28' }).progress(bj('2024-05-01 10:00'), '第一行\n第二行, "引号"').record(),
+      undefined,
+      now,
+      true,
+      calendar,
+    );
+    const csv = liveLedgerCsv([{ ...row, text: '=HYPERLINK("http://x","点我")' }]);
+    expect(csv.startsWith('\uFEFF编号,问题,整改措施,类型,负责区领导,牵头单位,参与单位,整改时限')).toBe(true);
     const [, line] = csv.split('\r\n');
     expect(line).toContain(`"'=HYPERLINK(""http://x"",""点我"")"`);
     expect(line).toContain('"第一行\n第二行, ""引号"""');
