@@ -6,6 +6,7 @@ import { InputError, loadPlan } from '../../config/plan-files';
 import { loadSettings, type Settings } from '../../config/settings';
 import { isIsoDate, localDate } from '../../domain/dates';
 import { formatIssue, formatPath, PlanError, validatePlanData, type PlanIssue } from '../../domain/plan/load';
+import { unreachableLeadUnits } from '../../domain/plan/check';
 import type { Plan } from '../../domain/plan/schema';
 import { rebasePlan } from '../../domain/rebase';
 
@@ -34,6 +35,16 @@ export function rebaseDate(value: string | undefined): string | undefined {
 }
 
 /** Loads, rebases if asked, and validates again (a rebase can move dates into unpublished years). */
+/** A plan to run: every lead unit must be reachable by mail (the reason names those that are not). */
+export function requireReachable(plan: Plan, path: string): Plan {
+  const unreachable = unreachableLeadUnits(plan);
+  if (unreachable.length)
+    throw new InputError(
+      `${path}: 以下牵头单位没有联系邮箱,通知无法送达,计划未启动: ${unreachable.join('、')}(在 directory.units 中补充 emails 后再试)`,
+    );
+  return plan;
+}
+
 export function preparePlan(path: string, rebase?: string): Plan {
   const { plan, warnings } = loadPlan(path);
   if (!rebase) {

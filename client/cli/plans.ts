@@ -16,7 +16,18 @@ import { applyPlan, diffPlan } from '../plan-apply';
 import { parseActor } from '../actions';
 import { describeDiff } from '../../domain/plan/apply';
 import { planSchedule } from '../schedule';
-import { InputError, positiveInt, preparePlan, printIssues, rebaseDate, refuseOverwrite, Reported, UsageError, withClient } from './common';
+import {
+  InputError,
+  positiveInt,
+  preparePlan,
+  requireReachable,
+  printIssues,
+  rebaseDate,
+  refuseOverwrite,
+  Reported,
+  UsageError,
+  withClient,
+} from './common';
 
 const emails = (s: string) => s.split(/[,;\s]+/).filter(Boolean);
 
@@ -195,7 +206,7 @@ export function registerPlanCommands(program: Command): void {
     )
     .action(async (path: string, o: { as?: string; reason: string; dryRun?: boolean; prune?: boolean }) => {
       // A broken plan applies nothing: it is checked whole before anything is asked.
-      const edited = preparePlan(path);
+      const edited = requireReachable(preparePlan(path), path);
       const actor = o.dryRun ? undefined : parseActor(o.as);
       await withClient(async (client) => {
         if (o.dryRun || !actor) {
@@ -232,7 +243,7 @@ export function registerPlanCommands(program: Command): void {
       '\n示例:\n  rectify start config/plans/liangxi-2023.yaml\n  rectify start config/plans/liangxi-2023.yaml --rebase today',
     )
     .action(async (path: string, o: { rebase?: string }) => {
-      const started = preparePlan(path, rebaseDate(o.rebase));
+      const started = requireReachable(preparePlan(path, rebaseDate(o.rebase)), path);
       const result = await withClient((client) => startPlan(client, started));
       console.log(
         `计划 ${started.id}: 新启动 ${result.started.length} 项, 已在运行 ${result.alreadyRunning.length} 项(共 ${started.measures.length} 项)`,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadSettings } from '../../config/settings';
 import { formatInstant } from '../../domain/dates';
 import { addresses, listOutbox, readMail } from '../outbox';
-import { InputError, preparePlan, rebaseDate, SAMPLE_PLAN, withClient, ZONE } from './common';
+import { InputError, preparePlan, rebaseDate, requireReachable, SAMPLE_PLAN, withClient, ZONE } from './common';
 
 export function registerSystemCommands(program: Command, setExitCode: (code: number) => void): void {
   program
@@ -17,7 +17,7 @@ export function registerSystemCommands(program: Command, setExitCode: (code: num
     .action(async (o: { plan: string | false; rebase?: string }) => {
       const planPath = o.plan === false ? undefined : o.plan;
       // Check the plan before anything starts: a bad plan starts nothing.
-      const plan = planPath ? preparePlan(planPath, rebaseDate(o.rebase)) : undefined;
+      const plan = planPath ? requireReachable(preparePlan(planPath, rebaseDate(o.rebase)), planPath) : undefined;
       const { runDevStack } = await import('../dev');
       setExitCode(await runDevStack(loadSettings(), plan, planPath, o.rebase !== undefined));
     });

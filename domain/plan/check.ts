@@ -157,3 +157,13 @@ function datesCheck(
     },
   };
 }
+
+/**
+ * Lead units of the plan's measures that no mail can reach (no address in the directory): `start`,
+ * `dev` and `plan apply` refuse such a plan, naming them, rather than run measures whose every
+ * reminder would only be reported to the office as undelivered.
+ */
+export function unreachableLeadUnits(plan: Pick<Plan, 'directory' | 'measures'>): string[] {
+  const reachable = new Set(plan.directory.units.filter((u) => u.emails.length).map((u) => u.name));
+  return [...new Set(plan.measures.map((m) => m.leadUnit).filter((u) => !reachable.has(u)))];
+}

@@ -118,7 +118,7 @@ describe('plan apply on a real server', () => {
     expect(view.typedSearchAttributes.get(SA.Deadline)?.toISOString().slice(0, 10)).toBe(moved());
   });
 
-  it('the office corrects the refused date; applying again does only that, then nothing', async () => {
+  it('the office corrects the refused date and an address; applying again does only that, then nothing', async () => {
     writeFileSync(
       planPath,
       plan([
@@ -127,12 +127,15 @@ describe('plan apply on a real server', () => {
         m('1.3', { deadline: moved() }),
         m('2.1', { leadUnit: '区委组织部' }),
         m('3.1', { deadline: moved() }),
-      ]),
+      ]).replace('czj@district.example.org', 'czj-office@district.example.org'),
     );
     const again = await runCli('plan', 'apply', planPath, '--as', 'office:督查科');
     expect([again.code, errors(again.err)]).toEqual([0, '']);
     expect(again.out).toContain(`措施 1.3「措施1.3」: 整改时限 2024-06-28 → ${moved()}`);
+    expect(again.out).toContain('名录和规则变更(下一次发送起生效,不改动措施):\n  单位邮箱: 区财政局');
     expect(again.out).not.toContain('措施 1.2「措施1.2」');
+    const stored = await env.client.workflow.getHandle(planWorkflowId(PLAN_ID)).query(msg.getPlanQuery);
+    expect([stored.version, stored.changes.at(-1)?.by]).toEqual([2, { role: 'office', who: '督查科' }]);
     const twice = await runCli('plan', 'apply', planPath, '--as', 'office:督查科');
     expect(twice.out.split('\n')).toEqual([
       `计划 ${PLAN_ID} 与运行中的措施相比:`,
@@ -159,7 +162,7 @@ describe('plan apply on a real server', () => {
     expect((JSON.parse(status.out) as { measureId: string }[]).map((r) => r.measureId).sort()).toEqual(['1.1', '1.2', '1.3', '2.1', '3.1']);
     const last = await runCli('plan', 'apply', planPath, '--as', 'office:督查科', '--prune');
     expect(last.out).toBe(`计划 ${PLAN_ID}: 与运行中的措施一致,无需调整`);
-    expect((await env.client.workflow.getHandle(planWorkflowId(PLAN_ID)).query(msg.getPlanQuery)).version).toBe(1);
+    expect((await env.client.workflow.getHandle(planWorkflowId(PLAN_ID)).query(msg.getPlanQuery)).version).toBe(2);
     await recordHistory('life-withdrawn', handle);
   });
 

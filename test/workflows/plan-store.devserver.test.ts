@@ -133,9 +133,28 @@ describe('the plan kept in Temporal', () => {
     expect((await planHandle().fetchHistory()).events!.length).toBe(before);
   });
 
-  it('a plan stored nowhere is an error that says how to store it (logged, retried until it is)', async () => {
-    await expect(new StoredPlans(env.client).plan('nowhere-2024')).rejects.toThrow(
-      '计划 nowhere-2024 没有保存在 Temporal 中,worker 也没有它的计划文件:对该计划运行一次 rectify start <计划文件> 即可保存',
+  it('start refuses a plan whose lead unit no mail can reach, naming it, and starts nothing', async () => {
+    const unreachable = join(dir, 'unreachable.yaml');
+    writeFileSync(
+      unreachable,
+      plan().replace(`id: ${PLAN_ID}`, 'id: unreachable-2024').replace('emails: [fgw@district.example.org]', 'emails: []'),
     );
+    const refused = await runCli('start', unreachable);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain(`rectify: ${unreachable}: 以下牵头单位没有联系邮箱,通知无法送达,计划未启动: 区发改委`);
+    await expect(env.client.workflow.getHandle(planWorkflowId('unreachable-2024')).describe()).rejects.toThrow();
+    await expect(env.client.workflow.getHandle(measureWorkflowId('unreachable-2024', '1.1')).describe()).rejects.toThrow();
+  });
+
+  it('a plan stored nowhere is an error that says how to store it (logged, retried until it is)', async () => {
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      await expect(new StoredPlans(env.client).plan('nowhere-2024')).rejects.toThrow(
+        '计划 nowhere-2024 没有保存在 Temporal 中,worker 也没有它的计划文件:对该计划运行一次 rectify start <计划文件> 即可保存',
+      );
+      expect(logged).toHaveBeenCalledWith(expect.stringContaining('计划 nowhere-2024 没有保存在 Temporal 中'), { planId: 'nowhere-2024' });
+    } finally {
+      logged.mockRestore();
+    }
   });
 });
