@@ -21,6 +21,9 @@ import { runCli } from '../helpers/cli';
 
 const FEEDBACK = '2023-10-14';
 const dir = () => mkdtempSync(join(tmpdir(), 'rectify-ledger-'));
+/** `rectify plan import-ledger` with a directory file, as offices run it. */
+const importLedger = (ledger: string, directory: string, out: string, id: string, ...more: string[]) =>
+  runCli('plan', 'import-ledger', ledger, '--directory', directory, '--out', out, '--id', id, '--feedback-date', FEEDBACK, ...more);
 
 const DIRECTORY: Directory = {
   units: [
@@ -178,19 +181,7 @@ describe('ledgers as offices keep them', () => {
     const directory = join(d, '名录.yaml');
     writeFileSync(directory, `directory:\n${JSON.stringify(DIRECTORY)}`.replace('directory:\n{', 'directory: {'));
     const out = join(d, 'plan.yaml');
-    const ok = await runCli(
-      'plan',
-      'import-ledger',
-      ledger,
-      '--directory',
-      directory,
-      '--out',
-      out,
-      '--id',
-      'liangxi-office',
-      '--feedback-date',
-      FEEDBACK,
-    );
+    const ok = await importLedger(ledger, directory, out, 'liangxi-office');
     expect([ok.code, ok.out]).toEqual([0, `${out}: 2 个问题, 7 项整改措施`]);
     expect(ok.err).toContain('未使用的列: 备注(导入时忽略)');
     expect(readFileSync(out, 'utf8')).toContain('progress: 已开展集体学习 3 次');
@@ -199,19 +190,7 @@ describe('ledgers as offices keep them', () => {
     const broken = join(d, 'broken.xlsx');
     await officeLedger(broken, (sheet) => (sheet.getCell('G7').value = '尽快'));
     const out2 = join(d, 'plan2.yaml');
-    const bad = await runCli(
-      'plan',
-      'import-ledger',
-      broken,
-      '--directory',
-      directory,
-      '--out',
-      out2,
-      '--id',
-      'x',
-      '--feedback-date',
-      FEEDBACK,
-    );
+    const bad = await importLedger(broken, directory, out2, 'x');
     expect(bad.code).toBe(1);
     expect(bad.err).toContain(`错误 ${broken} 第7行 完成时限: 无法识别的时限: 尽快`);
     expect(existsSync(out2)).toBe(false);
@@ -253,19 +232,7 @@ describe('ledgers as offices keep them', () => {
       .replace(/email: ''/g, 'email: leader@liangxi.example.org');
     writeFileSync(template, filled);
     const out = join(d, 'plan.yaml');
-    const ok = await runCli(
-      'plan',
-      'import-ledger',
-      ledger,
-      '--directory',
-      template,
-      '--out',
-      out,
-      '--id',
-      'liangxi-office',
-      '--feedback-date',
-      FEEDBACK,
-    );
+    const ok = await importLedger(ledger, template, out, 'liangxi-office');
     expect(ok.code).toBe(0);
     expect(
       ledgerNames(
