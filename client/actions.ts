@@ -50,8 +50,11 @@ export async function unknownPlan(client: Client, planId: string): Promise<Input
   );
 }
 
-/** The workflow id of a measure: given the plan, or found by the measure id if only one plan has it. */
-export async function resolveMeasure(client: Client, measureId: string, planId?: string): Promise<string> {
+/**
+ * The workflow id of a measure: given the plan, or found by the measure id if only one plan has it.
+ * `withdrawn`: with the plan given, a measure withdrawn from it (its workflow completed) is found too, to read.
+ */
+export async function resolveMeasure(client: Client, measureId: string, planId?: string, o: { withdrawn?: boolean } = {}): Promise<string> {
   const clauses = [ofType(WORKFLOW.measure), `ExecutionStatus = 'Running'`, `MeasureId = ${quote(measureId)}`];
   if (planId) clauses.push(`PlanId = ${quote(planId)}`);
   const found: string[] = [];
@@ -64,7 +67,7 @@ export async function resolveMeasure(client: Client, measureId: string, planId?:
     const running = await client.workflow
       .getHandle(id)
       .describe()
-      .then((d) => d.status.name === 'RUNNING')
+      .then((d) => d.status.name === 'RUNNING' || (!!o.withdrawn && d.typedSearchAttributes.get(SA.MeasureStatus) === 'withdrawn'))
       .catch(() => false);
     if (running) return id;
     if (!(await runningValues(client, SA.PlanId)).includes(planId)) throw await unknownPlan(client, planId);

@@ -71,7 +71,13 @@ export function showLines(v: MeasureView): string[] {
     summaryLine(summaryOf(v)),
     `问题 ${v.spec.problem.no}: ${v.spec.problem.title}`,
     `类型: ${MEASURE_KIND_LABELS[v.spec.kind]}`,
+    `措施内容: ${v.spec.text}`,
+    ...(v.spec.participants.length ? [`参与单位: ${v.spec.participants.join('、')}`] : []),
   ];
+  if (v.withdrawn)
+    lines.unshift(
+      `已撤销: ${formatInstant(Date.parse(v.withdrawn.at), zone)} 由${v.withdrawn.by.who}撤销(理由: ${v.withdrawn.reason}),不再跟踪`,
+    );
   v.spec.milestones.forEach((m, i) => {
     const state = i < v.progress.milestonesDone ? '已完成' : i === v.progress.milestonesDone ? '进行中' : '未开始';
     lines.push(`阶段节点 ${i + 1}: ${m.title}(${dateZh(m.deadline)}) ${state}`);
@@ -88,7 +94,8 @@ export function showLines(v: MeasureView): string[] {
   }
   if (v.audit.length) lines.push('最近的操作:');
   for (const a of v.audit.slice(-8)) lines.push(`  ${formatInstant(Date.parse(a.at), zone)} ${a.actor.who} ${auditWords(a)}`);
-  if (v.nextWakeAt && v.progress.status !== 'closed') lines.push(`下一次提醒或督办: ${formatInstant(Date.parse(v.nextWakeAt), zone)}`);
+  if (v.nextWakeAt && v.progress.status !== 'closed' && !v.withdrawn)
+    lines.push(`下一次提醒或督办: ${formatInstant(Date.parse(v.nextWakeAt), zone)}`);
   return lines;
 }
 
@@ -178,14 +185,14 @@ export function registerMeasureCommands(program: Command): void {
     .action(async (measureId: string, o: { plan?: string; json?: boolean; details?: boolean; timeline?: boolean }) => {
       if (o.timeline) {
         const entries = await withClient(async (client) =>
-          client.workflow.getHandle(await resolveMeasure(client, measureId, o.plan)).query(msg.getTimelineQuery),
+          client.workflow.getHandle(await resolveMeasure(client, measureId, o.plan, { withdrawn: true })).query(msg.getTimelineQuery),
         );
         if (o.json) console.log(JSON.stringify(entries, null, 2));
         else for (const line of timelineLines(entries, ZONE)) console.log(line);
         return;
       }
       const view = await withClient(async (client) => {
-        const handle = client.workflow.getHandle(await resolveMeasure(client, measureId, o.plan));
+        const handle = client.workflow.getHandle(await resolveMeasure(client, measureId, o.plan, { withdrawn: true }));
         return o.details ? handle.query(msg.getDetailsQuery) : handle.query(msg.getStateQuery);
       });
       if (o.json) {

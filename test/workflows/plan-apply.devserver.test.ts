@@ -15,6 +15,7 @@ import { measureWorkflowId, planWorkflowId } from '../../contracts/ids';
 import * as msg from '../../contracts/messages';
 import * as SA from '../../contracts/search-attributes';
 import { runCli } from '../helpers/cli';
+import { dateZh } from '../../domain/dates';
 import { recordHistory } from '../helpers/histories';
 import { drillPlan } from '../helpers/plans';
 import { wednesdayAhead } from '../helpers/specs';
@@ -106,6 +107,13 @@ describe('plan apply on a real server', () => {
     expect(applied.out).toContain('  新启动 1 项措施');
     expect(applied.out).toContain('  措施 1.2: 已调整时限及内容');
 
+    // Every change, as `show` tells it.
+    const show = async (id: string) => (await runCli('show', id, '--plan', PLAN_ID)).out;
+    expect(await show('1.1')).toContain('措施内容: 措施1.1的内容(修订)。');
+    expect(await show('1.2')).toContain(`时限调整: 第 2 版 ${dateZh(moved())}(按计划调整: 按第二季度台账调整)`);
+    expect(await show('2.1')).toContain('牵头单位 区委组织部');
+    expect(await show('3.1')).toContain('措施 3.1「措施3.1」: 整改中');
+    expect(await show('1.3')).toContain('时限 2024年6月28日');
     const s12 = await state('1.2');
     expect([s12.progress.deadline, s12.progress.deadlineVersion]).toEqual([moved(), 2]);
     const shown = await runCli('show', '1.2', '--plan', PLAN_ID, '--timeline');
@@ -158,6 +166,7 @@ describe('plan apply on a real server', () => {
     expect(described.typedSearchAttributes.get(SA.MeasureStatus)).toBe('withdrawn');
     const s = await handle.query(msg.getStateQuery);
     expect(s.withdrawn).toMatchObject({ by: { role: 'office', who: '督查科' }, reason: '与措施2.1合并' });
+    expect((await runCli('show', '2.2', '--plan', PLAN_ID)).out).toMatch(/^已撤销: .+ 由督查科撤销\(理由: 与措施2.1合并\),不再跟踪/);
     const status = await runCli('status', '--plan', PLAN_ID, '--json');
     expect((JSON.parse(status.out) as { measureId: string }[]).map((r) => r.measureId).sort()).toEqual(['1.1', '1.2', '1.3', '2.1', '3.1']);
     const last = await runCli('plan', 'apply', planPath, '--as', 'office:督查科', '--prune');
