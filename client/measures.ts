@@ -68,6 +68,8 @@ export async function startPlan(
     schedules?: boolean;
     /** Who brings the stored plan in line with the file, and why (`plan apply`); by default `rectify start`. */
     by?: { actor: Actor; reason: string };
+    /** Told as measures are started or found running: how many of how many. */
+    onProgress?: (done: number, total: number) => void;
   } = {},
 ): Promise<StartResult> {
   // The plan first: every worker resolves the measures' recipients from it.
@@ -78,11 +80,24 @@ export async function startPlan(
   const published = Object.keys(specs[0].calendar.years ?? {}).map(Number);
   await startCalendarWatch(client, { ...calendarWatchOf(specs[0], published), sendAt }, options.taskQueue);
   if (options.schedules !== false) result.digest = await ensureDigestSchedule(client, plan, options.taskQueue);
+  // Resuming an interrupted start: the measures visibility already lists as running are not asked again.
+  const running = new Set(
+    await listMeasures(client, { planId: plan.id })
+      .then((rows) => rows.map((r) => r.workflowId))
+      // A server without visibility lists (the time-skipping test server): every start is asked, idempotently.
+      .catch(() => []),
+  );
+  let done = 0;
+  const progressed = () => options.onProgress?.(++done, specs.length);
   let next = 0;
   const lane = async () => {
-    for (let i = next++; i < specs.length; i = next++) {
+    for (let i = next++; i < specs.length; i = next++, progressed()) {
       const spec = specs[i];
       const workflowId = measureWorkflowId(spec.planId, spec.id);
+      if (running.has(workflowId)) {
+        result.alreadyRunning.push(workflowId);
+        continue;
+      }
       try {
         await client.workflow.start(measureWorkflow, {
           workflowId,

@@ -107,3 +107,26 @@ export function isoDate(value: string | undefined, name: string): string {
 export class Reported extends Error {
   override name = 'Reported';
 }
+
+/**
+ * Progress of a long run on stderr: a bar redrawn in place at a terminal, a line every tenth
+ * otherwise (logs, CI); nothing for small runs.
+ */
+export function progressReporter(
+  what: string,
+  stream: NodeJS.WriteStream = process.stderr,
+  minimum = 200,
+): (done: number, total: number) => void {
+  let shown = -1;
+  return (done, total) => {
+    if (total < minimum) return;
+    const step = stream.isTTY ? Math.floor((done / total) * 100) : Math.floor((done / total) * 10);
+    if (step === shown && done !== total) return;
+    shown = step;
+    if (stream.isTTY) {
+      const width = 30;
+      const filled = Math.round((done / total) * width);
+      stream.write(`\r${what} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
+    } else if (done === total || step > 0) stream.write(`${what}: ${done}/${total}\n`);
+  };
+}

@@ -20,6 +20,7 @@ import {
   InputError,
   positiveInt,
   preparePlan,
+  progressReporter,
   requireReachable,
   printIssues,
   rebaseDate,
@@ -236,7 +237,7 @@ export function registerPlanCommands(program: Command): void {
 
   program
     .command('start <plan>')
-    .description('为计划的每项措施启动工作流(可重复执行,已在运行的不重复启动)')
+    .description('为计划的每项措施启动工作流(可重复执行: 已在运行的不再启动,中断后再执行即从中断处继续;大计划显示进度)')
     .option('--rebase <date>', '演示用: 把全部日期平移,使反馈日期成为该日(YYYY-MM-DD 或 today)')
     .addHelpText(
       'after',
@@ -244,7 +245,7 @@ export function registerPlanCommands(program: Command): void {
     )
     .action(async (path: string, o: { rebase?: string }) => {
       const started = requireReachable(preparePlan(path, rebaseDate(o.rebase)), path);
-      const result = await withClient((client) => startPlan(client, started));
+      const result = await withClient((client) => startPlan(client, started, { onProgress: progressReporter('启动措施') }));
       console.log(
         `计划 ${started.id}: 新启动 ${result.started.length} 项, 已在运行 ${result.alreadyRunning.length} 项(共 ${started.measures.length} 项)`,
       );

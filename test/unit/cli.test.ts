@@ -309,3 +309,32 @@ describe('rectify CLI', () => {
     expect(readFileSync(SAMPLE_PLAN, 'utf8')).toBe(built);
   });
 });
+
+describe('progress of long runs', () => {
+  const stream = (isTTY: boolean) => {
+    const written: string[] = [];
+    return { written, s: { isTTY, write: (t: string) => written.push(t) } as unknown as NodeJS.WriteStream };
+  };
+
+  it('a line every tenth in a log, and the last', async () => {
+    const { progressReporter } = await import('../../client/cli/common');
+    const { written, s } = stream(false);
+    const report = progressReporter('启动措施', s);
+    for (let i = 1; i <= 1000; i++) report(i, 1000);
+    expect(written).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900, 1000].map((n) => `启动措施: ${n}/1000\n`));
+  });
+
+  it('a bar redrawn in place at a terminal; nothing for a small run', async () => {
+    const { progressReporter } = await import('../../client/cli/common');
+    const { written, s } = stream(true);
+    const report = progressReporter('启动措施', s);
+    for (let i = 1; i <= 400; i++) report(i, 400);
+    expect(written).toHaveLength(101); // 0% to 100%
+    expect(written.at(-1)).toBe(`\r启动措施 [${'#'.repeat(30)}] 400/400\n`);
+    expect(written[50]).toBe(`\r启动措施 [${'#'.repeat(15)}${'.'.repeat(15)}] 200/400`);
+    const small = stream(true);
+    const quiet = progressReporter('启动措施', small.s);
+    for (let i = 1; i <= 124; i++) quiet(i, 124);
+    expect(small.written).toEqual([]);
+  });
+});

@@ -17,6 +17,8 @@ import { smtpMailer, type Mailer } from '../../activities/mail/transport';
 import { measureWorkflowId, planWorkflowId } from '../../contracts/ids';
 import { getPlanQuery, getStateQuery, updatePlanUpdate } from '../../contracts/messages';
 import { runCli } from '../helpers/cli';
+import { startPlan } from '../../client/measures';
+import { requirePlan } from '../../domain/plan/load';
 import { recordHistory } from '../helpers/histories';
 import { drillPlan } from '../helpers/plans';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
@@ -25,6 +27,7 @@ import { eventually, startDevStack, type DevStack } from '../helpers/temporal';
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
 const PLAN_ID = 'stored-2024';
+const loadPlanText = (text: string) => requirePlan(text, 'plan.yaml').plan;
 const plan = (fgw = 'fgw@district.example.org') =>
   drillPlan({
     id: PLAN_ID,
@@ -144,6 +147,40 @@ describe('the plan kept in Temporal', () => {
     expect(refused.err).toContain(`rectify: ${unreachable}: 以下牵头单位没有联系邮箱,通知无法送达,计划未启动: 区发改委`);
     await expect(env.client.workflow.getHandle(planWorkflowId('unreachable-2024')).describe()).rejects.toThrow();
     await expect(env.client.workflow.getHandle(measureWorkflowId('unreachable-2024', '1.1')).describe()).rejects.toThrow();
+  });
+
+  it('an interrupted start resumes where it stopped, and tells its progress', async () => {
+    const measures = Array.from(
+      { length: 30 },
+      (_, i) =>
+        `{ id: "1.${i + 1}", problem: 1, title: 措施${i + 1}, text: 内容。, kind: deadline, leader: 区委常委、常务副区长, leadUnit: 区发改委, participants: [], deadline: 2024-06-28 }`,
+    );
+    const big = loadPlanText(drillPlan({ id: 'resume-2024', title: '演练计划(续启动)', problems: ['高质量发展成效不显'], measures }));
+    // Interrupted after the tenth: the lanes under way stop at their next step.
+    await expect(
+      startPlan(env.client, big, {
+        onProgress: (done) => {
+          if (done >= 10) throw new Error('interrupted');
+        },
+      }),
+    ).rejects.toThrow('interrupted');
+    const runningBefore = (
+      await Promise.all(
+        big.measures.map((m) =>
+          env.client.workflow
+            .getHandle(measureWorkflowId('resume-2024', m.id))
+            .describe()
+            .then(() => 1)
+            .catch(() => 0),
+        ),
+      )
+    ).reduce((a: number, b: number) => a + b, 0);
+    expect(runningBefore).toBeGreaterThanOrEqual(10);
+    expect(runningBefore).toBeLessThan(30);
+    const seen: number[] = [];
+    const resumed = await startPlan(env.client, big, { onProgress: (done, total) => seen.push(done * 100 + total) });
+    expect([resumed.started.length, resumed.alreadyRunning.length]).toEqual([30 - runningBefore, runningBefore]);
+    expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => (i + 1) * 100 + 30));
   });
 
   it('a plan stored nowhere is an error that says how to store it (logged, retried until it is)', async () => {
