@@ -17,7 +17,8 @@ export class RequestRefused extends Error {
 
 /** `unit:区发改委`, `office:巡察办`, `leader:区委常委、常务副区长`, `leadership:领导小组`. */
 export function parseActor(text: string | undefined): Actor {
-  const m = /^([a-z]+):(.+)$/.exec(text ?? '');
+  // office:督查科, also with a full-width colon as typed on Chinese keyboards.
+  const m = /^([a-z]+)[:\uFF1A](.+)$/.exec(text ?? '');
   if (!m || !(ROLES as readonly string[]).includes(m[1])) {
     throw new InputError(`--as 应为 <角色>:<名称>,角色为 ${ROLES.join(' | ')},如 --as unit:区发改委 或 --as office:巡察办`);
   }

@@ -12,7 +12,7 @@ export async function readLedger(path: string): Promise<{ rows: Cell[][]; header
   const ext = extname(path).toLowerCase();
   let rows: Cell[][];
   if (ext === '.csv') {
-    rows = parseCsv(readFileSync(path), { bom: true, relax_column_count: true, skip_empty_lines: false }) as string[][];
+    rows = parseCsv(csvText(readFileSync(path)), { bom: true, relax_column_count: true, skip_empty_lines: false }) as string[][];
   } else if (ext === '.xlsx') {
     const book = new ExcelJS.Workbook();
     try {
@@ -53,4 +53,13 @@ function cellValue(v: ExcelJS.CellValue): Cell {
     if ('error' in v) return String(v.error);
   }
   return String(v);
+}
+
+/** A CSV's text: UTF-8 (with or without BOM), or GB18030/GBK as Excel saves CSV on Chinese Windows. */
+export function csvText(bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('gb18030').decode(bytes);
+  }
 }

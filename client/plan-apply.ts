@@ -50,10 +50,11 @@ async function runningMeasures(client: Client, planId: string, fileIds: string[]
       }),
   );
   return states
-    .filter((v): v is NonNullable<typeof v> => !!v && !v.withdrawn)
+    .filter((v): v is NonNullable<typeof v> => !!v)
     .map((v) => ({
       measureId: v.spec.id,
       status: v.progress.status,
+      withdrawn: !!v.withdrawn,
       spec: v.spec,
       deadline: v.progress.deadline,
       leadUnit: v.leadUnit,
@@ -68,7 +69,10 @@ export async function diffPlan(client: Client, plan: Plan): Promise<PlanDiff> {
     .getHandle(planWorkflowId(plan.id))
     .query(getPlanQuery)
     .then((v) => v.plan)
-    .catch(() => undefined);
+    .catch((e: Error) => {
+      if (e instanceof WorkflowNotFoundError) return undefined;
+      throw e;
+    });
   const directory = stored ? planChanges(stored, storedPlanOf(plan)) : ['计划名录尚未保存在 Temporal 中(将保存)'];
   return planDiff(
     plan.id,
@@ -94,19 +98,21 @@ export async function applyPlan(client: Client, plan: Plan, o: { actor: Actor; r
     const id = measureWorkflowId(plan.id, c.measureId);
     const done: string[] = [];
     try {
+      // The amendment first: it brings the measure's names in line, which the reassignment is checked against.
+      if (c.amend) {
+        await sendRequest(client, id, amendMeasureUpdate, { actor: o.actor, reason: o.reason, ...c.amend });
+        const what = c.words.filter((w) => !/^(牵头单位|负责区领导|提醒规则)/.test(w));
+        if (what.length) done.push(what.some((w) => w.startsWith('整改时限')) ? '时限及内容' : '内容');
+      }
       if (c.reassign) {
         await sendRequest(client, id, reassignUpdate, { actor: o.actor, reason: o.reason, ...c.reassign });
         done.push('分工');
-      }
-      if (c.amend) {
-        await sendRequest(client, id, amendMeasureUpdate, { actor: o.actor, reason: o.reason, ...c.amend });
-        done.push(c.amend.deadline ? '时限及内容' : '内容');
       }
       if (c.policy) {
         await sendRequest(client, id, updatePolicyUpdate, { actor: o.actor, reason: o.reason, policy: c.policy });
         done.push('提醒规则');
       }
-      applied.push(`措施 ${c.measureId}: 已调整${done.join('、')}`);
+      if (done.length) applied.push(`措施 ${c.measureId}: 已调整${done.join('、')}`);
     } catch (e) {
       if (!(e instanceof RequestRefused)) throw e;
       failed.push({ measureId: c.measureId, reason: `${done.length ? `已调整${done.join('、')},其余` : ''}${e.message}` });

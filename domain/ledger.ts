@@ -220,6 +220,12 @@ export function ledgerToPlan(rows: Cell[][], options: LedgerOptions, firstRow = 
     const rowNo = firstRow + 1 + k;
     if (row.every((c) => text(c) === '')) return;
     const col = (field: Field) => columnOf[field] ?? HEADERS[field][0];
+    // A heading merged across the row (一、党的政治建设方面): one text in every cell, no measure.
+    const filled = row.map(text).filter(Boolean);
+    if (filled.length > 1 && new Set(filled).size === 1) {
+      issues.push({ file, row: rowNo, field: '整行', message: `当作分类标题,不是措施: ${filled[0]}`, severity: 'warning' });
+      return;
+    }
 
     // A problem's cell merged (or left blank) over its measures: the problem above.
     const problemCell = text(get(row, 'problem')) || lastProblemCell;
@@ -229,12 +235,21 @@ export function ledgerToPlan(rows: Cell[][], options: LedgerOptions, firstRow = 
     if (!problem) return issue(rowNo, col('problem'), '问题为空');
     if (problemNo === undefined) problemNo = problems.size ? Math.max(...problems.keys()) + 1 : 1;
     if (problem.title) {
-      if (!problems.get(problemNo)) problems.set(problemNo, problem.title);
+      const known = problems.get(problemNo);
+      if (!known) problems.set(problemNo, problem.title);
+      else if (known !== problem.title && !problemNoByTitle.has(problem.title))
+        issue(
+          rowNo,
+          col('problem'),
+          `问题序号 ${problemNo} 已用于「${known}」,这里又是「${problem.title}」(分类下重新编号?请改为全表连续编号)`,
+        );
       problemNoByTitle.set(problem.title, problemNo);
     } else if (!problems.has(problemNo)) problems.set(problemNo, '');
 
     const measureText = text(get(row, 'text'));
-    const idCell = text(get(row, 'id'));
+    // An id written as text (2.3, 3.10) is kept; a number (Excel's 3.1 for 3.10) is not trusted: ids follow the order.
+    const idValue = get(row, 'id');
+    const idCell = typeof idValue === 'string' ? idValue.trim() : '';
     const position = (countInProblem.get(problemNo) ?? 0) + 1;
     countInProblem.set(problemNo, position);
     const id = /^\d+\.\d+$/.test(idCell) ? idCell : `${problemNo}.${position}`;
@@ -370,9 +385,10 @@ export function parseProblem(cell: string): { no?: number; title: string } | und
     new RegExp(`^问题\\s*${n}\\s*[.、．:：]?\\s*([\\s\\S]*)$`).exec(cell) ??
     new RegExp(`^[(（]\\s*${n}\\s*[)）]\\s*[.、．:：]?\\s*([\\s\\S]*)$`).exec(cell) ??
     new RegExp(`^${n}\\s*[.、．:：]\\s*([\\s\\S]*)$`).exec(cell) ??
-    /^(\d+)\s*([\s\S]*)$/.exec(cell);
+    // A bare number: alone, or set apart by a space (never 2023年…, 12345热线…, 5G…).
+    /^(\d{1,3})(?:\s+([\s\S]*))?$/.exec(cell);
   const no = m ? ordinalNumber(m[1]) : undefined;
-  const rest = (m && no !== undefined ? m[2] : cell).trim();
+  const rest = (m && no !== undefined ? (m[2] ?? '') : cell).trim();
   const title = rest
     .replace(/^关于\s*[“"「『‘']?/, '')
     .replace(/[”"」』’']?\s*(?:问题)?(?:的整改)?\s*[。.]?$/, '')
@@ -402,11 +418,14 @@ function valid(iso: string): IsoDate | undefined {
  */
 export function parseDates(cell: Cell, feedbackDate?: IsoDate): { date: IsoDate; index: number; end: number }[] {
   if (cell instanceof Date) return [{ date: cell.toISOString().slice(0, 10), index: 0, end: 0 }];
-  const s = text(cell);
+  // Full-width digits and slashes as typed on Chinese keyboards.
+  const s = text(cell)
+    .replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/\uFF0F/g, '/');
   const out: { date: IsoDate; index: number; end: number }[] = [];
   const numeric = String.raw`[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})`;
-  const monthDay = String.raw`(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日|(底|末|中旬|上旬|下旬))?`;
-  const yearPart = '底|末|上半年|下半年|一季度|二季度|三季度|四季度|第一季度|第二季度|第三季度|第四季度';
+  const monthDay = String.raw`(\d{1,2})\s*月\s*(?:(\d{1,2})\s*[日号]|(底|末|中旬|上旬|下旬))?`;
+  const yearPart = '年底|年末|底|末|上半年|下半年|一季度|二季度|三季度|四季度|第一季度|第二季度|第三季度|第四季度';
   const re = new RegExp(String.raw`(\d{4})\s*(?:${numeric}|年\s*(?:${monthDay}|(${yearPart})))`, 'g');
   const monthEnd = (year: number, month: number, part?: string): IsoDate | undefined =>
     month >= 1 && month <= 12
@@ -423,7 +442,18 @@ export function parseDates(cell: Cell, feedbackDate?: IsoDate): { date: IsoDate;
     else if (m[4] && m[5]) iso = valid(`${year}-${pad(m[4])}-${pad(m[5])}`);
     else if (m[4]) iso = monthEnd(year, Number(m[4]), m[6]);
     else if (m[7]) {
-      const quarterEnd: Record<string, number> = { 一季度: 3, 二季度: 6, 三季度: 9, 四季度: 12, 上半年: 6, 下半年: 12, 底: 12, 末: 12 };
+      const quarterEnd: Record<string, number> = {
+        一季度: 3,
+        二季度: 6,
+        三季度: 9,
+        四季度: 12,
+        上半年: 6,
+        下半年: 12,
+        底: 12,
+        末: 12,
+        年底: 12,
+        年末: 12,
+      };
       iso = lastDayOfMonth(year, quarterEnd[m[7].replace(/^第/, '')]);
     }
     if (iso) out.push({ date: iso, index: m.index, end: m.index + m[0].length });
@@ -454,7 +484,8 @@ function parseMilestones(cell: string, feedbackDate?: IsoDate): { title: string;
 function stages(cell: string, feedbackDate?: IsoDate): { date: IsoDate; words: string }[] {
   const out: { date: IsoDate; words: string }[] = [];
   for (const part of cell.split(/[;；\n]+/)) {
-    const dates = parseDates(part, feedbackDate);
+    // A stage without a year follows the one before it (2025年3月底前…;6月底前… is 2025-06-30).
+    const dates = parseDates(part, out.at(-1)?.date ?? feedbackDate);
     dates.forEach((d, i) => {
       const words = part
         .slice(i === 0 ? 0 : d.index, i + 1 < dates.length ? dates[i + 1].index : part.length)

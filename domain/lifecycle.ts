@@ -198,15 +198,35 @@ export function applyLookbackOutcome(state: MeasureState, r: LookbackOutcomeRepo
   ];
 }
 
-/** The plan's changes to a running measure: the deadline as an office decision, the rest into its spec. */
+/**
+ * The plan's changes to a running measure: a new deadline as an office decision (a pending
+ * extension request is then moot), the rest into its spec; what the plan says of deadline, lead
+ * unit and leader is kept as planned, so that a later stale file does not undo what happened since.
+ */
 export function applyAmendMeasure(state: MeasureState, r: AmendMeasureRequest, now: number): EventNotice[] {
   const previousDeadline = state.progress.deadline;
+  const newDeadline = r.deadline !== undefined && r.deadline !== previousDeadline ? r.deadline : undefined;
   const changed = (['title', 'text', 'participants', 'milestones', 'kind'] as const).filter((k) => r[k] !== undefined);
-  const at = audit(state, now, 'amend', r.actor, {
-    reason: r.reason,
-    changed: changed.map((k) => AMEND_LABELS[k]),
-    ...(r.deadline ? { deadline: r.deadline, previousDeadline } : {}),
-  });
+  const dropped = newDeadline ? state.pendingExtension : undefined;
+  // Only what people see goes on the timeline; the plan's bookkeeping (planned values, names) does not.
+  const at =
+    newDeadline || changed.length
+      ? audit(state, now, 'amend', r.actor, {
+          reason: r.reason,
+          changed: changed.map((k) => AMEND_LABELS[k]),
+          ...(newDeadline ? { deadline: newDeadline, previousDeadline } : {}),
+          ...(dropped ? { droppedExtension: dropped.newDeadline } : {}),
+        })
+      : new Date(now).toISOString();
+  // Stages from the first that changed are planned afresh: their reminders and chasing start again.
+  if (r.milestones !== undefined) {
+    const from = r.milestones.findIndex((m, i) => JSON.stringify(m) !== JSON.stringify(state.spec.milestones[i]));
+    const first = from < 0 ? Math.min(r.milestones.length, state.spec.milestones.length) : from;
+    for (const key of Object.keys(state.progress.handled)) {
+      const i = /^(?:v\d+:)?milestone:(\d+):/.exec(key)?.[1];
+      if (i !== undefined && Number(i) >= first) delete state.progress.handled[key];
+    }
+  }
   state.spec = {
     ...state.spec,
     ...(r.title !== undefined ? { title: r.title } : {}),
@@ -214,12 +234,16 @@ export function applyAmendMeasure(state: MeasureState, r: AmendMeasureRequest, n
     ...(r.participants !== undefined ? { participants: r.participants } : {}),
     ...(r.milestones !== undefined ? { milestones: r.milestones } : {}),
     ...(r.kind !== undefined ? { kind: r.kind } : {}),
-    ...(r.deadline ? { deadline: r.deadline } : {}),
+    ...(r.deadline !== undefined ? { deadline: r.deadline } : {}),
+    ...(r.plannedLeadUnit !== undefined ? { leadUnit: r.plannedLeadUnit } : {}),
+    ...(r.plannedLeader !== undefined ? { leader: r.plannedLeader } : {}),
+    ...(r.directory !== undefined ? { directory: r.directory } : {}),
   };
-  if (r.deadline) {
-    state.progress.deadline = r.deadline;
+  if (newDeadline) {
+    state.pendingExtension = undefined;
+    state.progress.deadline = newDeadline;
     state.progress.deadlineVersion += 1;
-    state.deadlines.push({ deadline: r.deadline, version: state.progress.deadlineVersion, since: at, reason: `按计划调整: ${r.reason}` });
+    state.deadlines.push({ deadline: newDeadline, version: state.progress.deadlineVersion, since: at, reason: `按计划调整: ${r.reason}` });
   }
   return [];
 }

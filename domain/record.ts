@@ -86,7 +86,8 @@ export function measureRecord(
   const relapses: MeasureRecord['relapses'] = [];
   let notes: RecordNote[] = [];
   let urged: MeasureRecord['urged'];
-  let previousDeadline = spec.deadline;
+  // The first deadline (the plan may have moved the spec's since).
+  let previousDeadline: IsoDate | undefined = state.deadlines[0]?.deadline ?? spec.deadline;
   for (const a of state.audit) {
     const d = a.detail as Record<string, unknown>;
     switch (a.action) {
@@ -108,6 +109,9 @@ export function measureRecord(
           extensions.push({ at: a.at, from: previousDeadline, to: d.newDeadline as IsoDate, reason: requestReason(state, a.at) });
           previousDeadline = d.newDeadline as IsoDate;
         }
+        break;
+      case 'amend':
+        if (d.deadline) previousDeadline = d.deadline as IsoDate;
         break;
       case 'progress':
         notes.push({ at: a.at, by: a.actor.who, text: String(d.note ?? '') });

@@ -248,6 +248,11 @@ export interface AmendMeasureRequest {
   participants?: string[];
   milestones?: { title: string; deadline: IsoDate }[];
   kind?: MeasureKind;
+  /** What the plan file now says of the lead unit and leader (after a reassignment made elsewhere it may already be so). */
+  plannedLeadUnit?: string;
+  plannedLeader?: string;
+  /** The plan's names (units with an address, leaders) for checking reassignments, as the file now has them. */
+  directory?: { units: string[]; leaders: string[] };
 }
 
 /** Plan texts may be long: a measure's text up to this many characters. */
@@ -257,7 +262,9 @@ export const MAX_MEASURE_TEXT = 20_000;
 export function validateAmendMeasure(state: MeasureState, r: AmendMeasureRequest, calendar: WorkCalendar, now: number): void {
   requirePermission('amendMeasure', r?.actor);
   requireText(r.reason, '调整理由');
-  const fields = (['deadline', 'title', 'text', 'participants', 'milestones', 'kind'] as const).filter((k) => r[k] !== undefined);
+  const fields = (
+    ['deadline', 'title', 'text', 'participants', 'milestones', 'kind', 'plannedLeadUnit', 'plannedLeader', 'directory'] as const
+  ).filter((k) => r[k] !== undefined);
   if (!fields.length) throw new RequestRejected('没有要调整的内容');
   if (r.title !== undefined) requireText(r.title, '措施名称');
   if (r.text !== undefined && (typeof r.text !== 'string' || !r.text.trim() || r.text.length > MAX_MEASURE_TEXT))
@@ -270,7 +277,10 @@ export function validateAmendMeasure(state: MeasureState, r: AmendMeasureRequest
     if (r.kind === 'longterm' || state.spec.kind === 'longterm')
       throw new RequestRejected('长期坚持类与有时限的类别之间不能直接转换: 请撤销(--prune)后作为新措施加入');
   }
-  if (r.deadline !== undefined) {
+  if (r.directory !== undefined && (!Array.isArray(r.directory?.units) || !Array.isArray(r.directory?.leaders)))
+    throw new RequestRejected('名录应有单位和区领导两个列表');
+  // The deadline the measure already has only becomes the plan's (no new version): anything else is a new deadline.
+  if (r.deadline !== undefined && r.deadline !== state.progress.deadline) {
     if (state.progress.status === 'closed') throw new RequestRejected('措施已销号,不能调整整改时限');
     if (typeof r.deadline !== 'string' || !isIsoDate(r.deadline)) throw new RequestRejected(`新时限应为 YYYY-MM-DD: ${String(r.deadline)}`);
     requireDueAhead(r.deadline, calendar, state.spec.timeZone, now);
@@ -280,8 +290,9 @@ export function validateAmendMeasure(state: MeasureState, r: AmendMeasureRequest
   if (r.milestones !== undefined) {
     if (!Array.isArray(r.milestones) || !r.milestones.every((m) => typeof m?.title === 'string' && m.title.trim() && isIsoDate(m.deadline)))
       throw new RequestRejected('阶段节点应为“名称 + 日期”的列表');
-    if (r.milestones.length < state.progress.milestonesDone)
-      throw new RequestRejected(`已完成 ${state.progress.milestonesDone} 个阶段节点,调整后的节点不能少于此数`);
+    const done = state.progress.milestonesDone;
+    if (JSON.stringify(r.milestones.slice(0, done)) !== JSON.stringify(state.spec.milestones.slice(0, done)))
+      throw new RequestRejected(`已完成的前 ${done} 个阶段节点不能修改或删除(只能调整尚未完成的节点)`);
   }
   if (kind === 'phased') {
     for (let i = 1; i < milestones.length; i++)

@@ -26,8 +26,8 @@ export class StoredPlans implements PlanSource {
     if (hit && this.now() - hit.at < this.ttlMs) return hit.plan;
     try {
       const view = await this.client.workflow.getHandle(planWorkflowId(planId)).query(getPlanQuery);
-      // The same object while the version stands: per-plan caches (the calendar) keep working.
-      const plan = hit && hit.version === view.version ? hit.plan : view.plan;
+      // The same object while the plan stands (by content: a plan workflow started again counts from 1), so per-plan caches keep working.
+      const plan = hit && hit.version === view.version && JSON.stringify(hit.plan) === JSON.stringify(view.plan) ? hit.plan : view.plan;
       this.cache.set(planId, { at: this.now(), version: view.version, plan });
       return plan;
     } catch (e) {

@@ -30,7 +30,8 @@ import {
   withClient,
 } from './common';
 
-const emails = (s: string) => s.split(/[,;\s]+/).filter(Boolean);
+// Commas and semicolons, also full-width ones as typed on Chinese keyboards.
+const emails = (s: string) => s.split(/[,;\s\uFF0C\uFF1B\u3001]+/).filter(Boolean);
 
 export function registerPlanCommands(program: Command): void {
   const plan = program.command('plan').description('计划文件: 校验、从进展报告起草、导入台账、JSON Schema');

@@ -3,10 +3,11 @@
  * measures, changed deadlines, reassignments, changed texts, stages, kinds or policy, measures
  * the file no longer has, and directory changes, each with the request that applies it. Pure.
  *
- * Deadlines and assignments change only when the file names something new: a deadline the file
- * gives is applied unless it is the measure's current one or the one it was planned with (an
- * extension granted since is not undone by a file that still shows the old date); the same for
- * the lead unit and the leader after a reassignment made on the web or the command line.
+ * Deadlines and assignments change only when the file says something new: each measure keeps what
+ * the plan last said (its spec's deadline, lead unit and leader), and only a file that differs
+ * from that moves the measure. An extension granted or a reassignment made since is not undone by
+ * a file that still shows the old value; a file that already shows the new value only becomes the
+ * plan's (a silent bookkeeping change, not listed).
  */
 import type { IsoDate } from '../dates';
 import type { MeasureSpec } from '../measure';
@@ -19,8 +20,13 @@ import { MEASURE_KIND_LABELS } from '../vocabulary';
 export interface RunningMeasure {
   measureId: string;
   status: MeasureStatus;
-  /** The measure's spec as it now stands (amended by earlier applies). */
-  spec: Pick<MeasureSpec, 'title' | 'text' | 'kind' | 'participants' | 'milestones' | 'deadline' | 'leadUnit' | 'leader' | 'policy'>;
+  /** Withdrawn from the plan: its workflow has completed, and its id cannot start again. */
+  withdrawn?: boolean;
+  /** The measure's spec as it now stands (amended by earlier applies): deadline, lead unit and leader as the plan last said. */
+  spec: Pick<
+    MeasureSpec,
+    'title' | 'text' | 'kind' | 'participants' | 'milestones' | 'deadline' | 'leadUnit' | 'leader' | 'policy' | 'directory'
+  >;
   /** Its current deadline (after extensions) and its current lead unit and leader (after reassignments). */
   deadline?: IsoDate;
   leadUnit: string;
@@ -37,10 +43,16 @@ export interface MeasureChange {
   policy?: Policy;
 }
 
+/** A change to tell people about (not only the plan's bookkeeping). */
+const shown = (c: MeasureChange) => c.words.length > 0;
+
 export interface PlanDiff {
   planId: string;
   added: { measureId: string; title: string }[];
   removed: { measureId: string; title: string }[];
+  /** In the file, but withdrawn earlier: an id cannot start again (a restored measure needs a new id). */
+  withdrawn: { measureId: string; title: string }[];
+  /** Every change, those to tell (with words) and the plan's bookkeeping (without). */
   changed: MeasureChange[];
   /** The stored plan's changes (directory, policy defaults, calendar options), in words. */
   directory: string[];
@@ -51,35 +63,42 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 export function planDiff(planId: string, specs: MeasureSpec[], running: RunningMeasure[], directory: string[]): PlanDiff {
   const byId = new Map(running.map((r) => [r.measureId, r]));
   const inFile = new Set(specs.map((s) => s.id));
-  const diff: PlanDiff = { planId, added: [], removed: [], changed: [], directory };
+  const diff: PlanDiff = { planId, added: [], removed: [], withdrawn: [], changed: [], directory };
   for (const spec of specs) {
     const r = byId.get(spec.id);
     if (!r) {
       diff.added.push({ measureId: spec.id, title: spec.title });
       continue;
     }
+    if (r.withdrawn) {
+      diff.withdrawn.push({ measureId: spec.id, title: spec.title });
+      continue;
+    }
     const change: MeasureChange = { measureId: spec.id, title: spec.title, words: [] };
     const amend: NonNullable<MeasureChange['amend']> = {};
-    // The deadline: something new only (see above); a closed measure keeps the deadline it closed under.
-    if (
-      spec.kind !== 'longterm' &&
-      r.status !== 'closed' &&
-      spec.deadline &&
-      spec.deadline !== r.deadline &&
-      spec.deadline !== r.spec.deadline
-    ) {
+    const open = r.status !== 'closed';
+    // The deadline: new when the file no longer says what the plan last said; a closed measure keeps its own.
+    if (spec.kind !== 'longterm' && open && spec.deadline && spec.deadline !== r.spec.deadline) {
       amend.deadline = spec.deadline;
-      change.words.push(`整改时限 ${r.deadline ?? '无'} → ${spec.deadline}`);
+      if (spec.deadline !== r.deadline) change.words.push(`整改时限 ${r.deadline ?? '无'} → ${spec.deadline}`);
     }
     const reassign: NonNullable<MeasureChange['reassign']> = {};
-    if (r.status !== 'closed' && spec.leadUnit !== r.leadUnit && spec.leadUnit !== r.spec.leadUnit) {
-      reassign.leadUnit = spec.leadUnit;
-      change.words.push(`牵头单位 ${r.leadUnit} → ${spec.leadUnit}`);
+    if (open && spec.leadUnit !== r.spec.leadUnit) {
+      amend.plannedLeadUnit = spec.leadUnit;
+      if (spec.leadUnit !== r.leadUnit) {
+        reassign.leadUnit = spec.leadUnit;
+        change.words.push(`牵头单位 ${r.leadUnit} → ${spec.leadUnit}`);
+      }
     }
-    if (r.status !== 'closed' && spec.leader !== r.leader && spec.leader !== r.spec.leader) {
-      reassign.leader = spec.leader;
-      change.words.push(`负责区领导 ${r.leader} → ${spec.leader}`);
+    if (open && spec.leader !== r.spec.leader) {
+      amend.plannedLeader = spec.leader;
+      if (spec.leader !== r.leader) {
+        reassign.leader = spec.leader;
+        change.words.push(`负责区领导 ${r.leader} → ${spec.leader}`);
+      }
     }
+    // The names a reassignment is checked against follow the plan's directory.
+    if (!same(spec.directory, r.spec.directory)) amend.directory = spec.directory;
     if (spec.title !== r.spec.title) {
       amend.title = spec.title;
       change.words.push(`措施名称 ${r.spec.title} → ${spec.title}`);
@@ -106,18 +125,20 @@ export function planDiff(planId: string, specs: MeasureSpec[], running: RunningM
     }
     if (Object.keys(reassign).length) change.reassign = reassign;
     if (Object.keys(amend).length) change.amend = amend;
-    if (change.words.length) diff.changed.push(change);
+    if (change.amend || change.reassign || change.policy) diff.changed.push(change);
   }
   for (const r of running) if (!inFile.has(r.measureId)) diff.removed.push({ measureId: r.measureId, title: r.spec.title });
   const order = (a: { measureId: string }, b: { measureId: string }) => a.measureId.localeCompare(b.measureId, 'en', { numeric: true });
   diff.added.sort(order);
   diff.removed.sort(order);
+  diff.withdrawn.sort(order);
   diff.changed.sort(order);
   return diff;
 }
 
+/** Nothing to tell: bookkeeping alone (the plan's values a measure already has) is applied quietly. */
 export function isEmpty(d: PlanDiff): boolean {
-  return !d.added.length && !d.removed.length && !d.changed.length && !d.directory.length;
+  return !d.added.length && !d.removed.length && !d.withdrawn.length && !d.changed.some(shown) && !d.directory.length;
 }
 
 /** The difference in lines for the office, grouped as `plan apply` prints it. */
@@ -150,6 +171,10 @@ export function describeDiff(d: PlanDiff, prune: boolean): string[] {
   group(
     prune ? '计划中已删除(将撤销: 停止提醒,工作流结束)' : '计划中已删除(仍在运行;加 --prune 撤销)',
     d.removed.map((r) => `措施 ${r.measureId}「${r.title}」`),
+  );
+  group(
+    '已撤销的措施(不能以原编号重新启动;如需恢复,请用新的编号)',
+    d.withdrawn.map((r) => `措施 ${r.measureId}「${r.title}」`),
   );
   if (d.directory.length) {
     lines.push(`名录和规则变更(下一次发送起生效,不改动措施):`);

@@ -17,6 +17,7 @@ export interface ExportRow {
   id: string;
   problemNo: number;
   problem: string;
+  title: string;
   text: string;
   kindLabel: string;
   leader: string;
@@ -41,6 +42,7 @@ export interface ExportRow {
 export const EXPORT_COLUMNS: { title: string; width: number; wrap?: boolean; value: (r: ExportRow) => string | number }[] = [
   { title: '编号', width: 7, value: (r) => r.id },
   { title: '问题', width: 24, wrap: true, value: (r) => r.problem },
+  { title: '措施名称', width: 16, wrap: true, value: (r) => r.title },
   { title: '整改措施', width: 48, wrap: true, value: (r) => r.text },
   { title: '类型', width: 10, value: (r) => r.kindLabel },
   { title: '负责区领导', width: 16, wrap: true, value: (r) => r.leader },
@@ -82,6 +84,7 @@ export function exportRow(r: MeasureRecord, spec: LedgerSpec | undefined, at: nu
     id: r.id,
     problemNo: r.problem.no,
     problem: `${r.problem.no}. ${r.problem.title}`,
+    title: r.title,
     text: spec?.text ?? r.title,
     kindLabel: MEASURE_KIND_LABELS[r.kind],
     leader: r.leader,

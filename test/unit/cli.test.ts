@@ -338,3 +338,11 @@ describe('progress of long runs', () => {
     expect(small.written).toEqual([]);
   });
 });
+
+describe('what people type on Chinese keyboards', () => {
+  it('--as takes a full-width colon too', async () => {
+    const { parseActor } = await import('../../client/actions');
+    expect(parseActor('office\uFF1A督查科')).toEqual({ role: 'office', who: '督查科' });
+    expect(parseActor('unit:区发改委')).toEqual({ role: 'unit', who: '区发改委' });
+  });
+});

@@ -106,7 +106,7 @@ describe('the ledger', () => {
       calendar,
     );
     const csv = liveLedgerCsv([{ ...row, text: '=HYPERLINK("http://x","点我")' }]);
-    expect(csv.startsWith('\uFEFF编号,问题,整改措施,类型,负责区领导,牵头单位,参与单位,整改时限')).toBe(true);
+    expect(csv.startsWith('\uFEFF编号,问题,措施名称,整改措施,类型,负责区领导,牵头单位,参与单位,整改时限')).toBe(true);
     const [, line] = csv.split('\r\n');
     expect(line).toContain(`"'=HYPERLINK(""http://x"",""点我"")"`);
     expect(line).toContain('"第一行\n第二行, ""引号"""');

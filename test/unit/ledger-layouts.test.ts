@@ -21,6 +21,14 @@ import { runCli } from '../helpers/cli';
 
 const FEEDBACK = '2023-10-14';
 const dir = () => mkdtempSync(join(tmpdir(), 'rectify-ledger-'));
+/** Text as GB18030 bytes (Node decodes it but has no encoder): each character looked up by decoding its two-byte code. */
+function gb18030(text: string): Buffer {
+  const decoder = new TextDecoder('gb18030');
+  const table = new Map<string, number[]>();
+  for (let hi = 0x81; hi <= 0xfe; hi++)
+    for (let lo = 0x40; lo <= 0xfe; lo++) if (lo !== 0x7f) table.set(decoder.decode(Buffer.from([hi, lo])), [hi, lo]);
+  return Buffer.from([...text].flatMap((c) => (c.charCodeAt(0) < 0x80 ? [c.charCodeAt(0)] : table.get(c)!)));
+}
 /** `rectify plan import-ledger` with a directory file, as offices run it. */
 const importLedger = (ledger: string, directory: string, out: string, id: string, ...more: string[]) =>
   runCli('plan', 'import-ledger', ledger, '--directory', directory, '--out', out, '--id', id, '--feedback-date', FEEDBACK, ...more);
@@ -42,7 +50,7 @@ const DIRECTORY: Directory = {
 };
 
 /** The ledger as a district office publishes it. */
-async function officeLedger(file: string, change: (sheet: ExcelJS.Worksheet) => void = () => undefined): Promise<void> {
+async function officeLedger(file: string, change: (sheet: ExcelJS.Worksheet) => void = () => undefined, heading?: string): Promise<void> {
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet('整改台账');
   sheet.addRow(['梁溪区关于省委第二巡视组反馈意见整改落实情况台账']);
@@ -79,9 +87,15 @@ async function officeLedger(file: string, change: (sheet: ExcelJS.Worksheet) => 
     [6, null, '三是完善制度。', '区委常委、常务副区长', '区机关事务管理局', null, '2024年上半年', null, null],
     [7, null, '四是建立台账。', '区委常委、常务副区长', '区财政局', null, '2024年底前', null, null],
   ];
+  // A category heading merged across the sheet above the measures, when asked for.
+  const shift = heading ? 1 : 0;
+  if (heading) {
+    sheet.addRow([heading]);
+    sheet.mergeCells('A4:I4');
+  }
   for (const r of rows) sheet.addRow(r);
-  sheet.mergeCells('B4:B6');
-  sheet.mergeCells('B8:B11');
+  sheet.mergeCells(`B${4 + shift}:B${6 + shift}`);
+  sheet.mergeCells(`B${8 + shift}:B${11 + shift}`);
   change(sheet);
   await book.xlsx.writeFile(file);
 }
@@ -155,6 +169,41 @@ describe('ledgers as offices keep them', () => {
       ['1.3', 1, 'longterm', undefined],
       ['2.1', 2, 'deadline', '2024-03-31'],
     ]);
+  });
+
+  it('skips a category heading merged across the row, and keeps ids written as text only', async () => {
+    const file = join(dir(), '台账.xlsx');
+    await officeLedger(
+      file,
+      (sheet) => {
+        sheet.getCell('A5').value = 3.1; // Excel's number for "3.10": not trusted
+        sheet.getCell('A6').value = '1.20';
+      },
+      '一、党的政治建设方面',
+    );
+    const { rows, headerRow } = await readLedger(file);
+    const result = ledgerToPlan(rows, options(file), headerRow);
+    expect(result.issues.filter((i) => i.severity === 'warning').map((i) => [i.row, i.message])).toContainEqual([
+      4,
+      '当作分类标题,不是措施: 一、党的政治建设方面',
+    ]);
+    expect(result.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(result.plan!.measures.slice(0, 3).map((m) => m.id)).toEqual(['1.1', '1.20', '1.3']);
+  });
+
+  it('a CSV saved by Excel on Chinese Windows (GB18030) reads the same', async () => {
+    const file = join(dir(), '台账.csv');
+    const text = [
+      '序号,问题,整改措施,责任领导,责任单位,完成时限',
+      '1,一、学习贯彻存在差距,一是全面系统学习。,区委常委、宣传部部长,区委宣传部,2024年6月30日',
+    ].join('\r\n');
+    writeFileSync(file, gb18030(text));
+    const { rows, headerRow } = await readLedger(file);
+    expect(ledgerToPlan(rows, options(file), headerRow).plan!.measures[0]).toMatchObject({
+      id: '1.1',
+      leadUnit: '区委宣传部',
+      deadline: '2024-06-30',
+    });
   });
 
   it('names the row and column of every cell it cannot use, and of the first appearance of a name the directory lacks', async () => {
@@ -271,6 +320,10 @@ describe('problem cells and deadline words', () => {
     ['4. 作风建设', { no: 4, title: '作风建设' }],
     ['5', { no: 5, title: '' }],
     ['十分重视不够', { no: undefined, title: '十分重视不够' }],
+    ['12345热线办理不及时', { no: undefined, title: '12345热线办理不及时' }],
+    ['2023年以来整改不力', { no: undefined, title: '2023年以来整改不力' }],
+    ['5G基站建设滞后', { no: undefined, title: '5G基站建设滞后' }],
+    ['5 作风建设', { no: 5, title: '作风建设' }],
     ['关于“争先进位劲头不足”问题', { no: undefined, title: '争先进位劲头不足' }],
   ])('%s', (cell, expected) => {
     expect(parseProblem(cell)).toEqual(expected);
@@ -299,6 +352,13 @@ describe('problem cells and deadline words', () => {
     ['立行立改', { kind: 'immediate', milestones: [] }],
     ['立行立改,2023年11月底前', { kind: 'immediate', deadline: '2023-11-30', milestones: [] }],
     ['持续推进', { kind: 'longterm', milestones: [] }],
+    ['2024年年底前', { kind: 'deadline', deadline: '2024-12-31', milestones: [] }],
+    ['6月15号前', { kind: 'deadline', deadline: '2024-06-15', milestones: [] }],
+    ['\uFF12\uFF10\uFF12\uFF14年\uFF13月\uFF13\uFF11日', { kind: 'deadline', deadline: '2024-03-31', milestones: [] }],
+    [
+      '2025年3月底前完成摸排;6月底前全面完成',
+      { kind: 'phased', deadline: '2025-06-30', milestones: [{ title: '完成摸排', deadline: '2025-03-31' }] },
+    ],
     [
       '2024年3月底前完成摸排;2024年6月底前完成清理;2024年12月底前全面完成',
       {

@@ -2,7 +2,8 @@
 import { chinaCalendar } from '../../domain/calendar-data';
 import { describeDiff, isEmpty, planDiff, type RunningMeasure } from '../../domain/plan/apply';
 import { validateAmendMeasure, validateWithdrawMeasure } from '../../domain/requests';
-import { MeasureStory, OFFICE, bj } from '../helpers/records';
+import * as life from '../../domain/lifecycle';
+import { MeasureStory, OFFICE, UNIT, bj } from '../helpers/records';
 import { testSpec } from '../helpers/specs';
 
 const running = (over: Partial<RunningMeasure> = {}, spec = testSpec()): RunningMeasure => ({
@@ -27,17 +28,34 @@ describe('planDiff', () => {
   it('an extension granted since is not undone by a file that still shows the planned date; a new date is applied', () => {
     const extended = running({ deadline: '2025-03-31' });
     expect(planDiff('p', [spec], [extended], []).changed).toEqual([]);
-    expect(planDiff('p', [{ ...spec, deadline: '2025-03-31' }], [extended], []).changed).toEqual([]);
+    // The file now shows the extended date: it becomes the plan's, quietly.
+    const synced = planDiff('p', [{ ...spec, deadline: '2025-03-31' }], [extended], []);
+    expect(synced.changed.map((c) => [c.amend, c.words])).toEqual([[{ deadline: '2025-03-31' }, []]]);
+    expect(isEmpty(synced)).toBe(true);
     const moved = planDiff('p', [{ ...spec, deadline: '2025-06-30' }], [extended], []).changed[0];
     expect(moved.amend).toEqual({ deadline: '2025-06-30' });
     expect(moved.words).toEqual(['整改时限 2025-03-31 → 2025-06-30']);
+    // Extended again after the file was applied: the file that still says the previous date changes nothing.
+    const again = running({ deadline: '2025-09-30' }, { ...spec, deadline: '2025-03-31' });
+    expect(planDiff('p', [{ ...spec, deadline: '2025-03-31' }], [again], []).changed).toEqual([]);
   });
 
   it('a reassignment made on the web stands unless the file names someone new', () => {
     const moved = running({ leadUnit: '区财政局' });
     expect(planDiff('p', [spec], [moved], []).changed).toEqual([]);
-    expect(planDiff('p', [{ ...spec, leadUnit: '区财政局' }], [moved], []).changed).toEqual([]);
+    const synced = planDiff('p', [{ ...spec, leadUnit: '区财政局' }], [moved], []).changed;
+    expect(synced.map((c) => [c.amend, c.reassign, c.words])).toEqual([[{ plannedLeadUnit: '区财政局' }, undefined, []]]);
     expect(planDiff('p', [{ ...spec, leadUnit: '区委组织部' }], [moved], []).changed[0].reassign).toEqual({ leadUnit: '区委组织部' });
+    // Moved on again on the web after the file said 区财政局: the file changes nothing; back to the first unit, it does.
+    const onward = running({ leadUnit: '区委组织部' }, { ...spec, leadUnit: '区财政局' });
+    expect(planDiff('p', [{ ...spec, leadUnit: '区财政局' }], [onward], []).changed).toEqual([]);
+    expect(planDiff('p', [spec], [onward], []).changed[0].reassign).toEqual({ leadUnit: spec.leadUnit });
+  });
+
+  it('a measure withdrawn earlier and still in the file is named, not started again', () => {
+    const d = planDiff('p', [spec], [running({ withdrawn: true })], []);
+    expect([d.added, d.withdrawn]).toEqual([[], [{ measureId: spec.id, title: spec.title }]]);
+    expect(describeDiff(d, false)).toContain('已撤销的措施(不能以原编号重新启动;如需恢复,请用新的编号)(1 项):');
   });
 
   it('a closed measure keeps its deadline and people; its text still follows the file', () => {
@@ -95,6 +113,45 @@ describe('the requests plan apply sends', () => {
     ).toThrow('阶段节点不能晚于整改时限 2024-06-28');
     const closed = story().submit(bj('2024-02-01 10:00')).verify(bj('2024-02-02 10:00')).state;
     expect(() => validateAmendMeasure(closed, { actor: OFFICE, reason: 'x', deadline: '2024-06-30' }, cal, now)).toThrow('措施已销号');
+  });
+
+  it('amend: completed stages stay as they were; the changed ones are chased afresh', () => {
+    const phased = MeasureStory.of({
+      kind: 'phased',
+      deadline: '2024-12-31',
+      milestones: [
+        { title: '摸排', deadline: '2024-03-29' },
+        { title: '清理', deadline: '2024-06-28' },
+      ],
+    });
+    life.applyReportProgress(phased.state, { actor: UNIT(), note: '摸排完成', completesMilestone: true }, bj('2024-02-20 10:00'));
+    phased.state.progress.handled = { 'milestone:0:reminder:5': 'sent', 'milestone:1:reminder:5': 'sent' };
+    const s = phased.state;
+    const moved = [s.spec.milestones[0], { title: '清理', deadline: '2024-09-30' }];
+    expect(() =>
+      validateAmendMeasure(s, { actor: OFFICE, reason: 'x', milestones: [{ title: '新增', deadline: '2024-02-29' }, ...moved] }, cal, now),
+    ).toThrow('已完成的前 1 个阶段节点不能修改或删除');
+    expect(() => validateAmendMeasure(s, { actor: OFFICE, reason: 'x', milestones: moved }, cal, now)).not.toThrow();
+    life.applyAmendMeasure(s, { actor: OFFICE, reason: 'x', milestones: moved }, now);
+    expect(s.progress.handled).toEqual({ 'milestone:0:reminder:5': 'sent' });
+  });
+
+  it('amend: a new deadline makes a pending extension request moot, and the record keeps each extension’s true start', () => {
+    const st = story().extend(bj('2024-02-01 10:00'), '2024-07-31');
+    life.applyRequestExtension(st.state, { actor: UNIT(), newDeadline: '2024-08-30', reason: '再延' }, bj('2024-02-10 10:00'));
+    life.applyAmendMeasure(st.state, { actor: OFFICE, reason: '按台账', deadline: '2024-09-30' }, now);
+    expect(st.state.pendingExtension).toBeUndefined();
+    expect(st.state.audit.at(-1)!.detail).toMatchObject({
+      deadline: '2024-09-30',
+      previousDeadline: '2024-07-31',
+      droppedExtension: '2024-08-30',
+    });
+    life.applyRequestExtension(st.state, { actor: UNIT(), newDeadline: '2024-10-31', reason: '三延' }, bj('2024-03-05 10:00'));
+    life.applyDecideExtension(st.state, { actor: OFFICE, approve: true }, bj('2024-03-06 10:00'));
+    expect(st.record().extensions.map((e) => [e.from, e.to])).toEqual([
+      ['2024-06-28', '2024-07-31'],
+      ['2024-09-30', '2024-10-31'],
+    ]);
   });
 
   it('withdraw: the office, with a reason, once', () => {

@@ -141,6 +141,7 @@ describe('the live ledger out', () => {
     const fields = (m: (typeof plan.measures)[number]) => ({
       id: m.id,
       problem: m.problem,
+      title: m.title,
       text: m.text,
       kind: m.kind,
       leader: m.leader,

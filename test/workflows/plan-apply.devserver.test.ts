@@ -134,13 +134,18 @@ describe('plan apply on a real server', () => {
         m('1.2', { deadline: moved() }),
         m('1.3', { deadline: moved() }),
         m('2.1', { leadUnit: '区委组织部' }),
-        m('3.1', { deadline: moved() }),
-      ]).replace('czj@district.example.org', 'czj-office@district.example.org'),
+        m('3.1', { deadline: moved(), leadUnit: '区审计局' }),
+      ])
+        .replace('czj@district.example.org', 'czj-office@district.example.org')
+        // A unit new to the directory, and a measure moved to it.
+        .replace('  leaders:\n', '    - name: 区审计局\n      emails: [sjj@district.example.org]\n  leaders:\n'),
     );
     const again = await runCli('plan', 'apply', planPath, '--as', 'office:督查科');
     expect([again.code, errors(again.err)]).toEqual([0, '']);
     expect(again.out).toContain(`措施 1.3「措施1.3」: 整改时限 2024-06-28 → ${moved()}`);
-    expect(again.out).toContain('名录和规则变更(下一次发送起生效,不改动措施):\n  单位邮箱: 区财政局');
+    expect(again.out).toContain('名录和规则变更(下一次发送起生效,不改动措施):\n  单位邮箱: 区财政局\n  新增单位: 区审计局');
+    expect(again.out).toContain('  措施 3.1: 已调整分工');
+    expect((await state('3.1')).leadUnit).toBe('区审计局');
     expect(again.out).not.toContain('措施 1.2「措施1.2」');
     const stored = await env.client.workflow.getHandle(planWorkflowId(PLAN_ID)).query(msg.getPlanQuery);
     expect([stored.version, stored.changes.at(-1)?.by]).toEqual([2, { role: 'office', who: '督查科' }]);
