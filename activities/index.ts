@@ -3,19 +3,21 @@ import type { Activities } from '../contracts/activities';
 import { ApplicationFailure } from '@temporalio/common';
 import { chinaCalendar } from '../domain/calendar-data';
 import { digestSendAt, weeklyDigest } from '../domain/weekly';
-import type { NoticeDelivery, PlanRecords } from './ports';
+import type { CampaignSource, NoticeDelivery, PlanRecords } from './ports';
 
 export interface ActivityDeps {
   /** Mail (SMTP or .eml files) in the worker; the JSON notice log in workflow tests. */
   delivery: NoticeDelivery;
   /** The plans' measure records (the weekly digest counts from them); absent where no digest runs. */
   plans?: PlanRecords;
+  /** Campaigns' selections, page by page; absent where no campaign runs by selection. */
+  campaigns?: CampaignSource;
 }
 
 /** The deployment's calendar, as the CLI and the web count (installed years are published). */
 const calendar = () => chinaCalendar({ unpublishedYears: 'statutory' });
 
-export function createActivities({ delivery, plans }: ActivityDeps): Activities {
+export function createActivities({ delivery, plans, campaigns }: ActivityDeps): Activities {
   return {
     deliverNotice: (notice) => delivery.deliver(notice),
     sendDigest: (batch) => delivery.sendDigest(batch),
@@ -29,6 +31,10 @@ export function createActivities({ delivery, plans }: ActivityDeps): Activities 
       // Nothing open, nothing to tell: no mail.
       if (!week.open) return { sent: [], open: 0 };
       return delivery.sendWeekly(week);
+    },
+    campaignPage: async ({ select, pageToken, pageSize }) => {
+      if (!campaigns) throw ApplicationFailure.nonRetryable('这个 worker 没有列出措施的途径,无法按条件开展回头看专项', 'NoCampaignSource');
+      return campaigns.page(select, pageToken, pageSize);
     },
   };
 }

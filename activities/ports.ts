@@ -2,7 +2,8 @@
  * What the activities need from the world outside, each part required: delivery of notices,
  * digests and alerts (mail in the worker, a JSON log in workflow tests).
  */
-import type { DigestBatch, WeeklyDigestResult } from '../contracts/activities';
+import type { CampaignPage, DigestBatch, WeeklyDigestResult } from '../contracts/activities';
+import type { CampaignSelection } from '../contracts/inputs';
 import type { MeasureRecord } from '../domain/record';
 import type { WeeklyDigest } from '../domain/weekly';
 import type { CalendarAlert } from '../domain/calendar-alerts';
@@ -31,4 +32,9 @@ export interface PlanRecords {
 export interface PlanSource {
   /** The plan as it now stands; the same object until it changes. Throws (retryably) when the plan is not found. */
   plan(planId: string): Promise<StoredPlan>;
+}
+
+/** The measures a look-back campaign selects, page by page (a visibility listing in the worker). */
+export interface CampaignSource {
+  page(select: CampaignSelection, pageToken: string | undefined, pageSize: number): Promise<CampaignPage>;
 }

@@ -10,6 +10,7 @@ import { startDevServer, type DevServer } from '../runtime/dev-server';
 import { createWorker, mailDelivery } from '../worker/worker';
 import { describeDigest, describeStored, listMeasures, startPlan } from './measures';
 import { planRecords } from './records';
+import { campaignSource } from './lookback';
 
 export async function runDevStack(settings: Settings, plan: Plan | undefined, planPath?: string, rebased = false): Promise<number> {
   // Quiet by default: the worker's bundling and state logs are noise to the office.
@@ -44,6 +45,7 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
       namespace: settings.namespace,
       delivery,
       plans: planRecords(client),
+      campaigns: campaignSource(client),
     });
     const running = worker.run();
     if (plan) {

@@ -10,7 +10,8 @@ import { closedBefore } from '../domain/lookback';
 import { STATUS_LABELS } from '../domain/vocabulary';
 import { lookbackCampaignWorkflow } from '../workflows';
 import { listMeasures, quote } from './measures';
-import { readRecords } from './records';
+import { mapBounded, readRecords } from './records';
+import type { CampaignSource } from '../activities/ports';
 
 export interface CampaignFilter {
   planId?: string;
@@ -35,24 +36,54 @@ export interface LaunchOutcome {
   skipped: { measureId: string; reason: string }[];
 }
 
-/** Running measure workflows that are closed and match the filter, by plan. */
-export async function closedMeasures(client: Client, f: CampaignFilter): Promise<Map<string, string[]>> {
+/** The visibility query of a campaign's closed measures (one plan's, when given). */
+export function campaignQuery(f: CampaignFilter): string {
   const clauses = [ofType(WORKFLOW.measure), `ExecutionStatus = 'Running'`, `MeasureStatus = 'closed'`];
   if (f.planId) clauses.push(`PlanId = ${quote(f.planId)}`);
   if (f.problem !== undefined) clauses.push(`ProblemNo = ${f.problem}`);
   if (f.unit) clauses.push(`LeadUnit = ${quote(f.unit)}`);
   if (f.kind) clauses.push(`MeasureKind = ${quote(f.kind)}`);
   if (f.leader) clauses.push(`Leader = ${quote(f.leader)}`);
+  return clauses.join(' AND ');
+}
+
+/** Closed before the day, by the measure's own close-out (in its state, not in visibility). */
+async function closedInTime(client: Client, workflowId: string, closedBeforeDay: string | undefined): Promise<boolean> {
+  if (!closedBeforeDay) return true;
+  const state = await client.workflow.getHandle(workflowId).query(getStateQuery);
+  return !!state.closedAt && closedBefore(state.closedAt, closedBeforeDay, state.spec.timeZone);
+}
+
+/**
+ * A campaign's selection as the worker pages through it: one page of the visibility listing,
+ * the close-out date checked per measure. The page token travels as base64 in the campaign's input.
+ */
+export function campaignSource(client: Client): CampaignSource {
+  return {
+    page: async (select, pageToken, pageSize) => {
+      const response = await client.workflowService.listWorkflowExecutions({
+        namespace: client.options.namespace,
+        query: select.query,
+        pageSize,
+        nextPageToken: pageToken ? Buffer.from(pageToken, 'base64') : undefined,
+      });
+      const ids = (response.executions ?? []).map((e) => e.execution?.workflowId).filter((id): id is string => !!id);
+      const kept = await mapBounded(ids, 16, async (id) => ((await closedInTime(client, id, select.closedBefore)) ? id : undefined));
+      const next = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64') : undefined;
+      return { workflowIds: kept.filter((id): id is string => !!id), ...(next ? { nextPageToken: next } : {}) };
+    },
+  };
+}
+
+/** Running measure workflows that are closed and match the filter, by plan. */
+export async function closedMeasures(client: Client, f: CampaignFilter): Promise<Map<string, string[]>> {
   const byPlan = new Map<string, string[]>();
-  for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {
+  for await (const wf of client.workflow.list({ query: campaignQuery(f) })) {
     const planId = wf.typedSearchAttributes.get(SA.PlanId);
     const measureId = wf.typedSearchAttributes.get(SA.MeasureId);
     if (!planId || !measureId || (f.ids && !f.ids.includes(measureId))) continue;
-    if (f.closedBefore) {
-      // Closing time is in the measure's state, not in visibility: ask the few that matched so far.
-      const state = await client.workflow.getHandle(wf.workflowId).query(getStateQuery);
-      if (!state.closedAt || !closedBefore(state.closedAt, f.closedBefore, state.spec.timeZone)) continue;
-    }
+    // Closing time is in the measure's state, not in visibility: ask the few that matched so far.
+    if (!(await closedInTime(client, wf.workflowId, f.closedBefore))) continue;
     byPlan.set(planId, [...(byPlan.get(planId) ?? []), wf.workflowId]);
   }
   return byPlan;
@@ -81,7 +112,18 @@ export async function launchCampaign(
       await client.workflow.start(lookbackCampaignWorkflow, {
         workflowId,
         taskQueue: TASK_QUEUE,
-        args: [{ planId, name, dueDate, measureWorkflowIds: ids.sort() }],
+        // Named measures travel as a list; a selection as its query, paged through by the campaign (any size).
+        args: [
+          filter.ids
+            ? { planId, name, dueDate, measureWorkflowIds: ids.sort() }
+            : {
+                planId,
+                name,
+                dueDate,
+                select: { query: campaignQuery({ ...filter, planId }), closedBefore: filter.closedBefore },
+                expected: ids.length,
+              },
+        ],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: [
           { key: SA.PlanId, value: planId },

@@ -4,6 +4,7 @@ import { loadInstalledCalendar } from '../config/calendar-store';
 import { loadSettings } from '../config/settings';
 import { connectWorker, createWorker, mailDelivery } from '../worker/worker';
 import { planRecords } from './records';
+import { campaignSource } from './lookback';
 
 /** Runs a worker until SIGINT or SIGTERM; resolves when it has shut down. */
 export async function runWorker(): Promise<void> {
@@ -16,7 +17,13 @@ export async function runWorker(): Promise<void> {
     const client = new Client({ connection: clientConnection, namespace: settings.namespace });
     const { delivery, mailer } = mailDelivery(settings, [], client);
     console.log(`rectify worker: 邮件 ${mailer.describe}`);
-    const worker = await createWorker({ connection, namespace: settings.namespace, delivery, plans: planRecords(client) });
+    const worker = await createWorker({
+      connection,
+      namespace: settings.namespace,
+      delivery,
+      plans: planRecords(client),
+      campaigns: campaignSource(client),
+    });
     console.log(
       `rectify worker: ${settings.connectionOptions.address} namespace=${settings.namespace} task queue=${worker.options.taskQueue}`,
     );

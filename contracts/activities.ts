@@ -5,6 +5,13 @@
 import type { CalendarAlert } from '../domain/calendar-alerts';
 import type { Recipient } from '../domain/email/recipients';
 import type { DeliveryResult, Notice } from '../domain/notice';
+import type { CampaignSelection } from './inputs';
+
+/** One page of a campaign's selection: measure workflow ids, and where the listing goes on. */
+export interface CampaignPage {
+  workflowIds: string[];
+  nextPageToken?: string;
+}
 
 /** One recipient's merged notices for one send time. */
 export interface DigestBatch {
@@ -43,4 +50,6 @@ export interface Activities {
   weeklyDigestSendAt(input: { firedAt: number; at: string; timeZone: string }): Promise<number>;
   /** Counts the week from the plan's measures and mails it to the leadership group and the office. */
   sendWeeklyDigest(request: WeeklyDigestRequest): Promise<WeeklyDigestResult>;
+  /** The next page of a campaign's selection (visibility, then the close-out date per measure). */
+  campaignPage(request: { select: CampaignSelection; pageToken?: string; pageSize: number }): Promise<CampaignPage>;
 }

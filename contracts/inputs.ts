@@ -19,11 +19,25 @@ export interface LookbackInput {
   campaign?: string;
 }
 
+/** Which closed measures a campaign reaches: a visibility query, paged through by an activity (and a close-out date checked per measure). */
+export interface CampaignSelection {
+  query: string;
+  /** Only measures closed before this day (YYYY-MM-DD, the measure's zone). */
+  closedBefore?: string;
+}
+
 export interface CampaignInput {
   planId: string;
   name: string;
   dueDate: string;
-  measureWorkflowIds: string[];
+  /** The measures, named (a launch with --ids, and campaigns launched before selections existed). */
+  measureWorkflowIds?: string[];
+  /** Or the measures by selection: the input stays small for any number of measures. */
+  select?: CampaignSelection;
+  /** Where the selection's listing goes on in the next run. */
+  pageToken?: string;
+  /** How many measures the launch counted (the selection's total as the campaign shows it). */
+  expected?: number;
   /** How many have been asked in earlier runs. */
   asked?: number;
   /** Signals one run sends before it continues as new (default SIGNALS_PER_RUN). */

@@ -8,7 +8,7 @@ import { PlanDirectory } from '../activities/mail/directory';
 import { StoredPlans } from '../activities/mail/stored-plans';
 import { MailDelivery, type MailLinks } from '../activities/mail/delivery';
 import { linkKeys } from '../config/secrets';
-import type { NoticeDelivery, PlanRecords } from '../activities/ports';
+import type { CampaignSource, NoticeDelivery, PlanRecords } from '../activities/ports';
 import { SentLedger } from '../activities/mail/sent-ledger';
 import { fileMailer, smtpMailer, type Mailer } from '../activities/mail/transport';
 import type { Settings } from '../config/settings';
@@ -24,6 +24,8 @@ export interface WorkerDeps {
   delivery: NoticeDelivery;
   /** The plans' measure records (the weekly digest counts from them): client/records.ts reads them from the cluster. */
   plans?: PlanRecords;
+  /** Campaigns' selections, page by page: client/lookback.ts lists them from the cluster. */
+  campaigns?: CampaignSource;
 }
 
 export function workflowsPath(): string {
@@ -35,7 +37,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
-    activities: createActivities({ delivery: deps.delivery, plans: deps.plans }),
+    activities: createActivities({ delivery: deps.delivery, plans: deps.plans, campaigns: deps.campaigns }),
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: workflowsPath() }),
   });
 }

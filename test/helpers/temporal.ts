@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { resolveBinary, TEMPORAL_CLI, TEST_SERVER } from '../../runtime/binaries';
 import { ALL_SEARCH_ATTRIBUTES, indexedValueTypes } from '../../contracts/search-attributes';
 import { createWorker } from '../../worker/worker';
+import { campaignSource } from '../../client/lookback';
 
 export const testServerExecutable = () => resolveBinary(TEST_SERVER).executable;
 export const devServerExecutable = () => resolveBinary(TEMPORAL_CLI).executable;
@@ -87,6 +88,7 @@ export async function startDevStack(
     workflowBundle: await workflowBundle(),
     delivery: options.delivery,
     plans: options.plans?.(env),
+    campaigns: campaignSource(env.client),
   });
   const running = worker.run();
   return {

@@ -13,7 +13,7 @@ import { publishedYears } from '../../domain/calendar-data';
 import type { Actor } from '../../domain/notice';
 import { createWorker } from '../../worker/worker';
 import { lookbackCampaignWorkflow, measureWorkflow } from '../../workflows';
-import { closedMeasures } from '../../client/lookback';
+import { campaignQuery, campaignSource, closedMeasures } from '../../client/lookback';
 import * as msg from '../../contracts/messages';
 import * as SA from '../../contracts/search-attributes';
 import { runCli } from '../helpers/cli';
@@ -46,6 +46,7 @@ describe('look-back campaign', () => {
       namespace: 'default',
       workflowBundle: await workflowBundle(),
       delivery: new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-campaign-'))),
+      campaigns: campaignSource(env.client),
     });
     running = worker.run();
   });
@@ -247,6 +248,36 @@ describe('look-back campaign', () => {
         )
       ).count,
     ).toBe(ids30.length);
+  });
+
+  it('by selection: pages through the closed measures a page per run, its input small for any number of measures', async () => {
+    const ids = (await closedMeasures(env.client, { planId: 'drill' })).get('drill') ?? [];
+    const select = { query: campaignQuery({ planId: 'drill' }) };
+    const handle = await env.client.workflow.start(lookbackCampaignWorkflow, {
+      workflowId: campaignWorkflowId('drill', '按条件分页'),
+      taskQueue: TASK_QUEUE,
+      args: [{ planId: 'drill', name: '按条件分页', dueDate: '2099-01-07', select, expected: ids.length, perRun: 10 }],
+    });
+    const firstRun = handle.firstExecutionRunId;
+    expect(await handle.result()).toBe(ids.length);
+    expect(await handle.query(msg.getCampaignQuery)).toMatchObject({ total: ids.length, asked: ids.length });
+    expect((await env.client.workflow.getHandle(campaignWorkflowId('drill', '按条件分页'), firstRun).describe()).status.name).toBe(
+      'CONTINUED_AS_NEW',
+    );
+    // Each run's input: the query and a page token, never the list of measures.
+    const first = await env.client.workflow.getHandle(campaignWorkflowId('drill', '按条件分页'), firstRun).fetchHistory();
+    const input = JSON.stringify(first.events![0].workflowExecutionStartedEventAttributes?.input);
+    expect(input.length).toBeLessThan(2000);
+    const reviews = `${ofType(WORKFLOW.lookbackReview)} AND LookbackCampaign = '按条件分页'`;
+    expect(
+      (
+        await eventually(
+          () => env.client.workflow.count(reviews),
+          (c) => c.count === ids.length,
+        )
+      ).count,
+    ).toBe(ids.length);
+    await recordHistory('campaign-by-selection', handle);
   });
 
   it('stops when the office cancels it, instead of swallowing the cancellation', async () => {

@@ -25,3 +25,6 @@ export const { weeklyDigestSendAt, sendWeeklyDigest } = proxyActivities<Activiti
   scheduleToCloseTimeout: '1 day',
   retry: RETRY_FOREVER,
 });
+
+/** A page of a campaign's selection: a visibility listing and a few queries (a minute at most). */
+export const { campaignPage } = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry: RETRY_FOREVER });
