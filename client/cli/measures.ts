@@ -124,6 +124,35 @@ function requestCommand(program: Command, name: string, description: string, exa
     .addHelpText('after', `\n示例:\n  ${example}`);
 }
 
+/** Above this many measures, an unfiltered `status` gives the counts by plan and unit instead of every line. */
+export const SUMMARY_ABOVE = 1000;
+
+/** Counts by plan and lead unit: measures, 红/黄/绿 among the open, 已销号; units with red first. */
+export function statusSummary(rows: MeasureRow[]): string[] {
+  type Count = { total: number; red: number; yellow: number; green: number; closed: number };
+  const zero = (): Count => ({ total: 0, red: 0, yellow: 0, green: 0, closed: 0 });
+  const plans = new Map<string, { count: Count; units: Map<string, Count> }>();
+  for (const r of rows) {
+    const plan = plans.get(r.planId ?? '') ?? { count: zero(), units: new Map<string, Count>() };
+    plans.set(r.planId ?? '', plan);
+    const unit = plan.units.get(r.leadUnit ?? '') ?? zero();
+    plan.units.set(r.leadUnit ?? '', unit);
+    for (const c of [plan.count, unit]) {
+      c.total++;
+      if (r.status === 'closed') c.closed++;
+      else if (r.trafficLight === 'red' || r.trafficLight === 'yellow' || r.trafficLight === 'green') c[r.trafficLight]++;
+    }
+  }
+  const line = (name: string, c: Count) => [name, c.total, c.red, c.yellow, c.green, c.closed].join('\t');
+  const out = [['计划 / 牵头单位', '措施', '红灯', '黄灯', '绿灯', '已销号'].join('\t')];
+  for (const [id, p] of [...plans].sort((a, b) => a[0].localeCompare(b[0]))) {
+    out.push(line(`计划 ${id}`, p.count));
+    const units = [...p.units].sort((a, b) => b[1].red - a[1].red || a[0].localeCompare(b[0], 'zh-CN'));
+    for (const [unit, c] of units) out.push(line(`  ${unit}`, c));
+  }
+  return out;
+}
+
 export function registerMeasureCommands(program: Command): void {
   program
     .command('status')
@@ -133,8 +162,9 @@ export function registerMeasureCommands(program: Command): void {
     .option('--overdue', '只看逾期(红灯)')
     .option('--lookback <state>', `回头看状态: ${MEASURE_LOOKBACK_STATES.join(' | ')}`)
     .option('--json', '输出 JSON(含剩余或逾期的工作日)')
+    .option('--all', `全部列出(不加筛选且超过 ${SUMMARY_ABOVE} 项时,默认按计划和牵头单位汇总)`)
     .addHelpText('after', '\n示例:\n  rectify status --overdue --unit 区发改委')
-    .action(async (o: { plan?: string; unit?: string; overdue?: boolean; lookback?: string; json?: boolean }) => {
+    .action(async (o: { plan?: string; unit?: string; overdue?: boolean; lookback?: string; json?: boolean; all?: boolean }) => {
       if (o.lookback && !MEASURE_LOOKBACK_STATES.includes(o.lookback)) {
         throw new UsageError(`--lookback 应为 ${MEASURE_LOOKBACK_STATES.join(' | ')}: ${o.lookback}`);
       }
@@ -163,6 +193,13 @@ export function registerMeasureCommands(program: Command): void {
             2,
           ),
         );
+        return;
+      }
+      // Province scale: tens of thousands of lines help nobody; the counts by plan and unit do.
+      const filtered = o.plan || o.unit || o.overdue || o.lookback;
+      if (!filtered && !o.all && rows.length > SUMMARY_ABOVE) {
+        for (const line of statusSummary(rows)) console.log(line);
+        console.log(`共 ${rows.length} 项措施;按计划、牵头单位或灯色筛选可列出措施(--plan、--unit、--overdue),或加 --all 全部列出`);
         return;
       }
       // 到期日: when the measure falls due by the one rule (a deadline on a day off: the working day before).

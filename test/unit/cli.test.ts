@@ -346,3 +346,33 @@ describe('what people type on Chinese keyboards', () => {
     expect(parseActor('unit:区发改委')).toEqual({ role: 'unit', who: '区发改委' });
   });
 });
+
+describe('status at province scale', () => {
+  it('counts by plan and lead unit, units with red first', async () => {
+    const { statusSummary } = await import('../../client/cli/measures');
+    const row = (planId: string, leadUnit: string, trafficLight: string, status = 'active') => ({
+      workflowId: `${planId}:${leadUnit}:${Math.random()}`,
+      planId,
+      leadUnit,
+      trafficLight,
+      status,
+      running: true,
+    });
+    expect(
+      statusSummary([
+        row('a-2024', '区发改委', 'green'),
+        row('a-2024', '区财政局', 'red'),
+        row('a-2024', '区财政局', 'yellow'),
+        row('a-2024', '区发改委', 'green', 'closed'),
+        row('b-2024', '区委办', 'red'),
+      ]),
+    ).toEqual([
+      '计划 / 牵头单位\t措施\t红灯\t黄灯\t绿灯\t已销号',
+      '计划 a-2024\t4\t1\t1\t1\t1',
+      '  区财政局\t2\t1\t1\t0\t0',
+      '  区发改委\t2\t0\t0\t1\t1',
+      '计划 b-2024\t1\t1\t0\t0\t0',
+      '  区委办\t1\t1\t0\t0\t0',
+    ]);
+  });
+});
