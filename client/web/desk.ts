@@ -42,6 +42,8 @@ export interface Desk {
     measureId: string,
     extra?: { status?: number; error?: string; done?: string },
   ): Promise<unknown>;
+  /** A desk page's locals: who is signed in, a CSRF token for its forms, whether they may act. */
+  pageLocals(req: FastifyRequest, reply: FastifyReply): void;
   /** Drops cached records: the next page reads the workflows again. */
   invalidate(): void;
 }

@@ -55,7 +55,7 @@ function backTo(b: Body): string | undefined {
   return back && /^\/measures(\?[^\s]*)?$/.test(back) ? back : undefined;
 }
 
-export function registerOfficeRoutes({ app, o, now, readGuard, showMeasure, invalidate }: Desk): void {
+export function registerOfficeRoutes({ app, o, now, readGuard, showMeasure, pageLocals, invalidate }: Desk): void {
   const officeOnly = async (req: FastifyRequest) => {
     officeActor(req);
   };
@@ -73,7 +73,7 @@ export function registerOfficeRoutes({ app, o, now, readGuard, showMeasure, inva
       } catch (e) {
         if (e instanceof RequestRefused || e instanceof InputError) {
           req.log.info({ planId, measureId, action, actor: actor.who, refused: e.message }, '办理未通过');
-          reply.locals = { account: req.account, csrf: reply.generateCsrf(), canAct: true };
+          pageLocals(req, reply);
           return showMeasure(reply, planId, measureId, { status: e instanceof InputError ? 400 : 422, error: e.message });
         }
         throw e;
@@ -188,7 +188,7 @@ export function registerOfficeRoutes({ app, o, now, readGuard, showMeasure, inva
   app.post('/campaigns', { preHandler: [officeOnly, app.csrfProtection] }, async (req, reply) => {
     const b = (req.body ?? {}) as Body;
     const actor = officeActor(req);
-    reply.locals = { account: req.account, csrf: reply.generateCsrf(), canAct: true };
+    pageLocals(req, reply);
     try {
       const name = text(b, 'name') ?? '';
       const due = text(b, 'due') ?? '';

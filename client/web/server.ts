@@ -134,7 +134,10 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
   const mustSignIn = (req: FastifyRequest) => !req.account && o.users.active().length > 0;
   const readGuard = async (req: FastifyRequest, reply: FastifyReply) => {
     if (mustSignIn(req)) return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
-    // Every desk page: who is signed in, and a CSRF token for its forms (sign-out, the office's actions).
+    pageLocals(req, reply);
+  };
+  // Every desk page: who is signed in, and a CSRF token for its forms (sign-out, the office's actions).
+  const pageLocals = (req: FastifyRequest, reply: FastifyReply) => {
     reply.locals = { account: req.account, csrf: reply.generateCsrf(), canAct: !!req.account && !!accountActor(req.account) };
   };
   const echarts = readFileSync(ECHARTS_FILE);
@@ -360,7 +363,7 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
   });
   app.get('/report.json', { preHandler: readGuard }, async (req) => (await report(req)).report);
 
-  const desk: Desk = { app, o, now, calendar, readGuard, showMeasure, invalidate: () => cache.clear() };
+  const desk: Desk = { app, o, now, calendar, readGuard, showMeasure, pageLocals, invalidate: () => cache.clear() };
   registerAccountRoutes(desk);
   registerOfficeRoutes(desk);
   registerUnitRoutes(desk);

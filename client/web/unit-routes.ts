@@ -11,6 +11,7 @@ import { createReadStream } from 'node:fs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
 import { measureWorkflowId } from '../../contracts/ids';
+import type { MeasureDetails } from '../../contracts/measure';
 import { getStateQuery, reportProgressUpdate, requestExtensionUpdate, submitCompletionUpdate } from '../../contracts/messages';
 import { evidenceRef, MAX_SUBMISSION_BYTES } from '../../domain/evidence';
 import { linkActionOfPath, supersededLink, verifyLink, type LinkAction, type LinkClaims } from '../../domain/links';
@@ -31,6 +32,13 @@ const REFUSED = new PageError(
 );
 
 type Fields = Record<string, string>;
+
+/** The link page's own address. */
+const selfPath = (c: LinkClaims) => `/u/${encodeURIComponent(c.planId)}/${encodeURIComponent(c.measureId)}`;
+
+/** What the link can no longer do, judged against the measure as it stands. */
+const supersededFor = (claims: LinkClaims, d: MeasureDetails) =>
+  supersededLink(claims, { status: d.progress.status, leadUnit: d.leadUnit, deadlineVersion: d.progress.deadlineVersion });
 
 export function registerUnitRoutes({ app, o, now, calendar, invalidate }: Desk): void {
   /** The link's claims for this measure, or 403 (logged with the reason). */
@@ -67,11 +75,7 @@ export function registerUnitRoutes({ app, o, now, calendar, invalidate }: Desk):
   ) {
     const { details, record } = await measureOf(claims.planId, claims.measureId);
     const base = { bare: true, nav: 'link', planQuery: '', title: `措施 ${claims.measureId}`, unit: claims.unit };
-    const superseded = supersededLink(claims, {
-      status: details.progress.status,
-      leadUnit: details.leadUnit,
-      deadlineVersion: details.progress.deadlineVersion,
-    });
+    const superseded = supersededFor(claims, details);
     const page = unitPage(details, record, claims, now(), calendar());
     const q = req.query as Record<string, unknown>;
     const token = String(q.t);
@@ -79,11 +83,10 @@ export function registerUnitRoutes({ app, o, now, calendar, invalidate }: Desk):
     return reply.code(extra.status ?? 200).viewAsync('unit', {
       ...base,
       page,
-      superseded: superseded && !extra.done ? superseded : undefined,
       closedNow: superseded,
       token,
       csrf: reply.generateCsrf(),
-      self: `/u/${encodeURIComponent(claims.planId)}/${encodeURIComponent(claims.measureId)}`,
+      self: selfPath(claims),
       active: page.actions.some((a) => a.path === active) ? active : page.actions[0]?.path,
       done: extra.done,
       error: extra.error,
@@ -110,12 +113,7 @@ export function registerUnitRoutes({ app, o, now, calendar, invalidate }: Desk):
         throw REFUSED;
       }
       const state = await measureOf(claims.planId, claims.measureId);
-      const superseded = supersededLink(claims, {
-        status: state.details.progress.status,
-        leadUnit: state.details.leadUnit,
-        deadlineVersion: state.details.progress.deadlineVersion,
-      });
-      if (superseded) {
+      if (supersededFor(claims, state.details)) {
         const reason = state.details.progress.status === 'closed' ? 'closed' : 'superseded';
         req.log.warn({ ...log, reason, action: path }, '单位链接被拒绝');
         throw REFUSED;
@@ -151,8 +149,10 @@ export function registerUnitRoutes({ app, o, now, calendar, invalidate }: Desk):
       }
       invalidate();
       req.log.info({ ...log, action: path, files: staged.length }, '单位经链接办理');
-      const self = `/u/${encodeURIComponent(claims.planId)}/${encodeURIComponent(claims.measureId)}`;
-      return reply.redirect(`${self}?t=${encodeURIComponent(String((req.query as Record<string, unknown>).t))}&done=${path}`, 303);
+      return reply.redirect(
+        `${selfPath(claims)}?t=${encodeURIComponent(String((req.query as Record<string, unknown>).t))}&done=${path}`,
+        303,
+      );
     },
   );
 
