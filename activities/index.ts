@@ -20,6 +20,12 @@ const calendar = () => chinaCalendar({ unpublishedYears: 'statutory' });
 export function createActivities({ delivery, plans, campaigns }: ActivityDeps): Activities {
   return {
     deliverNotice: (notice) => delivery.deliver(notice),
+    prepareNotice: async (notice) => (delivery.prepare ? delivery.prepare(notice) : { prepared: false, reason: 'no-digests' }),
+    withdrawPrepared: async ({ key, copies }) => {
+      // Only a delivery that prepares hands out digest copies; without one there is nothing to take back.
+      if (!delivery.withdraw) throw ApplicationFailure.nonRetryable('这个 worker 不合并汇总邮件,无法撤回预备的通知', 'NoDigests');
+      return delivery.withdraw(key, copies);
+    },
     sendDigest: (batch) => delivery.sendDigest(batch),
     reportUndelivered: (batch) => delivery.reportUndelivered(batch),
     alertOffice: (alert) => delivery.alertOffice(alert),

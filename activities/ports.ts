@@ -2,17 +2,21 @@
  * What the activities need from the world outside, each part required: delivery of notices,
  * digests and alerts (mail in the worker, a JSON log in workflow tests).
  */
-import type { CampaignPage, DigestBatch, WeeklyDigestResult } from '../contracts/activities';
+import type { CampaignPage, DigestBatch, PreparedNotice, WeeklyDigestResult, WithdrawnNotice } from '../contracts/activities';
 import type { CampaignSelection } from '../contracts/inputs';
 import type { MeasureRecord } from '../domain/record';
 import type { WeeklyDigest } from '../domain/weekly';
 import type { CalendarAlert } from '../domain/calendar-alerts';
-import type { DeliveryResult, Notice } from '../domain/notice';
+import type { DeliveryResult, Notice, SentCopy } from '../domain/notice';
 import type { StoredPlan } from '../domain/plan/stored';
 
 export interface NoticeDelivery {
   /** One notice to its audiences; idempotent by its key. Throws only for what a retry may cure. */
   deliver(notice: Notice): Promise<DeliveryResult>;
+  /** Into its recipients' digests ahead of its send instant, where the delivery merges notices (mail does). */
+  prepare?(notice: Notice): Promise<PreparedNotice>;
+  /** Back out of the digests it was prepared into. */
+  withdraw?(key: string, copies: SentCopy[]): Promise<WithdrawnNotice>;
   /** One recipient's merged notices for one send time. */
   sendDigest(batch: DigestBatch): Promise<DeliveryResult>;
   /** A digest that could not go out in a day: the office is told which measures. */

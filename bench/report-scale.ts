@@ -5,13 +5,12 @@
  * progress, then times the report as `rectify report` and the web build it (visibility list +
  * counting), its renderings, and a report --as-of yesterday (visibility, plus a query for each
  * measure with a note since). Prints the figures and writes bench/results/report-<N>.json.
- *   npm run build && node dist/bench/report-scale.js [measures]
+ *   npm run bench -- report [--measures 20000]
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { FileOutbox } from '../activities/outbox';
 import { startPlan } from '../client/measures';
@@ -27,6 +26,8 @@ import { reportXlsx } from '../documents/sheets';
 import { resolveBinary, TEMPORAL_CLI } from '../runtime/binaries';
 import { createWorker } from '../worker/worker';
 import { ALL_SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
+import { option } from './lib/args';
+import { writeResult } from './lib/harness';
 
 const ZONE = 'Asia/Shanghai';
 
@@ -36,9 +37,8 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   return { ms: Number(process.hrtime.bigint() - start) / 1e6, value };
 }
 
-async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const measures = Number(process.argv[2] ?? 20_000);
+export async function reportScale(argv: string[]): Promise<number> {
+  const measures = option(argv, 'measures', 20_000);
   const units = 60;
   const problems = 100;
   const dir = mkdtempSync(join(tmpdir(), 'rectify-bench-report-'));
@@ -170,8 +170,6 @@ async function main(): Promise<void> {
       );
       const result = {
         measures,
-        date: new Date().toISOString(),
-        machine: `${process.platform} ${process.arch}, node ${process.version}`,
         startSeconds: start.ms / 1000,
         reportSeconds: runs.map((ms) => ms / 1000),
         renderSeconds: { docx: docx.ms / 1000, xlsx: xlsx.ms / 1000, html: html.ms / 1000 },
@@ -179,17 +177,10 @@ async function main(): Promise<void> {
         asOfQueried: noted.length,
         totals: t,
       };
-      const out = resolve(__dirname, '../../bench/results');
-      mkdirSync(out, { recursive: true });
-      writeFileSync(join(out, `report-${measures}.json`), `${JSON.stringify(result, null, 2)}\n`);
-      console.log(`written bench/results/report-${measures}.json`);
+      console.log(`written: ${writeResult(`report-${measures}`, result)}`);
     });
   } finally {
     await env.teardown();
   }
+  return 0;
 }
-
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});

@@ -1,33 +1,44 @@
 /**
- * Benchmark (not a test): the whole sample plan through a year of simulated time on the
- * time-skipping server. Prints wall times and whether the workflows did exactly what
- * `rectify simulate` says.   npm run build && node dist/bench/sample-year.js [days]
+ * Benchmark: a plan through a year of simulated time on the time-skipping server, checked notice
+ * by notice against `rectify simulate`. The sample plan (124 measures) by default; `--measures N`
+ * a synthetic plan of N measures (1,590: ten districts' worth).
+ *   npm run bench -- year [--measures 1590] [--days 365]
  */
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DateTime } from 'luxon';
 import { SAMPLE_PLAN } from '../client/cli';
 import { loadPlan } from '../config/plan-files';
+import { option } from './lib/args';
+import { printTable, seconds, writeResult } from './lib/harness';
+import { districtPlan, ZONE } from './lib/plans';
 import { runPlanYear } from './plan-year';
 
-async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const days = Number(process.argv[2] ?? 365);
-  const { plan } = loadPlan(SAMPLE_PLAN);
+export async function year(argv: string[]): Promise<number> {
+  const days = option(argv, 'days', 365);
+  const size = argv.includes('--measures') ? option(argv, 'measures', 1590) : undefined;
+  const plan = size ? districtPlan(1, DateTime.now().setZone(ZONE), size) : loadPlan(SAMPLE_PLAN).plan;
   const began = Date.now();
   const r = await runPlanYear(plan, { days });
   const total = Date.now() - began;
-  console.log(`sample plan: ${r.measures} measures, ${r.days} simulated days`);
-  console.log(
-    `wall time: ${(total / 1000).toFixed(1)} s in all (starting workflows ${(r.wallMs.start / 1000).toFixed(1)} s, simulated ${r.days} days ${(r.wallMs.run / 1000).toFixed(1)} s)`,
-  );
-  console.log(`notices: delivered ${r.delivered}, scheduled by rectify simulate ${r.scheduled}`);
-  console.log(
-    `missing ${r.missing.length}, unexpected ${r.unexpected.length}, duplicates ${r.duplicates}, largest send lag ${(r.maxLagMs / 1000).toFixed(1)} s`,
-  );
+  const figures = {
+    plan: size ? `synthetic, ${size} measures` : 'the sample plan',
+    measures: r.measures,
+    days: r.days,
+    wallSeconds: { total: seconds(total), starting: seconds(r.wallMs.start), simulated: seconds(r.wallMs.run) },
+    delivered: r.delivered,
+    scheduled: r.scheduled,
+    missing: r.missing.length,
+    unexpected: r.unexpected.length,
+    duplicates: r.duplicates,
+    largestSendLagSeconds: seconds(r.maxLagMs),
+  };
+  printTable(`year: ${figures.plan}, ${r.days} simulated days`, [
+    ['wall time in all (s)', figures.wallSeconds.total],
+    ['  starting / simulating (s)', `${figures.wallSeconds.starting} / ${figures.wallSeconds.simulated}`],
+    ['notices delivered / scheduled by simulate', `${r.delivered} / ${r.scheduled}`],
+    ['missing / unexpected / duplicates', `${r.missing.length} / ${r.unexpected.length} / ${r.duplicates}`],
+    ['largest send lag (s)', figures.largestSendLagSeconds],
+  ]);
   for (const k of [...r.missing.slice(0, 5), ...r.unexpected.slice(0, 5)]) console.log(`  ${k}`);
-  process.exitCode = r.missing.length || r.unexpected.length || r.duplicates ? 1 : 0;
+  console.log(`written: ${writeResult(`year-${r.measures}`, figures)}`);
+  return r.missing.length || r.unexpected.length || r.duplicates ? 1 : 0;
 }
-
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});

@@ -7,7 +7,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Settings } from '../config/settings';
 import type { Plan } from '../domain/plan/schema';
 import { startDevServer, type DevServer } from '../runtime/dev-server';
-import { createWorker, mailDelivery } from '../worker/worker';
+import { createMailWorker, createWorker, mailDelivery } from '../worker/worker';
 import { describeDigest, describeStored, listMeasures, startPlan } from './measures';
 import { planRecords } from './records';
 import { campaignSource } from './lookback';
@@ -40,14 +40,17 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
       );
       return 1;
     }
-    const worker = await createWorker({
+    const deps = {
       connection: nativeConnection,
       namespace: settings.namespace,
       delivery,
       plans: planRecords(client),
       campaigns: campaignSource(client),
-    });
-    const running = worker.run();
+      maxCachedWorkflows: settings.worker.maxCachedWorkflows,
+    };
+    const worker = await createWorker(deps);
+    const mail = await createMailWorker(deps);
+    const running = Promise.all([worker.run(), mail.run()]);
     if (plan) {
       const result = await startPlan(client, plan);
       console.log(

@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadInstalledCalendar } from '../config/calendar-store';
 import { loadSettings } from '../config/settings';
-import { connectWorker, createWorker, mailDelivery } from '../worker/worker';
+import { connectWorker, createMailWorker, createWorker, mailDelivery } from '../worker/worker';
 import { planRecords } from './records';
 import { campaignSource } from './lookback';
 
@@ -17,17 +17,20 @@ export async function runWorker(): Promise<void> {
     const client = new Client({ connection: clientConnection, namespace: settings.namespace });
     const { delivery, mailer } = mailDelivery(settings, [], client);
     console.log(`rectify worker: 邮件 ${mailer.describe}`);
-    const worker = await createWorker({
+    const deps = {
       connection,
       namespace: settings.namespace,
       delivery,
       plans: planRecords(client),
       campaigns: campaignSource(client),
-    });
+      maxCachedWorkflows: settings.worker.maxCachedWorkflows,
+    };
+    const worker = await createWorker(deps);
+    const mail = await createMailWorker(deps);
     console.log(
-      `rectify worker: ${settings.connectionOptions.address} namespace=${settings.namespace} task queue=${worker.options.taskQueue}`,
+      `rectify worker: ${settings.connectionOptions.address} namespace=${settings.namespace} task queue=${worker.options.taskQueue}, ${mail.options.taskQueue}`,
     );
-    await worker.run(); // until SIGINT/SIGTERM
+    await Promise.all([worker.run(), mail.run()]); // until SIGINT/SIGTERM
     mailer.close();
   } finally {
     await clientConnection.close();

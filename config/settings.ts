@@ -42,6 +42,11 @@ export interface Settings {
     /** Where the generated secret lives. */
     secretFile: string;
   };
+  /** The worker's sticky cache. */
+  worker: {
+    /** RECTIFY_WORKFLOW_CACHE: workflows kept in memory between their tasks (the rest replay from history when they wake). */
+    maxCachedWorkflows: number;
+  };
   mail: {
     /** SMTP_URL; without it mail is written to outboxDir as .eml files. */
     smtpUrl?: string;
@@ -73,6 +78,13 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name}=${value}: 端口应为 1–65535 的整数`);
   return n;
 }
+
+/**
+ * Workflows a worker keeps in memory: a measure held in the cache costs about 0.5 MB of the worker's
+ * memory, one evicted replays its (short, continued-as-new) history when it next wakes. Sized so
+ * that a worker holding a province (20,000 measures) stays within 1 GiB: see bench/RESULTS.md.
+ */
+export const DEFAULT_WORKFLOW_CACHE = 1000;
 
 /** Secrets shorter than this are refused: an HMAC key should carry at least 128 bits. */
 export const MIN_SECRET_LENGTH = 32;
@@ -151,5 +163,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   };
   if (mail.smtpUrl && !env.MAIL_FROM) throw new Error('设置了 SMTP_URL 时也要设置 MAIL_FROM(发件人地址)');
   if (!domainOf(mail.from)) throw new Error(`MAIL_FROM 无效: ${mail.from}(应为 rectify@example.org 或 "名称" <rectify@example.org>)`);
-  return { embedded, connectionOptions, namespace: profile.namespace ?? 'default', dev, varDir, web, links, mail };
+  const worker = { maxCachedWorkflows: positiveInt(env, 'RECTIFY_WORKFLOW_CACHE') ?? DEFAULT_WORKFLOW_CACHE };
+  return { embedded, connectionOptions, namespace: profile.namespace ?? 'default', dev, varDir, web, links, mail, worker };
 }

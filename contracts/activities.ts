@@ -4,7 +4,7 @@
  */
 import type { CalendarAlert } from '../domain/calendar-alerts';
 import type { Recipient } from '../domain/email/recipients';
-import type { DeliveryResult, Notice } from '../domain/notice';
+import type { DeliveryResult, Notice, SentCopy } from '../domain/notice';
 import type { CampaignSelection } from './inputs';
 
 /** One page of a campaign's selection: measure workflow ids, and where the listing goes on. */
@@ -37,9 +37,26 @@ export interface WeeklyDigestResult {
   problems?: string[];
 }
 
+/**
+ * A notice handed to its recipients' digests ahead of its send instant: the copies (each with its
+ * digest), or why not (then it is delivered at its instant as usual): the worker merges no digests,
+ * the kind goes alone, the instant has passed, or that instant's digest has already closed.
+ */
+export type PreparedNotice =
+  { prepared: true; result: DeliveryResult } | { prepared: false; reason: 'no-digests' | 'alone' | 'late' | 'closed' };
+
+/** What taking a prepared notice back found: the copies that had already gone out (none when all were withdrawn in time). */
+export interface WithdrawnNotice {
+  sent: SentCopy[];
+}
+
 export interface Activities {
   /** Delivers one notice; idempotent by its key. Throws only for what a retry may cure. */
   deliverNotice(notice: Notice): Promise<DeliveryResult>;
+  /** Hands a scheduled notice to its recipients' digests before its send instant (idempotent by its key). */
+  prepareNotice(notice: Notice): Promise<PreparedNotice>;
+  /** Takes a prepared notice back from its digests (its measure changed before the send instant). */
+  withdrawPrepared(request: { key: string; copies: SentCopy[] }): Promise<WithdrawnNotice>;
   /** One recipient's merged notices for one send time, as one mail. */
   sendDigest(batch: DigestBatch): Promise<DeliveryResult>;
   /** A digest that could not go out in a day: the office is told which measures. */

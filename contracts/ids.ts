@@ -3,8 +3,14 @@
  * workflow id and every notice key, defined once for workflows, activities, the CLI and the web.
  */
 
-/** The one task queue of rectify's workflows and activities. */
+/** The task queue of rectify's workflows and activities. */
 export const TASK_QUEUE = 'rectification';
+
+/**
+ * The morning mail's own lane: digests (and their sends) run here, on a worker of their own in the
+ * same process, so that they do not queue behind thousands of measures waking at the same instant.
+ */
+export const MAIL_TASK_QUEUE = 'rectification-mail';
 
 /** Workflow type names: the functions workflows/index.ts exports, for visibility queries and starts by name. */
 export const WORKFLOW = {

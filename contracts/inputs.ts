@@ -49,6 +49,11 @@ export interface DigestInput {
   recipient: Recipient;
   /** ISO instant the send window closes: later notices go out on their own. */
   windowEndsAt: string;
+  /**
+   * ISO send instant, for a digest started ahead of it by a prepared notice: it holds its items
+   * until then and sends them at once (no quiet period: they were all known before).
+   */
+  sendAt?: string;
 }
 
 export interface CalendarWatchInput {

@@ -99,3 +99,9 @@ export const updatePlanUpdate = defineUpdate<PlanView, [UpdatePlanRequest]>('upd
 
 /** From a measure's delivery activity to the digest of its recipient and send time. */
 export const addToDigestSignal = defineSignal<[Notice]>('addToDigest');
+
+/**
+ * A prepared notice taken back from its digest before the send instant (its measure changed):
+ * `withdrawn` if it was still waiting, `sent` if the digest had already sent it, `unknown` if it never arrived.
+ */
+export const withdrawFromDigestUpdate = defineUpdate<'withdrawn' | 'sent' | 'unknown', [string]>('withdrawFromDigest');

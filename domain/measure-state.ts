@@ -91,6 +91,23 @@ export interface MeasureState {
   withdrawn?: { at: string; by: Actor; reason: string };
   /** Campaign reviews asked for and not yet started (the main loop starts them). */
   campaignRequests?: { campaign: string; dueDate: IsoDate }[];
+  /**
+   * Scheduled notices handed to their digests ahead of their send instant (already counted as
+   * handled and delivered), until that instant: a change before it takes them back.
+   */
+  prepared?: PreparedEntry[];
+  /** The worker's delivery merges no digests (workflow tests' notice log): not asked to prepare again before this instant. */
+  noDigestsUntil?: number;
+}
+
+export interface PreparedEntry {
+  /** The planner's stage key, as in `handled`. */
+  stage: string;
+  /** The notice's idempotency key, as the digests know it. */
+  key: string;
+  /** Its send instant, epoch ms. */
+  at: number;
+  copies: SentCopy[];
 }
 
 /** What a look-back review tells its measure. */

@@ -18,6 +18,14 @@ import type { Audience, Cadence } from './plan/schema';
 /** A notice counts as on time, or a catch-up may go out, within this long after the send time. */
 export const SEND_WINDOW_MS = 60 * 60 * 1000;
 
+/**
+ * How long before its send instant a measure hands a scheduled notice to its recipients' digests,
+ * which then send it at the instant without waiting for every measure to wake: the morning's whole
+ * burst is prepared in this time (20,000 measures take about a quarter of an hour on the embedded
+ * server). A change in the meantime takes the notice back.
+ */
+export const PREPARE_LEAD_MS = 30 * 60 * 1000;
+
 export interface MeasureProgress {
   status: MeasureStatus;
   /** The deadline in force; extensions move it and bump deadlineVersion. */

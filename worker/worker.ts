@@ -12,7 +12,7 @@ import type { CampaignSource, NoticeDelivery, PlanRecords } from '../activities/
 import { SentLedger } from '../activities/mail/sent-ledger';
 import { fileMailer, smtpMailer, type Mailer } from '../activities/mail/transport';
 import type { Settings } from '../config/settings';
-import { TASK_QUEUE } from '../contracts/ids';
+import { MAIL_TASK_QUEUE, TASK_QUEUE } from '../contracts/ids';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -26,10 +26,27 @@ export interface WorkerDeps {
   plans?: PlanRecords;
   /** Campaigns' selections, page by page: client/lookback.ts lists them from the cluster. */
   campaigns?: CampaignSource;
+  /** The sticky cache's size (RECTIFY_WORKFLOW_CACHE); the SDK's default when absent (tests). */
+  maxCachedWorkflows?: number;
 }
 
 export function workflowsPath(): string {
   return require.resolve('../workflows');
+}
+
+/**
+ * The mail lane: a second worker in the same process, on MAIL_TASK_QUEUE, running the digests and
+ * their sends. At 09:00 the digests fire while thousands of measures wake (their lights change at
+ * the send time); on their own queue they are not served after them.
+ */
+export async function createMailWorker(deps: WorkerDeps): Promise<Worker> {
+  return Worker.create({
+    connection: deps.connection,
+    namespace: deps.namespace,
+    taskQueue: MAIL_TASK_QUEUE,
+    activities: createActivities({ delivery: deps.delivery, plans: deps.plans, campaigns: deps.campaigns }),
+    workflowsPath: require.resolve('../workflows/mail'),
+  });
 }
 
 export async function createWorker(deps: WorkerDeps): Promise<Worker> {
@@ -38,6 +55,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
     activities: createActivities({ delivery: deps.delivery, plans: deps.plans, campaigns: deps.campaigns }),
+    ...(deps.maxCachedWorkflows ? { maxCachedWorkflows: deps.maxCachedWorkflows } : {}),
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: workflowsPath() }),
   });
 }
@@ -77,7 +95,7 @@ export function mailDelivery(
     plans,
     ledger: new SentLedger(settings.mail.sentLedgerDir),
     from: settings.mail.from,
-    digests: { client, taskQueue: TASK_QUEUE },
+    digests: { client, taskQueue: MAIL_TASK_QUEUE },
     links: mailLinks(settings),
   });
   return { delivery, mailer };

@@ -101,7 +101,18 @@ export class MeasureEntity {
   view(): MeasureView {
     const { calendar: _calendar, ...spec } = this.spec;
     const { handled: _handled, ...progress } = this.state.progress;
-    const { spec: _s, progress: _p, calendarYears: _y, provisionalYears: _py, outgoing: _o, deliveries: _d, audit, ...rest } = this.state;
+    const {
+      spec: _s,
+      progress: _p,
+      calendarYears: _y,
+      provisionalYears: _py,
+      outgoing: _o,
+      deliveries: _d,
+      prepared: _pr,
+      noDigestsUntil: _nd,
+      audit,
+      ...rest
+    } = this.state;
     const options = this.calendarOptions();
     const published = Object.keys(options.years ?? {}).map(Number);
     const provisional = Object.keys(options.provisionalYears ?? {})
@@ -144,8 +155,8 @@ export class MeasureEntity {
     return summaryOf(this.details());
   }
 
-  /** The measure as a notice (or a review) describes it, as it stands now. */
-  snapshot(): NoticeMeasure {
+  /** The measure as a notice (or a review) describes it, as it stands now (counted from `at`, by default now). */
+  snapshot(at = Date.now()): NoticeMeasure {
     const { state, spec } = this;
     const dueAt = currentDueAt(state, this.calendar);
     return {
@@ -163,23 +174,24 @@ export class MeasureEntity {
       dueAt: dueAt === undefined ? undefined : new Date(dueAt).toISOString(),
       trafficLight: state.trafficLight,
       timeZone: spec.timeZone,
-      ...this.workdaysCount(),
+      ...this.workdaysCount(at),
     };
   }
 
   /** Working days to the deadline as this workflow counts them, so that a mail says what the schedule meant. */
-  private workdaysCount(): Pick<NoticeMeasure, 'workdaysLeft' | 'provisionalCount'> {
+  private workdaysCount(at: number): Pick<NoticeMeasure, 'workdaysLeft' | 'provisionalCount'> {
     const deadline = this.state.progress.deadline;
     if (!deadline || this.spec.kind === 'longterm' || this.state.progress.status === 'closed') return {};
-    const today = localDate(Date.now(), this.spec.timeZone);
+    const today = localDate(at, this.spec.timeZone);
     return {
       workdaysLeft: this.calendar.workdaysBetween(today, deadline),
       provisionalCount: this.calendar.isProvisionalBetween(today, deadline),
     };
   }
 
-  notice(stage: string, fields: NoticeFields, plannedAt: number, catchUp: boolean): Notice {
-    return buildNotice(this.workflowId, stage, this.snapshot(), fields, plannedAt, catchUp);
+  /** A notice decided now, or (prepared ahead) as it will be decided at `decidedAt`. */
+  notice(stage: string, fields: NoticeFields, plannedAt: number, catchUp: boolean, decidedAt = Date.now()): Notice {
+    return buildNotice(this.workflowId, stage, this.snapshot(decidedAt), fields, plannedAt, catchUp, decidedAt);
   }
 
   /** The next queued event as a notice, numbered within the deadline version. */
@@ -197,16 +209,17 @@ export class MeasureEntity {
   }
 
   /** What delivery answered, on the measure's record (results recorded before copies were reported name no one). */
-  recordDelivery(notice: Notice, result: DeliveryResult | undefined): void {
-    (this.state.deliveries ??= []).push(deliveryEntry(notice, result, Date.now()));
+  /** A notice that went out now, or (prepared) goes out at `at`. */
+  recordDelivery(notice: Notice, result: DeliveryResult | undefined, at = Date.now()): void {
+    (this.state.deliveries ??= []).push(deliveryEntry(notice, result, at));
   }
 
   /** A notice the planner scheduled, with the date it chases. */
-  scheduled(n: DueNotice): Notice {
+  scheduled(n: DueNotice, decidedAt = Date.now()): Notice {
     const { spec } = this;
     const milestone = n.milestone === undefined ? undefined : { index: n.milestone, ...spec.milestones[n.milestone] };
     const dueAt = new Date(dueInstant(spec, n.dueDate, this.calendar)).toISOString();
-    return this.notice(n.key, { ...dueFields(n), dueDate: n.dueDate, dueAt, milestone, period: n.period }, n.at, n.catchUp);
+    return this.notice(n.key, { ...dueFields(n), dueDate: n.dueDate, dueAt, milestone, period: n.period }, n.at, n.catchUp, decidedAt);
   }
 
   /** The look-back state shown in search: scheduled, in-review, or the last outcome. */

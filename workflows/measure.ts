@@ -27,28 +27,33 @@ import { localDate } from '../domain/dates';
 import * as life from '../domain/lifecycle';
 import type { EventNotice, MeasureState } from '../domain/measure-state';
 import { nextLookback } from '../domain/lookback';
-import { currentStage, dueAt as dueInstant, nextActions, pruneHandled, SEND_WINDOW_MS } from '../domain/planner';
+import { currentStage, dueAt as dueInstant, nextActions, PREPARE_LEAD_MS, pruneHandled, SEND_WINDOW_MS } from '../domain/planner';
+import { NOTICE_KINDS } from '../domain/vocabulary';
 import * as requests from '../domain/requests';
 import { lookbackReviewWorkflow } from './lookback';
 import { MeasureEntity } from './measure-entity';
 import { PATCHES } from './patches';
-import { deliverNotice } from './shared/proxies';
+import { deliverNotice, prepareNotice, withdrawPrepared } from './shared/proxies';
 import { sleepUntilOrChanged } from './shared/timer';
 
 export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void> {
   const m = new MeasureEntity(input, workflowInfo().workflowId);
   registerHandlers(m);
+  /** A change came since notices were prepared: they are taken back and planned again. */
+  let preparedStale = false;
   for (;;) {
     const started = Date.now();
     if (!m.spec.dueOnWorkday && patched(PATCHES.dueOnWorkday)) m.adoptDueOnWorkday();
     await deliverEvents(m);
+    if (m.state.prepared) await settlePrepared(m, preparedStale);
+    preparedStale = false;
     // Withdrawn from the plan (`plan apply --prune`): nothing more to chase; answered requests finish first.
     if (m.state.withdrawn) {
       m.markWithdrawn();
       await condition(allHandlersFinished);
       return;
     }
-    const wakeForNotices = await deliverDueNotices(m, started);
+    const wakeForNotices = await prepareAhead(m, await deliverDueNotices(m, started));
     const wakeForLight = m.refreshLight();
     const wakeForReview = m.changed ? undefined : await startDueReviews(m);
     if (patched(PATCHES.reportMemo)) m.publishRecord();
@@ -58,6 +63,7 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
       await continueAsNewIfSuggested(m);
       await sleepUntilOrChanged(() => m.changed || workflowInfo().continueAsNewSuggested, m.nextWakeAt);
     }
+    if (m.changed && m.state.prepared) preparedStale = true;
     m.changed = false;
   }
 }
@@ -160,6 +166,65 @@ async function deliverDueNotices(m: MeasureEntity, started: number): Promise<num
     m.state.progress.handled[due.key] = 'sent';
   }
   return next.wakeAt;
+}
+
+/**
+ * The 09:00 burst, prepared ahead: when the next notices fall due within PREPARE_LEAD_MS, those a
+ * digest merges are decided now as of their instant and handed to their recipients' digests, which
+ * send them at the instant (without waiting for thousands of measures to wake then). They count as
+ * handled and delivered at that instant; a change before it takes them back (settlePrepared).
+ * Returns when to wake for notices: to prepare, or for what is left.
+ */
+async function prepareAhead(m: MeasureEntity, wakeAt: number | undefined): Promise<number | undefined> {
+  if (wakeAt === undefined || (m.state.noDigestsUntil ?? 0) > Date.now() || !patched(PATCHES.preparedDigests)) return wakeAt;
+  if (wakeAt - Date.now() > PREPARE_LEAD_MS) return wakeAt - PREPARE_LEAD_MS;
+  const due = nextActions(m.spec, m.state.progress, m.calendar, wakeAt).send.filter(
+    (d) => d.at === wakeAt && !d.catchUp && NOTICE_KINDS[d.kind].digest && !m.state.progress.handled[d.key],
+  );
+  for (const d of due) {
+    if (m.changed) break; // plan again first
+    m.refreshLight();
+    const notice = m.scheduled(d, wakeAt);
+    const outcome = await prepareNotice(notice);
+    if (!outcome.prepared) {
+      // A worker that merges no digests is not asked again for a while; otherwise it goes at its instant.
+      if (outcome.reason === 'no-digests') m.state.noDigestsUntil = Date.now() + NO_DIGESTS_RETRY_MS;
+      continue;
+    }
+    m.state.progress.handled[d.key] = 'sent';
+    m.recordDelivery(notice, outcome.result, wakeAt);
+    (m.state.prepared ??= []).push({ stage: d.key, key: notice.idempotencyKey, at: wakeAt, copies: outcome.result.sent ?? [] });
+  }
+  return nextActions(m.spec, m.state.progress, m.calendar, Date.now()).wakeAt;
+}
+
+/** A worker without digests is asked again after this long (say, once mail is configured). */
+const NO_DIGESTS_RETRY_MS = 30 * 86_400_000;
+
+/**
+ * Prepared notices whose instant has come are sent (their digests sent them): forgotten. After a
+ * change, those still ahead are taken back from their digests and planned afresh, unless a digest
+ * had already sent its copy (a change in the last moments): then that copy stands as delivered.
+ */
+async function settlePrepared(m: MeasureEntity, stale: boolean): Promise<void> {
+  const { state } = m;
+  const ahead = (state.prepared ?? []).filter((p) => p.at > Date.now());
+  state.prepared = undefined;
+  for (const p of ahead) {
+    if (!stale) {
+      (state.prepared ??= []).push(p);
+      continue;
+    }
+    const { sent } = await withdrawPrepared({ key: p.key, copies: p.copies });
+    const at = new Date(p.at).toISOString();
+    const entry = state.deliveries?.find((d) => d.stage === p.stage && d.at === at);
+    if (sent.length) {
+      if (entry) entry.to = sent;
+      continue;
+    }
+    delete state.progress.handled[p.stage];
+    state.deliveries = state.deliveries?.filter((d) => d !== entry);
+  }
 }
 
 /**

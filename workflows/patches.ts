@@ -30,6 +30,13 @@ export const PATCHES = {
    * have not yet). Deprecate when no measure started before 2026-12 runs.
    */
   reportMemo: 'report-memo',
+  /**
+   * Scheduled notices are handed to their digests PREPARE_LEAD_MS before their send instant, which
+   * send them at the instant (issue 14: the 09:00 burst). Histories recorded before it replay as
+   * they ran (notices delivered at their instant); running measures prepare from their next live
+   * wake. Deprecate when no measure started before 2026-12 runs.
+   */
+  preparedDigests: 'prepared-digests',
 } as const;
 
 // The calendar watch (workflows/calendar-watch.ts) is new in this release: none ran before it.

@@ -4,16 +4,16 @@
  * retried activity does not send again what SMTP already accepted, transient failures retried
  * by Temporal, permanent ones reported to the inspection office once.
  */
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
 import type { WorkCalendar } from '../../domain/calendar';
 import { chinaCalendar } from '../../domain/calendar-data';
 import { SEND_WINDOW_MS } from '../../domain/planner';
-import type { DigestBatch, WeeklyDigestResult } from '../../contracts/activities';
+import type { DigestBatch, PreparedNotice, WeeklyDigestResult, WithdrawnNotice } from '../../contracts/activities';
 import type { WeeklyDigest } from '../../domain/weekly';
 import { digestWorkflowId, weeklyDigestKey, WORKFLOW } from '../../contracts/ids';
 import type { DigestInput } from '../../contracts/inputs';
-import { addToDigestSignal } from '../../contracts/messages';
+import { addToDigestSignal, withdrawFromDigestUpdate } from '../../contracts/messages';
 import type { NoticeDelivery, PlanSource } from '../ports';
 import { log } from '../log';
 import { deadlineIcs } from '../../domain/email/ics';
@@ -126,16 +126,69 @@ export class MailDelivery implements NoticeDelivery {
   }
 
   /**
+   * A scheduled notice into its recipients' digests before its send instant, which then send it at
+   * that instant without waiting for it: the morning's mail no longer waits for every measure to
+   * wake. Not prepared (delivered at its instant as usual) for a kind that goes alone, a catch-up,
+   * an instant already past, or a digest of that instant already closed.
+   */
+  async prepare(notice: Notice): Promise<PreparedNotice> {
+    const sendAt = Date.parse(notice.plannedAt);
+    if (!this.deps.digests) return { prepared: false, reason: 'no-digests' };
+    if (!NOTICE_KINDS[notice.kind].digest || notice.catchUp) return { prepared: false, reason: 'alone' };
+    if (Date.now() >= sendAt) return { prepared: false, reason: 'late' };
+    const plan = await this.deps.plans.plan(notice.measure.planId);
+    const { recipients, problems } = resolveRecipients(plan.directory, notice);
+    const sent: SentCopy[] = [];
+    for (const recipient of recipients) {
+      const digest = await this.handToDigest(notice, recipient, sendAt);
+      if (!digest) {
+        // All or nothing: what was handed goes back, and the notice goes at its instant.
+        await this.withdraw(notice.idempotencyKey, sent);
+        return { prepared: false, reason: 'closed' };
+      }
+      sent.push({ name: recipient.name, email: recipient.email, audience: recipient.audience, digest });
+    }
+    if (problems.length) await this.reportToOffice(plan, notice, problems);
+    return { prepared: true, result: { delivered: sent.length > 0, problems: problems.length ? problems : undefined, sent } };
+  }
+
+  /**
+   * A prepared notice back out of its digests: the copies that had already gone out (a change
+   * that came too close to the send instant). A digest no longer running has sent what it had.
+   */
+  async withdraw(key: string, copies: SentCopy[]): Promise<WithdrawnNotice> {
+    const { client } = this.deps.digests!;
+    const sent: SentCopy[] = [];
+    for (const copy of copies.filter((c) => c.digest)) {
+      const outcome = await client.workflow
+        .getHandle(copy.digest!)
+        .executeUpdate(withdrawFromDigestUpdate, { args: [key] })
+        .catch((e: Error) => {
+          if (e instanceof WorkflowNotFoundError) return 'sent' as const;
+          throw e;
+        });
+      if (outcome === 'sent') sent.push(copy);
+    }
+    return { sent };
+  }
+
+  /**
    * Into the digest of this recipient and send time (started if need be): the digest's workflow id.
    * Undefined when that digest has already closed (a late notice): then the notice goes out on its own.
+   * `sendAt`: a notice prepared ahead of its instant, which the digest holds until then.
    */
-  private async handToDigest(notice: Notice, recipient: Recipient): Promise<string | undefined> {
+  private async handToDigest(notice: Notice, recipient: Recipient, sendAt?: number): Promise<string | undefined> {
     const { client, taskQueue } = this.deps.digests!;
     // The send time: planned, or for a catch-up the minute it was decided in.
     const slot = notice.catchUp ? Math.floor(Date.parse(notice.decidedAt) / 60_000) * 60_000 : Date.parse(notice.plannedAt);
     try {
       // By name: activities do not import workflow code.
-      const input: DigestInput = { planId: notice.measure.planId, recipient, windowEndsAt: new Date(slot + SEND_WINDOW_MS).toISOString() };
+      const input: DigestInput = {
+        planId: notice.measure.planId,
+        recipient,
+        windowEndsAt: new Date(slot + SEND_WINDOW_MS).toISOString(),
+        ...(sendAt === undefined ? {} : { sendAt: new Date(sendAt).toISOString() }),
+      };
       const workflowId = digestWorkflowId(notice.measure.planId, slot, recipient.email);
       await client.workflow.signalWithStart(WORKFLOW.digest, {
         workflowId,

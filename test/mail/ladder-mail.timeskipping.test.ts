@@ -19,7 +19,9 @@ import { smtpMailer, type Mailer } from '../../activities/mail/transport';
 import { chinaCalendar, publishedYears } from '../../domain/calendar-data';
 import type { MeasureSpec } from '../../domain/measure';
 import { measureWorkflow } from '../../workflows';
-import { getStateQuery } from '../../contracts/messages';
+import { getDetailsQuery, getStateQuery, reportProgressUpdate, submitCompletionUpdate } from '../../contracts/messages';
+import type { Actor } from '../../domain/notice';
+import { PREPARE_LEAD_MS } from '../../domain/planner';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { testSpec } from '../helpers/specs';
 import { registerSearchAttributes, testServerExecutable, workflowBundle } from '../helpers/temporal';
@@ -177,5 +179,50 @@ describe('mail on the time-skipping server', () => {
       ? ',按临时日历计算'
       : '';
     expect(leader.map((m) => m.subject)).toEqual([`【逾期督办·第1级】措施 1.3「健全政策机制」(已逾期 1 个工作日${provisional})`]);
+  });
+
+  it('prepares the morning ahead: the digest holds the notices and sends them at the instant; a change before it takes one back', async () => {
+    const UNIT: Actor = { role: 'unit', who: '区发改委' };
+    const D = await wednesday(4);
+    const handles = new Map<string, WorkflowHandle<typeof measureWorkflow>>();
+    for (const id of ['1.1', '1.2', '1.3']) handles.set(id, await start(spec(id, D)));
+    // The 5-day reminder's morning: prepared half an hour before 09:00.
+    const morning = D.minus({ days: 7 });
+    const nine = morning.set({ hour: 9 });
+    await sleepUntil(nine.minus({ minutes: 20 }));
+    const digestRun = env.client.workflow.getHandle(digestWorkflowId('drill-2024', nine.toMillis(), EMAIL.leadUnit));
+    const early = await digestRun.describe();
+    expect(early.status.name).toBe('RUNNING');
+    expect(early.startTime.getTime()).toBeLessThanOrEqual(nine.toMillis() - PREPARE_LEAD_MS + 60_000);
+    expect((await handles.get('1.1')!.query(getDetailsQuery)).prepared).toEqual([
+      expect.objectContaining({ stage: 'v1:deadline:reminder:5', at: nine.toMillis() }),
+    ]);
+    // Before nine: 1.2 is submitted as complete (no reminder is due any more), 1.3 reports progress (still due).
+    await handles.get('1.2')!.executeUpdate(submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['整改报告'] }] });
+    await handles.get('1.3')!.executeUpdate(reportProgressUpdate, { args: [{ actor: UNIT, note: '已完成摸排' }] });
+    await sleepUntil(morning.set({ hour: 12 }));
+
+    const digest = (await smtp.parsed()).filter((m) => to(m) === EMAIL.leadUnit && m.subject?.includes(morning.toISODate()!));
+    expect(digest).toHaveLength(1);
+    expect([...digest[0].text!.matchAll(/措施 (1\.\d+)「/g)].map((m) => m[1]).sort()).toEqual(['1.1', '1.3']);
+    // Sent at the instant, not after a quiet period: the digest's send was scheduled at nine.
+    const history = await digestRun.fetchHistory();
+    const scheduled = history.events!.find((e) => e.activityTaskScheduledEventAttributes)!;
+    expect(Number(scheduled.eventTime!.seconds) * 1000 - nine.toMillis()).toBeLessThan(5_000);
+    // Each measure's record says what happened: delivered at nine in the digest, or taken back.
+    const reminders = async (id: string) =>
+      ((await handles.get(id)!.query(getDetailsQuery)).deliveries ?? []).filter((d) => d.stage === 'v1:deadline:reminder:5');
+    expect(await reminders('1.1')).toEqual([
+      expect.objectContaining({
+        at: nine.toUTC().toISO(),
+        to: [expect.objectContaining({ email: EMAIL.leadUnit, digest: digestRun.workflowId })],
+      }),
+    ]);
+    expect(await reminders('1.2')).toEqual([]);
+    expect(await reminders('1.3')).toHaveLength(1);
+    // Nothing is left to take back: what was prepared is past its instant (forgotten at the next wake), 1.2's was withdrawn.
+    expect((await handles.get('1.2')!.query(getDetailsQuery)).prepared).toBeUndefined();
+    for (const id of ['1.1', '1.3'])
+      expect((await handles.get(id)!.query(getDetailsQuery)).prepared!.every((p) => p.at <= nine.toMillis())).toBe(true);
   });
 });

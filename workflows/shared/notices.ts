@@ -13,13 +13,14 @@ export function buildNotice(
   fields: NoticeFields,
   plannedAt = Date.now(),
   catchUp = false,
+  decidedAt = Date.now(),
 ): Notice {
   return {
     idempotencyKey: noticeKey(workflowId, stage),
     workflowId,
     stage,
     plannedAt: new Date(plannedAt).toISOString(),
-    decidedAt: new Date(Date.now()).toISOString(),
+    decidedAt: new Date(decidedAt).toISOString(),
     catchUp,
     measure,
     ...fields,

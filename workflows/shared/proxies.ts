@@ -12,6 +12,9 @@ const RETRY_FOREVER: RetryPolicy = { initialInterval: '10 seconds', backoffCoeff
  */
 export const { deliverNotice, alertOffice } = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry: RETRY_FOREVER });
 
+/** Handing a notice to its digests ahead of its instant, and taking it back: a few calls to the server each. */
+export const { prepareNotice, withdrawPrepared } = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry: RETRY_FOREVER });
+
 /** Digests are retried for a day at most (a mailbox full, a server down): then the office is told, not left waiting. */
 export const { sendDigest, reportUndelivered } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',

@@ -1,0 +1,18 @@
+/** `--name value` options of a benchmark, numbers only; a wrong one is an error that names it. */
+export function option(argv: string[], name: string, fallback: number): number {
+  const i = argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = Number(argv[i + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} ${argv[i + 1] ?? ''}: 应为正整数`);
+  return value;
+}
+
+/** `--sizes 2000,5000,20000`. */
+export function sizes(argv: string[], fallback: number[]): number[] {
+  const i = argv.indexOf('--sizes');
+  if (i < 0) return fallback;
+  const values = (argv[i + 1] ?? '').split(',').map(Number);
+  if (!values.length || values.some((v) => !Number.isInteger(v) || v < 1))
+    throw new Error(`--sizes ${argv[i + 1] ?? ''}: 应为逗号分隔的正整数`);
+  return values;
+}

@@ -1,0 +1,299 @@
+/**
+ * Benchmarks at province scale, on the embedded dev server (SQLite file) and one `rectify worker`
+ * process, with district plans as the seed's (159 measures, 20 units each):
+ *   start  start calls per second and time until every measure has run its first task, each as a
+ *          ratio to the same number of bare sleeping workflows (a fresh server, the same run);
+ *          starting again starts none.
+ *   hold   the worker's memory holding them, through a simulated working morning (a tenth report
+ *          progress, a tenth are looked at): RSS, update latency (cached or replayed), history and
+ *          database bytes per measure.
+ *   query  `rectify status` (summary, --overdue, --unit, --plan), `rectify report --plan`, and the
+ *          web's overview, ledger and report pages, each timed as people run them.
+ *   npm run bench -- start|hold|query|province [--sizes 2000,5000,20000] [--cache 1000]
+ * `province` runs all three on one server per size.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startPlan } from '../client/measures';
+import { measureWorkflowId, ofType, WORKFLOW } from '../contracts/ids';
+import { reportProgressUpdate, getStateQuery } from '../contracts/messages';
+import { UserStore } from '../config/users';
+import type { Plan } from '../domain/plan/schema';
+import { sizes, option } from './lib/args';
+import {
+  benchServer,
+  freePort,
+  mib,
+  printTable,
+  quantile,
+  ROOT,
+  scratchDir,
+  seconds,
+  sleep,
+  spawnWorker,
+  untilIdle,
+  writeResult,
+} from './lib/harness';
+import { provincePlans, untilCount } from './lib/plans';
+
+const run = promisify(execFile);
+type Part = 'start' | 'hold' | 'query';
+
+const live = (type: string) => `${type} AND TrafficLight IS NOT NULL`;
+
+/** Starts `n` bare sleeping workflows on a fresh server: start calls per second, and seconds until all ran their first task. */
+async function bareStart(n: number): Promise<{ callsPerSecond: number; liveSeconds: number }> {
+  const dir = scratchDir('bare');
+  const server = await benchServer(dir);
+  const native = await NativeConnection.connect({ address: server.address });
+  const connection = await Connection.connect({ address: server.address });
+  try {
+    const client = new Client({ connection, namespace: 'default' });
+    const worker = await Worker.create({
+      connection: native,
+      taskQueue: 'bench-bare',
+      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./lib/bare-workflow'), logger: quietLogger }),
+    });
+    return await worker.runUntil(async () => {
+      const began = Date.now();
+      let next = 0;
+      const lane = async () => {
+        for (let i = next++; i < n; i = next++) {
+          await client.workflow.start('bareSleepWorkflow', { workflowId: `bare:${i}`, taskQueue: 'bench-bare', args: [365] });
+        }
+      };
+      await Promise.all(Array.from({ length: 16 }, lane));
+      const calls = Date.now() - began;
+      const liveAt = await untilCount(client, live(`WorkflowType = 'bareSleepWorkflow'`), n, 60 * 60_000);
+      return { callsPerSecond: Math.round((n / calls) * 1000), liveSeconds: seconds(liveAt - began) };
+    });
+  } finally {
+    await connection.close();
+    await native.close();
+    await server.stop();
+  }
+}
+
+const quietLogger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: console.error,
+  log: () => undefined,
+};
+
+async function timedMs<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t = process.hrtime.bigint();
+  const value = await fn();
+  return { ms: Number(process.hrtime.bigint() - t) / 1e6, value };
+}
+
+/** One size: the province started on a fresh server, then what the parts asked for. */
+async function atSize(n: number, parts: Part[], cache: number): Promise<Record<string, unknown>> {
+  const figures: Record<string, unknown> = { measures: n };
+  const plans: Plan[] = provincePlans(n);
+  figures.plans = plans.length;
+  if (parts.includes('start')) {
+    console.log(`[${n}] bare sleeping workflows…`);
+    figures.bare = await bareStart(n);
+  }
+  const dir = scratchDir('province');
+  const server = await benchServer(dir);
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: 'default' });
+  const worker = await spawnWorker(server.address, join(dir, 'worker'), { RECTIFY_WORKFLOW_CACHE: String(cache) });
+  figures.workflowCache = cache;
+  try {
+    console.log(`[${n}] starting ${plans.length} district plans…`);
+    const began = Date.now();
+    for (const plan of plans) await startPlan(client, plan);
+    const calls = Date.now() - began;
+    const liveAt = await untilCount(client, live(ofType(WORKFLOW.measure)), n, 60 * 60_000);
+    const again = await timedMs(async () => {
+      let started = 0;
+      for (const plan of plans) started += (await startPlan(client, plan)).started.length;
+      return started;
+    });
+    figures.start = {
+      callsPerSecond: Math.round((n / calls) * 1000),
+      liveSeconds: seconds(liveAt - began),
+      againStarted: again.value,
+      againSeconds: seconds(again.ms),
+    };
+    const bare = figures.bare as { callsPerSecond: number; liveSeconds: number } | undefined;
+    if (bare) {
+      const s = figures.start as { callsPerSecond: number; liveSeconds: number };
+      figures.ratios = {
+        startCalls: +(s.callsPerSecond / bare.callsPerSecond).toFixed(2),
+        live: +(bare.liveSeconds / s.liveSeconds).toFixed(2),
+      };
+    }
+    await untilIdle(client, 30 * 60_000);
+
+    if (parts.includes('hold')) {
+      const rssIdle = worker.rss();
+      // A working morning: a tenth of the measures report progress (Updates: cached, or replayed if evicted), a tenth are looked at.
+      const sample = Array.from(
+        { length: Math.ceil(n / 10) },
+        (_, i) => plans.flatMap((p) => p.measures.map((m) => [p.id, m.id] as const))[(i * 7919) % n],
+      );
+      const latencies: number[] = [];
+      let next = 0;
+      const morning = await timedMs(() =>
+        Promise.all(
+          Array.from({ length: 8 }, async () => {
+            for (let i = next++; i < sample.length; i = next++) {
+              const [planId, measureId] = sample[i];
+              const handle = client.workflow.getHandle(measureWorkflowId(planId, measureId));
+              const t = await timedMs(() =>
+                handle.executeUpdate(reportProgressUpdate, { args: [{ actor: { role: 'unit', who: '单位' }, note: '本周已完成摸排。' }] }),
+              );
+              latencies.push(t.ms);
+              await handle.query(getStateQuery);
+            }
+          }),
+        ),
+      );
+      await untilIdle(client, 30 * 60_000);
+      latencies.sort((a, b) => a - b);
+      const history = await client.workflow.getHandle(measureWorkflowId(plans[0].id, plans[0].measures[0].id)).fetchHistory();
+      const historyBytes = Buffer.byteLength(JSON.stringify(history));
+      figures.hold = {
+        workerRssMiB: { idle: mib(rssIdle), afterMorning: mib(worker.rss()), peak: mib(worker.peakRss()) },
+        morning: {
+          updates: sample.length,
+          seconds: seconds(morning.ms),
+          updateMs: {
+            p50: Math.round(quantile(latencies, 0.5)),
+            p99: Math.round(quantile(latencies, 0.99)),
+            max: Math.round(latencies.at(-1)!),
+          },
+        },
+        firstEventInputBytes: Buffer.byteLength(JSON.stringify(history.events?.[0]?.workflowExecutionStartedEventAttributes?.input ?? {})),
+        historyJsonBytesOfOneMeasure: historyBytes,
+        databaseMiB: mib(server.dbBytes()),
+        databaseKBPerMeasure: Math.round(server.dbBytes() / n / 102.4) / 10,
+      };
+    }
+
+    if (parts.includes('query')) figures.query = await queries(client, server.address, dir, plans);
+    return figures;
+  } finally {
+    await worker.stop();
+    await connection.close();
+    await server.stop();
+  }
+}
+
+/** Each read as people run it: the CLI as a process, the web over HTTP with an office account. */
+async function queries(client: Client, address: string, dir: string, plans: Plan[]): Promise<Record<string, number>> {
+  const env = { ...process.env, TEMPORAL_ADDRESS: address, RECTIFY_VAR_DIR: join(dir, 'cli') };
+  const cli = async (...args: string[]) => {
+    const t = await timedMs(() =>
+      run(process.execPath, [join(ROOT, 'dist', 'client', 'cli', 'index.js'), ...args], { env, maxBuffer: 1 << 28 }),
+    );
+    return seconds(t.ms);
+  };
+  const out: Record<string, number> = {};
+  const best = async (name: string, fn: () => Promise<number>) => {
+    const times = [await fn(), await fn(), await fn()];
+    out[name] = Math.min(...times);
+  };
+  const unit = plans[0].measures[0].leadUnit;
+  await best('status (summary)', () => cli('status'));
+  await best('status --overdue', () => cli('status', '--overdue'));
+  await best('status --unit', () => cli('status', '--unit', unit));
+  await best('status --plan (159)', () => cli('status', '--plan', plans[0].id));
+  await best('status --all', () => cli('status', '--all'));
+  await best('report --plan', () => cli('report', '--plan', plans[0].id, '--out', join(dir, 'report.docx')));
+
+  // The web: its own process, an office account, the pages the office opens first.
+  const port = await freePort();
+  const varDir = join(dir, 'web');
+  await new UserStore(join(varDir, 'users.json')).add('巡察办值班', 'office', 'bench-password-0123456789');
+  const web = await spawnWorkerLike(['web'], { ...env, RECTIFY_VAR_DIR: varDir, RECTIFY_WEB_PORT: String(port) }, varDir, 'http://');
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    const jar = new Map<string, string>();
+    const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    const keep = (res: Response) => {
+      for (const c of res.headers.getSetCookie()) {
+        const [kv] = c.split(';');
+        const i = kv.indexOf('=');
+        jar.set(kv.slice(0, i), kv.slice(i + 1));
+      }
+      return res;
+    };
+    const login = keep(await fetch(`${base}/login`));
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1];
+    const signed = keep(
+      await fetch(`${base}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrf, name: '巡察办值班', password: 'bench-password-0123456789', next: '/' }).toString(),
+      }),
+    );
+    if (signed.status !== 302) throw new Error(`sign-in failed: ${signed.status}`);
+    const page = async (path: string) => {
+      const t = await timedMs(async () => {
+        const res = await fetch(`${base}${path}`, { headers: { cookie: cookie() } });
+        if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+        return res.text();
+      });
+      return seconds(t.ms);
+    };
+    await best('web overview /', () => page('/'));
+    await best('web ledger /measures', () => page('/measures'));
+    await best('web ledger of one plan', () => page(`/measures?plan=${plans[0].id}`));
+    await best('web report of one plan', () => page(`/report?plan=${plans[0].id}`));
+  } finally {
+    await web.stop();
+  }
+  void client;
+  return out;
+}
+
+/** A rectify command that serves until stopped (the web), ready when its log has `ready`. */
+async function spawnWorkerLike(args: string[], env: NodeJS.ProcessEnv, varDir: string, ready: string) {
+  const { spawn } = await import('node:child_process');
+  const { mkdirSync, openSync, closeSync, readFileSync } = await import('node:fs');
+  mkdirSync(varDir, { recursive: true });
+  const logFile = join(varDir, `${args[0]}.log`);
+  const log = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'client', 'cli', 'index.js'), ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log);
+  const gone = new Promise<void>((r) => child.once('exit', () => r()));
+  const deadline = Date.now() + 60_000;
+  while (!readFileSync(logFile, 'utf8').includes(ready)) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`rectify ${args.join(' ')} did not start: see ${logFile}`);
+    await sleep(200);
+  }
+  return { stop: async () => (child.kill('SIGTERM'), await gone) };
+}
+
+export function provinceBench(parts: Part[]) {
+  return async (argv: string[]): Promise<number> => {
+    const cache = option(argv, 'cache', 1000);
+    for (const n of sizes(argv, [2000, 5000, 20000])) {
+      const figures = await atSize(n, parts, cache);
+      const rows: [string, string | number][] = [];
+      const flat = (prefix: string, o: unknown) => {
+        if (o && typeof o === 'object') for (const [k, v] of Object.entries(o)) flat(prefix ? `${prefix}.${k}` : k, v);
+        else rows.push([prefix, o as string | number]);
+      };
+      flat('', figures);
+      printTable(`${parts.join(' + ')} at ${n} measures`, rows);
+      console.log(`written: ${writeResult(`${parts.length === 3 ? 'province' : parts[0]}-${n}`, figures)}`);
+    }
+    return 0;
+  };
+}
