@@ -75,6 +75,13 @@ async function setRetention(address: string, namespace: string): Promise<void> {
   }
 }
 
+/**
+ * The embedded database in write-ahead-log mode: a commit appends to the log instead of writing a
+ * rollback journal and the pages, so the server's many small transactions cost one sync each, not
+ * several (synchronous stays FULL: a commit survives a power cut). See bench/RESULTS.md.
+ */
+export const SQLITE_PRAGMAS = ['journal_mode=wal'];
+
 export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   if (await portOpen(o.ip, o.port)) {
     throw new Error(`${o.ip}:${o.port} 已被占用:另一个 Temporal 服务(或 rectify dev)正在运行?停止它,或设置 RECTIFY_DEV_PORT`);
@@ -95,6 +102,7 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
     '--db-filename',
     o.dbFile,
     '--ui-disable-news-fetch',
+    ...SQLITE_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p]),
     '--log-level',
     'warn',
     ...(o.namespace && o.namespace !== 'default' ? ['--namespace', o.namespace] : []),
@@ -152,7 +160,7 @@ async function startDownloadedDevServer(o: DevServerOptions): Promise<DevServer>
         dbFilename: o.dbFile,
         namespace: o.namespace,
         searchAttributes: ALL_SEARCH_ATTRIBUTES,
-        extraArgs: ['--ui-disable-news-fetch'],
+        extraArgs: ['--ui-disable-news-fetch', ...SQLITE_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p])],
       },
     });
     await setRetention(`${o.ip}:${o.port}`, o.namespace ?? 'default');

@@ -172,7 +172,8 @@ export class MeasureEntity {
       deadline: state.progress.deadline,
       deadlineVersion: state.progress.deadlineVersion,
       dueAt: dueAt === undefined ? undefined : new Date(dueAt).toISOString(),
-      trafficLight: state.trafficLight,
+      // Prepared ahead: the light as it will be at the instant (the first reminder's send time turns it yellow).
+      trafficLight: at === Date.now() ? state.trafficLight : this.lightAt(at),
       timeZone: spec.timeZone,
       ...this.workdaysCount(at),
     };
@@ -233,6 +234,13 @@ export class MeasureEntity {
     if (state.progress.status === 'closed' && awaiting && sinceClose < this.spec.policy.lookback.delaysDays.length) return 'scheduled';
     if (!last) return undefined;
     return last.outcome ?? 'in-review';
+  }
+
+  /** The light at an instant, as the planner computes it. */
+  private lightAt(at: number): MeasureState['trafficLight'] {
+    const { state } = this;
+    const submittedAt = state.submission ? Date.parse(state.submission.at) : undefined;
+    return trafficLight(this.spec, state.progress, this.calendar, at, submittedAt).light;
   }
 
   /** Recomputes the light; search attributes are upserted only when something shown changed. When it changes next, if it will. */

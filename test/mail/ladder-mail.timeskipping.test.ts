@@ -202,6 +202,11 @@ describe('mail on the time-skipping server', () => {
     await handles.get('1.3')!.executeUpdate(reportProgressUpdate, { args: [{ actor: UNIT, note: '已完成摸排' }] });
     await sleepUntil(morning.set({ hour: 12 }));
 
+    // The first reminder's morning (ten working days before) was prepared while the lights were green: the mail counts them as they are at nine, yellow.
+    const first = D.minus({ days: 14 }).toISODate()!;
+    expect((await smtp.parsed()).filter((m) => m.subject?.includes(first)).map((m) => m.subject)).toEqual([
+      `【整改提醒汇总】${first}(周三) 共 3 项: 红 0 黄 3 绿 0`,
+    ]);
     const digest = (await smtp.parsed()).filter((m) => to(m) === EMAIL.leadUnit && m.subject?.includes(morning.toISODate()!));
     expect(digest).toHaveLength(1);
     expect([...digest[0].text!.matchAll(/措施 (1\.\d+)「/g)].map((m) => m[1]).sort()).toEqual(['1.1', '1.3']);
@@ -220,6 +225,9 @@ describe('mail on the time-skipping server', () => {
     ]);
     expect(await reminders('1.2')).toEqual([]);
     expect(await reminders('1.3')).toHaveLength(1);
+    await recordHistory('digest-prepared', digestRun);
+    await recordHistory('life-prepared-withdrawn', handles.get('1.2')!);
+    await recordHistory('life-prepared-again', handles.get('1.3')!);
     // Nothing is left to take back: what was prepared is past its instant (forgotten at the next wake), 1.2's was withdrawn.
     expect((await handles.get('1.2')!.query(getDetailsQuery)).prepared).toBeUndefined();
     for (const id of ['1.1', '1.3'])
