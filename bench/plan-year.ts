@@ -18,6 +18,7 @@ import { rebasePlan } from '../domain/rebase';
 import { resolveBinary, TEST_SERVER } from '../runtime/binaries';
 import { indexedValueTypes } from '../contracts/search-attributes';
 import { measureWorkflowId, TASK_QUEUE } from '../contracts/ids';
+import { SHARED_WORKFLOW_MODULES } from '../worker/worker';
 
 export interface PlanYearResult {
   measures: number;
@@ -48,6 +49,7 @@ export async function runPlanYear(source: Plan, options: { days: number; measure
     const noop = () => undefined;
     const workflowBundle = await bundleWorkflowCode({
       workflowsPath: require.resolve('../workflows'),
+      preloadModules: SHARED_WORKFLOW_MODULES,
       logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error },
     });
     const worker = await Worker.create({

@@ -10,6 +10,7 @@
  *   query  `rectify status` (summary, --overdue, --unit, --plan), `rectify report --plan`, and the
  *          web's overview, ledger and report pages, each timed as people run them.
  *   npm run bench -- start|hold|query|province [--sizes 2000,5000,20000] [--cache 1000]
+ *   npm run bench -- query --sizes 20000 --from /tmp/rectify-bench-province-… (the database a run left, read again)
  * `province` runs all three on one server per size.
  */
 import { Client, Connection } from '@temporalio/client';
@@ -93,7 +94,13 @@ async function timedMs<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T 
 }
 
 /** One size: the province started on a fresh server, then what the parts asked for. */
-async function atSize(n: number, parts: Part[], cache: number): Promise<Record<string, unknown>> {
+async function atSize(
+  n: number,
+  parts: Part[],
+  cache: number,
+  from?: string,
+  workerEnv: Record<string, string> = {},
+): Promise<Record<string, unknown>> {
   const figures: Record<string, unknown> = { measures: n };
   const plans: Plan[] = provincePlans(n);
   figures.plans = plans.length;
@@ -101,13 +108,25 @@ async function atSize(n: number, parts: Part[], cache: number): Promise<Record<s
     console.log(`[${n}] bare sleeping workflows…`);
     figures.bare = await bareStart(n);
   }
-  const dir = scratchDir('province');
+  // --from <dir>: the database an earlier run left (its dir is kept), restarted with a fresh worker.
+  const dir = from ?? scratchDir('province');
   const server = await benchServer(dir);
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: 'default' });
-  const worker = await spawnWorker(server.address, join(dir, 'worker'), { RECTIFY_WORKFLOW_CACHE: String(cache) });
+  const worker = await spawnWorker(server.address, join(dir, from ? `worker-${Date.now()}` : 'worker'), {
+    RECTIFY_WORKFLOW_CACHE: String(cache),
+    ...workerEnv,
+  });
   figures.workflowCache = cache;
+  if (Object.keys(workerEnv).length) figures.workerEnv = workerEnv;
   try {
+    if (from) {
+      await untilCount(client, live(ofType(WORKFLOW.measure)), n, 60_000);
+      await sleep(5000);
+      figures.restartedWorkerRssMiB = mib(worker.rss());
+      if (parts.includes('query')) figures.query = await queries(client, server.address, dir, plans);
+      return figures;
+    }
     console.log(`[${n}] starting ${plans.length} district plans…`);
     const began = Date.now();
     for (const plan of plans) await startPlan(client, plan);
@@ -292,7 +311,12 @@ export function provinceBench(parts: Part[]) {
   return async (argv: string[]): Promise<number> => {
     const cache = option(argv, 'cache', 1000);
     for (const n of sizes(argv, [2000, 5000, 20000])) {
-      const figures = await atSize(n, parts, cache);
+      const at = argv.indexOf('--from');
+      // --worker-env KEY=VALUE (repeatable): the worker's environment, e.g. NODE_OPTIONS or MALLOC_ARENA_MAX.
+      const workerEnv = Object.fromEntries(
+        argv.flatMap((a, i) => (a === '--worker-env' ? [argv[i + 1].split(/=(.*)/s).slice(0, 2)] : [])) as [string, string][],
+      );
+      const figures = await atSize(n, parts, cache, at < 0 ? undefined : argv[at + 1], workerEnv);
       const rows: [string, string | number][] = [];
       const flat = (prefix: string, o: unknown) => {
         if (o && typeof o === 'object') for (const [k, v] of Object.entries(o)) flat(prefix ? `${prefix}.${k}` : k, v);
@@ -300,7 +324,8 @@ export function provinceBench(parts: Part[]) {
       };
       flat('', figures);
       printTable(`${parts.join(' + ')} at ${n} measures`, rows);
-      console.log(`written: ${writeResult(`${parts.length === 3 ? 'province' : parts[0]}-${n}`, figures)}`);
+      const tag = argv.includes('--tag') ? `-${argv[argv.indexOf('--tag') + 1]}` : '';
+      console.log(`written: ${writeResult(`${parts.length === 3 ? 'province' : parts[0]}-${n}${tag}`, figures)}`);
     }
     return 0;
   };

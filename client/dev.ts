@@ -7,7 +7,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Settings } from '../config/settings';
 import type { Plan } from '../domain/plan/schema';
 import { startDevServer, type DevServer } from '../runtime/dev-server';
-import { createMailWorker, createWorker, mailDelivery } from '../worker/worker';
+import { createMailWorker, createWorker, limitWorkflowHeap, mailDelivery } from '../worker/worker';
 import { describeDigest, describeStored, listMeasures, startPlan } from './measures';
 import { planRecords } from './records';
 import { campaignSource } from './lookback';
@@ -48,6 +48,7 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
       campaigns: campaignSource(client),
       maxCachedWorkflows: settings.worker.maxCachedWorkflows,
     };
+    limitWorkflowHeap(settings);
     const worker = await createWorker(deps);
     const mail = await createMailWorker(deps);
     const running = Promise.all([worker.run(), mail.run()]);

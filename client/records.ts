@@ -86,6 +86,16 @@ export function planRecords(client: Client): PlanRecords {
 }
 
 /** The plans with running measures: id and title. */
+/** The plans whose plan workflow runs (`plan:<id>`), by id: one visibility page. */
+export async function listPlanIds(client: Client): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const wf of client.workflow.list({ query: `${ofType(WORKFLOW.plan)} AND ExecutionStatus = 'Running'`, pageSize: 1000 })) {
+    const id = wf.typedSearchAttributes.get(SA.PlanId);
+    if (id) ids.push(id);
+  }
+  return ids.sort((a, b) => a.localeCompare(b));
+}
+
 export function plansOf(records: MeasureRecord[]): { id: string; title: string; measures: number }[] {
   const plans = new Map<string, { id: string; title: string; measures: number }>();
   for (const r of records) {

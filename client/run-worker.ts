@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadInstalledCalendar } from '../config/calendar-store';
 import { loadSettings } from '../config/settings';
-import { connectWorker, createMailWorker, createWorker, mailDelivery } from '../worker/worker';
+import { connectWorker, createMailWorker, createWorker, limitWorkflowHeap, mailDelivery } from '../worker/worker';
 import { planRecords } from './records';
 import { campaignSource } from './lookback';
 
@@ -25,6 +25,7 @@ export async function runWorker(): Promise<void> {
       campaigns: campaignSource(client),
       maxCachedWorkflows: settings.worker.maxCachedWorkflows,
     };
+    limitWorkflowHeap(settings);
     const worker = await createWorker(deps);
     const mail = await createMailWorker(deps);
     console.log(

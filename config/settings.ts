@@ -46,6 +46,8 @@ export interface Settings {
   worker: {
     /** RECTIFY_WORKFLOW_CACHE: workflows kept in memory between their tasks (the rest replay from history when they wake). */
     maxCachedWorkflows: number;
+    /** RECTIFY_WORKFLOW_HEAP_MB: the workflow threads' V8 heap limit (collected early instead of growing to the process default). */
+    workflowHeapMiB: number;
   };
   mail: {
     /** SMTP_URL; without it mail is written to outboxDir as .eml files. */
@@ -85,6 +87,13 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
  * that a worker holding a province (20,000 measures) stays within 1 GiB: see bench/RESULTS.md.
  */
 export const DEFAULT_WORKFLOW_CACHE = 1000;
+
+/**
+ * The workflow threads' V8 heap limit. Without one they take the process default (about a
+ * quarter of the machine's memory) and keep the garbage of a start or a morning burst for a long
+ * time; 1,000 cached measures need well under this.
+ */
+export const DEFAULT_WORKFLOW_HEAP_MIB = 512;
 
 /** Secrets shorter than this are refused: an HMAC key should carry at least 128 bits. */
 export const MIN_SECRET_LENGTH = 32;
@@ -163,6 +172,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   };
   if (mail.smtpUrl && !env.MAIL_FROM) throw new Error('设置了 SMTP_URL 时也要设置 MAIL_FROM(发件人地址)');
   if (!domainOf(mail.from)) throw new Error(`MAIL_FROM 无效: ${mail.from}(应为 rectify@example.org 或 "名称" <rectify@example.org>)`);
-  const worker = { maxCachedWorkflows: positiveInt(env, 'RECTIFY_WORKFLOW_CACHE') ?? DEFAULT_WORKFLOW_CACHE };
+  const worker = {
+    maxCachedWorkflows: positiveInt(env, 'RECTIFY_WORKFLOW_CACHE') ?? DEFAULT_WORKFLOW_CACHE,
+    workflowHeapMiB: positiveInt(env, 'RECTIFY_WORKFLOW_HEAP_MB') ?? DEFAULT_WORKFLOW_HEAP_MIB,
+  };
   return { embedded, connectionOptions, namespace: profile.namespace ?? 'default', dev, varDir, web, links, mail, worker };
 }

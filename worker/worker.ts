@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { resolve } from 'node:path';
 import { createActivities } from '../activities';
 import { PlanDirectory } from '../activities/mail/directory';
@@ -35,6 +36,14 @@ export function workflowsPath(): string {
 }
 
 /**
+ * Modules loaded once per workflow thread and shared by every cached workflow, instead of a copy
+ * per workflow (the SDK re-imports workflow modules for each run when V8 contexts are reused).
+ * Each holds only memos of pure functions: luxon's zone and formatter caches, and the local-time
+ * memo of domain/dates.ts. Without this every cached measure carried its own (bench/RESULTS.md, hold).
+ */
+export const SHARED_WORKFLOW_MODULES = ['luxon', require.resolve('../domain/dates')];
+
+/**
  * The mail lane: a second worker in the same process, on MAIL_TASK_QUEUE, running the digests and
  * their sends. At 09:00 the digests fire while thousands of measures wake (their lights change at
  * the send time); on their own queue they are not served after them.
@@ -56,8 +65,18 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
     activities: createActivities({ delivery: deps.delivery, plans: deps.plans, campaigns: deps.campaigns }),
     ...(deps.maxCachedWorkflows ? { maxCachedWorkflows: deps.maxCachedWorkflows } : {}),
-    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: workflowsPath() }),
+    ...(deps.workflowBundle
+      ? { workflowBundle: deps.workflowBundle }
+      : { workflowsPath: workflowsPath(), bundlerOptions: { preloadModules: SHARED_WORKFLOW_MODULES } }),
   });
+}
+
+/**
+ * Caps the V8 heap of the workflow threads the SDK starts from now on (a V8 flag read when an
+ * isolate is created; the main thread keeps its own). Call before creating workers.
+ */
+export function limitWorkflowHeap(settings: Settings): void {
+  setFlagsFromString(`--max-old-space-size=${settings.worker.workflowHeapMiB}`);
 }
 
 export async function connectWorker(settings: Settings): Promise<NativeConnection> {

@@ -40,7 +40,7 @@ import { reportXlsx } from '../../documents/sheets';
 import { liveLedgerCsv, liveLedgerXlsx } from '../../documents/ledger-sheet';
 import { liveLedger } from '../ledger-export';
 import { measureWorkflowId } from '../../contracts/ids';
-import { plansOf, readMeasure, readRecords } from '../records';
+import { listPlanIds, plansOf, readMeasure, readRecords } from '../records';
 import { ECHARTS_FILE, STATIC_DIR, VIEWS_DIR } from '../../documents/assets';
 import { LIGHTS, measurePage, overview } from './pages';
 import { officeForms, DONE_WORDS } from './forms';
@@ -146,28 +146,45 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
   );
   app.get('/healthz', async () => ({ ok: true }));
 
-  // One read of the records serves the requests of the next moments.
-  const cache = new Map<string, { at: number; value: Promise<MeasureRecord[]> }>();
-  /** The compact records; for a report, with the notes as they stood at the end of its day (`asOf`). */
-  const records = (asOf?: string): Promise<MeasureRecord[]> => {
-    const key = asOf ?? 'memo';
+  // One read serves the requests of the next moments.
+  const cache = new Map<string, { at: number; value: Promise<unknown> }>();
+  function cached<T>(key: string, read: () => Promise<T>): Promise<T> {
     const hit = cache.get(key);
-    if (hit && Date.now() - hit.at < (o.cacheMs ?? 3000)) return hit.value;
-    const notesAt = asOf === undefined ? undefined : localInstant(asOf, '23:59', ZONE) + 59_999;
-    const value = readRecords(o.client, { notesAt }).then((r) => r.records);
+    if (hit && Date.now() - hit.at < (o.cacheMs ?? 3000)) return hit.value as Promise<T>;
+    const value = read();
     cache.set(key, { at: Date.now(), value });
     value.catch(() => cache.delete(key));
     return value;
-  };
+  }
+  /** One plan's compact records (every plan's without one); for a report, with the notes as they stood at the end of its day (`asOf`). */
+  const records = (asOf?: string, planId?: string): Promise<MeasureRecord[]> =>
+    cached(`records|${asOf ?? 'memo'}|${planId ?? '*'}`, () => {
+      const notesAt = asOf === undefined ? undefined : localInstant(asOf, '23:59', ZONE) + 59_999;
+      return readRecords(o.client, { notesAt, planId }).then((r) => r.records);
+    });
+  /**
+   * The running plans, from their plan workflows (one visibility page, however many measures):
+   * a page reads only its own plan's records. Empty where plans run without one (started before
+   * plans were stored in Temporal): then the plans are read from every measure's record.
+   */
+  const planIds = (): Promise<string[]> => cached('plans', () => listPlanIds(o.client));
+  async function runningPlans(asOf?: string): Promise<{ plans: { id: string; title: string }[]; all?: MeasureRecord[] }> {
+    const ids = await planIds();
+    if (ids.length) return { plans: ids.map((id) => ({ id, title: id })) };
+    const all = await records(asOf);
+    return { plans: plansOf(all), all };
+  }
   const calendar = () => chinaCalendar({ unpublishedYears: 'statutory' });
 
   /** The plan asked for (?plan=), or the only one; the records of it. */
   async function planOf(req: FastifyRequest, asOf?: string) {
     const q = req.query as Record<string, string | undefined>;
-    const all = await records(asOf);
-    const plans = plansOf(all);
+    const { plans, all } = await runningPlans(asOf);
     const wanted = typeof q.plan === 'string' && q.plan ? q.plan : undefined;
-    const plan = wanted ? plans.find((p) => p.id === wanted) : plans[0];
+    const chosen = wanted ? plans.find((p) => p.id === wanted) : plans[0];
+    const recs = chosen ? (all ? all.filter((r) => r.planId === chosen.id) : await records(asOf, chosen.id)) : [];
+    // The title as the plan's measures carry it.
+    const plan = chosen && { id: chosen.id, title: recs[0]?.planTitle ?? chosen.title };
     if (!plan) {
       if (wanted)
         throw new PageError(
@@ -178,7 +195,7 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
         );
       throw new PageError(404, '还没有计划', '还没有运行中的整改计划。', '用 rectify start <计划文件> 启动一个计划。');
     }
-    return { plan, plans, records: all.filter((r) => r.planId === plan.id), explicit: !!wanted };
+    return { plan, plans, records: recs, explicit: !!wanted };
   }
 
   const chrome = (nav: string, title: string, p: { plan: { id: string; title: string }; plans: unknown[]; explicit: boolean }) => ({
@@ -290,9 +307,10 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
     measureId: string,
     extra: { status?: number; error?: string; done?: string } = {},
   ) {
-    const all = await records();
-    const plans = plansOf(all);
-    const plan = plans.find((x) => x.id === planId);
+    const { plans, all } = await runningPlans();
+    const found = plans.find((x) => x.id === planId);
+    const title = found && (all ?? (await records(undefined, planId))).find((r) => r.planId === planId)?.planTitle;
+    const plan = found && { id: found.id, title: title ?? found.title };
     if (!plan)
       throw new PageError(
         404,

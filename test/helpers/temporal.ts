@@ -6,7 +6,7 @@ import type { NoticeDelivery, PlanRecords } from '../../activities/ports';
 import { createServer } from 'node:net';
 import { resolveBinary, TEMPORAL_CLI, TEST_SERVER } from '../../runtime/binaries';
 import { ALL_SEARCH_ATTRIBUTES, indexedValueTypes } from '../../contracts/search-attributes';
-import { createWorker } from '../../worker/worker';
+import { createWorker, SHARED_WORKFLOW_MODULES } from '../../worker/worker';
 import { campaignSource } from '../../client/lookback';
 
 export const testServerExecutable = () => resolveBinary(TEST_SERVER).executable;
@@ -15,7 +15,12 @@ export const devServerExecutable = () => resolveBinary(TEMPORAL_CLI).executable;
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflows, bundled once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  // As the worker bundles it: with the modules every workflow shares.
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    preloadModules: SHARED_WORKFLOW_MODULES,
+    logger: quietLogger,
+  });
   return bundle;
 }
 
