@@ -7,10 +7,9 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Settings } from '../config/settings';
 import type { Plan } from '../domain/plan/schema';
 import { startDevServer, type DevServer } from '../runtime/dev-server';
-import { createMailWorker, createWorker, limitWorkflowHeap, mailDelivery } from '../worker/worker';
+import { mailDelivery } from '../worker/worker';
+import { deploymentWorkers } from './run-worker';
 import { describeDigest, describeStored, listMeasures, startPlan } from './measures';
-import { planRecords } from './records';
-import { campaignSource } from './lookback';
 
 export async function runDevStack(settings: Settings, plan: Plan | undefined, planPath?: string, rebased = false): Promise<number> {
   // Quiet by default: the worker's bundling and state logs are noise to the office.
@@ -40,18 +39,8 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
       );
       return 1;
     }
-    const deps = {
-      connection: nativeConnection,
-      namespace: settings.namespace,
-      delivery,
-      plans: planRecords(client),
-      campaigns: campaignSource(client),
-      maxCachedWorkflows: settings.worker.maxCachedWorkflows,
-    };
-    limitWorkflowHeap(settings);
-    const worker = await createWorker(deps);
-    const mail = await createMailWorker(deps);
-    const running = Promise.all([worker.run(), mail.run()]);
+    const workers = await deploymentWorkers(settings, nativeConnection, client, delivery);
+    const running = workers.run();
     if (plan) {
       const result = await startPlan(client, plan);
       console.log(
@@ -63,7 +52,7 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
     const { startWeb } = await import('./web/main');
     web = await startWeb(settings, client);
     console.log(`整改台账网页: ${web.url}(默认只在本机可访问;巡察办账号用 rectify user add 创建)`);
-    console.log('worker 已就绪(任务队列 rectification)。按 Ctrl-C 停止;工作流保存在数据库中,再次启动后继续运行。');
+    console.log(`worker 已就绪(任务队列 ${workers.taskQueues.join('、')})。按 Ctrl-C 停止;工作流保存在数据库中,再次启动后继续运行。`);
     await running; // the worker shuts down on SIGINT/SIGTERM
     return 0;
   } finally {

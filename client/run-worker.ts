@@ -1,10 +1,39 @@
 /** The standalone worker (docker-compose, or any number of workers against a cluster): `rectify worker`. */
 import { Client, Connection } from '@temporalio/client';
 import { loadInstalledCalendar } from '../config/calendar-store';
-import { loadSettings } from '../config/settings';
+import { loadSettings, type Settings } from '../config/settings';
+import type { NativeConnection } from '@temporalio/worker';
+import type { NoticeDelivery } from '../activities/ports';
 import { connectWorker, createMailWorker, createWorker, limitWorkflowHeap, mailDelivery } from '../worker/worker';
 import { planRecords } from './records';
 import { campaignSource } from './lookback';
+
+/**
+ * A deployment's workers in one process, as `rectify worker` and `rectify dev` run them: the main
+ * one and the mail lane, with the settings' cache and workflow heap, reading records and campaign
+ * selections from the cluster.
+ */
+export async function deploymentWorkers(
+  settings: Settings,
+  connection: NativeConnection,
+  client: Client,
+  delivery: NoticeDelivery,
+): Promise<{ taskQueues: string[]; run(): Promise<void> }> {
+  const deps = {
+    connection,
+    namespace: settings.namespace,
+    delivery,
+    plans: planRecords(client),
+    campaigns: campaignSource(client),
+    maxCachedWorkflows: settings.worker.maxCachedWorkflows,
+  };
+  limitWorkflowHeap(settings);
+  const workers = [await createWorker(deps), await createMailWorker(deps)];
+  return {
+    taskQueues: workers.map((w) => w.options.taskQueue),
+    run: async () => void (await Promise.all(workers.map((w) => w.run()))),
+  };
+}
 
 /** Runs a worker until SIGINT or SIGTERM; resolves when it has shut down. */
 export async function runWorker(): Promise<void> {
@@ -17,21 +46,11 @@ export async function runWorker(): Promise<void> {
     const client = new Client({ connection: clientConnection, namespace: settings.namespace });
     const { delivery, mailer } = mailDelivery(settings, [], client);
     console.log(`rectify worker: 邮件 ${mailer.describe}`);
-    const deps = {
-      connection,
-      namespace: settings.namespace,
-      delivery,
-      plans: planRecords(client),
-      campaigns: campaignSource(client),
-      maxCachedWorkflows: settings.worker.maxCachedWorkflows,
-    };
-    limitWorkflowHeap(settings);
-    const worker = await createWorker(deps);
-    const mail = await createMailWorker(deps);
+    const workers = await deploymentWorkers(settings, connection, client, delivery);
     console.log(
-      `rectify worker: ${settings.connectionOptions.address} namespace=${settings.namespace} task queue=${worker.options.taskQueue}, ${mail.options.taskQueue}`,
+      `rectify worker: ${settings.connectionOptions.address} namespace=${settings.namespace} task queue=${workers.taskQueues.join(', ')}`,
     );
-    await Promise.all([worker.run(), mail.run()]); // until SIGINT/SIGTERM
+    await workers.run(); // until SIGINT/SIGTERM
     mailer.close();
   } finally {
     await clientConnection.close();
