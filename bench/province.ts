@@ -124,7 +124,7 @@ async function atSize(
       await untilCount(client, live(ofType(WORKFLOW.measure)), n, 60_000);
       await sleep(5000);
       figures.restartedWorkerRssMiB = mib(worker.rss());
-      if (parts.includes('query')) figures.query = await queries(client, server.address, dir, plans);
+      if (parts.includes('query')) figures.query = await queries(server.address, dir, plans);
       return figures;
     }
     console.log(`[${n}] starting ${plans.length} district plans…`);
@@ -199,7 +199,7 @@ async function atSize(
     }
 
     if (figures.hold) console.log(`[${n}] ${JSON.stringify({ hold: figures.hold })}`);
-    if (parts.includes('query')) figures.query = await queries(client, server.address, dir, plans);
+    if (parts.includes('query')) figures.query = await queries(server.address, dir, plans);
     return figures;
   } finally {
     await worker.stop();
@@ -209,7 +209,7 @@ async function atSize(
 }
 
 /** Each read as people run it: the CLI as a process, the web over HTTP with an office account. */
-async function queries(client: Client, address: string, dir: string, plans: Plan[]): Promise<Record<string, number>> {
+async function queries(address: string, dir: string, plans: Plan[]): Promise<Record<string, number>> {
   const env = { ...process.env, TEMPORAL_ADDRESS: address, RECTIFY_VAR_DIR: join(dir, 'cli') };
   const cli = async (...args: string[]) => {
     const t = await timedMs(() =>
@@ -281,7 +281,6 @@ async function queries(client: Client, address: string, dir: string, plans: Plan
   } finally {
     await web.stop();
   }
-  void client;
   return out;
 }
 
