@@ -181,28 +181,33 @@ export class MailDelivery implements NoticeDelivery {
     const { client, taskQueue } = this.deps.digests!;
     // The send time: planned, or for a catch-up the minute it was decided in.
     const slot = notice.catchUp ? Math.floor(Date.parse(notice.decidedAt) / 60_000) * 60_000 : Date.parse(notice.plannedAt);
-    try {
-      // By name: activities do not import workflow code.
-      const input: DigestInput = {
-        planId: notice.measure.planId,
-        recipient,
-        windowEndsAt: new Date(slot + SEND_WINDOW_MS).toISOString(),
-        ...(sendAt === undefined ? {} : { sendAt: new Date(sendAt).toISOString() }),
-      };
-      const workflowId = digestWorkflowId(notice.measure.planId, slot, recipient.email);
-      await client.workflow.signalWithStart(WORKFLOW.digest, {
-        workflowId,
-        taskQueue,
-        args: [input],
-        signal: addToDigestSignal,
-        signalArgs: [notice],
-        // A digest that failed (or was terminated) may be started again; one that completed is closed.
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-      });
-      return workflowId;
-    } catch (e) {
-      if (e instanceof WorkflowExecutionAlreadyStartedError) return undefined;
-      throw e;
+    // By name: activities do not import workflow code.
+    const input: DigestInput = {
+      planId: notice.measure.planId,
+      recipient,
+      windowEndsAt: new Date(slot + SEND_WINDOW_MS).toISOString(),
+      ...(sendAt === undefined ? {} : { sendAt: new Date(sendAt).toISOString() }),
+    };
+    const workflowId = digestWorkflowId(notice.measure.planId, slot, recipient.email);
+    // Measures of one morning hand to the same digest at once. A start that lost that race is told
+    // "already started" (the time-skipping test server says so even for a running digest): asked
+    // once more, a running digest takes the signal; a closed one refuses again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.workflow.signalWithStart(WORKFLOW.digest, {
+          workflowId,
+          taskQueue,
+          args: [input],
+          signal: addToDigestSignal,
+          signalArgs: [notice],
+          // A digest that failed (or was terminated) may be started again; one that completed is closed.
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        });
+        return workflowId;
+      } catch (e) {
+        if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+        if (attempt >= 2) return undefined;
+      }
     }
   }
 
