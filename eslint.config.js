@@ -17,7 +17,7 @@ const WORKFLOW_RESTRICTED = [
     message: 'Workflows use @temporalio/workflow only.',
   },
   {
-    group: ['**/activities', '**/activities/**'],
+    group: ['**/activities', '**/activities/**', '!**/contracts/activities'],
     message: 'Workflows call activities through proxyActivities and the contracts ports, never their code.',
   },
   {

@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { chinaCalendar } from '../domain/calendar-data';
 import { digestSendAt, weeklyDigest } from '../domain/weekly';
 import type { CampaignSource, NoticeDelivery, PlanRecords } from './ports';
+import { heartbeating } from './attempt';
 
 export interface ActivityDeps {
   /** Mail (SMTP or .eml files) in the worker; the JSON notice log in workflow tests. */
@@ -19,25 +20,26 @@ const calendar = () => chinaCalendar({ unpublishedYears: 'statutory' });
 
 export function createActivities({ delivery, plans, campaigns }: ActivityDeps): Activities {
   return {
-    deliverNotice: (notice) => delivery.deliver(notice),
+    deliverNotice: (notice) => heartbeating(() => delivery.deliver(notice)),
     prepareNotice: async (notice) => (delivery.prepare ? delivery.prepare(notice) : { prepared: false, reason: 'no-digests' }),
     withdrawPrepared: async ({ key, copies }) => {
       // Only a delivery that prepares hands out digest copies; without one there is nothing to take back.
       if (!delivery.withdraw) throw ApplicationFailure.nonRetryable('这个 worker 不合并汇总邮件,无法撤回预备的通知', 'NoDigests');
       return delivery.withdraw(key, copies);
     },
-    sendDigest: (batch) => delivery.sendDigest(batch),
-    reportUndelivered: (batch) => delivery.reportUndelivered(batch),
-    alertOffice: (alert) => delivery.alertOffice(alert),
+    sendDigest: (batch) => heartbeating(() => delivery.sendDigest(batch)),
+    reportUndelivered: (batch) => heartbeating(() => delivery.reportUndelivered(batch)),
+    alertOffice: (alert) => heartbeating(() => delivery.alertOffice(alert)),
     weeklyDigestSendAt: async ({ firedAt, at, timeZone }) => digestSendAt(firedAt, { at }, timeZone, calendar()),
-    sendWeeklyDigest: async ({ planId, from, to }) => {
-      if (!plans) throw ApplicationFailure.nonRetryable('这个 worker 没有读取措施的途径,无法生成周报', 'NoPlanRecords');
-      const records = await plans.records(planId);
-      const week = weeklyDigest(records, from, to, calendar());
-      // Nothing open, nothing to tell: no mail.
-      if (!week.open) return { sent: [], open: 0 };
-      return delivery.sendWeekly(week);
-    },
+    sendWeeklyDigest: ({ planId, from, to }) =>
+      heartbeating(async () => {
+        if (!plans) throw ApplicationFailure.nonRetryable('这个 worker 没有读取措施的途径,无法生成周报', 'NoPlanRecords');
+        const records = await plans.records(planId);
+        const week = weeklyDigest(records, from, to, calendar());
+        // Nothing open, nothing to tell: no mail.
+        if (!week.open) return { sent: [], open: 0 };
+        return delivery.sendWeekly(week);
+      }),
     campaignPage: async ({ select, pageToken, pageSize }) => {
       if (!campaigns) throw ApplicationFailure.nonRetryable('这个 worker 没有列出措施的途径,无法按条件开展回头看专项', 'NoCampaignSource');
       return campaigns.page(select, pageToken, pageSize);

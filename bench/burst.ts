@@ -8,26 +8,10 @@
  *   npm run bench -- burst [--measures 2000] [--units 50] [--workers 1]
  */
 import { Client, Connection } from '@temporalio/client';
-import { DateTime } from 'luxon';
-import { simpleParser } from 'mailparser';
-import { startPlan } from '../client/measures';
 import { ofType, WORKFLOW } from '../contracts/ids';
-import {
-  mib,
-  printTable,
-  quantile,
-  seconds,
-  sleep,
-  smtpSink,
-  spawnWorker,
-  untilIdle,
-  withServer,
-  writeResult,
-  type WorkerProcess,
-} from './lib/harness';
-import { burstPlan, untilCount, ZONE } from './lib/plans';
+import { mib, printTable, quantile, seconds, smtpSink, spawnWorker, withServer, writeResult, type WorkerProcess } from './lib/harness';
+import { setUpBurst, watchMorning } from './lib/morning';
 import { option } from './lib/args';
-import { PREPARE_LEAD_MS } from '../domain/planner';
 
 export async function burst(argv: string[]): Promise<number> {
   const measures = option(argv, 'measures', 2000);
@@ -48,59 +32,18 @@ export async function burst(argv: string[]): Promise<number> {
           }),
         );
       }
-      // Everything falls due at T: far enough ahead for every measure to be started, prepared and asleep
-      // (--realistic: more than PREPARE_LEAD_MS ahead, so that the measures prepare in a burst of their own at T - 30 min).
       const realistic = argv.includes('--realistic');
-      const lead = realistic ? 32 * 60 + measures / 20 : Math.max(150, 90 + measures / 15);
-      const T = DateTime.now().setZone(ZONE).plus({ seconds: lead }).startOf('minute').plus({ minutes: 1 });
-      const plan = burstPlan(measures, units, T);
-      const began = Date.now();
-      await startPlan(client, plan, { concurrency: 32 });
-      const startedMs = Date.now() - began;
-      const liveAt = await untilCount(
-        client,
-        `PlanId = 'burst' AND ${ofType(WORKFLOW.measure)} AND TrafficLight IS NOT NULL`,
-        measures,
-        T.toMillis() - Date.now(),
-      );
-      const preparing = realistic ? T.toMillis() - PREPARE_LEAD_MS : Date.now();
-      if (realistic) await sleep(preparing - Date.now());
-      const idleAt = await untilIdle(client, T.toMillis() - Date.now());
+      const burst = await setUpBurst(client, { measures, units, realistic });
+      const { T } = burst;
       console.log(
-        `${measures} measures started in ${seconds(startedMs)} s, all asleep after ${seconds(liveAt - began)} s, ` +
-          `notices prepared and the queue idle ${seconds(idleAt - preparing)} s after ${realistic ? 'T - 30 min' : 'that'}; due at ${T.toFormat('HH:mm')} (in ${seconds(T.toMillis() - Date.now())} s)`,
+        `${measures} measures started in ${seconds(burst.startedMs)} s, all asleep after ${seconds(burst.asleepMs)} s, ` +
+          `notices prepared and the queue idle ${seconds(burst.preparedIdleMs)} s after ${realistic ? 'T - 30 min' : 'that'}; due at ${T.toFormat('HH:mm')} (in ${seconds(T.toMillis() - Date.now())} s)`,
       );
       const rssBefore = workers.map((w) => w.rss());
 
       // The morning: until every notice is in a mail, or the time is up.
-      const expected = new Set(plan.measures.map((m) => `unit-${Number(m.leadUnit.replace('单位', ''))}@bench.example.org ${m.id}`));
-      const seen = new Map<string, number>();
-      const latencies: number[] = [];
-      let parsed = 0;
-      let digests = 0;
-      const giveUp = T.toMillis() + Math.max(10 * 60_000, measures * 60);
-      while (Date.now() < giveUp) {
-        await sleep(1000);
-        for (; parsed < smtp.accepted.length; parsed++) {
-          const { at, raw } = smtp.accepted[parsed];
-          const mail = await simpleParser(raw);
-          if (mail.subject?.startsWith('【整改提醒汇总】')) digests += 1;
-          const to = (mail.to as { value: { address: string }[] }).value[0].address;
-          for (const m of mail.text!.matchAll(/措施 (\d+\.\d+)「/g)) {
-            const key = `${to} ${m[1]}`;
-            const n = (seen.get(key) ?? 0) + 1;
-            seen.set(key, n);
-            if (n === 1) latencies.push(at - T.toMillis());
-          }
-        }
-        if ([...expected].every((k) => seen.has(k)) && Date.now() > T.toMillis()) {
-          await sleep(20_000); // anything more (a duplicate) would come now
-          if (parsed === smtp.accepted.length) break;
-        }
-      }
-      const lost = [...expected].filter((k) => !seen.has(k)).length;
-      const duplicates = [...seen.values()].reduce((n, c) => n + c - 1, 0);
-      latencies.sort((a, b) => a - b);
+      const morning = await watchMorning(smtp.accepted, burst, T.toMillis() + Math.max(10 * 60_000, measures * 60));
+      const { latencies, digests, duplicates, lost } = morning;
 
       // Where the time went: each digest's history (hand-offs arrive as signals; then it sends).
       const handoffs: number[] = [];
@@ -130,15 +73,15 @@ export async function burst(argv: string[]): Promise<number> {
         units,
         workers: workerCount,
         prepared: realistic ? 'at T - 30 min, as its own burst' : 'as the measures started',
-        preparedIdleSeconds: seconds(idleAt - preparing),
-        startSeconds: seconds(startedMs),
-        asleepSeconds: seconds(liveAt - began),
+        preparedIdleSeconds: seconds(burst.preparedIdleMs),
+        startSeconds: seconds(burst.startedMs),
+        asleepSeconds: seconds(burst.asleepMs),
         latencySeconds: {
           p50: seconds(quantile(latencies, 0.5)),
           p99: seconds(quantile(latencies, 0.99)),
           max: seconds(latencies.at(-1) ?? NaN),
         },
-        mails: smtp.accepted.length,
+        mails: morning.mails,
         digests,
         duplicates,
         lost,

@@ -66,7 +66,17 @@ export async function runPlanYear(source: Plan, options: { days: number; measure
       await startPlan(env.client, plan, { schedules: false });
       wallMs.start = Date.now() - clock;
       clock = Date.now();
-      await env.sleep(end - (await env.currentTimeMs()));
+      // Progress: where the simulated clock is, every 30 s of wall time.
+      const progress = setInterval(() => {
+        void env.currentTimeMs().then(
+          (now) =>
+            console.log(
+              `  ${Math.round((Date.now() - clock) / 1000)} s: simulated day ${Math.floor((now - t0) / 86_400_000)} of ${options.days}`,
+            ),
+          () => undefined,
+        );
+      }, 30_000);
+      await env.sleep(end - (await env.currentTimeMs())).finally(() => clearInterval(progress));
       // Let the last morning's notices finish: a query waits for each workflow to catch up.
       for (const m of plan.measures) await env.client.workflow.getHandle(measureWorkflowId(plan.id, m.id)).query('getState');
       wallMs.run = Date.now() - clock;

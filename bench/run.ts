@@ -20,6 +20,10 @@ const BENCHMARKS: Record<string, { what: string; run: () => Promise<(argv: strin
     run: async () => (await import('./sample-year')).year,
   },
   report: { what: 'the progress report over one plan of N measures', run: async () => (await import('./report-scale')).reportScale },
+  faults: {
+    what: 'the fault suite: a worker killed, two machines, SMTP down, the server restarted, mid-burst',
+    run: async () => (await import('./faults')).faults,
+  },
   province: {
     what: 'start, hold and query on one server per size',
     run: async () => (await import('./province')).provinceBench(['start', 'hold', 'query']),

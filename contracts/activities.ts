@@ -7,6 +7,13 @@ import type { Recipient } from '../domain/email/recipients';
 import type { DeliveryResult, Notice, SentCopy } from '../domain/notice';
 import type { CampaignSelection } from './inputs';
 
+/**
+ * Sending activities heartbeat this often while they run (activities/attempt.ts); the workflows'
+ * heartbeat timeout is three beats, so an attempt on a killed worker is retried elsewhere within it.
+ */
+export const SEND_HEARTBEAT_MS = 10_000;
+export const SEND_HEARTBEAT_TIMEOUT_MS = 3 * SEND_HEARTBEAT_MS;
+
 /** One page of a campaign's selection: measure workflow ids, and where the listing goes on. */
 export interface CampaignPage {
   workflowIds: string[];

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { resolve } from 'node:path';
 import { createActivities } from '../activities';
+import { HEARTBEAT_THROTTLE } from '../activities/attempt';
 import { PlanDirectory } from '../activities/mail/directory';
 import { StoredPlans } from '../activities/mail/stored-plans';
 import { MailDelivery, type MailLinks } from '../activities/mail/delivery';
@@ -55,6 +56,7 @@ export async function createMailWorker(deps: WorkerDeps): Promise<Worker> {
     taskQueue: MAIL_TASK_QUEUE,
     activities: createActivities({ delivery: deps.delivery, plans: deps.plans, campaigns: deps.campaigns }),
     workflowsPath: require.resolve('../workflows/mail'),
+    maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
   });
 }
 
@@ -64,6 +66,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
     activities: createActivities({ delivery: deps.delivery, plans: deps.plans, campaigns: deps.campaigns }),
+    maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
     ...(deps.maxCachedWorkflows ? { maxCachedWorkflows: deps.maxCachedWorkflows } : {}),
     ...(deps.workflowBundle
       ? { workflowBundle: deps.workflowBundle }

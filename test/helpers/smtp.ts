@@ -21,6 +21,8 @@ export interface TestSmtp {
   failNext(...codes: number[]): void;
   /** Refuse these recipients at RCPT TO with 550. */
   rejectRecipients: Set<string>;
+  /** Answer these recipients' next RCPT TO with 451 (greylisting), once each. */
+  deferOnce: Set<string>;
   parsed(): Promise<ParsedMail[]>;
   close(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export async function startTestSmtp(): Promise<TestSmtp> {
   const accepted: Buffer[] = [];
   const envelopes: TestSmtp['envelopes'] = [];
   const rejectRecipients = new Set<string>();
+  const deferOnce = new Set<string>();
   const server = new SMTPServer({
     key: pems.private,
     cert: pems.cert,
@@ -64,6 +67,8 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     onRcptTo(address, _session, callback) {
       if (rejectRecipients.has(address.address))
         return callback(Object.assign(new Error(`No such user ${address.address}`), { responseCode: 550 }));
+      if (deferOnce.delete(address.address))
+        return callback(Object.assign(new Error('Greylisted, try again later'), { responseCode: 451 }));
       callback();
     },
     onData(stream, session, callback) {
@@ -93,6 +98,7 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     },
     failNext: (...codes) => failures.push(...codes),
     rejectRecipients,
+    deferOnce,
     parsed: () => Promise.all(accepted.map((raw) => simpleParser(raw))),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -1,16 +1,26 @@
 /** The activities workflows call, with the options they share (defined once, not per workflow). */
 import { proxyActivities, type RetryPolicy } from '@temporalio/workflow';
-import type { Activities } from '../../contracts/activities';
+import { SEND_HEARTBEAT_TIMEOUT_MS, type Activities } from '../../contracts/activities';
 
 /** Notices must not be lost: retried without limit, backing off to once every ten minutes. */
 const RETRY_FOREVER: RetryPolicy = { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' };
+
+/**
+ * Sends heartbeat while they run (and say what they sent: activities/attempt.ts): an attempt on a
+ * worker that died is retried on another within this, not after its start-to-close timeout.
+ */
+const heartbeatTimeout = SEND_HEARTBEAT_TIMEOUT_MS;
 
 /**
  * Notices and alerts. The start-to-close timeout is longer than a send may take (the transport
  * gives up on a connection after a minute), so that a timed-out attempt is not still sending
  * when the next one starts.
  */
-export const { deliverNotice, alertOffice } = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry: RETRY_FOREVER });
+export const { deliverNotice, alertOffice } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout,
+  retry: RETRY_FOREVER,
+});
 
 /** Handing a notice to its digests ahead of its instant, and taking it back: a few calls to the server each. */
 export const { prepareNotice, withdrawPrepared } = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry: RETRY_FOREVER });
@@ -18,6 +28,7 @@ export const { prepareNotice, withdrawPrepared } = proxyActivities<Activities>({
 /** Digests are retried for a day at most (a mailbox full, a server down): then the office is told, not left waiting. */
 export const { sendDigest, reportUndelivered } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
+  heartbeatTimeout,
   scheduleToCloseTimeout: '1 day',
   retry: RETRY_FOREVER,
 });
@@ -25,6 +36,7 @@ export const { sendDigest, reportUndelivered } = proxyActivities<Activities>({
 /** The weekly digest: when it goes, and sending it (reads every measure of the plan: minutes at most). */
 export const { weeklyDigestSendAt, sendWeeklyDigest } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
+  heartbeatTimeout,
   scheduleToCloseTimeout: '1 day',
   retry: RETRY_FOREVER,
 });

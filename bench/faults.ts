@@ -1,0 +1,281 @@
+/**
+ * The fault suite: the embedded dev server (SQLite file), `rectify worker` processes, a loopback
+ * SMTP server, and a fault in the middle of a 09:00 burst. Each scenario says what it did and
+ * what it found, and fails on any lost notice or on more duplicates than the documented window
+ * allows (a message SMTP accepted whose acceptance never reached Temporal: at most one per SMTP
+ * connection in flight when the worker died).
+ *   npm run faults [-- <scenario>...] [--measures N] [--units R]
+ * Scenarios: kill-worker, two-machines, smtp-down, server-restart (all, in that order, by default).
+ */
+import { Client, Connection } from '@temporalio/client';
+import { option } from './lib/args';
+import {
+  printTable,
+  quantile,
+  seconds,
+  sleep,
+  smtpSink,
+  spawnWorker,
+  tcpGate,
+  withServer,
+  writeResult,
+  type SmtpSink,
+  type WorkerProcess,
+} from './lib/harness';
+import { setUpBurst, watchMorning, type Burst, type MorningMail } from './lib/morning';
+
+/** SMTP connections per worker: the most sends in flight when one dies, so the most duplicates a kill may cause. */
+const SMTP_CONNECTIONS = 5;
+const FROM = '"区委巡察办 整改提醒" <rectify@bench.example.org>';
+
+interface Outcome {
+  scenario: string;
+  did: string;
+  figures: Record<string, unknown>;
+  /** Why it failed; empty when it held. */
+  failures: string[];
+}
+
+type Scenario = (argv: string[]) => Promise<Outcome>;
+
+const workerEnv = (smtpUrl: string) => ({ SMTP_URL: smtpUrl, MAIL_FROM: FROM, SMTP_MAX_CONNECTIONS: String(SMTP_CONNECTIONS) });
+
+async function withClient<T>(address: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  const connection = await Connection.connect({ address });
+  try {
+    return await fn(new Client({ connection, namespace: 'default' }));
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Until SMTP has accepted a mail of the morning (sent at or after T): the burst is under way. */
+async function untilBurstBegins(smtp: SmtpSink, burst: Burst): Promise<number> {
+  const deadline = burst.T.toMillis() + 5 * 60_000;
+  for (;;) {
+    const sent = smtp.accepted.filter((a) => a.at >= burst.T.toMillis()).length;
+    if (sent > 0) return sent;
+    if (Date.now() > deadline) throw new Error('5 分钟内没有任何邮件发出');
+    await sleep(20);
+  }
+}
+
+function morningFigures(m: MorningMail) {
+  return {
+    notices: m.seen.size,
+    lost: m.lost,
+    duplicates: m.duplicates,
+    mails: m.mails,
+    digests: m.digests,
+    latencySeconds: {
+      p50: seconds(quantile(m.latencies, 0.5)),
+      p99: seconds(quantile(m.latencies, 0.99)),
+      max: seconds(m.latencies.at(-1) ?? NaN),
+    },
+  };
+}
+
+function judge(m: MorningMail, window: number): string[] {
+  const failures: string[] = [];
+  if (m.lost) failures.push(`${m.lost} notices lost`);
+  if (m.duplicates > window) failures.push(`${m.duplicates} duplicates, more than the window of ${window}`);
+  return failures;
+}
+
+/** kill -9 the worker as the burst's first mail is accepted; start it again on the same machine (var dir). */
+const killWorker: Scenario = async (argv) => {
+  const measures = option(argv, 'measures', 2000);
+  const units = option(argv, 'units', 50);
+  return withServer('fault-kill', async ({ dir, server }) => {
+    // Each message is held 300 ms before its 250, so the burst lasts seconds and the kill lands inside it.
+    const smtp = await smtpSink({ delayMs: 300 });
+    const varDir = `${dir}/machine-a`;
+    let worker: WorkerProcess | undefined = await spawnWorker(server.address, varDir, workerEnv(smtp.url));
+    try {
+      return await withClient(server.address, async (client) => {
+        const burst = await setUpBurst(client, { measures, units });
+        const acceptedAtKill = await untilBurstBegins(smtp, burst);
+        await worker!.kill();
+        const killedAt = Date.now() - burst.T.toMillis();
+        worker = await spawnWorker(server.address, varDir, workerEnv(smtp.url));
+        const restartedAt = Date.now() - burst.T.toMillis();
+        const morning = await watchMorning(smtp.accepted, burst, burst.T.toMillis() + 10 * 60_000);
+        return {
+          scenario: 'kill-worker',
+          did: `${measures} notices for ${units} units due at ${burst.T.toFormat('HH:mm')}; worker killed (SIGKILL) ${seconds(killedAt)} s after, when SMTP had accepted ${acceptedAtKill} mail(s); restarted on the same machine ${seconds(restartedAt)} s after`,
+          figures: {
+            measures,
+            units,
+            acceptedAtKill,
+            killedSeconds: seconds(killedAt),
+            restartedSeconds: seconds(restartedAt),
+            ...morningFigures(morning),
+          },
+          failures: judge(morning, SMTP_CONNECTIONS),
+        };
+      });
+    } finally {
+      await worker?.stop();
+      await smtp.close();
+    }
+  });
+};
+
+/** Two workers on two "machines" (separate var dirs, so separate sent-ledgers); one killed mid-burst and not restarted. */
+const twoMachines: Scenario = async (argv) => {
+  const measures = option(argv, 'measures', 2000);
+  const units = option(argv, 'units', 50);
+  return withServer('fault-two', async ({ dir, server }) => {
+    const smtp = await smtpSink({ delayMs: 300 });
+    const a = await spawnWorker(server.address, `${dir}/machine-a`, workerEnv(smtp.url));
+    const b = await spawnWorker(server.address, `${dir}/machine-b`, workerEnv(smtp.url));
+    try {
+      return await withClient(server.address, async (client) => {
+        const burst = await setUpBurst(client, { measures, units });
+        const acceptedAtKill = await untilBurstBegins(smtp, burst);
+        await a.kill();
+        const killedAt = Date.now() - burst.T.toMillis();
+        const morning = await watchMorning(smtp.accepted, burst, burst.T.toMillis() + 10 * 60_000);
+        return {
+          scenario: 'two-machines',
+          did: `${measures} notices for ${units} units due at ${burst.T.toFormat('HH:mm')}, two workers with separate var dirs; machine A killed (SIGKILL) ${seconds(killedAt)} s after, when SMTP had accepted ${acceptedAtKill} mail(s); B carried on alone`,
+          figures: { measures, units, acceptedAtKill, killedSeconds: seconds(killedAt), ...morningFigures(morning) },
+          failures: judge(morning, SMTP_CONNECTIONS),
+        };
+      });
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+      await smtp.close();
+    }
+  });
+};
+
+/**
+ * SMTP down over the send instant: connections refused from a minute before T until T + 1 min,
+ * then greylisting (451 to every recipient) until T + 2.5 min, then back; one unit's address is
+ * refused (550) throughout. Everything deliverable arrives, the office is told once about the
+ * refused address, and the senders knock at a bounded rate (retries back off from 10 s).
+ */
+const smtpDown: Scenario = async (argv) => {
+  const measures = option(argv, 'measures', 200);
+  const units = option(argv, 'units', 20);
+  return withServer('fault-smtp', async ({ dir, server }) => {
+    const smtp = await smtpSink();
+    const gate = await tcpGate(smtp.port);
+    const refused = 'unit-3@bench.example.org';
+    smtp.policy.reject.add(refused);
+    const worker = await spawnWorker(server.address, `${dir}/machine-a`, workerEnv(gate.url));
+    try {
+      return await withClient(server.address, async (client) => {
+        const burst = await setUpBurst(client, { measures, units });
+        const T = burst.T.toMillis();
+        await sleep(T - 60_000 - Date.now());
+        await gate.down();
+        await sleep(T + 60_000 - Date.now());
+        smtp.policy.greylist = true;
+        await gate.up();
+        const greylistFrom = smtp.attempts.length;
+        await sleep(T + 150_000 - Date.now());
+        smtp.policy.greylist = false;
+        const greylisted = smtp.attempts.slice(greylistFrom);
+        const recoveredAt = Date.now();
+        const except = (key: string) => key.startsWith(`${refused} `);
+        const morning = await watchMorning(smtp.accepted, burst, T + 20 * 60_000, { except });
+        const officeReports = morning.others.filter((o) => o.to === 'office@bench.example.org' && o.subject.startsWith('【通知未送达】'));
+        const perMinute = (instants: number[]) => {
+          const counts = new Map<number, number>();
+          for (const t of instants) counts.set(Math.floor(t / 60_000), (counts.get(Math.floor(t / 60_000)) ?? 0) + 1);
+          return Math.max(0, ...counts.values());
+        };
+        // Each recipient's digest retries at most every 10 s: six knocks a minute each, at most.
+        const bound = 6 * units;
+        const failures = judge(morning, 0);
+        if (officeReports.length !== 1) failures.push(`the office was told ${officeReports.length} times about ${refused} (want once)`);
+        const greylistPeak = perMinute(greylisted);
+        if (greylistPeak > bound) failures.push(`${greylistPeak} attempts in a minute while greylisted (bound ${bound})`);
+        return {
+          scenario: 'smtp-down',
+          did: `${measures} notices for ${units} units due at ${burst.T.toFormat('HH:mm')}; SMTP refused connections from T-60 s to T+60 s, greylisted (451) to T+150 s, and refused ${refused} (550) throughout`,
+          figures: {
+            measures,
+            units,
+            ...morningFigures(morning),
+            deliveredAfterRecoverySeconds: seconds(morning.lastMs - (recoveredAt - T)),
+            greylistAttempts: greylisted.length,
+            greylistAttemptsPeakPerMinute: greylistPeak,
+            attemptsBoundPerMinute: bound,
+            officeReports: officeReports.length,
+          },
+          failures,
+        };
+      });
+    } finally {
+      await worker.stop();
+      await gate.close();
+      await smtp.close();
+    }
+  });
+};
+
+/** The dev server stopped 40 s before T and started again (same database) 30 s later, while every measure waits on its timer. */
+const serverRestart: Scenario = async (argv) => {
+  const measures = option(argv, 'measures', 500);
+  const units = option(argv, 'units', 20);
+  return withServer('fault-server', async ({ dir, server }) => {
+    const smtp = await smtpSink();
+    const worker = await spawnWorker(server.address, `${dir}/machine-a`, workerEnv(smtp.url));
+    try {
+      const burst = await withClient(server.address, (client) => setUpBurst(client, { measures, units }));
+      const T = burst.T.toMillis();
+      await sleep(T - 40_000 - Date.now());
+      await server.restart(30_000);
+      const morning = await watchMorning(smtp.accepted, burst, T + 10 * 60_000);
+      return {
+        scenario: 'server-restart',
+        did: `${measures} notices for ${units} units due at ${burst.T.toFormat('HH:mm')}; the dev server stopped at T-40 s and started again on its database at T-10 s`,
+        figures: { measures, units, ...morningFigures(morning) },
+        failures: judge(morning, 0),
+      };
+    } finally {
+      await worker.stop();
+      await smtp.close();
+    }
+  });
+};
+
+const SCENARIOS: Record<string, Scenario> = {
+  'kill-worker': killWorker,
+  'two-machines': twoMachines,
+  'smtp-down': smtpDown,
+  'server-restart': serverRestart,
+};
+
+export async function faults(argv: string[]): Promise<number> {
+  const named = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
+  const unknown = named.filter((n) => !SCENARIOS[n]);
+  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}: choose from ${Object.keys(SCENARIOS).join(', ')}`);
+  const outcomes: Outcome[] = [];
+  for (const name of named.length ? named : Object.keys(SCENARIOS)) {
+    console.log(`\n== ${name}`);
+    const began = Date.now();
+    const outcome = await SCENARIOS[name](argv);
+    outcomes.push(outcome);
+    console.log(outcome.did);
+    const f = outcome.figures as ReturnType<typeof morningFigures>;
+    printTable(`${name}: ${outcome.failures.length ? 'FAILED' : 'held'} (${seconds(Date.now() - began)} s)`, [
+      ['notices delivered / lost', `${f.notices} / ${f.lost}`],
+      ['duplicates', f.duplicates],
+      ['latency p50 / p99 / max (s)', `${f.latencySeconds.p50} / ${f.latencySeconds.p99} / ${f.latencySeconds.max}`],
+      ...Object.entries(outcome.figures)
+        .filter(([k]) => !['notices', 'lost', 'duplicates', 'latencySeconds', 'measures', 'units'].includes(k))
+        .map(([k, v]): [string, string] => [k, String(v)]),
+    ]);
+    for (const failure of outcome.failures) console.log(`  FAILED: ${failure}`);
+    writeResult(`faults-${name}`, { ...outcome });
+  }
+  const failed = outcomes.filter((o) => o.failures.length);
+  console.log(
+    `\n${outcomes.length - failed.length} of ${outcomes.length} scenarios held${failed.length ? `; failed: ${failed.map((o) => o.scenario).join(', ')}` : ''}`,
+  );
+  return failed.length ? 1 : 0;
+}
