@@ -5,6 +5,7 @@ import { chinaCalendar } from '../domain/calendar-data';
 import { digestSendAt, weeklyDigest } from '../domain/weekly';
 import type { CampaignSource, NoticeDelivery, PlanRecords } from './ports';
 import { heartbeating } from './attempt';
+import { countDigest, countNotice, countPrepared } from './metrics';
 
 export interface ActivityDeps {
   /** Mail (SMTP or .eml files) in the worker; the JSON notice log in workflow tests. */
@@ -20,14 +21,19 @@ const calendar = () => chinaCalendar({ unpublishedYears: 'statutory' });
 
 export function createActivities({ delivery, plans, campaigns }: ActivityDeps): Activities {
   return {
-    deliverNotice: (notice) => heartbeating(() => delivery.deliver(notice)),
-    prepareNotice: async (notice) => (delivery.prepare ? delivery.prepare(notice) : { prepared: false, reason: 'no-digests' }),
+    deliverNotice: (notice) => heartbeating(async () => countNotice(notice, await delivery.deliver(notice))),
+    prepareNotice: async (notice) => {
+      if (!delivery.prepare) return { prepared: false, reason: 'no-digests' };
+      const outcome = await delivery.prepare(notice);
+      if (outcome.prepared) countPrepared(notice);
+      return outcome;
+    },
     withdrawPrepared: async ({ key, copies }) => {
       // Only a delivery that prepares hands out digest copies; without one there is nothing to take back.
       if (!delivery.withdraw) throw ApplicationFailure.nonRetryable('这个 worker 不合并汇总邮件,无法撤回预备的通知', 'NoDigests');
       return delivery.withdraw(key, copies);
     },
-    sendDigest: (batch) => heartbeating(() => delivery.sendDigest(batch)),
+    sendDigest: (batch) => heartbeating(async () => countDigest(await delivery.sendDigest(batch))),
     reportUndelivered: (batch) => heartbeating(() => delivery.reportUndelivered(batch)),
     alertOffice: (alert) => heartbeating(() => delivery.alertOffice(alert)),
     weeklyDigestSendAt: async ({ firedAt, at, timeZone }) => digestSendAt(firedAt, { at }, timeZone, calendar()),

@@ -3,7 +3,8 @@
  * configured), a worker, and a plan started on it. Runs until Ctrl-C; workflows persist.
  */
 import { Connection, Client } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
+import { installRuntime } from '../runtime/telemetry';
 import type { Settings } from '../config/settings';
 import type { Plan } from '../domain/plan/schema';
 import { startDevServer, type DevServer } from '../runtime/dev-server';
@@ -13,7 +14,7 @@ import { describeDigest, describeStored, listMeasures, startPlan } from './measu
 
 export async function runDevStack(settings: Settings, plan: Plan | undefined, planPath?: string, rebased = false): Promise<number> {
   // Quiet by default: the worker's bundling and state logs are noise to the office.
-  Runtime.install({ logger: new DefaultLogger((process.env.RECTIFY_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
+  installRuntime({ ops: { ...settings.ops, logLevel: process.env.RECTIFY_LOG_LEVEL ? settings.ops.logLevel : 'WARN' } }, 'dev');
   let server: DevServer | undefined;
   if (settings.embedded) {
     server = await startDevServer({ ...settings.dev, namespace: settings.namespace });

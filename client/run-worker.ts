@@ -7,6 +7,9 @@ import type { NoticeDelivery } from '../activities/ports';
 import { connectWorker, createMailWorker, createWorker, limitWorkflowHeap, mailDelivery } from '../worker/worker';
 import { planRecords } from './records';
 import { campaignSource } from './lookback';
+import { readiness } from './checks';
+import { serveHealth } from '../runtime/health';
+import { installRuntime } from '../runtime/telemetry';
 
 /**
  * A deployment's workers in one process, as `rectify worker` and `rectify dev` run them: the main
@@ -18,7 +21,7 @@ export async function deploymentWorkers(
   connection: NativeConnection,
   client: Client,
   delivery: NoticeDelivery,
-): Promise<{ taskQueues: string[]; run(): Promise<void> }> {
+): Promise<{ taskQueues: string[]; states(): { taskQueue: string; state: string }[]; run(): Promise<void> }> {
   const deps = {
     connection,
     namespace: settings.namespace,
@@ -31,6 +34,7 @@ export async function deploymentWorkers(
   const workers = [await createWorker(deps), await createMailWorker(deps)];
   return {
     taskQueues: workers.map((w) => w.options.taskQueue),
+    states: () => workers.map((w) => ({ taskQueue: w.options.taskQueue, state: w.getState() })),
     run: async () => void (await Promise.all(workers.map((w) => w.run()))),
   };
 }
@@ -38,21 +42,44 @@ export async function deploymentWorkers(
 /** Runs a worker until SIGINT or SIGTERM; resolves when it has shut down. */
 export async function runWorker(): Promise<void> {
   const settings = loadSettings();
+  const log = installRuntime(settings, 'worker');
   loadInstalledCalendar();
   const connection = await connectWorker(settings);
   const clientConnection = await Connection.connect(settings.connectionOptions);
+  let health: { close(): Promise<void> } | undefined;
   try {
-    if (!settings.mail.plans.length) console.warn('rectify worker: 未设置 RECTIFY_PLANS,无法解析收件人(通知会重试直到配置好计划文件)');
+    if (!settings.mail.plans.length) log.info('未设置 RECTIFY_PLANS: 收件人取自 Temporal 中保存的计划');
     const client = new Client({ connection: clientConnection, namespace: settings.namespace });
     const { delivery, mailer } = mailDelivery(settings, [], client);
-    console.log(`rectify worker: 邮件 ${mailer.describe}`);
+    log.info({ mail: mailer.describe }, `rectify worker: 邮件 ${mailer.describe}`);
     const workers = await deploymentWorkers(settings, connection, client, delivery);
-    console.log(
+    if (settings.ops.healthAddress) {
+      health = await serveHealth(settings.ops.healthAddress, async () => {
+        const checks = [
+          ...(await readiness(client, settings, { smtp: true })),
+          ...workers.states().map((s) => ({
+            name: `worker ${s.taskQueue}`,
+            status: s.state === 'RUNNING' ? ('ok' as const) : ('fail' as const),
+            detail: s.state,
+          })),
+        ];
+        return { ready: checks.every((c) => c.status !== 'fail'), checks };
+      });
+    }
+    log.info(
+      {
+        address: settings.connectionOptions.address,
+        namespace: settings.namespace,
+        taskQueues: workers.taskQueues,
+        metrics: settings.ops.metricsAddress ? `http://${settings.ops.metricsAddress}/metrics` : undefined,
+        health: settings.ops.healthAddress ? `http://${settings.ops.healthAddress}/readyz` : undefined,
+      },
       `rectify worker: ${settings.connectionOptions.address} namespace=${settings.namespace} task queue=${workers.taskQueues.join(', ')}`,
     );
     await workers.run(); // until SIGINT/SIGTERM
     mailer.close();
   } finally {
+    await health?.close();
     await clientConnection.close();
     await connection.close();
   }

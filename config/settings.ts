@@ -42,6 +42,19 @@ export interface Settings {
     /** Where the generated secret lives. */
     secretFile: string;
   };
+  /** What operators see: logs, metrics, health. */
+  ops: {
+    /** RECTIFY_LOG_LEVEL: TRACE, DEBUG, INFO (default), WARN or ERROR. */
+    logLevel: LogLevelName;
+    /** RECTIFY_LOG_FORMAT: json (one JSON object per line) or pretty; default pretty on a terminal, json otherwise. */
+    logFormat: 'json' | 'pretty';
+    /** RECTIFY_METRICS_ADDRESS (host:port): the worker's Prometheus endpoint (/metrics); absent: none. */
+    metricsAddress?: string;
+    /** RECTIFY_HEALTH_ADDRESS (host:port): the worker's /healthz and /readyz; absent: none. */
+    healthAddress?: string;
+    /** RECTIFY_METRICS_TOKEN: the web's /metrics for a scraper beyond loopback (as a bearer token). */
+    metricsToken?: string;
+  };
   /** The worker's sticky cache. */
   worker: {
     /** RECTIFY_WORKFLOW_CACHE: workflows kept in memory between their tasks (the rest replay from history when they wake). */
@@ -86,6 +99,26 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
  * memory, one evicted replays its (short, continued-as-new) history when it next wakes. Sized so
  * that a worker holding a province (20,000 measures) stays within 1 GiB: see bench/RESULTS.md.
  */
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+function logLevel(value: string | undefined): LogLevelName {
+  if (!value) return 'INFO';
+  const level = value.toUpperCase() as LogLevelName;
+  if (!LOG_LEVELS.includes(level)) throw new Error(`RECTIFY_LOG_LEVEL 无效: ${value}(应为 ${LOG_LEVELS.join('、')} 之一)`);
+  return level;
+}
+
+/** host:port, the host optional (all interfaces then). */
+function address(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  if (!value) return undefined;
+  const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]*):(\d{1,5})$/.exec(value);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535)
+    throw new Error(`${name} 无效: ${value}(应为 主机:端口,如 127.0.0.1:9464 或 0.0.0.0:9464)`);
+  return `${m[1] || '0.0.0.0'}:${m[2]}`;
+}
+
 export const DEFAULT_WORKFLOW_CACHE = 1000;
 
 /**
@@ -176,5 +209,15 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     maxCachedWorkflows: positiveInt(env, 'RECTIFY_WORKFLOW_CACHE') ?? DEFAULT_WORKFLOW_CACHE,
     workflowHeapMiB: positiveInt(env, 'RECTIFY_WORKFLOW_HEAP_MB') ?? DEFAULT_WORKFLOW_HEAP_MIB,
   };
-  return { embedded, connectionOptions, namespace: profile.namespace ?? 'default', dev, varDir, web, links, mail, worker };
+  const format = env.RECTIFY_LOG_FORMAT?.toLowerCase();
+  if (format && format !== 'json' && format !== 'pretty')
+    throw new Error(`RECTIFY_LOG_FORMAT 无效: ${env.RECTIFY_LOG_FORMAT}(应为 json 或 pretty)`);
+  const ops = {
+    logLevel: logLevel(env.RECTIFY_LOG_LEVEL),
+    logFormat: (format ?? (process.stdout.isTTY ? 'pretty' : 'json')) as 'json' | 'pretty',
+    metricsAddress: address(env, 'RECTIFY_METRICS_ADDRESS'),
+    healthAddress: address(env, 'RECTIFY_HEALTH_ADDRESS'),
+    metricsToken: env.RECTIFY_METRICS_TOKEN || undefined,
+  };
+  return { embedded, connectionOptions, namespace: profile.namespace ?? 'default', dev, varDir, web, links, mail, ops, worker };
 }

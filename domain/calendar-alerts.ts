@@ -3,7 +3,7 @@
  * as the year is within ALERT_LEAD_DAYS of being needed and nobody has published it. Pure: the
  * plan's calendar watch workflow asks it what to send now and when to look again.
  */
-import { addDays, yearOf, type IsoDate } from './dates';
+import { addDays, daysBetween, yearOf, type IsoDate } from './dates';
 
 /** The office is told this many days before the first day of a year nobody has published. */
 export const ALERT_LEAD_DAYS = 60;
@@ -40,4 +40,22 @@ export function calendarAlertsDue(published: Iterable<number>, alerted: Iterable
 export function calendarAlert(planId: string, year: number, today: IsoDate, idempotencyKey: string): CalendarAlert {
   const first = `${year}-01-01`;
   return { planId, year, from: today > first ? today : first, asOf: today, idempotencyKey };
+}
+
+/** A calendar year the next `horizonDays` reach: whether its arrangement is published, and how soon it is counted in. */
+export interface YearCoverage {
+  year: number;
+  published: boolean;
+  /** Days from today to its 1 January (0 or less: this year). */
+  startsInDays: number;
+}
+
+/** The years from today to today + `horizonDays` (twelve months by default), as `rectify doctor` reports them. */
+export function holidayCoverage(published: Iterable<number>, today: IsoDate, horizonDays = 364): YearCoverage[] {
+  const have = new Set(published);
+  const last = yearOf(addDays(today, horizonDays));
+  const years: YearCoverage[] = [];
+  for (let y = yearOf(today); y <= last; y++)
+    years.push({ year: y, published: have.has(y), startsInDays: Math.max(0, daysBetween(today, `${y}-01-01`)) });
+  return years;
 }

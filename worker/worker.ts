@@ -6,6 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { resolve } from 'node:path';
 import { createActivities } from '../activities';
 import { HEARTBEAT_THROTTLE } from '../activities/attempt';
+import { meteredMailer } from '../activities/metrics';
 import { PlanDirectory } from '../activities/mail/directory';
 import { StoredPlans } from '../activities/mail/stored-plans';
 import { MailDelivery, type MailLinks } from '../activities/mail/delivery';
@@ -86,15 +87,17 @@ export async function connectWorker(settings: Settings): Promise<NativeConnectio
   return NativeConnection.connect(settings.connectionOptions);
 }
 
-/** The mailer the settings ask for: SMTP when SMTP_URL is set, else .eml files in the outbox. */
+/** The mailer the settings ask for: SMTP when SMTP_URL is set, else .eml files in the outbox; timed for the metrics. */
 export function mailerFor(settings: Settings): Mailer {
-  if (!settings.mail.smtpUrl) return fileMailer(settings.mail.outboxDir);
+  if (!settings.mail.smtpUrl) return meteredMailer(fileMailer(settings.mail.outboxDir));
   const ca = settings.mail.caFile ? readFileSync(resolve(settings.mail.caFile), 'utf8') : undefined;
-  return smtpMailer(settings.mail.smtpUrl, {
-    ca,
-    maxConnections: settings.mail.maxConnections,
-    ratePerSecond: settings.mail.ratePerSecond,
-  });
+  return meteredMailer(
+    smtpMailer(settings.mail.smtpUrl, {
+      ca,
+      maxConnections: settings.mail.maxConnections,
+      ratePerSecond: settings.mail.ratePerSecond,
+    }),
+  );
 }
 
 /** Links in lead units' mails: the web's public address and the link keys (generated for the embedded default). */

@@ -3,7 +3,7 @@
  * chases once when the review is overdue, records the outcome, and tells the measure, which
  * reopens on a relapse.
  */
-import { condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, metricMeter, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { LookbackInput } from '../contracts/inputs';
 import { getLookbackQuery, lookbackOutcomeSignal, recordOutcomeUpdate, type LookbackView } from '../contracts/messages';
 import { LookbackStatus } from '../contracts/search-attributes';
@@ -60,6 +60,8 @@ export async function lookbackReviewWorkflow(input: LookbackInput): Promise<Look
       view.recordedAt = new Date(Date.now()).toISOString();
       measureTold = true;
       upsertSearchAttributes([{ key: LookbackStatus, value: r.outcome }]);
+      // Counted once (the SDK does not count again on replay), exported by the worker's /metrics.
+      metricMeter.createCounter('rectify_lookback_outcomes', '1', 'Look-back reviews decided, by outcome').add(1, { outcome: r.outcome });
       return view;
     },
     {

@@ -51,6 +51,19 @@ export function registerSystemCommands(program: Command, setExitCode: (code: num
       await runWorker();
     });
 
+  program
+    .command('doctor')
+    .description('检查部署并说明如何改正: Temporal 与命名空间、搜索属性、SMTP(不发信)、计划文件、节假日安排、网页对外访问')
+    .option('--plan <file...>', '另外检查这些计划文件')
+    .addHelpText(
+      'after',
+      '\n有任何一项不通过时退出码为 1。\n示例:\n  rectify doctor\n  rectify doctor --plan config/plans/liangxi-2023.yaml',
+    )
+    .action(async (o: { plan?: string[] }) => {
+      const { runDoctor } = await import('../doctor');
+      setExitCode(await runDoctor(loadSettings(), o.plan ?? []));
+    });
+
   const outbox = program.command('outbox').description('内嵌默认(未设置 SMTP_URL)时保存为 .eml 的邮件');
   outbox
     .command('list', { isDefault: true })

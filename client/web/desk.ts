@@ -5,6 +5,7 @@ import type { UserStore } from '../../config/users';
 import type { WorkCalendar } from '../../domain/calendar';
 import type { LinkKeys } from '../../domain/links';
 import type { EvidenceStore } from './evidence-store';
+import type { Check } from '../checks';
 
 export interface WebOptions {
   client: Client;
@@ -27,6 +28,10 @@ export interface WebOptions {
   now?: () => number;
   /** Fastify's logger: refused links and sign-ins are logged with their reason. */
   logger?: FastifyServerOptions['logger'];
+  /** What /readyz checks (client/checks.ts readiness); absent: ready when the process answers. */
+  readiness?: () => Promise<Check[]>;
+  /** RECTIFY_METRICS_TOKEN: /metrics from beyond loopback with this bearer token. */
+  metricsToken?: string;
 }
 
 export interface Desk {

@@ -49,6 +49,7 @@ import { sessionOf, type SignedIn } from './auth';
 import type { Desk, WebOptions } from './desk';
 import { registerAccountRoutes } from './account-routes';
 import { registerOfficeRoutes } from './office-routes';
+import { registerOpsRoutes } from './ops-routes';
 import { registerUnitRoutes } from './unit-routes';
 import { sessionKeys } from '../../config/secrets';
 import { accountActor } from '../../domain/permissions';
@@ -144,7 +145,7 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
   app.get('/vendor/echarts.min.js', (_req, reply) =>
     reply.header('content-type', 'application/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(echarts),
   );
-  app.get('/healthz', async () => ({ ok: true }));
+  registerOpsRoutes(app, o);
 
   // One read serves the requests of the next moments.
   const cache = new Map<string, { at: number; value: Promise<unknown> }>();

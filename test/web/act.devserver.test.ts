@@ -16,7 +16,7 @@ import { Writable } from 'node:stream';
 import type { Mailer } from '../../activities/mail/transport';
 import type { MailDelivery } from '../../activities/mail/delivery';
 import { buildWebApp } from '../../client/web/server';
-import { exposureProblem } from '../../client/web/main';
+import { exposureProblem } from '../../config/exposure';
 import { lookbackWorkflowId, measureWorkflowId } from '../../contracts/ids';
 import * as msg from '../../contracts/messages';
 import { loadSettings } from '../../config/settings';

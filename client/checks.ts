@@ -1,0 +1,178 @@
+/**
+ * What an operator needs to know is right, each as a check with what was found and how to fix
+ * it: used by `rectify doctor` (all of them) and by /readyz (Temporal, search attributes, SMTP).
+ * Nothing here sends mail or changes anything.
+ */
+import type { Client } from '@temporalio/client';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadPlan } from '../config/plan-files';
+import type { Settings } from '../config/settings';
+import { UserStore } from '../config/users';
+import { ALL_SEARCH_ATTRIBUTES, indexedValueTypes, searchAttributeFlags } from '../contracts/search-attributes';
+import { ALERT_LEAD_DAYS, holidayCoverage, type YearCoverage } from '../domain/calendar-alerts';
+import { exposureProblem } from '../config/exposure';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+export interface Check {
+  name: string;
+  status: CheckStatus;
+  /** What was found. */
+  detail: string;
+  /** What to do about it (warn and fail). */
+  fix?: string;
+}
+
+const ok = (name: string, detail: string): Check => ({ name, status: 'ok', detail });
+const failed = (name: string, detail: string, fix: string): Check => ({ name, status: 'fail', detail, fix });
+
+/** The namespace answers (and so the server). */
+export async function checkTemporal(client: Client, settings: Pick<Settings, 'namespace' | 'connectionOptions'>): Promise<Check> {
+  const name = 'Temporal';
+  try {
+    const ns = await client.workflowService.describeNamespace({ namespace: settings.namespace });
+    const days = Math.round(Number(ns.config?.workflowExecutionRetentionTtl?.seconds ?? 0) / 86_400);
+    return ok(name, `${settings.connectionOptions.address} 命名空间 ${settings.namespace} 可用(已结束工作流保留 ${days} 天)`);
+  } catch (e) {
+    return failed(
+      name,
+      `无法访问 ${settings.connectionOptions.address} 的命名空间 ${settings.namespace}: ${(e as Error).message}`,
+      '检查 TEMPORAL_ADDRESS、TEMPORAL_NAMESPACE 与网络;内嵌默认先运行 rectify dev',
+    );
+  }
+}
+
+/** Every search attribute rectify writes and queries, with its type. */
+export async function checkSearchAttributes(client: Client, namespace: string): Promise<Check> {
+  const name = '搜索属性';
+  const want = indexedValueTypes();
+  const flags = searchAttributeFlags();
+  try {
+    const listed = await client.connection.operatorService.listSearchAttributes({ namespace });
+    const have = listed.customAttributes ?? {};
+    const missing = Object.keys(want).filter((k) => have[k] === undefined);
+    const wrong = Object.keys(want).filter((k) => have[k] !== undefined && Number(have[k]) !== want[k]);
+    if (!missing.length && !wrong.length) return ok(name, `${ALL_SEARCH_ATTRIBUTES.length} 个均已注册,类型正确`);
+    const fixAll = Object.entries(flags)
+      .filter(([k]) => missing.includes(k))
+      .map(([k, t]) => `--name ${k} --type ${t}`)
+      .join(' ');
+    return failed(
+      name,
+      [missing.length && `缺少 ${missing.join('、')}`, wrong.length && `类型不对: ${wrong.map((k) => `${k}(应为 ${flags[k]})`).join('、')}`]
+        .filter(Boolean)
+        .join(';'),
+      missing.length
+        ? `temporal operator search-attribute create --namespace ${namespace} ${fixAll}`
+        : '类型不对的属性须先删除(temporal operator search-attribute remove)再按正确类型创建',
+    );
+  } catch (e) {
+    return failed(name, `无法列出搜索属性: ${(e as Error).message}`, '先解决 Temporal 连接问题');
+  }
+}
+
+/** SMTP answers, speaks TLS as configured and takes the credentials (no mail is sent). */
+export async function checkSmtp(settings: Pick<Settings, 'mail'>): Promise<Check> {
+  const name = 'SMTP';
+  const { smtpUrl, caFile } = settings.mail;
+  if (!smtpUrl) return ok(name, `未设置 SMTP_URL: 邮件保存在 ${settings.mail.outboxDir}(rectify outbox 查看)`);
+  const shown = smtpUrl.replace(/\/\/([^:@/]*):[^@]*@/, '//$1:***@');
+  let transport: Transporter | undefined;
+  try {
+    const u = new URL(smtpUrl);
+    const ca = caFile ? readFileSync(resolve(caFile), 'utf8') : undefined;
+    transport = nodemailer.createTransport({
+      host: u.hostname,
+      port: u.port ? Number(u.port) : u.protocol === 'smtps:' ? 465 : 587,
+      secure: u.protocol === 'smtps:',
+      requireTLS: u.searchParams.get('requireTLS') === 'true',
+      auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : undefined,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 10_000,
+      tls: { rejectUnauthorized: true, ...(ca ? { ca } : {}), servername: u.hostname },
+    });
+    await transport.verify();
+    return ok(name, `${shown} 可连接${u.username ? ',登录成功' : ''}`);
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    const fix =
+      err.code === 'EAUTH'
+        ? '检查 SMTP_URL 中的用户名和密码(特殊字符须百分号编码)'
+        : err.code === 'ESOCKET' && /certificate|self.signed/i.test(err.message)
+          ? '证书不受信任: 用 SMTP_CA_FILE 指定 CA,或改用受信任的证书'
+          : '检查 SMTP_URL 的主机和端口、防火墙,以及服务器是否运行';
+    return failed(name, `${shown}: ${err.message}`, fix);
+  } finally {
+    transport?.close();
+  }
+}
+
+/** The plan files the worker reads recipients from: valid, and every address well-formed. */
+export function checkPlans(paths: string[]): Check[] {
+  if (!paths.length) return [ok('计划文件', '未设置 RECTIFY_PLANS: 收件人取自 Temporal 中保存的计划(rectify start 时保存)')];
+  return paths.map((path) => {
+    const name = `计划文件 ${path}`;
+    try {
+      const { plan, warnings } = loadPlan(path);
+      const addresses = [
+        ...plan.directory.units.flatMap((u) => u.emails),
+        ...plan.directory.leaders.map((l) => l.email),
+        ...plan.directory.office.emails,
+        ...plan.directory.leadershipGroup.emails,
+      ];
+      const detail = `${plan.measures.length} 项措施, ${addresses.length} 个收件地址均有效`;
+      if (warnings.length)
+        return {
+          name,
+          status: 'warn' as const,
+          detail: `${detail};${warnings.length} 条提示: ${warnings[0].message}`,
+          fix: `rectify check ${path} 查看全部`,
+        };
+      return ok(name, detail);
+    } catch (e) {
+      return failed(name, (e as Error).message, `改正后再运行 rectify check ${path}`);
+    }
+  });
+}
+
+/**
+ * The holiday arrangements the next twelve months need. A missing year is a warning once it is
+ * within ALERT_LEAD_DAYS of use (the State Council publishes in November or December; the plan's
+ * calendar watch tells the office then too); further off it is only noted. Measures keep running
+ * on the provisional calendar either way, so this never fails.
+ */
+export function checkHolidays(published: Iterable<number>, today: string): Check {
+  const name = '节假日安排';
+  const coverage = holidayCoverage(published, today);
+  const missing = coverage.filter((y) => !y.published);
+  const have = coverage.filter((y) => y.published).map((y) => y.year);
+  if (!missing.length) return ok(name, `未来 12 个月涉及的 ${have.join('、')} 年均已收录`);
+  const when = (y: YearCoverage) =>
+    y.startsInDays <= 0 ? `${y.year} 年正在使用` : `${y.year} 年 1 月 1 日起使用,还有 ${y.startsInDays} 天`;
+  const soon = missing.filter((y) => y.startsInDays <= ALERT_LEAD_DAYS);
+  if (!soon.length) return ok(name, `${have.join('、')} 年已收录;${missing.map(when).join(';')},通常在前一年 11—12 月公布`);
+  return {
+    name,
+    status: 'warn',
+    detail: `${soon.map((y) => y.year).join('、')} 年的安排尚未收录(${soon.map(when).join(';')});在此之前按法定节假日计算,无调休上班日,邮件注明“按临时日历计算”`,
+    fix: '国务院办公厅公布后: rectify calendar import <通知.txt> --install,再 rectify calendar refresh 告知运行中的措施',
+  };
+}
+
+/** Beyond loopback the web needs a link secret and an account. */
+export function checkWebExposure(settings: Settings): Check {
+  const name = '网页对外访问';
+  const problem = exposureProblem(settings, new UserStore(settings.web.usersFile));
+  if (problem) return failed(name, problem, 'rectify web 在满足上述条件前拒绝启动');
+  return ok(name, `${settings.web.host}:${settings.web.port}${settings.links.secret ? ',链接密钥已设置' : ',仅本机访问'}`);
+}
+
+/** Ready to serve: Temporal, its search attributes and (when configured) SMTP. */
+export async function readiness(client: Client, settings: Settings, options: { smtp: boolean }): Promise<Check[]> {
+  const checks = [await checkTemporal(client, settings), await checkSearchAttributes(client, settings.namespace)];
+  if (options.smtp && settings.mail.smtpUrl) checks.push(await checkSmtp(settings));
+  return checks;
+}

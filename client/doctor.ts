@@ -1,0 +1,63 @@
+/** `rectify doctor`: every check, what it found and how to fix it; exit code 1 if any failed. */
+import { Client, Connection } from '@temporalio/client';
+import { loadInstalledCalendar } from '../config/calendar-store';
+import type { Settings } from '../config/settings';
+import { publishedYears } from '../domain/calendar-data';
+import { localDate } from '../domain/dates';
+import {
+  checkHolidays,
+  checkPlans,
+  checkSearchAttributes,
+  checkSmtp,
+  checkTemporal,
+  checkWebExposure,
+  type Check,
+  type CheckStatus,
+} from './checks';
+
+const MARK: Record<CheckStatus, string> = { ok: '✓', warn: '!', fail: '✗' };
+const ZONE = 'Asia/Shanghai';
+
+export function formatCheck(c: Check): string {
+  return `${MARK[c.status]} ${c.name}: ${c.detail}${c.fix && c.status !== 'ok' ? `\n    → ${c.fix}` : ''}`;
+}
+
+export async function doctorChecks(settings: Settings, planPaths: string[], now = Date.now()): Promise<Check[]> {
+  loadInstalledCalendar();
+  const checks: Check[] = [];
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ ...settings.connectionOptions, connectTimeout: '5s' });
+  } catch (e) {
+    checks.push({
+      name: 'Temporal',
+      status: 'fail',
+      detail: `无法连接 ${settings.connectionOptions.address}: ${(e as Error).message}`,
+      fix: settings.embedded ? '内嵌默认: 先运行 rectify dev(或 npm start)' : '检查 TEMPORAL_ADDRESS、TLS 设置与网络',
+    });
+  }
+  if (connection) {
+    const client = new Client({ connection, namespace: settings.namespace });
+    try {
+      const temporal = await checkTemporal(client, settings);
+      checks.push(temporal);
+      if (temporal.status === 'ok') checks.push(await checkSearchAttributes(client, settings.namespace));
+    } finally {
+      await connection.close();
+    }
+  }
+  checks.push(await checkSmtp(settings));
+  checks.push(...checkPlans([...new Set([...settings.mail.plans, ...planPaths])]));
+  checks.push(checkHolidays(Object.keys(publishedYears()).map(Number), localDate(now, ZONE)));
+  checks.push(checkWebExposure(settings));
+  return checks;
+}
+
+export async function runDoctor(settings: Settings, planPaths: string[]): Promise<number> {
+  const checks = await doctorChecks(settings, planPaths);
+  for (const c of checks) console.log(formatCheck(c));
+  const failed = checks.filter((c) => c.status === 'fail').length;
+  const warned = checks.filter((c) => c.status === 'warn').length;
+  console.log(`\n${checks.length} 项检查: ${checks.length - failed - warned} 项通过, ${warned} 项提示, ${failed} 项未通过`);
+  return failed ? 1 : 0;
+}
