@@ -129,11 +129,11 @@ export function checkPlans(paths: string[]): Check[] {
           name,
           status: 'warn' as const,
           detail: `${detail};${warnings.length} 条提示: ${warnings[0].message}`,
-          fix: `rectify check ${path} 查看全部`,
+          fix: `rectify plan check ${path} 查看全部`,
         };
       return ok(name, detail);
     } catch (e) {
-      return failed(name, (e as Error).message, `改正后再运行 rectify check ${path}`);
+      return failed(name, (e as Error).message, `改正后再运行 rectify plan check ${path}`);
     }
   });
 }
