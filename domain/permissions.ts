@@ -62,11 +62,24 @@ export function accountActor(account: { name: string; role: AccountRole }): Acto
 }
 
 /** A well-formed actor, or a refusal that says how to name one. */
+/**
+ * Characters no request text may carry: C0 controls (but tab and line breaks), DEL, and the
+ * bidirectional overrides that make text read differently from what it is.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
+
+/** A name of a unit, post or role as an actor gives it. */
+const MAX_WHO = 100;
+
 export function requireActor(actor: Actor | undefined): Actor {
   if (
     !actor ||
+    typeof actor !== 'object' ||
     typeof actor.who !== 'string' ||
     !actor.who.trim() ||
+    actor.who.length > MAX_WHO ||
+    CONTROL_CHARACTERS.test(actor.who) ||
     !Object.hasOwn(ROLE_LABELS, actor.role) ||
     (actor.via !== undefined && !Object.hasOwn(VIA_LABELS, actor.via))
   ) {

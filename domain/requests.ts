@@ -8,7 +8,7 @@ import type { MeasureState } from './measure-state';
 import type { MeasureStatus } from './measure';
 import type { MeasureKind } from './plan/schema';
 import type { Actor } from './notice';
-import { RequestRejected, requirePermission } from './permissions';
+import { CONTROL_CHARACTERS, RequestRejected, requirePermission } from './permissions';
 import { policyProblems, type Policy } from './policy';
 import { STATUS_LABELS } from './vocabulary';
 
@@ -60,6 +60,7 @@ export interface RefreshCalendarRequest {
 function requireText(value: unknown, what: string): string {
   if (typeof value !== 'string' || !value.trim()) throw new RequestRejected(`${what}不能为空`);
   if (value.length > MAX_TEXT) throw new RequestRejected(`${what}过长(最多 ${MAX_TEXT} 字)`);
+  if (CONTROL_CHARACTERS.test(value)) throw new RequestRejected(`${what}含有控制字符(如 \\u0000、ESC 或文字方向控制符),请删去后重新提交`);
   return value.trim();
 }
 

@@ -3,7 +3,7 @@
  * file, line and field. Pure: the caller reads the file.
  */
 import { parse as parseJson, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isMap, isNode, isScalar, visit, type Document } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
 import { directory as directorySchema, measure as measureSchema, plan as planSchema, type Directory, type Plan } from './schema';
 import { checkPlan, type CheckablePlan, type PlanPath } from './check';
@@ -82,8 +82,43 @@ export function parsePlanText(text: string, file: string): ParsedPlan {
       })),
     };
   }
-  const data: unknown = doc.toJS();
-  return validatePlanData(data, file, (path) => ({ line: lineOfPath(doc, lineCounter, path) }));
+  const data = toData(doc, lineCounter, file);
+  if ('issues' in data) return { issues: data.issues };
+  return validatePlanData(data.value, file, (path) => ({ line: lineOfPath(doc, lineCounter, path) }));
+}
+
+/**
+ * The document as plain data; an alias to no anchor (`*name`), or too many aliases (a file that
+ * would expand without end), is an issue at its line rather than a thrown error.
+ */
+function toData(doc: Document, lineCounter: LineCounter, file: string): { value: unknown } | { issues: PlanIssue[] } {
+  try {
+    return { value: doc.toJS({ maxAliasCount: 1000 }) };
+  } catch (e) {
+    let pos: number | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        if (pos === undefined && node.resolve(doc) === undefined) pos = node.range?.[0];
+      },
+    });
+    if (pos === undefined)
+      visit(doc, {
+        Alias(_key, node) {
+          if (pos === undefined && isAlias(node)) pos = node.range?.[0];
+        },
+      });
+    return {
+      issues: [
+        {
+          file,
+          line: pos === undefined ? undefined : lineCounter.linePos(pos).line,
+          field: '(YAML)',
+          message: `YAML 别名无效: ${(e as Error).message.split('\n')[0]}(计划文件中不要使用 *别名)`,
+          severity: 'error',
+        },
+      ],
+    };
+  }
 }
 
 /**
@@ -104,7 +139,9 @@ export function parseDirectoryText(text: string, file: string): { directory?: Di
         severity: 'error' as const,
       })),
     };
-  const data = doc.toJS() as Record<string, unknown> | null;
+  const converted = toData(doc, lineCounter, file);
+  if ('issues' in converted) return { issues: converted.issues };
+  const data = converted.value as Record<string, unknown> | null;
   const nested = !!data && typeof data === 'object' && 'directory' in data;
   const base: PlanPath = nested ? ['directory'] : [];
   const parsed = directorySchema.safeParse(nested ? data.directory : data);

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Mailer } from '../../activities/mail/transport';
 import type { MailDelivery } from '../../activities/mail/delivery';
+import fc from 'fast-check';
 import { buildWebApp } from '../../client/web/server';
 import { exposureProblem } from '../../config/exposure';
 import { lookbackWorkflowId, measureWorkflowId } from '../../contracts/ids';
@@ -570,6 +571,91 @@ describe('acting from the web on a real server', () => {
       const page = await office.get('/');
       expect((await office.post('/logout', { _csrf: csrfOf(page.body) })).headers.location).toBe('/login');
       expect((await office.get('/')).statusCode).toBe(303);
+    });
+  });
+  describe('fuzzed requests', () => {
+    it('every route, with bad tokens and injection strings in path, query and form: no 5xx, a page that says why, nothing changed', async () => {
+      const ids = ['1.1', '1.2', '2.1', '2.2'];
+      const before = await Promise.all(ids.map(settled));
+      const office = new Browser(web);
+      await office.signIn('督查科', PASSWORD);
+      const visitors = [new Browser(web), office];
+      const injection = fc.oneof(
+        fc.constantFrom(
+          `'"><script>alert(1)</script>`,
+          '../../../etc/passwd',
+          '%00',
+          '%2e%2e%2f',
+          '${7*7}',
+          "' OR 1=1 --",
+          '\u0000\u001b[2J',
+          '测试\u202E',
+          "{{constructor.constructor('return process')()}}",
+          '__proto__',
+          'eyJhbGciOiJub25lIn0.eyJwbGFuSWQiOiJhY3QtMjAyNCJ9.',
+          'x'.repeat(5000),
+        ),
+        fc.string({ maxLength: 40 }),
+      );
+      const GET = [
+        '/',
+        '/measures',
+        '/measures.csv',
+        '/report',
+        '/report.json',
+        '/report.md',
+        '/campaigns/new',
+        '/login',
+        '/measures/:planId/:measureId',
+        '/u/:planId/:measureId',
+        '/evidence/:sha256',
+        '/nowhere/:x',
+      ];
+      const POST = ['/login', '/logout', '/campaigns', '/measures/:planId/:measureId/:action', '/u/:planId/:measureId/:action'];
+      const seen = new Set<string>();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record({
+            route: fc.constantFrom(...GET.map((r) => ['GET', r]), ...POST.map((r) => ['POST', r])),
+            visitor: fc.nat(1),
+            path: injection,
+            query: injection,
+            form: injection,
+            realMeasure: fc.boolean(),
+          }),
+          async ({ route: [method, route], visitor, path, query, form, realMeasure }) => {
+            const url = route
+              .replace(':planId', realMeasure ? PLAN_ID : encodeURIComponent(path))
+              .replace(':measureId', realMeasure ? '1.1' : encodeURIComponent(path))
+              .replace(/:\w+/g, encodeURIComponent(path));
+            const q = new URLSearchParams({ plan: query, t: query, token: query, asOf: query, unit: query, sort: query, next: query });
+            const b = visitors[visitor];
+            const res =
+              method === 'GET'
+                ? await b.get(`${url}?${q}`)
+                : await b.post(`${url}?${q}`, {
+                    _csrf: form,
+                    t: form,
+                    token: form,
+                    note: form,
+                    reason: form,
+                    name: form,
+                    password: form,
+                    newDeadline: form,
+                    accept: form,
+                    next: form,
+                  });
+            seen.add(`${method} ${route}`);
+            expect([method, route, res.statusCode < 500]).toEqual([method, route, true]);
+            if (res.statusCode >= 400) expect(res.body.trim().length).toBeGreaterThan(0);
+            // An injected script never comes back as markup.
+            expect(res.body).not.toContain('<script>alert(1)</script>');
+          },
+        ),
+        { numRuns: 200 },
+      );
+      expect(seen.size).toBeGreaterThan(12);
+      expect(await Promise.all(ids.map(historyLength))).toEqual(before);
     });
   });
 });

@@ -10,6 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
+import fc from 'fast-check';
 import { createActivities } from '../../activities';
 import { FileOutbox } from '../../activities/outbox';
 import type { Actor } from '../../domain/notice';
@@ -319,5 +320,87 @@ describe('validators reject bad requests without touching history', () => {
       ),
     ).toContain('本措施没有整改时限');
     expect(await length(handle)).toBe(before);
+  });
+  it('refuses 150 fuzzed requests (wrong types, wrong roles, past dates, oversized and control-character text), history untouched', async () => {
+    const { handle } = await start('9.1');
+    const before = await settled(handle);
+    const control = fc.constantFrom('\u0000', '\u001b[2J', '\u202Eevil', 'a\u0007b', '\u007f');
+    const badText = fc.oneof(
+      fc.constantFrom(undefined, null, 0, 42, true, [], {}, '', '   '),
+      control.map((c) => `说明${c}`),
+      fc.string({ minLength: 2001, maxLength: 4000 }).map((x) => x.padEnd(2001, '长')),
+    );
+    const badActor = fc.oneof(
+      fc.constantFrom(undefined, null, 7, 'unit:区发改委', [], { role: 'unit' }, { who: '区发改委' }),
+      fc.record({ role: fc.string().filter((r) => !['unit', 'office', 'leader', 'leadership'].includes(r)), who: fc.constant('区发改委') }),
+      control.map((c) => ({ role: 'unit', who: `区发改委${c}` })),
+      fc.constant({ role: 'unit', who: '区'.repeat(101) }),
+      fc.constant(OTHER_UNIT),
+    );
+    const anyActor = fc.oneof(badActor, fc.constant(UNIT));
+    type Attempt = { update: string; run: () => Promise<unknown> };
+    const attempts: fc.Arbitrary<Attempt> = fc.oneof(
+      fc.record({ actor: badActor, note: fc.oneof(badText, fc.constant('进展')) }).map((r) => ({
+        update: 'reportProgress',
+        run: () => handle.executeUpdate(msg.reportProgressUpdate, { args: [r as never] }),
+      })),
+      fc.record({ note: badText }).map((r) => ({
+        update: 'reportProgress',
+        run: () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: UNIT, note: r.note } as never] }),
+      })),
+      fc
+        .oneof(badText, fc.array(badText, { minLength: 1, maxLength: 3 }), fc.constant(Array.from({ length: 51 }, () => '报告')))
+        .map((evidence) => ({
+          update: 'submitCompletion',
+          run: () => handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence } as never] }),
+        })),
+      fc.record({ actor: anyActor, accept: fc.anything() }).map((r) => ({
+        update: 'verifyCompletion',
+        run: () => handle.executeUpdate(msg.verifyCompletionUpdate, { args: [r as never] }),
+      })),
+      fc
+        .record({
+          newDeadline: fc.oneof(
+            fc.constantFrom('2020-01-08', '1999-12-31', 'tomorrow', '2024-13-01', '', 20251231),
+            fc.date({ max: new Date('2025-12-31') }).map((d) => (Number.isNaN(d.getTime()) ? 'x' : d.toISOString().slice(0, 10))),
+          ),
+          reason: fc.oneof(badText, fc.constant('原因')),
+        })
+        .map((r) => ({
+          update: 'requestExtension',
+          run: () => handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, ...r } as never] }),
+        })),
+      fc.record({ actor: anyActor, approve: fc.anything() }).map((r) => ({
+        update: 'decideExtension',
+        run: () => handle.executeUpdate(msg.decideExtensionUpdate, { args: [r as never] }),
+      })),
+      fc.record({ actor: badActor, reason: fc.oneof(badText, fc.constant('调整')) }).map((r) => ({
+        update: 'reassign',
+        run: () => handle.executeUpdate(msg.reassignUpdate, { args: [{ ...r, leadUnit: '区财政局' } as never] }),
+      })),
+      fc.record({ actor: fc.oneof(badActor, fc.constant(UNIT)), note: fc.oneof(badText, fc.constant(undefined)) }).map((r) => ({
+        update: 'remind',
+        run: () => handle.executeUpdate(msg.remindUpdate, { args: [r as never] }),
+      })),
+    );
+    const refused = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(attempts, async (a) => {
+        const message = await rejection(a.run());
+        expect(message.trim().length).toBeGreaterThan(0);
+        expect(message).not.toMatch(/TypeError|undefined is not|Cannot read/);
+        refused.set(a.update, (refused.get(a.update) ?? 0) + 1);
+      }),
+      { numRuns: 150 },
+    );
+    expect([...refused.keys()].sort()).toEqual(
+      ['decideExtension', 'reassign', 'remind', 'reportProgress', 'requestExtension', 'submitCompletion', 'verifyCompletion'].sort(),
+    );
+    // Control characters are named as such (a terminal escape in a note would reach the office's screen).
+    expect(await rejection(handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: UNIT, note: '已完成\u001b[2J' }] }))).toContain(
+      '进展说明含有控制字符',
+    );
+    expect(await length(handle)).toBe(before);
+    expect((await handle.query(msg.getStateQuery)).progress.status).toBe('active');
   });
 });
