@@ -2,9 +2,10 @@
  * What an activity's earlier attempts sent, kept by Temporal itself: each Message-ID SMTP accepts
  * goes into the attempt's heartbeat details, which the server hands to the next attempt on
  * whichever worker runs it. So a send retried on another machine (its worker killed mid-burst)
- * skips what the first machine had already sent. The window that remains: a crash between the
- * SMTP server's acceptance and the heartbeat reaching Temporal (at most the worker's heartbeat
- * throttle, HEARTBEAT_THROTTLE). Outside an activity (a test calling delivery directly) nothing is kept.
+ * skips what the first machine had already sent. The window that remains, per SMTP connection of
+ * a worker that died mid-send: the mail whose 250 had arrived but was not yet recorded here, and
+ * the one the server had in full but whose 250 the worker never read (the fault suite counts
+ * both; bench/RESULTS.md). Outside an activity (a test calling delivery directly) nothing is kept.
  */
 import { Context } from '@temporalio/activity';
 import { SEND_HEARTBEAT_MS } from '../contracts/activities';

@@ -6,15 +6,24 @@ import { Context } from '@temporalio/activity';
 
 type Meta = Record<string, unknown>;
 
-function logger(): { warn(message: string, meta?: Meta): void; error(message: string, meta?: Meta): void } {
+function logger(): {
+  info(message: string, meta?: Meta): void;
+  warn(message: string, meta?: Meta): void;
+  error(message: string, meta?: Meta): void;
+} {
   try {
     return Context.current().log;
   } catch {
-    return { warn: (m, meta) => console.warn(`rectify: ${m}`, meta ?? ''), error: (m, meta) => console.error(`rectify: ${m}`, meta ?? '') };
+    return {
+      info: () => undefined,
+      warn: (m, meta) => console.warn(`rectify: ${m}`, meta ?? ''),
+      error: (m, meta) => console.error(`rectify: ${m}`, meta ?? ''),
+    };
   }
 }
 
 export const log = {
+  info: (message: string, meta?: Meta) => logger().info(message, meta),
   warn: (message: string, meta?: Meta) => logger().warn(message, meta),
   error: (message: string, meta?: Meta) => logger().error(message, meta),
 };

@@ -33,9 +33,16 @@ export interface PlanYearResult {
   /** Largest gap between when the schedule says a notice goes out and when the workflow sent it. */
   maxLagMs: number;
   wallMs: { start: number; run: number };
+  /** Days simulated: all of them, or as many as the wall-clock budget allowed (then compared up to there). */
+  simulatedDays: number;
+  /** Simulated day reached after each 30 s of wall time. */
+  progress: { wallSeconds: number; day: number }[];
 }
 
-export async function runPlanYear(source: Plan, options: { days: number; measureIds?: string[] }): Promise<PlanYearResult> {
+export async function runPlanYear(
+  source: Plan,
+  options: { days: number; measureIds?: string[]; budgetMs?: number },
+): Promise<PlanYearResult> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: resolveBinary(TEST_SERVER).executable } });
   try {
     await env.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes: indexedValueTypes() });
@@ -58,8 +65,9 @@ export async function runPlanYear(source: Plan, options: { days: number; measure
       workflowBundle,
       activities: createActivities({ delivery: outbox }),
     });
-    const end = t0 + options.days * 86_400_000;
+    let end = t0 + options.days * 86_400_000;
     const wallMs = { start: 0, run: 0 };
+    const progress: { wallSeconds: number; day: number }[] = [];
     await worker.runUntil(async () => {
       let clock = Date.now();
       // The time-skipping server has no Schedules: the weekly digest is not part of this replay of a year.
@@ -67,20 +75,36 @@ export async function runPlanYear(source: Plan, options: { days: number; measure
       wallMs.start = Date.now() - clock;
       clock = Date.now();
       // Progress: where the simulated clock is, every 30 s of wall time.
-      const progress = setInterval(() => {
+      const ticker = setInterval(() => {
         void env.currentTimeMs().then(
-          (now) =>
-            console.log(
-              `  ${Math.round((Date.now() - clock) / 1000)} s: simulated day ${Math.floor((now - t0) / 86_400_000)} of ${options.days}`,
-            ),
+          (now) => {
+            const day = Math.floor((now - t0) / 86_400_000);
+            progress.push({ wallSeconds: Math.round((Date.now() - clock) / 1000), day });
+            console.log(`  ${Math.round((Date.now() - clock) / 1000)} s: simulated day ${day} of ${options.days}`);
+          },
           () => undefined,
         );
       }, 30_000);
-      await env.sleep(end - (await env.currentTimeMs())).finally(() => clearInterval(progress));
-      // Let the last morning's notices finish: a query waits for each workflow to catch up.
-      for (const m of plan.measures) await env.client.workflow.getHandle(measureWorkflowId(plan.id, m.id)).query('getState');
+      const sleeping = env.sleep(end - (await env.currentTimeMs()));
+      // Over budget: stop where the clock is, and compare what was due up to the start of that day.
+      const budget = options.budgetMs;
+      const stopped =
+        budget === undefined
+          ? false
+          : await Promise.race([sleeping.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), budget))]);
+      sleeping.catch(() => undefined); // torn down with the environment when stopped early
+      clearInterval(ticker);
+      if (stopped) {
+        const now = await env.currentTimeMs();
+        end = t0 + Math.max(0, Math.floor((now - t0) / 86_400_000) - 1) * 86_400_000;
+      } else {
+        await sleeping;
+        // Let the last morning's notices finish: a query waits for each workflow to catch up.
+        for (const m of plan.measures) await env.client.workflow.getHandle(measureWorkflowId(plan.id, m.id)).query('getState');
+      }
       wallMs.run = Date.now() - clock;
-      for (const m of plan.measures) await env.client.workflow.getHandle(measureWorkflowId(plan.id, m.id)).terminate('year done');
+      if (!stopped)
+        for (const m of plan.measures) await env.client.workflow.getHandle(measureWorkflowId(plan.id, m.id)).terminate('year done');
     });
     const delivered = (await outbox.list()).filter((n) => Date.parse(n.decidedAt) <= end);
     const schedule = planSchedule(plan, t0, end);
@@ -107,6 +131,8 @@ export async function runPlanYear(source: Plan, options: { days: number; measure
       duplicates: got.length - gotSet.size,
       maxLagMs,
       wallMs,
+      simulatedDays: Math.round((end - t0) / 86_400_000),
+      progress,
     };
   } finally {
     await env.teardown();

@@ -3,14 +3,14 @@
  * Two records, written after the server's 250: the activity's heartbeat details (kept by
  * Temporal, so a retry on any worker sees them; activities/attempt.ts) and one marker file per
  * message on this machine (which also covers a later activity sending the same message, say a
- * digest run again after it failed). The window that remains: a crash between the server's
- * acceptance and the heartbeat reaching Temporal sends that one message twice if the retry runs
- * on another machine (on this one, between the acceptance and the file write).
+ * digest run again after it failed). The window that remains is a crash before these records
+ * are written (activities/attempt.ts says how wide).
  */
 import { createHash } from 'node:crypto';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rememberSent, sentInEarlierAttempt } from '../attempt';
+import { log } from '../log';
 
 export class SentLedger {
   constructor(readonly dir: string) {}
@@ -20,9 +20,13 @@ export class SentLedger {
   }
 
   async has(messageId: string): Promise<boolean> {
-    if (sentInEarlierAttempt(messageId)) return true;
+    if (sentInEarlierAttempt(messageId)) {
+      log.info('此前的尝试已发出(Temporal 记录),不再发送', { messageId });
+      return true;
+    }
     try {
       await access(this.file(messageId));
+      log.info('已发出(本机发送台账),不再发送', { messageId });
       return true;
     } catch {
       return false;

@@ -191,7 +191,9 @@ export async function spawnWorker(address: string, varDir: string, env: Record<s
       TEMPORAL_NAMESPACE: 'default',
       RECTIFY_VAR_DIR: varDir,
       RECTIFY_LINK_SECRET: 'bench-link-secret-bench-link-secret-0123',
-      RECTIFY_LOG_LEVEL: 'WARN',
+      // INFO: its ready line ("… task queue=…") is what the harness waits for; JSON lines in the log file.
+      RECTIFY_LOG_LEVEL: 'INFO',
+      RECTIFY_LOG_FORMAT: 'json',
       ...env,
     },
   });

@@ -66,6 +66,10 @@ export interface MorningMail {
   /** Expected and never arrived; arrived more than once (extra copies). */
   lost: number;
   duplicates: number;
+  /** Mails accepted again with a Message-ID already accepted: the same message sent twice. */
+  duplicateMails: number;
+  /** Who received a mail twice. */
+  duplicatedTo: string[];
   /** Mails to other addresses (the office's reports), by subject. */
   others: { to: string; subject: string; at: number }[];
   /** When the last mail was accepted, ms after T. */
@@ -78,6 +82,9 @@ export class MorningReader {
   readonly seen = new Map<string, number>();
   readonly latencies: number[] = [];
   readonly others: MorningMail['others'] = [];
+  private readonly messageIds = new Set<string>();
+  duplicateMails = 0;
+  readonly duplicatedTo: string[] = [];
   digests = 0;
   lastAt = 0;
 
@@ -92,8 +99,13 @@ export class MorningReader {
       const { at, raw } = this.accepted[this.parsed];
       this.lastAt = Math.max(this.lastAt, at);
       const mail = await simpleParser(raw);
-      if (mail.subject?.startsWith('【整改提醒汇总】')) this.digests += 1;
       const to = (mail.to as { value: { address: string }[] }).value[0].address;
+      if (mail.messageId && this.messageIds.has(mail.messageId)) {
+        this.duplicateMails += 1;
+        this.duplicatedTo.push(to);
+      }
+      if (mail.messageId) this.messageIds.add(mail.messageId);
+      if (mail.subject?.startsWith('【整改提醒汇总】')) this.digests += 1;
       const measures = [...(mail.text ?? '').matchAll(/措施 (\d+\.\d+)「/g)].map((m) => m[1]);
       if (!measures.some((id) => this.expected.has(`${to} ${id}`))) {
         this.others.push({ to, subject: mail.subject ?? '', at });
@@ -121,6 +133,8 @@ export class MorningReader {
       digests: this.digests,
       lost: [...this.expected].filter((k) => !except(k) && !this.seen.has(k)).length,
       duplicates: [...this.seen.values()].reduce((n, c) => n + c - 1, 0),
+      duplicateMails: this.duplicateMails,
+      duplicatedTo: this.duplicatedTo,
       others: this.others,
       lastMs: this.lastAt - this.T,
     };
