@@ -31,22 +31,21 @@ until existing="$(temporal operator search-attribute list --address "$TEMPORAL_A
   sleep 2
 done
 
-args=""
-for attribute in $ATTRIBUTES; do
-  name="${attribute%%=*}"
-  echo "$existing" | grep -qw "$name" || args="$args --name $name --type ${attribute#*=}"
-done
+# The attributes a listing lacks, as "--name N --type T" pairs.
+missing_from() {
+  for attribute in $ATTRIBUTES; do
+    name="${attribute%%=*}"
+    echo "$1" | grep -qw "$name" || printf ' --name %s --type %s' "$name" "${attribute#*=}"
+  done
+}
+
+args="$(missing_from "$existing")"
 if [ -n "$args" ]; then
   # shellcheck disable=SC2086
   temporal operator search-attribute create --address "$TEMPORAL_ADDRESS" --namespace "$NAMESPACE" $args
 fi
 
-listed="$(temporal operator search-attribute list --address "$TEMPORAL_ADDRESS" --namespace "$NAMESPACE")"
-missing=""
-for attribute in $ATTRIBUTES; do
-  name="${attribute%%=*}"
-  echo "$listed" | grep -qw "$name" || missing="$missing $name"
-done
+missing="$(missing_from "$(temporal operator search-attribute list --address "$TEMPORAL_ADDRESS" --namespace "$NAMESPACE")")"
 if [ -n "$missing" ]; then
   echo "search attributes missing after creation:$missing" >&2
   exit 1
