@@ -56,6 +56,55 @@ async function withClient<T>(address: string, fn: (client: Client) => Promise<T>
   }
 }
 
+interface Stage {
+  dir: string;
+  server: { address: string; restart(downMs?: number): Promise<void> };
+  smtp: SmtpSink;
+  client: Client;
+  measures: number;
+  units: number;
+  /** `rectify worker` on a "machine" of its own (a var dir under the stage), sending to `smtpUrl` (the sink's by default). */
+  worker(machine: string, smtpUrl?: string): Promise<WorkerProcess>;
+}
+
+/**
+ * What every scenario stands on: a bench server, a loopback SMTP sink, a client, workers as it
+ * starts them, and the burst's size from the command line; all stopped afterwards.
+ */
+async function onStage<T>(
+  name: string,
+  argv: string[],
+  defaults: { measures: number; units: number; delayMs?: number },
+  fn: (stage: Stage) => Promise<T>,
+): Promise<T> {
+  const measures = option(argv, 'measures', defaults.measures);
+  const units = option(argv, 'units', defaults.units);
+  return withServer(name, async ({ dir, server }) => {
+    const smtp = await smtpSink({ delayMs: defaults.delayMs });
+    const workers: WorkerProcess[] = [];
+    try {
+      return await withClient(server.address, (client) =>
+        fn({
+          dir,
+          server,
+          smtp,
+          client,
+          measures,
+          units,
+          worker: async (machine, smtpUrl = smtp.url) => {
+            const w = await spawnWorker(server.address, `${dir}/${machine}`, workerEnv(smtpUrl));
+            workers.push(w);
+            return w;
+          },
+        }),
+      );
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+      await smtp.close();
+    }
+  });
+}
+
 /**
  * Until SMTP has accepted a mail of the morning (sent at or after T), then `afterMs` more: the
  * burst is under way. How many mails were accepted by then.
@@ -128,83 +177,60 @@ function judge(m: MorningMail, window: number): string[] {
 }
 
 /** kill -9 the worker as the burst's first mail is accepted; start it again on the same machine (var dir). */
-const killWorker: Scenario = async (argv) => {
-  const measures = option(argv, 'measures', 2000);
-  const units = option(argv, 'units', 50);
-  return withServer('fault-kill', async ({ dir, server }) => {
-    // Each message is held 300 ms before its 250, so the burst lasts seconds and the kill lands inside it.
-    const smtp = await smtpSink({ delayMs: 300 });
-    const varDir = `${dir}/machine-a`;
-    let worker: WorkerProcess | undefined = await spawnWorker(server.address, varDir, workerEnv(smtp.url));
-    try {
-      return await withClient(server.address, async (client) => {
-        const burst = await setUpBurst(client, { measures, units });
-        const acceptedAtKill = await untilBurstBegins(smtp, burst, killAfter(argv));
-        await worker!.kill();
-        const killedAt = Date.now() - burst.T.toMillis();
-        worker = await spawnWorker(server.address, varDir, workerEnv(smtp.url));
-        const restartedAt = Date.now() - burst.T.toMillis();
-        const morning = await watchMorning(smtp.accepted, burst, burst.T.toMillis() + 10 * 60_000);
-        return {
-          scenario: 'kill-worker',
-          did: `${measures} notices for ${units} units due at ${burst.T.toFormat('HH:mm')}; worker killed (SIGKILL) ${seconds(killedAt)} s after, when SMTP had accepted ${acceptedAtKill} mail(s); restarted on the same machine ${seconds(restartedAt)} s after`,
-          figures: {
-            measures,
-            units,
-            killAfterMs: killAfter(argv),
-            acceptedAtKill,
-            killedSeconds: seconds(killedAt),
-            restartedSeconds: seconds(restartedAt),
-            ...morningFigures(morning),
-          },
-          failures: judge(morning, KILL_WINDOW),
-        };
-      });
-    } finally {
-      await worker?.stop();
-      await smtp.close();
-    }
+const killWorker: Scenario = (argv) =>
+  // Each message is held 300 ms before its 250, so the burst lasts seconds and the kill lands inside it.
+  onStage('fault-kill', argv, { measures: 2000, units: 50, delayMs: 300 }, async ({ smtp, client, measures, units, worker }) => {
+    const a = await worker('machine-a');
+    const burst = await setUpBurst(client, { measures, units });
+    const acceptedAtKill = await untilBurstBegins(smtp, burst, killAfter(argv));
+    await a.kill();
+    const killedAt = Date.now() - burst.T.toMillis();
+    await worker('machine-a');
+    const restartedAt = Date.now() - burst.T.toMillis();
+    const morning = await watchMorning(smtp.accepted, burst, burst.T.toMillis() + 10 * 60_000);
+    return {
+      scenario: 'kill-worker',
+      did: `${measures} notices for ${units} units due at ${burst.T.toFormat('HH:mm')}; worker killed (SIGKILL) ${seconds(killedAt)} s after, when SMTP had accepted ${acceptedAtKill} mail(s); restarted on the same machine ${seconds(restartedAt)} s after`,
+      figures: {
+        measures,
+        units,
+        killAfterMs: killAfter(argv),
+        acceptedAtKill,
+        killedSeconds: seconds(killedAt),
+        restartedSeconds: seconds(restartedAt),
+        ...morningFigures(morning),
+      },
+      failures: judge(morning, KILL_WINDOW),
+    };
   });
-};
 
 /** Two workers on two "machines" (separate var dirs, so separate sent-ledgers); one killed mid-burst and not restarted. */
-const twoMachines: Scenario = async (argv) => {
-  const measures = option(argv, 'measures', 2000);
-  const units = option(argv, 'units', 50);
-  return withServer('fault-two', async ({ dir, server }) => {
-    const smtp = await smtpSink({ delayMs: 300 });
-    const a = await spawnWorker(server.address, `${dir}/machine-a`, workerEnv(smtp.url));
-    const b = await spawnWorker(server.address, `${dir}/machine-b`, workerEnv(smtp.url));
-    try {
-      return await withClient(server.address, async (client) => {
-        const burst = await setUpBurst(client, { measures, units });
-        const acceptedAtKill = await untilBurstBegins(smtp, burst, killAfter(argv));
-        await a.kill();
-        const killedAt = Date.now() - burst.T.toMillis();
-        const morning = await watchMorning(smtp.accepted, burst, burst.T.toMillis() + 10 * 60_000);
-        const twice = await sendHistories(client, burst, morning.duplicatedTo);
-        for (const line of twice) console.log(`  sent twice: ${line}`);
-        return {
-          scenario: 'two-machines',
-          did: `${measures} notices for ${units} units due at ${burst.T.toFormat('HH:mm')}, two workers with separate var dirs; machine A killed (SIGKILL) ${seconds(killedAt)} s after, when SMTP had accepted ${acceptedAtKill} mail(s); B carried on alone`,
-          figures: {
-            measures,
-            units,
-            killAfterMs: killAfter(argv),
-            acceptedAtKill,
-            killedSeconds: seconds(killedAt),
-            ...morningFigures(morning),
-            sentTwice: twice,
-          },
-          failures: judge(morning, KILL_WINDOW),
-        };
-      });
-    } finally {
-      await Promise.all([a.stop(), b.stop()]);
-      await smtp.close();
-    }
+const twoMachines: Scenario = (argv) =>
+  onStage('fault-two', argv, { measures: 2000, units: 50, delayMs: 300 }, async ({ smtp, client, measures, units, worker }) => {
+    const a = await worker('machine-a');
+    await worker('machine-b');
+    const burst = await setUpBurst(client, { measures, units });
+    const acceptedAtKill = await untilBurstBegins(smtp, burst, killAfter(argv));
+    await a.kill();
+    const killedAt = Date.now() - burst.T.toMillis();
+    const morning = await watchMorning(smtp.accepted, burst, burst.T.toMillis() + 10 * 60_000);
+    const twice = await sendHistories(client, burst, morning.duplicatedTo);
+    for (const line of twice) console.log(`  sent twice: ${line}`);
+    return {
+      scenario: 'two-machines',
+      did: `${measures} notices for ${units} units due at ${burst.T.toFormat('HH:mm')}, two workers with separate var dirs; machine A killed (SIGKILL) ${seconds(killedAt)} s after, when SMTP had accepted ${acceptedAtKill} mail(s); B carried on alone`,
+      figures: {
+        measures,
+        units,
+        killAfterMs: killAfter(argv),
+        acceptedAtKill,
+        killedSeconds: seconds(killedAt),
+        ...morningFigures(morning),
+        sentTwice: twice,
+      },
+      failures: judge(morning, KILL_WINDOW),
+    };
   });
-};
 
 /**
  * SMTP down over the send instant: connections refused from a minute before T until T + 1 min,
@@ -212,92 +238,75 @@ const twoMachines: Scenario = async (argv) => {
  * refused (550) throughout. Everything deliverable arrives, the office is told once about the
  * refused address, and the senders knock at a bounded rate (retries back off from 10 s).
  */
-const smtpDown: Scenario = async (argv) => {
-  const measures = option(argv, 'measures', 200);
-  const units = option(argv, 'units', 20);
-  return withServer('fault-smtp', async ({ dir, server }) => {
-    const smtp = await smtpSink();
+const smtpDown: Scenario = (argv) =>
+  onStage('fault-smtp', argv, { measures: 200, units: 20 }, async ({ smtp, client, measures, units, worker }) => {
     const gate = await tcpGate(smtp.port);
-    const refused = 'unit-3@bench.example.org';
-    smtp.policy.reject.add(refused);
-    const worker = await spawnWorker(server.address, `${dir}/machine-a`, workerEnv(gate.url));
     try {
-      return await withClient(server.address, async (client) => {
-        const burst = await setUpBurst(client, { measures, units });
-        const T = burst.T.toMillis();
-        await sleep(T - 60_000 - Date.now());
-        await gate.down();
-        await sleep(T + 60_000 - Date.now());
-        smtp.policy.greylist = true;
-        await gate.up();
-        const greylistFrom = smtp.attempts.length;
-        await sleep(T + 150_000 - Date.now());
-        smtp.policy.greylist = false;
-        const greylisted = smtp.attempts.slice(greylistFrom);
-        const recoveredAt = Date.now();
-        const except = (key: string) => key.startsWith(`${refused} `);
-        const morning = await watchMorning(smtp.accepted, burst, T + 20 * 60_000, { except });
-        const officeReports = morning.others.filter((o) => o.to === 'office@bench.example.org' && o.subject.startsWith('【通知未送达】'));
-        const perMinute = (instants: number[]) => {
-          const counts = new Map<number, number>();
-          for (const t of instants) counts.set(Math.floor(t / 60_000), (counts.get(Math.floor(t / 60_000)) ?? 0) + 1);
-          return Math.max(0, ...counts.values());
-        };
-        // Each recipient's digest retries at most every 10 s: six knocks a minute each, at most.
-        const bound = 6 * units;
-        const failures = judge(morning, 0);
-        if (officeReports.length !== 1) failures.push(`the office was told ${officeReports.length} times about ${refused} (want once)`);
-        const greylistPeak = perMinute(greylisted);
-        if (greylistPeak > bound) failures.push(`${greylistPeak} attempts in a minute while greylisted (bound ${bound})`);
-        return {
-          scenario: 'smtp-down',
-          did: `${measures} notices for ${units} units due at ${burst.T.toFormat('HH:mm')}; SMTP refused connections from T-60 s to T+60 s, greylisted (451) to T+150 s, and refused ${refused} (550) throughout`,
-          figures: {
-            measures,
-            units,
-            ...morningFigures(morning),
-            deliveredAfterRecoverySeconds: seconds(morning.lastMs - (recoveredAt - T)),
-            greylistAttempts: greylisted.length,
-            greylistAttemptsPeakPerMinute: greylistPeak,
-            attemptsBoundPerMinute: bound,
-            officeReports: officeReports.length,
-          },
-          failures,
-        };
-      });
-    } finally {
-      await worker.stop();
-      await gate.close();
-      await smtp.close();
-    }
-  });
-};
-
-/** The dev server stopped 40 s before T and started again (same database) 30 s later, while every measure waits on its timer. */
-const serverRestart: Scenario = async (argv) => {
-  const measures = option(argv, 'measures', 500);
-  const units = option(argv, 'units', 20);
-  return withServer('fault-server', async ({ dir, server }) => {
-    const smtp = await smtpSink();
-    const worker = await spawnWorker(server.address, `${dir}/machine-a`, workerEnv(smtp.url));
-    try {
-      const burst = await withClient(server.address, (client) => setUpBurst(client, { measures, units }));
+      const refused = 'unit-3@bench.example.org';
+      smtp.policy.reject.add(refused);
+      await worker('machine-a', gate.url);
+      const burst = await setUpBurst(client, { measures, units });
       const T = burst.T.toMillis();
-      await sleep(T - 40_000 - Date.now());
-      await server.restart(30_000);
-      const morning = await watchMorning(smtp.accepted, burst, T + 10 * 60_000);
+      await sleep(T - 60_000 - Date.now());
+      await gate.down();
+      await sleep(T + 60_000 - Date.now());
+      smtp.policy.greylist = true;
+      await gate.up();
+      const greylistFrom = smtp.attempts.length;
+      await sleep(T + 150_000 - Date.now());
+      smtp.policy.greylist = false;
+      const greylisted = smtp.attempts.slice(greylistFrom);
+      const recoveredAt = Date.now();
+      const except = (key: string) => key.startsWith(`${refused} `);
+      const morning = await watchMorning(smtp.accepted, burst, T + 20 * 60_000, { except });
+      const officeReports = morning.others.filter((o) => o.to === 'office@bench.example.org' && o.subject.startsWith('【通知未送达】'));
+      const perMinute = (instants: number[]) => {
+        const counts = new Map<number, number>();
+        for (const t of instants) counts.set(Math.floor(t / 60_000), (counts.get(Math.floor(t / 60_000)) ?? 0) + 1);
+        return Math.max(0, ...counts.values());
+      };
+      // Each recipient's digest retries at most every 10 s: six knocks a minute each, at most.
+      const bound = 6 * units;
+      const failures = judge(morning, 0);
+      if (officeReports.length !== 1) failures.push(`the office was told ${officeReports.length} times about ${refused} (want once)`);
+      const greylistPeak = perMinute(greylisted);
+      if (greylistPeak > bound) failures.push(`${greylistPeak} attempts in a minute while greylisted (bound ${bound})`);
       return {
-        scenario: 'server-restart',
-        did: `${measures} notices for ${units} units due at ${burst.T.toFormat('HH:mm')}; the dev server stopped at T-40 s and started again on its database at T-10 s`,
-        figures: { measures, units, ...morningFigures(morning) },
-        failures: judge(morning, 0),
+        scenario: 'smtp-down',
+        did: `${measures} notices for ${units} units due at ${burst.T.toFormat('HH:mm')}; SMTP refused connections from T-60 s to T+60 s, greylisted (451) to T+150 s, and refused ${refused} (550) throughout`,
+        figures: {
+          measures,
+          units,
+          ...morningFigures(morning),
+          deliveredAfterRecoverySeconds: seconds(morning.lastMs - (recoveredAt - T)),
+          greylistAttempts: greylisted.length,
+          greylistAttemptsPeakPerMinute: greylistPeak,
+          attemptsBoundPerMinute: bound,
+          officeReports: officeReports.length,
+        },
+        failures,
       };
     } finally {
-      await worker.stop();
-      await smtp.close();
+      await gate.close();
     }
   });
-};
+
+/** The dev server stopped 40 s before T and started again (same database) 30 s later, while every measure waits on its timer. */
+const serverRestart: Scenario = (argv) =>
+  onStage('fault-server', argv, { measures: 500, units: 20 }, async ({ server, smtp, client, measures, units, worker }) => {
+    await worker('machine-a');
+    const burst = await setUpBurst(client, { measures, units });
+    const T = burst.T.toMillis();
+    await sleep(T - 40_000 - Date.now());
+    await server.restart(30_000);
+    const morning = await watchMorning(smtp.accepted, burst, T + 10 * 60_000);
+    return {
+      scenario: 'server-restart',
+      did: `${measures} notices for ${units} units due at ${burst.T.toFormat('HH:mm')}; the dev server stopped at T-40 s and started again on its database at T-10 s`,
+      figures: { measures, units, ...morningFigures(morning) },
+      failures: judge(morning, 0),
+    };
+  });
 
 const SCENARIOS: Record<string, Scenario> = {
   'kill-worker': killWorker,
