@@ -4,9 +4,9 @@
  * Nothing here sends mail or changes anything.
  */
 import type { Client } from '@temporalio/client';
-import nodemailer, { type Transporter } from 'nodemailer';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { smtpMailer, type SmtpMailer } from '../activities/mail/transport';
 import { loadPlan } from '../config/plan-files';
 import type { Settings } from '../config/settings';
 import { UserStore } from '../config/users';
@@ -79,23 +79,12 @@ export async function checkSmtp(settings: Pick<Settings, 'mail'>): Promise<Check
   const { smtpUrl, caFile } = settings.mail;
   if (!smtpUrl) return ok(name, `未设置 SMTP_URL: 邮件保存在 ${settings.mail.outboxDir}(rectify outbox 查看)`);
   const shown = smtpUrl.replace(/\/\/([^:@/]*):[^@]*@/, '//$1:***@');
-  let transport: Transporter | undefined;
+  let mailer: SmtpMailer | undefined;
   try {
-    const u = new URL(smtpUrl);
-    const ca = caFile ? readFileSync(resolve(caFile), 'utf8') : undefined;
-    transport = nodemailer.createTransport({
-      host: u.hostname,
-      port: u.port ? Number(u.port) : u.protocol === 'smtps:' ? 465 : 587,
-      secure: u.protocol === 'smtps:',
-      requireTLS: u.searchParams.get('requireTLS') === 'true',
-      auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : undefined,
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 10_000,
-      tls: { rejectUnauthorized: true, ...(ca ? { ca } : {}), servername: u.hostname },
-    });
-    await transport.verify();
-    return ok(name, `${shown} 可连接${u.username ? ',登录成功' : ''}`);
+    // The worker's own transport settings (TLS, CA, timeouts), one connection, nothing sent.
+    mailer = smtpMailer(smtpUrl, { ca: caFile ? readFileSync(resolve(caFile), 'utf8') : undefined, maxConnections: 1 });
+    await mailer.verify();
+    return ok(name, `${shown} 可连接${new URL(smtpUrl).username ? ',登录成功' : ''}`);
   } catch (e) {
     const err = e as Error & { code?: string };
     const fix =
@@ -106,7 +95,7 @@ export async function checkSmtp(settings: Pick<Settings, 'mail'>): Promise<Check
           : '检查 SMTP_URL 的主机和端口、防火墙,以及服务器是否运行';
     return failed(name, `${shown}: ${err.message}`, fix);
   } finally {
-    transport?.close();
+    mailer?.close();
   }
 }
 

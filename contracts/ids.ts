@@ -38,6 +38,16 @@ export function parseMeasureWorkflowId(workflowId: string): { planId: string; me
   return m ? { planId: m[1], measureId: m[2] } : undefined;
 }
 
+/** The plan (and measure) a workflow id names, whatever its kind: for logs. */
+export function aboutWorkflowId(workflowId: string): { planId?: string; measureId?: string } {
+  const measure = parseMeasureWorkflowId(workflowId);
+  if (measure) return measure;
+  const lookback = /^lookback:([^:]+):([^:]+):\d+$/.exec(workflowId);
+  if (lookback) return { planId: lookback[1], measureId: lookback[2] };
+  const plan = /^(?:digest|campaign|plan|calendar|leadership-digest):([^:]+)/.exec(workflowId);
+  return plan ? { planId: plan[1] } : {};
+}
+
 /** `lookback:<plan>:<measure>:<round>`: a look-back review (回头看), numbered per measure. */
 export function lookbackWorkflowId(planId: string, measureId: string, round: number): string {
   return `lookback:${planId}:${measureId}:${round}`;

@@ -9,7 +9,7 @@ import { DefaultLogger, makeTelemetryFilterString, Runtime, type LogLevel, type 
 import { DateTime } from 'luxon';
 import pino from 'pino';
 import type { Settings } from '../config/settings';
-import { parseMeasureWorkflowId } from '../contracts/ids';
+import { aboutWorkflowId } from '../contracts/ids';
 
 /** Log times in the deployment's zone, as operators read them beside the mail. */
 const ZONE = 'Asia/Shanghai';
@@ -30,15 +30,9 @@ export function createLogger(settings: Pick<Settings, 'ops'>, service: string): 
   return pino(options);
 }
 
-/** The plan and measure a workflow id names (`measure:<plan>:<id>`, `digest:<plan>:…`, `plan:<plan>`). */
+/** The plan and measure a workflow id names (contracts/ids.ts), for every log line that has one. */
 export function aboutWorkflow(workflowId: unknown): { planId?: string; measureId?: string } {
-  if (typeof workflowId !== 'string') return {};
-  const measure = parseMeasureWorkflowId(workflowId);
-  if (measure) return measure;
-  const lookback = /^lookback:([^:]+):([^:]+):\d+$/.exec(workflowId);
-  if (lookback) return { planId: lookback[1], measureId: lookback[2] };
-  const plan = /^(?:digest|campaign|plan|calendar|leadership-digest):([^:]+)/.exec(workflowId);
-  return plan ? { planId: plan[1] } : {};
+  return typeof workflowId === 'string' ? aboutWorkflowId(workflowId) : {};
 }
 
 /** The SDK's logger interface over pino: each line with the plan, measure and workflow it is about. */

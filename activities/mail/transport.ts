@@ -31,7 +31,10 @@ export interface SmtpOptions {
   ratePerSecond?: number;
 }
 
-export function smtpMailer(url: string, options: SmtpOptions = {}): Mailer {
+/** An SMTP mailer that can also check the server (connect, TLS, login) without sending: `rectify doctor`, /readyz. */
+export type SmtpMailer = Mailer & { verify(): Promise<void> };
+
+export function smtpMailer(url: string, options: SmtpOptions = {}): SmtpMailer {
   const shown = url.replace(/\/\/([^:@/]*):[^@]*@/, '//$1:***@'); // never log the password
   let u: URL;
   let user: string;
@@ -71,6 +74,7 @@ export function smtpMailer(url: string, options: SmtpOptions = {}): Mailer {
         response: info.response,
       };
     },
+    verify: async () => void (await transport.verify()),
     close: () => transport.close(),
   };
 }
