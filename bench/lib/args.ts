@@ -16,3 +16,12 @@ export function sizes(argv: string[], fallback: number[]): number[] {
     throw new Error(`--sizes ${argv[i + 1] ?? ''}: 应为逗号分隔的正整数`);
   return values;
 }
+
+/** `--name value`, as written; undefined when absent, an error when the value is missing. */
+export function textOption(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(`--${name}`);
+  if (i < 0) return undefined;
+  const value = argv[i + 1];
+  if (!value || value.startsWith('--')) throw new Error(`--${name}: 缺少取值`);
+  return value;
+}

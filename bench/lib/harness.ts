@@ -113,6 +113,8 @@ export async function smtpSink(options: { delayMs?: number } = {}): Promise<Smtp
       });
     },
   });
+  // A sender killed mid-session resets its connection (the fault suite does that): not the sink's failure.
+  smtp.on('error', () => undefined);
   await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
   const port = (smtp.server.address() as { port: number }).port;
   return {
@@ -178,12 +180,15 @@ function rssOf(pid: number): number {
   }
 }
 
-/** `rectify worker` in a process of its own, against the bench server, its var dir its own "machine". */
-export async function spawnWorker(address: string, varDir: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
+/**
+ * `rectify worker` in a process of its own, against the bench server, its var dir its own
+ * "machine"; from this checkout, or from the release built at `root` (bench/lib/release.ts).
+ */
+export async function spawnWorker(address: string, varDir: string, env: Record<string, string> = {}, root = ROOT): Promise<WorkerProcess> {
   mkdirSync(varDir, { recursive: true });
   const log = openSync(join(varDir, 'worker.log'), 'a');
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist', 'client', 'cli', 'index.js'), 'worker'], {
-    cwd: ROOT,
+  const child: ChildProcess = spawn(process.execPath, [join(root, 'dist', 'client', 'cli', 'index.js'), 'worker'], {
+    cwd: root,
     stdio: ['ignore', log, log],
     env: {
       ...process.env,

@@ -78,7 +78,6 @@ export interface MorningMail {
 
 /** Reads what SMTP accepted, as it arrives. */
 export class MorningReader {
-  private parsed = 0;
   readonly seen = new Map<string, number>();
   readonly latencies: number[] = [];
   readonly others: MorningMail['others'] = [];
@@ -92,7 +91,13 @@ export class MorningReader {
     private readonly accepted: Accepted[],
     private readonly T: number,
     private readonly expected: Set<string>,
-  ) {}
+    /** Mails accepted before this index are not the morning's (set-up mail). */
+    private readonly from = 0,
+  ) {
+    this.parsed = from;
+  }
+
+  private parsed: number;
 
   async read(): Promise<void> {
     for (; this.parsed < this.accepted.length; this.parsed++) {
@@ -129,7 +134,7 @@ export class MorningReader {
     return {
       seen: this.seen,
       latencies: [...this.latencies].sort((a, b) => a - b),
-      mails: this.parsed,
+      mails: this.parsed - this.from,
       digests: this.digests,
       lost: [...this.expected].filter((k) => !except(k) && !this.seen.has(k)).length,
       duplicates: [...this.seen.values()].reduce((n, c) => n + c - 1, 0),

@@ -29,17 +29,28 @@ export function validPlan(data: unknown): Plan {
  * (today, made a working day for the run whatever the calendar says).
  */
 export function burstPlan(measures: number, units: number, at: DateTime): Plan {
+  return validPlan(burstPlanData(measures, units, at));
+}
+
+/** The burst plan as its file says it (what `rectify start` reads). */
+export function burstPlanData(measures: number, units: number, at: DateTime): Record<string, unknown> {
   const today = at.toISODate()!;
   const year = String(at.year);
   const published = publishedYears()[year] ?? { holidays: [], workdays: [] };
-  return validPlan({
+  return {
     id: 'burst',
     title: '压力测试计划',
     feedbackDate: today,
     timeZone: ZONE,
     calendar: {
       unpublishedYears: 'weekdays',
-      years: { [year]: { holidays: published.holidays.filter((d) => d !== today), workdays: [...published.workdays, today] } },
+      // A weekend day made a working day (调休); a weekday only stops being a holiday.
+      years: {
+        [year]: {
+          holidays: published.holidays.filter((d) => d !== today),
+          workdays: at.weekday >= 6 ? [...published.workdays, today] : published.workdays,
+        },
+      },
     },
     directory: directory(
       Array.from({ length: units }, (_, u) => `单位${u + 1}`),
@@ -58,7 +69,7 @@ export function burstPlan(measures: number, units: number, at: DateTime): Plan {
       participants: [],
       deadline: today,
     })),
-  });
+  };
 }
 
 /**
