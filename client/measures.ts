@@ -31,6 +31,7 @@ import { getPlanQuery, updatePlanUpdate } from '../contracts/messages';
 import { planChanges, storedPlanOf } from '../domain/plan/stored';
 import type { Actor } from '../domain/notice';
 import { InputError } from '../config/plan-files';
+import { CONTROL_CHARACTERS } from '../domain/permissions';
 import * as SA from '../contracts/search-attributes';
 
 export interface StartResult {
@@ -276,8 +277,17 @@ export interface MeasureRow {
   running: boolean;
 }
 
-/** A string literal for a visibility query. */
-export const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/**
+ * A string literal for a visibility query. A value with control characters is refused: no plan,
+ * unit or leader has them, and a NUL ends the embedded server's SQL mid-literal (its SQLite
+ * answers UNAVAILABLE, which the client retries for seconds).
+ */
+export function quote(s: string): string {
+  if (CONTROL_CHARACTERS.test(s)) {
+    throw new InputError(`筛选条件含不可见的控制字符,请删去后重试: ${JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s)}`);
+  }
+  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
 
 /** Measures from the visibility store: cheap at any scale (no query per workflow). */
 export async function listMeasures(

@@ -10,6 +10,9 @@ import { readLedger } from '../../client/ledger-files';
 import { ledgerToPlan, type Cell } from '../../domain/ledger';
 import { PlanError, requirePlan, type PlanIssue } from '../../domain/plan/load';
 import { drillPlan } from '../helpers/plans';
+import { quote } from '../../client/measures';
+import { InputError } from '../../config/plan-files';
+import { CONTROL_CHARACTERS } from '../../domain/permissions';
 
 const FILE = 'plan.yaml';
 
@@ -173,6 +176,30 @@ describe('fuzzed input', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('a visibility filter value: control characters refused with a message, anything else one literal with its quotes escaped', () => {
+    // Any characters, and strings of the ones that matter: quotes, backslashes, NUL, bidi.
+    const values = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 30 }),
+      fc.string({ unit: fc.constantFrom('"', '\\', "'", 'a', '测', '\u0000', '\u202E', ' '), maxLength: 12 }),
+    );
+    fc.assert(
+      fc.property(values, (value) => {
+        if (CONTROL_CHARACTERS.test(value)) {
+          expect(() => quote(value)).toThrow(InputError);
+          expect(() => quote(value)).toThrow('筛选条件含不可见的控制字符');
+          return;
+        }
+        const literal = quote(value);
+        expect(literal.startsWith('"') && literal.endsWith('"')).toBe(true);
+        // Unescaped, the inside is the value again: no quote ends the literal early.
+        const inside = literal.slice(1, -1);
+        expect(inside.replace(/\\(.)/g, '$1')).toBe(value);
+        expect(inside.replace(/\\./g, '')).not.toContain('"');
+      }),
+      { numRuns: 500 },
     );
   });
 });

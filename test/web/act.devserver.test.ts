@@ -612,6 +612,9 @@ describe('acting from the web on a real server', () => {
         '/nowhere/:x',
       ];
       const POST = ['/login', '/logout', '/campaigns', '/measures/:planId/:measureId/:action', '/u/:planId/:measureId/:action'];
+      // A NUL in a filter ended the embedded server's SQL mid-literal: a 500 after seconds of retries. Refused, named.
+      const nul = await office.get(`/campaigns/new?plan=${PLAN_ID}&unit=%00`);
+      expect([nul.statusCode, nul.body.includes('筛选条件含不可见的控制字符')]).toEqual([400, true]);
       const seen = new Set<string>();
       await fc.assert(
         fc.asyncProperty(
