@@ -6,7 +6,7 @@
 import { plainDateZh } from './dates';
 import type { TrafficLight, MeasureStatus } from './measure';
 import type { AuditEntry } from './measure-state';
-import type { NoticeAudience, NoticeKind } from './notice';
+import type { Notice, NoticeAudience, NoticeKind } from './notice';
 import type { MeasureKind } from './plan/schema';
 
 /** Which date a notice chases (and so which calendar event its .ics carries). */
@@ -15,7 +15,7 @@ export type Track = 'deadline' | 'milestone' | 'report' | 'review' | 'none';
 export interface NoticeKindInfo {
   /** The label in subjects, digests and the CLI. */
   label: string;
-  /** Scheduled notices merge into a recipient's morning digest; events go at once, alone. */
+  /** Scheduled notices merge into a recipient's morning digest; events go at once, alone (but see digestSlot). */
   digest: boolean;
   /** The date it chases; 'none' carries no calendar event. */
   track: Track;
@@ -40,6 +40,19 @@ export const NOTICE_KINDS: Record<NoticeKind, NoticeKindInfo> = {
   relapsed: { label: '反弹回潮·重新整改', digest: false, track: 'deadline' },
   urged: { label: '催办', digest: false, track: 'none' },
 };
+
+/**
+ * The send time whose digest a notice joins (one mail per recipient and send time), or undefined
+ * when it goes alone. Scheduled kinds join their planned instant's (a catch-up: the minute it was
+ * decided in). A look-back campaign's requests join the minute they were decided in, so the
+ * office gets a mail or two for a campaign over hundreds of measures, not one per review.
+ */
+export function digestSlot(n: Pick<Notice, 'kind' | 'catchUp' | 'plannedAt' | 'decidedAt' | 'lookback'>): number | undefined {
+  const minute = (iso: string) => Math.floor(Date.parse(iso) / 60_000) * 60_000;
+  if (NOTICE_KINDS[n.kind].digest) return n.catchUp ? minute(n.decidedAt) : Date.parse(n.plannedAt);
+  if (n.kind === 'lookback-request' && n.lookback?.campaign) return minute(n.decidedAt);
+  return undefined;
+}
 
 /** 逾期督办·第2级 for the ladder, else the kind's label. */
 export function noticeLabel(kind: NoticeKind, level?: number): string {

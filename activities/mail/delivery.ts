@@ -32,7 +32,7 @@ import {
 import { linkActionLabel, linkUrl, signLink, unitActions, type LinkKeys } from '../../domain/links';
 import type { CalendarAlert } from '../../domain/calendar-alerts';
 import type { DeliveryResult, Notice, SentCopy } from '../../domain/notice';
-import { NOTICE_KINDS } from '../../domain/vocabulary';
+import { digestSlot, NOTICE_KINDS } from '../../domain/vocabulary';
 import type { StoredPlan as Plan } from '../../domain/plan/stored';
 import type { SentLedger } from './sent-ledger';
 import { classify, type MailMessage, type Mailer } from './transport';
@@ -108,7 +108,8 @@ export class MailDelivery implements NoticeDelivery {
     const sent: SentCopy[] = [];
     for (const recipient of recipients) {
       const copy = { name: recipient.name, email: recipient.email, audience: recipient.audience };
-      const digest = this.deps.digests && NOTICE_KINDS[notice.kind].digest ? await this.handToDigest(notice, recipient) : undefined;
+      const slot = this.deps.digests ? digestSlot(notice) : undefined;
+      const digest = slot === undefined ? undefined : await this.handToDigest(notice, recipient, slot);
       if (digest) {
         sent.push({ ...copy, digest });
         continue;
@@ -140,7 +141,7 @@ export class MailDelivery implements NoticeDelivery {
     const { recipients, problems } = resolveRecipients(plan.directory, notice);
     const sent: SentCopy[] = [];
     for (const recipient of recipients) {
-      const digest = await this.handToDigest(notice, recipient, sendAt);
+      const digest = await this.handToDigest(notice, recipient, sendAt, sendAt);
       if (!digest) {
         // All or nothing: what was handed goes back, and the notice goes at its instant.
         await this.withdraw(notice.idempotencyKey, sent);
@@ -173,14 +174,13 @@ export class MailDelivery implements NoticeDelivery {
   }
 
   /**
-   * Into the digest of this recipient and send time (started if need be): the digest's workflow id.
-   * Undefined when that digest has already closed (a late notice): then the notice goes out on its own.
+   * Into the digest of this recipient and send time `slot` (started if need be; digestSlot says
+   * which): the digest's workflow id. Undefined when that digest has already closed (a late
+   * notice): then the notice goes out on its own.
    * `sendAt`: a notice prepared ahead of its instant, which the digest holds until then.
    */
-  private async handToDigest(notice: Notice, recipient: Recipient, sendAt?: number): Promise<string | undefined> {
+  private async handToDigest(notice: Notice, recipient: Recipient, slot: number, sendAt?: number): Promise<string | undefined> {
     const { client, taskQueue } = this.deps.digests!;
-    // The send time: planned, or for a catch-up the minute it was decided in.
-    const slot = notice.catchUp ? Math.floor(Date.parse(notice.decidedAt) / 60_000) * 60_000 : Date.parse(notice.plannedAt);
     // By name: activities do not import workflow code.
     const input: DigestInput = {
       planId: notice.measure.planId,

@@ -14,7 +14,7 @@ import type { WeekItem, WeeklyDigest } from '../weekly';
 import { LIGHT_COLORS, LIGHT_LABELS, NOTICE_KINDS, noticeLabel } from '../vocabulary';
 import type { Recipient } from './recipients';
 import { HTML_LAYOUT, TEXT_LAYOUT } from './templates';
-import { dateZh, officeContact, whatHappened, whatToDo, type Office } from './wording';
+import { campaignItemLine, dateZh, officeContact, whatHappened, whatToDo, type Office } from './wording';
 
 export interface RenderContext {
   recipient: Recipient;
@@ -174,12 +174,18 @@ function chased(n: Notice, ctx: RenderContext): Pick<ItemView, 'deadline' | 'dea
   }
 }
 
+/** What a reader should know about how a notice came: a catch-up, a provisional calendar. */
+function asides(n: Notice, ctx: RenderContext): string[] {
+  const notes: string[] = [];
+  if (n.catchUp) notes.push('(此前的提醒因系统中断未能按时发出,本通知为补发。)');
+  if (n.provisionalCalendar) notes.push(`(该年度节假日安排尚未公布,${provisionalRule(ctx.calendar)},${PROVISIONAL_COUNT}。)`);
+  return notes;
+}
+
 /** The view of one notice for one recipient, the same for HTML and text. */
 export function itemView(n: Notice, ctx: RenderContext): ItemView {
   const date = chased(n, ctx);
-  const lines = whatHappened(n, date.due, ctx.recipient.audience);
-  if (n.catchUp) lines.push('(此前的提醒因系统中断未能按时发出,本通知为补发。)');
-  if (n.provisionalCalendar) lines.push(`(该年度节假日安排尚未公布,${provisionalRule(ctx.calendar)},${PROVISIONAL_COUNT}。)`);
+  const lines = [...whatHappened(n, date.due, ctx.recipient.audience), ...asides(n, ctx)];
   return {
     kindLabel: n.kind === 'urged' ? `催办·${noticeLabel(n.urge?.kind ?? 'reminder', n.level)}` : noticeLabel(n.kind, n.level),
     ...badge(n),
@@ -232,8 +238,13 @@ export function renderNotice(n: Notice, ctx: RenderContext): RenderedMail {
   return render(`【${label}】${view.measureLine}${tail}`, '', [view], ctx);
 }
 
-/** One morning's notices for one recipient in one mail: red first, then by deadline. */
+/**
+ * One morning's notices for one recipient in one mail: red first, then by deadline. A look-back
+ * campaign's requests (digestSlot merges them) say what the campaign asks, once, above the list.
+ */
 export function renderDigest(notices: Notice[], ctx: RenderContext): RenderedMail {
+  const campaign = campaignOf(notices);
+  if (campaign) return renderCampaignRequests(notices, campaign, ctx);
   const views = notices
     .map((n) => ({ n, v: itemView(n, ctx) }))
     .sort(
@@ -247,6 +258,27 @@ export function renderDigest(notices: Notice[], ctx: RenderContext): RenderedMai
   const day = localDate(ctx.now, ctx.timeZone);
   const subject = `【整改提醒汇总】${day}(${weekdayZh(day)}) 共 ${views.length} 项: 红 ${count(0)} 黄 ${count(1)} 绿 ${count(2)}`;
   return render(subject, `今天有 ${views.length} 项整改措施需要您关注,逾期(红灯)的排在最前。`, views, ctx);
+}
+
+/** The campaign every notice is a review request of, if they are all of one. */
+function campaignOf(notices: Notice[]): string | undefined {
+  const names = new Set(notices.map((n) => (n.kind === 'lookback-request' ? n.lookback?.campaign : undefined)));
+  const [name] = names;
+  return names.size === 1 ? name : undefined;
+}
+
+/** A campaign's review requests in one mail: the ask and its date once, then the measures by number. */
+function renderCampaignRequests(notices: Notice[], campaign: string, ctx: RenderContext): RenderedMail {
+  const sorted = [...notices].sort((a, b) => a.measure.id.localeCompare(b.measure.id, 'en', { numeric: true }));
+  const views = sorted.map((n) => {
+    const view = itemView(n, ctx);
+    return { ...view, lines: [campaignItemLine(n), ...asides(n, ctx)], act: [] };
+  });
+  const dues = [...new Set(sorted.map((n) => chased(n, ctx).due))];
+  const by = dues.length === 1 ? `请于 ${dues[0]} 前` : '请在各项的回头看时限前';
+  const subject = `【回头看】「${campaign}」专项: ${views.length} 项已销号措施待核查`;
+  const intro = `回头看专项「${campaign}」列入以下 ${views.length} 项已销号的整改措施。${by}逐项核查整改成效是否巩固、有无反弹回潮,在系统中记录结论: 整改成效巩固;或反弹回潮,并确定新的整改时限。`;
+  return render(subject, intro, views, ctx);
 }
 
 /** To the office: a notice could not reach someone (unknown recipient, no or refused address). */

@@ -133,6 +133,12 @@ function urgedAs(n: Notice): Notice {
   return { ...n, kind: n.urge?.kind ?? 'reminder' };
 }
 
+/** A measure in a campaign's merged requests: the campaign and the ask are said once above it. */
+export function campaignItemLine(n: Notice): string {
+  const lb = n.lookback!;
+  return `本措施已于 ${dateZh(lb.closedOn)} 销号${lb.round > 1 ? `,本次为第 ${lb.round} 次回头看` : ''}。`;
+}
+
 /** What this recipient is asked to do, in words; empty when the mail is for their information. */
 export function whatToDo(n: Notice, c: WordingContext): string[] {
   if (n.kind === 'urged') return whatToDo(urgedAs(n), c);

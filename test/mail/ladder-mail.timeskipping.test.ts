@@ -19,14 +19,21 @@ import { smtpMailer, type Mailer } from '../../activities/mail/transport';
 import { chinaCalendar, publishedYears } from '../../domain/calendar-data';
 import type { MeasureSpec } from '../../domain/measure';
 import { measureWorkflow } from '../../workflows';
-import { getDetailsQuery, getStateQuery, reportProgressUpdate, submitCompletionUpdate } from '../../contracts/messages';
+import {
+  getDetailsQuery,
+  getStateQuery,
+  reportProgressUpdate,
+  startLookbackSignal,
+  submitCompletionUpdate,
+  verifyCompletionUpdate,
+} from '../../contracts/messages';
 import type { Actor } from '../../domain/notice';
 import { PREPARE_LEAD_MS } from '../../domain/planner';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { testSpec } from '../helpers/specs';
 import { registerSearchAttributes, testServerExecutable, workflowBundle } from '../helpers/temporal';
 import { recordHistory } from '../helpers/histories';
-import { digestWorkflowId, measureWorkflowId } from '../../contracts/ids';
+import { digestWorkflowId, lookbackWorkflowId, measureWorkflowId } from '../../contracts/ids';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -47,7 +54,8 @@ describe('mail on the time-skipping server', () => {
   let mailer: Mailer;
   let worker: Worker;
   let running: Promise<void>;
-  const started: WorkflowHandle<typeof measureWorkflow>[] = [];
+  /** Terminated after each test (the next one's worker polls another task queue). */
+  const started: WorkflowHandle[] = [];
 
   beforeAll(async () => {
     env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
@@ -179,6 +187,36 @@ describe('mail on the time-skipping server', () => {
       ? ',按临时日历计算'
       : '';
     expect(leader.map((m) => m.subject)).toEqual([`【逾期督办·第1级】措施 1.3「健全政策机制」(已逾期 1 个工作日${provisional})`]);
+  });
+
+  it('merges a look-back campaign’s requests into one mail to the office', async () => {
+    const D = await wednesday(6);
+    const ids = ['1.1', '1.2', '1.3'];
+    const handles = [];
+    for (const id of ids) {
+      const handle = await start(spec(id, D));
+      await handle.executeUpdate(submitCompletionUpdate, { args: [{ actor: { role: 'unit', who: '区发改委' }, evidence: ['整改报告'] }] });
+      await handle.executeUpdate(verifyCompletionUpdate, { args: [{ actor: { role: 'office', who: '督查科' }, accept: true }] });
+      handles.push(handle);
+    }
+    // The campaign asks them within a second, as lookbackCampaignWorkflow does, at 10:00 sharp.
+    const launch = D.minus({ weeks: 3 }).set({ hour: 10 });
+    await sleepUntil(launch);
+    let due = launch.plus({ days: 14 });
+    while (!chinaCalendar({ unpublishedYears: 'statutory' }).isWorkday(due.toISODate()!)) due = due.plus({ days: 1 });
+    for (const handle of handles) await handle.signal(startLookbackSignal, { campaign: '冬季回头看', dueDate: due.toISODate()! });
+    // The reviews (abandoned by their measures) and the digest, ended with the measures.
+    started.push(
+      ...ids.map((id) => env.client.workflow.getHandle(lookbackWorkflowId('drill-2024', id, 1))),
+      env.client.workflow.getHandle(digestWorkflowId('drill-2024', launch.toMillis(), EMAIL.office)),
+    );
+    await sleepUntil(launch.plus({ minutes: 5 }));
+    const requests = (await smtp.parsed()).filter((m) => m.subject?.startsWith('【回头看】'));
+    expect(requests.map((m) => [to(m), m.subject])).toEqual([[EMAIL.office, '【回头看】「冬季回头看」专项: 3 项已销号措施待核查']]);
+    expect([...requests[0].text!.matchAll(/措施 (1\.\d+)「/g)].map((m) => m[1])).toEqual(ids);
+    // Each review's own calendar event, in one file.
+    const ics = requests[0].attachments.find((a) => a.contentType.startsWith('text/calendar'))!.content.toString('utf8');
+    expect(ics.match(/BEGIN:VEVENT/g)).toHaveLength(3);
   });
 
   it('prepares the morning ahead: the digest holds the notices and sends them at the instant; a change before it takes one back', async () => {

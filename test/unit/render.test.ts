@@ -8,7 +8,7 @@ import { resolveRecipients } from '../../domain/email/recipients';
 import { renderCalendarAlert, renderDigest, renderNotice, type RenderContext } from '../../domain/email/render';
 import type { Notice, NoticeAudience, NoticeKind, NoticeMeasure } from '../../domain/notice';
 import type { Directory } from '../../domain/plan/schema';
-import { NOTICE_KINDS } from '../../domain/vocabulary';
+import { digestSlot, NOTICE_KINDS } from '../../domain/vocabulary';
 import { testMeasure, testNotice } from '../helpers/notices';
 
 const measure: NoticeMeasure = testMeasure({
@@ -133,6 +133,49 @@ describe('mails people can act on (zh-CN)', () => {
     expect(mail.text).toContain('回头看时限: 2024年10月8日(周二)18:00,还剩 4 个工作日'); // 9-27, 9-29 (make-up Sunday), 9-30, then 国庆 until 10-08
     expect(mail.text).toContain('请于 2024年10月8日(周二)18:00 前完成核查,在系统中记录结论');
     expect(mail.text).not.toContain('如有疑问'); // the office is not told to contact itself
+  });
+
+  it('merges a look-back campaign’s requests to the office into one mail that asks once, and only those', () => {
+    const review = (id: string, closedOn: string, campaign = '2024年秋季回头看') =>
+      notice({
+        kind: 'lookback-request',
+        audiences: ['office'],
+        dueDate: '2024-10-08',
+        dueAt: '2024-10-08T10:00:00.000Z',
+        lookback: { round: 1, closedOn, dueDate: '2024-10-08', campaign },
+        measure: { ...measure, id, status: 'closed', trafficLight: 'green', deadline: '2022-12-30', dueAt: '2022-12-30T10:00:00.000Z' },
+      });
+    const mail = renderDigest(
+      [review('10.2', '2024-06-28'), review('2.2', '2024-05-31'), review('3.1', '2024-06-03')],
+      ctx('2024-09-26T09:00:00+08:00', 'office'),
+    );
+    expect(mail.subject).toBe('【回头看】「2024年秋季回头看」专项: 3 项已销号措施待核查');
+    expect(mail.text).toContain(
+      '回头看专项「2024年秋季回头看」列入以下 3 项已销号的整改措施。请于 2024年10月8日(周二)18:00 前逐项核查整改成效是否巩固、有无反弹回潮,在系统中记录结论: 整改成效巩固;或反弹回潮,并确定新的整改时限。',
+    );
+    // By number; each says when it was closed; the ask is said once, not per measure.
+    expect([...mail.text.matchAll(/措施 (\d+\.\d+)「/g)].map((m) => m[1])).toEqual(['2.2', '3.1', '10.2']);
+    expect(mail.text).toContain('本措施已于 2024年5月31日(周五) 销号。');
+    expect(mail.text).not.toContain('现开展');
+    expect(mail.text.match(/完成核查/g)).toBeNull();
+    expect(mail.text).not.toContain('整改提醒汇总');
+    // Two campaigns, or a request among reminders, read as a morning's digest.
+    expect(
+      renderDigest([review('2.2', '2024-05-31'), review('3.1', '2024-06-03', '另一专项')], ctx('2024-09-26T09:00:00+08:00', 'office'))
+        .subject,
+    ).toMatch(/^【整改提醒汇总】/);
+  });
+
+  it('merges scheduled notices per send time, a campaign’s requests per minute, and nothing else', () => {
+    const at = { plannedAt: '2024-09-26T01:00:00.000Z', decidedAt: '2024-09-26T06:31:42.500Z' };
+    const minute = Date.parse('2024-09-26T06:31:00.000Z');
+    const lookback = { round: 1, closedOn: '2024-06-28', dueDate: '2024-10-08' };
+    expect(digestSlot(notice({ kind: 'reminder', catchUp: false, ...at }))).toBe(Date.parse(at.plannedAt));
+    expect(digestSlot(notice({ kind: 'overdue', catchUp: true, ...at }))).toBe(minute);
+    expect(digestSlot(notice({ kind: 'lookback-request', ...at, lookback: { ...lookback, campaign: '秋季' } }))).toBe(minute);
+    expect(digestSlot(notice({ kind: 'lookback-request', ...at, lookback }))).toBeUndefined();
+    for (const kind of ['submitted', 'urged', 'lookback-reminder', 'relapsed'] as NoticeKind[])
+      expect(digestSlot(notice({ kind, ...at, lookback: { ...lookback, campaign: '秋季' } }))).toBeUndefined();
   });
 
   it('shows the office what the unit wrote when it submits', () => {
