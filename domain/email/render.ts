@@ -267,18 +267,18 @@ function campaignOf(notices: Notice[]): string | undefined {
   return names.size === 1 ? name : undefined;
 }
 
-/** A campaign's review requests in one mail: the ask and its date once, then the measures by number. */
+/**
+ * A campaign's review requests in one mail: what the campaign is, then the ask (whatToDo's) once
+ * when every measure has the same, then the measures by number, each with its close-out.
+ */
 function renderCampaignRequests(notices: Notice[], campaign: string, ctx: RenderContext): RenderedMail {
-  const sorted = [...notices].sort((a, b) => a.measure.id.localeCompare(b.measure.id, 'en', { numeric: true }));
-  const views = sorted.map((n) => {
-    const view = itemView(n, ctx);
-    return { ...view, lines: [campaignItemLine(n), ...asides(n, ctx)], act: [] };
-  });
-  const dues = [...new Set(sorted.map((n) => chased(n, ctx).due))];
-  const by = dues.length === 1 ? `请于 ${dues[0]} 前` : '请在各项的回头看时限前';
+  const views = [...notices]
+    .sort((a, b) => a.measure.id.localeCompare(b.measure.id, 'en', { numeric: true }))
+    .map((n) => ({ ...itemView(n, ctx), lines: [campaignItemLine(n), ...asides(n, ctx)] }));
+  const ask = new Set(views.map((v) => v.act.join(''))).size === 1 ? views[0].act : [];
   const subject = `【回头看】「${campaign}」专项: ${views.length} 项已销号措施待核查`;
-  const intro = `回头看专项「${campaign}」列入以下 ${views.length} 项已销号的整改措施。${by}逐项核查整改成效是否巩固、有无反弹回潮,在系统中记录结论: 整改成效巩固;或反弹回潮,并确定新的整改时限。`;
-  return render(subject, intro, views, ctx);
+  const intro = `回头看专项「${campaign}」列入以下 ${views.length} 项已销号的整改措施,核查整改成效是否巩固、有无反弹回潮。${ask.join('')}`;
+  return render(subject, intro, ask.length ? views.map((v) => ({ ...v, act: [] })) : views, ctx);
 }
 
 /** To the office: a notice could not reach someone (unknown recipient, no or refused address). */
