@@ -13,5 +13,8 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie|@fastify/cookie)/)'],
   testTimeout: 60000,
   setupFiles: ['<rootDir>/test/helpers/isolated-env.js'],
+  // Temporary directories under one per run, removed at its end.
+  globalSetup: '<rootDir>/test/helpers/scratch.js',
+  globalTeardown: '<rootDir>/test/helpers/scratch-teardown.js',
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 };
