@@ -14,7 +14,7 @@ import type { WeekItem, WeeklyDigest } from '../weekly';
 import { LIGHT_COLORS, LIGHT_LABELS, NOTICE_KINDS, noticeLabel } from '../vocabulary';
 import type { Recipient } from './recipients';
 import { HTML_LAYOUT, TEXT_LAYOUT } from './templates';
-import { campaignItemLine, dateZh, officeContact, whatHappened, whatToDo, type Office } from './wording';
+import { campaignIntro, campaignItemLine, dateZh, officeContact, whatHappened, whatToDo, type Office } from './wording';
 
 export interface RenderContext {
   recipient: Recipient;
@@ -277,8 +277,12 @@ function renderCampaignRequests(notices: Notice[], campaign: string, ctx: Render
     .map((n) => ({ ...itemView(n, ctx), lines: [campaignItemLine(n), ...asides(n, ctx)] }));
   const ask = new Set(views.map((v) => v.act.join(''))).size === 1 ? views[0].act : [];
   const subject = `【回头看】「${campaign}」专项: ${views.length} 项已销号措施待核查`;
-  const intro = `回头看专项「${campaign}」列入以下 ${views.length} 项已销号的整改措施,核查整改成效是否巩固、有无反弹回潮。${ask.join('')}`;
-  return render(subject, intro, ask.length ? views.map((v) => ({ ...v, act: [] })) : views, ctx);
+  return render(
+    subject,
+    campaignIntro(campaign, views.length) + ask.join(''),
+    ask.length ? views.map((v) => ({ ...v, act: [] })) : views,
+    ctx,
+  );
 }
 
 /** To the office: a notice could not reach someone (unknown recipient, no or refused address). */

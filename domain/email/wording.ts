@@ -104,7 +104,7 @@ export function whatHappened(n: Notice, due: string | undefined, audience: Notic
       const which = `第 ${lb.round} 次回头看${lb.campaign ? `(「${lb.campaign}」专项)` : ''}`;
       lines.push(
         n.kind === 'lookback-request'
-          ? `本措施已于 ${dateZh(lb.closedOn)} 销号,现开展${which},核查整改成效是否巩固、有无反弹回潮。`
+          ? `本措施已于 ${dateZh(lb.closedOn)} 销号,现开展${which},${REVIEW_PURPOSE}。`
           : n.kind === 'lookback-reminder'
             ? `${which}将于 ${due} 到期,尚未记录结论。`
             : `${which}已超过时限(${due}),尚未记录结论${n.repeat ? `(第 ${n.repeat} 次催办)` : ''}。`,
@@ -131,6 +131,14 @@ export function whatHappened(n: Notice, due: string | undefined, audience: Notic
 /** An urging read as the stage it urges (a reminder, or a rung of the ladder). */
 function urgedAs(n: Notice): Notice {
   return { ...n, kind: n.urge?.kind ?? 'reminder' };
+}
+
+/** What a look-back review is for, said in every request. */
+const REVIEW_PURPOSE = '核查整改成效是否巩固、有无反弹回潮';
+
+/** Above a campaign's merged requests: what the campaign is (the ask follows, once). */
+export function campaignIntro(campaign: string, count: number): string {
+  return `回头看专项「${campaign}」列入以下 ${count} 项已销号的整改措施,${REVIEW_PURPOSE}。`;
 }
 
 /** A measure in a campaign's merged requests: the campaign and the ask are said once above it. */
