@@ -48,7 +48,7 @@ import {
   type SmtpSink,
   type WorkerProcess,
 } from './lib/harness';
-import { burstExpected, MorningReader, setUpBurst, watchMorning, type Burst, type MorningMail } from './lib/morning';
+import { BURST_LIVE, burstExpected, MorningReader, setUpBurst, watchMorning, type Burst, type MorningMail } from './lib/morning';
 import { burstPlan, burstPlanData, untilCount, ZONE } from './lib/plans';
 import { buildRelease, releaseBeforeNewestPatch } from './lib/release';
 
@@ -348,7 +348,7 @@ const campaignRestart: Scenario = (argv) =>
     // Reminders due in ten days: nothing is sent on the measures' own account during the run.
     const plan = burstPlan(measures, units, today.plus({ days: 10 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 }));
     await startPlan(client, plan, { concurrency: 32 });
-    await untilCount(client, `PlanId = 'burst' AND ${ofType(WORKFLOW.measure)} AND TrafficLight IS NOT NULL`, measures, 10 * 60_000);
+    await untilCount(client, BURST_LIVE, measures, 10 * 60_000);
     await mapBounded(plan.measures, 32, async (m) => {
       const handle = client.workflow.getHandle(measureWorkflowId('burst', m.id));
       await handle.executeUpdate(submitCompletionUpdate, { args: [{ actor: { role: 'unit', who: m.leadUnit }, evidence: ['整改报告'] }] });
@@ -358,6 +358,7 @@ const campaignRestart: Scenario = (argv) =>
     await untilIdle(client, 5 * 60_000);
 
     const name = '冬季回头看';
+    const reviewsOfCampaign = `${ofType(WORKFLOW.lookbackReview)} AND LookbackCampaign = '${name}'`;
     let due = today.plus({ days: 14 });
     while (!chinaCalendar({ unpublishedYears: 'statutory' }).isWorkday(due.toISODate()!)) due = due.plus({ days: 1 });
     const office = 'office@bench.example.org';
@@ -380,7 +381,7 @@ const campaignRestart: Scenario = (argv) =>
       await sleep(20);
     }
     const stoppedAt = Date.now() - launchedAt;
-    const reviewsAtStop = (await client.workflow.count(`${ofType(WORKFLOW.lookbackReview)} AND LookbackCampaign = '${name}'`)).count;
+    const reviewsAtStop = (await client.workflow.count(reviewsOfCampaign)).count;
     await server.restart(20_000);
     const result = await campaign.result();
     const completedAt = Date.now() - launchedAt;
@@ -390,8 +391,8 @@ const campaignRestart: Scenario = (argv) =>
     const runs: string[] = [];
     for await (const run of client.workflow.list({ query: ofCampaign })) runs.push(run.status.name);
     const reviewed = new Map<string, number>();
-    await untilCount(client, `${ofType(WORKFLOW.lookbackReview)} AND LookbackCampaign = '${name}'`, measures, 5 * 60_000);
-    for await (const review of client.workflow.list({ query: `${ofType(WORKFLOW.lookbackReview)} AND LookbackCampaign = '${name}'` })) {
+    await untilCount(client, reviewsOfCampaign, measures, 5 * 60_000);
+    for await (const review of client.workflow.list({ query: reviewsOfCampaign })) {
       const id = review.typedSearchAttributes.get(SA.MeasureId) ?? review.workflowId;
       reviewed.set(id, (reviewed.get(id) ?? 0) + 1);
     }
@@ -456,12 +457,7 @@ const upgrade: Scenario = (argv) =>
     });
     if (start.status !== 0) throw new Error(`rectify start of release ${release.commit} failed: ${start.stderr || start.stdout}`);
     const plan = burstPlan(measures, units, T);
-    await untilCount(
-      client,
-      `PlanId = 'burst' AND ${ofType(WORKFLOW.measure)} AND TrafficLight IS NOT NULL`,
-      measures,
-      T.toMillis() - Date.now(),
-    );
+    await untilCount(client, BURST_LIVE, measures, T.toMillis() - Date.now());
 
     // What each measure goes through, by its index: 0 reminded, progress after; 1 progress, then
     // reminded, then completion submitted; 2 extension requested, reminded, granted after;

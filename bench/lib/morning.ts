@@ -26,6 +26,9 @@ export interface Burst {
   preparedIdleMs: number;
 }
 
+/** The burst plan's measures that are live: started, and past their first task (their light is set). */
+export const BURST_LIVE = `PlanId = 'burst' AND ${ofType(WORKFLOW.measure)} AND TrafficLight IS NOT NULL`;
+
 /** `address measure-id` for every notice of a burst plan. */
 export function burstExpected(plan: Plan): Set<string> {
   return new Set(plan.measures.map((m) => `unit-${Number(m.leadUnit.replace('单位', ''))}@bench.example.org ${m.id}`));
@@ -44,12 +47,7 @@ export async function setUpBurst(client: Client, options: { measures: number; un
   const began = Date.now();
   await startPlan(client, plan, { concurrency: 32 });
   const startedMs = Date.now() - began;
-  const liveAt = await untilCount(
-    client,
-    `PlanId = 'burst' AND ${ofType(WORKFLOW.measure)} AND TrafficLight IS NOT NULL`,
-    measures,
-    T.toMillis() - Date.now(),
-  );
+  const liveAt = await untilCount(client, BURST_LIVE, measures, T.toMillis() - Date.now());
   const preparing = realistic ? T.toMillis() - PREPARE_LEAD_MS : Date.now();
   if (realistic) await sleep(preparing - Date.now());
   const idleAt = await untilIdle(client, T.toMillis() - Date.now());
