@@ -33,6 +33,7 @@ import type { Actor } from '../domain/notice';
 import { InputError } from '../config/plan-files';
 import { CONTROL_CHARACTERS } from '../domain/permissions';
 import * as SA from '../contracts/search-attributes';
+import { RECORD_MEMO_KEY, type MeasureRecord } from '../domain/record';
 
 export interface StartResult {
   started: string[];
@@ -272,7 +273,10 @@ export interface MeasureRow {
   leader?: string;
   status?: string;
   trafficLight?: string;
+  /** When it falls due (the Deadline search attribute, an ISO instant). */
   deadline?: string;
+  /** The deadline as the plan or the office wrote it (from the measure's record in its memo), when published. */
+  writtenDeadline?: string;
   lookbackStatus?: string;
   running: boolean;
 }
@@ -318,6 +322,7 @@ function toRow(wf: WorkflowExecutionInfo): MeasureRow {
     status: sa.get(SA.MeasureStatus),
     trafficLight: sa.get(SA.TrafficLight),
     deadline: sa.get(SA.Deadline)?.toISOString(),
+    writtenDeadline: (wf.memo?.[RECORD_MEMO_KEY] as Partial<MeasureRecord> | undefined)?.deadline,
     lookbackStatus: sa.get(SA.LookbackStatus),
     running: wf.status.name === 'RUNNING',
   };

@@ -55,7 +55,11 @@ export async function readRecords(client: Client, options: ReadOptions = {}): Pr
   const listed: WorkflowExecutionInfo[] = [];
   for await (const wf of client.workflow.list({ query: clauses.join(' AND '), pageSize: 1000 })) listed.push(wf);
   const enough = (r: MeasureRecord) =>
-    options.notesAt === undefined || (!r.noteClipped && r.notes.every((n) => Date.parse(n.at) <= options.notesAt!));
+    // A record published before submissions were kept cannot give a completion's words: asked afresh.
+    (r.submissions !== undefined || r.statusChanges.length === 1) &&
+    (options.notesAt === undefined ||
+      (!r.noteClipped &&
+        [...r.notes, ...(r.submissions ?? []), ...(r.verifications ?? [])].every((n) => Date.parse(n.at) <= options.notesAt!)));
   const fromMemo = (wf: WorkflowExecutionInfo) => {
     const r = options.full ? undefined : (wf.memo?.[RECORD_MEMO_KEY] as MeasureRecord | undefined);
     return r && enough(r) ? r : undefined;

@@ -1,6 +1,7 @@
 /** What a measure workflow is started with and what it answers about itself (its queries and Updates). */
 import type { MeasureState } from '../domain/measure-state';
 import type { MeasureSpec } from '../domain/measure';
+import { localDate } from '../domain/dates';
 
 export type { MeasureState };
 
@@ -26,14 +27,16 @@ export interface MeasureView extends Omit<
   calendar: { published: number[]; provisional: number[] };
   /** When the measure falls due under its current deadline (ISO instant). */
   dueAt?: string;
-  /** When the workflow next wakes by itself: a notice or a change of light (ISO instant). */
+  /** When the workflow next wakes by itself: to prepare or send a notice, or for a change of light (ISO instant). */
   nextWakeAt?: string;
+  /** When the next reminder or rung of the ladder goes out to people: its send time (ISO instant). */
+  nextNoticeAt?: string;
   /** Working days from today to the deadline (negative when overdue), while the measure is open. */
   workdaysLeft?: number;
 }
 
 /** What getDetails answers: the whole state, with what getState adds. */
-export type MeasureDetails = MeasureState & Pick<MeasureView, 'workflowId' | 'dueAt' | 'nextWakeAt' | 'workdaysLeft'>;
+export type MeasureDetails = MeasureState & Pick<MeasureView, 'workflowId' | 'dueAt' | 'nextWakeAt' | 'nextNoticeAt' | 'workdaysLeft'>;
 
 /** What an Update answers: the measure as it now stands, compact (it is recorded in history). */
 export interface MeasureSummary {
@@ -43,6 +46,8 @@ export interface MeasureSummary {
   status: MeasureState['progress']['status'];
   trafficLight: MeasureState['trafficLight'];
   deadline?: string;
+  /** The day it falls due (a deadline on a day off: the working day before), when that is known. */
+  dueDate?: string;
   deadlineVersion: number;
   workdaysLeft?: number;
   leadUnit: string;
@@ -58,6 +63,7 @@ export function summaryOf(v: MeasureView | MeasureDetails): MeasureSummary {
     status: v.progress.status,
     trafficLight: v.trafficLight,
     deadline: v.progress.deadline,
+    ...(v.dueAt ? { dueDate: localDate(Date.parse(v.dueAt), v.spec.timeZone) } : {}),
     deadlineVersion: v.progress.deadlineVersion,
     workdaysLeft: v.workdaysLeft,
     leadUnit: v.leadUnit,

@@ -86,7 +86,7 @@ export async function reportDocx(r: ProgressReport): Promise<Buffer> {
   ];
   for (const p of r.problems) {
     children.push(heading(`${p.no}. 关于“${p.title}”问题的整改。`, 'subheading'));
-    children.push(...body(`整改情况:${p.measures.map(measureSentence).join('')}`));
+    children.push(...body(`整改情况：${p.measures.map((m) => measureSentence(m)).join('')}`));
   }
   children.push(heading('逾期未完成的措施', 'subheading'));
   if (r.overdue.length)

@@ -4,17 +4,14 @@
  */
 import { PLACEHOLDER, type ProgressReport, type ReportMeasure } from '../domain/report/model';
 
-/** 一是「…」(牵头单位: …;负责区领导: …;整改时限: …)。进展: … */
-export function measureSentence(m: ReportMeasure): string {
-  const people = `牵头单位: ${m.leadUnit};负责区领导: ${m.leader};整改时限: ${m.deadline}`;
-  const state =
-    m.status === 'closed' && m.closedOn
-      ? `${m.statusLabel}(${m.closedOn}销号)`
-      : m.workdaysLeft !== undefined && m.workdaysLeft < 0
-        ? `${m.statusLabel}(已逾期 ${-m.workdaysLeft} 个工作日)`
-        : m.statusLabel;
-  const note = m.latestNote ? `最新进展(${m.latestNote.date}): ${m.latestNote.text}` : '尚未报送进展。';
-  return `${m.ordinal}${m.title}。(${people})目前${state}。${note}`;
+/**
+ * 一是…。（牵头单位：…；负责区领导：…；整改时限：…）目前…。最新进展（…）：…: one measure of the
+ * report's 整改情况. Links follow the sentence in brackets, each as `link` writes it (Markdown's
+ * <…>, so that no punctuation is taken into the address).
+ */
+export function measureSentence(m: ReportMeasure, link: (url: string) => string = (u) => u): string {
+  const links = m.latest?.links.length ? `（链接：${m.latest.links.map(link).join('、')}）` : '';
+  return `${m.ordinal}${m.title}。（${m.words.people}）目前${m.words.state}。${m.words.note}${links}`;
 }
 
 export function reportMarkdown(r: ProgressReport): string {
@@ -25,7 +22,7 @@ export function reportMarkdown(r: ProgressReport): string {
   out.push('## 二、整改进展情况及成效', '');
   for (const p of r.problems) {
     out.push(`### ${p.no}. 关于“${p.title}”问题的整改。`, '');
-    out.push(`整改情况:${p.measures.map(measureSentence).join('')}`, '');
+    out.push(`整改情况：${p.measures.map((m) => measureSentence(m, (u) => `<${u}>`)).join('')}`, '');
   }
   out.push('### 逾期未完成的措施', '');
   if (!r.overdue.length) out.push('无。', '');

@@ -77,6 +77,15 @@ export function evidenceRef(f: EvidenceFile): string {
 
 const REF = /附件「([^」]*)」\([^)]*?sha256:([0-9a-f]{64})\)/g;
 
+/** A text with its stored files named as people read them: 附件“整改报告.pdf”（1.2 MB）, no digest. */
+export function plainEvidence(text: string): string {
+  return text.replace(new RegExp(REF.source, 'g'), (m) => {
+    const name = /附件「([^」]*)」/.exec(m)?.[1] ?? '';
+    const size = /\(([^,)]*?)\s*,\s*sha256:/.exec(m)?.[1]?.trim();
+    return `附件“${name}”${size ? `（${size}）` : ''}`;
+  });
+}
+
 /** The stored files a text names (each once), to link them. */
 export function evidenceFiles(text: string): { name: string; sha256: string }[] {
   const seen = new Map<string, string>();

@@ -9,17 +9,37 @@ import { localInstant, type IsoDate } from './dates';
 import type { MeasureKind } from './plan/schema';
 import type { MeasureStatus, TrafficLight } from './measure';
 import type { MeasureState } from './measure-state';
+import type { Actor } from './notice';
+import { ROLE_LABELS } from './permissions';
 
 /** The memo key under which a measure publishes its compact record. */
 export const RECORD_MEMO_KEY = 'record';
 
 /** How long a progress note may be in the compact record (the full text is in the measure). */
 export const NOTE_CHARS = 300;
+/** How many evidence items of the latest submission the compact record keeps. */
+export const EVIDENCE_ITEMS = 10;
 
 export interface RecordNote {
   at: string;
   by: string;
   text: string;
+}
+
+/** A completion submitted (提交整改完成): the unit's note and the evidence it named. */
+export interface RecordSubmission {
+  at: string;
+  by: string;
+  note?: string;
+  evidence: string[];
+}
+
+/** The office's verification: accepted (销号) or sent back with its reason. */
+export interface RecordVerification {
+  at: string;
+  by: string;
+  accept: boolean;
+  reason?: string;
 }
 
 export interface MeasureRecord {
@@ -52,6 +72,12 @@ export interface MeasureRecord {
   notes: RecordNote[];
   /** The compact form cut the latest note short (the full record has it whole). */
   noteClipped?: boolean;
+  /**
+   * Completions submitted and verifications, oldest first (the compact form: the latest of each).
+   * Absent from records published before they were kept.
+   */
+  submissions?: RecordSubmission[];
+  verifications?: RecordVerification[];
   lookbacks: {
     round: number;
     campaign?: string;
@@ -62,8 +88,8 @@ export interface MeasureRecord {
     outcome?: 'sustained' | 'relapsed';
     recordedAt?: string;
   }[];
-  /** Relapses that reopened the measure. */
-  relapses: { at: string; round: number; newDeadline?: IsoDate }[];
+  /** Relapses that reopened the measure, with the office's findings (notes) and who recorded them. */
+  relapses: { at: string; round: number; newDeadline?: IsoDate; notes?: string; by?: string }[];
   /** The first notice of each rung of the overdue ladder, per deadline; `leadership` when the leadership group was told. */
   escalations: { at: string; level: number; leadership: boolean }[];
   pendingExtension?: { newDeadline: IsoDate; at: string };
@@ -85,6 +111,8 @@ export function measureRecord(
   const extensions: MeasureRecord['extensions'] = [];
   const relapses: MeasureRecord['relapses'] = [];
   let notes: RecordNote[] = [];
+  let submissions: RecordSubmission[] = [];
+  let verifications: RecordVerification[] = [];
   let urged: MeasureRecord['urged'];
   // The first deadline (the plan may have moved the spec's since).
   let previousDeadline: IsoDate | undefined = state.deadlines[0]?.deadline ?? spec.deadline;
@@ -93,14 +121,32 @@ export function measureRecord(
     switch (a.action) {
       case 'submit':
         statusChanges.push({ at: a.at, status: 'submitted' });
+        submissions.push({
+          at: a.at,
+          by: a.actor.who,
+          ...(typeof d.note === 'string' && d.note.trim() ? { note: d.note } : {}),
+          evidence: Array.isArray(d.evidence) ? d.evidence.map(String) : [],
+        });
         break;
       case 'verify':
         statusChanges.push({ at: a.at, status: d.accept ? 'closed' : 'active' });
+        verifications.push({
+          at: a.at,
+          by: actorWords(a.actor),
+          accept: !!d.accept,
+          ...(typeof d.reason === 'string' && d.reason.trim() ? { reason: d.reason } : {}),
+        });
         break;
       case 'relapse':
         if (d.applied !== false) {
           statusChanges.push({ at: a.at, status: 'active' });
-          relapses.push({ at: a.at, round: Number(d.round), newDeadline: d.newDeadline as IsoDate | undefined });
+          relapses.push({
+            at: a.at,
+            round: Number(d.round),
+            newDeadline: d.newDeadline as IsoDate | undefined,
+            ...(typeof d.notes === 'string' && d.notes ? { notes: d.notes } : {}),
+            by: actorWords(a.actor),
+          });
           previousDeadline = d.newDeadline as IsoDate | undefined;
         }
         break;
@@ -125,6 +171,14 @@ export function measureRecord(
   if (options.notes === 'latest') {
     noteClipped = (notes.at(-1)?.text.length ?? 0) > NOTE_CHARS;
     notes = notes.slice(-1).map((n) => ({ ...n, text: clip(n.text, NOTE_CHARS) }));
+    // The latest of each, as the latest word needs them; long texts cut (the full record has them whole).
+    submissions = submissions.slice(-1).map((x) => ({
+      ...x,
+      ...(x.note ? { note: clip(x.note, NOTE_CHARS) } : {}),
+      evidence: x.evidence.slice(0, EVIDENCE_ITEMS).map((e) => clip(e, NOTE_CHARS)),
+    }));
+    verifications = verifications.slice(-1).map((v) => (v.reason ? { ...v, reason: clip(v.reason, NOTE_CHARS) } : v));
+    for (const x of relapses) if (x.notes) x.notes = clip(x.notes, NOTE_CHARS);
   }
   const escalations: MeasureRecord['escalations'] = [];
   const seen = new Set<string>();
@@ -158,6 +212,8 @@ export function measureRecord(
     extensions,
     notes,
     ...(noteClipped ? { noteClipped } : {}),
+    submissions,
+    verifications,
     lookbacks: (state.lookbacks ?? []).map((l) => ({
       round: l.round,
       ...(l.campaign ? { campaign: l.campaign } : {}),
@@ -174,6 +230,12 @@ export function measureRecord(
     ...(state.closedAt ? { closedAt: state.closedAt } : {}),
     ...(urged ? { urged } : {}),
   };
+}
+
+/** Who acted, as the record names them: a unit or leader by name, the office as 巡察办·<who>. */
+function actorWords(a: Actor): string {
+  const role = ROLE_LABELS[a.role];
+  return a.role === 'unit' || a.role === 'leader' || a.who.includes(role) ? a.who : `${role}·${a.who}`;
 }
 
 /** The reason given with the extension request granted at `decidedAt` (the latest request before it). */
@@ -200,6 +262,9 @@ export interface Standing {
   /** Open (整改中), past its due instant, not long-term. */
   overdue: boolean;
   latestNote?: RecordNote;
+  /** The latest completion submitted and the latest verification by then. */
+  submission?: RecordSubmission;
+  verification?: RecordVerification;
   extensions: MeasureRecord['extensions'];
   relapses: MeasureRecord['relapses'];
   lookbacks: (MeasureRecord['lookbacks'][number] & { outcomeKnown: boolean })[];
@@ -220,6 +285,8 @@ export function standing(r: MeasureRecord, at: number): Standing {
     dueAt: deadline?.dueAt,
     overdue,
     latestNote: [...r.notes].reverse().find((n) => by(n.at)),
+    submission: [...(r.submissions ?? [])].reverse().find((x) => by(x.at)),
+    verification: [...(r.verifications ?? [])].reverse().find((x) => by(x.at)),
     extensions: r.extensions.filter((e) => by(e.at)),
     relapses: r.relapses.filter((x) => by(x.at)),
     lookbacks: r.lookbacks

@@ -64,6 +64,11 @@ export const STATUS_LABELS: Record<MeasureStatus, string> = { active: '整改中
 export const LIGHT_LABELS: Record<TrafficLight, string> = { red: '红灯', yellow: '黄灯', green: '绿灯' };
 export const LIGHT_COLORS: Record<TrafficLight, string> = { red: '#c62828', yellow: '#b58100', green: '#2e7d32' };
 
+/** Where a measure counts on the desk: closed measures apart (已销号), open ones by their light (domain/tally.ts). */
+export type DeskLight = TrafficLight | 'closed';
+export const DESK_LIGHT_LABELS: Record<DeskLight, string> = { ...LIGHT_LABELS, closed: STATUS_LABELS.closed };
+export const DESK_LIGHT_COLORS: Record<DeskLight, string> = { ...LIGHT_COLORS, closed: '#607d8b' };
+
 export const AUDIENCE_LABELS: Record<NoticeAudience, string> = {
   leadUnit: '牵头单位',
   leader: '负责区领导',

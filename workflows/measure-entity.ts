@@ -12,7 +12,7 @@ import { localDate } from '../domain/dates';
 import { currentDueAt, deliveryEntry, initialState, type EventNotice, type MeasureState } from '../domain/measure-state';
 import type { MeasureSpec } from '../domain/measure';
 import type { DeliveryResult, Notice, NoticeMeasure } from '../domain/notice';
-import { dueAt as dueInstant, trafficLight, type DueNotice } from '../domain/planner';
+import { dueAt as dueInstant, nextActions, trafficLight, type DueNotice } from '../domain/planner';
 import { initialProgress } from '../domain/simulate';
 import { measureRecord, RECORD_MEMO_KEY, type MeasureRecord } from '../domain/record';
 import { timeline, type TimelineEntry } from '../domain/timeline';
@@ -85,6 +85,19 @@ export class MeasureEntity {
     return this.calendar.workdaysBetween(localDate(Date.now(), spec.timeZone), state.progress.deadline);
   }
 
+  /**
+   * When people next hear from the measure: the send time of the next notice, prepared or not (a
+   * prepared one is handed to its digest half an hour before; people get it at the send time).
+   * For queries only: nothing here is recorded.
+   */
+  private nextNoticeAt(): string | undefined {
+    const now = Date.now();
+    const prepared = (this.state.prepared ?? []).map((p) => p.at).filter((at) => at > now);
+    const planned = nextActions(this.spec, this.state.progress, this.calendar, now);
+    const next = Math.min(...prepared, ...planned.send.map((d) => Math.max(d.at, now)), planned.wakeAt ?? Infinity);
+    return Number.isFinite(next) ? new Date(next).toISOString() : undefined;
+  }
+
   /** What getDetails answers: the whole state. */
   details(): MeasureDetails {
     const dueAt = currentDueAt(this.state, this.calendar);
@@ -93,6 +106,7 @@ export class MeasureEntity {
       workflowId: this.workflowId,
       dueAt: dueAt === undefined ? undefined : new Date(dueAt).toISOString(),
       nextWakeAt: this.nextWakeAt === undefined ? undefined : new Date(this.nextWakeAt).toISOString(),
+      nextNoticeAt: this.nextNoticeAt(),
       workdaysLeft: this.workdaysLeft(),
     };
   }
@@ -118,7 +132,7 @@ export class MeasureEntity {
     const provisional = Object.keys(options.provisionalYears ?? {})
       .map(Number)
       .filter((y) => !published.includes(y));
-    const { workflowId, dueAt, nextWakeAt, workdaysLeft } = this.details();
+    const { workflowId, dueAt, nextWakeAt, nextNoticeAt, workdaysLeft } = this.details();
     return {
       ...rest,
       audit: audit.slice(-RECENT_ACTIONS),
@@ -128,6 +142,7 @@ export class MeasureEntity {
       workflowId,
       dueAt,
       nextWakeAt,
+      nextNoticeAt,
       workdaysLeft,
     };
   }

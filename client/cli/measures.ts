@@ -10,11 +10,14 @@ import * as SA from '../../contracts/search-attributes';
 import type { WorkCalendar } from '../../domain/calendar';
 import { chinaCalendar } from '../../domain/calendar-data';
 import { dateZh, formatInstant, localDate } from '../../domain/dates';
+import { deadlineWords } from '../../domain/measure-words';
+import { tally, tallyWords, type Tally } from '../../domain/tally';
 import type { Actor } from '../../domain/notice';
 import type { TimelineEntry } from '../../domain/timeline';
 import { effectivePolicy } from '../../domain/policy';
 import {
   auditWords,
+  DESK_LIGHT_LABELS,
   LIGHT_LABELS,
   LOOKBACK_STATUS_LABELS,
   MEASURE_KIND_LABELS,
@@ -32,15 +35,16 @@ function rowWorkdays(r: MeasureRow, calendar: WorkCalendar, today: string): numb
 }
 
 function leftWords(n: number | undefined): string {
-  return n === undefined ? '' : n >= 0 ? `剩 ${n} 个工作日` : `已逾期 ${-n} 个工作日`;
+  return n === undefined ? '' : n >= 0 ? `剩${n}个工作日` : `已逾期${-n}个工作日`;
 }
 
 function formatRow(r: MeasureRow, left: number | undefined): string {
-  const day = r.deadline ? localDate(Date.parse(r.deadline), ZONE) : undefined;
+  const due = r.deadline ? localDate(Date.parse(r.deadline), ZONE) : undefined;
   const light = r.trafficLight ? LIGHT_LABELS[r.trafficLight as keyof typeof LIGHT_LABELS] : '启动中';
   const status = r.status ? (STATUS_LABELS[r.status as keyof typeof STATUS_LABELS] ?? r.status) : '启动中';
   const lookback = LOOKBACK_STATUS_LABELS[r.lookbackStatus ?? ''] ?? '';
-  return [r.measureId, light, status, day ? dateZh(day) : '长期坚持', leftWords(left), r.leadUnit, r.leader, lookback].join('\t').trimEnd();
+  const deadline = r.kind === 'longterm' || !due ? MEASURE_KIND_LABELS.longterm : deadlineWords(r.writtenDeadline ?? due, due);
+  return [r.measureId, light, status, deadline, leftWords(left), r.leadUnit, r.leader, lookback].join('\t').trimEnd();
 }
 
 /** The timeline as lines: time, who, what; recipients and Message-IDs indented below. */
@@ -57,7 +61,7 @@ export function timelineLines(entries: TimelineEntry[], zone: string): string[] 
 
 /** One line for a measure as an Update (or a query) left it; a closed one is 已销号, never overdue. */
 export function summaryLine(v: MeasureSummary): string {
-  const deadline = v.deadline ? dateZh(v.deadline) : '长期坚持';
+  const deadline = v.deadline ? deadlineWords(v.deadline, v.dueDate) : MEASURE_KIND_LABELS.longterm;
   const left = v.status === 'closed' || v.workdaysLeft === undefined ? '' : `, ${leftWords(v.workdaysLeft)}`;
   const pending = v.pendingExtension ? `, 待审批延期至 ${dateZh(v.pendingExtension.newDeadline)}` : '';
   const who = `牵头单位 ${v.leadUnit}, 负责区领导 ${v.leader}`;
@@ -94,8 +98,8 @@ export function showLines(v: MeasureView): string[] {
   }
   if (v.audit.length) lines.push('最近的操作:');
   for (const a of v.audit.slice(-8)) lines.push(`  ${formatInstant(Date.parse(a.at), zone)} ${a.actor.who} ${auditWords(a)}`);
-  if (v.nextWakeAt && v.progress.status !== 'closed' && !v.withdrawn)
-    lines.push(`下一次提醒或督办: ${formatInstant(Date.parse(v.nextWakeAt), zone)}`);
+  if (v.nextNoticeAt && v.progress.status !== 'closed' && !v.withdrawn)
+    lines.push(`下一次提醒或督办：${formatInstant(Date.parse(v.nextNoticeAt), zone)}`);
   return lines;
 }
 
@@ -129,25 +133,20 @@ export const SUMMARY_ABOVE = 1000;
 
 /** Counts by plan and lead unit: measures, 红/黄/绿 among the open, 已销号; units with red first. */
 export function statusSummary(rows: MeasureRow[]): string[] {
-  type Count = { total: number; red: number; yellow: number; green: number; closed: number };
-  const zero = (): Count => ({ total: 0, red: 0, yellow: 0, green: 0, closed: 0 });
-  const plans = new Map<string, { count: Count; units: Map<string, Count> }>();
+  const plans = new Map<string, { rows: MeasureRow[]; units: Map<string, MeasureRow[]> }>();
   for (const r of rows) {
-    const plan = plans.get(r.planId ?? '') ?? { count: zero(), units: new Map<string, Count>() };
+    const plan = plans.get(r.planId ?? '') ?? { rows: [], units: new Map<string, MeasureRow[]>() };
     plans.set(r.planId ?? '', plan);
-    const unit = plan.units.get(r.leadUnit ?? '') ?? zero();
-    plan.units.set(r.leadUnit ?? '', unit);
-    for (const c of [plan.count, unit]) {
-      c.total++;
-      if (r.status === 'closed') c.closed++;
-      else if (r.trafficLight === 'red' || r.trafficLight === 'yellow' || r.trafficLight === 'green') c[r.trafficLight]++;
-    }
+    plan.rows.push(r);
+    plan.units.set(r.leadUnit ?? '', [...(plan.units.get(r.leadUnit ?? '') ?? []), r]);
   }
-  const line = (name: string, c: Count) => [name, c.total, c.red, c.yellow, c.green, c.closed].join('\t');
-  const out = [['计划 / 牵头单位', '措施', '红灯', '黄灯', '绿灯', '已销号'].join('\t')];
+  const counted = (rs: MeasureRow[]) => tally(rs.map((r) => ({ status: r.status, light: r.trafficLight })));
+  const line = (name: string, c: Tally) => [name, c.total, c.red, c.yellow, c.green, c.closed].join('\t');
+  const out = [['计划 / 牵头单位', '措施', ...(['red', 'yellow', 'green', 'closed'] as const).map((k) => DESK_LIGHT_LABELS[k])].join('\t')];
   for (const [id, p] of [...plans].sort((a, b) => a[0].localeCompare(b[0]))) {
-    out.push(line(`计划 ${id}`, p.count));
-    const units = [...p.units].sort((a, b) => b[1].red - a[1].red || a[0].localeCompare(b[0], 'zh-CN'));
+    out.push(line(`计划 ${id}`, counted(p.rows)));
+    const units = [...p.units].map(([unit, rs]) => [unit, counted(rs)] as const);
+    units.sort((a, b) => b[1].red - a[1].red || a[0].localeCompare(b[0], 'zh-CN'));
     for (const [unit, c] of units) out.push(line(`  ${unit}`, c));
   }
   return out;
@@ -202,13 +201,10 @@ export function registerMeasureCommands(program: Command): void {
         console.log(`共 ${rows.length} 项措施;按计划、牵头单位或灯色筛选可列出措施(--plan、--unit、--overdue),或加 --all 全部列出`);
         return;
       }
-      // 到期日: when the measure falls due by the one rule (a deadline on a day off: the working day before).
-      console.log(['措施', '灯', '状态', '到期日', '剩余工作日', '牵头单位', '负责区领导', '回头看'].join('\t'));
+      // 整改时限 as written, with the day it falls due by the one rule where that differs (deadlineWords).
+      console.log(['措施', '灯', '状态', '整改时限', '剩余工作日', '牵头单位', '负责区领导', '回头看'].join('\t'));
       for (const r of rows) console.log(formatRow(r, rowWorkdays(r, calendar, today)));
-      const count = (light: string) => rows.filter((r) => r.trafficLight === light).length;
-      const starting = rows.filter((r) => !r.trafficLight).length;
-      const lights = `红灯 ${count('red')}, 黄灯 ${count('yellow')}, 绿灯 ${count('green')}`;
-      console.log(`共 ${rows.length} 项: ${lights}${starting ? `, 正在启动 ${starting} 项(稍后再查)` : ''}`);
+      console.log(tallyWords(tally(rows.map((r) => ({ status: r.status, light: r.trafficLight })))));
     });
 
   program

@@ -7,7 +7,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Gauge, Registry } from 'prom-client';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { MeasureRecord } from '../../domain/record';
+import { standing, type MeasureRecord } from '../../domain/record';
+import { deskLight } from '../../domain/tally';
 import { readRecords } from '../records';
 import type { Check } from '../checks';
 import type { WebOptions } from './desk';
@@ -43,22 +44,23 @@ export function registerOpsRoutes(app: FastifyInstance, o: WebOptions): void {
   };
   new Gauge({
     name: 'rectify_measures',
-    help: 'Running measures by plan, status and traffic light',
+    help: 'Running measures by plan, status and light (closed measures: light="closed", as every surface counts them)',
     labelNames: ['plan', 'status', 'light'],
     registers: [registry],
     async collect() {
       this.reset();
-      for (const r of await records()) this.inc({ plan: r.planId, status: r.status, light: r.light });
+      for (const r of await records()) this.inc({ plan: r.planId, status: r.status, light: deskLight(r.status, r.light) ?? 'starting' });
     },
   });
   new Gauge({
     name: 'rectify_measures_overdue',
-    help: 'Running measures past their deadline (red light), by plan',
+    help: 'Running measures overdue as the report counts them (open, not submitted, past the due instant), by plan',
     labelNames: ['plan'],
     registers: [registry],
     async collect() {
       this.reset();
-      for (const r of await records()) if (r.light === 'red') this.inc({ plan: r.planId });
+      const now = Date.now();
+      for (const r of await records()) if (standing(r, now).overdue) this.inc({ plan: r.planId });
     },
   });
 

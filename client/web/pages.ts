@@ -10,6 +10,7 @@ import { evidenceFiles } from '../../domain/evidence';
 import { ledgerRow, type LedgerRow } from '../../domain/report/ledger';
 import type { ProgressReport } from '../../domain/report/model';
 import type { MeasureRecord } from '../../domain/record';
+import { tally } from '../../domain/tally';
 import type { TimelineEntry } from '../../domain/timeline';
 import { LIGHT_COLORS, LIGHT_LABELS, MEASURE_KIND_LABELS, STATUS_LABELS } from '../../domain/vocabulary';
 
@@ -44,15 +45,13 @@ const PROBLEM_STATES: Record<string, string> = { closed: '已整改销号', cont
 
 export function overview(report: ProgressReport, records: MeasureRecord[], now: number, calendar: WorkCalendar): Overview {
   const rows = records.map((r) => ledgerRow(r, now, calendar));
-  const units = new Map<string, UnitLights>();
-  for (const r of rows) {
-    const u = units.get(r.leadUnit) ?? { unit: r.leadUnit, red: 0, yellow: 0, green: 0, closed: 0, total: 0 };
-    u.total += 1;
-    if (r.status === 'closed') u.closed += 1;
-    else u[r.light] += 1;
-    units.set(r.leadUnit, u);
-  }
-  const unitList = [...units.values()].sort((a, b) => b.red - a.red || b.yellow - a.yellow || a.unit.localeCompare(b.unit, 'zh-CN'));
+  const byUnit = new Map<string, LedgerRow[]>();
+  for (const r of rows) byUnit.set(r.leadUnit, [...(byUnit.get(r.leadUnit) ?? []), r]);
+  const unitList = [...byUnit].map(([unit, rs]): UnitLights => {
+    const { red, yellow, green, closed, total } = tally(rs);
+    return { unit, red, yellow, green, closed, total };
+  });
+  unitList.sort((a, b) => b.red - a.red || b.yellow - a.yellow || a.unit.localeCompare(b.unit, 'zh-CN'));
   const problems = report.problems.map((p) => {
     const closed = p.measures.filter((m) => m.status === 'closed').length;
     return {

@@ -5,10 +5,12 @@
  * columns are defined once here for the spreadsheet, the CSV and the dashboard's download. Pure.
  */
 import type { WorkCalendar } from '../calendar';
-import { localDate, type IsoDate } from '../dates';
+import { localDate, plainDateZh, type IsoDate } from '../dates';
+import { deadlineWords, dueDateOf, latestWord } from '../measure-words';
 import type { MeasureSpec, TrafficLight } from '../measure';
 import { standing, type MeasureRecord } from '../record';
-import { LIGHT_LABELS, LOOKBACK_STATUS_LABELS, MEASURE_KIND_LABELS, STATUS_LABELS } from '../vocabulary';
+import { officialText } from '../typography';
+import { DESK_LIGHT_LABELS, LOOKBACK_STATUS_LABELS, MEASURE_KIND_LABELS, STATUS_LABELS } from '../vocabulary';
 
 /** What the record does not carry and the ledger shows: the measure's text, participants, stages. */
 export type LedgerSpec = Pick<MeasureSpec, 'text' | 'participants' | 'milestones' | 'kind'>;
@@ -23,7 +25,7 @@ export interface ExportRow {
   leader: string;
   leadUnit: string;
   participants: string;
-  /** The deadline cell: the date (and a phased measure's stages before it), or 长期坚持. */
+  /** The deadline cell: the date (and a phased measure's stages before it), or 长期坚持; dates in Chinese. */
   deadlineCell: string;
   /** The deadline the plan first set, when extensions have moved it. */
   originalDeadline: string;
@@ -59,11 +61,20 @@ export const EXPORT_COLUMNS: { title: string; width: number; wrap?: boolean; val
   { title: '回头看', width: 10, value: (r) => r.lookback },
 ];
 
-/** A phased measure's stages and deadline in one cell, as the importer reads them: `2024-03-31 完成摸排;2024-12-31`. */
-function deadlineCell(spec: LedgerSpec | undefined, deadline: IsoDate | undefined, kind: MeasureRecord['kind']): string {
+/**
+ * A phased measure's stages and deadline in one cell, as the importer reads them back:
+ * `2024年3月31日前完成摸排；2024年12月31日`, the deadline with the day it falls due where that
+ * differs (deadlineWords).
+ */
+function deadlineCell(
+  spec: LedgerSpec | undefined,
+  deadline: IsoDate | undefined,
+  dueDate: IsoDate | undefined,
+  kind: MeasureRecord['kind'],
+): string {
   if (kind === 'longterm' || !deadline) return MEASURE_KIND_LABELS.longterm;
   const stages = kind === 'phased' ? (spec?.milestones ?? []) : [];
-  return [...stages.map((m) => `${m.deadline} ${m.title}`), deadline].join(';');
+  return [...stages.map((m) => `${plainDateZh(m.deadline)}前${m.title}`), deadlineWords(deadline, dueDate, kind)].join('；');
 }
 
 /**
@@ -80,25 +91,28 @@ export function exportRow(r: MeasureRecord, spec: LedgerSpec | undefined, at: nu
   const lastExtension = s.extensions[s.extensions.length - 1];
   const latestReview = [...s.lookbacks].reverse().find((l) => l.outcomeKnown) ?? s.lookbacks[s.lookbacks.length - 1];
   const first = r.deadlines[0]?.deadline;
+  const latest = latestWord(r, s);
   return {
     id: r.id,
     problemNo: r.problem.no,
-    problem: `${r.problem.no}. ${r.problem.title}`,
-    title: r.title,
-    text: spec?.text ?? r.title,
+    problem: `${r.problem.no}. ${officialText(r.problem.title)}`,
+    title: officialText(r.title),
+    text: officialText(spec?.text ?? r.title),
     kindLabel: MEASURE_KIND_LABELS[r.kind],
     leader: r.leader,
     leadUnit: r.leadUnit,
     participants: (spec?.participants ?? r.participants).join('、'),
-    deadlineCell: deadlineCell(spec, s.deadline, r.kind),
-    originalDeadline: first && first !== s.deadline ? first : '',
+    deadlineCell: deadlineCell(spec, s.deadline, dueDateOf(s.dueAt, r.timeZone), r.kind),
+    originalDeadline: first && first !== s.deadline ? plainDateZh(first) : '',
     statusLabel: STATUS_LABELS[s.status],
     light,
-    lightLabel: light === 'closed' ? '已销号' : light ? LIGHT_LABELS[light] : '—',
+    lightLabel: light ? DESK_LIGHT_LABELS[light] : '—',
     workdaysLeft: left ?? '',
-    note: s.latestNote?.text ?? '',
-    noteDate: s.latestNote ? localDate(Date.parse(s.latestNote.at), r.timeZone) : '',
-    extensions: s.extensions.length ? `${s.extensions.length} 次${lastExtension?.reason ? `;${lastExtension.reason}` : ''}` : '',
+    note: latest ? [latest.text, ...latest.links].join('\n') : '',
+    noteDate: latest ? plainDateZh(latest.date) : '',
+    extensions: s.extensions.length
+      ? `${s.extensions.length}次${lastExtension?.reason ? `；${officialText(lastExtension.reason)}` : ''}`
+      : '',
     lookback: latestReview
       ? latestReview.outcomeKnown && latestReview.outcome
         ? LOOKBACK_STATUS_LABELS[latestReview.outcome]

@@ -7,7 +7,9 @@ import type { WorkCalendar } from '../calendar';
 import { localDate, plainDateZh, type IsoDate } from '../dates';
 import { MEASURE_STATUSES, type MeasureStatus, type TrafficLight } from '../measure';
 import { MEASURE_KINDS, type MeasureKind } from '../plan/schema';
+import { deadlineWords, dueDateOf, latestWord, type LatestWord } from '../measure-words';
 import { standing, type MeasureRecord } from '../record';
+import { officialText } from '../typography';
 import { LIGHT_LABELS, LOOKBACK_STATUS_LABELS, MEASURE_KIND_LABELS, MEASURE_LOOKBACK_STATES, STATUS_LABELS } from '../vocabulary';
 
 export interface LedgerRow {
@@ -34,7 +36,10 @@ export interface LedgerRow {
   overdue: boolean;
   lookback?: string;
   lookbackLabel?: string;
-  latestNote?: { date: IsoDate; text: string };
+  /** The latest word (latestWord): a closed measure's completion, a relapse, a progress note. */
+  latest?: LatestWord;
+  /** Its date as people read it. */
+  latestDateZh?: string;
   extensions: number;
 }
 
@@ -187,20 +192,20 @@ export function ledgerRow(r: MeasureRecord, now: number, calendar: WorkCalendar)
   const open = r.status !== 'closed' && r.kind !== 'longterm' && !!r.deadline;
   const left = open ? calendar.workdaysBetween(today, r.deadline!) : undefined;
   const lookback = lookbackState(r);
-  const note = r.notes[r.notes.length - 1];
+  const latest = latestWord(r, s);
   return {
     planId: r.planId,
     workflowId: r.workflowId,
     id: r.id,
     problemNo: r.problem.no,
-    problemTitle: r.problem.title,
-    title: r.title,
+    problemTitle: officialText(r.problem.title),
+    title: officialText(r.title),
     kind: r.kind,
     kindLabel: MEASURE_KIND_LABELS[r.kind],
     leadUnit: r.leadUnit,
     leader: r.leader,
     deadline: r.deadline,
-    deadlineZh: r.deadline ? plainDateZh(r.deadline) : MEASURE_KIND_LABELS.longterm,
+    deadlineZh: deadlineWords(r.deadline, dueDateOf(r.dueAt, r.timeZone), r.kind),
     workdaysLeft: left,
     leftWords: leftWords(r.status, r.kind, left, today, r.deadline),
     light: r.light,
@@ -209,7 +214,7 @@ export function ledgerRow(r: MeasureRecord, now: number, calendar: WorkCalendar)
     statusLabel: STATUS_LABELS[r.status],
     overdue: s.overdue,
     ...(lookback ? { lookback, lookbackLabel: LOOKBACK_STATUS_LABELS[lookback] } : {}),
-    ...(note ? { latestNote: { date: localDate(Date.parse(note.at), r.timeZone), text: note.text } } : {}),
+    ...(latest ? { latest, latestDateZh: plainDateZh(latest.date) } : {}),
     extensions: r.extensions.length,
   };
 }

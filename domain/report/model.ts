@@ -8,7 +8,9 @@
 import type { WorkCalendar } from '../calendar';
 import { localDate, localInstant, plainDateZh as dateZh, type IsoDate } from '../dates';
 import type { MeasureKind } from '../plan/schema';
+import { deadlineWords, dueDateOf, LATEST_WORD_LABEL, latestWord, type LatestWordKind } from '../measure-words';
 import { standing, type MeasureRecord, type Standing } from '../record';
+import { officialText } from '../typography';
 import { MEASURE_KIND_LABELS, STATUS_LABELS } from '../vocabulary';
 
 /** What the report calls a measure's standing: 已完成(销号), 已提交待核验, 整改中, 逾期未完成, 长期坚持. */
@@ -34,12 +36,18 @@ export interface ReportMeasure {
   statusLabel: string;
   leadUnit: string;
   leader: string;
-  /** 2024年3月31日, or 长期坚持. */
+  /** 2024年3月31日, with the day it falls due when that differs (deadlineWords), or 长期坚持. */
   deadline: string;
   deadlineDate?: IsoDate;
   /** Working days left (negative: overdue) on the report's date, for open measures with a deadline. */
   workdaysLeft?: number;
-  latestNote?: { date: string; text: string; by: string };
+  /** The latest word (latestWord): its date in Chinese, prose, and links apart. */
+  latest?: { date: string; kind: LatestWordKind; text: string; links: string[]; by: string };
+  /**
+   * The report's sentence about the measure in its parts, for every format to lay out alike:
+   * 牵头单位：…；负责区领导：…；整改时限：… / 已完成（销号）（2026年12月6日销号） / 最新进展（…）：….
+   */
+  words: { people: string; state: string; note: string };
   closedOn?: string;
 }
 
@@ -154,10 +162,9 @@ function reportStatus(r: MeasureRecord, s: Standing): ReportStatus {
 
 const dateOf = (iso: string, zone: string) => dateZh(localDate(Date.parse(iso), zone));
 
-/** A note as a sentence of the report: one line, ending with a full stop, so that the next 二是 starts cleanly. */
-export function sentence(text: string): string {
-  const line = text.replace(/\s*\n+\s*/g, ';').trim();
-  return /[。！？!?；;…]$/.test(line) ? line : `${line}。`;
+function latestOf(r: MeasureRecord, s: Standing): ReportMeasure['latest'] {
+  const w = latestWord(r, s);
+  return w ? { ...w, date: dateZh(w.date) } : undefined;
 }
 
 export function buildReport(records: MeasureRecord[], o: ReportOptions): ProgressReport {
@@ -168,31 +175,43 @@ export function buildReport(records: MeasureRecord[], o: ReportOptions): Progres
     .sort((a, b) => a.r.problem.no - b.r.problem.no || a.r.id.localeCompare(b.r.id, 'en', { numeric: true }));
   const byProblem = new Map<number, { title: string; items: { r: MeasureRecord; s: Standing }[] }>();
   for (const x of stood) {
-    const p = byProblem.get(x.r.problem.no) ?? { title: x.r.problem.title, items: [] };
+    const p = byProblem.get(x.r.problem.no) ?? { title: officialText(x.r.problem.title), items: [] };
     p.items.push(x);
     byProblem.set(x.r.problem.no, p);
   }
   const measureOf = (r: MeasureRecord, s: Standing, ordinal: string): ReportMeasure => {
     const status = reportStatus(r, s);
     const open = status === 'active' || status === 'overdue';
+    const deadline = deadlineWords(s.deadline, dueDateOf(s.dueAt, r.timeZone), r.kind);
+    const workdaysLeft = open && s.deadline ? o.calendar.workdaysBetween(o.asOf, s.deadline) : undefined;
+    const closedOn = s.closedAt ? dateOf(s.closedAt, o.timeZone) : undefined;
+    const latest = latestOf(r, s);
     return {
       ordinal,
       id: r.id,
       workflowId: r.workflowId,
-      title: r.title,
+      title: officialText(r.title),
       kind: r.kind,
       kindLabel: MEASURE_KIND_LABELS[r.kind],
       status,
       statusLabel: REPORT_STATUS_LABELS[status],
       leadUnit: r.leadUnit,
       leader: r.leader,
-      deadline: s.deadline ? dateZh(s.deadline) : MEASURE_KIND_LABELS.longterm,
+      deadline,
       deadlineDate: s.deadline,
-      workdaysLeft: open && s.deadline ? o.calendar.workdaysBetween(o.asOf, s.deadline) : undefined,
-      latestNote: s.latestNote
-        ? { date: dateOf(s.latestNote.at, o.timeZone), text: sentence(s.latestNote.text), by: s.latestNote.by }
-        : undefined,
-      closedOn: s.closedAt ? dateOf(s.closedAt, o.timeZone) : undefined,
+      workdaysLeft,
+      latest,
+      words: {
+        people: `牵头单位：${r.leadUnit}；负责区领导：${r.leader}；整改时限：${deadline}`,
+        state:
+          status === 'closed' && closedOn
+            ? `${REPORT_STATUS_LABELS[status]}（${closedOn}销号）`
+            : workdaysLeft !== undefined && workdaysLeft < 0
+              ? `${REPORT_STATUS_LABELS[status]}（已逾期${-workdaysLeft}个工作日）`
+              : REPORT_STATUS_LABELS[status],
+        note: latest ? `${LATEST_WORD_LABEL}（${latest.date}）：${latest.text}` : '尚未报送进展。',
+      },
+      closedOn,
     };
   };
   const problems: ReportProblem[] = [...byProblem.entries()].map(([no, p]) => {
@@ -236,13 +255,13 @@ export function buildReport(records: MeasureRecord[], o: ReportOptions): Progres
       .flatMap(({ r, s }) =>
         s.extensions.map((e) => ({
           id: r.id,
-          title: r.title,
+          title: officialText(r.title),
           leadUnit: r.leadUnit,
           from: e.from ? dateZh(e.from) : undefined,
           to: dateZh(e.to),
           date: dateOf(e.at, o.timeZone),
           at: e.at,
-          reason: e.reason,
+          reason: e.reason && officialText(e.reason),
         })),
       )
       .sort((a, b) => a.at.localeCompare(b.at))
@@ -296,7 +315,7 @@ function lookbackResults(stood: { r: MeasureRecord; s: Standing }[], zone: strin
         const relapse = r.relapses.find((x) => x.round === l.round);
         return {
           id: r.id,
-          title: r.title,
+          title: officialText(r.title),
           leadUnit: r.leadUnit,
           round: l.round,
           date: dateOf(l.recordedAt ?? relapse?.at ?? l.startedAt, zone),

@@ -33,8 +33,8 @@ export class MeasureStory {
     life.applyReportProgress(this.state, { actor: by, note }, at);
     return this;
   }
-  submit(at: number, evidence = ['印发文件']): this {
-    life.applySubmitCompletion(this.state, { actor: UNIT(this.state.leadUnit), evidence }, at);
+  submit(at: number, evidence = ['印发文件'], note?: string): this {
+    life.applySubmitCompletion(this.state, { actor: UNIT(this.state.leadUnit), evidence, ...(note ? { note } : {}) }, at);
     return this;
   }
   verify(at: number, accept = true, reason?: string): this {

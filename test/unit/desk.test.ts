@@ -34,7 +34,8 @@ describe('the ledger', () => {
       ['2.1', '—', false],
       ['1.10', '已销号', false],
     ]);
-    expect(rows[0].latestNote).toEqual({ date: '2024-05-01', text: '推进中' });
+    expect(rows[0].latest).toMatchObject({ kind: 'progress', date: '2024-05-01', text: '推进中。', links: [] });
+    expect(rows[0].latestDateZh).toBe('2024年5月1日');
     expect(rows[3].lookback).toBe('scheduled');
   });
 
@@ -78,28 +79,34 @@ describe('the ledger', () => {
       id: '1.2',
       text: '一是全力稳定外资。提高奖励比例。',
       participants: '区财政局',
-      deadlineCell: '2024-06-28',
-      originalDeadline: '2024-05-31',
+      deadlineCell: '2024年6月28日',
+      originalDeadline: '2024年5月31日',
       statusLabel: '整改中',
-      note: '推进中',
-      noteDate: '2024-05-10',
-      extensions: '1 次;需协调省级部门',
+      note: '推进中。',
+      noteDate: '2024年5月10日',
+      extensions: '1次；需协调省级部门',
       workdaysLeft: calendar.workdaysBetween('2024-06-03', '2024-06-28'),
     });
     // On 2024-05-15, before the extension: the first deadline, no extension, the light not on record.
     const past = exportRow(story.record(), spec, bj('2024-05-15 23:59'), false, calendar);
-    expect([past.deadlineCell, past.originalDeadline, past.extensions, past.lightLabel]).toEqual(['2024-05-31', '', '', '—']);
+    expect([past.deadlineCell, past.originalDeadline, past.extensions, past.lightLabel]).toEqual(['2024年5月31日', '', '', '—']);
     // A phased measure's stages and deadline in one cell, as the importer reads them; long-term in words.
     const phased = { ...spec, kind: 'phased' as const, milestones: [{ title: '完成摸排', deadline: '2024-03-31' }] };
     expect(exportRow(MeasureStory.of({ kind: 'phased', deadline: '2024-12-31' }).record(), phased, now, true, calendar).deadlineCell).toBe(
-      '2024-03-31 完成摸排;2024-12-31',
+      '2024年3月31日前完成摸排；2024年12月31日',
+    );
+    // A deadline on a day off: as written, with the day it falls due (Sunday 2024-06-30: Friday the 28th).
+    expect(exportRow(MeasureStory.of({ deadline: '2024-06-30' }).record(), undefined, now, true, calendar).deadlineCell).toBe(
+      '2024年6月30日（逢休息日，2024年6月28日到期）',
     );
     expect(exportRow(MeasureStory.of({ kind: 'longterm' }).record(), undefined, now, true, calendar).deadlineCell).toBe('长期坚持');
   });
 
   it('exports CSV that spreadsheets open as Chinese text, with formulas defused', () => {
     const row = exportRow(
-      MeasureStory.of({ id: '1.1', deadline: '2024-06-28' }).progress(bj('2024-05-01 10:00'), '第一行\n第二行, "引号"').record(),
+      MeasureStory.of({ id: '1.1', deadline: '2024-06-28' })
+        .progress(bj('2024-05-01 10:00'), 'first line\nhttps://example.org/a?q="x"')
+        .record(),
       undefined,
       now,
       true,
@@ -109,7 +116,8 @@ describe('the ledger', () => {
     expect(csv.startsWith('\uFEFF编号,问题,措施名称,整改措施,类型,负责区领导,牵头单位,参与单位,整改时限')).toBe(true);
     const [, line] = csv.split('\r\n');
     expect(line).toContain(`"'=HYPERLINK(""http://x"",""点我"")"`);
-    expect(line).toContain('"第一行\n第二行, ""引号"""');
+    // The note's link on a line of its own in the cell, never glued to the sentence; quotes doubled.
+    expect(line).toContain('"first line。\nhttps://example.org/a?q=""x"""');
   });
 });
 

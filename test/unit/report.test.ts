@@ -6,7 +6,7 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { chinaCalendar } from '../../domain/calendar-data';
-import { buildReport, chineseNumber, PLACEHOLDER, sentence, type ProgressReport } from '../../domain/report/model';
+import { buildReport, chineseNumber, PLACEHOLDER, type ProgressReport } from '../../domain/report/model';
 import { NOTE_CHARS, standing, type MeasureRecord } from '../../domain/record';
 import { reportDocx } from '../../documents/report-docx';
 import { reportHtml } from '../../documents/report-html';
@@ -60,7 +60,7 @@ describe('a measure as it stood', () => {
     // Closed in March, reopened by a relapse in June with a new deadline.
     expect(standing(d, bj('2024-05-01 12:00')).status).toBe('closed');
     expect(standing(d, bj('2024-06-11 12:00'))).toMatchObject({ status: 'active', deadline: '2024-08-30', overdue: false });
-    expect(d.relapses).toEqual([{ at: expect.any(String), round: 1, newDeadline: '2024-08-30' }]);
+    expect(d.relapses).toEqual([{ at: expect.any(String), round: 1, newDeadline: '2024-08-30', notes: '问题反复', by: '巡察办·督查科' }]);
   });
 
   it('keeps only the latest note, clipped, in the compact form the memo carries', () => {
@@ -154,7 +154,21 @@ describe('the progress report', () => {
       campaigns: [{ name: '2024年中回头看', reviews: 1, sustained: 1, relapsed: 0, pending: 0 }],
     });
     const a = r.problems[0].measures[0];
-    expect(a).toMatchObject({ closedOn: '2024年5月22日', latestNote: { date: '2024年3月1日', text: '一季度完成调研。' } });
+    // A closed measure's latest word is its completion (not the progress note before it), verified when and by whom.
+    expect(a).toMatchObject({
+      closedOn: '2024年5月22日',
+      latest: {
+        kind: 'closed',
+        date: '2024年5月22日',
+        text: '2024年5月20日提交整改完成。佐证材料：印发文件。2024年5月22日经巡察办·督查科核验通过，予以销号。',
+      },
+    });
+    // A relapsed one's is its relapse.
+    expect(r.problems[1].measures[1].latest).toMatchObject({
+      kind: 'relapsed',
+      date: '2024年6月10日',
+      text: '第1次回头看发现反弹回潮，重新整改，整改时限调整为2024年8月30日。核查说明：问题反复。',
+    });
   });
 
   it('regenerates last quarter: before the close-outs, the extension and the look-back, the figures were those of then', () => {
@@ -181,7 +195,7 @@ describe('the progress report', () => {
     expect(r.lookback.campaigns).toEqual([{ name: '2024年中回头看', reviews: 1, sustained: 0, relapsed: 0, pending: 1 }]);
   });
 
-  it('numbers measures 一是 … and writes notes as sentences', () => {
+  it('numbers measures 一是 …', () => {
     expect([1, 2, 9, 10, 11, 20, 21, 99, 100, 105, 110, 1000, 1010].map(chineseNumber)).toEqual([
       '一',
       '二',
@@ -197,9 +211,6 @@ describe('the progress report', () => {
       '一千',
       '一千零一十',
     ]);
-    expect(sentence('完成调研')).toBe('完成调研。');
-    expect(sentence('完成调研。')).toBe('完成调研。');
-    expect(sentence('第一点\n第二点')).toBe('第一点;第二点。');
   });
 });
 
@@ -225,7 +236,8 @@ describe('the report as documents', () => {
       at = next;
     }
     expect(md).toContain(
-      '整改情况:一是健全政策机制。(牵头单位: 区发改委;负责区领导: 区委常委、常务副区长;整改时限: 2024年6月28日)目前已完成(销号)(2024年5月22日销号)。最新进展(2024年3月1日): 一季度完成调研。二是全力稳定外资。',
+      '整改情况：一是健全政策机制。（牵头单位：区发改委；负责区领导：区委常委、常务副区长；整改时限：2024年6月28日）目前已完成(销号)（2024年5月22日销号）。' +
+        '最新进展（2024年5月22日）：2024年5月20日提交整改完成。佐证材料：印发文件。2024年5月22日经巡察办·督查科核验通过，予以销号。二是全力稳定外资。',
     );
     expect(md).toContain('整改后仍有反复(反弹回潮) 1 项');
     const prose = reportMarkdown(withProse);
@@ -236,7 +248,7 @@ describe('the report as documents', () => {
   it('as HTML: escaped, self-contained, A4 print styles', () => {
     const records = plan();
     records[0].title = '<script>alert(1)</script>';
-    records[0].notes[0].text = '<img src=x onerror=alert(2)>';
+    records[0].submissions![0].note = '<img src=x onerror=alert(2)>';
     const html = reportHtml(report('2024-06-30', records));
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('&lt;img src=x onerror=alert(2)&gt;');

@@ -178,7 +178,7 @@ describe('the office’s desk on a real server', () => {
       sustained: 0,
       campaigns: [{ name: '年终回头看', reviews: 1, relapsed: 1 }],
     });
-    expect(report.problems[0].measures[0].latestNote?.text).toBe(`已起草文件${IMG}。`);
+    expect(report.problems[0].measures[0].latest?.text).toBe(`已起草文件${IMG}。`);
 
     const md = await run('report', '--plan', PLAN_ID);
     expect(md.out).toContain(report.summary);
@@ -227,7 +227,7 @@ describe('the office’s desk on a real server', () => {
     });
     expect(before.extensions).toEqual([]);
     // Today's progress note was not there yesterday (the measure is asked for its notes as of then).
-    expect(before.problems[0].measures[0].latestNote).toBeUndefined();
+    expect(before.problems[0].measures[0].latest).toBeUndefined();
     expect(before.lookback.reviews).toBe(0);
     const now = JSON.parse((await run('report', '--plan', PLAN_ID, '--as-of', today(), '--format', 'json')).out) as ProgressReport;
     expect(now.totals).toMatchObject({ closed: 1, submitted: 1, overdue: 1 });
