@@ -5,7 +5,9 @@ import { campaignWorkflowId, lookbackWorkflowId, measureWorkflowId, ofType, TASK
 import { getDetailsQuery, getLookbackQuery, getStateQuery, type LookbackView } from '../contracts/messages';
 import * as SA from '../contracts/search-attributes';
 import { chinaCalendar } from '../domain/calendar-data';
-import { isIsoDate, weekdayZh } from '../domain/dates';
+import { DESK_ZONE, isIsoDate, localInstant } from '../domain/dates';
+import { RequestRejected } from '../domain/permissions';
+import { requireDueAhead } from '../domain/requests';
 import { closedBefore } from '../domain/lookback';
 import { STATUS_LABELS } from '../domain/vocabulary';
 import { lookbackCampaignWorkflow } from '../workflows';
@@ -99,10 +101,19 @@ export async function launchCampaign(
 ): Promise<LaunchOutcome> {
   if (!name.trim() || !/^[^:\s][^:]*$/.test(name)) throw new InputError(`--name 不能为空,也不能含冒号: ${name}`);
   if (!isIsoDate(dueDate)) throw new InputError(`--due 应为 YYYY-MM-DD: ${dueDate}`);
-  if (dueDate <= today) throw new InputError(`--due ${dueDate} 应晚于今天 ${today}`);
-  // As extension and relapse deadlines: a working day (unpublished years on the statutory holidays).
-  if (!chinaCalendar({ unpublishedYears: 'statutory' }).isWorkday(dueDate)) {
-    throw new InputError(`--due ${dueDate}(${weekdayZh(dueDate)})不是工作日,请选一个工作日作为回头看时限`);
+  // The one due rule, as for extensions and relapses: a day off falls due on the working day before it.
+  try {
+    requireDueAhead(
+      dueDate,
+      chinaCalendar({ unpublishedYears: 'statutory' }),
+      DESK_ZONE,
+      localInstant(today, '12:00', DESK_ZONE),
+      undefined,
+      '回头看时限',
+    );
+  } catch (e) {
+    if (e instanceof RequestRejected) throw new InputError(`--due：${e.message}`);
+    throw e;
   }
   const byPlan = await closedMeasures(client, filter);
   const results: LaunchResult[] = [];

@@ -6,6 +6,9 @@ import { DateTime } from 'luxon';
 
 export type IsoDate = string;
 
+/** The desk's zone: dates and times people read are China Standard Time, as the plans' are by default. */
+export const DESK_ZONE = 'Asia/Shanghai';
+
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
 

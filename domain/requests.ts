@@ -3,7 +3,7 @@
  * for people before anything reaches history. Who may act is decided in permissions.ts.
  */
 import { calendarYearProblems, CalendarYearUnavailableError, type CalendarYear, type WorkCalendar } from './calendar';
-import { dateZh, isIsoDate, localDate, type IsoDate } from './dates';
+import { dateZh, isIsoDate, localDate, plainDateZh, type IsoDate } from './dates';
 import type { MeasureState } from './measure-state';
 import type { MeasureStatus } from './measure';
 import type { MeasureKind } from './plan/schema';
@@ -126,11 +126,19 @@ export function validateRequestExtension(state: MeasureState, r: RequestExtensio
 /**
  * A new deadline falls due after today (and after the current one, if given), by the one rule: a
  * date on a day off is due at the end of the last working day before it. Under the strict
- * calendar a year nobody has published cannot hold a deadline yet.
+ * calendar a year nobody has published cannot hold a deadline yet. Extensions, relapses, the
+ * plan's new deadlines and a look-back campaign's due date all pass here. `what` names the date.
  */
-export function requireDueAhead(date: IsoDate, calendar: WorkCalendar, timeZone: string, now: number, current?: IsoDate): void {
+export function requireDueAhead(
+  date: IsoDate,
+  calendar: WorkCalendar,
+  timeZone: string,
+  now: number,
+  current?: IsoDate,
+  what = '新时限',
+): void {
   const today = localDate(now, timeZone);
-  if (date <= today) throw new RequestRejected(`新时限 ${date} 应晚于今天 ${today}`);
+  if (date <= today) throw new RequestRejected(`${what}${plainDateZh(date)}应晚于今天（${plainDateZh(today)}）`);
   let due: IsoDate;
   let currentDue: IsoDate | undefined;
   try {
@@ -139,13 +147,13 @@ export function requireDueAhead(date: IsoDate, calendar: WorkCalendar, timeZone:
   } catch (e) {
     if (!(e instanceof CalendarYearUnavailableError)) throw e;
     throw new RequestRejected(
-      `新时限 ${date} 所在的 ${e.year} 年节假日安排尚未公布,暂不能定为时限;请选 ${e.year - 1} 年内的日期,或待该年安排公布并导入后再定`,
+      `${what}${plainDateZh(date)}所在的${e.year}年节假日安排尚未公布，暂不能定为时限；请选${e.year - 1}年内的日期，或待该年安排公布并导入后再定`,
     );
   }
-  const byRule = due === date ? '' : `(${dateZh(date)}不是工作日,按“X前”的规则于 ${dateZh(due)} 到期)`;
-  if (due <= today) throw new RequestRejected(`新时限 ${date}${byRule}应晚于今天 ${today}`);
+  const byRule = due === date ? '' : `（${plainDateZh(date)}不是工作日，按“X前”的规则于${plainDateZh(due)}到期）`;
+  if (due <= today) throw new RequestRejected(`${what}${plainDateZh(date)}${byRule}应晚于今天（${plainDateZh(today)}）`);
   if (currentDue !== undefined && due <= currentDue)
-    throw new RequestRejected(`新时限 ${date}${byRule}并未晚于当前时限 ${dateZh(currentDue)}`);
+    throw new RequestRejected(`${what}${plainDateZh(date)}${byRule}并未晚于当前时限（${plainDateZh(currentDue)}）`);
 }
 
 export function validateDecideExtension(state: MeasureState, r: DecideExtensionRequest): void {

@@ -282,10 +282,10 @@ describe('the one due rule (“X前”): a date on a day off falls due on the la
   it('takes an extension to a day off as due the working day before, and refuses one that moves nothing', () => {
     // Current deadline Friday 2024-06-28: Sunday the 30th is due that same Friday.
     expect(() => requireDueAhead('2024-06-30', cal, 'Asia/Shanghai', now, '2024-06-28')).toThrow(
-      '新时限 2024-06-30(2024年6月30日(周日)不是工作日,按“X前”的规则于 2024年6月28日(周五) 到期)并未晚于当前时限 2024年6月28日(周五)',
+      '新时限2024年6月30日（2024年6月30日不是工作日，按“X前”的规则于2024年6月28日到期）并未晚于当前时限（2024年6月28日）',
     );
     // From a Wednesday deadline, the Sunday after is due on the Friday: later, so accepted.
     expect(() => requireDueAhead('2024-06-30', cal, 'Asia/Shanghai', now, '2024-06-26')).not.toThrow();
-    expect(() => requireDueAhead('2024-05-31', cal, 'Asia/Shanghai', now)).toThrow('应晚于今天 2024-06-01');
+    expect(() => requireDueAhead('2024-05-31', cal, 'Asia/Shanghai', now)).toThrow('应晚于今天（2024年6月1日）');
   });
 });

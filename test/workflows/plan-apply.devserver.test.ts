@@ -103,7 +103,7 @@ describe('plan apply on a real server', () => {
 
     const applied = await runCli('plan', 'apply', planPath, '--as', 'office:督查科', '--reason', '按第二季度台账调整');
     expect(applied.code).toBe(1);
-    expect(applied.err).toContain('rectify: 措施 1.3 未能调整: 请求被拒绝: 新时限 2024-01-31 应晚于今天');
+    expect(applied.err).toContain('rectify: 措施 1.3 未能调整: 请求被拒绝: 新时限2024年1月31日应晚于今天');
     expect(applied.out).toContain('  新启动 1 项措施');
     expect(applied.out).toContain('  措施 1.2: 已调整时限及内容');
 

@@ -296,7 +296,7 @@ describe('validators reject bad requests without touching history', () => {
       await rejection(
         handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: '2024-07-31', reason: '原因' }] }),
       ),
-    ).toMatch(/新时限 2024-07-31 应晚于今天 \d{4}-\d{2}-\d{2}/);
+    ).toMatch(/新时限2024年7月31日应晚于今天（\d{4}年\d{1,2}月\d{1,2}日）/);
     // A date in a year with no published arrangement is refused under the plan's strict rule.
     const unpublished = Math.max(...Object.keys(publishedYears()).map(Number)) + 1;
     expect(
