@@ -3,15 +3,21 @@
  * text, read into that year's arrangement: days off (放假、补休、调休放假) and 调休 working days
  * (上班). It reads the styles the notices have used: 周X and 星期X, ranges within and across months
  * and years, 农历 notes in brackets, 与周末连休, 不调休, combined holidays (国庆节、中秋节), several
- * working days in one sentence, items with or without their 一、二、 numbers. What it cannot read
- * is an error that quotes the sentence and its line; nothing is guessed.
- * Pure: no I/O, and only the weekday of a date is computed (to check the notes in brackets).
+ * working days in one sentence, items with or without their 一、二、 numbers (and a numbered heading
+ * without its colon), the 2008–2009 explanations (其中，…为法定节假日，…照常公休，…公休日调至…).
+ * The arrangement is in the items; the preamble before them and the closing paragraph after them
+ * are context (2025: 自2025年1月1日起，全体公民放假的假日增加2天), unless a sentence there arranges
+ * a day (1月1日放假). What it cannot read is an error that quotes the sentence and its line; nothing
+ * is guessed. Notes in brackets are checked: a wrong weekday is an error, a lunar day that is not the
+ * date's (正月初七 written for 初八) a warning (holiday-notice-lunar.ts).
+ * Pure: no I/O; weekdays and lunar days are computed.
  *
  * Longer than 300 lines on purpose: one reader (lines → items → sentences → clauses → dates),
  * each stage small and private to it; only parseHolidayNotice and its types are its surface.
  */
 import type { CalendarYear } from './calendar';
 import { addDays, epochDay, isoWeekday, weekdayZh, type IsoDate } from './dates';
+import { lunarDisagreements, type LunarDisagreement } from './holiday-notice-lunar';
 import { statutoryFestivals } from './statutory';
 
 export interface NoticeItem {
@@ -27,7 +33,10 @@ export interface HolidayNotice {
   items: NoticeItem[];
   /** The year's arrangement in the plan's `calendar.years` shape. */
   arrangement: Record<string, CalendarYear>;
-  /** Things to check by eye: a festival the notice does not mention, a statutory day left working. */
+  /**
+   * Things to check by eye: a festival the notice does not mention, a statutory day left working,
+   * a lunar note that names another day than its date.
+   */
   warnings: string[];
   /** The festivals of the statutory seven the notice does not arrange (an amendment, or a partial paste). */
   missing: string[];
@@ -92,6 +101,9 @@ function noticeYear(lines: string[]): number {
 }
 
 const HEADING = /^(?:[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．])?([^:,，。;；()]{1,40}?):(.*)$/;
+/** A numbered heading whose colon was lost in the paste (三、清明节4月4日至6日放假), festivals only. */
+const FESTIVAL_NAME = '(?:元旦|春节|清明节|“五一”国际劳动节|国际劳动节|劳动节|端午节|中秋节|国庆节)';
+const BARE_HEADING = new RegExp(`^(?:[一二三四五六七八九十]+[、.．])(${FESTIVAL_NAME}(?:、${FESTIVAL_NAME})*)(\\d.*)$`);
 /** A news dateline (新华社北京11月5日电) is no holiday. */
 const DATELINE = /\d{1,2}月\d{1,2}日电/g;
 const MONTH_DAY = /\d{1,2}月\d{1,2}日/;
@@ -102,6 +114,12 @@ const SIGNATURE = /^(?:国务院办公厅)?\d{4}年\d{1,2}月\d{1,2}日$|^[^,，
 const END = /[。;；!！]$/;
 /** Sentences that encourage rather than arrange (鼓励……安排职工在除夕休息): their dates are no days off. */
 const ADVISORY = /鼓励|倡议|提前下班|弹性|错峰/;
+/**
+ * A day arranged outside the items: a date (or range) with its note, then 放假, 上班 … at once
+ * (1月1日（周三）放假). Context says 自2025年1月1日起 or 12月20日前报送 instead.
+ */
+const ARRANGES =
+  /\d{1,2}日(?:\([^()]*\))?(?:(?:至|到|～|~|—|－|–|-)(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日(?:\([^()]*\))?)?(?:放假|上班|补休|补班|调休|休息|休假)/;
 
 interface Sentence {
   line: number;
@@ -119,13 +137,15 @@ interface ItemText {
 /** Splits the notice into its items (a heading naming a festival, then its sentences). */
 function itemsOf(lines: string[]): { name: string; line: number; sentences: Sentence[] }[] {
   const items: ItemText[] = [];
-  const problems: NoticeProblem[] = [];
+  /** Lines with dates outside the items, and how many items came before each. */
+  const outside: { line: number; raw: string; text: string; after: number }[] = [];
   let current: ItemText | undefined;
   lines.forEach((raw, i) => {
     const line = normalize(raw).replace(DATELINE, '电');
     if (!line) return;
-    const heading = HEADING.exec(line);
-    if (heading && FESTIVAL_WORD.test(heading[1])) {
+    const colon = HEADING.exec(line);
+    const heading = colon && FESTIVAL_WORD.test(colon[1]) ? colon : BARE_HEADING.exec(line);
+    if (heading) {
       current = { name: heading[1], line: i + 1, text: heading[2], starts: [[0, i + 1]] };
       items.push(current);
       return;
@@ -137,10 +157,23 @@ function itemsOf(lines: string[]): { name: string; line: number; sentences: Sent
       return;
     }
     current = undefined;
-    if (MONTH_DAY.test(line) && !SIGNATURE.test(line)) {
-      problems.push({ line: i + 1, sentence: raw.trim(), message: '有日期,但不在任何节日条目下(条目应以“元旦:”“春节:”等开头)' });
-    }
+    if (MONTH_DAY.test(line) && !SIGNATURE.test(line)) outside.push({ line: i + 1, raw: raw.trim(), text: line, after: items.length });
   });
+  // Before the first item and after the last: the preamble and the closing, context unless a sentence arranges a day.
+  // Between items, or in a text without items: a date that belongs to no item.
+  const problems: NoticeProblem[] = [];
+  for (const o of outside) {
+    const between = o.after > 0 && o.after < items.length;
+    if (between || !items.length) {
+      problems.push({ line: o.line, sentence: o.raw, message: '有日期，但不在任何节日条目下（条目应以“元旦：”“春节：”等开头）' });
+    } else if (ARRANGES.test(o.text)) {
+      problems.push({
+        line: o.line,
+        sentence: o.raw,
+        message: `在节日条目${o.after ? '之后' : '之前'}安排了放假或上班，不知属于哪个节日（条目应以“元旦：”“春节：”等开头）`,
+      });
+    }
+  }
   if (problems.length) throw new HolidayNoticeError(problems);
   // Sentences end at 。；; the line of a sentence is the line it starts on.
   return items.map((item) => {
@@ -167,7 +200,10 @@ interface DateToken {
  */
 const DATE_OR_RANGE =
   /(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日(?:⟨(\d+)⟩)?(?:(?:至|到|～|~|—|－|–|-)(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日(?:⟨(\d+)⟩)?)?/g;
-const RANGE_WORD = /(?:至|到|～|~|—|－|–|-)$/;
+/** What ends right before a range's end; 调至 (公休日调至1月2日) moves a day rather than ending a range. */
+const RANGE_WORD = /(?:(?<!调)至|到|～|~|—|－|–|-)$/;
+/** The 2008–2009 explanations of a range's days: 为法定节假日, 为国庆节法定节假日, 照常公休, 为公休日. */
+const EXPLAINED_OFF = /为[^，,]*?法定节?假日|照常公休|为公休日/;
 
 function isoOf(y: number, m: number, d: number): IsoDate | undefined {
   const text = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
@@ -192,6 +228,10 @@ function takeNotes(text: string): { text: string; notes: string[] } {
 interface SentenceDays {
   holidays: IsoDate[];
   workdays: IsoDate[];
+  /** Weekend days moved to a weekday (X公休日调至Y): worked, unless a day off themselves (a festival on a Sunday). */
+  movedFrom: IsoDate[];
+  /** Lunar notes that name another day than their date. */
+  lunar: LunarDisagreement[];
   /** True for a sentence that encourages rather than arranges: its dates were not counted. */
   advisory?: boolean;
 }
@@ -200,32 +240,46 @@ interface SentenceDays {
 function readSentence(s: Sentence, year: number, newYearItem: boolean, fail: (message: string) => never): SentenceDays {
   const holidays: IsoDate[] = [];
   const workdays: IsoDate[] = [];
+  const movedFrom: IsoDate[] = [];
   let pending: DateToken[] = [];
   let holidayDays = 0;
   const { text, notes } = takeNotes(s.text.replace(/[。;；]$/, ''));
   if (/[()]/.test(text)) fail('括号不配对');
-  const context: DateContext = { year, newYearItem };
+  const context: DateContext = { year, newYearItem, lunar: [] };
   const dated = [...text.matchAll(DATE_OR_RANGE)].length > 0;
-  if (dated && ADVISORY.test(text.replace(/⟨\d+⟩/g, ''))) return { holidays, workdays, advisory: true };
+  if (dated && ADVISORY.test(text.replace(/⟨\d+⟩/g, ''))) return { holidays, workdays, movedFrom, lunar: [], advisory: true };
   if (!dated && /放假|上班/.test(text)) fail('说了放假或上班,但没有可识别的日期(日期应写作“1月1日”)');
+  const days = (t: DateToken) => {
+    const out: IsoDate[] = [];
+    for (let d = t.start; d <= t.end; d = addDays(d, 1)) out.push(d);
+    return out;
+  };
   // Clauses: a verb (放假, 上班 …) governs the dates of its clause, and those before it that had none.
   for (const clause of text.split(/[,，]/)) {
     const tokens = [...clause.matchAll(DATE_OR_RANGE)].map((m) => {
       if (RANGE_WORD.test(clause.slice(0, m.index)))
         fail(`「${clause.slice(Math.max(0, m.index! - 1), m.index! + m[0].length).replace(/⟨\d+⟩/g, '')}」前缺少起始日期`);
-      return dateToken(m, notes, context, fail);
+      return { at: m.index!, token: dateToken(m, notes, context, fail) };
     });
     const words = clause.replace(/⟨\d+⟩/g, '');
+    // X公休日调至Y (2008–2009): the days before 调至 (and those pending) give their rest to the days after it.
+    const moved = clause.indexOf('调至');
+    if (moved >= 0) {
+      for (const t of [...pending, ...tokens.filter((x) => x.at < moved).map((x) => x.token)]) movedFrom.push(...days(t));
+      for (const t of tokens.filter((x) => x.at > moved)) holidays.push(...days(t.token));
+      pending = [];
+      continue;
+    }
     const working = /上班|补班/.test(words);
-    const off = /放假|补休|补假|调休|休息|休假/.test(words.replace(/不调休/g, ''));
+    const off = /放假|补休|补假|调休|休息|休假/.test(words.replace(/不调休/g, '')) || EXPLAINED_OFF.test(words);
     if (working && off) fail('同一分句里既有放假又有上班,无法判断各日期是哪一种');
-    pending.push(...tokens);
+    pending.push(...tokens.map((x) => x.token));
     if (working) {
-      for (const t of pending) for (let d = t.start; d <= t.end; d = addDays(d, 1)) workdays.push(d);
+      for (const t of pending) workdays.push(...days(t));
       pending = [];
     } else if (off) {
       for (const t of pending) {
-        for (let d = t.start; d <= t.end; d = addDays(d, 1)) holidays.push(d);
+        holidays.push(...days(t));
         holidayDays += t.days;
       }
       pending = [];
@@ -237,7 +291,7 @@ function readSentence(s: Sentence, year: number, newYearItem: boolean, fail: (me
     }
   }
   if (pending.length) fail('有日期,但没有说是放假还是上班');
-  return { holidays, workdays };
+  return { holidays, workdays, movedFrom, lunar: context.lunar };
 }
 
 /** What a date without its year or month takes from the notice and from the date before it. */
@@ -245,6 +299,8 @@ interface DateContext {
   year: number;
   newYearItem: boolean;
   last?: { year: number; month: number };
+  /** The lunar notes of the sentence that disagree with their dates, collected as its dates are read. */
+  lunar: LunarDisagreement[];
 }
 
 function dateToken(m: RegExpMatchArray, notes: string[], c: DateContext, fail: (message: string) => never): DateToken {
@@ -255,9 +311,13 @@ function dateToken(m: RegExpMatchArray, notes: string[], c: DateContext, fail: (
   const startYear = y1 ? Number(y1) : !m1 ? c.last!.year : c.newYearItem && month1 === 12 ? c.year - 1 : c.year;
   const start = isoOf(startYear, month1, Number(d1));
   if (!start) return fail(`${month1}月${d1}日不是有效日期`);
-  checkWeekday(start, note1 === undefined ? undefined : notes[Number(note1)], fail);
+  const startNote = note1 === undefined ? undefined : notes[Number(note1)];
+  checkWeekday(start, startNote, fail);
   c.last = { year: startYear, month: month1 };
-  if (d2 === undefined) return { start, end: start, days: 1 };
+  if (d2 === undefined) {
+    c.lunar.push(...lunarDisagreements(startNote, { date: start }));
+    return { start, end: start, days: 1 };
+  }
   const month2 = m2 ? Number(m2) : month1;
   const endYear = y2 ? Number(y2) : month2 < month1 ? startYear + 1 : startYear;
   const end = isoOf(endYear, month2, Number(d2));
@@ -265,7 +325,9 @@ function dateToken(m: RegExpMatchArray, notes: string[], c: DateContext, fail: (
   const shown = whole.replace(/⟨\d+⟩/g, '');
   if (end < start) fail(`${shown}: 结束日期早于开始日期`);
   if (dayCount(start, end) > 31) fail(`${shown}: 一次放假超过 31 天,请核对`);
-  checkWeekday(end, note2 === undefined ? undefined : notes[Number(note2)], fail);
+  const endNote = note2 === undefined ? undefined : notes[Number(note2)];
+  checkWeekday(end, endNote, fail);
+  c.lunar.push(...lunarDisagreements(startNote, { start, end, at: 'start' }), ...lunarDisagreements(endNote, { start, end, at: 'end' }));
   c.last = { year: endYear, month: month2 };
   return { start, end, days: dayCount(start, end) };
 }
@@ -290,7 +352,9 @@ export function parseHolidayNotice(text: string): HolidayNotice {
   const year = noticeYear(lines.map(normalize));
   const problems: NoticeProblem[] = [];
   const items: NoticeItem[] = [];
-  const advisories: string[] = [];
+  /** What a sentence asks to check: an advisory's dates not counted, a lunar note that is not its date's. */
+  const sentenceWarnings: string[] = [];
+  const moved: { item: NoticeItem; date: IsoDate }[] = [];
   for (const item of itemsOf(lines)) {
     const out: NoticeItem = { name: item.name, line: item.line, holidays: [], workdays: [] };
     let failed = false;
@@ -302,7 +366,11 @@ export function parseHolidayNotice(text: string): HolidayNotice {
         const read = readSentence(s, year, /元旦/.test(item.name), fail);
         out.holidays.push(...read.holidays);
         out.workdays.push(...read.workdays);
-        if (read.advisory) advisories.push(`第 ${s.line} 行「${s.text}」是倡议,其中的日期未计为放假`);
+        moved.push(...read.movedFrom.map((date) => ({ item: out, date })));
+        if (read.advisory) sentenceWarnings.push(`第${s.line}行“${fullWidth(s.text)}”是倡议，其中的日期未计为放假。`);
+        for (const l of read.lunar) {
+          sentenceWarnings.push(`第${s.line}行“${fullWidth(`${item.name}:${s.text}`)}”：${l.fact}，通知写的是“${l.written}”。`);
+        }
       } catch (e) {
         if (!(e as { notice?: boolean }).notice) throw e;
         failed = true;
@@ -324,6 +392,8 @@ export function parseHolidayNotice(text: string): HolidayNotice {
   // Across items: a day cannot be both off and working; working days are weekend days.
   const holidays = new Map<IsoDate, NoticeItem>();
   for (const item of items) for (const d of item.holidays) holidays.set(d, item);
+  // A weekend day whose rest moved to a weekday is worked, unless it is a day off itself (除夕 on a Sunday).
+  for (const { item, date } of moved) if (!holidays.has(date) && !item.workdays.includes(date)) item.workdays.push(date);
   for (const item of items) {
     for (const d of item.workdays) {
       const where = `${Number(d.slice(5, 7))}月${Number(d.slice(8))}日`;
@@ -341,9 +411,14 @@ export function parseHolidayNotice(text: string): HolidayNotice {
     year,
     items,
     arrangement: { [String(year)]: { holidays: allHolidays, workdays: allWorkdays } },
-    warnings: [...advisories, ...warningsFor(year, items, allHolidays, allWorkdays)],
+    warnings: [...sentenceWarnings, ...warningsFor(year, items, allHolidays, allWorkdays)],
     missing: missingFestivals(items),
   };
+}
+
+/** A sentence as read (brackets and colons made ASCII) shown again with the full-width punctuation of Chinese. */
+function fullWidth(text: string): string {
+  return text.replace(/\(/g, '（').replace(/\)/g, '）').replace(/:/g, '：');
 }
 
 function missingFestivals(items: NoticeItem[]): string[] {

@@ -1,9 +1,10 @@
 /**
- * The State Council's notice read into a year's arrangement. Real notices (2015, 2019, 2024–2026)
- * are checked day by day against the chinese-days data, an independent source; notices written
- * here in the newspaper and mixed styles against the arrangement they were written to state.
+ * The State Council's notice read into a year's arrangement. The real notices of 2008–2026 (their
+ * sources in fixtures/notices/README.md) are checked day by day against the chinese-days data, an
+ * independent source; notices written here in the newspaper and mixed styles against the
+ * arrangement they were written to state.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkCalendar } from '../../domain/calendar';
 import { chinaCalendar } from '../../domain/calendar-data';
@@ -46,15 +47,92 @@ const with2025 = (item: string, replacement: string) => {
 describe('the State Council notice (国务院办公厅关于部分节假日安排的通知)', () => {
   const published = chinaCalendar();
 
-  it.each([
-    ['2024.txt', 2024, '星期X, 与周末连休, 鼓励…除夕休息 (not a day off)'],
-    ['2025.txt', 2025, '周X, 农历 notes, 不调休, 国庆节、中秋节 combined, a range across months'],
-    ['2026.txt', 2026, '农历腊月 notes, 放假调休 across a weekend'],
-    ['2015.txt', 2015, '补休, a lone 放假, 调休放假 with 其中, a one-off 纪念日'],
-  ])('reads %s: every day of %i as the published arrangement has it (%s)', (file, year) => {
-    const text = notice(file);
-    expect(parseHolidayNotice(text).year).toBe(year);
-    expect(disagreements(text, yearDays(year), (d) => published.isWorkday(d))).toEqual([]);
+  /**
+   * Where the data package differs from a year's notice because another notice changed the year:
+   * 国务院办公厅关于延长2020年春节假期的通知 (国办发明电〔2020〕1号) extended the Spring Festival to
+   * 2 February, so Friday 31 January was off and Saturday 1 February no longer worked.
+   */
+  const LATER_NOTICES: Record<number, string[]> = { 2020: ['2020-01-31', '2020-02-01'] };
+
+  /** Every year with a real notice: 其中…公休日调至 (2008–2009), 放假公休 (2010–2012), 补休 and 与周末连休, 农历 and 周X notes. */
+  const REAL_YEARS = Array.from({ length: 2026 - 2008 + 1 }, (_, i) => 2008 + i);
+
+  it.each(REAL_YEARS)('reads the %i notice: every day of the year as the data package has it, nothing to check by eye', (year) => {
+    const parsed = parseHolidayNotice(notice(`${year}.txt`));
+    expect(parsed.year).toBe(year);
+    expect(parsed.warnings).toEqual([]);
+    expect(parsed.missing).toEqual([]);
+    // December days that the next year's 元旦 arranges are that notice's; the days before 1 January this one arranges are its own.
+    const next = existsSync(join(NOTICES, `${year + 1}.txt`)) ? parseHolidayNotice(notice(`${year + 1}.txt`)).arrangement : {};
+    const calendar = new WorkCalendar({ years: { ...parsed.arrangement, ...next }, crossYear: true });
+    const own = parsed.arrangement[String(year)];
+    const before = [...own.holidays, ...own.workdays].filter((d) => d < `${year}-01-01`).sort();
+    const days = [...before, ...yearDays(year)];
+    expect(days.filter((d) => calendar.isWorkday(d) !== published.isWorkday(d))).toEqual(LATER_NOTICES[year] ?? []);
+  });
+
+  it('reads the real 2025 notice: its opening (自2025年1月1日起…) and closing are context, the arrangement is in the items', () => {
+    for (const file of ['2025.txt', '2025-xinhua.txt']) {
+      const parsed = parseHolidayNotice(notice(file));
+      expect(parsed.items.map((i) => i.name)).toEqual(['元旦', '春节', '清明节', '劳动节', '端午节', '国庆节、中秋节']);
+      expect(parsed.warnings).toEqual([]);
+      expect(disagreements(notice(file), yearDays(2025), (d) => published.isWorkday(d))).toEqual([]);
+    }
+    // The opening as issue 21 quotes it, ASCII commas and ellipses included.
+    const quoted =
+      '经党中央、国务院批准,根据2024年11月修订的《全国年节及纪念日放假办法》,自2025年1月1日起,全体公民放假的假日增加2天,…(如逢周三则只在当日放假),国庆节放假如逢中秋节则合并放假8天。';
+    const real = notice('2025.txt').split('\n')[4];
+    expect(real).toContain('自2025年1月1日起');
+    expect(parseHolidayNotice(notice('2025.txt').replace(real, quoted)).arrangement).toEqual(
+      parseHolidayNotice(notice('2025.txt')).arrangement,
+    );
+  });
+
+  it('reads 2008–2009 as they explained each day: a weekend day whose rest moved (公休日调至) is worked, unless it is a festival day', () => {
+    const y2008 = parseHolidayNotice(notice('2008.txt')).arrangement['2008'];
+    // 国庆节: 9月27日、28日两个公休日调至9月29日、30日, with no 上班 sentence: both worked.
+    expect(y2008.workdays).toEqual(expect.arrayContaining(['2008-09-27', '2008-09-28']));
+    expect(y2008.holidays).toEqual(expect.arrayContaining(['2008-09-29', '2008-09-30']));
+    const y2009 = parseHolidayNotice(notice('2009.txt'));
+    // 春节: 1月25日（星期日、农历除夕）公休日调至1月28日: 除夕 stays off.
+    expect(y2009.arrangement['2009'].holidays).toContain('2009-01-25');
+    expect(y2009.arrangement['2009'].workdays).toEqual([
+      '2009-01-04',
+      '2009-01-24',
+      '2009-02-01',
+      '2009-05-31',
+      '2009-09-27',
+      '2009-10-10',
+    ]);
+    // 三、清明节4月4日至6日放假: numbered headings whose colon the page lost.
+    expect(y2009.items.map((i) => i.name)).toEqual(['元旦', '春节', '清明节', '劳动节', '端午节', '国庆节、中秋节']);
+  });
+
+  describe('checks the 农历 notes against the lunar calendar', () => {
+    it('warns when a note names another lunar day than its date, quoting the sentence', () => {
+      // 2月13日 is 正月初八; the notice as doctored says 初七.
+      const doctored = notice('2027-newspaper.txt').replace('农历正月初八、星期六', '农历正月初七、星期六');
+      expect(parseHolidayNotice(doctored).warnings).toEqual([
+        '第4行“春节：2月5日（农历除夕、星期五）至2月13日（农历正月初七、星期六）放假调休，共9天。”：2027年2月13日是农历正月初八，通知写的是“农历正月初七”。',
+      ]);
+      expect(parseHolidayNotice(notice('2026.txt').replace('农历腊月二十八、周日', '农历除夕、周日')).warnings).toEqual([
+        '第7行“春节：2月15日（农历除夕、周日）至23日（农历正月初七、周一）放假调休，共9天。”：2026年2月15日是农历腊月廿八，通知写的是“农历除夕”。',
+      ]);
+    });
+
+    it('reads a note on a range as naming both its ends (除夕至正月初六), and the festivals a note names', () => {
+      const range = notice('2008.txt').replace('（农历除夕至正月初六）', '（农历除夕至正月初七）');
+      expect(parseHolidayNotice(range).warnings).toEqual([
+        expect.stringContaining('：2008年2月12日是农历正月初六，通知写的是“正月初七”。'),
+      ]);
+      const festivals = notice('2009.txt')
+        .replace('5月28日（星期四、农历端午当日）', '5月29日（星期五、农历端午当日）')
+        .replace('4月4日（星期六、农历清明当日）为法定节假日', '4月5日（星期日、农历清明当日）为法定节假日');
+      expect(parseHolidayNotice(festivals).warnings).toEqual([
+        expect.stringContaining('：2009年4月5日不是清明（清明是2009年4月4日），通知写的是“农历清明当日”。'),
+        expect.stringContaining('：2009年5月29日是农历五月初六，通知写的是“农历端午当日”。'),
+      ]);
+    });
   });
 
   it('reads 2019, whose 元旦 began in December 2018, with the make-up Saturday before it', () => {
@@ -146,8 +224,8 @@ describe('the State Council notice (国务院办公厅关于部分节假日安�
     expect(parsed.arrangement['2025'].holidays).not.toContain('2025-01-27');
     expect(parsed.arrangement['2025'].holidays).not.toContain('2025-12-31');
     expect(parsed.warnings).toEqual([
-      '第 7 行「鼓励各单位结合带薪年休假等制度落实，安排职工在1月27日休息。」是倡议,其中的日期未计为放假',
-      '第 12 行「12月31日(周三)下午可安排职工提前下班。」是倡议,其中的日期未计为放假',
+      '第8行“鼓励各单位结合带薪年休假等制度落实，安排职工在1月27日休息。”是倡议，其中的日期未计为放假。',
+      '第13行“12月31日（周三）下午可安排职工提前下班。”是倡议，其中的日期未计为放假。',
     ]);
   });
 
@@ -204,7 +282,7 @@ describe('the State Council notice (国务院办公厅关于部分节假日安�
         '10月8日至1日: 结束日期早于开始日期',
       ]);
       expect(problems[0].sentence).toBe('劳动节:4月27日(周日)。');
-      expect(problems[0].line).toBe(9);
+      expect(problems[0].line).toBe(10);
     });
 
     it('a make-up working day on a weekday, or a day both off and working', () => {
@@ -216,14 +294,25 @@ describe('the State Council notice (国务院办公厅关于部分节假日安�
       ]);
     });
 
-    it('a date outside any festival item', () => {
-      const text = with2025('　　一、元旦', '　　请各单位于12月20日前报送值班安排。\n　　一、元旦');
-      const [p] = problemsOf(text);
-      expect(p).toMatchObject({
-        line: 6,
-        sentence: '请各单位于12月20日前报送值班安排。',
-        message: expect.stringContaining('不在任何节日条目下'),
+    it('a date between the festival items, or a day arranged in the opening or the closing', () => {
+      const between = with2025('　　三、清明节', '　　请各单位于12月20日前报送值班安排。\n　　三、清明节');
+      expect(problemsOf(between)).toEqual([
+        {
+          line: 9,
+          sentence: '请各单位于12月20日前报送值班安排。',
+          message: '有日期，但不在任何节日条目下（条目应以“元旦：”“春节：”等开头）',
+        },
+      ]);
+      // Before the items a date that arranges nothing is context; one that gives a day off is not.
+      expect(parseHolidayNotice(with2025('　　一、元旦', '　　请各单位于12月20日前报送值班安排。\n　　一、元旦')).year).toBe(2025);
+      const opening = with2025('　　一、元旦', '　　1月2日（周四）放假。\n　　一、元旦');
+      const closing = with2025('　　节假日期间', '　　另，12月31日（周三）放假。\n　　节假日期间');
+      expect(problemsOf(opening)[0]).toEqual({
+        line: 7,
+        sentence: '1月2日（周四）放假。',
+        message: '在节日条目之前安排了放假或上班，不知属于哪个节日（条目应以“元旦：”“春节：”等开头）',
       });
+      expect(problemsOf(closing)[0]).toMatchObject({ line: 13, message: expect.stringContaining('在节日条目之后安排了放假或上班') });
     });
 
     it('a notice without its year, or with two', () => {
