@@ -304,7 +304,7 @@ describe('validators reject bad requests without touching history', () => {
         handle.executeUpdate(msg.requestExtensionUpdate, { args: [{ actor: UNIT, newDeadline: `${unpublished}-03-03`, reason: '原因' }] }),
       ),
     ).toContain(
-      `新时限 ${unpublished}-03-03 所在的 ${unpublished} 年节假日安排尚未公布,暂不能定为时限;请选 ${unpublished - 1} 年内的日期,或待该年安排公布并导入后再定`,
+      `新时限${unpublished}年3月3日所在的${unpublished}年节假日安排尚未公布，暂不能定为时限；请选${unpublished - 1}年内的日期，或待该年安排公布并导入后再定`,
     );
   });
 
