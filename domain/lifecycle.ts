@@ -239,13 +239,19 @@ export function applyAmendMeasure(state: MeasureState, r: AmendMeasureRequest, n
     ...(r.plannedLeader !== undefined ? { leader: r.plannedLeader } : {}),
     ...(r.directory !== undefined ? { directory: r.directory } : {}),
   };
-  if (newDeadline) {
-    state.pendingExtension = undefined;
-    state.progress.deadline = newDeadline;
-    state.progress.deadlineVersion += 1;
-    state.deadlines.push({ deadline: newDeadline, version: state.progress.deadlineVersion, since: at, reason: `按计划调整: ${r.reason}` });
-  }
-  return [];
+  if (!newDeadline) return [];
+  state.pendingExtension = undefined;
+  state.progress.deadline = newDeadline;
+  state.progress.deadlineVersion += 1;
+  state.deadlines.push({ deadline: newDeadline, version: state.progress.deadlineVersion, since: at, reason: `按计划调整: ${r.reason}` });
+  // The unit and the leader learn of it as of an approved extension: a mail with the new date and its calendar event.
+  return [
+    {
+      kind: 'deadline-changed',
+      audiences: ['leadUnit', 'leader'],
+      event: { actor: r.actor, reason: r.reason, previousDeadline, requestedDeadline: newDeadline },
+    },
+  ];
 }
 
 const AMEND_LABELS = { title: '措施名称', text: '措施内容', participants: '参与单位', milestones: '阶段节点', kind: '整改类别' } as const;

@@ -16,6 +16,7 @@ export type EventKind =
   | 'verification-result'
   | 'extension-requested'
   | 'extension-decided'
+  | 'deadline-changed'
   | 'reassigned'
   | 'lookback-request'
   | 'relapsed'

@@ -3,7 +3,7 @@
  * for people before anything reaches history. Who may act is decided in permissions.ts.
  */
 import { calendarYearProblems, CalendarYearUnavailableError, type CalendarYear, type WorkCalendar } from './calendar';
-import { dateZh, isIsoDate, localDate, plainDateZh, type IsoDate } from './dates';
+import { isIsoDate, localDate, plainDateZh, type IsoDate } from './dates';
 import type { MeasureState } from './measure-state';
 import type { MeasureStatus } from './measure';
 import type { MeasureKind } from './plan/schema';

@@ -33,6 +33,7 @@ export const NOTICE_KINDS: Record<NoticeKind, NoticeKindInfo> = {
   'verification-result': { label: '核验结果', digest: false, track: 'none' },
   'extension-requested': { label: '延期申请', digest: false, track: 'deadline' },
   'extension-decided': { label: '延期审批结果', digest: false, track: 'deadline' },
+  'deadline-changed': { label: '整改时限调整', digest: false, track: 'deadline' },
   reassigned: { label: '调整分工', digest: false, track: 'none' },
   'lookback-request': { label: '回头看', digest: false, track: 'review' },
   'lookback-reminder': { label: '回头看提醒', digest: false, track: 'review' },

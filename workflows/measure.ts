@@ -126,7 +126,8 @@ function registerHandlers(m: MeasureEntity): void {
       const kind = s.spec.kind;
       const events = life.applyAmendMeasure(s, r, now);
       if (s.spec.kind !== kind) upsertSearchAttributes([{ key: SA.MeasureKind, value: s.spec.kind }]);
-      return events;
+      // A new deadline is told (histories recorded before the notice existed replay without it).
+      return events.length && patched(PATCHES.deadlineChangedNotice) ? events : [];
     },
   );
   handle(msg.withdrawMeasureUpdate, requests.validateWithdrawMeasure, life.applyWithdrawMeasure);

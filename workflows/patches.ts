@@ -37,6 +37,12 @@ export const PATCHES = {
    * wake. Deprecate when no measure started before 2026-12 runs.
    */
   preparedDigests: 'prepared-digests',
+  /**
+   * A deadline the plan moves (`plan apply`) is told to the lead unit and the leader, as an approved
+   * extension is (issue 21). Amendments recorded before it replay without the notice. Deprecate
+   * when no measure started before 2026-12 runs.
+   */
+  deadlineChangedNotice: 'deadline-changed-notice',
 } as const;
 
 // The calendar watch (workflows/calendar-watch.ts) is new in this release: none ran before it.

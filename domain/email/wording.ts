@@ -88,6 +88,11 @@ export function whatHappened(n: Notice, due: string | undefined, audience: Notic
           : `延期申请未获批准,整改时限仍为 ${dateZh(n.event!.previousDeadline!)}。理由: ${n.event?.reason ?? ''}`,
       );
       break;
+    case 'deadline-changed':
+      lines.push(
+        `巡察办按计划调整了本措施的整改时限: 由 ${dateZh(n.event!.previousDeadline!)} 调整为 ${dateZh(n.event!.requestedDeadline!)}。说明: ${n.event?.reason ?? ''}`,
+      );
+      break;
     case 'reassigned': {
       const e = n.event!;
       const changes = [
@@ -170,6 +175,7 @@ export function whatToDo(n: Notice, c: WordingContext): string[] {
         case 'verification-result':
           return n.event?.accepted ? [] : [`请按退回理由继续整改,完成后再次${report}。`];
         case 'extension-decided':
+        case 'deadline-changed':
           return [`请于 ${c.due} 前完成整改,并${report}。`];
         case 'reassigned':
           return m.leadUnit !== n.event?.previousLeadUnit
@@ -190,6 +196,8 @@ export function whatToDo(n: Notice, c: WordingContext): string[] {
           return [`请督促${m.leadUnit}抓紧整改,尽快${report}。`];
         case 'relapsed':
           return [`请督促${m.leadUnit}于 ${c.due} 前重新完成整改。`];
+        case 'deadline-changed':
+          return [`请督促${m.leadUnit}于 ${c.due} 前完成整改。`];
         case 'reassigned':
           return m.leader !== n.event?.previousLeader ? [`本措施今后由您负责,请督促${m.leadUnit}按时限推进整改。`] : [];
         default:

@@ -49,6 +49,7 @@ describe('plan apply on a real server', () => {
   let env: TestWorkflowEnvironment;
   const dir = mkdtempSync(join(tmpdir(), 'rectify-apply-'));
   const planPath = join(dir, 'plan.yaml');
+  const outbox = new FileOutbox(join(dir, 'outbox'));
   const state = (id: string) => env.client.workflow.getHandle(measureWorkflowId(PLAN_ID, id)).query(msg.getStateQuery);
   const history = (id: string) => settledHistoryLength(env.client.workflow.getHandle(measureWorkflowId(PLAN_ID, id)));
   const moved = () => wednesdayAhead(Date.now(), 3);
@@ -60,7 +61,7 @@ describe('plan apply on a real server', () => {
       .join('\n');
 
   beforeAll(async () => {
-    stack = await startDevStack(dir, { delivery: new FileOutbox(join(dir, 'outbox')) });
+    stack = await startDevStack(dir, { delivery: outbox });
     env = stack.env;
     writeFileSync(planPath, plan([m('1.1'), m('1.2'), m('1.3'), m('2.1'), m('2.2')]));
     const started = await runCli('start', planPath);
@@ -118,6 +119,18 @@ describe('plan apply on a real server', () => {
     expect([s12.progress.deadline, s12.progress.deadlineVersion]).toEqual([moved(), 2]);
     const shown = await runCli('show', '1.2', '--plan', PLAN_ID, '--timeline');
     expect(shown.out).toContain(`按计划调整(整改时限 2024-06-28 → ${moved()};理由: 按第二季度台账调整)`);
+    // The lead unit and the leader are told of the new deadline as of an approved extension: a notice (its mail
+    // carries the .ics of the new date), on the timeline; the measure whose deadline did not move tells no one.
+    const told = await eventually(
+      async () => (await outbox.list()).filter((n) => n.kind === 'deadline-changed'),
+      (ns) => ns.length === 1,
+    );
+    expect(told[0]).toMatchObject({
+      measure: { id: '1.2', deadline: moved(), deadlineVersion: 2 },
+      audiences: ['leadUnit', 'leader'],
+      event: { previousDeadline: '2024-06-28', requestedDeadline: moved(), reason: '按第二季度台账调整' },
+    });
+    expect(shown.out).toMatch(/整改时限调整.*\n\s+→ 牵头单位/);
     expect((await state('1.1')).spec.text).toBe('措施1.1的内容(修订)。');
     expect((await state('2.1')).leadUnit).toBe('区委组织部');
     expect((await state('1.3')).progress.deadline).toBe('2024-06-28');
