@@ -10,7 +10,8 @@ import * as SA from '../../contracts/search-attributes';
 import type { WorkCalendar } from '../../domain/calendar';
 import { chinaCalendar } from '../../domain/calendar-data';
 import { dateZh, formatInstant, localDate } from '../../domain/dates';
-import { deadlineWords } from '../../domain/measure-words';
+import { deadlineWords, latestWord, latestWordLine, linksLine } from '../../domain/measure-words';
+import { standing, type MeasureRecord } from '../../domain/record';
 import { tally, tallyWords, type Tally } from '../../domain/tally';
 import type { Actor } from '../../domain/notice';
 import type { TimelineEntry } from '../../domain/timeline';
@@ -68,11 +69,13 @@ export function summaryLine(v: MeasureSummary): string {
   return `措施 ${v.measureId}「${v.title}」: ${STATUS_LABELS[v.status]}, ${LIGHT_LABELS[v.trafficLight]}, 时限 ${deadline}${left}, ${who}${pending}`;
 }
 
-/** `rectify show`: the measure as the office reads it, in Chinese. */
-export function showLines(v: MeasureView): string[] {
+/** `rectify show`: the measure as the office reads it, in Chinese; with its record, its latest word as every surface gives it. */
+export function showLines(v: MeasureView, record?: MeasureRecord): string[] {
   const zone = v.spec.timeZone;
+  const word = record && latestWord(record, standing(record, Date.now()));
   const lines = [
     summaryLine(summaryOf(v)),
+    ...(word ? [latestWordLine(word), ...(word.links.length ? [`  ${linksLine(word.links)}`] : [])] : []),
     `问题 ${v.spec.problem.no}: ${v.spec.problem.title}`,
     `类型: ${MEASURE_KIND_LABELS[v.spec.kind]}`,
     `措施内容: ${v.spec.text}`,
@@ -224,15 +227,18 @@ export function registerMeasureCommands(program: Command): void {
         else for (const line of timelineLines(entries, ZONE)) console.log(line);
         return;
       }
-      const view = await withClient(async (client) => {
+      const [view, record] = await withClient(async (client) => {
         const handle = client.workflow.getHandle(await resolveMeasure(client, measureId, o.plan, { withdrawn: true }));
-        return o.details ? handle.query(msg.getDetailsQuery) : handle.query(msg.getStateQuery);
+        return Promise.all([
+          o.details ? handle.query(msg.getDetailsQuery) : handle.query(msg.getStateQuery),
+          o.json ? undefined : handle.query(msg.getRecordQuery),
+        ]);
       });
       if (o.json) {
         console.log(JSON.stringify(view, null, 2));
         return;
       }
-      for (const line of showLines(view as MeasureView)) console.log(line);
+      for (const line of showLines(view as MeasureView, record)) console.log(line);
     });
 
   requestCommand(
