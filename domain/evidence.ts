@@ -77,6 +77,14 @@ export function evidenceRef(f: EvidenceFile): string {
 
 const REF = /附件「([^」]*)」\([^)]*?sha256:([0-9a-f]{64})\)/g;
 
+/**
+ * A text that names stored files, as people read it where the files are not linked (mail): each
+ * file by its name and size, without the hash that finds it in the store.
+ */
+export function withoutHashes(text: string): string {
+  return text.replace(/[,，]\s*sha256:[0-9a-f]{64}/g, '');
+}
+
 /** The stored files a text names (each once), to link them. */
 export function evidenceFiles(text: string): { name: string; sha256: string }[] {
   const seen = new Map<string, string>();
