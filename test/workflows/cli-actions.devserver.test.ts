@@ -13,8 +13,8 @@ import { createWorker } from '../../worker/worker';
 import { FileOutbox } from '../../activities/outbox';
 import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
 import { devServerExecutable, eventually, freePort, workflowBundle } from '../helpers/temporal';
-import { calendarAlertsDue } from '../../domain/calendar-alerts';
-import { publishedYears } from '../../domain/calendar-data';
+import { calendarAlertsDue, officeSendAt } from '../../domain/calendar-alerts';
+import { chinaCalendar, publishedYears } from '../../domain/calendar-data';
 import { localDate } from '../../domain/dates';
 import { calendarWatchWorkflowId, ofType, WORKFLOW } from '../../contracts/ids';
 import { getCalendarWatchQuery } from '../../contracts/messages';
@@ -129,14 +129,26 @@ describe('rectify commands against a real server', () => {
   it('warns the office of an unpublished year, then takes the installed notice to running measures and the watch', async () => {
     const outbox = new FileOutbox(join(dir, 'outbox'));
     // rectify start also started the plan's calendar watch: it tells the office of every year
-    // nobody has published that is due within 60 days (from 2 November on, next year).
-    const today = localDate(Date.now(), 'Asia/Shanghai');
-    const { due } = calendarAlertsDue(Object.keys(publishedYears()).map(Number), [], today);
-    const alerts = await eventually(
-      () => outbox.alerts(),
-      (a) => a.length === due.length,
-    );
-    expect(alerts.map((a) => [a.planId, a.year])).toEqual(due.map((y) => ['drill-2024', y]));
+    // nobody has published that is due within 60 days (from 2 November on, next year), on a
+    // working day at 09:00: started outside a working morning's send window, it waits for the next.
+    const watchHandle = env.client.workflow.getHandle(calendarWatchWorkflowId('drill-2024'));
+    const startedAt = (await watchHandle.describe()).startTime.getTime();
+    const { due } = calendarAlertsDue(Object.keys(publishedYears()).map(Number), [], localDate(startedAt, 'Asia/Shanghai'));
+    const sendAt = officeSendAt(startedAt, '09:00', 'Asia/Shanghai', chinaCalendar({ unpublishedYears: 'statutory' }));
+    if (due.length && sendAt > startedAt) {
+      const waiting = await eventually(
+        () => watchHandle.query(getCalendarWatchQuery),
+        (v) => v.nextCheckAt !== undefined,
+      );
+      expect(waiting.nextCheckAt).toBe(new Date(sendAt).toISOString());
+      expect(await outbox.alerts()).toEqual([]);
+    } else {
+      const alerts = await eventually(
+        () => outbox.alerts(),
+        (a) => a.length === due.length,
+      );
+      expect(alerts.map((a) => [a.planId, a.year])).toEqual(due.map((y) => ['drill-2024', y]));
+    }
 
     process.env.RECTIFY_CALENDAR_DIR = join(dir, 'calendar');
     const notice = join(__dirname, '../fixtures/notices/2027-newspaper.txt');
@@ -147,7 +159,6 @@ describe('rectify commands against a real server', () => {
     const state = JSON.parse((await run('show', '1.3', '--json', '--details')).out);
     expect(state.calendarYears['2027'].workdays).toEqual(['2027-02-14', '2027-04-25', '2027-05-08', '2027-09-26', '2027-10-09']);
     expect(state.audit.at(-1)).toMatchObject({ action: 'calendar', actor: { role: 'office', who: '督查科' } });
-    const watchHandle = env.client.workflow.getHandle(calendarWatchWorkflowId('drill-2024'));
     expect((await watchHandle.query(getCalendarWatchQuery)).published).toContain(2027);
     // A plan started before calendar watches existed (here: its watch gone) gets one from the next refresh.
     await watchHandle.terminate('as if it had never been started');
