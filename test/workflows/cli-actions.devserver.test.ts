@@ -84,9 +84,13 @@ describe('rectify commands against a real server', () => {
 
     const byWrongUnit = await run('complete', '1.1', '--as', 'unit:区财政局', '--evidence', '文件');
     expect(byWrongUnit.err).toContain('只有本措施的牵头单位(区发改委)可以这样做');
-    expect((await run('complete', '1.1', '--as', 'unit:区发改委', '--evidence', '印发文件', '--evidence', '落实台账')).out).toContain(
-      '已提交待核验',
-    );
+    // What it did, then the measure as it stands: recorded, and mailed to the office (the test's outbox names audiences).
+    const complete = await run('complete', '1.1', '--as', 'unit:区发改委', '--evidence', '印发文件', '--evidence', '落实台账');
+    expect(complete.out.split('\n')).toEqual([
+      '已提交整改完成（佐证材料 2 项），等待巡察办核验。',
+      '已通知：巡察办',
+      expect.stringContaining('措施 1.1「健全政策机制」: 已提交待核验'),
+    ]);
     expect((await run('verify', '1.1', '--as', 'office:督查科', '--reject', '--reason', '佐证不足')).out).toContain('整改中');
     expect((await run('complete', '1.1', '--as', 'unit:区发改委', '--evidence', '补充材料')).code).toBe(0);
     expect((await run('verify', '1.1', '--as', 'office:督查科', '--accept')).out).toContain('已销号, 绿灯');
@@ -96,6 +100,16 @@ describe('rectify commands against a real server', () => {
     );
     const progress = await run('progress', '1.3', '--as', 'unit:区发改委', '--note', '一季度进展');
     expect([progress.code, progress.err]).toEqual([0, '']);
+    // 1.3 is long-term: the report answers the oldest open period.
+    expect(progress.out).toMatch(
+      /^已记录进展报送（截至\d{4}年\d{1,2}月\d{1,2}日的一期）。进展不另发邮件：记入本措施的经过，巡察办在系统中可以看到。\n措施 1\.3「/,
+    );
+    // 催办: the stage the measure is at (1.2 is phased, its stages long past), mailed to that rung's people.
+    const remind = await run('remind', '1.2', '--as', 'office:督查科', '--note', '请本周内报送');
+    expect(remind.code).toBe(0);
+    expect(remind.out).toContain(
+      '已催办本措施的当前阶段“阶段节点逾期”，催办说明写入邮件。\n已通知：\n  牵头单位\n  负责区领导\n  巡察办\n  领导小组\n措施 1.2「全力稳定外资」: 整改中',
+    );
 
     const show = await run('show', '1.1');
     const newDeadlineZh = `${Number(newDeadline.slice(0, 4))}年${Number(newDeadline.slice(5, 7))}月${Number(newDeadline.slice(8))}日(周三)`;
