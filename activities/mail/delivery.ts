@@ -2,7 +2,10 @@
  * Notices as mail: recipients resolved from the plan's directory at send time, one message per
  * recipient with a Message-ID derived from the notice's idempotency key, a sent-ledger so that a
  * retried activity does not send again what SMTP already accepted, transient failures retried
- * by Temporal, permanent ones reported to the inspection office once.
+ * by Temporal, permanent ones reported to the inspection office once. Mail to the office comes
+ * from the system, the rest from the office (`sender`). One class because every kind of mail
+ * (notice, digest, alert, the week, a report of what failed) goes through the same recipients,
+ * sender, rendering context, sent-ledger and failure handling.
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';

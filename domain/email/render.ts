@@ -1,8 +1,11 @@
 /**
  * Chinese mails from notices: one view model per notice and recipient, rendered to HTML
  * (auto-escaped) and plain text by the same templates. What a mail says is in wording.ts; this
- * module lays it out: the badge, the date it chases and the working days left, the contact and
- * the office's 落款. Pure: the activity supplies the time, calendar and contacts.
+ * module lays it out: the badge, the date it chases and the working days left, where to act (a
+ * lead unit's links, the office's desk), the contact and the 落款 (the office's, or the system's in
+ * mail to the office). Pure: the activity supplies the time, calendar and contacts. One module
+ * because every kind of mail (a notice, a digest, a campaign, an alert, the week) is the same
+ * item view in the same layout.
  */
 import { Eta } from 'eta';
 import type { WorkCalendar } from '../calendar';
