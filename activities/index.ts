@@ -3,6 +3,7 @@ import type { Activities } from '../contracts/activities';
 import { ApplicationFailure } from '@temporalio/common';
 import { chinaCalendar } from '../domain/calendar-data';
 import { digestSendAt, weeklyDigest } from '../domain/weekly';
+import { officeSendAt } from '../domain/calendar-alerts';
 import type { CampaignSource, NoticeDelivery, PlanRecords } from './ports';
 import { heartbeating } from './attempt';
 import { countDigest, countNotice, countPrepared } from './metrics';
@@ -36,6 +37,7 @@ export function createActivities({ delivery, plans, campaigns }: ActivityDeps): 
     sendDigest: (batch) => heartbeating(async () => countDigest(await delivery.sendDigest(batch))),
     reportUndelivered: (batch) => heartbeating(() => delivery.reportUndelivered(batch)),
     alertOffice: (alert) => heartbeating(() => delivery.alertOffice(alert)),
+    officeSendAt: async ({ now, at, timeZone }) => officeSendAt(now, at, timeZone, calendar()),
     weeklyDigestSendAt: async ({ firedAt, at, timeZone }) => digestSendAt(firedAt, { at }, timeZone, calendar()),
     sendWeeklyDigest: ({ planId, from, to }) =>
       heartbeating(async () => {

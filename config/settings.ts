@@ -8,6 +8,7 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { resolve } from 'node:path';
 import { domainOf } from '../domain/email/headers';
+import { DEFAULT_SYSTEM_NAME } from '../domain/email/wording';
 import { DEFAULT_LINK_DAYS } from '../domain/links';
 
 export interface Settings {
@@ -65,8 +66,10 @@ export interface Settings {
   mail: {
     /** SMTP_URL; without it mail is written to outboxDir as .eml files. */
     smtpUrl?: string;
-    /** MAIL_FROM: the sender of every mail. */
+    /** MAIL_FROM: the sender of every mail (SMTP envelope; From of mail to the office, Sender of the rest). */
     from: string;
+    /** RECTIFY_SYSTEM_NAME: the name mail to the office comes from and is signed by (default 巡视整改督办系统). */
+    systemName: string;
     /** SMTP_CA_FILE: a PEM CA to trust besides the system's. */
     caFile?: string;
     maxConnections: number;
@@ -151,6 +154,16 @@ function publicUrl(value: string | undefined): string | undefined {
   return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }
 
+/** A sender's display name and a mail's 落款: one line of words, not an address. */
+function systemName(value: string | undefined): string {
+  const name = value?.trim();
+  if (!name) return DEFAULT_SYSTEM_NAME;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f<>@"]/.test(name) || name.length > 40)
+    throw new Error(`RECTIFY_SYSTEM_NAME=${value}：应为一个名称（40 个字符以内，不含控制字符和 < > @ "），如 ${DEFAULT_SYSTEM_NAME}`);
+  return name;
+}
+
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const varDir = resolve(env.RECTIFY_VAR_DIR ?? 'var');
   const dev = {
@@ -192,6 +205,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const mail = {
     smtpUrl: env.SMTP_URL || undefined,
     from: env.MAIL_FROM || '"整改提醒" <rectify@localhost>',
+    systemName: systemName(env.RECTIFY_SYSTEM_NAME),
     caFile: env.SMTP_CA_FILE || undefined,
     maxConnections: positiveInt(env, 'SMTP_MAX_CONNECTIONS') ?? 3,
     ratePerSecond: positiveInt(env, 'SMTP_RATE_PER_SECOND'),

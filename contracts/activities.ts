@@ -70,6 +70,8 @@ export interface Activities {
   reportUndelivered(batch: DigestBatch & { reason: string }): Promise<void>;
   /** Tells the plan's office that a year's holiday arrangement is missing; idempotent by the alert's key. */
   alertOffice(alert: CalendarAlert): Promise<DeliveryResult>;
+  /** When mail to the office decided at `now` goes: then within a working day's send window, else at `at` on the next working day (the deployment's calendar). */
+  officeSendAt(input: { now: number; at: string; timeZone: string }): Promise<number>;
   /** When a digest fired at `firedAt` goes: then on a working day, else on the next working day (the deployment's calendar). */
   weeklyDigestSendAt(input: { firedAt: number; at: string; timeZone: string }): Promise<number>;
   /** Counts the week from the plan's measures and mails it to the leadership group and the office. */

@@ -3,7 +3,9 @@
  * as the year is within ALERT_LEAD_DAYS of being needed and nobody has published it. Pure: the
  * plan's calendar watch workflow asks it what to send now and when to look again.
  */
-import { addDays, daysBetween, yearOf, type IsoDate } from './dates';
+import type { WorkCalendar } from './calendar';
+import { addDays, daysBetween, localDate, localInstant, yearOf, type IsoDate } from './dates';
+import { SEND_WINDOW_MS } from './planner';
 
 /** The office is told this many days before the first day of a year nobody has published. */
 export const ALERT_LEAD_DAYS = 60;
@@ -40,6 +42,21 @@ export function calendarAlertsDue(published: Iterable<number>, alerted: Iterable
 export function calendarAlert(planId: string, year: number, today: IsoDate, idempotencyKey: string): CalendarAlert {
   const first = `${year}-01-01`;
   return { planId, year, from: today > first ? today : first, asOf: today, idempotencyKey };
+}
+
+/**
+ * When mail to the office decided at `now` goes: at once within a working day's send window
+ * (`sendAt` and the hour after it, as catch-ups go), else at `sendAt` on the next working day
+ * (today's when it is still ahead). A watch that wakes on a Sunday at 12:16 writes on Monday at 09:00.
+ */
+export function officeSendAt(now: number, sendAt: string, zone: string, cal: Pick<WorkCalendar, 'isWorkday' | 'addWorkdays'>): number {
+  const today = localDate(now, zone);
+  if (cal.isWorkday(today)) {
+    const start = localInstant(today, sendAt, zone);
+    if (now < start) return start;
+    if (now < start + SEND_WINDOW_MS) return now;
+  }
+  return localInstant(cal.addWorkdays(today, 1), sendAt, zone);
 }
 
 /** A calendar year the next `horizonDays` reach: whether its arrangement is published, and how soon it is counted in. */

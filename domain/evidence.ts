@@ -81,7 +81,7 @@ const REF = /附件「([^」]*)」\([^)]*?sha256:([0-9a-f]{64})\)/g;
 export function plainEvidence(text: string): string {
   return text.replace(new RegExp(REF.source, 'g'), (m) => {
     const name = /附件「([^」]*)」/.exec(m)?.[1] ?? '';
-    const size = /\(([^,)]*?)\s*,\s*sha256:/.exec(m)?.[1]?.trim();
+    const size = /\(([^,，)]*?)\s*[,，]\s*sha256:/.exec(m)?.[1]?.trim();
     return `附件“${name}”${size ? `（${size}）` : ''}`;
   });
 }

@@ -60,6 +60,16 @@ export function noticeLabel(kind: NoticeKind, level?: number): string {
   return kind === 'overdue' ? `逾期督办·第${(level ?? 0) + 1}级` : NOTICE_KINDS[kind].label;
 }
 
+/** A verification's outcome, in its mail's subject: the office's decision, not just that there is one (核验结果). */
+export const VERIFICATION_LABELS = { accepted: '核验通过', rejected: '核验退回' } as const;
+
+/** A notice's label as its mail says it: noticeLabel, but a verification says which way it went. */
+export function mailLabel(n: Pick<Notice, 'kind' | 'level' | 'event'>): string {
+  if (n.kind === 'verification-result' && n.event?.accepted !== undefined)
+    return VERIFICATION_LABELS[n.event.accepted ? 'accepted' : 'rejected'];
+  return noticeLabel(n.kind, n.level);
+}
+
 export const STATUS_LABELS: Record<MeasureStatus, string> = { active: '整改中', submitted: '已提交待核验', closed: '已销号' };
 
 export const LIGHT_LABELS: Record<TrafficLight, string> = { red: '红灯', yellow: '黄灯', green: '绿灯' };

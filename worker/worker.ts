@@ -120,6 +120,8 @@ export function mailDelivery(
     plans,
     ledger: new SentLedger(settings.mail.sentLedgerDir),
     from: settings.mail.from,
+    systemName: settings.mail.systemName,
+    deskUrl: settings.web.publicUrl,
     digests: { client, taskQueue: MAIL_TASK_QUEUE },
     links: mailLinks(settings),
   });

@@ -1,17 +1,19 @@
 /**
  * A plan's calendar watch (`calendar:<planId>`): tells the office once, ALERT_LEAD_DAYS ahead,
  * when the plan's measures are about to count working days in a year whose holiday arrangement
- * nobody has published (they plan it provisionally on the statutory holidays meanwhile).
+ * nobody has published (they plan it provisionally on the statutory holidays meanwhile), on a
+ * working day at the plan's send time like any mail to the office.
  * `rectify calendar refresh` tells it of newly published years, as it tells the measures.
  */
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { calendarAlert, calendarAlertsDue } from '../domain/calendar-alerts';
 import { addDays, localDate, localInstant } from '../domain/dates';
 import { validateRefreshCalendar } from '../domain/requests';
 import { calendarAlertKey } from '../contracts/ids';
 import type { CalendarWatchInput } from '../contracts/inputs';
 import { getCalendarWatchQuery, refreshCalendarWatchUpdate, type CalendarWatchView } from '../contracts/messages';
-import { alertOffice } from './shared/proxies';
+import { PATCHES } from './patches';
+import { alertOffice, officeSendAt } from './shared/proxies';
 import { sleepUntilOrChanged } from './shared/timer';
 
 export async function calendarWatchWorkflow(input: CalendarWatchInput): Promise<void> {
@@ -29,6 +31,11 @@ export async function calendarWatchWorkflow(input: CalendarWatchInput): Promise<
   /** When another year comes within reach: its alert day, at the send time. */
   const nextCheck = () =>
     localInstant(calendarAlertsDue(published, alerted, localDate(Date.now(), input.timeZone)).nextCheck, input.sendAt, input.timeZone);
+  const continueAsNewIfSuggested = async () => {
+    if (!workflowInfo().continueAsNewSuggested) return;
+    await condition(allHandlersFinished);
+    await continueAsNew<typeof calendarWatchWorkflow>({ ...input, published: [...published], alerted: [...alerted] });
+  };
   setHandler(getCalendarWatchQuery, view);
   setHandler(
     refreshCalendarWatchUpdate,
@@ -42,8 +49,24 @@ export async function calendarWatchWorkflow(input: CalendarWatchInput): Promise<
   );
 
   for (;;) {
-    const today = localDate(Date.now(), input.timeZone);
-    const due = calendarAlertsDue(published, alerted, today);
+    let today = localDate(Date.now(), input.timeZone);
+    let due = calendarAlertsDue(published, alerted, today);
+    // On a working day at the send time, not whenever the watch woke (started, refreshed, a day off).
+    if (due.due.length && patched(PATCHES.calendarAlertOnWorkday)) {
+      const sendAt = await officeSendAt({ now: Date.now(), at: input.sendAt, timeZone: input.timeZone });
+      if (sendAt > Date.now()) {
+        nextCheckAt = sendAt;
+        changed = false;
+        await sleepUntilOrChanged(() => changed || workflowInfo().continueAsNewSuggested, sendAt);
+        // Woken early: by a refresh (its years may be published now: look again), or to continue as new.
+        if (Date.now() < sendAt) {
+          await continueAsNewIfSuggested();
+          continue;
+        }
+        today = localDate(Date.now(), input.timeZone);
+        due = calendarAlertsDue(published, alerted, today);
+      }
+    }
     // Told once it reached the office; a mail the office's server refused is tried again the next morning.
     let retryAt: number | undefined;
     for (const year of due.due) {
@@ -51,10 +74,7 @@ export async function calendarWatchWorkflow(input: CalendarWatchInput): Promise<
       if (delivered) alerted.add(year);
       else retryAt = localInstant(addDays(today, 1), input.sendAt, input.timeZone);
     }
-    if (workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof calendarWatchWorkflow>({ ...input, published: [...published], alerted: [...alerted] });
-    }
+    await continueAsNewIfSuggested();
     nextCheckAt = Math.min(nextCheck(), retryAt ?? Infinity);
     changed = false;
     await sleepUntilOrChanged(() => changed || workflowInfo().continueAsNewSuggested, nextCheckAt);

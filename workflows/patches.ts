@@ -43,7 +43,13 @@ export const PATCHES = {
    * when no measure started before 2026-12 runs.
    */
   deadlineChangedNotice: 'deadline-changed-notice',
+  /**
+   * The calendar watch sends its alert within a working day's send window (issue 21: one reached
+   * the office on a Sunday at 12:16, when the watch woke). Watches recorded before it
+   * (test/histories/calendar-watch.json) replay sending at once; running ones wait for the send
+   * window from their next alert on. Deprecate when no watch started before 2027-01 runs.
+   */
+  calendarAlertOnWorkday: 'calendar-alert-on-workday',
 } as const;
 
-// The calendar watch (workflows/calendar-watch.ts) is new in this release: none ran before it.
 // The plan workflow (workflows/plan.ts) is new in issue 13: none ran before it.

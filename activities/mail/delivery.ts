@@ -2,7 +2,10 @@
  * Notices as mail: recipients resolved from the plan's directory at send time, one message per
  * recipient with a Message-ID derived from the notice's idempotency key, a sent-ledger so that a
  * retried activity does not send again what SMTP already accepted, transient failures retried
- * by Temporal, permanent ones reported to the inspection office once.
+ * by Temporal, permanent ones reported to the inspection office once. Mail to the office comes
+ * from the system, the rest from the office (`sender`). One class because every kind of mail
+ * (notice, digest, alert, the week, a report of what failed) goes through the same recipients,
+ * sender, rendering context, sent-ledger and failure handling.
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
@@ -19,6 +22,7 @@ import { log } from '../log';
 import { deadlineIcs } from '../../domain/email/ics';
 import { addressOf, domainOf, listId, messageId, threadId } from '../../domain/email/headers';
 import { resolveRecipients, type Recipient } from '../../domain/email/recipients';
+import { DEFAULT_SYSTEM_NAME, fromSystem } from '../../domain/email/wording';
 import {
   renderCalendarAlert,
   renderDeliveryProblem,
@@ -42,8 +46,12 @@ export interface MailDeliveryDeps {
   ledger: SentLedger;
   /** Where the plans' directories come from: the plans stored in Temporal (and files, for older plans). */
   plans: PlanSource;
-  /** MAIL_FROM, e.g. "区委巡察办 整改提醒" <rectify@example.org>. */
+  /** MAIL_FROM, e.g. "区委巡察办 整改提醒" <rectify@example.org>: sends every mail; mail to the office comes from its address. */
   from: string;
+  /** RECTIFY_SYSTEM_NAME: the sender's name and the 落款 of mail to the office (default 巡视整改督办系统). */
+  systemName?: string;
+  /** RECTIFY_PUBLIC_URL: mail to the office links to the measure's page on its desk there; absent: no such link. */
+  deskUrl?: string;
   /** Merge scheduled notices per recipient and send time into one mail, through digest workflows. */
   digests?: { client: Client; taskQueue: string };
   /** Signed links for lead units to act from their mail (RECTIFY_PUBLIC_URL, RECTIFY_LINK_SECRET); absent: none. */
@@ -76,7 +84,12 @@ export function noticeLinks(n: Notice, links: MailLinks): MailLink[] {
     expiresAt: Date.parse(n.decidedAt) + links.days * 86_400_000,
   };
   const token = signLink(claims, links.keys.current);
-  return actions.map((a) => ({ label: linkActionLabel(a), url: linkUrl(links.baseUrl, claims, token, a) }));
+  return actions.map((a) => ({ label: linkActionLabel(a), url: linkUrl(links.baseUrl, claims, token, a), action: a }));
+}
+
+/** A measure's page on the office's desk (client/web/server.ts serves it; acting there needs the office's sign-in). */
+export function measurePageUrl(baseUrl: string, planId: string, measureId: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/measures/${encodeURIComponent(planId)}/${encodeURIComponent(measureId)}`;
 }
 
 /** Whether a mail joins its measure's thread, and which notices' deadlines it carries as .ics. */
@@ -335,20 +348,35 @@ export class MailDelivery implements NoticeDelivery {
 
   private context(plan: Plan, recipient: Recipient, notice?: Notice): RenderContext {
     const now = notice ? Date.parse(notice.decidedAt) : Date.now();
-    const links = this.deps.links;
+    const { links, deskUrl } = this.deps;
     return {
       recipient,
       office: plan.directory.office,
+      systemName: this.systemName,
       now,
       calendar: this.calendar(plan),
       timeZone: plan.timeZone,
       ...(links ? { links: { days: links.days, of: (n: Notice) => noticeLinks(n, links) } } : {}),
+      ...(deskUrl ? { desk: { of: (n: Notice) => measurePageUrl(deskUrl, n.measure.planId, n.measure.id) } } : {}),
     };
   }
 
-  /** The plan's office: 区委巡察办 <xunchaban@…>; MAIL_FROM sends (SMTP envelope and Sender). */
+  private get systemName(): string {
+    return this.deps.systemName ?? DEFAULT_SYSTEM_NAME;
+  }
+
+  /**
+   * To the office: from the system at MAIL_FROM's address (巡视整改督办系统 <rectify@…>), which
+   * sends it; the office does not write to itself. To everyone else: from the plan's office
+   * (区委巡察办 <xunchaban@…>, replies to it), sent by MAIL_FROM (SMTP envelope and Sender).
+   */
   private sender(plan: Plan, recipient: Recipient): Pick<MailMessage, 'from' | 'sender' | 'replyTo' | 'envelope'> {
     const office = plan.directory.office;
+    if (fromSystem(recipient.audience))
+      return {
+        from: { name: this.systemName, address: addressOf(this.deps.from)! },
+        envelope: { from: addressOf(this.deps.from), to: [recipient.email] },
+      };
     return {
       from: { name: office.name, address: office.emails[0] },
       sender: this.deps.from,

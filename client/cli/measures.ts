@@ -27,6 +27,7 @@ import {
 } from '../../domain/vocabulary';
 import { nearest, parseActor, resolveMeasure, runningValues, sendRequest, unknownPlan } from '../actions';
 import { listMeasures, type MeasureRow } from '../measures';
+import { reportAction, type Reported } from './acted';
 import { InputError, need, oneOf, UsageError, withClient, ZONE } from './common';
 
 /** Working days from today to a row's due date, for open measures (negative: overdue). */
@@ -112,10 +113,13 @@ async function act<R>(
   plan: string | undefined,
   request: R,
   update: UpdateDefinition<MeasureSummary, [R]>,
+  report?: Reported,
 ): Promise<void> {
   await withClient(async (client) => {
     const workflowId = await resolveMeasure(client, measureId, plan);
-    console.log(summaryLine(await sendRequest(client, workflowId, update, request)));
+    const summary = await sendRequest(client, workflowId, update, request);
+    if (report) for (const line of await reportAction(client.workflow.getHandle(workflowId), report)) console.log(line);
+    console.log(summaryLine(summary));
   });
 }
 
@@ -255,6 +259,7 @@ export function registerMeasureCommands(program: Command): void {
         o.plan,
         { actor: parseActor(o.as), note: need(o.note, 'note'), completesMilestone: o.milestone === true },
         msg.reportProgressUpdate,
+        { action: 'progress' },
       ),
     );
 
@@ -267,7 +272,10 @@ export function registerMeasureCommands(program: Command): void {
     .option('--evidence <item>', '佐证材料(可重复)', (v: string, all: string[] = []) => [...all, v])
     .option('--note <text>', '说明')
     .action((id: string, o: { as?: string; plan?: string; evidence?: string[]; note?: string }) =>
-      act(id, o.plan, { actor: parseActor(o.as), evidence: o.evidence ?? [], note: o.note }, msg.submitCompletionUpdate),
+      act(id, o.plan, { actor: parseActor(o.as), evidence: o.evidence ?? [], note: o.note }, msg.submitCompletionUpdate, {
+        action: 'submit',
+        notice: 'submitted',
+      }),
     );
 
   requestCommand(program, 'verify', '巡察办核验: --accept 销号,或 --reject --reason 退回', 'rectify verify 1.1 --as office:督查科 --accept')
@@ -335,7 +343,10 @@ export function registerMeasureCommands(program: Command): void {
     .option('--note <text>', '催办说明(写入邮件)')
     .option('--force', '今天已催办过,仍要再次催办')
     .action((id: string, o: { as?: string; plan?: string; note?: string; force?: boolean }) =>
-      act(id, o.plan, { actor: parseActor(o.as), note: o.note, force: o.force === true }, msg.remindUpdate),
+      act(id, o.plan, { actor: parseActor(o.as), note: o.note, force: o.force === true }, msg.remindUpdate, {
+        action: 'remind',
+        notice: 'urged',
+      }),
     );
 
   program

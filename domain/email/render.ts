@@ -1,37 +1,57 @@
 /**
  * Chinese mails from notices: one view model per notice and recipient, rendered to HTML
  * (auto-escaped) and plain text by the same templates. What a mail says is in wording.ts; this
- * module lays it out: the badge, the date it chases and the working days left, the contact and
- * the office's 落款. Pure: the activity supplies the time, calendar and contacts.
+ * module lays it out: the badge, the date it chases and the working days left, where to act (a
+ * lead unit's links, the office's desk), the contact and the 落款 (the office's, or the system's in
+ * mail to the office). Pure: the activity supplies the time, calendar and contacts. One module
+ * because every kind of mail (a notice, a digest, a campaign, an alert, the week) is the same
+ * item view in the same layout.
  */
 import { Eta } from 'eta';
 import type { WorkCalendar } from '../calendar';
 import type { CalendarAlert } from '../calendar-alerts';
-import { daysBetween, localDate, weekdayZh, type IsoDate } from '../dates';
+import { daysBetween, localDate, plainDateZh, weekdayZh, type IsoDate } from '../dates';
 import type { TrafficLight } from '../measure';
 import type { Notice, NoticeMeasure } from '../notice';
 import type { WeekItem, WeeklyDigest } from '../weekly';
-import { LIGHT_COLORS, LIGHT_LABELS, NOTICE_KINDS, noticeLabel } from '../vocabulary';
+import type { LinkAction } from '../links';
+import { LIGHT_COLORS, LIGHT_LABELS, mailLabel, NOTICE_KINDS, noticeLabel } from '../vocabulary';
 import type { Recipient } from './recipients';
 import { HTML_LAYOUT, TEXT_LAYOUT } from './templates';
-import { campaignIntro, campaignItemLine, dateZh, officeContact, whatHappened, whatToDo, type Office } from './wording';
+import {
+  campaignIntro,
+  campaignItemLine,
+  dateZh,
+  DEFAULT_SYSTEM_NAME,
+  fromSystem,
+  officeContact,
+  whatHappened,
+  whatToDo,
+  type Office,
+} from './wording';
 
 export interface RenderContext {
   recipient: Recipient;
-  /** The sender, the contact in every mail and the 落款. */
+  /** The contact in every mail; the sender and the 落款 of mail to anyone but the office itself. */
   office: Office;
+  /** The system's name (RECTIFY_SYSTEM_NAME): the 落款 of mail to the office (default 巡视整改督办系统). */
+  systemName?: string;
   now: number;
   calendar: WorkCalendar;
   /** The plan's zone: the 落款's date. */
   timeZone: string;
   /** The signed links a lead unit may act from, per notice, and how long they last (absent: mails carry none). */
   links?: { days: number; of: (n: Notice) => MailLink[] };
+  /** The measure's page on the office's desk (RECTIFY_PUBLIC_URL), where the office acts on a notice (absent: mails carry none). */
+  desk?: { of: (n: Notice) => string };
 }
 
-/** One action a lead unit may take from its mail: the permissions table's label and the signed address. */
+/** A place a reader acts from: a lead unit's signed link for one action (the permissions table's label), or the office's desk. */
 export interface MailLink {
   label: string;
   url: string;
+  /** The lead unit's action the link is for (the mail's words say to use it). */
+  action?: LinkAction;
 }
 
 /** Said under a lead unit's links. */
@@ -74,6 +94,8 @@ export interface ItemView {
   /** Where a lead unit acts on it (signed links), and what to know about them. */
   links: MailLink[];
   linkNote?: string;
+  /** Where the office acts on it: the measure's page on its desk. */
+  desk?: string;
 }
 
 const RANK: Record<TrafficLight, number> = { red: 0, yellow: 1, green: 2 };
@@ -186,16 +208,26 @@ function asides(n: Notice, ctx: RenderContext): string[] {
 export function itemView(n: Notice, ctx: RenderContext): ItemView {
   const date = chased(n, ctx);
   const lines = [...whatHappened(n, date.due, ctx.recipient.audience), ...asides(n, ctx)];
+  const mark = badge(n);
+  const label = n.kind === 'urged' ? `催办·${noticeLabel(n.urge?.kind ?? 'reminder', n.level)}` : mailLabel(n);
+  const links = itemLinks(n, ctx);
   return {
-    kindLabel: n.kind === 'urged' ? `催办·${noticeLabel(n.urge?.kind ?? 'reminder', n.level)}` : noticeLabel(n.kind, n.level),
-    ...badge(n),
+    // Beside its badge a label says the rest once: [反弹回潮]【重新整改】, not 【反弹回潮·重新整改】 again.
+    kindLabel: label.startsWith(`${mark.badgeLabel}·`) ? label.slice(mark.badgeLabel.length + 1) : label,
+    ...mark,
     ...measureFields(n.measure),
     deadline: date.deadline,
     deadlineLabel: date.deadlineLabel,
     left: date.left,
     lines,
-    act: whatToDo(n, { audience: ctx.recipient.audience, office: ctx.office, due: date.due }),
-    ...itemLinks(n, ctx),
+    act: whatToDo(n, {
+      audience: ctx.recipient.audience,
+      office: ctx.office,
+      due: date.due,
+      online: links.links.flatMap((l) => (l.action ? [l.action] : [])),
+    }),
+    ...links,
+    ...(ctx.recipient.audience === 'office' && ctx.desk ? { desk: ctx.desk.of(n) } : {}),
   };
 }
 
@@ -211,7 +243,10 @@ interface MailExtras {
   closing?: string;
 }
 
-/** Greeting, items, whom to contact (not the office itself) and the 落款: the office and the date. */
+/**
+ * Greeting, items, whom to contact (not the office itself) and the 落款: the office and the date;
+ * the system's name in mail to the office, which it does not write to itself.
+ */
 function render(subject: string, intro: string, items: ItemView[], ctx: RenderContext, extras: MailExtras = {}): RenderedMail {
   const today = localDate(ctx.now, ctx.timeZone);
   const data = {
@@ -222,7 +257,10 @@ function render(subject: string, intro: string, items: ItemView[], ctx: RenderCo
     sections: extras.sections ?? [],
     closing: extras.closing,
     contact: ctx.recipient.audience === 'office' ? undefined : `如有疑问,请联系${officeContact(ctx.office)}。`,
-    signature: { name: ctx.office.name, date: `${Number(today.slice(0, 4))}年${Number(today.slice(5, 7))}月${Number(today.slice(8))}日` },
+    signature: {
+      name: fromSystem(ctx.recipient.audience) ? (ctx.systemName ?? DEFAULT_SYSTEM_NAME) : ctx.office.name,
+      date: plainDateZh(today),
+    },
   };
   return { subject, html: html.render(htmlLayout, data), text: text.render(textLayout, data) };
 }
@@ -234,7 +272,7 @@ export function renderNotice(n: Notice, ctx: RenderContext): RenderedMail {
     view.left && ['reminder', 'final-reminder', 'overdue', 'urged'].includes(n.kind)
       ? `(${view.left.replace(`(${PROVISIONAL_COUNT})`, `,${PROVISIONAL_COUNT}`)})`
       : '';
-  const label = n.kind === 'urged' ? NOTICE_KINDS.urged.label : view.kindLabel;
+  const label = n.kind === 'urged' ? NOTICE_KINDS.urged.label : mailLabel(n);
   return render(`【${label}】${view.measureLine}${tail}`, '', [view], ctx);
 }
 
@@ -294,7 +332,9 @@ export function renderDeliveryProblem(n: Notice, problems: string[], ctx: Render
     '请核对计划名录中的单位、区领导和邮箱,更正后后续通知将自动使用新的地址。',
   ];
   view.act = [];
+  // What to correct is in the plan's directory, not on the measure's page.
   view.links = [];
+  view.desk = undefined;
   return render(`【通知未送达】${view.measureLine}`, '', [view], ctx);
 }
 

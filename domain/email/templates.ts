@@ -17,7 +17,8 @@ export const HTML_LAYOUT = `<!doctype html>
 <% if (item.deadline) { %><div><%= item.deadlineLabel %>: <%= item.deadline %><% if (item.left) { %>,<strong><%= item.left %></strong><% } %></div><% } %>
 <% for (const line of item.lines) { %><p style="margin: 6px 0"><%= line %></p><% } %>
 <% for (const a of item.act) { %><p style="margin: 6px 0; font-weight: bold"><%= a %></p><% } %>
-<% if (item.links.length) { %><p style="margin: 10px 0 4px">在线办理: <% item.links.forEach((l, i) => { %><% if (i) { %> | <% } %><a href="<%= l.url %>" style="color: #0b57d0; font-weight: bold"><%= l.label %></a><% }) %></p>
+<% if (item.desk) { %><p style="margin: 10px 0 4px">在系统中办理：<a href="<%= item.desk %>" style="color: #0b57d0; font-weight: bold">打开本措施页面</a></p><% } %>
+<% if (item.links.length) { %><p style="margin: 10px 0 4px">在线办理：<% item.links.forEach((l, i) => { %><% if (i) { %> | <% } %><a href="<%= l.url %>" style="color: #0b57d0; font-weight: bold"><%= l.label %></a><% }) %></p>
 <p style="margin: 0; color: #666; font-size: 13px"><%= item.linkNote %></p><% } %>
 </td></tr></table>
 <% } %>
@@ -39,8 +40,9 @@ export const TEXT_LAYOUT = `<%= it.greeting %>
 <% if (item.deadline) { %>  <%= item.deadlineLabel %>: <%= item.deadline %><% if (item.left) { %>,<%= item.left %><% } %>
 <% } %><% for (const line of item.lines) { %>  <%= line %>
 <% } %><% for (const a of item.act) { %>  <%= a %>
-<% } %><% if (item.links.length) { %>  在线办理:
-<% for (const l of item.links) { %>    <%= l.label %>: <%= l.url %>
+<% } %><% if (item.desk) { %>  在系统中办理：<%= item.desk %>
+<% } %><% if (item.links.length) { %>  在线办理：
+<% for (const l of item.links) { %>    <%= l.label %>：<%= l.url %>
 <% } %>  <%= item.linkNote %>
 <% } %>
 <% } %><% for (const sec of it.sections) { %><%= sec.heading %>

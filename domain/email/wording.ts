@@ -7,8 +7,20 @@
 import { dateZh } from '../dates';
 
 export { dateZh };
+import { plainEvidence } from '../evidence';
+import type { LinkAction } from '../links';
 import type { Notice, NoticeAudience } from '../notice';
+import { PERMISSIONS } from '../permissions';
 import { AUDIENCE_LABELS } from '../vocabulary';
+
+/** The system's name (RECTIFY_SYSTEM_NAME): mail to the office comes from it and is signed by it. */
+export const DEFAULT_SYSTEM_NAME = '巡视整改督办系统';
+
+/**
+ * Whether a mail comes from the system rather than from the office: mail to the office itself
+ * (what to verify, decide, look back on; its digests; alerts). Everyone else hears from the office.
+ */
+export const fromSystem = (audience: NoticeAudience): boolean => audience === 'office';
 
 /** How to reach the office: its name, and its phone, address and mailbox where the plan gives them. */
 export interface Office {
@@ -31,6 +43,8 @@ export interface WordingContext {
   office: Office;
   /** When the measure (or the chased date) is due, in words: 2024年10月15日(周二)18:00. */
   due?: string;
+  /** What the mail's links let this reader do online (a lead unit's: report, submit, apply for an extension). */
+  online?: LinkAction[];
 }
 
 /** What the notice is about, one or two sentences, the same for every recipient. */
@@ -68,13 +82,18 @@ export function whatHappened(n: Notice, due: string | undefined, audience: Notic
       if (n.kind === 'report-overdue') alsoTold();
       break;
     case 'submitted': {
-      const evidence = (n.event?.evidence ?? []).join('、');
+      // Files by name and size: the store's hash means nothing to a reader.
+      const evidence = plainEvidence((n.event?.evidence ?? []).join('、'));
       lines.push(`${m.leadUnit}已提交整改完成情况。佐证材料: ${evidence || '(未列)'}。`);
-      if (n.event?.note) lines.push(`说明: ${n.event.note}`);
+      if (n.event?.note) lines.push(`说明: ${plainEvidence(n.event.note)}`);
       break;
     }
     case 'verification-result':
-      lines.push(n.event?.accepted ? '巡察办已核验通过,本措施销号。' : `巡察办核验未通过,已退回整改。退回理由: ${n.event?.reason ?? ''}`);
+      // The office's words either way: why it was sent back, or what it noted on closing it.
+      if (n.event?.accepted) {
+        lines.push('巡察办已核验通过，本措施销号。');
+        if (n.event.reason) lines.push(`核验说明：${n.event.reason}`);
+      } else lines.push(`巡察办核验未通过，已退回整改。退回理由：${n.event?.reason ?? ''}`);
       break;
     case 'extension-requested':
       lines.push(
@@ -158,12 +177,16 @@ export function whatToDo(n: Notice, c: WordingContext): string[] {
   const m = n.measure;
   const office = c.office.name;
   const report = `向${office}报送整改完成情况及佐证材料`;
+  // Next to the online 申请延期 link the mail says to use it; without one, a written application.
+  const extension = c.online?.includes('requestExtension')
+    ? `确需延期的，请在到期前通过下方“${PERMISSIONS.requestExtension.label}”链接提出申请，说明理由和拟完成时间。`
+    : `确需延期的，请在到期前向${office}提出书面申请，说明理由和拟完成时间。`;
   switch (c.audience) {
     case 'leadUnit':
       switch (n.kind) {
         case 'reminder':
         case 'final-reminder':
-          return [`请于 ${c.due} 前完成整改,并${report}。`, `确需延期的,请在到期前向${office}提出书面申请,说明理由和拟完成时间。`];
+          return [`请于 ${c.due} 前完成整改,并${report}。`, extension];
         case 'overdue':
           return [`请立即完成整改,并${report};如有特殊困难,请向${office}书面说明。`];
         case 'milestone-reminder':
@@ -198,6 +221,8 @@ export function whatToDo(n: Notice, c: WordingContext): string[] {
           return [`请督促${m.leadUnit}于 ${c.due} 前重新完成整改。`];
         case 'deadline-changed':
           return [`请督促${m.leadUnit}于 ${c.due} 前完成整改。`];
+        case 'verification-result':
+          return n.event?.accepted ? [] : [`请督促${m.leadUnit}按退回理由继续整改。`];
         case 'reassigned':
           return m.leader !== n.event?.previousLeader ? [`本措施今后由您负责,请督促${m.leadUnit}按时限推进整改。`] : [];
         default:

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PlanDirectory } from '../../activities/mail/directory';
+import { loadSettings } from '../../config/settings';
 import { MailDelivery } from '../../activities/mail/delivery';
 import { SentLedger } from '../../activities/mail/sent-ledger';
 import { smtpMailer, type Mailer } from '../../activities/mail/transport';
@@ -128,6 +129,54 @@ describe('mail delivery over SMTP', () => {
     expect(mails[0].subject).toBe('【逾期督办·第2级】措施 1.1「健全政策机制<script>alert(1)</script>」(已逾期 4 个工作日)');
     expect(mails[0].html).toContain('红灯');
     expect(mails[1].text).toContain('本通知同时发送: 牵头单位、巡察办。');
+  });
+
+  it('writes to the office from the system, signed by it; to everyone else from the office', async () => {
+    const settings = loadSettings({ TEMPORAL_CONFIG_FILE: join(dir, 'none.toml'), MAIL_FROM: FROM });
+    expect(settings.mail.systemName).toBe('巡视整改督办系统');
+    const named = new MailDelivery({
+      mailer,
+      plans: new PlanDirectory([planPath]),
+      ledger: new SentLedger(join(dir, 'sent')),
+      from: settings.mail.from,
+      systemName: settings.mail.systemName,
+      deskUrl: 'https://zhenggai.example.org/',
+    });
+    await named.deliver(
+      notice({
+        kind: 'overdue',
+        level: 1,
+        stage: 'v1:deadline:overdue:1',
+        idempotencyKey: 'k:overdue:1',
+        audiences: ['leadUnit', 'office'],
+      }),
+    );
+    const [toUnit, toOffice] = await smtp.parsed();
+    const lastTwo = (text: string) =>
+      text
+        .trimEnd()
+        .split('\n')
+        .slice(-2)
+        .map((l) => l.trim());
+    // The office hears from the system, at MAIL_FROM's address; it does not write to itself.
+    expect((toOffice.to as { value: { address: string }[] }).value[0].address).toBe('xunchaban@district.example.org');
+    expect(toOffice.from).toMatchObject({ value: [{ address: 'rectify@liangxi.example.org', name: '巡视整改督办系统' }] });
+    expect(toOffice.headers.get('sender')).toBeUndefined();
+    expect(toOffice.replyTo).toBeUndefined();
+    expect(lastTwo(toOffice.text!)).toEqual(['巡视整改督办系统', '2024年10月9日']);
+    expect(toOffice.text).toContain('在系统中办理：https://zhenggai.example.org/measures/drill-2024/1.1');
+    // The unit hears from the office, as before.
+    expect(toUnit.from).toMatchObject({ value: [{ address: 'xunchaban@district.example.org', name: '区委巡察办' }] });
+    expect(toUnit.headers.get('sender')).toMatchObject({ value: [{ address: 'rectify@liangxi.example.org' }] });
+    expect(lastTwo(toUnit.text!)).toEqual(['区委巡察办', '2024年10月9日']);
+    expect(smtp.envelopes.map((e) => e.mailFrom)).toEqual(['rectify@liangxi.example.org', 'rectify@liangxi.example.org']);
+    // The name is a setting; one that cannot be a sender's name is refused, naming it.
+    expect(loadSettings({ TEMPORAL_CONFIG_FILE: join(dir, 'none.toml'), RECTIFY_SYSTEM_NAME: '某区整改督办平台' }).mail.systemName).toBe(
+      '某区整改督办平台',
+    );
+    expect(() => loadSettings({ TEMPORAL_CONFIG_FILE: join(dir, 'none.toml'), RECTIFY_SYSTEM_NAME: '督办 <x@example.org>' })).toThrow(
+      'RECTIFY_SYSTEM_NAME=督办 <x@example.org>：应为一个名称',
+    );
   });
 
   it('reuses one pooled connection for many mails', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { SAMPLE_PLAN } from '../../client/cli';
+import { actionLines } from '../../client/cli/acted';
 import { runCli } from '../helpers/cli';
 import { buildSamplePlan, SAMPLE_COMMENT } from '../../scripts/sample-plan';
 import { planText } from '../../config/plan-files';
@@ -373,6 +374,98 @@ describe('status at province scale', () => {
       '  区发改委\t2\t0\t0\t1\t1',
       '计划 b-2024\t1\t1\t0\t0\t0',
       '  区委办\t1\t1\t0\t0\t0',
+    ]);
+  });
+});
+
+describe('what progress, complete and remind say they did', () => {
+  const at = '2024-10-21T01:00:00.000Z';
+  const later = '2024-10-21T01:00:01.500Z';
+  const office = { role: 'office' as const, who: '督查科' };
+  const unit = { role: 'unit' as const, who: '区发改委' };
+  const measure = {
+    leadUnit: '区发改委',
+    leader: '区委常委、常务副区长',
+    spec: { milestones: [{ title: '摸排', deadline: '2024-06-28' }] },
+    outgoing: [],
+    deliveries: [],
+  } as unknown as Parameters<typeof actionLines>[1];
+
+  it('remind: the stage urged, and each person the mail reached with their address', () => {
+    const d = {
+      ...measure,
+      audit: [
+        {
+          at,
+          action: 'remind',
+          actor: office,
+          detail: { stage: 'overdue', level: 1, note: '请本周内报送', audiences: ['leadUnit', 'leader', 'office'] },
+        },
+      ],
+      deliveries: [
+        {
+          at: later,
+          stage: 'v1:event:3:urged',
+          kind: 'urged',
+          audiences: ['leadUnit', 'leader', 'office'],
+          to: [
+            { name: '区发改委', email: 'fgw@example.org', audience: 'leadUnit', messageId: '<a@example.org>' },
+            { name: '区委常委、常务副区长', email: 'edm@example.org', audience: 'leader', messageId: '<b@example.org>' },
+            { name: '区委巡察办', email: 'xb@example.org', audience: 'office', messageId: '<c@example.org>' },
+          ],
+        },
+      ],
+    } as unknown as Parameters<typeof actionLines>[1];
+    expect(actionLines({ action: 'remind', notice: 'urged' }, d)).toEqual([
+      '已催办本措施的当前阶段“逾期督办·第2级”，催办说明写入邮件。',
+      '已通知：',
+      '  牵头单位·区发改委（fgw@example.org）',
+      '  负责区领导·区委常委、常务副区长（edm@example.org）',
+      '  巡察办·区委巡察办（xb@example.org）',
+    ]);
+  });
+
+  it('complete: recorded, and while the mail is still going out, whom it is for, not that it went', () => {
+    const audit = [{ at, action: 'submit', actor: unit, detail: { evidence: ['印发文件', '落实台账'] } }];
+    const queued = {
+      ...measure,
+      audit,
+      outgoing: [{ kind: 'submitted', audiences: ['office'], event: { actor: unit } }],
+    } as unknown as Parameters<typeof actionLines>[1];
+    expect(actionLines({ action: 'submit', notice: 'submitted' }, queued)).toEqual([
+      '已提交整改完成（佐证材料 2 项），等待巡察办核验。',
+      '邮件正在发出，将通知：巡察办',
+    ]);
+    const refused = {
+      ...measure,
+      audit,
+      deliveries: [
+        {
+          at: later,
+          stage: 'v1:event:1:submitted',
+          kind: 'submitted',
+          audiences: ['office'],
+          to: [],
+          problems: ['区委巡察办 <xb@example.org>: 550 mailbox unavailable'],
+        },
+      ],
+    } as unknown as Parameters<typeof actionLines>[1];
+    expect(actionLines({ action: 'submit', notice: 'submitted' }, refused)).toEqual([
+      '已提交整改完成（佐证材料 2 项），等待巡察办核验。',
+      '未能送达：区委巡察办 <xb@example.org>: 550 mailbox unavailable（已告知巡察办）',
+    ]);
+    // A mail of the same kind from before this request is not this one's.
+    const earlier = { ...refused, deliveries: [{ ...(refused.deliveries ?? [])[0], at: '2024-10-01T01:00:00.000Z' }] } as typeof refused;
+    expect(actionLines({ action: 'submit', notice: 'submitted' }, earlier)).toEqual(['已提交整改完成（佐证材料 2 项），等待巡察办核验。']);
+  });
+
+  it('progress: recorded (the stage it completes), and no mail', () => {
+    const d = {
+      ...measure,
+      audit: [{ at, action: 'progress', actor: unit, detail: { note: '摸排完成', milestone: 0 } }],
+    } as unknown as Parameters<typeof actionLines>[1];
+    expect(actionLines({ action: 'progress' }, d)).toEqual([
+      '已记录进展报送，完成第 1 阶段“摸排”。进展不另发邮件：记入本措施的经过，巡察办在系统中可以看到。',
     ]);
   });
 });

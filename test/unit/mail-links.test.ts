@@ -1,5 +1,8 @@
-/** Links in mails: a lead unit's mail carries one signed link per action it may take now; nobody else's does. */
-import { noticeLinks, type MailLinks } from '../../activities/mail/delivery';
+/**
+ * Links in mails: a lead unit's mail carries one signed link per action it may take now, the
+ * office's a link to the measure's page on its desk; nobody else's carries any.
+ */
+import { measurePageUrl, noticeLinks, type MailLinks } from '../../activities/mail/delivery';
 import { chinaCalendar } from '../../domain/calendar-data';
 import { renderDigest, renderNotice, type RenderContext } from '../../domain/email/render';
 import { verifyLink } from '../../domain/links';
@@ -14,8 +17,10 @@ const ctx = (audience: NoticeAudience): RenderContext => ({
   calendar: chinaCalendar(),
   timeZone: 'Asia/Shanghai',
   links: { days: LINKS.days, of: (n: Notice) => noticeLinks(n, LINKS) },
+  desk: { of: (n: Notice) => measurePageUrl(LINKS.baseUrl, n.measure.planId, n.measure.id) },
 });
 const urls = (text: string) => [...text.matchAll(/https:\/\/zhenggai\.example\.org\/u\/\S+/g)].map((m) => m[0]);
+const deskUrls = (text: string) => [...text.matchAll(/https:\/\/zhenggai\.example\.org\/measures\/\S+/g)].map((m) => m[0]);
 
 describe('links in mails', () => {
   it('a lead unit’s reminder: progress, completion, extension, each signed for this measure, unit and deadline version', () => {
@@ -45,7 +50,7 @@ describe('links in mails', () => {
     expect(renderNotice(testNotice(), ctx('leadUnit')).text).toBe(renderNotice(testNotice(), ctx('leadUnit')).text);
   });
 
-  it.each(['leader', 'office', 'leadershipGroup', 'previousLeadUnit'] as NoticeAudience[])('no links for %s', (audience) => {
+  it.each(['leader', 'office', 'leadershipGroup', 'previousLeadUnit'] as NoticeAudience[])('no signed links for %s', (audience) => {
     expect(urls(renderNotice(testNotice(), ctx(audience)).text)).toEqual([]);
   });
 
@@ -67,8 +72,64 @@ describe('links in mails', () => {
     expect(measures).toEqual([...Array(3).fill('/u/drill-2024/1.1'), ...Array(3).fill('/u/drill-2024/1.2')]);
   });
 
+  it('beside the online 申请延期 link, a reminder says to apply through it; without one, in writing', () => {
+    const online = renderNotice(testNotice(), ctx('leadUnit')).text;
+    expect(online).toContain('确需延期的，请在到期前通过下方“申请延期”链接提出申请，说明理由和拟完成时间。');
+    expect(online).not.toContain('书面申请');
+    expect(online).toMatch(/申请延期：https:\/\/zhenggai\.example\.org\/u\/\S+do=extension/);
+    // An extension already asked for: no 申请延期 link, so no sentence pointing to one.
+    const pending = renderNotice(testNotice({}, { id: '1.2' }), { ...ctx('leadUnit'), links: { days: 30, of: () => [] } }).text;
+    expect(pending).toContain('确需延期的，请在到期前向区委巡察办提出书面申请，说明理由和拟完成时间。');
+    expect(pending).not.toContain('链接提出申请');
+  });
+
+  it('the office’s mail links to the measure’s page on the desk, where it acts: 待核验, 延期申请, 回头看, its digests', () => {
+    const submitted = testNotice({
+      kind: 'submitted',
+      audiences: ['office'],
+      event: { actor: { role: 'unit', who: '区发改委' }, evidence: ['文件'] },
+    });
+    const extension = testNotice({
+      kind: 'extension-requested',
+      audiences: ['office'],
+      event: {
+        actor: { role: 'unit', who: '区发改委' },
+        reason: '需协调',
+        previousDeadline: '2024-10-15',
+        requestedDeadline: '2024-11-29',
+      },
+    });
+    const review = testNotice(
+      { kind: 'lookback-request', audiences: ['office'], lookback: { round: 1, closedOn: '2024-06-28', dueDate: '2024-10-18' } },
+      { id: '2.1', status: 'closed' },
+    );
+    for (const n of [submitted, extension, review]) {
+      const mail = renderNotice(n, ctx('office'));
+      const page = `https://zhenggai.example.org/measures/drill-2024/${n.measure.id}`;
+      expect(mail.text).toContain(`在系统中办理：${page}\n`);
+      expect(mail.html).toContain(`在系统中办理：<a href="${page}"`);
+      expect(urls(mail.text)).toEqual([]); // never a lead unit's signed link
+    }
+    const digest = renderDigest(
+      [testNotice({ audiences: ['office'] }), testNotice({ audiences: ['office'] }, { id: '1.2' })],
+      ctx('office'),
+    );
+    expect(deskUrls(digest.text)).toEqual([
+      'https://zhenggai.example.org/measures/drill-2024/1.1',
+      'https://zhenggai.example.org/measures/drill-2024/1.2',
+    ]);
+    // Others do not act on the desk from their mail.
+    for (const audience of ['leadUnit', 'leader', 'leadershipGroup'] as NoticeAudience[])
+      expect(deskUrls(renderNotice(submitted, ctx(audience)).text)).toEqual([]);
+    expect(measurePageUrl('https://zhenggai.example.org/desk/', 'plan 1', '1.1')).toBe(
+      'https://zhenggai.example.org/desk/measures/plan%201/1.1',
+    );
+  });
+
   it('without link settings, no links and no words about them', () => {
     const mail = renderNotice(testNotice(), { ...ctx('leadUnit'), links: undefined });
     expect(mail.text).not.toContain('在线办理');
+    const office = renderNotice(testNotice({ audiences: ['office'] }), { ...ctx('office'), desk: undefined });
+    expect(office.text).not.toContain('在系统中办理');
   });
 });

@@ -49,7 +49,8 @@ describe('mails people can act on (zh-CN)', () => {
     expect(mail.text).toContain('区商务局:');
     expect(mail.text).toContain('本措施将于 2024年10月15日(周二)18:00 到期。');
     expect(mail.text).toContain('请于 2024年10月15日(周二)18:00 前完成整改,并向区委巡察办报送整改完成情况及佐证材料。');
-    expect(mail.text).toContain('确需延期的,请在到期前向区委巡察办提出书面申请,说明理由和拟完成时间。');
+    // No online 申请延期 link in this mail (no link settings): a written application.
+    expect(mail.text).toContain('确需延期的，请在到期前向区委巡察办提出书面申请，说明理由和拟完成时间。');
     expect(mail.text).toContain('如有疑问,请联系区委巡察办(电话 0510-8000 0000;地址 区行政中心 3 号楼;邮箱 xunchaban@example.org)。');
     expect(
       mail.text
@@ -103,7 +104,11 @@ describe('mails people can act on (zh-CN)', () => {
       },
     });
     const mail = renderNotice(relapse, ctx('2024-10-16T09:00:00+08:00', 'leadershipGroup'));
-    expect(mail.text).toContain('[反弹回潮]【反弹回潮·重新整改】');
+    // Said once: the subject names it, and beside its badge the item's label says the rest.
+    expect(mail.subject).toBe('【反弹回潮·重新整改】措施 2.2「全力稳定外资」');
+    const heading = mail.text.split('\n').find((l) => l.includes('措施 2.2「'))!;
+    expect(heading).toBe('[反弹回潮]【重新整改】措施 2.2「全力稳定外资」');
+    expect(mail.html).toContain('● 反弹回潮</span> 【重新整改】');
     expect(mail.text).not.toContain('绿灯');
     expect(mail.text).toContain(
       '回头看发现本措施反弹回潮,已重新列入整改,新的整改时限为 2024年12月31日(周二)18:00。核查说明: 外资项目再度停滞',
@@ -188,6 +193,71 @@ describe('mails people can act on (zh-CN)', () => {
     expect(mail.text).toContain('区商务局已提交整改完成情况。佐证材料: 《稳外资若干措施》印发文件、兑现台账。');
     expect(mail.text).toContain('说明: 奖励资金已全部兑现');
     expect(mail.text).toContain('请核验佐证材料,在系统中办理销号;材料不足的,退回并说明理由。');
+  });
+
+  it('names an uploaded file by its name and size, never by its hash', () => {
+    const hash = (c: string) => c.repeat(64);
+    const submitted = notice({
+      kind: 'submitted',
+      audiences: ['office'],
+      event: {
+        actor: { role: 'unit', who: '区商务局', via: 'link' },
+        evidence: ['兑现台账', `附件「整改报告.pdf」(1.2 MB,sha256:${hash('a')})`],
+        note: `补充见附件「奖励名单.xlsx」(34 KB，sha256:${hash('b')})`,
+      },
+    });
+    const mail = renderNotice(submitted, ctx('2024-10-16T09:00:00+08:00', 'office'));
+    expect(mail.text).toContain('佐证材料: 兑现台账、附件“整改报告.pdf”（1.2 MB）。');
+    expect(mail.text).toContain('说明: 补充见附件“奖励名单.xlsx”（34 KB）');
+    for (const body of [mail.text, mail.html]) expect(body).not.toMatch(/sha256|[0-9a-f]{64}/);
+  });
+
+  it('says in the subject which way a verification went, and gives the office’s words to the unit and the leader', () => {
+    const by = { role: 'office' as const, who: '督查科' };
+    const rejected = notice({
+      kind: 'verification-result',
+      audiences: ['leadUnit', 'leader'],
+      event: { actor: by, accepted: false, reason: '兑现台账缺少签章' },
+    });
+    const accepted = notice({
+      kind: 'verification-result',
+      audiences: ['leadUnit', 'leader'],
+      event: { actor: by, accepted: true, reason: '外资到位情况已逐项核实' },
+      measure: { ...measure, status: 'closed', trafficLight: 'green' },
+    });
+    const at = '2024-10-16T09:00:00+08:00';
+    for (const audience of ['leadUnit', 'leader'] as const) {
+      const back = renderNotice(rejected, ctx(at, audience));
+      expect(back.subject).toBe('【核验退回】措施 2.2「全力稳定外资」');
+      expect(back.text).toContain('巡察办核验未通过，已退回整改。退回理由：兑现台账缺少签章');
+      const closed = renderNotice(accepted, ctx(at, audience));
+      expect(closed.subject).toBe('【核验通过】措施 2.2「全力稳定外资」');
+      expect(closed.text).toContain('巡察办已核验通过，本措施销号。\n  核验说明：外资到位情况已逐项核实');
+    }
+    expect(renderNotice(rejected, ctx(at, 'leadUnit')).text).toContain('请按退回理由继续整改');
+    expect(renderNotice(rejected, ctx(at, 'leader')).text).toContain('请督促区商务局按退回理由继续整改。');
+    // Without a note, an acceptance says only that.
+    const plain = renderNotice({ ...accepted, event: { actor: by, accepted: true } }, ctx(at, 'leader'));
+    expect(plain.text).toContain('本措施销号。\n\n如有疑问');
+  });
+
+  it('signs mail to the office as the system, and mail to everyone else as the office', () => {
+    const at = '2024-10-16T09:00:00+08:00';
+    const overdue = notice({ kind: 'overdue', level: 1, audiences: ['leadUnit', 'leader', 'office'] });
+    const signature = (text: string) =>
+      text
+        .trimEnd()
+        .split('\n')
+        .slice(-2)
+        .map((l) => l.trim());
+    expect(signature(renderNotice(overdue, ctx(at, 'office')).text)).toEqual(['巡视整改督办系统', '2024年10月16日']);
+    expect(signature(renderNotice(overdue, { ...ctx(at, 'office'), systemName: '某区整改督办平台' }).text)).toEqual([
+      '某区整改督办平台',
+      '2024年10月16日',
+    ]);
+    for (const audience of ['leadUnit', 'leader'] as const)
+      expect(signature(renderNotice(overdue, ctx(at, audience)).text)).toEqual(['区委巡察办', '2024年10月16日']);
+    expect(renderNotice(overdue, ctx(at, 'office')).html).toContain('巡视整改督办系统<br>2024年10月16日');
   });
 
   it('tells the old unit and leader of a reassignment as well as the new ones', () => {
@@ -330,5 +400,7 @@ describe('mails people can act on (zh-CN)', () => {
     );
     expect(mail.text).toContain('请将通知全文交系统管理员导入');
     expect(mail.text).not.toMatch(/rectify [a-z]/);
+    // From the system to the office, not from the office to itself.
+    expect(mail.text.trimEnd().split('\n').at(-2)!.trim()).toBe('巡视整改督办系统');
   });
 });

@@ -1,8 +1,10 @@
 /**
  * Past the published years, on the real time-skipping server: a measure plans an unpublished year
  * on the statutory holidays (flagged provisional) until the year's notice is installed and pushed
- * to it, and then plans on the notice; the plan's calendar watch tells the office once per year.
+ * to it, and then plans on the notice; the plan's calendar watch tells the office once per year,
+ * on a working day at the send time.
  */
+import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -12,9 +14,16 @@ import { DateTime } from 'luxon';
 import { createActivities } from '../../activities';
 import { FileOutbox } from '../../activities/outbox';
 import { installYear, readInstalledYears } from '../../config/calendar-store';
-import { calendarRefresh, calendarYearsFrom, provisionalYearsBetween, publishedYears, useInstalledYears } from '../../domain/calendar-data';
+import {
+  calendarRefresh,
+  calendarYearsFrom,
+  chinaCalendar,
+  provisionalYearsBetween,
+  publishedYears,
+  useInstalledYears,
+} from '../../domain/calendar-data';
 import { ALERT_LEAD_DAYS, type CalendarAlert } from '../../domain/calendar-alerts';
-import { addDays, localDate } from '../../domain/dates';
+import { addDays, localDate, weekdayZh } from '../../domain/dates';
 import { parseHolidayNotice } from '../../domain/holiday-notice';
 import type { MeasureSpec } from '../../domain/measure';
 import { advance, initialProgress } from '../../domain/simulate';
@@ -71,6 +80,13 @@ describe('the calendar past the published years, on the time-skipping server', (
     const ms = t - (await env.currentTimeMs());
     if (ms > 0) await env.sleep(ms);
   };
+  /** Working days as the worker's activities count them (statutory holidays where nothing is published). */
+  const workdays = chinaCalendar({ unpublishedYears: 'statutory' });
+  /** When the watch's history says it handed an alert to delivery (workflow time). */
+  const alertsScheduledAt = async (handle: Pick<WorkflowHandle, 'fetchHistory'>) =>
+    ((await handle.fetchHistory()).events ?? [])
+      .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'alertOffice')
+      .map((e) => Number(e.eventTime!.seconds) * 1000);
 
   async function sent(workflowId: string) {
     return (await outbox.list())
@@ -148,35 +164,38 @@ describe('the calendar past the published years, on the time-skipping server', (
     useInstalledYears({});
   });
 
-  it('tries an alert the office’s server refused again the next morning, and only then counts it told', async () => {
-    const t0 = await env.currentTimeMs();
-    const today = localDate(t0, ZONE);
+  it('tries an alert the office’s server refused again the next working morning, and only then counts it told', async () => {
+    // Started on a Friday afternoon with 2029 unpublished: the alert waits for Monday 09:00.
+    await sleepUntil(at('2029-04-20T16:00'));
     refusing.add('watch-refused');
     const handle = await env.client.workflow.start(calendarWatchWorkflow, {
       workflowId: calendarWatchWorkflowId('watch-refused'),
       taskQueue: 'calendar',
       args: [{ planId: 'watch-refused', timeZone: ZONE, sendAt: '09:00', published: Object.keys(publishedYears()).map(Number) }],
     });
-    // The first look (and its refused alert) done: the watch waits for the next morning.
-    const refused = await eventually(
+    const waiting = await eventually(
       () => handle.query(msg.getCalendarWatchQuery),
       (v) => v.nextCheckAt !== undefined,
     );
+    expect(waiting.nextCheckAt).toBe(new Date(at('2029-04-23T09:00')).toISOString());
+    // Monday's alert is refused: the watch looks again the next morning.
+    await sleepUntil(at('2029-04-23T09:30'));
+    const refused = await handle.query(msg.getCalendarWatchQuery);
     expect(refused.alerted).toEqual([]);
-    expect(refused.nextCheckAt).toBe(new Date(at(`${addDays(today, 1)}T09:00`)).toISOString());
+    expect(refused.nextCheckAt).toBe(new Date(at('2029-04-24T09:00')).toISOString());
     refusing.delete('watch-refused');
-    await sleepUntil(at(`${addDays(today, 1)}T09:30`));
+    await sleepUntil(at('2029-04-24T09:30'));
     const told = await handle.query(msg.getCalendarWatchQuery);
-    expect(told.alerted.length).toBeGreaterThan(0);
-    expect((await outbox.alerts()).filter((a) => a.planId === 'watch-refused').map((a) => a.asOf)).toEqual(
-      told.alerted.map(() => addDays(today, 1)),
-    );
+    expect(told.alerted).toEqual([2029]);
+    expect((await outbox.alerts()).filter((a) => a.planId === 'watch-refused').map((a) => a.asOf)).toEqual(['2029-04-24']);
+    expect(await alertsScheduledAt(handle)).toEqual([at('2029-04-23T09:00'), at('2029-04-24T09:00')]);
     await handle.terminate('test finished');
   });
 
   it('tells the office once per year, ahead of the first year nobody has published, and not of one published meanwhile', async () => {
-    const t0 = await env.currentTimeMs();
-    const today = localDate(t0, ZONE);
+    // Started on a Tuesday afternoon: what is due goes on Wednesday at 09:00.
+    await sleepUntil(at('2029-04-24T15:00'));
+    const today = '2029-04-25';
     const published = Object.keys(publishedYears()).map(Number);
     const handle = await env.client.workflow.start(calendarWatchWorkflow, {
       workflowId: calendarWatchWorkflowId('watch-drill'),
@@ -185,14 +204,17 @@ describe('the calendar past the published years, on the time-skipping server', (
     });
     const alerts = async () => (await outbox.alerts()).filter((a) => a.planId === 'watch-drill');
 
-    // Every unpublished year within the lead time is told at once: from 2 November on, the next one.
+    // Every unpublished year within the lead time is told at the first working morning: from 2 November on, the next one.
     const reach = Number(addDays(today, ALERT_LEAD_DAYS).slice(0, 4));
     const expectedFirst: number[] = [];
     for (let y = Number(today.slice(0, 4)); y <= reach; y++) if (!published.includes(y)) expectedFirst.push(y);
-    await eventually(
+    const waiting = await eventually(
       () => handle.query(msg.getCalendarWatchQuery),
       (v) => v.nextCheckAt !== undefined,
     );
+    expect(waiting.nextCheckAt).toBe(new Date(at(`${today}T09:00`)).toISOString());
+    await sleepUntil(at(`${today}T09:30`));
+    await handle.query(msg.getCalendarWatchQuery);
     const first = (await alerts()).map((a) => a.year);
     expect(first).toEqual(expectedFirst);
     expect(first.length).toBeGreaterThan(0);
@@ -206,7 +228,7 @@ describe('the calendar past the published years, on the time-skipping server', (
     const next = early + 1;
     expect(view.nextCheckAt).toBe(new Date(at(`${addDays(`${next}-01-01`, -ALERT_LEAD_DAYS)}T09:00`)).toISOString());
 
-    // Sixty days before the year after that, the office is told of it, once.
+    // Sixty days before the year after that (or the first working day from then), the office is told of it, once.
     await sleepUntil(at(`${next - 1}-12-31T12:00`));
     await handle.query(msg.getCalendarWatchQuery);
     const told = await alerts();
@@ -214,11 +236,66 @@ describe('the calendar past the published years, on the time-skipping server', (
     expect(told.at(-1)).toMatchObject({
       year: next,
       from: `${next}-01-01`,
-      asOf: addDays(`${next}-01-01`, -ALERT_LEAD_DAYS),
+      asOf: workdays.onOrAfter(addDays(`${next}-01-01`, -ALERT_LEAD_DAYS)),
       idempotencyKey: `calendar:watch-drill:${next}`,
     });
     expect((await handle.query(msg.getCalendarWatchQuery)).alerted).toEqual([...expectedFirst, next]);
     await recordHistory('calendar-watch', handle);
     await handle.terminate('test finished');
+  });
+
+  it('sends the alert at 09:00 on the next working day when the watch wakes on a Sunday, or is started on one at 12:16', async () => {
+    // A year whose alert day (2 November, sixty days before the next) is a Sunday, still ahead.
+    const now = await env.currentTimeMs();
+    let year = Number(localDate(now, ZONE).slice(0, 4));
+    while (weekdayZh(`${year}-11-02`) !== '周日' || at(`${year}-11-02T09:00`) <= now) year++;
+    const sunday = `${year}-11-02`;
+    const monday = addDays(sunday, 1);
+    expect(workdays.isWorkday(monday)).toBe(true);
+    // Everything up to that year published: the next is told on its alert day, that Sunday.
+    const published = Array.from({ length: year - 2003 }, (_, i) => 2004 + i);
+    const start = (planId: string) =>
+      env.client.workflow.start(calendarWatchWorkflow, {
+        workflowId: calendarWatchWorkflowId(planId),
+        taskQueue: 'calendar',
+        args: [{ planId, timeZone: ZONE, sendAt: '09:00', published }],
+      });
+    const woken = await start('watch-sunday');
+    expect(
+      (
+        await eventually(
+          () => woken.query(msg.getCalendarWatchQuery),
+          (v) => v.nextCheckAt !== undefined,
+        )
+      ).nextCheckAt,
+    ).toBe(new Date(at(`${sunday}T09:00`)).toISOString());
+
+    // Sunday 09:00: the watch wakes with the alert due, and waits for Monday's send time.
+    await sleepUntil(at(`${sunday}T12:16`));
+    expect((await woken.query(msg.getCalendarWatchQuery)).nextCheckAt).toBe(new Date(at(`${monday}T09:00`)).toISOString());
+    // Started on the Sunday at 12:16 (a plan started, a refresh), with the alert due at once: the same.
+    const started = await start('watch-started-sunday');
+    expect(
+      (
+        await eventually(
+          () => started.query(msg.getCalendarWatchQuery),
+          (v) => v.nextCheckAt !== undefined,
+        )
+      ).nextCheckAt,
+    ).toBe(new Date(at(`${monday}T09:00`)).toISOString());
+    const told = async () => (await outbox.alerts()).filter((a) => a.planId === 'watch-sunday' || a.planId === 'watch-started-sunday');
+    expect(await told()).toEqual([]);
+
+    await sleepUntil(at(`${monday}T09:30`));
+    await Promise.all([woken, started].map((h) => h.query(msg.getCalendarWatchQuery)));
+    expect((await told()).map((a) => [a.planId, a.year, a.asOf])).toEqual([
+      ['watch-started-sunday', year + 1, monday],
+      ['watch-sunday', year + 1, monday],
+    ]);
+    // Handed to delivery at Monday 09:00, not when the watch woke.
+    for (const h of [woken, started]) expect(await alertsScheduledAt(h)).toEqual([at(`${monday}T09:00`)]);
+    await recordHistory('calendar-watch-workday', woken);
+    await recordHistory('calendar-watch-started-sunday', started);
+    await Promise.all([woken, started].map((h) => h.terminate('test finished')));
   });
 });

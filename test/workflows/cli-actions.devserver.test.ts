@@ -13,8 +13,8 @@ import { createWorker } from '../../worker/worker';
 import { FileOutbox } from '../../activities/outbox';
 import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
 import { devServerExecutable, eventually, freePort, workflowBundle } from '../helpers/temporal';
-import { calendarAlertsDue } from '../../domain/calendar-alerts';
-import { publishedYears } from '../../domain/calendar-data';
+import { calendarAlertsDue, officeSendAt } from '../../domain/calendar-alerts';
+import { chinaCalendar, publishedYears } from '../../domain/calendar-data';
 import { localDate } from '../../domain/dates';
 import { calendarWatchWorkflowId, ofType, WORKFLOW } from '../../contracts/ids';
 import { getCalendarWatchQuery } from '../../contracts/messages';
@@ -84,9 +84,13 @@ describe('rectify commands against a real server', () => {
 
     const byWrongUnit = await run('complete', '1.1', '--as', 'unit:区财政局', '--evidence', '文件');
     expect(byWrongUnit.err).toContain('只有本措施的牵头单位(区发改委)可以这样做');
-    expect((await run('complete', '1.1', '--as', 'unit:区发改委', '--evidence', '印发文件', '--evidence', '落实台账')).out).toContain(
-      '已提交待核验',
-    );
+    // What it did, then the measure as it stands: recorded, and mailed to the office (the test's outbox names audiences).
+    const complete = await run('complete', '1.1', '--as', 'unit:区发改委', '--evidence', '印发文件', '--evidence', '落实台账');
+    expect(complete.out.split('\n')).toEqual([
+      '已提交整改完成（佐证材料 2 项），等待巡察办核验。',
+      '已通知：巡察办',
+      expect.stringContaining('措施 1.1「健全政策机制」: 已提交待核验'),
+    ]);
     expect((await run('verify', '1.1', '--as', 'office:督查科', '--reject', '--reason', '佐证不足')).out).toContain('整改中');
     expect((await run('complete', '1.1', '--as', 'unit:区发改委', '--evidence', '补充材料')).code).toBe(0);
     expect((await run('verify', '1.1', '--as', 'office:督查科', '--accept')).out).toContain('已销号, 绿灯');
@@ -96,6 +100,16 @@ describe('rectify commands against a real server', () => {
     );
     const progress = await run('progress', '1.3', '--as', 'unit:区发改委', '--note', '一季度进展');
     expect([progress.code, progress.err]).toEqual([0, '']);
+    // 1.3 is long-term: the report answers the oldest open period.
+    expect(progress.out).toMatch(
+      /^已记录进展报送（截至\d{4}年\d{1,2}月\d{1,2}日的一期）。进展不另发邮件：记入本措施的经过，巡察办在系统中可以看到。\n措施 1\.3「/,
+    );
+    // 催办: the stage the measure is at (1.2 is phased, its stages long past), mailed to that rung's people.
+    const remind = await run('remind', '1.2', '--as', 'office:督查科', '--note', '请本周内报送');
+    expect(remind.code).toBe(0);
+    expect(remind.out).toContain(
+      '已催办本措施的当前阶段“阶段节点逾期”，催办说明写入邮件。\n已通知：\n  牵头单位\n  负责区领导\n  巡察办\n  领导小组\n措施 1.2「全力稳定外资」: 整改中',
+    );
 
     const show = await run('show', '1.1');
     const newDeadlineZh = `${Number(newDeadline.slice(0, 4))}年${Number(newDeadline.slice(5, 7))}月${Number(newDeadline.slice(8))}日(周三)`;
@@ -129,14 +143,26 @@ describe('rectify commands against a real server', () => {
   it('warns the office of an unpublished year, then takes the installed notice to running measures and the watch', async () => {
     const outbox = new FileOutbox(join(dir, 'outbox'));
     // rectify start also started the plan's calendar watch: it tells the office of every year
-    // nobody has published that is due within 60 days (from 2 November on, next year).
-    const today = localDate(Date.now(), 'Asia/Shanghai');
-    const { due } = calendarAlertsDue(Object.keys(publishedYears()).map(Number), [], today);
-    const alerts = await eventually(
-      () => outbox.alerts(),
-      (a) => a.length === due.length,
-    );
-    expect(alerts.map((a) => [a.planId, a.year])).toEqual(due.map((y) => ['drill-2024', y]));
+    // nobody has published that is due within 60 days (from 2 November on, next year), on a
+    // working day at 09:00: started outside a working morning's send window, it waits for the next.
+    const watchHandle = env.client.workflow.getHandle(calendarWatchWorkflowId('drill-2024'));
+    const startedAt = (await watchHandle.describe()).startTime.getTime();
+    const { due } = calendarAlertsDue(Object.keys(publishedYears()).map(Number), [], localDate(startedAt, 'Asia/Shanghai'));
+    const sendAt = officeSendAt(startedAt, '09:00', 'Asia/Shanghai', chinaCalendar({ unpublishedYears: 'statutory' }));
+    if (due.length && sendAt > startedAt) {
+      const waiting = await eventually(
+        () => watchHandle.query(getCalendarWatchQuery),
+        (v) => v.nextCheckAt !== undefined,
+      );
+      expect(waiting.nextCheckAt).toBe(new Date(sendAt).toISOString());
+      expect(await outbox.alerts()).toEqual([]);
+    } else {
+      const alerts = await eventually(
+        () => outbox.alerts(),
+        (a) => a.length === due.length,
+      );
+      expect(alerts.map((a) => [a.planId, a.year])).toEqual(due.map((y) => ['drill-2024', y]));
+    }
 
     process.env.RECTIFY_CALENDAR_DIR = join(dir, 'calendar');
     const notice = join(__dirname, '../fixtures/notices/2027-newspaper.txt');
@@ -147,7 +173,6 @@ describe('rectify commands against a real server', () => {
     const state = JSON.parse((await run('show', '1.3', '--json', '--details')).out);
     expect(state.calendarYears['2027'].workdays).toEqual(['2027-02-14', '2027-04-25', '2027-05-08', '2027-09-26', '2027-10-09']);
     expect(state.audit.at(-1)).toMatchObject({ action: 'calendar', actor: { role: 'office', who: '督查科' } });
-    const watchHandle = env.client.workflow.getHandle(calendarWatchWorkflowId('drill-2024'));
     expect((await watchHandle.query(getCalendarWatchQuery)).published).toContain(2027);
     // A plan started before calendar watches existed (here: its watch gone) gets one from the next refresh.
     await watchHandle.terminate('as if it had never been started');

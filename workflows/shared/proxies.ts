@@ -22,6 +22,9 @@ export const { deliverNotice, alertOffice } = proxyActivities<Activities>({
   retry: RETRY_FOREVER,
 });
 
+/** When mail to the office may go: a look at the deployment's calendar. */
+export const { officeSendAt } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: RETRY_FOREVER });
+
 /** Handing a notice to its digests ahead of its instant, and taking it back: a few calls to the server each. */
 export const { prepareNotice, withdrawPrepared } = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry: RETRY_FOREVER });
 
