@@ -31,7 +31,7 @@ export function createActivities({ delivery, plans, campaigns }: ActivityDeps): 
     },
     withdrawPrepared: async ({ key, copies }) => {
       // Only a delivery that prepares hands out digest copies; without one there is nothing to take back.
-      if (!delivery.withdraw) throw ApplicationFailure.nonRetryable('这个 worker 不合并汇总邮件,无法撤回预备的通知', 'NoDigests');
+      if (!delivery.withdraw) throw ApplicationFailure.nonRetryable('这个 worker 不合并汇总邮件，无法撤回预备的通知', 'NoDigests');
       return delivery.withdraw(key, copies);
     },
     sendDigest: (batch) => heartbeating(async () => countDigest(await delivery.sendDigest(batch))),
@@ -41,7 +41,7 @@ export function createActivities({ delivery, plans, campaigns }: ActivityDeps): 
     weeklyDigestSendAt: async ({ firedAt, at, timeZone }) => digestSendAt(firedAt, { at }, timeZone, calendar()),
     sendWeeklyDigest: ({ planId, from, to }) =>
       heartbeating(async () => {
-        if (!plans) throw ApplicationFailure.nonRetryable('这个 worker 没有读取措施的途径,无法生成周报', 'NoPlanRecords');
+        if (!plans) throw ApplicationFailure.nonRetryable('这个 worker 没有读取措施的途径，无法生成周报', 'NoPlanRecords');
         const records = await plans.records(planId);
         const week = weeklyDigest(records, from, to, calendar());
         // Nothing open, nothing to tell: no mail.
@@ -49,7 +49,7 @@ export function createActivities({ delivery, plans, campaigns }: ActivityDeps): 
         return delivery.sendWeekly(week);
       }),
     campaignPage: async ({ select, pageToken, pageSize }) => {
-      if (!campaigns) throw ApplicationFailure.nonRetryable('这个 worker 没有列出措施的途径,无法按条件开展回头看专项', 'NoCampaignSource');
+      if (!campaigns) throw ApplicationFailure.nonRetryable('这个 worker 没有列出措施的途径，无法按条件开展回头看专项', 'NoCampaignSource');
       return campaigns.page(select, pageToken, pageSize);
     },
   };

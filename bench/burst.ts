@@ -27,7 +27,7 @@ export async function burst(argv: string[]): Promise<number> {
         workers.push(
           await spawnWorker(server.address, `${dir}/worker-${w + 1}`, {
             SMTP_URL: smtp.url,
-            MAIL_FROM: '"区委巡察办 整改提醒" <rectify@bench.example.org>',
+            MAIL_FROM: '“区委巡察办 整改提醒”<rectify@bench.example.org>',
             SMTP_MAX_CONNECTIONS: '5',
           }),
         );

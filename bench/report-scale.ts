@@ -105,7 +105,7 @@ export async function reportScale(argv: string[]): Promise<number> {
       const progress = await timed(() =>
         mapBounded(noted, 16, (m) =>
           env.client.workflow.getHandle(measureWorkflowId(plan.id, m.id)).executeUpdate(reportProgressUpdate, {
-            args: [{ actor: { role: 'unit', who: m.leadUnit }, note: `${m.title}: 本月完成阶段任务` }],
+            args: [{ actor: { role: 'unit', who: m.leadUnit }, note: `${m.title}：本月完成阶段任务` }],
           }),
         ),
       );

@@ -20,7 +20,7 @@ export function parseActor(text: string | undefined): Actor {
   // office:督查科, also with a full-width colon as typed on Chinese keyboards.
   const m = /^([a-z]+)[:\uFF1A](.+)$/.exec(text ?? '');
   if (!m || !(ROLES as readonly string[]).includes(m[1])) {
-    throw new InputError(`--as 应为 <角色>:<名称>,角色为 ${ROLES.join(' | ')},如 --as unit:区发改委 或 --as office:巡察办`);
+    throw new InputError(`--as 应为 <角色>:<名称>，角色为${ROLES.join(' | ')}，如 --as unit:区发改委 或 --as office:巡察办`);
   }
   return { role: m[1] as Role, who: m[2].trim() };
 }
@@ -47,7 +47,7 @@ export function nearest(name: string, known: string[]): string | undefined {
 export async function unknownPlan(client: Client, planId: string): Promise<InputError> {
   const plans = await runningValues(client, SA.PlanId);
   return new InputError(
-    `没有运行中的计划 ${planId}(${plans.length ? `运行中的计划: ${plans.join('、')}` : '还没有启动任何计划,用 rectify start 启动'})`,
+    `没有运行中的计划${planId}（${plans.length ? `运行中的计划：${plans.join('、')}` : '还没有启动任何计划，用 rectify start 启动'}）`,
   );
 }
 
@@ -72,17 +72,17 @@ export async function resolveMeasure(client: Client, measureId: string, planId?:
       .catch(() => false);
     if (running) return id;
     if (!(await runningValues(client, SA.PlanId)).includes(planId)) throw await unknownPlan(client, planId);
-    throw new InputError(`计划 ${planId} 中没有措施 ${measureId}(用 rectify status --plan ${planId} 列出该计划的措施)`);
+    throw new InputError(`计划${planId}中没有措施${measureId}（用 rectify status --plan ${planId}列出该计划的措施）`);
   }
-  if (!found.length) throw new InputError(`找不到措施 ${measureId}(用 rectify status 查看;或用 --plan 指定计划)`);
+  if (!found.length) throw new InputError(`找不到措施${measureId}（用 rectify status 查看；或用 --plan 指定计划）`);
   const plans = found.map((id) => parseMeasureWorkflowId(id)?.planId ?? id);
-  throw new InputError(`措施 ${measureId} 在多个计划中: ${plans.join('、')};请用 --plan 指定`);
+  throw new InputError(`措施${measureId}在多个计划中：${plans.join('、')}；请用 --plan 指定`);
 }
 
 /** A workflow id as people say it: 计划 P 的措施 M. */
 export function describeWorkflow(workflowId: string): string {
   const m = parseMeasureWorkflowId(workflowId);
-  return m ? `计划 ${m.planId} 的措施 ${m.measureId}` : '该工作流';
+  return m ? `计划${m.planId}的措施${m.measureId}` : '该工作流';
 }
 
 export async function sendRequest<R, T = MeasureSummary>(
@@ -94,8 +94,8 @@ export async function sendRequest<R, T = MeasureSummary>(
   try {
     return await client.workflow.getHandle(workflowId).executeUpdate(update, { args: [request] });
   } catch (e) {
-    if (e instanceof WorkflowUpdateFailedError) throw new RequestRefused(`请求被拒绝: ${e.cause?.message ?? e.message}`);
-    if (e instanceof WorkflowNotFoundError) throw new InputError(`${describeWorkflow(workflowId)}已不在运行,请求未送达`);
+    if (e instanceof WorkflowUpdateFailedError) throw new RequestRefused(`请求被拒绝：${e.cause?.message ?? e.message}`);
+    if (e instanceof WorkflowNotFoundError) throw new InputError(`${describeWorkflow(workflowId)}已不在运行，请求未送达`);
     throw e;
   }
 }

@@ -34,12 +34,12 @@ export async function checkTemporal(client: Client, settings: Pick<Settings, 'na
   try {
     const ns = await client.workflowService.describeNamespace({ namespace: settings.namespace });
     const days = Math.round(Number(ns.config?.workflowExecutionRetentionTtl?.seconds ?? 0) / 86_400);
-    return ok(name, `${settings.connectionOptions.address} 命名空间 ${settings.namespace} 可用(已结束工作流保留 ${days} 天)`);
+    return ok(name, `${settings.connectionOptions.address}命名空间${settings.namespace}可用（已结束工作流保留${days}天）`);
   } catch (e) {
     return failed(
       name,
-      `无法访问 ${settings.connectionOptions.address} 的命名空间 ${settings.namespace}: ${(e as Error).message}`,
-      '检查 TEMPORAL_ADDRESS、TEMPORAL_NAMESPACE 与网络;内嵌默认先运行 rectify dev',
+      `无法访问${settings.connectionOptions.address}的命名空间${settings.namespace}：${(e as Error).message}`,
+      '检查 TEMPORAL_ADDRESS、TEMPORAL_NAMESPACE 与网络；内嵌默认先运行 rectify dev',
     );
   }
 }
@@ -54,22 +54,22 @@ export async function checkSearchAttributes(client: Client, namespace: string): 
     const have = listed.customAttributes ?? {};
     const missing = Object.keys(want).filter((k) => have[k] === undefined);
     const wrong = Object.keys(want).filter((k) => have[k] !== undefined && Number(have[k]) !== want[k]);
-    if (!missing.length && !wrong.length) return ok(name, `${ALL_SEARCH_ATTRIBUTES.length} 个均已注册,类型正确`);
+    if (!missing.length && !wrong.length) return ok(name, `${ALL_SEARCH_ATTRIBUTES.length}个均已注册，类型正确`);
     const fixAll = Object.entries(flags)
       .filter(([k]) => missing.includes(k))
       .map(([k, t]) => `--name ${k} --type ${t}`)
       .join(' ');
     return failed(
       name,
-      [missing.length && `缺少 ${missing.join('、')}`, wrong.length && `类型不对: ${wrong.map((k) => `${k}(应为 ${flags[k]})`).join('、')}`]
+      [missing.length && `缺少${missing.join('、')}`, wrong.length && `类型不对：${wrong.map((k) => `${k}（应为${flags[k]}）`).join('、')}`]
         .filter(Boolean)
         .join(';'),
       missing.length
         ? `temporal operator search-attribute create --namespace ${namespace} ${fixAll}`
-        : '类型不对的属性须先删除(temporal operator search-attribute remove)再按正确类型创建',
+        : '类型不对的属性须先删除（temporal operator search-attribute remove）再按正确类型创建',
     );
   } catch (e) {
-    return failed(name, `无法列出搜索属性: ${(e as Error).message}`, '先解决 Temporal 连接问题');
+    return failed(name, `无法列出搜索属性：${(e as Error).message}`, '先解决 Temporal 连接问题');
   }
 }
 
@@ -77,22 +77,22 @@ export async function checkSearchAttributes(client: Client, namespace: string): 
 export async function checkSmtp(settings: Pick<Settings, 'mail'>): Promise<Check> {
   const name = 'SMTP';
   const { smtpUrl, caFile } = settings.mail;
-  if (!smtpUrl) return ok(name, `未设置 SMTP_URL: 邮件保存在 ${settings.mail.outboxDir}(rectify outbox 查看)`);
+  if (!smtpUrl) return ok(name, `未设置 SMTP_URL: 邮件保存在${settings.mail.outboxDir}（rectify outbox 查看）`);
   const shown = smtpUrl.replace(/\/\/([^:@/]*):[^@]*@/, '//$1:***@');
   let mailer: SmtpMailer | undefined;
   try {
     // The worker's own transport settings (TLS, CA, timeouts), one connection, nothing sent.
     mailer = smtpMailer(smtpUrl, { ca: caFile ? readFileSync(resolve(caFile), 'utf8') : undefined, maxConnections: 1 });
     await mailer.verify();
-    return ok(name, `${shown} 可连接${new URL(smtpUrl).username ? ',登录成功' : ''}`);
+    return ok(name, `${shown}可连接${new URL(smtpUrl).username ? '，登录成功' : ''}`);
   } catch (e) {
     const err = e as Error & { code?: string };
     const fix =
       err.code === 'EAUTH'
-        ? '检查 SMTP_URL 中的用户名和密码(特殊字符须百分号编码)'
+        ? '检查 SMTP_URL 中的用户名和密码（特殊字符须百分号编码）'
         : err.code === 'ESOCKET' && /certificate|self.signed/i.test(err.message)
-          ? '证书不受信任: 用 SMTP_CA_FILE 指定 CA,或改用受信任的证书'
-          : '检查 SMTP_URL 的主机和端口、防火墙,以及服务器是否运行';
+          ? '证书不受信任：用 SMTP_CA_FILE 指定 CA，或改用受信任的证书'
+          : '检查 SMTP_URL 的主机和端口、防火墙，以及服务器是否运行';
     return failed(name, `${shown}: ${err.message}`, fix);
   } finally {
     mailer?.close();
@@ -101,9 +101,9 @@ export async function checkSmtp(settings: Pick<Settings, 'mail'>): Promise<Check
 
 /** The plan files the worker reads recipients from: valid, and every address well-formed. */
 export function checkPlans(paths: string[]): Check[] {
-  if (!paths.length) return [ok('计划文件', '未设置 RECTIFY_PLANS: 收件人取自 Temporal 中保存的计划(rectify start 时保存)')];
+  if (!paths.length) return [ok('计划文件', '未设置 RECTIFY_PLANS: 收件人取自 Temporal 中保存的计划（rectify start 时保存）')];
   return paths.map((path) => {
-    const name = `计划文件 ${path}`;
+    const name = `计划文件${path}`;
     try {
       const { plan, warnings } = loadPlan(path);
       const addresses = [
@@ -112,13 +112,13 @@ export function checkPlans(paths: string[]): Check[] {
         ...plan.directory.office.emails,
         ...plan.directory.leadershipGroup.emails,
       ];
-      const detail = `${plan.measures.length} 项措施, ${addresses.length} 个收件地址均有效`;
+      const detail = `${plan.measures.length}项措施，${addresses.length}个收件地址均有效`;
       if (warnings.length)
         return {
           name,
           status: 'warn' as const,
-          detail: `${detail};${warnings.length} 条提示: ${warnings[0].message}`,
-          fix: `rectify plan check ${path} 查看全部`,
+          detail: `${detail}；${warnings.length}条提示：${warnings[0].message}`,
+          fix: `rectify plan check ${path}查看全部`,
         };
       return ok(name, detail);
     } catch (e) {
@@ -138,16 +138,15 @@ export function checkHolidays(published: Iterable<number>, today: string): Check
   const coverage = holidayCoverage(published, today);
   const missing = coverage.filter((y) => !y.published);
   const have = coverage.filter((y) => y.published).map((y) => y.year);
-  if (!missing.length) return ok(name, `未来 12 个月涉及的 ${have.join('、')} 年均已收录`);
-  const when = (y: YearCoverage) =>
-    y.startsInDays <= 0 ? `${y.year} 年正在使用` : `${y.year} 年 1 月 1 日起使用,还有 ${y.startsInDays} 天`;
+  if (!missing.length) return ok(name, `未来12个月涉及的${have.join('、')}年均已收录`);
+  const when = (y: YearCoverage) => (y.startsInDays <= 0 ? `${y.year}年正在使用` : `${y.year}年1月1日起使用，还有${y.startsInDays}天`);
   const soon = missing.filter((y) => y.startsInDays <= ALERT_LEAD_DAYS);
-  if (!soon.length) return ok(name, `${have.join('、')} 年已收录;${missing.map(when).join(';')},通常在前一年 11—12 月公布`);
+  if (!soon.length) return ok(name, `${have.join('、')}年已收录；${missing.map(when).join('；')}，通常在前一年11—12月公布`);
   return {
     name,
     status: 'warn',
-    detail: `${soon.map((y) => y.year).join('、')} 年的安排尚未收录(${soon.map(when).join(';')});在此之前按法定节假日计算,无调休上班日,邮件注明“按临时日历计算”`,
-    fix: '国务院办公厅公布后: rectify calendar import <通知.txt> --install,再 rectify calendar refresh 告知运行中的措施',
+    detail: `${soon.map((y) => y.year).join('、')}年的安排尚未收录（${soon.map(when).join('；')}）；在此之前按法定节假日计算，无调休上班日，邮件注明“按临时日历计算”`,
+    fix: '国务院办公厅公布后：rectify calendar import <通知.txt> --install，再 rectify calendar refresh 告知运行中的措施',
   };
 }
 
@@ -156,7 +155,7 @@ export function checkWebExposure(settings: Settings): Check {
   const name = '网页对外访问';
   const problem = exposureProblem(settings, new UserStore(settings.web.usersFile));
   if (problem) return failed(name, problem, 'rectify web 在满足上述条件前拒绝启动');
-  return ok(name, `${settings.web.host}:${settings.web.port}${settings.links.secret ? ',链接密钥已设置' : ',仅本机访问'}`);
+  return ok(name, `${settings.web.host}:${settings.web.port}${settings.links.secret ? '，链接密钥已设置' : '，仅本机访问'}`);
 }
 
 /** Ready to serve: Temporal, its search attributes and (when configured) SMTP. */

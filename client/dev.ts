@@ -18,10 +18,10 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
   let server: DevServer | undefined;
   if (settings.embedded) {
     server = await startDevServer({ ...settings.dev, namespace: settings.namespace });
-    console.log(`Temporal 开发服务器: ${server.address}(数据: ${settings.dev.dbFile})`);
+    console.log(`Temporal 开发服务器：${server.address}（数据：${settings.dev.dbFile}）`);
     console.log(`Temporal Web UI: ${server.uiUrl}`);
   } else {
-    console.log(`使用已有的 Temporal 集群: ${settings.connectionOptions.address} namespace=${settings.namespace}`);
+    console.log(`使用已有的 Temporal 集群：${settings.connectionOptions.address} namespace=${settings.namespace}`);
   }
   const nativeConnection = await NativeConnection.connect(settings.connectionOptions);
   const connection = await Connection.connect(settings.connectionOptions);
@@ -31,12 +31,12 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
     const client = new Client({ connection, namespace: settings.namespace });
     const { delivery, mailer } = mailDelivery(settings, planPath ? [planPath] : [], client);
     closeMailer = () => mailer.close();
-    console.log(`邮件: ${mailer.describe}`);
+    console.log(`邮件：${mailer.describe}`);
     // A rebased demo of a plan that already runs would be silently the old one: say what to do instead.
     if (plan && rebased && (await listMeasures(client, { planId: plan.id })).length) {
       console.error(
-        `rectify: 计划 ${plan.id} 已在 ${settings.varDir} 中运行,--rebase 只对新启动的计划生效。` +
-          `要按新的日期重新演示: 停止后删除 ${settings.varDir},或用 RECTIFY_VAR_DIR 指向一个新目录;要继续原来的演示,去掉 --rebase。`,
+        `rectify: 计划${plan.id}已在${settings.varDir}中运行，--rebase 只对新启动的计划生效。` +
+          `要按新的日期重新演示：停止后删除${settings.varDir}，或用 RECTIFY_VAR_DIR 指向一个新目录；要继续原来的演示，去掉 --rebase。`,
       );
       return 1;
     }
@@ -45,15 +45,15 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
     if (plan) {
       const result = await startPlan(client, plan);
       console.log(
-        `计划 ${plan.id}: 新启动 ${result.started.length} 项, 已在运行 ${result.alreadyRunning.length} 项(共 ${plan.measures.length} 项)`,
+        `计划${plan.id}：新启动${result.started.length}项，已在运行${result.alreadyRunning.length}项（共${plan.measures.length}项）`,
       );
       console.log(describeStored(plan, result.stored));
       console.log(describeDigest(plan, result.digest));
     }
     const { startWeb } = await import('./web/main');
     web = await startWeb(settings, client);
-    console.log(`整改台账网页: ${web.url}(默认只在本机可访问;巡察办账号用 rectify user add 创建)`);
-    console.log(`worker 已就绪(任务队列 ${workers.taskQueues.join('、')})。按 Ctrl-C 停止;工作流保存在数据库中,再次启动后继续运行。`);
+    console.log(`整改台账网页：${web.url}（默认只在本机可访问；巡察办账号用 rectify user add 创建）`);
+    console.log(`worker 已就绪（任务队列${workers.taskQueues.join('、')}）。按 Ctrl-C 停止；工作流保存在数据库中，再次启动后继续运行。`);
     await running; // the worker shuts down on SIGINT/SIGTERM
     return 0;
   } finally {

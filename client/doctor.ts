@@ -32,8 +32,8 @@ export async function doctorChecks(settings: Settings, planPaths: string[], now 
     checks.push({
       name: 'Temporal',
       status: 'fail',
-      detail: `无法连接 ${settings.connectionOptions.address}: ${(e as Error).message}`,
-      fix: settings.embedded ? '内嵌默认: 先运行 rectify dev(或 npm start)' : '检查 TEMPORAL_ADDRESS、TLS 设置与网络',
+      detail: `无法连接${settings.connectionOptions.address}：${(e as Error).message}`,
+      fix: settings.embedded ? '内嵌默认：先运行 rectify dev（或 npm start）' : '检查 TEMPORAL_ADDRESS、TLS 设置与网络',
     });
   }
   if (connection) {
@@ -58,6 +58,6 @@ export async function runDoctor(settings: Settings, planPaths: string[]): Promis
   for (const c of checks) console.log(formatCheck(c));
   const failed = checks.filter((c) => c.status === 'fail').length;
   const warned = checks.filter((c) => c.status === 'warn').length;
-  console.log(`\n${checks.length} 项检查: ${checks.length - failed - warned} 项通过, ${warned} 项提示, ${failed} 项未通过`);
+  console.log(`\n${checks.length}项检查：${checks.length - failed - warned}项通过，${warned}项提示，${failed}项未通过`);
   return failed ? 1 : 0;
 }

@@ -40,7 +40,7 @@ export async function liveLedger(
   const today = localDate(now, zone);
   const past = o.asOf !== undefined && o.asOf < today;
   const at = past ? localInstant(o.asOf!, '23:59', zone) + 59_999 : now;
-  if (o.asOf !== undefined && o.asOf > today) throw new InputError(`--as-of ${o.asOf} 还没有到(今天是 ${today})`);
+  if (o.asOf !== undefined && o.asOf > today) throw new InputError(`--as-of ${o.asOf}还没有到（今天是${today}）`);
   let records = o.records;
   let title = '巡视整改';
   if (!records) {
@@ -53,5 +53,5 @@ export async function liveLedger(
   const rows = exportRows(records, await ledgerSpecs(client, records), at, !past, chinaCalendar({ unpublishedYears: 'statutory' }));
   const asOf = past ? o.asOf! : today;
   const [y, m, d] = asOf.split('-').map(Number);
-  return { rows, asOf, title: `${title}整改台账(截至${y}年${m}月${d}日)` };
+  return { rows, asOf, title: `${title}整改台账（截至${y}年${m}月${d}日）` };
 }

@@ -99,7 +99,7 @@ export async function launchCampaign(
   filter: CampaignFilter,
   today: string,
 ): Promise<LaunchOutcome> {
-  if (!name.trim() || !/^[^:\s][^:]*$/.test(name)) throw new InputError(`--name 不能为空,也不能含冒号: ${name}`);
+  if (!name.trim() || !/^[^:\s][^:]*$/.test(name)) throw new InputError(`--name 不能为空，也不能含冒号：${name}`);
   if (!isIsoDate(dueDate)) throw new InputError(`--due 应为 YYYY-MM-DD: ${dueDate}`);
   // The one due rule, as for extensions and relapses: a day off falls due on the working day before it.
   try {
@@ -161,7 +161,7 @@ async function skippedIds(client: Client, f: CampaignFilter, byPlan: Map<string,
     const row = rows.find((r) => r.measureId === measureId);
     if (!row) return { measureId, reason: '没有这项运行中的措施' };
     if (row.status !== 'closed')
-      return { measureId, reason: `尚未销号(${STATUS_LABELS[row.status as keyof typeof STATUS_LABELS] ?? row.status})` };
+      return { measureId, reason: `尚未销号（${STATUS_LABELS[row.status as keyof typeof STATUS_LABELS] ?? row.status}）` };
     return { measureId, reason: '不符合其他筛选条件' };
   });
 }
@@ -247,7 +247,7 @@ export async function reviewState(client: Client, planId: string, measureId: str
         recordedAt: known.recordedAt,
       };
     const rounds = lookbacks?.length ?? 0;
-    throw new InputError(`措施 ${measureId} 没有第 ${round} 次回头看(${rounds ? `已开展 ${rounds} 次` : '尚未开展回头看'})`);
+    throw new InputError(`措施${measureId}没有第${round}次回头看（${rounds ? `已开展${rounds}次` : '尚未开展回头看'}）`);
   }
   if (status === 'RUNNING') return 'open';
   return handle.query(getLookbackQuery);

@@ -156,7 +156,7 @@ export async function storePlan(
       return 'updated' as const;
     });
   } catch (e) {
-    if (e instanceof WorkflowUpdateFailedError) throw new InputError(`计划 ${plan.id} 的名录未能更新: ${e.cause?.message ?? e.message}`);
+    if (e instanceof WorkflowUpdateFailedError) throw new InputError(`计划${plan.id}的名录未能更新：${e.cause?.message ?? e.message}`);
     return 'unreachable';
   }
 }
@@ -165,10 +165,10 @@ export async function storePlan(
 export function describeStored(plan: Plan, outcome: StartResult['stored']): string {
   const id = planWorkflowId(plan.id);
   return {
-    stored: `计划名录和规则已保存在 Temporal(${id}),各 worker 据此发送通知`,
-    updated: `计划名录和规则已按计划文件更新(${id}),下一次发送起生效`,
-    unchanged: `计划名录和规则与 Temporal 中保存的一致(${id})`,
-    unreachable: `计划名录未能与 Temporal 中保存的比较(没有 worker 应答);措施已启动,worker 运行后再执行一次 start 即可更新`,
+    stored: `计划名录和规则已保存在 Temporal(${id})，各 worker 据此发送通知`,
+    updated: `计划名录和规则已按计划文件更新（${id}），下一次发送起生效`,
+    unchanged: `计划名录和规则与 Temporal 中保存的一致（${id}）`,
+    unreachable: `计划名录未能与 Temporal 中保存的比较（没有 worker 应答）；措施已启动，worker 运行后再执行一次 start 即可更新`,
   }[outcome];
 }
 
@@ -227,9 +227,9 @@ export async function ensureDigestSchedule(
 /** What happened to the digest's Schedule, in a line for the office. */
 export function describeDigest(plan: Plan, outcome: StartResult['digest']): string {
   const timing = digestTiming(plan.policy);
-  if (!timing) return `领导小组周报: 计划中已关闭${outcome === 'deleted' ? '(已删除定时任务)' : ''}`;
+  if (!timing) return `领导小组周报：计划中已关闭${outcome === 'deleted' ? '（已删除定时任务）' : ''}`;
   const what = outcome === 'created' ? '已创建' : '已按计划更新';
-  return `领导小组周报: 每${WEEKDAY_NAMES[timing.weekday]} ${timing.at}(${plan.timeZone},逢节假日顺延至下一个工作日),${what}定时任务 ${leadershipDigestScheduleId(plan.id)}`;
+  return `领导小组周报：每${WEEKDAY_NAMES[timing.weekday]} ${timing.at}（${plan.timeZone}，逢节假日顺延至下一个工作日），${what}定时任务${leadershipDigestScheduleId(plan.id)}`;
 }
 
 /** The plan's calendar watch (once per plan; starting it again does nothing). True when it was started now. */
@@ -288,7 +288,7 @@ export interface MeasureRow {
  */
 export function quote(s: string): string {
   if (CONTROL_CHARACTERS.test(s)) {
-    throw new InputError(`筛选条件含不可见的控制字符,请删去后重试: ${JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s)}`);
+    throw new InputError(`筛选条件含不可见的控制字符，请删去后重试：${JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s)}`);
   }
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }

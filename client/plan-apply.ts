@@ -73,7 +73,7 @@ export async function diffPlan(client: Client, plan: Plan): Promise<PlanDiff> {
       if (e instanceof WorkflowNotFoundError) return undefined;
       throw e;
     });
-  const directory = stored ? planChanges(stored, storedPlanOf(plan)) : ['计划名录尚未保存在 Temporal 中(将保存)'];
+  const directory = stored ? planChanges(stored, storedPlanOf(plan)) : ['计划名录尚未保存在 Temporal 中（将保存）'];
   return planDiff(
     plan.id,
     specs,
@@ -93,7 +93,7 @@ export async function applyPlan(client: Client, plan: Plan, o: { actor: Actor; r
   // The stored plan (directory, policy defaults) and the new measures: start brings both in line, idempotently.
   const started = await startPlan(client, plan, { by: { actor: o.actor, reason: o.reason } });
   if (started.stored === 'updated' || started.stored === 'stored') applied.push('名录和规则已更新');
-  if (started.started.length) applied.push(`新启动 ${started.started.length} 项措施`);
+  if (started.started.length) applied.push(`新启动${started.started.length}项措施`);
   for (const c of diff.changed) {
     const id = measureWorkflowId(plan.id, c.measureId);
     const done: string[] = [];
@@ -112,17 +112,17 @@ export async function applyPlan(client: Client, plan: Plan, o: { actor: Actor; r
         await sendRequest(client, id, updatePolicyUpdate, { actor: o.actor, reason: o.reason, policy: c.policy });
         done.push('提醒规则');
       }
-      if (done.length) applied.push(`措施 ${c.measureId}: 已调整${done.join('、')}`);
+      if (done.length) applied.push(`措施${c.measureId}：已调整${done.join('、')}`);
     } catch (e) {
       if (!(e instanceof RequestRefused)) throw e;
-      failed.push({ measureId: c.measureId, reason: `${done.length ? `已调整${done.join('、')},其余` : ''}${e.message}` });
+      failed.push({ measureId: c.measureId, reason: `${done.length ? `已调整${done.join('、')}，其余` : ''}${e.message}` });
     }
   }
   if (o.prune) {
     for (const r of diff.removed) {
       try {
         await sendRequest(client, measureWorkflowId(plan.id, r.measureId), withdrawMeasureUpdate, { actor: o.actor, reason: o.reason });
-        applied.push(`措施 ${r.measureId}: 已撤销`);
+        applied.push(`措施${r.measureId}：已撤销`);
       } catch (e) {
         if (!(e instanceof RequestRefused)) throw e;
         failed.push({ measureId: r.measureId, reason: e.message });

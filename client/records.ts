@@ -76,7 +76,7 @@ export async function readRecords(client: Client, options: ReadOptions = {}): Pr
   });
   if (failures.length) {
     throw new RecordsUnavailableError(
-      `${failures.length} 项措施未能读取(数字不完整,未生成): ${failures.slice(0, 5).join(';')}${failures.length > 5 ? ' …' : ''}`,
+      `${failures.length}项措施未能读取（数字不完整，未生成）：${failures.slice(0, 5).join('；')}${failures.length > 5 ? ' …' : ''}`,
     );
   }
   const byId = new Map(toQuery.map((wf, i) => [wf.workflowId, queried[i]!]));

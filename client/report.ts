@@ -28,14 +28,14 @@ export function choosePlan(records: MeasureRecord[], planId?: string): { id: str
   const plans = plansOf(records);
   if (planId) return plans.find((p) => p.id === planId);
   if (plans.length === 1) return plans[0];
-  if (!plans.length) throw new InputError('还没有运行中的计划(用 rectify start 启动一个计划)');
-  throw new InputError(`有多个运行中的计划,请用 --plan 指定: ${plans.map((p) => `${p.id}(${p.title})`).join('、')}`);
+  if (!plans.length) throw new InputError('还没有运行中的计划（用 rectify start 启动一个计划）');
+  throw new InputError(`有多个运行中的计划，请用 --plan 指定：${plans.map((p) => `${p.id}（${p.title}）`).join('、')}`);
 }
 
 export async function progressReport(client: Client, request: ReportRequest = {}): Promise<ProgressReport> {
   const now = request.now ?? Date.now();
   const today = localDate(now, DEFAULT_ZONE);
-  if (request.asOf && request.asOf > today) throw new InputError(`--as-of ${request.asOf} 还没有到(今天是 ${today})`);
+  if (request.asOf && request.asOf > today) throw new InputError(`--as-of ${request.asOf}还没有到（今天是${today}）`);
   // Visibility's compact records, and by query the measures whose latest note as of the date they
   // cannot give (written since, or cut short).
   const zoneOfPlan = DEFAULT_ZONE;

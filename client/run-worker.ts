@@ -51,7 +51,7 @@ export async function runWorker(): Promise<void> {
     if (!settings.mail.plans.length) log.info('未设置 RECTIFY_PLANS: 收件人取自 Temporal 中保存的计划');
     const client = new Client({ connection: clientConnection, namespace: settings.namespace });
     const { delivery, mailer } = mailDelivery(settings, [], client);
-    log.info({ mail: mailer.describe }, `rectify worker: 邮件 ${mailer.describe}`);
+    log.info({ mail: mailer.describe }, `rectify worker: 邮件${mailer.describe}`);
     const workers = await deploymentWorkers(settings, connection, client, delivery);
     if (settings.ops.healthAddress) {
       health = await serveHealth(settings.ops.healthAddress, async () => {

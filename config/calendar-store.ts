@@ -26,12 +26,12 @@ function parseYearFile(path: string, text: string): Record<string, CalendarYear>
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new CalendarStoreError(`${path}: 不是有效的 JSON: ${(e as Error).message}`);
+    throw new CalendarStoreError(`${path}：不是有效的 JSON: ${(e as Error).message}`);
   }
   const parsed = calendarYears.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new CalendarStoreError(`${path}: ${issue.path.join('.') || '(根)'}: ${issue.message}`);
+    throw new CalendarStoreError(`${path}: ${issue.path.join('.') || '（根）'}: ${issue.message}`);
   }
   const [problem] = calendarYearProblems(parsed.data);
   if (problem) throw new CalendarStoreError(`${path}: ${problem.year}.${problem.list}[${problem.index}]: ${problem.message}`);
@@ -48,7 +48,7 @@ export function readInstalledYears(dir: string): Record<string, CalendarYear> {
     const path = join(dir, name);
     const data = parseYearFile(path, readFileSync(path, 'utf8'));
     const year = name.slice(0, 4);
-    if (!data[year] || Object.keys(data).length !== 1) throw new CalendarStoreError(`${path}: 应只含 ${year} 年的安排`);
+    if (!data[year] || Object.keys(data).length !== 1) throw new CalendarStoreError(`${path}：应只含${year}年的安排`);
     years[year] = data[year];
   }
   return years;
@@ -79,7 +79,7 @@ export function installYear(
   let outcome: InstallOutcome = 'installed';
   if (existsSync(path)) {
     if (readFileSync(path, 'utf8') === text) return { path, outcome: 'unchanged' };
-    if (!force) throw new CalendarStoreError(`${path} 已有 ${year} 年的不同安排;确认以新通知为准请加 --force`);
+    if (!force) throw new CalendarStoreError(`${path}已有${year}年的不同安排；确认以新通知为准请加 --force`);
     outcome = 'replaced';
   }
   mkdirSync(dir, { recursive: true });

@@ -17,14 +17,14 @@ export function exposureProblem(settings: Settings, users: UserStore): string | 
   // Reached from elsewhere: bound beyond loopback, behind a trusted proxy, or announced at another address.
   const publicHost = new URL(settings.web.publicUrl).hostname.replace(/^\[|\]$/g, '');
   const reasons = [
-    !LOOPBACK.has(settings.web.host) && `RECTIFY_WEB_HOST=${settings.web.host} 会让本机以外的人访问网页`,
-    settings.web.trustProxy !== undefined && '设置了 RECTIFY_TRUST_PROXY(经反向代理对外提供)',
-    !LOOPBACK.has(publicHost) && `RECTIFY_PUBLIC_URL=${settings.web.publicUrl} 不是本机地址`,
+    !LOOPBACK.has(settings.web.host) && `RECTIFY_WEB_HOST=${settings.web.host}会让本机以外的人访问网页`,
+    settings.web.trustProxy !== undefined && '设置了 RECTIFY_TRUST_PROXY（经反向代理对外提供）',
+    !LOOPBACK.has(publicHost) && `RECTIFY_PUBLIC_URL=${settings.web.publicUrl}不是本机地址`,
   ].filter(Boolean);
   if (!reasons.length) return undefined;
   const missing = [
-    !settings.links.secret && '设置 RECTIFY_LINK_SECRET(链接签名密钥,如 openssl rand -hex 32)',
+    !settings.links.secret && '设置 RECTIFY_LINK_SECRET（链接签名密钥，如 openssl rand -hex 32）',
     users.active().length === 0 && '用 rectify user add <账号> --role office 创建至少一个账号',
   ].filter(Boolean);
-  return missing.length ? `${reasons.join(';')},启动前请先: ${missing.join(';')}` : undefined;
+  return missing.length ? `${reasons.join('；')}，启动前请先：${missing.join('；')}` : undefined;
 }

@@ -12,7 +12,7 @@ export class InputError extends Error {
 }
 
 export function readText(path: string): string {
-  if (!existsSync(path)) throw new InputError(`文件不存在: ${path}`);
+  if (!existsSync(path)) throw new InputError(`文件不存在：${path}`);
   return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
 }
 

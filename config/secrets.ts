@@ -25,14 +25,14 @@ export function linkKeys(
   if (existsSync(secretFile)) {
     const stored = readFileSync(secretFile, 'utf8').trim();
     if (stored.length >= 32) return { current: stored, old: oldSecrets, source: 'file' };
-    throw new Error(`${secretFile}: 链接密钥文件已损坏(删除后重新生成,或设置 RECTIFY_LINK_SECRET)`);
+    throw new Error(`${secretFile}：链接密钥文件已损坏（删除后重新生成，或设置 RECTIFY_LINK_SECRET）`);
   }
   if (!opts.create) return undefined;
   const key = randomBytes(32).toString('hex');
   mkdirSync(dirname(secretFile), { recursive: true });
   writeFileSync(secretFile, `${key}\n`, { mode: 0o600, flag: 'wx' });
   (opts.warn ?? console.warn)(
-    `rectify: 已生成链接签名密钥 ${secretFile}(仅适用于本机试用;生产环境请设置 RECTIFY_LINK_SECRET,web 与 worker 使用同一个密钥)`,
+    `rectify: 已生成链接签名密钥${secretFile}（仅适用于本机试用；生产环境请设置 RECTIFY_LINK_SECRET,web 与 worker 使用同一个密钥）`,
   );
   return { current: key, old: oldSecrets, source: 'generated' };
 }

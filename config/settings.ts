@@ -85,7 +85,7 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const value = env[name];
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}=${value}: 应为正整数`);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}=${value}：应为正整数`);
   return n;
 }
 
@@ -93,7 +93,7 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const value = env[name];
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name}=${value}: 端口应为 1–65535 的整数`);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name}=${value}：端口应为1–65535的整数`);
   return n;
 }
 
@@ -108,7 +108,7 @@ export type LogLevelName = (typeof LOG_LEVELS)[number];
 function logLevel(value: string | undefined): LogLevelName {
   if (!value) return 'INFO';
   const level = value.toUpperCase() as LogLevelName;
-  if (!LOG_LEVELS.includes(level)) throw new Error(`RECTIFY_LOG_LEVEL 无效: ${value}(应为 ${LOG_LEVELS.join('、')} 之一)`);
+  if (!LOG_LEVELS.includes(level)) throw new Error(`RECTIFY_LOG_LEVEL 无效：${value}（应为${LOG_LEVELS.join('、')}之一）`);
   return level;
 }
 
@@ -118,7 +118,7 @@ function address(env: NodeJS.ProcessEnv, name: string): string | undefined {
   if (!value) return undefined;
   const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]*):(\d{1,5})$/.exec(value);
   if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535)
-    throw new Error(`${name} 无效: ${value}(应为 主机:端口,如 127.0.0.1:9464 或 0.0.0.0:9464)`);
+    throw new Error(`${name}无效：${value}（应为 主机：端口，如127.0.0.1:9464或0.0.0.0:9464）`);
   return `${m[1] || '0.0.0.0'}:${m[2]}`;
 }
 
@@ -148,9 +148,9 @@ function publicUrl(value: string | undefined): string | undefined {
   try {
     url = new URL(value);
   } catch {
-    throw new Error(`RECTIFY_PUBLIC_URL=${value}: 应为完整网址,如 https://zhenggai.example.org/`);
+    throw new Error(`RECTIFY_PUBLIC_URL=${value}：应为完整网址，如 https://zhenggai.example.org/`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`RECTIFY_PUBLIC_URL=${value}: 应以 http:// 或 https:// 开头`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`RECTIFY_PUBLIC_URL=${value}：应以 http:// 或 https:// 开头`);
   return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }
 
@@ -160,7 +160,7 @@ function systemName(value: string | undefined): string {
   if (!name) return DEFAULT_SYSTEM_NAME;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f<>@"]/.test(name) || name.length > 40)
-    throw new Error(`RECTIFY_SYSTEM_NAME=${value}：应为一个名称（40 个字符以内，不含控制字符和 < > @ "），如 ${DEFAULT_SYSTEM_NAME}`);
+    throw new Error(`RECTIFY_SYSTEM_NAME=${value}：应为一个名称（40个字符以内，不含控制字符和 < > @ "），如${DEFAULT_SYSTEM_NAME}`);
   return name;
 }
 
@@ -201,10 +201,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   };
   for (const [name, key] of [['RECTIFY_LINK_SECRET', links.secret], ...links.oldSecrets.map((k) => ['RECTIFY_LINK_OLD_SECRETS', k])])
     if (key !== undefined && key.length < MIN_SECRET_LENGTH)
-      throw new Error(`${name}: 密钥太短(至少 ${MIN_SECRET_LENGTH} 个字符;可用 openssl rand -hex 32 生成)`);
+      throw new Error(`${name}：密钥太短（至少${MIN_SECRET_LENGTH}个字符；可用 openssl rand -hex 32生成）`);
   const mail = {
     smtpUrl: env.SMTP_URL || undefined,
-    from: env.MAIL_FROM || '"整改提醒" <rectify@localhost>',
+    from: env.MAIL_FROM || '“整改提醒”<rectify@localhost>',
     systemName: systemName(env.RECTIFY_SYSTEM_NAME),
     caFile: env.SMTP_CA_FILE || undefined,
     maxConnections: positiveInt(env, 'SMTP_MAX_CONNECTIONS') ?? 3,
@@ -217,15 +217,15 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       .filter(Boolean)
       .map((p) => resolve(p)),
   };
-  if (mail.smtpUrl && !env.MAIL_FROM) throw new Error('设置了 SMTP_URL 时也要设置 MAIL_FROM(发件人地址)');
-  if (!domainOf(mail.from)) throw new Error(`MAIL_FROM 无效: ${mail.from}(应为 rectify@example.org 或 "名称" <rectify@example.org>)`);
+  if (mail.smtpUrl && !env.MAIL_FROM) throw new Error('设置了 SMTP_URL 时也要设置 MAIL_FROM（发件人地址）');
+  if (!domainOf(mail.from)) throw new Error(`MAIL_FROM 无效：${mail.from}（应为 rectify@example.org 或“名称”<rectify@example.org>）`);
   const worker = {
     maxCachedWorkflows: positiveInt(env, 'RECTIFY_WORKFLOW_CACHE') ?? DEFAULT_WORKFLOW_CACHE,
     workflowHeapMiB: positiveInt(env, 'RECTIFY_WORKFLOW_HEAP_MB') ?? DEFAULT_WORKFLOW_HEAP_MIB,
   };
   const format = env.RECTIFY_LOG_FORMAT?.toLowerCase();
   if (format && format !== 'json' && format !== 'pretty')
-    throw new Error(`RECTIFY_LOG_FORMAT 无效: ${env.RECTIFY_LOG_FORMAT}(应为 json 或 pretty)`);
+    throw new Error(`RECTIFY_LOG_FORMAT 无效：${env.RECTIFY_LOG_FORMAT}（应为 json 或 pretty）`);
   const ops = {
     logLevel: logLevel(env.RECTIFY_LOG_LEVEL),
     logFormat: (format ?? (process.stdout.isTTY ? 'pretty' : 'json')) as 'json' | 'pretty',

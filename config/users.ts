@@ -54,7 +54,7 @@ export const credentialVersion = (a: Account): string =>
     .slice(0, 12);
 
 export function passwordProblem(password: string): string | undefined {
-  if (password.length < MIN_PASSWORD_LENGTH) return `密码至少 ${MIN_PASSWORD_LENGTH} 个字符`;
+  if (password.length < MIN_PASSWORD_LENGTH) return `密码至少${MIN_PASSWORD_LENGTH}个字符`;
   if (/^\s|\s$/.test(password)) return '密码不能以空格开头或结尾';
   return undefined;
 }
@@ -75,13 +75,13 @@ export class UserStore {
     try {
       parsed = JSON.parse(readFileSync(this.file, 'utf8'));
     } catch (e) {
-      throw new InputError(`${this.file}: 账号文件不是有效的 JSON: ${(e as Error).message}`);
+      throw new InputError(`${this.file}：账号文件不是有效的 JSON: ${(e as Error).message}`);
     }
-    if (!Array.isArray(parsed.users)) throw new InputError(`${this.file}: 缺少 users 列表`);
+    if (!Array.isArray(parsed.users)) throw new InputError(`${this.file}：缺少 users 列表`);
     const accounts = parsed.users as Account[];
     accounts.forEach((a, i) => {
       if (typeof a?.name !== 'string' || !(ACCOUNT_ROLES as readonly string[]).includes(a.role) || typeof a.hash !== 'string')
-        throw new InputError(`${this.file}: 第 ${i + 1} 个账号缺少 name、role(office 或 leadership)或 hash`);
+        throw new InputError(`${this.file}：第${i + 1}个账号缺少 name、role（office 或 leadership）或 hash`);
     });
     this.cache = { mtimeMs: st.mtimeMs, size: st.size, accounts };
     return accounts;
@@ -97,9 +97,9 @@ export class UserStore {
   }
 
   async add(name: string, role: string, password: string, now = new Date()): Promise<Account> {
-    if (!NAME.test(name)) throw new InputError(`账号名「${name}」无效: 1–40 个字符,不含空格、冒号、引号、尖括号、斜杠和 &`);
-    if (!(ACCOUNT_ROLES as readonly string[]).includes(role)) throw new InputError(`--role 应为 ${ACCOUNT_ROLES.join(' 或 ')}: ${role}`);
-    if (this.find(name)) throw new InputError(`账号 ${name} 已存在(改密码用 rectify user passwd ${name})`);
+    if (!NAME.test(name)) throw new InputError(`账号名“${name}”无效：1–40个字符，不含空格、冒号、引号、尖括号、斜杠和 &`);
+    if (!(ACCOUNT_ROLES as readonly string[]).includes(role)) throw new InputError(`--role 应为${ACCOUNT_ROLES.join(' 或 ')}：${role}`);
+    if (this.find(name)) throw new InputError(`账号${name}已存在（改密码用 rectify user passwd ${name}）`);
     const problem = passwordProblem(password);
     if (problem) throw new InputError(problem);
     const at = now.toISOString();
@@ -122,7 +122,7 @@ export class UserStore {
   private change(name: string, f: (a: Account) => Account): void {
     const all = this.list();
     const i = all.findIndex((a) => a.name === name);
-    if (i < 0) throw new InputError(`没有账号 ${name}(用 rectify user list 查看)`);
+    if (i < 0) throw new InputError(`没有账号${name}（用 rectify user list 查看）`);
     this.write(all.map((a, j) => (j === i ? f(a) : a)));
   }
 

@@ -16,7 +16,7 @@ export function measureSentence(m: ReportMeasure, link: (url: string) => string 
 
 export function reportMarkdown(r: ProgressReport): string {
   const out: string[] = [];
-  out.push('# 巡视整改进展情况', '', `(${r.planTitle},截至${r.asOfZh})`, '');
+  out.push('# 巡视整改进展情况', '', `（${r.planTitle}，截至${r.asOfZh}）`, '');
   out.push(r.summary, '');
   out.push('## 一、巡视整改组织领导情况', '', r.preface ?? PLACEHOLDER.preface, '');
   out.push('## 二、整改进展情况及成效', '');
@@ -30,7 +30,7 @@ export function reportMarkdown(r: ProgressReport): string {
     out.push('| 措施 | 牵头单位 | 负责区领导 | 整改时限 | 逾期 |', '|---|---|---|---|---|');
     for (const m of r.overdue)
       out.push(
-        `| ${cell(`${m.id} ${m.title}`)} | ${cell(m.leadUnit)} | ${cell(m.leader)} | ${m.deadline} | ${-(m.workdaysLeft ?? 0)} 个工作日 |`,
+        `| ${cell(`${m.id} ${m.title}`)} | ${cell(m.leadUnit)} | ${cell(m.leader)} | ${m.deadline} | ${-(m.workdaysLeft ?? 0)}个工作日 |`,
       );
     out.push('');
   }
@@ -46,16 +46,16 @@ export function reportMarkdown(r: ProgressReport): string {
   out.push('### 回头看情况', '');
   out.push(
     lb.reviews
-      ? `开展回头看 ${lb.reviews} 次,整改成效巩固 ${lb.sustained} 项,整改后仍有反复(反弹回潮) ${lb.relapsed} 项,尚在核查 ${lb.pending} 项。`
+      ? `开展回头看${lb.reviews}次，整改成效巩固${lb.sustained}项，整改后仍有反复（反弹回潮）${lb.relapsed}项，尚在核查${lb.pending}项。`
       : '尚未开展回头看。',
     '',
   );
   for (const c of lb.campaigns)
-    out.push(`- 「${c.name}」专项: 核查 ${c.reviews} 项,巩固 ${c.sustained} 项,反弹回潮 ${c.relapsed} 项,尚在核查 ${c.pending} 项。`);
+    out.push(`-“${c.name}”专项：核查${c.reviews}项，巩固${c.sustained}项，反弹回潮${c.relapsed}项，尚在核查${c.pending}项。`);
   if (lb.campaigns.length) out.push('');
   for (const x of lb.relapsedMeasures)
     out.push(
-      `- 反弹回潮: ${x.id} ${x.title}(${x.leadUnit},第 ${x.round} 次回头看,${x.date}${x.newDeadline ? `,重新整改至${x.newDeadline}` : ''})`,
+      `- 反弹回潮：${x.id} ${x.title}（${x.leadUnit}，第${x.round}次回头看，${x.date}${x.newDeadline ? `，重新整改至${x.newDeadline}` : ''}）`,
     );
   if (lb.relapsedMeasures.length) out.push('');
   out.push('## 三、下一步工作打算', '', r.nextSteps ?? PLACEHOLDER.nextSteps, '');

@@ -34,7 +34,7 @@ export async function reportXlsx(r: ProgressReport): Promise<Buffer> {
       ['分阶段推进、持续整改的问题', t.problemsContinuing],
       ['有逾期措施的问题', t.problemsOverdue],
       ['措施总数', t.measures],
-      ['已完成(销号)', t.closed],
+      ['已完成（销号）', t.closed],
       ['已提交待核验', t.submitted],
       ['正在推进', t.active],
       ['长期坚持', t.longterm],

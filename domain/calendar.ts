@@ -52,9 +52,9 @@ export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeup-workday';
 export class CalendarYearUnavailableError extends Error {
   constructor(readonly year: number) {
     super(
-      `${year}年的节假日安排未收录:` +
-        `请更新 chinese-days,或在计划的 calendar.years["${year}"] 中补充国务院办公厅公布的安排,` +
-        `或设置 calendar.unpublishedYears: statutory 暂按法定节假日计算(结果标为临时)`,
+      `${year}年的节假日安排未收录：` +
+        `请更新 chinese-days，或在计划的 calendar.years["${year}"] 中补充国务院办公厅公布的安排，` +
+        `或设置 calendar.unpublishedYears: statutory 暂按法定节假日计算（结果标为临时）`,
     );
     this.name = 'CalendarYearUnavailableError';
   }
@@ -176,7 +176,7 @@ export class WorkCalendar {
    * Counting starts from the day after (before), so the start day's own kind does not matter.
    */
   addWorkdays(date: IsoDate, n: number): IsoDate {
-    if (!Number.isInteger(n)) throw new RangeError(`工作日数必须是整数: ${n}`);
+    if (!Number.isInteger(n)) throw new RangeError(`工作日数必须是整数：${n}`);
     const step = n < 0 ? -1 : 1;
     let day = epoch(date);
     for (let left = Math.abs(n); left > 0;) {
@@ -236,13 +236,13 @@ export function calendarYearProblems(years: Record<string, CalendarYear>): Calen
     const off = new Set(data.holidays);
     const own = (d: IsoDate) => d.startsWith(`${year}-`) || d.startsWith(`${Number(year) - 1}-12-`);
     data.holidays.forEach((d, index) => {
-      if (!own(d)) problems.push({ year, list: 'holidays', index, message: `${d} 不属于 ${year} 年的安排` });
+      if (!own(d)) problems.push({ year, list: 'holidays', index, message: `${d}不属于${year}年的安排` });
     });
     data.workdays.forEach((d, index) => {
-      if (!own(d)) problems.push({ year, list: 'workdays', index, message: `${d} 不属于 ${year} 年的安排` });
+      if (!own(d)) problems.push({ year, list: 'workdays', index, message: `${d}不属于${year}年的安排` });
       else if (isoWeekday(d) < 6)
-        problems.push({ year, list: 'workdays', index, message: `${d}(${weekdayZh(d)})本是工作日,调休上班日应为周六或周日` });
-      if (off.has(d)) problems.push({ year, list: 'workdays', index, message: `${d} 同时列为放假和上班` });
+        problems.push({ year, list: 'workdays', index, message: `${d}（${weekdayZh(d)}）本是工作日，调休上班日应为周六或周日` });
+      if (off.has(d)) problems.push({ year, list: 'workdays', index, message: `${d}同时列为放假和上班` });
     });
   }
   return problems;

@@ -29,7 +29,7 @@ export function isIsoDate(text: string): boolean {
 
 export function requireEpochDay(date: IsoDate): number {
   const day = epochDay(date);
-  if (day === undefined) throw new RangeError(`不是有效日期(应为 YYYY-MM-DD): ${JSON.stringify(date)}`);
+  if (day === undefined) throw new RangeError(`不是有效日期（应为 YYYY-MM-DD）：${JSON.stringify(date)}`);
   return day;
 }
 
@@ -60,9 +60,9 @@ export function weekdayZh(date: IsoDate): string {
   return WEEKDAYS_ZH[isoWeekday(date)];
 }
 
-/** 2024年10月15日(周二): a date as people read it. */
+/** 2024年10月15日（周二）: a date as people read it. */
 export function dateZh(date: IsoDate): string {
-  return `${plainDateZh(date)}(${weekdayZh(date)})`;
+  return `${plainDateZh(date)}（${weekdayZh(date)}）`;
 }
 
 /** 2024年10月15日: a date as documents write it. */
@@ -77,7 +77,7 @@ export function localInstant(date: IsoDate, time: string, zone: string): number 
   const known = instants.get(key);
   if (known !== undefined) return known;
   const dt = DateTime.fromISO(`${date}T${time}`, { zone });
-  if (!dt.isValid) throw new RangeError(`无效的时间 ${date} ${time} (${zone}): ${dt.invalidExplanation ?? dt.invalidReason}`);
+  if (!dt.isValid) throw new RangeError(`无效的时间${date} ${time}（${zone}）：${dt.invalidExplanation ?? dt.invalidReason}`);
   if (instants.size > 50_000) instants.clear();
   instants.set(key, dt.toMillis());
   return dt.toMillis();
@@ -88,10 +88,10 @@ export function localDate(instantMs: number, zone: string): IsoDate {
   return DateTime.fromMillis(instantMs, { zone }).toISODate() as IsoDate;
 }
 
-/** An instant shown to people: '2024-03-29 18:00 (周五)' in the zone. */
+/** An instant shown to people: 2024年3月29日（周五）18:00 in the zone. */
 export function formatInstant(instantMs: number, zone: string): string {
   const dt = DateTime.fromMillis(instantMs, { zone });
-  return `${dt.toFormat('yyyy-MM-dd HH:mm')} (${weekdayZh(dt.toISODate() as IsoDate)})`;
+  return `${dateZh(dt.toISODate() as IsoDate)}${dt.toFormat('HH:mm')}`;
 }
 
 export function isValidTimeZone(zone: string): boolean {

@@ -41,7 +41,7 @@ const contains = (head: Uint8Array, text: string) => Buffer.from(head).includes(
 export function sniffEvidence(name: string, head: Uint8Array): { type: EvidenceType } | { problem: string } {
   const ext = /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase();
   const claimed = ext ? EXTENSIONS[ext] : undefined;
-  if (!claimed) return { problem: `「${name}」的类型不在允许之列(允许 ${ALLOWED_WORDS})` };
+  if (!claimed) return { problem: `“${name}”的类型不在允许之列（允许${ALLOWED_WORDS}）` };
   let actual: EvidenceType | undefined;
   if (startsWith(head, [0x25, 0x50, 0x44, 0x46, 0x2d])) actual = 'pdf';
   else if (startsWith(head, [0xff, 0xd8, 0xff])) actual = 'jpg';
@@ -52,8 +52,8 @@ export function sniffEvidence(name: string, head: Uint8Array): { type: EvidenceT
     else if (claimed === 'xlsx') actual = contains(head, 'xl/') ? 'xlsx' : 'zip';
     else actual = 'zip';
   }
-  if (!actual) return { problem: `「${name}」的内容不是 ${EVIDENCE_TYPES[claimed].label}(允许 ${ALLOWED_WORDS})` };
-  if (actual !== claimed) return { problem: `「${name}」的内容是 ${EVIDENCE_TYPES[actual].label},与扩展名不符` };
+  if (!actual) return { problem: `“${name}”的内容不是${EVIDENCE_TYPES[claimed].label}（允许${ALLOWED_WORDS}）` };
+  if (actual !== claimed) return { problem: `“${name}”的内容是${EVIDENCE_TYPES[actual].label}，与扩展名不符` };
   return { type: actual };
 }
 
@@ -61,7 +61,7 @@ export function sniffEvidence(name: string, head: Uint8Array): { type: EvidenceT
 export function sizeWords(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${bytes} 字节`;
+  return `${bytes}字节`;
 }
 
 export interface EvidenceFile {
@@ -70,7 +70,10 @@ export interface EvidenceFile {
   size: number;
 }
 
-/** The words a stored file stands as in a measure's evidence (and in a progress note). */
+/**
+ * The words a stored file stands as in a measure's evidence (and in a progress note), as the
+ * workflows keep them: a data format read back by REF (people read it as plainEvidence gives it).
+ */
 export function evidenceRef(f: EvidenceFile): string {
   return `附件「${f.name}」(${sizeWords(f.size)},sha256:${f.sha256})`;
 }

@@ -19,6 +19,7 @@ import type { CalendarYear } from './calendar';
 import { addDays, epochDay, isoWeekday, weekdayZh, type IsoDate } from './dates';
 import { lunarDisagreements, type LunarDisagreement } from './holiday-notice-lunar';
 import { statutoryFestivals } from './statutory';
+import { officialText } from './typography';
 
 export interface NoticeItem {
   /** The heading, e.g. 国庆节、中秋节. */
@@ -57,7 +58,7 @@ export class HolidayNoticeError extends Error {
 }
 
 export function formatNoticeProblem(p: NoticeProblem): string {
-  return p.sentence ? `第 ${p.line} 行「${p.sentence}」: ${p.message}` : `第 ${p.line} 行: ${p.message}`;
+  return p.sentence ? `第${p.line}行“${p.sentence}”：${p.message}` : `第${p.line}行：${p.message}`;
 }
 
 const FESTIVALS = ['元旦', '春节', '清明节', '劳动节', '端午节', '中秋节', '国庆节'];
@@ -89,12 +90,12 @@ function noticeYear(lines: string[]): number {
   const title = lines.join('').match(/关于(?:调整)?(\d{4})年[^。,，]{0,12}?(?:节假日|假期)安排的通知/);
   const body = lines.join('').match(/现将(\d{4})年/);
   if (title && body && title[1] !== body[1]) {
-    throw new HolidayNoticeError([{ line: 1, sentence: '', message: `标题是 ${title[1]} 年,正文是 ${body[1]} 年,请核对` }]);
+    throw new HolidayNoticeError([{ line: 1, sentence: '', message: `标题是${title[1]}年，正文是${body[1]}年，请核对` }]);
   }
   const found = title?.[1] ?? body?.[1] ?? lines.join('').match(/(\d{4})年(?:元旦|春节|清明|劳动节|端午|中秋|国庆|部分节假日)/)?.[1];
   if (!found) {
     throw new HolidayNoticeError([
-      { line: 1, sentence: '', message: '找不到年份: 应有标题“国务院办公厅关于YYYY年部分节假日安排的通知”或正文“现将YYYY年……”' },
+      { line: 1, sentence: '', message: '找不到年份：应有标题“国务院办公厅关于YYYY年部分节假日安排的通知”或正文“现将YYYY年……”' },
     ]);
   }
   return Number(found);
@@ -248,7 +249,7 @@ function readSentence(s: Sentence, year: number, newYearItem: boolean, fail: (me
   const context: DateContext = { year, newYearItem, lunar: [] };
   const dated = [...text.matchAll(DATE_OR_RANGE)].length > 0;
   if (dated && ADVISORY.test(text.replace(/⟨\d+⟩/g, ''))) return { holidays, workdays, movedFrom, lunar: [], advisory: true };
-  if (!dated && /放假|上班/.test(text)) fail('说了放假或上班,但没有可识别的日期(日期应写作“1月1日”)');
+  if (!dated && /放假|上班/.test(text)) fail('说了放假或上班，但没有可识别的日期（日期应写作“1月1日”）');
   const days = (t: DateToken) => {
     const out: IsoDate[] = [];
     for (let d = t.start; d <= t.end; d = addDays(d, 1)) out.push(d);
@@ -258,7 +259,7 @@ function readSentence(s: Sentence, year: number, newYearItem: boolean, fail: (me
   for (const clause of text.split(/[,，]/)) {
     const tokens = [...clause.matchAll(DATE_OR_RANGE)].map((m) => {
       if (RANGE_WORD.test(clause.slice(0, m.index)))
-        fail(`「${clause.slice(Math.max(0, m.index! - 1), m.index! + m[0].length).replace(/⟨\d+⟩/g, '')}」前缺少起始日期`);
+        fail(`“${clause.slice(Math.max(0, m.index! - 1), m.index! + m[0].length).replace(/⟨\d+⟩/g, '')}”前缺少起始日期`);
       return { at: m.index!, token: dateToken(m, notes, context, fail) };
     });
     const words = clause.replace(/⟨\d+⟩/g, '');
@@ -272,7 +273,7 @@ function readSentence(s: Sentence, year: number, newYearItem: boolean, fail: (me
     }
     const working = /上班|补班/.test(words);
     const off = /放假|补休|补假|调休|休息|休假/.test(words.replace(/不调休/g, '')) || EXPLAINED_OFF.test(words);
-    if (working && off) fail('同一分句里既有放假又有上班,无法判断各日期是哪一种');
+    if (working && off) fail('同一分句里既有放假又有上班，无法判断各日期是哪一种');
     pending.push(...tokens.map((x) => x.token));
     if (working) {
       for (const t of pending) workdays.push(...days(t));
@@ -287,10 +288,10 @@ function readSentence(s: Sentence, year: number, newYearItem: boolean, fail: (me
     const total = words.match(/(?:共|放假)(\d+|[一二两三四五六七八九十]+)天/);
     if (total) {
       const n = chineseNumber(total[1]);
-      if (n !== holidayDays) fail(`写明共 ${n} 天,但所列放假日期共 ${holidayDays} 天`);
+      if (n !== holidayDays) fail(`写明共${n}天，但所列放假日期共${holidayDays}天`);
     }
   }
-  if (pending.length) fail('有日期,但没有说是放假还是上班');
+  if (pending.length) fail('有日期，但没有说是放假还是上班');
   return { holidays, workdays, movedFrom, lunar: context.lunar };
 }
 
@@ -323,8 +324,8 @@ function dateToken(m: RegExpMatchArray, notes: string[], c: DateContext, fail: (
   const end = isoOf(endYear, month2, Number(d2));
   if (!end) return fail(`${month2}月${d2}日不是有效日期`);
   const shown = whole.replace(/⟨\d+⟩/g, '');
-  if (end < start) fail(`${shown}: 结束日期早于开始日期`);
-  if (dayCount(start, end) > 31) fail(`${shown}: 一次放假超过 31 天,请核对`);
+  if (end < start) fail(`${shown}：结束日期早于开始日期`);
+  if (dayCount(start, end) > 31) fail(`${shown}：一次放假超过31天，请核对`);
   const endNote = note2 === undefined ? undefined : notes[Number(note2)];
   checkWeekday(end, endNote, fail);
   c.lunar.push(...lunarDisagreements(startNote, { start, end, at: 'start' }), ...lunarDisagreements(endNote, { start, end, at: 'end' }));
@@ -338,7 +339,7 @@ function checkWeekday(date: IsoDate, note: string | undefined, fail: (message: s
   if (named === undefined || named === isoWeekday(date)) return;
   const name = Object.keys(WEEKDAYS).find((k) => WEEKDAYS[k] === named);
   fail(
-    `${Number(date.slice(5, 7))}月${Number(date.slice(8))}日(${date.slice(0, 4)}年)是${weekdayZh(date)},通知写的是周${name}: 请核对年份和日期`,
+    `${Number(date.slice(5, 7))}月${Number(date.slice(8))}日（${date.slice(0, 4)}年）是${weekdayZh(date)}，通知写的是周${name}：请核对年份和日期`,
   );
 }
 
@@ -374,20 +375,20 @@ export function parseHolidayNotice(text: string): HolidayNotice {
       } catch (e) {
         if (!(e as { notice?: boolean }).notice) throw e;
         failed = true;
-        problems.push({ line: s.line, sentence: `${item.name}:${s.text}`, message: (e as Error).message });
+        problems.push({ line: s.line, sentence: officialText(`${item.name}:${s.text}`), message: (e as Error).message });
       }
     }
     if (!failed && !out.holidays.length && !out.workdays.length) {
       problems.push({
         line: item.line,
-        sentence: `${item.name}:${item.sentences.map((x) => x.text).join('')}`,
-        message: '条目中没有可识别的放假或上班日期(日期应写作“1月1日”)',
+        sentence: officialText(`${item.name}:${item.sentences.map((x) => x.text).join('')}`),
+        message: '条目中没有可识别的放假或上班日期（日期应写作“1月1日”）',
       });
     }
     items.push(out);
   }
   if (!items.length && !problems.length) {
-    problems.push({ line: 1, sentence: '', message: '没有找到节假日条目(应有“元旦:1月1日放假……”这样的条目)' });
+    problems.push({ line: 1, sentence: '', message: '没有找到节假日条目（应有“元旦：1月1日放假……”这样的条目）' });
   }
   // Across items: a day cannot be both off and working; working days are weekend days.
   const holidays = new Map<IsoDate, NoticeItem>();
@@ -398,9 +399,9 @@ export function parseHolidayNotice(text: string): HolidayNotice {
     for (const d of item.workdays) {
       const where = `${Number(d.slice(5, 7))}月${Number(d.slice(8))}日`;
       if (holidays.has(d))
-        problems.push({ line: item.line, sentence: item.name, message: `${where} 既列为放假(${holidays.get(d)!.name})又列为上班` });
+        problems.push({ line: item.line, sentence: item.name, message: `${where}既列为放假（${holidays.get(d)!.name}）又列为上班` });
       if (isoWeekday(d) < 6)
-        problems.push({ line: item.line, sentence: item.name, message: `${where}是${weekdayZh(d)},本是工作日;调休上班日应为周六或周日` });
+        problems.push({ line: item.line, sentence: item.name, message: `${where}是${weekdayZh(d)}，本是工作日；调休上班日应为周六或周日` });
     }
   }
   if (problems.length) throw new HolidayNoticeError(problems);
@@ -430,14 +431,14 @@ function missingFestivals(items: NoticeItem[]): string[] {
 function warningsFor(year: number, items: NoticeItem[], holidays: IsoDate[], workdays: IsoDate[]): string[] {
   const warnings: string[] = [];
   const missing = missingFestivals(items);
-  if (missing.length) warnings.push(`通知中没有 ${missing.join('、')} 的安排;这些节日按普通日期计算`);
+  if (missing.length) warnings.push(`通知中没有${missing.join('、')}的安排；这些节日按普通日期计算`);
   if (year >= 2025 && year <= 2099) {
     const off = new Set(holidays);
     const working = new Set(workdays);
     for (const f of statutoryFestivals(year)) {
       for (const d of f.days) {
         const works = working.has(d) || (isoWeekday(d) < 6 && !off.has(d));
-        if (works) warnings.push(`${d}(${weekdayZh(d)})是法定${f.name}假日,通知中却是工作日: 请核对年份和原文`);
+        if (works) warnings.push(`${d}（${weekdayZh(d)}）是法定${f.name}假日，通知中却是工作日：请核对年份和原文`);
       }
     }
   }
@@ -448,12 +449,12 @@ function warningsFor(year: number, items: NoticeItem[], holidays: IsoDate[], wor
 export function formatDateRanges(dates: IsoDate[]): string {
   const sorted = [...new Set(dates)].sort();
   const parts: string[] = [];
-  const md = (d: IsoDate) => `${Number(d.slice(5, 7))}月${Number(d.slice(8))}日(${weekdayZh(d)})`;
+  const md = (d: IsoDate) => `${Number(d.slice(5, 7))}月${Number(d.slice(8))}日（${weekdayZh(d)}）`;
   for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === addDays(sorted[j], 1)) j++;
     const [a, b] = [sorted[i], sorted[j]];
-    parts.push(i === j ? md(a) : `${md(a)}至${a.slice(0, 7) === b.slice(0, 7) ? `${Number(b.slice(8))}日(${weekdayZh(b)})` : md(b)}`);
+    parts.push(i === j ? md(a) : `${md(a)}至${a.slice(0, 7) === b.slice(0, 7) ? `${Number(b.slice(8))}日（${weekdayZh(b)}）` : md(b)}`);
     i = j + 1;
   }
   return parts.join('、');

@@ -187,7 +187,7 @@ export function applyLookbackOutcome(state: MeasureState, r: LookbackOutcomeRepo
     deadline: r.newDeadline,
     version: state.progress.deadlineVersion,
     since: at,
-    reason: `第${r.round}次回头看发现反弹回潮: ${r.notes}`,
+    reason: `第${r.round}次回头看发现反弹回潮：${r.notes}`,
   });
   return [
     {
@@ -243,7 +243,7 @@ export function applyAmendMeasure(state: MeasureState, r: AmendMeasureRequest, n
   state.pendingExtension = undefined;
   state.progress.deadline = newDeadline;
   state.progress.deadlineVersion += 1;
-  state.deadlines.push({ deadline: newDeadline, version: state.progress.deadlineVersion, since: at, reason: `按计划调整: ${r.reason}` });
+  state.deadlines.push({ deadline: newDeadline, version: state.progress.deadlineVersion, since: at, reason: `按计划调整：${r.reason}` });
   // The unit and the leader learn of it as of an approved extension: a mail with the new date and its calendar event.
   return [
     {

@@ -64,10 +64,10 @@ export function validateRecordOutcome(
   now: number,
 ): void {
   requirePermission('recordLookback', r?.actor);
-  if (recorded) throw new RequestRejected(`本次回头看已记录结论: ${recorded === 'sustained' ? '巩固' : '反弹回潮'}`);
-  if (r.outcome !== 'sustained' && r.outcome !== 'relapsed') throw new RequestRejected('结论应为 sustained(巩固)或 relapsed(反弹回潮)');
+  if (recorded) throw new RequestRejected(`本次回头看已记录结论：${recorded === 'sustained' ? '巩固' : '反弹回潮'}`);
+  if (r.outcome !== 'sustained' && r.outcome !== 'relapsed') throw new RequestRejected('结论应为 sustained（巩固）或 relapsed（反弹回潮）');
   if (typeof r.notes !== 'string' || !r.notes.trim()) throw new RequestRejected('核查说明不能为空');
-  if (r.notes.length > 2000) throw new RequestRejected('核查说明过长(最多 2000 字)');
+  if (r.notes.length > 2000) throw new RequestRejected('核查说明过长（最多2000字）');
   if (r.evidence !== undefined && (!Array.isArray(r.evidence) || r.evidence.some((e) => typeof e !== 'string' || !e.trim())))
     throw new RequestRejected('佐证材料应为非空文本列表');
   if (r.outcome === 'sustained') {

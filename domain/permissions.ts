@@ -43,7 +43,7 @@ export function describeActor(a: Actor): string {
 
 /** `单位·区发改委(经邮件链接)`: who acted, on the timeline. */
 export function actorLabel(a: Actor): string {
-  const via = a.via && Object.hasOwn(VIA_LABELS, a.via) ? `(经${VIA_LABELS[a.via]})` : '';
+  const via = a.via && Object.hasOwn(VIA_LABELS, a.via) ? `（经${VIA_LABELS[a.via]}）` : '';
   return `${ROLE_LABELS[a.role]}·${a.who}${via}`;
 }
 
@@ -54,7 +54,7 @@ export function actorLabel(a: Actor): string {
  */
 export const ACCOUNT_ROLES = ['office', 'leadership'] as const;
 export type AccountRole = (typeof ACCOUNT_ROLES)[number];
-export const ACCOUNT_ROLE_LABELS: Record<AccountRole, string> = { office: '巡察办工作人员', leadership: '领导(只读)' };
+export const ACCOUNT_ROLE_LABELS: Record<AccountRole, string> = { office: '巡察办工作人员', leadership: '领导（只读）' };
 
 /** The actor a signed-in person acts as; undefined for those who only read. */
 export function accountActor(account: { name: string; role: AccountRole }): Actor | undefined {
@@ -83,7 +83,7 @@ export function requireActor(actor: Actor | undefined): Actor {
     !Object.hasOwn(ROLE_LABELS, actor.role) ||
     (actor.via !== undefined && !Object.hasOwn(VIA_LABELS, actor.via))
   ) {
-    throw new RequestRejected('缺少操作人: 应为 unit:<牵头单位>、office:<姓名或岗位>、leader:<职务> 或 leadership:<姓名或岗位>');
+    throw new RequestRejected('缺少操作人：应为 unit:<牵头单位>、office:<姓名或岗位>、leader:<职务> 或 leadership:<姓名或岗位>');
   }
   return actor;
 }
@@ -99,6 +99,8 @@ export function requirePermission(action: Action, actor: Actor | undefined, lead
   const a = requireActor(actor);
   if (mayDo(action, a, leadUnit)) return a;
   const who =
-    PERMISSIONS[action].holder === 'office' ? `只有巡察办可以${PERMISSIONS[action].label}` : `只有本措施的牵头单位(${leadUnit})可以这样做`;
-  throw new RequestRejected(`${who};${describeActor(a)}无权操作`);
+    PERMISSIONS[action].holder === 'office'
+      ? `只有巡察办可以${PERMISSIONS[action].label}`
+      : `只有本措施的牵头单位（${leadUnit}）可以这样做`;
+  throw new RequestRejected(`${who}；${describeActor(a)}无权操作`);
 }

@@ -73,17 +73,17 @@ export function policyProblems(p: Policy | undefined): string[] {
   const levels = p.escalation?.levels;
   if (!Array.isArray(levels) || !levels.length) problems.push('escalation.levels 至少一级');
   else {
-    if (levels[0]?.afterWorkdays !== 0) problems.push('第一级督办应在逾期当日开始(afterWorkdays: 0)');
+    if (levels[0]?.afterWorkdays !== 0) problems.push('第一级督办应在逾期当日开始（afterWorkdays: 0）');
     levels.forEach((l, i) => {
       if (!Number.isInteger(l?.afterWorkdays) || (i > 0 && l.afterWorkdays <= levels[i - 1].afterWorkdays))
         problems.push(`escalation.levels[${i}].afterWorkdays 应为递增的整数`);
       if (!Array.isArray(l?.notify) || !l.notify.length || l.notify.some((a) => !AUDIENCE_NAMES.includes(a)))
-        problems.push(`escalation.levels[${i}].notify 应为 ${AUDIENCE_NAMES.join(' | ')} 中的一个或几个`);
+        problems.push(`escalation.levels[${i}].notify 应为${AUDIENCE_NAMES.join(' | ')}中的一个或几个`);
     });
   }
   if (!Number.isInteger(p.escalation?.repeatEveryWorkdays) || p.escalation.repeatEveryWorkdays < 1)
     problems.push('escalation.repeatEveryWorkdays 应为正整数');
-  if (!CADENCE_NAMES.includes(p.reporting?.cadence)) problems.push(`reporting.cadence 应为 ${CADENCE_NAMES.join(' | ')}`);
+  if (!CADENCE_NAMES.includes(p.reporting?.cadence)) problems.push(`reporting.cadence 应为${CADENCE_NAMES.join(' | ')}`);
   workdays(p.reporting?.reminderOffsetsWorkdays, 'reporting.reminderOffsetsWorkdays');
   if (!Array.isArray(p.lookback?.delaysDays) || p.lookback.delaysDays.some((n) => !Number.isInteger(n) || n < 1))
     problems.push('lookback.delaysDays 应为正整数列表');

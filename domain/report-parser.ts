@@ -32,7 +32,7 @@ export class ReportParseError extends Error {
     message: string,
     readonly line?: number,
   ) {
-    super(line ? `第${line}行: ${message}` : message);
+    super(line ? `第${line}行：${message}` : message);
     this.name = 'ReportParseError';
   }
 }
@@ -96,7 +96,7 @@ export function parseReport(original: string): ParsedReport {
     headings.push({ no, title: published(titleStart, titleEnd).trim(), start: m.index + m[0].search(/\d/), end: m.index + m[0].length });
     from = m.index + m[0].length;
   }
-  if (!headings.length) throw new ReportParseError('未找到编号的问题标题(形如 "1. 关于“……”问题的整改。")');
+  if (!headings.length) throw new ReportParseError('未找到编号的问题标题（形如“1. 关于“……”问题的整改。”）');
 
   // The problems end where the next top-level section (三、下一步工作打算) begins.
   const tail = /\n\s*[一二三四五六七八九十]+、/g;
@@ -112,7 +112,7 @@ export function parseReport(original: string): ParsedReport {
     const contentStart = p.end + (label ? label[0].length : 0);
     const items = splitOrdinals(text.slice(contentStart, bodyEnd));
     if (!items.length) {
-      throw new ReportParseError(`问题 ${p.no}「${p.title}」下未找到“一是、二是……”形式的整改措施`, lineAt(contentStart));
+      throw new ReportParseError(`问题${p.no}“${p.title}”下未找到“一是、二是……”形式的整改措施`, lineAt(contentStart));
     }
     items.forEach((item, k) => {
       const measureText = published(contentStart + item.start, contentStart + item.end).trim();

@@ -59,8 +59,9 @@ export interface RefreshCalendarRequest {
 
 function requireText(value: unknown, what: string): string {
   if (typeof value !== 'string' || !value.trim()) throw new RequestRejected(`${what}不能为空`);
-  if (value.length > MAX_TEXT) throw new RequestRejected(`${what}过长(最多 ${MAX_TEXT} 字)`);
-  if (CONTROL_CHARACTERS.test(value)) throw new RequestRejected(`${what}含有控制字符(如 \\u0000、ESC 或文字方向控制符),请删去后重新提交`);
+  if (value.length > MAX_TEXT) throw new RequestRejected(`${what}过长（最多${MAX_TEXT}字）`);
+  if (CONTROL_CHARACTERS.test(value))
+    throw new RequestRejected(`${what}含有控制字符（如 \\u0000、ESC 或文字方向控制符），请删去后重新提交`);
   return value.trim();
 }
 
@@ -74,7 +75,7 @@ function requireBoolean(value: unknown, what: string): void {
 
 function requireStatus(state: MeasureState, allowed: MeasureStatus[], what: string): void {
   if (!allowed.includes(state.progress.status)) {
-    throw new RequestRejected(`措施当前状态为「${STATUS_LABELS[state.progress.status]}」,不能${what}`);
+    throw new RequestRejected(`措施当前状态为“${STATUS_LABELS[state.progress.status]}”，不能${what}`);
   }
 }
 
@@ -91,18 +92,18 @@ export function validateReportProgress(state: MeasureState, r: ReportProgressReq
 
 export function validateSubmitCompletion(state: MeasureState, r: SubmitCompletionRequest): void {
   requirePermission('submitCompletion', r?.actor, state.leadUnit);
-  if (state.spec.kind === 'longterm') throw new RequestRejected('长期坚持类措施不销号,请按周期报送进展');
+  if (state.spec.kind === 'longterm') throw new RequestRejected('长期坚持类措施不销号，请按周期报送进展');
   requireStatus(state, ['active'], '提交整改完成');
-  if (!Array.isArray(r.evidence) || !r.evidence.length) throw new RequestRejected('提交整改完成必须附佐证材料(evidence)');
-  if (r.evidence.length > MAX_EVIDENCE) throw new RequestRejected(`佐证材料最多 ${MAX_EVIDENCE} 项`);
-  r.evidence.forEach((e, i) => requireText(e, `第 ${i + 1} 项佐证材料`));
+  if (!Array.isArray(r.evidence) || !r.evidence.length) throw new RequestRejected('提交整改完成必须附佐证材料（evidence）');
+  if (r.evidence.length > MAX_EVIDENCE) throw new RequestRejected(`佐证材料最多${MAX_EVIDENCE}项`);
+  r.evidence.forEach((e, i) => requireText(e, `第${i + 1}项佐证材料`));
   optionalText(r.note, '说明');
 }
 
 export function validateVerifyCompletion(state: MeasureState, r: VerifyCompletionRequest): void {
   requirePermission('verifyCompletion', r?.actor);
   requireStatus(state, ['submitted'], '核验');
-  if (typeof r.accept !== 'boolean') throw new RequestRejected('应说明通过(accept)或退回');
+  if (typeof r.accept !== 'boolean') throw new RequestRejected('应说明通过（accept）或退回');
   if (!r.accept) requireText(r.reason, '退回理由');
   else optionalText(r.reason, '说明');
 }
@@ -110,16 +111,15 @@ export function validateVerifyCompletion(state: MeasureState, r: VerifyCompletio
 /** `calendar` is strict (the plan's rule for unpublished years); `now` is the workflow's time. */
 export function validateRequestExtension(state: MeasureState, r: RequestExtensionRequest, calendar: WorkCalendar, now: number): void {
   requirePermission('requestExtension', r?.actor, state.leadUnit);
-  if (state.spec.kind === 'longterm' || !state.progress.deadline) throw new RequestRejected('本措施没有整改时限,无需延期');
+  if (state.spec.kind === 'longterm' || !state.progress.deadline) throw new RequestRejected('本措施没有整改时限，无需延期');
   requireStatus(state, ['active'], '申请延期');
-  if (state.pendingExtension) throw new RequestRejected(`已有待审批的延期申请(至 ${state.pendingExtension.newDeadline})`);
+  if (state.pendingExtension) throw new RequestRejected(`已有待审批的延期申请（至${state.pendingExtension.newDeadline}）`);
   requireText(r.reason, '延期理由');
   if (typeof r.newDeadline !== 'string' || !isIsoDate(r.newDeadline))
     throw new RequestRejected(
       r.newDeadline === undefined || r.newDeadline === '' ? '缺少新时限' : `新时限应为 YYYY-MM-DD: ${String(r.newDeadline)}`,
     );
-  if (r.newDeadline <= state.progress.deadline)
-    throw new RequestRejected(`新时限 ${r.newDeadline} 应晚于当前时限 ${state.progress.deadline}`);
+  if (r.newDeadline <= state.progress.deadline) throw new RequestRejected(`新时限${r.newDeadline}应晚于当前时限${state.progress.deadline}`);
   requireDueAhead(r.newDeadline, calendar, state.spec.timeZone, now, state.progress.deadline);
 }
 
@@ -160,7 +160,7 @@ export function validateDecideExtension(state: MeasureState, r: DecideExtensionR
   requirePermission('decideExtension', r?.actor);
   if (!state.pendingExtension) throw new RequestRejected('没有待审批的延期申请');
   requireStatus(state, ['active'], '审批延期');
-  if (typeof r.approve !== 'boolean') throw new RequestRejected('应说明批准(approve)或不批准');
+  if (typeof r.approve !== 'boolean') throw new RequestRejected('应说明批准（approve）或不批准');
   if (!r.approve) requireText(r.reason, '不批准的理由');
   else optionalText(r.reason, '说明');
 }
@@ -170,20 +170,20 @@ export function validateReassign(state: MeasureState, r: ReassignRequest): void 
   requireText(r.reason, '调整理由');
   if (r.leadUnit !== undefined && typeof r.leadUnit !== 'string') throw new RequestRejected('牵头单位应为文本');
   if (r.leader !== undefined && typeof r.leader !== 'string') throw new RequestRejected('负责区领导应为文本');
-  if (!r.leadUnit && !r.leader) throw new RequestRejected('应指定新的牵头单位(leadUnit)或负责区领导(leader)');
+  if (!r.leadUnit && !r.leader) throw new RequestRejected('应指定新的牵头单位（leadUnit）或负责区领导（leader）');
   if (r.leadUnit !== undefined && !state.spec.directory.units.includes(r.leadUnit))
-    throw new RequestRejected(`牵头单位不在计划名录中或没有联系邮箱: ${r.leadUnit}`);
+    throw new RequestRejected(`牵头单位不在计划名录中或没有联系邮箱：${r.leadUnit}`);
   if (r.leader !== undefined && !state.spec.directory.leaders.includes(r.leader))
-    throw new RequestRejected(`负责区领导不在计划名录中: ${r.leader}`);
+    throw new RequestRejected(`负责区领导不在计划名录中：${r.leader}`);
   if ((r.leadUnit ?? state.leadUnit) === state.leadUnit && (r.leader ?? state.leader) === state.leader) {
     throw new RequestRejected('新的牵头单位和负责区领导与当前相同');
   }
-  if (state.progress.status === 'closed') throw new RequestRejected('措施已销号,不能调整');
+  if (state.progress.status === 'closed') throw new RequestRejected('措施已销号，不能调整');
 }
 
 export function validateRefreshCalendar(r: RefreshCalendarRequest): void {
   requirePermission('refreshCalendar', r?.actor);
-  if (!r.years || typeof r.years !== 'object') throw new RequestRejected('缺少节假日安排(years)');
+  if (!r.years || typeof r.years !== 'object') throw new RequestRejected('缺少节假日安排（years）');
   if (r.provisionalYears !== undefined && (typeof r.provisionalYears !== 'object' || r.provisionalYears === null))
     throw new RequestRejected('provisionalYears 应为按年份的安排');
   for (const [what, years] of [
@@ -191,15 +191,15 @@ export function validateRefreshCalendar(r: RefreshCalendarRequest): void {
     ['provisionalYears', r.provisionalYears ?? {}],
   ] as const) {
     for (const [year, data] of Object.entries(years)) {
-      if (!/^\d{4}$/.test(year)) throw new RequestRejected(`${what}: 年份应为四位数字: ${year}`);
+      if (!/^\d{4}$/.test(year)) throw new RequestRejected(`${what}：年份应为四位数字：${year}`);
       if (!Array.isArray(data?.holidays) || !Array.isArray(data?.workdays))
-        throw new RequestRejected(`${what}: ${year}年应有 holidays 和 workdays 两个列表`);
+        throw new RequestRejected(`${what}：${year}年应有 holidays 和 workdays 两个列表`);
       for (const d of [...data.holidays, ...data.workdays]) {
-        if (typeof d !== 'string' || !isIsoDate(d)) throw new RequestRejected(`${what}: ${year}年的日期无效: ${String(d)}`);
+        if (typeof d !== 'string' || !isIsoDate(d)) throw new RequestRejected(`${what}：${year}年的日期无效：${String(d)}`);
       }
     }
     const [problem] = calendarYearProblems(years);
-    if (problem) throw new RequestRejected(`${what}: ${problem.year}年: ${problem.message}`);
+    if (problem) throw new RequestRejected(`${what}：${problem.year}年：${problem.message}`);
   }
 }
 
@@ -218,8 +218,8 @@ export function validateRemind(state: MeasureState, r: RemindRequest, now: numbe
   requirePermission('remind', r?.actor);
   optionalText(r.note, '催办说明');
   if (r.force !== undefined) requireBoolean(r.force, 'force');
-  if (state.progress.status === 'closed') throw new RequestRejected('措施已销号,无需催办');
-  if (state.progress.status === 'submitted') throw new RequestRejected('措施已提交待核验,请先核验销号或退回,无需催办牵头单位');
+  if (state.progress.status === 'closed') throw new RequestRejected('措施已销号，无需催办');
+  if (state.progress.status === 'submitted') throw new RequestRejected('措施已提交待核验，请先核验销号或退回，无需催办牵头单位');
   const zone = state.spec.timeZone;
   const today = localDate(now, zone);
   const last = [...state.audit].reverse().find((a) => a.action === 'remind');
@@ -227,7 +227,7 @@ export function validateRemind(state: MeasureState, r: RemindRequest, now: numbe
     const time = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hour12: false }).format(
       Date.parse(last.at),
     );
-    throw new RequestRejected(`今天 ${time} 已由${last.actor.who}催办过;每项措施每个工作日催办一次,确需再次催办请加 --force`);
+    throw new RequestRejected(`今天${time}已由${last.actor.who}催办过；每项措施每个工作日催办一次，确需再次催办请加 --force`);
   }
 }
 
@@ -243,7 +243,7 @@ export function validateUpdatePolicy(r: UpdatePolicyRequest): void {
   requirePermission('updatePolicy', r?.actor);
   requireText(r.reason, '调整理由');
   const [problem] = policyProblems(r.policy);
-  if (problem) throw new RequestRejected(`提醒规则有误: ${problem}`);
+  if (problem) throw new RequestRejected(`提醒规则有误：${problem}`);
 }
 
 /** The plan file's changes to a running measure (`rectify plan apply`): each field as the file now says it. */
@@ -277,20 +277,20 @@ export function validateAmendMeasure(state: MeasureState, r: AmendMeasureRequest
   if (!fields.length) throw new RequestRejected('没有要调整的内容');
   if (r.title !== undefined) requireText(r.title, '措施名称');
   if (r.text !== undefined && (typeof r.text !== 'string' || !r.text.trim() || r.text.length > MAX_MEASURE_TEXT))
-    throw new RequestRejected(`措施内容不能为空,最多 ${MAX_MEASURE_TEXT} 字`);
+    throw new RequestRejected(`措施内容不能为空，最多${MAX_MEASURE_TEXT}字`);
   if (r.participants !== undefined && (!Array.isArray(r.participants) || !r.participants.every((p) => typeof p === 'string' && p.trim())))
     throw new RequestRejected('参与单位应为单位名称的列表');
   const kind = r.kind ?? state.spec.kind;
   if (r.kind !== undefined && r.kind !== state.spec.kind) {
-    if (!['immediate', 'deadline', 'phased', 'longterm'].includes(r.kind)) throw new RequestRejected(`未知的整改类别: ${String(r.kind)}`);
+    if (!['immediate', 'deadline', 'phased', 'longterm'].includes(r.kind)) throw new RequestRejected(`未知的整改类别：${String(r.kind)}`);
     if (r.kind === 'longterm' || state.spec.kind === 'longterm')
-      throw new RequestRejected('长期坚持类与有时限的类别之间不能直接转换: 请撤销(--prune)后作为新措施加入');
+      throw new RequestRejected('长期坚持类与有时限的类别之间不能直接转换：请撤销（--prune）后作为新措施加入');
   }
   if (r.directory !== undefined && (!Array.isArray(r.directory?.units) || !Array.isArray(r.directory?.leaders)))
     throw new RequestRejected('名录应有单位和区领导两个列表');
   // The deadline the measure already has only becomes the plan's (no new version): anything else is a new deadline.
   if (r.deadline !== undefined && r.deadline !== state.progress.deadline) {
-    if (state.progress.status === 'closed') throw new RequestRejected('措施已销号,不能调整整改时限');
+    if (state.progress.status === 'closed') throw new RequestRejected('措施已销号，不能调整整改时限');
     if (typeof r.deadline !== 'string' || !isIsoDate(r.deadline)) throw new RequestRejected(`新时限应为 YYYY-MM-DD: ${String(r.deadline)}`);
     requireDueAhead(r.deadline, calendar, state.spec.timeZone, now);
   }
@@ -301,12 +301,12 @@ export function validateAmendMeasure(state: MeasureState, r: AmendMeasureRequest
       throw new RequestRejected('阶段节点应为“名称 + 日期”的列表');
     const done = state.progress.milestonesDone;
     if (JSON.stringify(r.milestones.slice(0, done)) !== JSON.stringify(state.spec.milestones.slice(0, done)))
-      throw new RequestRejected(`已完成的前 ${done} 个阶段节点不能修改或删除(只能调整尚未完成的节点)`);
+      throw new RequestRejected(`已完成的前${done}个阶段节点不能修改或删除（只能调整尚未完成的节点）`);
   }
   if (kind === 'phased') {
     for (let i = 1; i < milestones.length; i++)
       if (milestones[i].deadline < milestones[i - 1].deadline) throw new RequestRejected('阶段节点应按时间先后排列');
-    if (deadline && milestones.some((m) => m.deadline > deadline)) throw new RequestRejected(`阶段节点不能晚于整改时限 ${deadline}`);
+    if (deadline && milestones.some((m) => m.deadline > deadline)) throw new RequestRejected(`阶段节点不能晚于整改时限${deadline}`);
   }
 }
 

@@ -27,7 +27,7 @@ function lunar(year: number, month: number, day: number): IsoDate {
 
 /** The festivals of a year and their statutory days, before any 补假. */
 export function statutoryFestivals(year: number): StatutoryFestival[] {
-  if (!Number.isInteger(year) || year < 1901 || year > 2099) throw new RangeError(`法定节假日只能推算 1901–2099 年: ${year}`);
+  if (!Number.isInteger(year) || year < 1901 || year > 2099) throw new RangeError(`法定节假日只能推算1901–2099年：${year}`);
   const springFestival = lunar(year, 1, 1);
   const qingming = getSolarTermDate(year, 4, 'pure_brightness');
   return [

@@ -34,7 +34,7 @@ function recipient(c: SentCopy): { label: string; messageId?: string; digest?: s
 }
 
 export function timeline(state: MeasureState): TimelineEntry[] {
-  const entries: TimelineEntry[] = [{ at: state.startedAt, kind: 'start', what: '开始跟踪本措施(整改任务下达)' }];
+  const entries: TimelineEntry[] = [{ at: state.startedAt, kind: 'start', what: '开始跟踪本措施（整改任务下达）' }];
   for (const a of state.audit) {
     entries.push({ at: a.at, kind: 'action', what: auditWords(a), who: actorLabel(a.actor) });
   }
@@ -44,21 +44,21 @@ export function timeline(state: MeasureState): TimelineEntry[] {
     entries.push({
       at: d.at,
       kind: 'notice',
-      what: `${d.review ? `第 ${d.review} 次回头看·` : ''}发出「${label}」(致${audiences})`,
+      what: `${d.review ? `第${d.review}次回头看·` : ''}发出“${label}”（致${audiences}）`,
       who: '系统',
       ...(d.to ? { to: d.to.map(recipient) } : {}),
       ...(d.problems ? { problems: d.problems } : {}),
     });
   }
   for (const l of state.lookbacks ?? []) {
-    const which = `第 ${l.round} 次回头看${l.campaign ? `(「${l.campaign}」专项)` : ''}`;
-    entries.push({ at: l.startedAt, kind: 'lookback', what: `开展${which}${l.dueDate ? `,时限 ${l.dueDate}` : ''}`, who: '系统' });
+    const which = `第${l.round}次回头看${l.campaign ? `（“${l.campaign}”专项）` : ''}`;
+    entries.push({ at: l.startedAt, kind: 'lookback', what: `开展${which}${l.dueDate ? `，时限${l.dueDate}` : ''}`, who: '系统' });
     // A relapse is on record as the action that reopened the measure; a sustained outcome only here.
     if (l.outcome === 'sustained' && l.recordedAt) {
       entries.push({
         at: l.recordedAt,
         kind: 'lookback',
-        what: `${which}: 整改成效巩固${l.notes ? `(核查说明: ${l.notes})` : ''}`,
+        what: `${which}：整改成效巩固${l.notes ? `（核查说明：${l.notes}）` : ''}`,
         who: l.by ? actorLabel(l.by) : undefined,
       });
     }

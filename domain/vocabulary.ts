@@ -119,28 +119,28 @@ export function auditWords(a: AuditEntry): string {
   };
   switch (a.action) {
     case 'progress':
-      return `${d.source === 'ledger' ? '台账所载进展' : '报送进展'}${d.milestone !== undefined ? `·完成第 ${Number(d.milestone) + 1} 阶段` : ''}${d.period ? `·截至${plainDateZh(String(d.period))}的一期` : ''}${parts(`说明: ${text(d.note)}`)}`;
+      return `${d.source === 'ledger' ? '台账所载进展' : '报送进展'}${d.milestone !== undefined ? `·完成第${Number(d.milestone) + 1}阶段` : ''}${d.period ? `·截至${plainDateZh(String(d.period))}的一期` : ''}${parts(`说明：${text(d.note)}`)}`;
     case 'submit':
-      return `提交整改完成${parts(`佐证: ${text(d.evidence)}`, !!d.note && `说明: ${text(d.note)}`)}`;
+      return `提交整改完成${parts(`佐证：${text(d.evidence)}`, !!d.note && `说明：${text(d.note)}`)}`;
     case 'verify':
-      return d.accept ? `核验通过,销号${parts(!!d.reason && `说明: ${text(d.reason)}`)}` : `核验退回${parts(`理由: ${text(d.reason)}`)}`;
+      return d.accept ? `核验通过，销号${parts(!!d.reason && `说明：${text(d.reason)}`)}` : `核验退回${parts(`理由：${text(d.reason)}`)}`;
     case 'extension-request':
-      return `申请延期至 ${text(d.newDeadline)}${parts(`理由: ${text(d.reason)}`)}`;
+      return `申请延期至${text(d.newDeadline)}${parts(`理由：${text(d.reason)}`)}`;
     case 'extension-decision':
-      return d.approve ? `批准延期至 ${text(d.newDeadline)}` : `不批准延期${parts(`理由: ${text(d.reason)}`)}`;
+      return d.approve ? `批准延期至${text(d.newDeadline)}` : `不批准延期${parts(`理由：${text(d.reason)}`)}`;
     case 'reassign':
-      return `调整分工${parts(!!d.leadUnit && `牵头单位 ${text(d.previousLeadUnit)} → ${text(d.leadUnit)}`, !!d.leader && `负责区领导 ${text(d.previousLeader)} → ${text(d.leader)}`, `理由: ${text(d.reason)}`)}`;
+      return `调整分工${parts(!!d.leadUnit && `牵头单位${text(d.previousLeadUnit)} → ${text(d.leadUnit)}`, !!d.leader && `负责区领导${text(d.previousLeader)} → ${text(d.leader)}`, `理由：${text(d.reason)}`)}`;
     case 'calendar':
-      return `更新节假日安排${parts(`已公布 ${text(d.years)} 年`, !!d.provisionalYears && `临时 ${text(d.provisionalYears)} 年`)}`;
+      return `更新节假日安排${parts(`已公布${text(d.years)}年`, !!d.provisionalYears && `临时${text(d.provisionalYears)}年`)}`;
     case 'relapse':
-      return `第 ${text(d.round)} 次回头看: 反弹回潮${d.applied === false ? '(未改变措施: 该回头看针对此前的销号,或措施已在整改中)' : `,重新整改至 ${day(d.newDeadline)}`}${parts(`核查说明: ${text(d.notes)}`)}`;
+      return `第${text(d.round)}次回头看：反弹回潮${d.applied === false ? '（未改变措施：该回头看针对此前的销号，或措施已在整改中）' : `，重新整改至${day(d.newDeadline)}`}${parts(`核查说明：${text(d.notes)}`)}`;
     case 'policy':
-      return `调整提醒规则${parts(`理由: ${text(d.reason)}`)}`;
+      return `调整提醒规则${parts(`理由：${text(d.reason)}`)}`;
     case 'remind':
-      return `催办${d.stage ? `(${noticeLabel(d.stage as NoticeKind, d.level as number | undefined)})` : ''}${parts(!!d.note && `说明: ${text(d.note)}`, !!d.force && '当日再次催办')}`;
+      return `催办${d.stage ? `（${noticeLabel(d.stage as NoticeKind, d.level as number | undefined)}）` : ''}${parts(!!d.note && `说明：${text(d.note)}`, !!d.force && '当日再次催办')}`;
     case 'amend':
-      return `按计划调整${parts(!!d.deadline && `整改时限 ${text(d.previousDeadline)} → ${text(d.deadline)}`, !!(d.changed as string[] | undefined)?.length && `变更: ${text(d.changed)}`, `理由: ${text(d.reason)}`)}`;
+      return `按计划调整${parts(!!d.deadline && `整改时限${text(d.previousDeadline)} → ${text(d.deadline)}`, !!(d.changed as string[] | undefined)?.length && `变更：${text(d.changed)}`, `理由：${text(d.reason)}`)}`;
     case 'withdraw':
-      return `撤销本措施(不再跟踪)${parts(`理由: ${text(d.reason)}`)}`;
+      return `撤销本措施（不再跟踪）${parts(`理由：${text(d.reason)}`)}`;
   }
 }

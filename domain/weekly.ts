@@ -96,7 +96,7 @@ export function weeklyDigest(records: MeasureRecord[], from: number, to: number,
     const close = r.statusChanges.filter((c) => c.status === 'closed' && within(c.at));
     if (close.length && now.status === 'closed') closed.push(item(r, `${day(close[close.length - 1].at)}销号`));
     for (const x of r.relapses.filter((x) => within(x.at)))
-      relapsed.push(item(r, `第 ${x.round} 次回头看发现反弹回潮${x.newDeadline ? `,重新整改至${plainDateZh(x.newDeadline)}` : ''}`));
+      relapsed.push(item(r, `第${x.round}次回头看发现反弹回潮${x.newDeadline ? `，重新整改至${plainDateZh(x.newDeadline)}` : ''}`));
     for (const e of r.extensions.filter((e) => within(e.at)))
       extended.push(item(r, `整改时限${e.from ? `由${plainDateZh(e.from)}` : ''}延至${plainDateZh(e.to)}`));
     if (now.status !== 'closed') {

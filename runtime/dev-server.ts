@@ -84,7 +84,7 @@ export const SQLITE_PRAGMAS = ['journal_mode=wal'];
 
 export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   if (await portOpen(o.ip, o.port)) {
-    throw new Error(`${o.ip}:${o.port} 已被占用:另一个 Temporal 服务(或 rectify dev)正在运行?停止它,或设置 RECTIFY_DEV_PORT`);
+    throw new Error(`${o.ip}:${o.port}已被占用：另一个 Temporal 服务（或 rectify dev）正在运行？停止它，或设置 RECTIFY_DEV_PORT`);
   }
   const found = findBinary(TEMPORAL_CLI);
   if (!found || found.executable.type !== 'existing-path') return startDownloadedDevServer(o);
@@ -116,21 +116,21 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
 
   const deadline = Date.now() + 60_000;
   while (!(await portOpen(o.ip, o.port))) {
-    if (exited !== undefined) throw new Error(`Temporal 开发服务器启动失败(退出码 ${exited}),见 ${o.logFile}`);
+    if (exited !== undefined) throw new Error(`Temporal 开发服务器启动失败（退出码${exited}），见${o.logFile}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`Temporal 开发服务器 60 秒内未就绪,见 ${o.logFile}`);
+      throw new Error(`Temporal 开发服务器60秒内未就绪，见${o.logFile}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
   // The port opens before the frontend serves: wait until it answers, so that the first call does not fail.
   await untilServing(`${o.ip}:${o.port}`, deadline, () => exited !== undefined).catch((e: Error) => {
     child.kill('SIGKILL');
-    throw new Error(`Temporal 开发服务器未就绪(${e.message}),见 ${o.logFile}`);
+    throw new Error(`Temporal 开发服务器未就绪（${e.message}），见${o.logFile}`);
   });
   await setRetention(`${o.ip}:${o.port}`, o.namespace ?? 'default').catch((e: Error) => {
     child.kill('SIGKILL');
-    throw new Error(`无法设置命名空间的保留期(${e.message}),见 ${o.logFile}`);
+    throw new Error(`无法设置命名空间的保留期（${e.message}），见${o.logFile}`);
   });
   return {
     address: `${o.ip}:${o.port}`,
@@ -166,6 +166,6 @@ async function startDownloadedDevServer(o: DevServerOptions): Promise<DevServer>
     await setRetention(`${o.ip}:${o.port}`, o.namespace ?? 'default');
     return { address: `${o.ip}:${o.port}`, uiUrl: `http://${o.ip}:${o.uiPort}`, stop: () => env.teardown() };
   } catch (e) {
-    throw new Error(`${missingBinaryHelp(TEMPORAL_CLI)}(SDK 下载也失败了: ${(e as Error).message})`, { cause: e });
+    throw new Error(`${missingBinaryHelp(TEMPORAL_CLI)}（SDK 下载也失败了：${(e as Error).message}）`, { cause: e });
   }
 }

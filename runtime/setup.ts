@@ -21,13 +21,13 @@ function main(): void {
       execFileSync(python, ['-m', 'pip', 'install', '--disable-pip-version-check', ...packages], { stdio: 'inherit' });
       break;
     } catch (e) {
-      console.warn(`rectify setup: ${python} pip 安装失败: ${(e as Error).message.split('\n')[0]}`);
+      console.warn(`rectify setup: ${python} pip 安装失败：${(e as Error).message.split('\n')[0]}`);
     }
   }
   for (const spec of missing) {
     const found = findBinary(spec);
     console.log(
-      `rectify setup: ${spec.command} → ${found ? found.executable.type === 'existing-path' && found.executable.path : '未找到,将回退到 SDK 下载(需联网)'}`,
+      `rectify setup: ${spec.command} → ${found ? found.executable.type === 'existing-path' && found.executable.path : '未找到，将回退到 SDK 下载（需联网）'}`,
     );
   }
 }

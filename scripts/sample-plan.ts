@@ -23,11 +23,11 @@ const LEADERS: Record<string, string> = {
   '区委常委、宣传部部长': 'publicity-head',
   '区委常委、政法委书记': 'political-legal-secretary',
   '区委常委、区委办主任': 'office-director',
-  '副区长(分管发展改革、商务)': 'deputy-mayor-commerce',
-  '副区长(分管城建、城管、生态环境)': 'deputy-mayor-urban',
-  '副区长(分管科技、工业)': 'deputy-mayor-industry',
-  '副区长(分管民政、卫生健康)': 'deputy-mayor-welfare',
-  '副区长(分管应急管理)': 'deputy-mayor-safety',
+  '副区长（分管发展改革、商务）': 'deputy-mayor-commerce',
+  '副区长（分管城建、城管、生态环境）': 'deputy-mayor-urban',
+  '副区长（分管科技、工业）': 'deputy-mayor-industry',
+  '副区长（分管民政、卫生健康）': 'deputy-mayor-welfare',
+  '副区长（分管应急管理）': 'deputy-mayor-safety',
 };
 
 const UNITS: Record<string, string> = {
@@ -89,33 +89,33 @@ const BY_PROBLEM: Record<number, [leader: string, lead: string, participants: st
   3: ['区委常委、常务副区长', '区国资办', ['区财政局', '交产集团', '梁溪城发集团'], 'phased'],
   4: ['区委常委、常务副区长', '区国资办', ['交产集团', '梁溪城发集团', '区审计局'], 'deadline'],
   5: ['区委常委、常务副区长', '区财政局', ['区国资办', '区纪委监委'], 'phased'],
-  6: ['副区长(分管发展改革、商务)', '区投促中心', ['区发改委', '区商务局'], 'deadline'],
-  7: ['副区长(分管发展改革、商务)', '区发改委', ['自然资源和规划梁溪分局', '区住建局', '区投促中心'], 'phased'],
-  8: ['副区长(分管科技、工业)', '区工信局', ['区税务局', '区商务局', '自然资源和规划梁溪分局'], 'deadline'],
+  6: ['副区长（分管发展改革、商务）', '区投促中心', ['区发改委', '区商务局'], 'deadline'],
+  7: ['副区长（分管发展改革、商务）', '区发改委', ['自然资源和规划梁溪分局', '区住建局', '区投促中心'], 'phased'],
+  8: ['副区长（分管科技、工业）', '区工信局', ['区税务局', '区商务局', '自然资源和规划梁溪分局'], 'deadline'],
   9: ['区委常委、常务副区长', '自然资源和规划梁溪分局', ['区国资办', '区机关事务管理局'], 'phased'],
-  10: ['副区长(分管城建、城管、生态环境)', '梁溪生态环境局', ['区城管局', '区住建局'], 'phased'],
-  11: ['副区长(分管发展改革、商务)', '区商务局', ['区发改委', '区科技局'], 'deadline'],
-  12: ['副区长(分管科技、工业)', '区工信局', ['区发改委', '梁溪科技城管理局'], 'deadline'],
+  10: ['副区长（分管城建、城管、生态环境）', '梁溪生态环境局', ['区城管局', '区住建局'], 'phased'],
+  11: ['副区长（分管发展改革、商务）', '区商务局', ['区发改委', '区科技局'], 'deadline'],
+  12: ['副区长（分管科技、工业）', '区工信局', ['区发改委', '梁溪科技城管理局'], 'deadline'],
   13: ['区委常委、宣传部部长', '区文体旅局', ['区委宣传部', '区商务局'], 'deadline'],
-  14: ['副区长(分管科技、工业)', '区科技局', ['区人社局', '梁溪科技城管理局'], 'deadline'],
+  14: ['副区长（分管科技、工业）', '区科技局', ['区人社局', '梁溪科技城管理局'], 'deadline'],
   15: ['区委副书记、区长', '区行政审批局', ['区发改委', '区市场监督管理局', '区纪委监委'], 'deadline'],
   16: ['区委常委、组织部部长', '区委组织部', ['区纪委监委', '区征收办'], 'longterm'],
   17: ['区委书记', '区委办', ['区纪委监委', '区委组织部'], 'longterm'],
   18: ['区委常委、纪委书记、监委主任', '区纪委监委', ['区城管局'], 'longterm'],
   19: ['区委常委、常务副区长', '区财政局', ['区国资办', '区机关事务管理局'], 'deadline'],
-  20: ['副区长(分管城建、城管、生态环境)', '区城管局', ['区纪委监委', '区委编办'], 'deadline'],
-  21: ['副区长(分管城建、城管、生态环境)', '区建管中心', ['区住建局', '区征收办', '区纪委监委'], 'deadline'],
+  20: ['副区长（分管城建、城管、生态环境）', '区城管局', ['区纪委监委', '区委编办'], 'deadline'],
+  21: ['副区长（分管城建、城管、生态环境）', '区建管中心', ['区住建局', '区征收办', '区纪委监委'], 'deadline'],
   22: ['区委常委、纪委书记、监委主任', '区纪委监委', ['区财政局', '区市场监督管理局'], 'longterm'],
   23: ['区委常委、区委办主任', '区委办', ['区纪委监委'], 'immediate'],
   24: ['区委常委、宣传部部长', '区委宣传部', ['区委组织部'], 'deadline'],
   25: ['区委常委、组织部部长', '区委组织部', ['区委编办'], 'deadline'],
   26: ['区委常委、组织部部长', '区委组织部', ['区委办'], 'deadline'],
-  27: ['副区长(分管城建、城管、生态环境)', '区住建局', ['区征收办', '梁溪城发集团'], 'phased'],
-  28: ['副区长(分管民政、卫生健康)', '区民政局', ['区卫健委'], 'deadline'],
+  27: ['副区长（分管城建、城管、生态环境）', '区住建局', ['区征收办', '梁溪城发集团'], 'phased'],
+  28: ['副区长（分管民政、卫生健康）', '区民政局', ['区卫健委'], 'deadline'],
   29: ['区委常委、宣传部部长', '区文明办', ['区城管局', '公安梁溪分局'], 'longterm'],
-  30: ['副区长(分管城建、城管、生态环境)', '区住建局', ['区城管局'], 'deadline'],
+  30: ['副区长（分管城建、城管、生态环境）', '区住建局', ['区城管局'], 'deadline'],
   31: ['区委常委、政法委书记', '区委政法委', ['区信访局', '公安梁溪分局'], 'deadline'],
-  32: ['副区长(分管应急管理)', '区应急管理局', ['区消防救援大队', '区住建局'], 'phased'],
+  32: ['副区长（分管应急管理）', '区应急管理局', ['区消防救援大队', '区住建局'], 'phased'],
   33: ['区委副书记', '区委巡察办', ['区委办', '区纪委监委'], 'deadline'],
   34: ['区委常委、常务副区长', '区审计局', ['区财政局'], 'longterm'],
 };
@@ -160,7 +160,7 @@ export function buildSamplePlan(report: string): PlanInput {
   const leaders = new Set(measures.map((m) => m.leader));
   return {
     id: 'liangxi-2023',
-    title: '梁溪区落实省委第十巡视组反馈意见整改方案(示例)',
+    title: '梁溪区落实省委第十巡视组反馈意见整改方案（示例）',
     feedbackDate: parsed.feedbackDate ?? '2023-10-14',
     timeZone: 'Asia/Shanghai',
     calendar: { unpublishedYears: 'statutory' },
@@ -171,7 +171,7 @@ export function buildSamplePlan(report: string): PlanInput {
       leaders: Object.entries(LEADERS)
         .filter(([role]) => leaders.has(role))
         .map(([role, box]) => ({ role, email: `${box}@${DOMAIN}` })),
-      office: { name: '区委巡察办', emails: [`xunchaban@${DOMAIN}`], phone: '0510-8000 0000(示例)', address: '梁溪区行政中心(示例)' },
+      office: { name: '区委巡察办', emails: [`xunchaban@${DOMAIN}`], phone: '0510-8000 0000（示例）', address: '梁溪区行政中心（示例）' },
       leadershipGroup: { name: '区委巡视整改工作领导小组', emails: [`leading-group@${DOMAIN}`] },
     },
     problems: parsed.problems,
@@ -181,17 +181,17 @@ export function buildSamplePlan(report: string): PlanInput {
 
 export const SAMPLE_COMMENT = [
   'yaml-language-server: $schema=../plan.schema.json',
-  '示例计划: 梁溪区 2023 年巡视整改(省委第十巡视组,2023-10-14 反馈)。',
-  '问题与措施原文取自公开的整改进展情况;负责区领导、牵头单位、参与单位、类型、时限和邮箱均为示例数据',
-  '(按问题和措施文字推断,邮箱为 example.org),并非该区的实际分工。',
-  'calendar.unpublishedYears: statutory 使 --rebase today 等演示在节假日安排未收录的年份也能运行:按法定节假日临时计算(会给出警告)。',
-  '由 scripts/sample-plan.ts 生成,勿手工修改。',
+  '示例计划：梁溪区2023年巡视整改（省委第十巡视组，2023-10-14反馈）。',
+  '问题与措施原文取自公开的整改进展情况；负责区领导、牵头单位、参与单位、类型、时限和邮箱均为示例数据',
+  '（按问题和措施文字推断，邮箱为 example.org），并非该区的实际分工。',
+  'calendar.unpublishedYears: statutory 使 --rebase today 等演示在节假日安排未收录的年份也能运行：按法定节假日临时计算（会给出警告）。',
+  '由 scripts/sample-plan.ts 生成，勿手工修改。',
 ].join('\n');
 
 if (require.main === module) {
   const [report, out] = process.argv.slice(2);
   if (!report || !out) {
-    console.error('用法: node dist/scripts/sample-plan.js <report.txt> <out.yaml>');
+    console.error('用法：node dist/scripts/sample-plan.js <report.txt> <out.yaml>');
     process.exit(2);
   }
   writeFileSync(out, planText(out, buildSamplePlan(readFileSync(report, 'utf8')), SAMPLE_COMMENT));

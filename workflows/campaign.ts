@@ -71,7 +71,7 @@ async function ask(input: CampaignInput, batch: string[]): Promise<void> {
         .catch((e: unknown) => {
           // A cancelled campaign stops; a measure gone since the launch has nothing to review.
           if (isCancellation(e) && patched(PATCHES.campaignStopsOnCancel)) throw e;
-          log.info('回头看专项: 措施已不在运行,跳过', { campaign: input.name, measureWorkflowId: id, error: (e as Error).message });
+          log.info('回头看专项：措施已不在运行，跳过', { campaign: input.name, measureWorkflowId: id, error: (e as Error).message });
         }),
     ),
   );

@@ -61,14 +61,14 @@ export async function digestWorkflow(input: DigestInput): Promise<number> {
       await sendDigest(digest);
     } catch (e) {
       const reason = ((e as Error).cause as Error | undefined)?.message ?? (e as Error).message;
-      log.warn('汇总邮件一天内未能发出,已转告巡察办', {
+      log.warn('汇总邮件一天内未能发出，已转告巡察办', {
         planId: input.planId,
         to: input.recipient.email,
         measures: notices.map((n) => n.measure.id),
         reason,
       });
       await reportUndelivered({ ...digest, reason }).catch((failure: Error) =>
-        log.error('汇总邮件未能发出,也未能告知巡察办', { planId: input.planId, to: input.recipient.email, error: failure.message }),
+        log.error('汇总邮件未能发出，也未能告知巡察办', { planId: input.planId, to: input.recipient.email, error: failure.message }),
       );
     }
   }

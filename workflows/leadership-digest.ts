@@ -14,11 +14,11 @@ export async function leadershipDigestWorkflow(input: LeadershipDigestInput): Pr
   const firedAt = Date.now();
   const sendAt = await weeklyDigestSendAt({ firedAt, at: input.at, timeZone: input.timeZone });
   if (sendAt > Date.now()) {
-    log.info('周报日逢节假日,顺延至下一个工作日', { planId: input.planId, sendAt: new Date(sendAt).toISOString() });
+    log.info('周报日逢节假日，顺延至下一个工作日', { planId: input.planId, sendAt: new Date(sendAt).toISOString() });
     await sleep(sendAt - Date.now());
   }
   const result = await sendWeeklyDigest({ planId: input.planId, from: firedAt - WEEK_MS, to: Date.now() });
-  log.info(result.sent.length ? '已发送领导小组周报' : '计划没有未完成的措施,本周不发周报', {
+  log.info(result.sent.length ? '已发送领导小组周报' : '计划没有未完成的措施，本周不发周报', {
     planId: input.planId,
     run: workflowInfo().workflowId,
     to: result.sent,

@@ -83,7 +83,7 @@ function registerHandlers(m: MeasureEntity): void {
         } catch (e) {
           // Validators should have caught it; fail the request, not the workflow.
           log.error('请求未能应用', { planId: m.spec.planId, measureId: m.spec.id, update: update.name, error: (e as Error).message });
-          throw ApplicationFailure.nonRetryable(`请求无法处理: ${(e as Error).message}`, 'RequestFailed');
+          throw ApplicationFailure.nonRetryable(`请求无法处理：${(e as Error).message}`, 'RequestFailed');
         }
       },
       { validator: (request: R) => validate(m.state, request) },
@@ -303,6 +303,6 @@ async function continueAsNewIfSuggested(m: MeasureEntity): Promise<void> {
   if (!workflowInfo().continueAsNewSuggested) return;
   await condition(allHandlersFinished);
   m.state.progress.handled = pruneHandled(m.spec, m.state.progress);
-  log.info('措施继续为新的运行(历史保持在限度内)', { planId: m.spec.planId, measureId: m.spec.id, events: workflowInfo().historyLength });
+  log.info('措施继续为新的运行（历史保持在限度内）', { planId: m.spec.planId, measureId: m.spec.id, events: workflowInfo().historyLength });
   await continueAsNew<typeof measureWorkflow>(m.continuation());
 }

@@ -110,7 +110,7 @@ export class MailDelivery implements NoticeDelivery {
 
   constructor(private readonly deps: MailDeliveryDeps) {
     const domain = domainOf(deps.from);
-    if (!domain) throw new Error(`MAIL_FROM 无效: ${deps.from}(应为 rectify@example.org 或 "名称" <rectify@example.org>)`);
+    if (!domain) throw new Error(`MAIL_FROM 无效：${deps.from}（应为 rectify@example.org 或“名称”<rectify@example.org>）`);
     this.domain = domain;
   }
 
@@ -237,7 +237,7 @@ export class MailDelivery implements NoticeDelivery {
     const outcome = await this.sendOnce(plan, about(first), batch.recipient, mail, key, { thread: single, ics: batch.notices });
     if (typeof outcome !== 'string') return { delivered: true };
     const measures = batch.notices.map((n) => n.measure.id).join('、');
-    await this.reportToOffice(plan, first, [`${outcome}(汇总邮件,涉及措施 ${measures})`]);
+    await this.reportToOffice(plan, first, [`${outcome}（汇总邮件，涉及措施${measures}）`]);
     return { delivered: false, problems: [outcome] };
   }
 
@@ -284,7 +284,7 @@ export class MailDelivery implements NoticeDelivery {
     const plan = await this.deps.plans.plan(batch.planId);
     const measures = batch.notices.map((n) => n.measure.id).join('、');
     await this.reportToOffice(plan, batch.notices[0], [
-      `${batch.recipient.name} <${batch.recipient.email}>: 一天内未能发出(${batch.reason}),涉及措施 ${measures}`,
+      `${batch.recipient.name} <${batch.recipient.email}>: 一天内未能发出（${batch.reason}），涉及措施${measures}`,
     ]);
   }
 

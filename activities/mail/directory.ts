@@ -33,7 +33,7 @@ export class PlanDirectory implements PlanSource {
   private planNow(planId: string): Plan {
     this.refresh();
     const entry = this.byId.get(planId);
-    if (!entry) throw new Error(`worker 没有计划 ${planId} 的名录:用 RECTIFY_PLANS 指定计划文件(现有: ${this.paths.join(', ') || '无'})`);
+    if (!entry) throw new Error(`worker 没有计划${planId}的名录：用 RECTIFY_PLANS 指定计划文件（现有：${this.paths.join('，') || '无'}）`);
     return entry.plan;
   }
 
@@ -47,7 +47,7 @@ export class PlanDirectory implements PlanSource {
         const { plan } = loadPlan(path);
         this.byId.set(plan.id, { path, mtimeMs, plan });
       } catch (e) {
-        log.warn(`计划文件暂不可用${known ? ',继续使用上一版名录' : ''}`, { path, error: (e as Error).message.split('\n')[0] });
+        log.warn(`计划文件暂不可用${known ? '，继续使用上一版名录' : ''}`, { path, error: (e as Error).message.split('\n')[0] });
       }
     }
   }

@@ -21,12 +21,12 @@ export class SentLedger {
 
   async has(messageId: string): Promise<boolean> {
     if (sentInEarlierAttempt(messageId)) {
-      log.info('此前的尝试已发出(Temporal 记录),不再发送', { messageId });
+      log.info('此前的尝试已发出（Temporal 记录），不再发送', { messageId });
       return true;
     }
     try {
       await access(this.file(messageId));
-      log.info('已发出(本机发送台账),不再发送', { messageId });
+      log.info('已发出（本机发送台账），不再发送', { messageId });
       return true;
     } catch {
       return false;

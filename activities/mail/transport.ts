@@ -44,9 +44,9 @@ export function smtpMailer(url: string, options: SmtpOptions = {}): SmtpMailer {
     user = decodeURIComponent(u.username);
     pass = decodeURIComponent(u.password);
   } catch {
-    throw new Error(`SMTP_URL 无效: ${shown}(应为 smtp://用户:密码@主机:端口 或 smtps://…;密码中的 % # / @ 等字符须百分号编码)`);
+    throw new Error(`SMTP_URL 无效：${shown}（应为 smtp://用户：密码@主机：端口 或 smtps://…；密码中的 % # / @ 等字符须百分号编码）`);
   }
-  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') throw new Error(`SMTP_URL 应以 smtp:// 或 smtps:// 开头: ${shown}`);
+  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') throw new Error(`SMTP_URL 应以 smtp:// 或 smtps:// 开头：${shown}`);
   const secure = u.protocol === 'smtps:';
   const transport = nodemailer.createTransport({
     pool: true,
@@ -66,7 +66,7 @@ export function smtpMailer(url: string, options: SmtpOptions = {}): SmtpMailer {
     ...(options.ratePerSecond ? { rateDelta: 1000, rateLimit: options.ratePerSecond } : {}),
   });
   return {
-    describe: `SMTP ${u.protocol}//${u.host}${user ? `(用户 ${user})` : ''}`,
+    describe: `SMTP ${u.protocol}//${u.host}${user ? `（用户${user}）` : ''}`,
     async send(message) {
       const info = await transport.sendMail(message);
       return {
@@ -83,7 +83,7 @@ export function smtpMailer(url: string, options: SmtpOptions = {}): SmtpMailer {
 export function fileMailer(dir: string): Mailer {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
-    describe: `发件箱目录 ${dir}(未设置 SMTP_URL,邮件保存为 .eml 文件)`,
+    describe: `发件箱目录${dir}（未设置 SMTP_URL，邮件保存为 .eml 文件）`,
     async send(message) {
       const info = await transport.sendMail(message);
       await mkdir(dir, { recursive: true });

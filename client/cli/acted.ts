@@ -50,13 +50,13 @@ export function actionLines(
   switch (report.action) {
     case 'progress': {
       const milestone =
-        detail.milestone === undefined ? '' : `，完成第 ${detail.milestone + 1} 阶段“${d.spec.milestones[detail.milestone]?.title ?? ''}”`;
+        detail.milestone === undefined ? '' : `，完成第${detail.milestone + 1}阶段“${d.spec.milestones[detail.milestone]?.title ?? ''}”`;
       const period = detail.period ? `（截至${plainDateZh(detail.period)}的一期）` : '';
       lines.push(`已记录进展报送${period}${milestone}。进展不另发邮件：记入本措施的经过，巡察办在系统中可以看到。`);
       break;
     }
     case 'submit':
-      lines.push(`已提交整改完成（佐证材料 ${detail.evidence?.length ?? 0} 项），等待巡察办核验。`);
+      lines.push(`已提交整改完成（佐证材料${detail.evidence?.length ?? 0}项），等待巡察办核验。`);
       break;
     case 'remind':
       lines.push(

@@ -40,7 +40,7 @@ export function requireReachable(plan: Plan, path: string): Plan {
   const unreachable = unreachableLeadUnits(plan);
   if (unreachable.length)
     throw new InputError(
-      `${path}: 以下牵头单位没有联系邮箱,通知无法送达,计划未启动: ${unreachable.join('、')}(在 directory.units 中补充 emails 后再试)`,
+      `${path}：以下牵头单位没有联系邮箱，通知无法送达，计划未启动：${unreachable.join('、')}（在 directory.units 中补充 emails 后再试）`,
     );
   return plan;
 }
@@ -52,7 +52,7 @@ export function preparePlan(path: string, rebase?: string): Plan {
     return plan;
   }
   const moved = rebasePlan(plan, rebase);
-  const { plan: valid, issues } = validatePlanData(moved, path, (p) => ({ field: `${formatPath(p, moved)} (平移至 ${rebase})` }));
+  const { plan: valid, issues } = validatePlanData(moved, path, (p) => ({ field: `${formatPath(p, moved)}（平移至${rebase}）` }));
   printIssues(issues);
   if (!valid || issues.some((i) => i.severity === 'error')) throw new PlanError(issues);
   return valid;
@@ -60,8 +60,8 @@ export function preparePlan(path: string, rebase?: string): Plan {
 
 async function connectClient(settings: Settings): Promise<Client> {
   const connection = await Connection.connect(settings.connectionOptions).catch((e: Error) => {
-    const hint = settings.embedded ? '(先运行 npm start 或 rectify dev 启动内嵌服务器)' : '';
-    throw new InputError(`无法连接 Temporal ${settings.connectionOptions.address}${hint}: ${e.message}`);
+    const hint = settings.embedded ? '（先运行 npm start 或 rectify dev 启动内嵌服务器）' : '';
+    throw new InputError(`无法连接 Temporal ${settings.connectionOptions.address}${hint}：${e.message}`);
   });
   return new Client({ connection, namespace: settings.namespace });
 }
@@ -77,7 +77,7 @@ export async function withClient<T>(fn: (client: Client) => Promise<T>): Promise
 }
 
 export function refuseOverwrite(path: string, force: boolean | undefined): void {
-  if (existsSync(path) && !force) throw new InputError(`${path} 已存在;确需覆盖请加 --force`);
+  if (existsSync(path) && !force) throw new InputError(`${path}已存在；确需覆盖请加 --force`);
 }
 
 /** A required option's value, or a usage error naming it. */
@@ -88,18 +88,18 @@ export function need(value: string | undefined, name: string): string {
 
 /** Exactly one of two flags. True for the first. */
 export function oneOf(values: Record<string, unknown>, yes: string, no: string): boolean {
-  if (Boolean(values[yes]) === Boolean(values[no])) throw new UsageError(`请在 --${yes} 和 --${no} 中选一个`);
+  if (Boolean(values[yes]) === Boolean(values[no])) throw new UsageError(`请在 --${yes}和 --${no}中选一个`);
   return values[yes] === true;
 }
 
 export function positiveInt(value: string | undefined, name: string, what = '正整数'): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} 应为${what}: ${value ?? '(无)'}`);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name}应为${what}：${value ?? '（无）'}`);
   return n;
 }
 
 export function isoDate(value: string | undefined, name: string): string {
-  if (value === undefined || !isIsoDate(value)) throw new UsageError(`${name} 应为 YYYY-MM-DD: ${value ?? '(无)'}`);
+  if (value === undefined || !isIsoDate(value)) throw new UsageError(`${name}应为 YYYY-MM-DD: ${value ?? '（无）'}`);
   return value;
 }
 

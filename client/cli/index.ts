@@ -21,13 +21,13 @@ import { registerUserCommands } from './users';
 export { SAMPLE_PLAN };
 
 const CONNECTION_HELP = `
-连接: 未设置 TEMPORAL_ADDRESS 时连接本机内嵌服务器 127.0.0.1:7233;
+连接：未设置 TEMPORAL_ADDRESS 时连接本机内嵌服务器127.0.0.1:7233;
       也支持 TEMPORAL_NAMESPACE、TEMPORAL_API_KEY、TEMPORAL_TLS_*、TEMPORAL_PROFILE。
-退出码: 0 完成;1 输入有误或请求被拒绝(已说明原因,未做任何改动);2 命令行用法有误。`;
+退出码：0完成；1输入有误或请求被拒绝（已说明原因，未做任何改动）；2命令行用法有误。`;
 
 function program(setExitCode: (code: number) => void): Command {
   const root = new Command('rectify')
-    .description('巡视整改措施的提醒、督办与回头看(基于 Temporal)')
+    .description('巡视整改措施的提醒、督办与回头看（基于 Temporal）')
     .helpOption('-h, --help', '显示帮助')
     .helpCommand('help [命令]', '显示命令的帮助')
     .showSuggestionAfterError(true)
@@ -62,26 +62,26 @@ function program(setExitCode: (code: number) => void): Command {
 function usageMessage(e: CommanderError): string {
   const quoted = /'([^']+)'/.exec(e.message)?.[1] ?? '';
   const suggestion = /Did you mean (.+)\?/.exec(e.message)?.[1];
-  const hint = suggestion ? `(是不是 ${suggestion}?)` : '';
+  const hint = suggestion ? `（是不是${suggestion}？）` : '';
   switch (e.code) {
     case 'commander.unknownCommand':
-      return `未知命令: ${quoted}${hint}`;
+      return `未知命令：${quoted}${hint}`;
     case 'commander.unknownOption':
-      return `未知选项: ${quoted}${hint}`;
+      return `未知选项：${quoted}${hint}`;
     case 'commander.missingArgument':
-      return `缺少参数: <${quoted}>`;
+      return `缺少参数：<${quoted}>`;
     case 'commander.missingMandatoryOptionValue':
-      return `缺少 ${
+      return `缺少${
         /option '([^']+)'/
           .exec(e.message)?.[1]
           ?.split(/[ ,]/)
           .find((p) => p.startsWith('--')) ?? quoted
       }`;
     case 'commander.optionMissingArgument':
-      return `选项缺少值: ${quoted}`;
+      return `选项缺少值：${quoted}`;
     case 'commander.excessArguments': {
       const [, expected, got] = /Expected (\d+) arguments? but got (\d+)/.exec(e.message) ?? [];
-      return expected ? `参数过多: 应为 ${expected} 个,给了 ${got} 个` : '参数过多';
+      return expected ? `参数过多：应为${expected}个，给了${got}个` : '参数过多';
     }
     default:
       return e.message.replace(/^error: /, '');
@@ -105,16 +105,16 @@ export async function main(argv: string[]): Promise<number> {
       // --help: 0; a group without its subcommand (help shown on stderr): 2.
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version')
         return e.exitCode === 0 ? 0 : 2;
-      console.error(`rectify: ${usageMessage(e)}\n(rectify --help 查看用法)`);
+      console.error(`rectify: ${usageMessage(e)}\n（rectify --help 查看用法）`);
       return 2;
     }
     if (e instanceof UsageError) {
-      console.error(`rectify: ${e.message}\n(rectify <命令> --help 查看用法)`);
+      console.error(`rectify: ${e.message}\n（rectify <命令> --help 查看用法）`);
       return 2;
     }
     if (e instanceof PlanError) {
       printIssues(e.issues);
-      console.error(`rectify: 计划有 ${e.issues.filter((i) => i.severity === 'error').length} 处错误,未做任何改动`);
+      console.error(`rectify: 计划有${e.issues.filter((i) => i.severity === 'error').length}处错误，未做任何改动`);
       return 1;
     }
     if (e instanceof Reported) return 1;

@@ -34,27 +34,27 @@ import {
 const emails = (s: string) => s.split(/[,;\s\uFF0C\uFF1B\u3001]+/).filter(Boolean);
 
 export function registerPlanCommands(program: Command): void {
-  const plan = program.command('plan').description('计划文件: 校验、从进展报告起草、导入台账、JSON Schema');
+  const plan = program.command('plan').description('计划文件：校验、从进展报告起草、导入台账、JSON Schema');
 
   plan
     .command('check <plan>')
-    .description('校验计划,一次列出全部错误(文件、行号、字段);有错误时退出码为 1')
-    .addHelpText('after', '\n示例:\n  rectify plan check config/plans/liangxi-2023.yaml')
+    .description('校验计划，一次列出全部错误（文件、行号、字段）；有错误时退出码为1')
+    .addHelpText('after', '\n示例：\n  rectify plan check config/plans/liangxi-2023.yaml')
     .action((path: string) => {
       const { plan: checked, warnings } = loadPlan(path);
       printIssues(warnings);
-      console.log(`计划 ${checked.id} 校验通过: ${checked.problems.length} 个问题, ${checked.measures.length} 项整改措施`);
+      console.log(`计划${checked.id}校验通过：${checked.problems.length}个问题，${checked.measures.length}项整改措施`);
     });
 
   plan
     .command('from-report <report>')
-    .description('从公开的整改进展报告(纯文本)起草计划:问题与措施原文,其余待补充')
-    .requiredOption('--out <plan>', '写出的计划文件(.yaml 或 .json)')
+    .description('从公开的整改进展报告（纯文本）起草计划：问题与措施原文，其余待补充')
+    .requiredOption('--out <plan>', '写出的计划文件（.yaml 或 .json）')
     .option('--id <id>', '计划编号', 'plan')
     .option('--title <title>', '计划标题', '巡视整改方案')
-    .option('--feedback-date <date>', '巡视反馈日期(默认取报告中的)')
+    .option('--feedback-date <date>', '巡视反馈日期（默认取报告中的）')
     .option('--force', '覆盖已有文件')
-    .addHelpText('after', '\n示例:\n  rectify plan from-report 整改进展情况.txt --out draft.yaml --id liangxi-2023')
+    .addHelpText('after', '\n示例：\n  rectify plan from-report 整改进展情况.txt --out draft.yaml --id liangxi-2023')
     .action((report: string, o: { out: string; id: string; title: string; feedbackDate?: string; force?: boolean }) => {
       planText(o.out, {}); // the extension, before any work
       refuseOverwrite(o.out, o.force);
@@ -83,36 +83,36 @@ export function registerPlanCommands(program: Command): void {
         o.out,
         draft,
         [
-          `草稿: 由 rectify plan from-report 从 ${report} 生成。`,
-          '请补充 directory(单位、区领导、巡察办、领导小组的邮箱)和每项措施的 kind、leader、leadUnit、deadline,',
+          `草稿：由 rectify plan from-report 从${report}生成。`,
+          '请补充 directory（单位、区领导、巡察办、领导小组的邮箱）和每项措施的 kind、leader、leadUnit、deadline,',
           '然后运行 rectify plan check 校验。',
         ].join('\n'),
       );
-      const feedback = parsed.feedbackDate ? `, 反馈日期 ${parsed.feedbackDate}` : '';
+      const feedback = parsed.feedbackDate ? `，反馈日期${parsed.feedbackDate}` : '';
       console.log(
-        `${o.out}: ${parsed.problems.length} 个问题, ${parsed.measures.length} 项整改措施${feedback}(草稿,需补充名录、类型和时限)`,
+        `${o.out}：${parsed.problems.length}个问题，${parsed.measures.length}项整改措施${feedback}（草稿，需补充名录、类型和时限）`,
       );
     });
 
   plan
     .command('import-ledger <ledger>')
-    .description('导入台账(.xlsx 或 .csv,每行一项措施,中文表头顺序不限);有错误时指出行和列,不写任何文件')
-    .option('--out <plan>', '写出的计划文件(.yaml 或 .json)')
-    .option('--id <id>', '计划编号(小写字母、数字、连字符)')
-    .option('--feedback-date <date>', '巡视反馈日期 YYYY-MM-DD(“12月底前”等不带年份的时限、立行立改的时限从这天算起)')
-    .option('--directory <file>', '名录文件(YAML 或 JSON:单位、区领导、巡察办、领导小组及其邮箱);有它时不需要邮箱列和下面两项')
-    .option('--directory-template <file>', '按台账列出全部单位和区领导,写出待填写邮箱的名录文件(只写这个文件)')
-    .option('--office-email <emails>', '没有名录文件时: 巡察办邮箱(多个用逗号分隔)')
-    .option('--leadership-email <emails>', '没有名录文件时: 领导小组邮箱')
-    .option('--title <title>', '计划标题(默认为编号)')
-    .option('--office-name <name>', '没有名录文件时: 巡察办名称', '巡察办')
-    .option('--leadership-name <name>', '没有名录文件时: 领导小组名称', '巡视整改工作领导小组')
-    .option('--immediate-days <n>', `立行立改且没有写日期的,时限为反馈日期后第几个工作日(默认 ${DEFAULT_IMMEDIATE_WORKDAYS})`)
-    .option('--provisional', '时限在未公布节假日安排的年份时,按法定节假日临时计算')
+    .description('导入台账（.xlsx 或 .csv，每行一项措施，中文表头顺序不限）；有错误时指出行和列，不写任何文件')
+    .option('--out <plan>', '写出的计划文件（.yaml 或 .json）')
+    .option('--id <id>', '计划编号（小写字母、数字、连字符）')
+    .option('--feedback-date <date>', '巡视反馈日期 YYYY-MM-DD（“12月底前”等不带年份的时限、立行立改的时限从这天算起）')
+    .option('--directory <file>', '名录文件（YAML 或 JSON:单位、区领导、巡察办、领导小组及其邮箱）；有它时不需要邮箱列和下面两项')
+    .option('--directory-template <file>', '按台账列出全部单位和区领导，写出待填写邮箱的名录文件（只写这个文件）')
+    .option('--office-email <emails>', '没有名录文件时：巡察办邮箱（多个用逗号分隔）')
+    .option('--leadership-email <emails>', '没有名录文件时：领导小组邮箱')
+    .option('--title <title>', '计划标题（默认为编号）')
+    .option('--office-name <name>', '没有名录文件时：巡察办名称', '巡察办')
+    .option('--leadership-name <name>', '没有名录文件时：领导小组名称', '巡视整改工作领导小组')
+    .option('--immediate-days <n>', `立行立改且没有写日期的，时限为反馈日期后第几个工作日（默认${DEFAULT_IMMEDIATE_WORKDAYS}）`)
+    .option('--provisional', '时限在未公布节假日安排的年份时，按法定节假日临时计算')
     .option('--force', '覆盖已有文件')
     .addHelpText(
       'after',
-      '\n示例:\n  rectify plan import-ledger 台账.xlsx --directory-template 名录.yaml        # 先列出单位和区领导,填写邮箱\n' +
+      '\n示例：\n  rectify plan import-ledger 台账.xlsx --directory-template 名录.yaml        # 先列出单位和区领导，填写邮箱\n' +
         '  rectify plan import-ledger 台账.xlsx --directory 名录.yaml --out plan.yaml --id liangxi-2023 --feedback-date 2023-10-14',
     )
     .action(async (file: string, o: Record<string, string | boolean | undefined>) => {
@@ -125,7 +125,7 @@ export function registerPlanCommands(program: Command): void {
         printIssues(names.issues);
         if (names.issues.some((i) => i.severity === 'error')) throw new Reported('台账有错误');
         writeFileSync(out, directoryTemplate(names, out));
-        console.log(`${out}: ${names.units.length} 个单位, ${names.leaders.length} 位区领导;请填写邮箱后用 --directory ${out} 导入`);
+        console.log(`${out}：${names.units.length}个单位，${names.leaders.length}位区领导；请填写邮箱后用 --directory ${out}导入`);
         return;
       }
       for (const [flag, value] of [
@@ -133,7 +133,7 @@ export function registerPlanCommands(program: Command): void {
         ['--id', o.id],
         ['--feedback-date', o.feedbackDate],
       ] as const)
-        if (!value) throw new UsageError(`缺少 ${flag}(或用 --directory-template 先生成名录)`);
+        if (!value) throw new UsageError(`缺少${flag}（或用 --directory-template 先生成名录）`);
       if (!isIsoDate(o.feedbackDate as string)) throw new InputError(`--feedback-date 应为 YYYY-MM-DD: ${String(o.feedbackDate)}`);
       const out = o.out as string;
       planText(out, {});
@@ -145,7 +145,7 @@ export function registerPlanCommands(program: Command): void {
         if (!parsed.directory) throw new Reported('名录文件有错误');
         directory = parsed.directory;
       } else if (!o.officeEmail || !o.leadershipEmail) {
-        throw new UsageError('没有名录文件时需要 --office-email 和 --leadership-email(或用 --directory 指定名录文件)');
+        throw new UsageError('没有名录文件时需要 --office-email 和 --leadership-email（或用 --directory 指定名录文件）');
       }
       const { rows, headerRow } = await readLedger(file);
       const id = o.id as string;
@@ -180,31 +180,31 @@ export function registerPlanCommands(program: Command): void {
               return { row: result.rowOfMeasure[path[1]], field: column ?? formatPath(path.slice(2)) };
             }
             if (path[0] === 'directory' && o.directory) return { field: `${formatPath(path)}(${String(o.directory)})` };
-            return { field: `${formatPath(path)}(命令行参数)` };
+            return { field: `${formatPath(path)}（命令行参数）` };
           }).issues,
         ];
       }
       printIssues(issues);
       if (issues.some((i) => i.severity === 'error')) {
         if (issues.some((i) => /年的节假日安排(未收录|尚未)/.test(i.message))) {
-          console.error('rectify: 时限在未公布节假日安排的年份时,可加 --provisional 按法定节假日临时计算');
+          console.error('rectify: 时限在未公布节假日安排的年份时，可加 --provisional 按法定节假日临时计算');
         }
         throw new Reported('台账有错误');
       }
-      writePlanFile(out, result.plan, `由 rectify plan import-ledger 从 ${file} 导入`);
-      console.log(`${out}: ${result.plan!.problems.length} 个问题, ${result.plan!.measures.length} 项整改措施`);
+      writePlanFile(out, result.plan, `由 rectify plan import-ledger 从${file}导入`);
+      console.log(`${out}：${result.plan!.problems.length}个问题，${result.plan!.measures.length}项整改措施`);
     });
 
   plan
     .command('apply <plan>')
-    .description('把(修改后的)计划文件应用到运行中的措施: 先列出差异,再逐项以工作流自己的请求应用;某项被拒绝时报告该项,其余照常应用')
+    .description('把（修改后的）计划文件应用到运行中的措施：先列出差异，再逐项以工作流自己的请求应用；某项被拒绝时报告该项，其余照常应用')
     .option('--as <actor>', '操作人 office:<经办人>')
-    .option('--reason <text>', '调整理由(记入每项措施的经过)', '按计划文件调整')
-    .option('--dry-run', '只列出差异,不做任何改动')
-    .option('--prune', '计划中已删除的措施: 撤销(停止提醒,工作流结束);不加则只列出')
+    .option('--reason <text>', '调整理由（记入每项措施的经过）', '按计划文件调整')
+    .option('--dry-run', '只列出差异，不做任何改动')
+    .option('--prune', '计划中已删除的措施：撤销（停止提醒，工作流结束）；不加则只列出')
     .addHelpText(
       'after',
-      '\n示例:\n  rectify plan apply plan.yaml --dry-run\n  rectify plan apply plan.yaml --as office:督查科 --reason 按第二季度台账调整 --prune',
+      '\n示例：\n  rectify plan apply plan.yaml --dry-run\n  rectify plan apply plan.yaml --as office:督查科 --reason 按第二季度台账调整 --prune',
     )
     .action(async (path: string, o: { as?: string; reason: string; dryRun?: boolean; prune?: boolean }) => {
       // A broken plan applies nothing: it is checked whole before anything is asked.
@@ -218,18 +218,18 @@ export function registerPlanCommands(program: Command): void {
         const outcome = await applyPlan(client, edited, { actor, reason: o.reason, prune: !!o.prune });
         for (const line of describeDiff(outcome.diff, !!o.prune)) console.log(line);
         if (outcome.applied.length) {
-          console.log('应用结果:');
+          console.log('应用结果：');
           for (const line of outcome.applied) console.log(`  ${line}`);
         }
-        for (const f of outcome.failed) console.error(`rectify: 措施 ${f.measureId} 未能调整: ${f.reason}`);
-        if (outcome.failed.length) throw new Reported(`${outcome.failed.length} 项措施未能调整`);
+        for (const f of outcome.failed) console.error(`rectify: 措施${f.measureId}未能调整：${f.reason}`);
+        if (outcome.failed.length) throw new Reported(`${outcome.failed.length}项措施未能调整`);
       });
     });
 
   plan
     .command('schema')
-    .description('计划文件的 JSON Schema(已提交为 config/plan.schema.json)')
-    .option('--out <file>', '写入文件(默认打印)')
+    .description('计划文件的 JSON Schema（已提交为 config/plan.schema.json）')
+    .option('--out <file>', '写入文件（默认打印）')
     .action((o: { out?: string }) => {
       const text = `${JSON.stringify(planJsonSchema(), null, 2)}\n`;
       if (o.out) writeFileSync(o.out, text);
@@ -238,17 +238,17 @@ export function registerPlanCommands(program: Command): void {
 
   program
     .command('start <plan>')
-    .description('为计划的每项措施启动工作流(可重复执行: 已在运行的不再启动,中断后再执行即从中断处继续;大计划显示进度)')
-    .option('--rebase <date>', '演示用: 把全部日期平移,使反馈日期成为该日(YYYY-MM-DD 或 today)')
+    .description('为计划的每项措施启动工作流（可重复执行：已在运行的不再启动，中断后再执行即从中断处继续；大计划显示进度）')
+    .option('--rebase <date>', '演示用：把全部日期平移，使反馈日期成为该日（YYYY-MM-DD 或 today）')
     .addHelpText(
       'after',
-      '\n示例:\n  rectify start config/plans/liangxi-2023.yaml\n  rectify start config/plans/liangxi-2023.yaml --rebase today',
+      '\n示例：\n  rectify start config/plans/liangxi-2023.yaml\n  rectify start config/plans/liangxi-2023.yaml --rebase today',
     )
     .action(async (path: string, o: { rebase?: string }) => {
       const started = requireReachable(preparePlan(path, rebaseDate(o.rebase)), path);
       const result = await withClient((client) => startPlan(client, started, { onProgress: progressReporter('启动措施') }));
       console.log(
-        `计划 ${started.id}: 新启动 ${result.started.length} 项, 已在运行 ${result.alreadyRunning.length} 项(共 ${started.measures.length} 项)`,
+        `计划${started.id}：新启动${result.started.length}项，已在运行${result.alreadyRunning.length}项（共${started.measures.length}项）`,
       );
       console.log(describeStored(started, result.stored));
       console.log(describeDigest(started, result.digest));
@@ -256,12 +256,12 @@ export function registerPlanCommands(program: Command): void {
 
   program
     .command('simulate <plan>')
-    .description('不启动任何工作流,列出未来 N 天计划会发出的全部通知(纯计算)')
+    .description('不启动任何工作流，列出未来 N 天计划会发出的全部通知（纯计算）')
     .option('--days <n>', '天数')
     .option('--from <date>', '起始日期 YYYY-MM-DD 或 now', 'now')
-    .option('--rebase <date>', '演示用: 把全部日期平移,使反馈日期成为该日')
+    .option('--rebase <date>', '演示用：把全部日期平移，使反馈日期成为该日')
     .option('--json', '输出 JSON')
-    .addHelpText('after', '\n示例:\n  rectify simulate config/plans/liangxi-2023.yaml --rebase today --days 365')
+    .addHelpText('after', '\n示例：\n  rectify simulate config/plans/liangxi-2023.yaml --rebase today --days 365')
     .action((path: string, o: { days?: string; from: string; rebase?: string; json?: boolean }) => {
       const simulated = preparePlan(path, rebaseDate(o.rebase));
       const days = positiveInt(o.days, 'days');
@@ -289,6 +289,6 @@ export function registerPlanCommands(program: Command): void {
         const what = `${NOTICE_KINDS[n.kind].label}${stage ? `(${stage})` : ''}`;
         console.log([formatInstant(Date.parse(n.at), simulated.timeZone), n.measureId, what, n.leadUnit, who, flags].join('\t').trimEnd());
       }
-      console.log(`共 ${schedule.length} 条通知(${simulated.measures.length} 项措施, ${days} 天)`);
+      console.log(`共${schedule.length}条通知（${simulated.measures.length}项措施，${days}天）`);
     });
 }

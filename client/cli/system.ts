@@ -9,11 +9,11 @@ import { InputError, preparePlan, rebaseDate, requireReachable, SAMPLE_PLAN, wit
 export function registerSystemCommands(program: Command, setExitCode: (code: number) => void): void {
   program
     .command('dev')
-    .description('内嵌开发环境: Temporal 开发服务器、worker 和一个计划(默认示例计划);Ctrl-C 停止,再次启动后继续')
+    .description('内嵌开发环境：Temporal 开发服务器、worker 和一个计划（默认示例计划）；Ctrl-C 停止，再次启动后继续')
     .option('--plan <plan>', '计划文件', SAMPLE_PLAN)
     .option('--no-plan', '不启动任何计划')
-    .option('--rebase <date>', '演示用: 把全部日期平移,使反馈日期成为该日(YYYY-MM-DD 或 today)')
-    .addHelpText('after', '\n示例:\n  rectify dev                 # = npm start\n  rectify dev --rebase today')
+    .option('--rebase <date>', '演示用：把全部日期平移，使反馈日期成为该日（YYYY-MM-DD 或 today）')
+    .addHelpText('after', '\n示例：\n  rectify dev                 # = npm start\n  rectify dev --rebase today')
     .action(async (o: { plan: string | false; rebase?: string }) => {
       const planPath = o.plan === false ? undefined : o.plan;
       // Check the plan before anything starts: a bad plan starts nothing.
@@ -24,17 +24,17 @@ export function registerSystemCommands(program: Command, setExitCode: (code: num
 
   program
     .command('web')
-    .description('只提供网页(总览、台账、措施、进展报告、办理、单位链接),连接 TEMPORAL_ADDRESS 指定的集群或本机内嵌服务器')
+    .description('只提供网页（总览、台账、措施、进展报告、办理、单位链接），连接 TEMPORAL_ADDRESS 指定的集群或本机内嵌服务器')
     .addHelpText(
       'after',
-      '\n地址: RECTIFY_WEB_HOST(默认 127.0.0.1,只在本机可访问)、RECTIFY_WEB_PORT(默认 3000)、RECTIFY_PUBLIC_URL(邮件中链接的地址)\n' +
-        '对外提供(如 0.0.0.0)须先设置 RECTIFY_LINK_SECRET 并用 rectify user add 创建账号\n示例:\n  rectify web',
+      '\n地址：RECTIFY_WEB_HOST（默认127.0.0.1，只在本机可访问）、RECTIFY_WEB_PORT（默认3000）、RECTIFY_PUBLIC_URL（邮件中链接的地址）\n' +
+        '对外提供（如0.0.0.0）须先设置 RECTIFY_LINK_SECRET 并用 rectify user add 创建账号\n示例：\n  rectify web',
     )
     .action(async () => {
       const { startWeb } = await import('../web/main');
       await withClient(async (client) => {
         const web = await startWeb(loadSettings(), client);
-        console.log(`整改台账网页: ${web.url}。按 Ctrl-C 停止。`);
+        console.log(`整改台账网页：${web.url}。按 Ctrl-C 停止。`);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
@@ -45,7 +45,7 @@ export function registerSystemCommands(program: Command, setExitCode: (code: num
 
   program
     .command('worker')
-    .description('只运行 worker,连接 TEMPORAL_ADDRESS 指定的集群(可在多台机器上运行多个)')
+    .description('只运行 worker，连接 TEMPORAL_ADDRESS 指定的集群（可在多台机器上运行多个）')
     .action(async () => {
       const { runWorker } = await import('../run-worker');
       await runWorker();
@@ -53,18 +53,18 @@ export function registerSystemCommands(program: Command, setExitCode: (code: num
 
   program
     .command('doctor')
-    .description('检查部署并说明如何改正: Temporal 与命名空间、搜索属性、SMTP(不发信)、计划文件、节假日安排、网页对外访问')
+    .description('检查部署并说明如何改正：Temporal 与命名空间、搜索属性、SMTP（不发信）、计划文件、节假日安排、网页对外访问')
     .option('--plan <file...>', '另外检查这些计划文件')
     .addHelpText(
       'after',
-      '\n有任何一项不通过时退出码为 1。\n示例:\n  rectify doctor\n  rectify doctor --plan config/plans/liangxi-2023.yaml',
+      '\n有任何一项不通过时退出码为1。\n示例：\n  rectify doctor\n  rectify doctor --plan config/plans/liangxi-2023.yaml',
     )
     .action(async (o: { plan?: string[] }) => {
       const { runDoctor } = await import('../doctor');
       setExitCode(await runDoctor(loadSettings(), o.plan ?? []));
     });
 
-  const outbox = program.command('outbox').description('内嵌默认(未设置 SMTP_URL)时保存为 .eml 的邮件');
+  const outbox = program.command('outbox').description('内嵌默认（未设置 SMTP_URL）时保存为 .eml 的邮件');
   outbox
     .command('list', { isDefault: true })
     .description('列出发件箱中的邮件')
@@ -74,25 +74,25 @@ export function registerSystemCommands(program: Command, setExitCode: (code: num
       mails.forEach((m, i) =>
         console.log([String(i + 1).padStart(4), m.date ? formatInstant(m.date.getTime(), ZONE) : '', m.to, m.subject].join('\t')),
       );
-      console.log(`发件箱 ${dir}: ${mails.length} 封邮件`);
+      console.log(`发件箱${dir}：${mails.length}封邮件`);
     });
   outbox
     .command('show <which>')
-    .description('打印一封邮件(序号或文件名)')
+    .description('打印一封邮件（序号或文件名）')
     .action(async (which: string) => {
       const dir = loadSettings().mail.outboxDir;
       const mails = await listOutbox(dir);
       const found = /^\d+$/.test(which) ? mails[Number(which) - 1] : mails.find((m) => m.file === which);
-      if (!found) throw new InputError(`发件箱中没有 ${which}(共 ${mails.length} 封,用 rectify outbox 列出)`);
+      if (!found) throw new InputError(`发件箱中没有${which}（共${mails.length}封，用 rectify outbox 列出）`);
       const mail = await readMail(join(dir, found.file));
       const attached = mail.attachments.map((a) => a.filename).join(', ') || '无';
       console.log(
         [
-          `文件: ${join(dir, found.file)}`,
-          `收件人: ${addresses(mail)}`,
-          `主题: ${mail.subject ?? ''}`,
+          `文件：${join(dir, found.file)}`,
+          `收件人：${addresses(mail)}`,
+          `主题：${mail.subject ?? ''}`,
           `Message-ID: ${mail.messageId ?? ''}`,
-          `附件: ${attached}`,
+          `附件：${attached}`,
           '',
           mail.text ?? '',
         ].join('\n'),

@@ -34,51 +34,51 @@ async function readPassword(prompt: string): Promise<string> {
       });
     });
   const first = await ask(prompt);
-  const again = await ask('再输入一次: ');
-  if (first !== again) throw new InputError('两次输入的密码不一致,未作更改');
+  const again = await ask('再输入一次：');
+  if (first !== again) throw new InputError('两次输入的密码不一致，未作更改');
   return first;
 }
 
 export function registerUserCommands(program: Command): void {
   const user = program
     .command('user')
-    .description('网页账号(巡察办工作人员、区领导);保存在 var/users.json 或 RECTIFY_USERS 指定的文件,密码以 scrypt 散列保存');
+    .description('网页账号（巡察办工作人员、区领导）；保存在 var/users.json 或 RECTIFY_USERS 指定的文件，密码以 scrypt 散列保存');
   const store = () => new UserStore(loadSettings().web.usersFile);
 
   user
     .command('add <name>')
-    .description('添加账号;密码在终端中输入两次(不回显),或从标准输入读第一行')
-    .requiredOption('--role <role>', `角色: ${ACCOUNT_ROLES.map((r) => `${r}(${ACCOUNT_ROLE_LABELS[r]})`).join('、')}`)
+    .description('添加账号；密码在终端中输入两次（不回显），或从标准输入读第一行')
+    .requiredOption('--role <role>', `角色：${ACCOUNT_ROLES.map((r) => `${r}（${ACCOUNT_ROLE_LABELS[r]}）`).join('、')}`)
     .addHelpText(
       'after',
-      '\n示例:\n  rectify user add 督查科 --role office\n  printf "%s\\n" "$PASSWORD" | rectify user add 常务副区长 --role leadership',
+      '\n示例：\n  rectify user add 督查科 --role office\n  printf "%s\\n" "$PASSWORD" | rectify user add 常务副区长 --role leadership',
     )
     .action(async (name: string, o: { role: string }) => {
       const s = store();
       // The name and role are checked before anyone types a password.
       if (!(ACCOUNT_ROLES as readonly string[]).includes(o.role))
-        throw new InputError(`--role 应为 ${ACCOUNT_ROLES.join(' 或 ')}: ${o.role}`);
-      if (s.find(name)) throw new InputError(`账号 ${name} 已存在(改密码用 rectify user passwd ${name})`);
-      const account = await s.add(name, o.role, await readPassword(`账号 ${name} 的密码: `));
-      console.log(`已添加账号 ${account.name}(${ACCOUNT_ROLE_LABELS[account.role]}),保存在 ${s.file}`);
+        throw new InputError(`--role 应为${ACCOUNT_ROLES.join(' 或 ')}：${o.role}`);
+      if (s.find(name)) throw new InputError(`账号${name}已存在（改密码用 rectify user passwd ${name}）`);
+      const account = await s.add(name, o.role, await readPassword(`账号${name}的密码：`));
+      console.log(`已添加账号${account.name}（${ACCOUNT_ROLE_LABELS[account.role]}），保存在${s.file}`);
     });
 
   user
     .command('passwd <name>')
-    .description('重设密码(停用的账号同时恢复);该账号已登录的会话随即失效')
+    .description('重设密码（停用的账号同时恢复）；该账号已登录的会话随即失效')
     .action(async (name: string) => {
       const s = store();
-      if (!s.find(name)) throw new InputError(`没有账号 ${name}(用 rectify user list 查看)`);
-      await s.passwd(name, await readPassword(`账号 ${name} 的新密码: `));
-      console.log(`已重设账号 ${name} 的密码`);
+      if (!s.find(name)) throw new InputError(`没有账号${name}（用 rectify user list 查看）`);
+      await s.passwd(name, await readPassword(`账号${name}的新密码：`));
+      console.log(`已重设账号${name}的密码`);
     });
 
   user
     .command('disable <name>')
-    .description('停用账号;该账号已登录的会话随即失效')
+    .description('停用账号；该账号已登录的会话随即失效')
     .action((name: string) => {
       store().disable(name);
-      console.log(`已停用账号 ${name}`);
+      console.log(`已停用账号${name}`);
     });
 
   user
@@ -88,6 +88,6 @@ export function registerUserCommands(program: Command): void {
       const s = store();
       const all = s.list();
       for (const a of all) console.log([a.name, ACCOUNT_ROLE_LABELS[a.role], a.disabled ? '已停用' : '启用', a.updatedAt].join('\t'));
-      console.log(`${s.file}: ${all.length} 个账号`);
+      console.log(`${s.file}：${all.length}个账号`);
     });
 }

@@ -10,12 +10,12 @@ function eventOf(n: Notice): { track: string; what: string; due?: string; sequen
     case 'deadline':
       return { track: 'deadline', what: '整改时限', due: m.dueAt, sequence: m.deadlineVersion };
     case 'milestone':
-      return n.milestone && { track: `m${n.milestone.index}`, what: `阶段节点「${n.milestone.title}」`, due: n.dueAt, sequence: 0 };
+      return n.milestone && { track: `m${n.milestone.index}`, what: `阶段节点“${n.milestone.title}”`, due: n.dueAt, sequence: 0 };
     case 'report':
-      return n.period ? { track: `r${n.period}`, what: `进展报送(截至 ${n.period})`, due: n.dueAt, sequence: 0 } : undefined;
+      return n.period ? { track: `r${n.period}`, what: `进展报送（截至${n.period}）`, due: n.dueAt, sequence: 0 } : undefined;
     case 'review':
       // A review is an event of its own: never the measure's deadline event moved to the review's date.
-      return n.lookback && { track: `lookback${n.lookback.round}`, what: `第 ${n.lookback.round} 次回头看时限`, due: n.dueAt, sequence: 0 };
+      return n.lookback && { track: `lookback${n.lookback.round}`, what: `第${n.lookback.round}次回头看时限`, due: n.dueAt, sequence: 0 };
     case 'none':
       return undefined;
   }
@@ -46,8 +46,8 @@ export function deadlineIcs(notices: Notice[], domain: string): { filename: stri
       sequence: event.sequence,
       start: new Date(end - 30 * 60_000),
       end: new Date(end),
-      summary: `${event.what}: 措施 ${m.id}「${m.title}」`,
-      description: `问题 ${m.problem.no}: ${m.problem.title}\n牵头单位: ${m.leadUnit}\n负责区领导: ${m.leader}`,
+      summary: `${event.what}：措施${m.id}“${m.title}”`,
+      description: `问题${m.problem.no}：${m.problem.title}\n牵头单位：${m.leadUnit}\n负责区领导：${m.leader}`,
     });
   }
   if (!uids.size) return undefined;

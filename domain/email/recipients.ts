@@ -29,13 +29,13 @@ export function resolveRecipients(directory: Directory, notice: Pick<Notice, 'au
   };
   const unit = (audience: NoticeAudience, name: string | undefined, what: string) => {
     const found = directory.units.find((u) => u.name === name);
-    if (!found) problems.push(`${what}「${name ?? ''}」不在计划名录中`);
-    else if (!found.emails.length) problems.push(`${what}「${found.name}」没有联系邮箱(在计划名录中补充后,此后的通知会送达)`);
+    if (!found) problems.push(`${what}“${name ?? ''}”不在计划名录中`);
+    else if (!found.emails.length) problems.push(`${what}“${found.name}”没有联系邮箱（在计划名录中补充后，此后的通知会送达）`);
     else add(audience, found.name, found.emails);
   };
   const leader = (audience: NoticeAudience, role: string | undefined, what: string) => {
     const found = directory.leaders.find((l) => l.role === role);
-    if (!found) problems.push(`${what}「${role ?? ''}」不在计划名录中`);
+    if (!found) problems.push(`${what}“${role ?? ''}”不在计划名录中`);
     else add(audience, found.role, [found.email]);
   };
   for (const audience of notice.audiences) {

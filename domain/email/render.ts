@@ -10,7 +10,7 @@
 import { Eta } from 'eta';
 import type { WorkCalendar } from '../calendar';
 import type { CalendarAlert } from '../calendar-alerts';
-import { daysBetween, localDate, plainDateZh, weekdayZh, type IsoDate } from '../dates';
+import { daysBetween, localDate, plainDateZh, type IsoDate } from '../dates';
 import type { TrafficLight } from '../measure';
 import type { Notice, NoticeMeasure } from '../notice';
 import type { WeekItem, WeeklyDigest } from '../weekly';
@@ -18,6 +18,8 @@ import type { LinkAction } from '../links';
 import { LIGHT_COLORS, LIGHT_LABELS, mailLabel, NOTICE_KINDS, noticeLabel } from '../vocabulary';
 import type { Recipient } from './recipients';
 import { HTML_LAYOUT, TEXT_LAYOUT } from './templates';
+import { deadlineWords } from '../measure-words';
+import { officialText } from '../typography';
 import {
   campaignIntro,
   campaignItemLine,
@@ -56,7 +58,7 @@ export interface MailLink {
 
 /** Said under a lead unit's links. */
 export const linkNote = (days: number): string =>
-  `以上链接仅供本单位办理本措施使用,请勿转发;链接 ${days} 天内有效,整改时限调整或销号后失效,届时以新邮件中的链接为准。`;
+  `以上链接仅供本单位办理本措施使用，请勿转发；链接${days}天内有效，整改时限调整或销号后失效，届时以新邮件中的链接为准。`;
 
 export interface RenderedMail {
   subject: string;
@@ -110,10 +112,11 @@ function badge(n: Notice): Pick<ItemView, 'badgeLabel' | 'badgeColor' | 'rank'> 
 
 function measureFields(m: NoticeMeasure): Pick<ItemView, 'measureLine' | 'problemLine' | 'leadUnit' | 'leader'> {
   return {
-    measureLine: `措施 ${m.id}「${m.title}」`,
-    problemLine: `问题 ${m.problem.no}: ${m.problem.title}`,
-    leadUnit: m.leadUnit,
-    leader: m.leader,
+    // What the plan and the office typed, in official punctuation (officialText).
+    measureLine: `措施${m.id}“${officialText(m.title)}”`,
+    problemLine: `问题${m.problem.no}：${officialText(m.problem.title)}`,
+    leadUnit: officialText(m.leadUnit),
+    leader: officialText(m.leader),
   };
 }
 
@@ -134,7 +137,8 @@ function dueWords(date: IsoDate, dueAt: string | undefined, zone: string): { dat
   if (!dueAt) return { date: dateZh(date), due: dateZh(date) };
   const due = instantZh(dueAt, zone);
   const dueDay = localDate(Date.parse(dueAt), zone);
-  return dueDay === date ? { date: due, due } : { date: `${dateZh(date)}(逢非工作日,于 ${due} 前完成)`, due };
+  // A date on a day off as every surface gives it (deadlineWords): as written, with the day it falls due.
+  return dueDay === date ? { date: due, due } : { date: deadlineWords(date, dueDay), due };
 }
 
 /**
@@ -151,17 +155,17 @@ function workdaysLeft(
   const byWorkflow = counted?.workdaysLeft !== undefined;
   const n = byWorkflow ? counted!.workdaysLeft! : calendar.workdaysBetween(today, deadline);
   const provisional = (byWorkflow ? counted!.provisionalCount : calendar.isProvisionalBetween(today, deadline))
-    ? `(${PROVISIONAL_COUNT})`
+    ? `（${PROVISIONAL_COUNT}）`
     : '';
-  if (today < deadline) return n > 0 ? `还剩 ${n} 个工作日${provisional}` : `今天是截止前最后一个工作日${provisional}`;
-  return `已逾期 ${Math.max(-n, 1)} 个工作日${provisional}`;
+  if (today < deadline) return n > 0 ? `还剩${n}个工作日${provisional}` : `今天是截止前最后一个工作日${provisional}`;
+  return `已逾期${Math.max(-n, 1)}个工作日${provisional}`;
 }
 
 /** What the provisional calendar is, in one sentence, for a year nobody has published. */
 function provisionalRule(calendar: WorkCalendar): string {
   return calendar.unpublishedRule === 'weekdays'
     ? '工作日暂按周一至周五计算'
-    : '工作日暂按《全国年节及纪念日放假办法》规定的法定节假日计算(节日逢周末顺延补假,不含调休上班日)';
+    : '工作日暂按《全国年节及纪念日放假办法》规定的法定节假日计算（节日逢周末顺延补假，不含调休上班日）';
 }
 
 /** The date an item chases, what it is called, and how many working days are left to it. */
@@ -199,15 +203,15 @@ function chased(n: Notice, ctx: RenderContext): Pick<ItemView, 'deadline' | 'dea
 /** What a reader should know about how a notice came: a catch-up, a provisional calendar. */
 function asides(n: Notice, ctx: RenderContext): string[] {
   const notes: string[] = [];
-  if (n.catchUp) notes.push('(此前的提醒因系统中断未能按时发出,本通知为补发。)');
-  if (n.provisionalCalendar) notes.push(`(该年度节假日安排尚未公布,${provisionalRule(ctx.calendar)},${PROVISIONAL_COUNT}。)`);
+  if (n.catchUp) notes.push('（此前的提醒因系统中断未能按时发出，本通知为补发。）');
+  if (n.provisionalCalendar) notes.push(`（该年度节假日安排尚未公布，${provisionalRule(ctx.calendar)}，${PROVISIONAL_COUNT}。）`);
   return notes;
 }
 
 /** The view of one notice for one recipient, the same for HTML and text. */
 export function itemView(n: Notice, ctx: RenderContext): ItemView {
   const date = chased(n, ctx);
-  const lines = [...whatHappened(n, date.due, ctx.recipient.audience), ...asides(n, ctx)];
+  const lines = [...whatHappened(n, date.due, ctx.recipient.audience), ...asides(n, ctx)].map(officialText);
   const mark = badge(n);
   const label = n.kind === 'urged' ? `催办·${noticeLabel(n.urge?.kind ?? 'reminder', n.level)}` : mailLabel(n);
   const links = itemLinks(n, ctx);
@@ -225,7 +229,7 @@ export function itemView(n: Notice, ctx: RenderContext): ItemView {
       office: ctx.office,
       due: date.due,
       online: links.links.flatMap((l) => (l.action ? [l.action] : [])),
-    }),
+    }).map(officialText),
     ...links,
     ...(ctx.recipient.audience === 'office' && ctx.desk ? { desk: ctx.desk.of(n) } : {}),
   };
@@ -251,12 +255,12 @@ function render(subject: string, intro: string, items: ItemView[], ctx: RenderCo
   const today = localDate(ctx.now, ctx.timeZone);
   const data = {
     subject,
-    greeting: `${ctx.recipient.name}:`,
+    greeting: `${officialText(ctx.recipient.name)}：`,
     intro,
     items,
     sections: extras.sections ?? [],
     closing: extras.closing,
-    contact: ctx.recipient.audience === 'office' ? undefined : `如有疑问,请联系${officeContact(ctx.office)}。`,
+    contact: ctx.recipient.audience === 'office' ? undefined : officialText(`如有疑问，请联系${officeContact(ctx.office)}。`),
     signature: {
       name: fromSystem(ctx.recipient.audience) ? (ctx.systemName ?? DEFAULT_SYSTEM_NAME) : ctx.office.name,
       date: plainDateZh(today),
@@ -267,10 +271,10 @@ function render(subject: string, intro: string, items: ItemView[], ctx: RenderCo
 
 export function renderNotice(n: Notice, ctx: RenderContext): RenderedMail {
   const view = itemView(n, ctx);
-  // In the subject the provisional note joins the count: (还剩 6 个工作日,按临时日历计算).
+  // In the subject the provisional note joins the count: （还剩6个工作日，按临时日历计算）.
   const tail =
     view.left && ['reminder', 'final-reminder', 'overdue', 'urged'].includes(n.kind)
-      ? `(${view.left.replace(`(${PROVISIONAL_COUNT})`, `,${PROVISIONAL_COUNT}`)})`
+      ? `（${view.left.replace(`（${PROVISIONAL_COUNT}）`, `，${PROVISIONAL_COUNT}`)}）`
       : '';
   const label = n.kind === 'urged' ? NOTICE_KINDS.urged.label : mailLabel(n);
   return render(`【${label}】${view.measureLine}${tail}`, '', [view], ctx);
@@ -294,8 +298,8 @@ export function renderDigest(notices: Notice[], ctx: RenderContext): RenderedMai
     .map(({ v }) => v);
   const count = (rank: number) => views.filter((v) => v.rank === rank).length;
   const day = localDate(ctx.now, ctx.timeZone);
-  const subject = `【整改提醒汇总】${day}(${weekdayZh(day)}) 共 ${views.length} 项: 红 ${count(0)} 黄 ${count(1)} 绿 ${count(2)}`;
-  return render(subject, `今天有 ${views.length} 项整改措施需要您关注,逾期(红灯)的排在最前。`, views, ctx);
+  const subject = `【整改提醒汇总】${dateZh(day)}共${views.length}项：红${count(0)}黄${count(1)}绿${count(2)}`;
+  return render(subject, `今天有${views.length}项整改措施需要您关注，逾期（红灯）的排在最前。`, views, ctx);
 }
 
 /** The campaign every notice is a review request of, if they are all of one. */
@@ -314,7 +318,7 @@ function renderCampaignRequests(notices: Notice[], campaign: string, ctx: Render
     .sort((a, b) => a.measure.id.localeCompare(b.measure.id, 'en', { numeric: true }))
     .map((n) => ({ ...itemView(n, ctx), lines: [campaignItemLine(n), ...asides(n, ctx)] }));
   const ask = new Set(views.map((v) => v.act.join(''))).size === 1 ? views[0].act : [];
-  const subject = `【回头看】「${campaign}」专项: ${views.length} 项已销号措施待核查`;
+  const subject = `【回头看】“${campaign}”专项：${views.length}项已销号措施待核查`;
   return render(
     subject,
     campaignIntro(campaign, views.length) + ask.join(''),
@@ -327,9 +331,9 @@ function renderCampaignRequests(notices: Notice[], campaign: string, ctx: Render
 export function renderDeliveryProblem(n: Notice, problems: string[], ctx: RenderContext): RenderedMail {
   const view = itemView(n, ctx);
   view.lines = [
-    `以下通知未能送达: 【${view.kindLabel}】`,
+    `以下通知未能送达：【${view.kindLabel}】`,
     ...problems.map((p) => `· ${p}`),
-    '请核对计划名录中的单位、区领导和邮箱,更正后后续通知将自动使用新的地址。',
+    '请核对计划名录中的单位、区领导和邮箱，更正后后续通知将自动使用新的地址。',
   ];
   view.act = [];
   // What to correct is in the plan's directory, not on the measure's page.
@@ -341,12 +345,12 @@ export function renderDeliveryProblem(n: Notice, problems: string[], ctx: Render
 /** To the office: the plan is about to count working days in a year whose arrangement is not published. */
 export function renderCalendarAlert(a: CalendarAlert, planTitle: string, ctx: RenderContext): RenderedMail {
   const days = daysBetween(a.asOf, `${a.year}-01-01`);
-  const when = days > 0 ? `自 ${a.year}年1月1日起(还有 ${days} 天)` : `目前`;
+  const when = days > 0 ? `自${a.year}年1月1日起（还有${days}天）` : `目前`;
   const rule = provisionalRule(ctx.calendar).replace('工作日暂按', '暂按');
   const intro = [
-    `${a.year}年的节假日安排(国务院办公厅关于${a.year}年部分节假日安排的通知)尚未收录。`,
-    `${when},${planTitle}各项整改措施的提醒、督办和工作日计数将${rule},相关邮件注明“${PROVISIONAL_COUNT}”。`,
-    `国务院办公厅公布该年安排后,请将通知全文交系统管理员导入,运行中的措施会随即按正式安排重新计算。`,
+    `${a.year}年的节假日安排（国务院办公厅关于${a.year}年部分节假日安排的通知）尚未收录。`,
+    `${when}，${planTitle}各项整改措施的提醒、督办和工作日计数将${rule}，相关邮件注明“${PROVISIONAL_COUNT}”。`,
+    `国务院办公厅公布该年安排后，请将通知全文交系统管理员导入，运行中的措施会随即按正式安排重新计算。`,
   ].join('');
   return render(`【节假日安排待导入】${a.year}年节假日安排尚未收录`, intro, [], ctx);
 }
@@ -357,9 +361,9 @@ export function renderCalendarAlert(a: CalendarAlert, planTitle: string, ctx: Re
  * extensions granted, and the red measures per lead unit.
  */
 export function renderWeeklyDigest(w: WeeklyDigest, ctx: RenderContext): RenderedMail {
-  const line = (i: WeekItem) => `措施 ${i.id}「${i.title}」(${i.leadUnit}): ${i.detail}`;
+  const line = (i: WeekItem) => `措施${i.id}“${i.title}”（${i.leadUnit}）：${i.detail}`;
   const section = (heading: string, items: WeekItem[]) => ({
-    heading: `${heading}(${items.length} 项)`,
+    heading: `${heading}（${items.length}项）`,
     lines: items.length ? items.map(line) : ['无。'],
   });
   const sections = [
@@ -369,14 +373,14 @@ export function renderWeeklyDigest(w: WeeklyDigest, ctx: RenderContext): Rendere
     section('本周发现反弹回潮', w.relapsed),
     section('本周批准延期', w.extended),
     {
-      heading: '各牵头单位红灯(未完成的措施中)',
-      lines: w.redByUnit.length ? w.redByUnit.map((u) => `${u.unit}: 红灯 ${u.red} 项(未完成 ${u.open} 项)`) : ['没有红灯。'],
+      heading: '各牵头单位红灯（未完成的措施中）',
+      lines: w.redByUnit.length ? w.redByUnit.map((u) => `${u.unit}：红灯${u.red}项（未完成${u.open}项）`) : ['没有红灯。'],
     },
   ];
   const ask =
     ctx.recipient.audience === 'leadershipGroup'
-      ? '请领导小组关注逾期、督办和反弹回潮的措施,督促责任单位和负责区领导抓紧整改。'
-      : '请巡察办跟踪督办逾期和反弹回潮的措施,必要时提请领导小组研究。';
-  const subject = `【领导小组周报】${w.planTitle} ${w.fromZh}—${w.toZh}: 新增逾期 ${w.newlyOverdue.length} 项,销号 ${w.closed.length} 项,完成率 ${w.totals.completionRate}`;
-  return render(subject, `${w.summary}本周(${w.fromZh}至${w.toZh})情况如下。`, [], ctx, { sections, closing: ask });
+      ? '请领导小组关注逾期、督办和反弹回潮的措施，督促责任单位和负责区领导抓紧整改。'
+      : '请巡察办跟踪督办逾期和反弹回潮的措施，必要时提请领导小组研究。';
+  const subject = `【领导小组周报】${w.planTitle} ${w.fromZh}—${w.toZh}：新增逾期${w.newlyOverdue.length}项，销号${w.closed.length}项，完成率${w.totals.completionRate}`;
+  return render(subject, `${w.summary}本周（${w.fromZh}至${w.toZh}）情况如下。`, [], ctx, { sections, closing: ask });
 }

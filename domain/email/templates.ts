@@ -11,10 +11,10 @@ export const HTML_LAYOUT = `<!doctype html>
 <% for (const item of it.items) { %>
 <table role="presentation" style="border: 1px solid #ddd; border-left: 6px solid <%= item.badgeColor %>; margin: 12px 0; padding: 8px 12px; width: 100%">
 <tr><td>
-<div style="font-weight: bold"><span style="color: <%= item.badgeColor %>">● <%= item.badgeLabel %></span> 【<%= item.kindLabel %>】<%= item.measureLine %></div>
+<div style="font-weight: bold"><span style="color: <%= item.badgeColor %>">● <%= item.badgeLabel %></span>【<%= item.kindLabel %>】<%= item.measureLine %></div>
 <div style="color: #555"><%= item.problemLine %></div>
-<div>牵头单位: <%= item.leadUnit %> 负责区领导: <%= item.leader %></div>
-<% if (item.deadline) { %><div><%= item.deadlineLabel %>: <%= item.deadline %><% if (item.left) { %>,<strong><%= item.left %></strong><% } %></div><% } %>
+<div>牵头单位：<%= item.leadUnit %> 负责区领导：<%= item.leader %></div>
+<% if (item.deadline) { %><div><%= item.deadlineLabel %>：<%= item.deadline %><% if (item.left) { %>，<strong><%= item.left %></strong><% } %></div><% } %>
 <% for (const line of item.lines) { %><p style="margin: 6px 0"><%= line %></p><% } %>
 <% for (const a of item.act) { %><p style="margin: 6px 0; font-weight: bold"><%= a %></p><% } %>
 <% if (item.desk) { %><p style="margin: 10px 0 4px">在系统中办理：<a href="<%= item.desk %>" style="color: #0b57d0; font-weight: bold">打开本措施页面</a></p><% } %>
@@ -36,8 +36,8 @@ export const TEXT_LAYOUT = `<%= it.greeting %>
 
 <% } %><% for (const item of it.items) { %>[<%= item.badgeLabel %>]【<%= item.kindLabel %>】<%= item.measureLine %>
   <%= item.problemLine %>
-  牵头单位: <%= item.leadUnit %>  负责区领导: <%= item.leader %>
-<% if (item.deadline) { %>  <%= item.deadlineLabel %>: <%= item.deadline %><% if (item.left) { %>,<%= item.left %><% } %>
+  牵头单位：<%= item.leadUnit %>  负责区领导：<%= item.leader %>
+<% if (item.deadline) { %>  <%= item.deadlineLabel %>：<%= item.deadline %><% if (item.left) { %>，<%= item.left %><% } %>
 <% } %><% for (const line of item.lines) { %>  <%= line %>
 <% } %><% for (const a of item.act) { %>  <%= a %>
 <% } %><% if (item.desk) { %>  在系统中办理：<%= item.desk %>

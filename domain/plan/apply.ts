@@ -80,28 +80,28 @@ export function planDiff(planId: string, specs: MeasureSpec[], running: RunningM
     // The deadline: new when the file no longer says what the plan last said; a closed measure keeps its own.
     if (spec.kind !== 'longterm' && open && spec.deadline && spec.deadline !== r.spec.deadline) {
       amend.deadline = spec.deadline;
-      if (spec.deadline !== r.deadline) change.words.push(`整改时限 ${r.deadline ?? '无'} → ${spec.deadline}`);
+      if (spec.deadline !== r.deadline) change.words.push(`整改时限${r.deadline ?? '无'} → ${spec.deadline}`);
     }
     const reassign: NonNullable<MeasureChange['reassign']> = {};
     if (open && spec.leadUnit !== r.spec.leadUnit) {
       amend.plannedLeadUnit = spec.leadUnit;
       if (spec.leadUnit !== r.leadUnit) {
         reassign.leadUnit = spec.leadUnit;
-        change.words.push(`牵头单位 ${r.leadUnit} → ${spec.leadUnit}`);
+        change.words.push(`牵头单位${r.leadUnit} → ${spec.leadUnit}`);
       }
     }
     if (open && spec.leader !== r.spec.leader) {
       amend.plannedLeader = spec.leader;
       if (spec.leader !== r.leader) {
         reassign.leader = spec.leader;
-        change.words.push(`负责区领导 ${r.leader} → ${spec.leader}`);
+        change.words.push(`负责区领导${r.leader} → ${spec.leader}`);
       }
     }
     // The names a reassignment is checked against follow the plan's directory.
     if (!same(spec.directory, r.spec.directory)) amend.directory = spec.directory;
     if (spec.title !== r.spec.title) {
       amend.title = spec.title;
-      change.words.push(`措施名称 ${r.spec.title} → ${spec.title}`);
+      change.words.push(`措施名称${r.spec.title} → ${spec.title}`);
     }
     if (spec.text !== r.spec.text) {
       amend.text = spec.text;
@@ -109,15 +109,15 @@ export function planDiff(planId: string, specs: MeasureSpec[], running: RunningM
     }
     if (!same([...spec.participants].sort(), [...r.spec.participants].sort())) {
       amend.participants = spec.participants;
-      change.words.push(`参与单位 ${r.spec.participants.join('、') || '无'} → ${spec.participants.join('、') || '无'}`);
+      change.words.push(`参与单位${r.spec.participants.join('、') || '无'} → ${spec.participants.join('、') || '无'}`);
     }
     if (!same(spec.milestones, r.spec.milestones)) {
       amend.milestones = spec.milestones;
-      change.words.push(`阶段节点 ${spec.milestones.map((m) => `${m.deadline} ${m.title}`).join(';') || '无'}`);
+      change.words.push(`阶段节点${spec.milestones.map((m) => `${m.deadline} ${m.title}`).join('；') || '无'}`);
     }
     if (spec.kind !== r.spec.kind) {
       amend.kind = spec.kind;
-      change.words.push(`整改类别 ${MEASURE_KIND_LABELS[r.spec.kind]} → ${MEASURE_KIND_LABELS[spec.kind]}`);
+      change.words.push(`整改类别${MEASURE_KIND_LABELS[r.spec.kind]} → ${MEASURE_KIND_LABELS[spec.kind]}`);
     }
     if (!same(spec.policy, r.spec.policy)) {
       change.policy = spec.policy;
@@ -143,25 +143,25 @@ export function isEmpty(d: PlanDiff): boolean {
 
 /** The difference in lines for the office, grouped as `plan apply` prints it. */
 export function describeDiff(d: PlanDiff, prune: boolean): string[] {
-  if (isEmpty(d)) return [`计划 ${d.planId}: 与运行中的措施一致,无需调整`];
-  const lines = [`计划 ${d.planId} 与运行中的措施相比:`];
+  if (isEmpty(d)) return [`计划${d.planId}：与运行中的措施一致，无需调整`];
+  const lines = [`计划${d.planId}与运行中的措施相比：`];
   const group = (heading: string, items: string[]) => {
     if (!items.length) return;
-    lines.push(`${heading}(${items.length} 项):`);
+    lines.push(`${heading}（${items.length}项）：`);
     for (const i of items) lines.push(`  ${i}`);
   };
   group(
-    '新增措施(将启动)',
-    d.added.map((a) => `措施 ${a.measureId}「${a.title}」`),
+    '新增措施（将启动）',
+    d.added.map((a) => `措施${a.measureId}“${a.title}”`),
   );
   const changedWith = (pick: (c: MeasureChange) => string[]) =>
-    d.changed.flatMap((c) => (pick(c).length ? [`措施 ${c.measureId}「${c.title}」: ${pick(c).join(';')}`] : []));
+    d.changed.flatMap((c) => (pick(c).length ? [`措施${c.measureId}“${c.title}”：${pick(c).join('；')}`] : []));
   group(
-    '整改时限变更(作为巡察办决定,时限版本加一,提醒和督办重新安排)',
+    '整改时限变更（作为巡察办决定，时限版本加一，提醒和督办重新安排）',
     changedWith((c) => c.words.filter((w) => w.startsWith('整改时限'))),
   );
   group(
-    '分工调整(通知新旧单位和区领导)',
+    '分工调整（通知新旧单位和区领导）',
     changedWith((c) => c.words.filter((w) => /^(牵头单位|负责区领导)/.test(w))),
   );
   group(
@@ -169,15 +169,15 @@ export function describeDiff(d: PlanDiff, prune: boolean): string[] {
     changedWith((c) => c.words.filter((w) => !/^(整改时限|牵头单位|负责区领导)/.test(w))),
   );
   group(
-    prune ? '计划中已删除(将撤销: 停止提醒,工作流结束)' : '计划中已删除(仍在运行;加 --prune 撤销)',
-    d.removed.map((r) => `措施 ${r.measureId}「${r.title}」`),
+    prune ? '计划中已删除（将撤销：停止提醒，工作流结束）' : '计划中已删除（仍在运行；加 --prune 撤销）',
+    d.removed.map((r) => `措施${r.measureId}“${r.title}”`),
   );
   group(
-    '已撤销的措施(不能以原编号重新启动;如需恢复,请用新的编号)',
-    d.withdrawn.map((r) => `措施 ${r.measureId}「${r.title}」`),
+    '已撤销的措施（不能以原编号重新启动；如需恢复，请用新的编号）',
+    d.withdrawn.map((r) => `措施${r.measureId}“${r.title}”`),
   );
   if (d.directory.length) {
-    lines.push(`名录和规则变更(下一次发送起生效,不改动措施):`);
+    lines.push(`名录和规则变更（下一次发送起生效，不改动措施）：`);
     for (const w of d.directory) lines.push(`  ${w}`);
   }
   return lines;

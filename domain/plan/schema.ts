@@ -9,23 +9,23 @@ import { isIsoDate, isValidTimeZone } from '../dates';
 
 const isoDate = z
   .string({ error: '应为日期字符串 YYYY-MM-DD' })
-  .refine(isIsoDate, { message: '不是有效日期(应为 YYYY-MM-DD,如 2024-03-31)' })
+  .refine(isIsoDate, { message: '不是有效日期（应为 YYYY-MM-DD，如2024-03-31）' })
   .meta({ format: 'date' });
-const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间应为 HH:mm(24小时制)');
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间应为 HH:mm（24小时制）');
 const email = z.email({ error: '邮箱格式错误' });
 const nonEmpty = z.string({ error: '应为文本' }).trim().min(1, '不能为空');
 const workdays = z.number().int('应为整数').min(0, '不能为负');
 
 export const MEASURE_KINDS = ['immediate', 'deadline', 'phased', 'longterm'] as const;
-export const measureKind = z.enum(MEASURE_KINDS, { error: `类型应为 ${MEASURE_KINDS.join(' | ')}` });
+export const measureKind = z.enum(MEASURE_KINDS, { error: `类型应为${MEASURE_KINDS.join(' | ')}` });
 export type MeasureKind = z.infer<typeof measureKind>;
 
 export const CADENCES = ['monthly', 'quarterly', 'semiannual', 'annual'] as const;
-export const cadence = z.enum(CADENCES, { error: `报送周期应为 ${CADENCES.join(' | ')}` });
+export const cadence = z.enum(CADENCES, { error: `报送周期应为${CADENCES.join(' | ')}` });
 export type Cadence = z.infer<typeof cadence>;
 
 export const AUDIENCES = ['leadUnit', 'leader', 'office', 'leadershipGroup'] as const;
-export const audience = z.enum(AUDIENCES, { error: `通知对象应为 ${AUDIENCES.join(' | ')}` });
+export const audience = z.enum(AUDIENCES, { error: `通知对象应为${AUDIENCES.join(' | ')}` });
 export type Audience = z.infer<typeof audience>;
 
 const escalationLevel = z.strictObject({
@@ -82,32 +82,32 @@ const group = z.strictObject({ name: nonEmpty, emails: z.array(email).min(1, '�
 const unit = z.strictObject({ name: nonEmpty, emails: z.array(email).default([]) });
 
 export const directory = z.strictObject({
-  units: z.array(unit).describe('Units (单位) by name, with contact emails'),
+  units: z.array(unit).describe('Units（单位）by name, with contact emails'),
   leaders: z
     .array(z.strictObject({ role: nonEmpty.describe('Role title, e.g. 区委常委、常务副区长'), email }))
-    .describe('Responsible district leaders (负责区领导) by role title'),
+    .describe('Responsible district leaders（负责区领导）by role title'),
   office: group
     .extend({
       phone: nonEmpty.optional().describe('Telephone, shown in every mail as whom to contact'),
       address: nonEmpty.optional().describe('Postal or office address, shown in every mail'),
     })
-    .describe('The inspection office (巡察办): the sender of every mail and the contact in it'),
-  leadershipGroup: group.describe('The leadership group (领导小组)'),
+    .describe('The inspection office（巡察办）：the sender of every mail and the contact in it'),
+  leadershipGroup: group.describe('The leadership group（领导小组）'),
 });
 export type Directory = z.infer<typeof directory>;
 
 const milestone = z.strictObject({ title: nonEmpty, deadline: isoDate });
 
 export const measure = z.strictObject({
-  id: z.string({ error: '应为文本,如 "2.3"' }).regex(/^\d+\.\d+$/, '编号应为 "问题号.序号",如 "2.3"'),
-  problem: z.number({ error: '应为问题序号(整数)' }).int().min(1),
+  id: z.string({ error: '应为文本，如 "2.3"' }).regex(/^\d+\.\d+$/, '编号应为“问题号.序号”，如 "2.3"'),
+  problem: z.number({ error: '应为问题序号（整数）' }).int().min(1),
   title: nonEmpty.describe('Lead phrase, e.g. 全力稳定外资'),
   text: nonEmpty.describe('Full text of the measure'),
   kind: measureKind,
   leader: nonEmpty.describe('Role title of the responsible district leader'),
   leadUnit: nonEmpty,
   participants: z.array(nonEmpty).default([]),
-  deadline: isoDate.optional().describe('整改时限; required except for long-term measures'),
+  deadline: isoDate.optional().describe('整改时限；required except for long-term measures'),
   milestones: z.array(milestone).optional().describe('Phased measures: stages, each with its deadline'),
   cadence: cadence.optional().describe('Long-term measures: reporting cadence (default: the policy)'),
   policy: policyOverride.optional(),
@@ -118,14 +118,14 @@ export type MeasureInput = z.input<typeof measure>;
 
 /** One year's arrangement: the State Council's notice as `rectify calendar import` reads it. */
 export const calendarYear = z.strictObject({
-  holidays: z.array(isoDate).describe('Days off (放假、补休)'),
-  workdays: z.array(isoDate).describe('调休 weekend working days (上班)'),
+  holidays: z.array(isoDate).describe('Days off（放假、补休）'),
+  workdays: z.array(isoDate).describe('调休 weekend working days（上班）'),
 });
 export const calendarYears = z.record(z.string().regex(/^\d{4}$/, '年份键应为四位数字'), calendarYear);
 
 export const calendarOptions = z.strictObject({
   unpublishedYears: z
-    .enum(UNPUBLISHED_RULES, { error: `应为 ${UNPUBLISHED_RULES.join(' | ')}` })
+    .enum(UNPUBLISHED_RULES, { error: `应为${UNPUBLISHED_RULES.join(' | ')}` })
     .default('error')
     .describe('A year without a published arrangement: error, statutory holidays (provisional) or Monday to Friday (provisional)'),
   years: calendarYears.optional().describe('Arrangements the plan supplies, by year (rectify calendar import makes one from the notice)'),
@@ -149,7 +149,7 @@ export type PlanInput = z.input<typeof plan>;
 export function planJsonSchema(): object {
   return {
     $id: 'https://example.org/rectify/plan.schema.json',
-    title: 'rectify plan (整改方案)',
+    title: 'rectify plan（整改方案）',
     ...z.toJSONSchema(plan, { io: 'input', unrepresentable: 'any' }),
   };
 }

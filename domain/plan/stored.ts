@@ -37,7 +37,7 @@ const isEmails = (v: unknown, atLeast: number) => Array.isArray(v) && v.length >
 
 /** A directory's shape, in words for the refusal (the client checks the rest with the plan schema). */
 export function directoryProblem(d: Directory | undefined): string | undefined {
-  if (!d || typeof d !== 'object') return '缺少名录(directory)';
+  if (!d || typeof d !== 'object') return '缺少名录（directory）';
   if (!Array.isArray(d.units) || !d.units.every((u) => isText(u?.name) && isEmails(u.emails, 0))) return '名录中的单位应有名称和邮箱列表';
   if (!Array.isArray(d.leaders) || !d.leaders.every((l) => isText(l?.role) && isEmails([l.email], 1)))
     return '名录中的区领导应有职务和邮箱';
@@ -53,7 +53,7 @@ export function directoryProblem(d: Directory | undefined): string | undefined {
 export function validateUpdatePlan(current: StoredPlan, r: UpdatePlanRequest): void {
   requirePermission('applyPlan', r?.actor);
   if (!isText(r.reason)) throw new RequestRejected('调整理由不能为空');
-  if (!r.plan || r.plan.id !== current.id) throw new RequestRejected(`计划编号不符: 应为 ${current.id}`);
+  if (!r.plan || r.plan.id !== current.id) throw new RequestRejected(`计划编号不符：应为${current.id}`);
   if (!isText(r.plan.title)) throw new RequestRejected('计划标题不能为空');
   if (!isText(r.plan.timeZone)) throw new RequestRejected('缺少时区');
   const problem = directoryProblem(r.plan.directory);
@@ -63,22 +63,22 @@ export function validateUpdatePlan(current: StoredPlan, r: UpdatePlanRequest): v
 /** What changed between two stored plans, in words (for the plan's own record and for people). */
 export function planChanges(before: StoredPlan, after: StoredPlan): string[] {
   const what: string[] = [];
-  if (before.title !== after.title) what.push(`标题: ${before.title} → ${after.title}`);
-  if (before.timeZone !== after.timeZone) what.push(`时区: ${before.timeZone} → ${after.timeZone}`);
+  if (before.title !== after.title) what.push(`标题：${before.title} → ${after.title}`);
+  if (before.timeZone !== after.timeZone) what.push(`时区：${before.timeZone} → ${after.timeZone}`);
   const emails = (list: { name: string; emails: string[] }[]) => new Map(list.map((u) => [u.name, u.emails.join(',')]));
   const unitsBefore = emails(before.directory.units);
   const unitsAfter = emails(after.directory.units);
   for (const [name, addr] of unitsAfter) {
-    if (!unitsBefore.has(name)) what.push(`新增单位: ${name}`);
-    else if (unitsBefore.get(name) !== addr) what.push(`单位邮箱: ${name}`);
+    if (!unitsBefore.has(name)) what.push(`新增单位：${name}`);
+    else if (unitsBefore.get(name) !== addr) what.push(`单位邮箱：${name}`);
   }
-  for (const name of unitsBefore.keys()) if (!unitsAfter.has(name)) what.push(`删除单位: ${name}`);
+  for (const name of unitsBefore.keys()) if (!unitsAfter.has(name)) what.push(`删除单位：${name}`);
   const leadersBefore = new Map(before.directory.leaders.map((l) => [l.role, l.email]));
   for (const l of after.directory.leaders) {
-    if (!leadersBefore.has(l.role)) what.push(`新增区领导: ${l.role}`);
-    else if (leadersBefore.get(l.role) !== l.email) what.push(`区领导邮箱: ${l.role}`);
+    if (!leadersBefore.has(l.role)) what.push(`新增区领导：${l.role}`);
+    else if (leadersBefore.get(l.role) !== l.email) what.push(`区领导邮箱：${l.role}`);
   }
-  for (const role of leadersBefore.keys()) if (!after.directory.leaders.some((l) => l.role === role)) what.push(`删除区领导: ${role}`);
+  for (const role of leadersBefore.keys()) if (!after.directory.leaders.some((l) => l.role === role)) what.push(`删除区领导：${role}`);
   for (const [key, label] of [
     ['office', '巡察办'],
     ['leadershipGroup', '领导小组'],

@@ -17,11 +17,11 @@ import { MEASURE_KIND_LABELS, STATUS_LABELS } from '../vocabulary';
 export type ReportStatus = 'closed' | 'submitted' | 'active' | 'overdue' | 'longterm';
 
 export const REPORT_STATUS_LABELS: Record<ReportStatus, string> = {
-  closed: '已完成(销号)',
+  closed: '已完成（销号）',
   submitted: STATUS_LABELS.submitted,
   active: '正在推进',
   overdue: '逾期未完成',
-  longterm: '持续推进(长期坚持)',
+  longterm: '持续推进（长期坚持）',
 };
 
 export interface ReportMeasure {
@@ -105,8 +105,8 @@ export interface ProgressReport {
 
 /** Where the office's own prose goes when it has not given it. */
 export const PLACEHOLDER = {
-  preface: '【此处由巡察办填写: 巡视整改组织领导情况】',
-  nextSteps: '【此处由巡察办填写: 下一步工作打算】',
+  preface: '【此处由巡察办填写：巡视整改组织领导情况】',
+  nextSteps: '【此处由巡察办填写：下一步工作打算】',
 };
 
 const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
@@ -278,15 +278,15 @@ export function summaryWords(asOfZh: string, t: ReportTotals): string {
     ...(t.problemsOverdue ? [`有逾期未完成措施的${t.problemsOverdue}个`] : []),
   ];
   const measures = [
-    `已完成(销号)${t.closed}项`,
+    `已完成（销号）${t.closed}项`,
     ...(t.submitted ? [`已提交待核验${t.submitted}项`] : []),
     `正在推进${t.active}项`,
     ...(t.longterm ? [`长期坚持${t.longterm}项`] : []),
     `逾期未完成${t.overdue}项`,
   ];
   return (
-    `截至${asOfZh},巡视反馈的${t.problems}个问题中,${problems.join(',')};` +
-    `${t.measures}项整改措施中,${measures.join(',')},整改完成率${t.completionRate}(已完成措施占应完成措施的比例,长期坚持类不计入)。`
+    `截至${asOfZh}，巡视反馈的${t.problems}个问题中，${problems.join('，')}；` +
+    `${t.measures}项整改措施中，${measures.join('，')}，整改完成率${t.completionRate}（已完成措施占应完成措施的比例，长期坚持类不计入）。`
   );
 }
 

@@ -50,8 +50,8 @@ describe('the namespace job of docker-compose.yml', () => {
     const client = new Client({ connection: env.connection, namespace: 'rectify-ops' });
     const temporal = await checkTemporal(client, { namespace: 'rectify-ops', connectionOptions: { address } });
     expect(temporal).toMatchObject({ status: 'ok' });
-    expect(temporal.detail).toContain('保留 30 天');
-    expect(await checkSearchAttributes(client, 'rectify-ops')).toMatchObject({ status: 'ok', detail: '11 个均已注册,类型正确' });
+    expect(temporal.detail).toContain('保留30天');
+    expect(await checkSearchAttributes(client, 'rectify-ops')).toMatchObject({ status: 'ok', detail: '11个均已注册，类型正确' });
     // Before the job, the default namespace had none: the check says what to run.
     const before = await checkSearchAttributes(new Client({ connection: env.connection, namespace: 'default' }), 'default');
     expect(before.status).toBe('fail');

@@ -96,10 +96,10 @@ describe('delivery to aiosmtpd', () => {
     const mails = await Promise.all(files.map((f) => simpleParser(readFileSync(join(maildir, 'new', f)))));
     const byTo = new Map(mails.map((m) => [(m.to as { value: { address: string }[] }).value[0].address, m]));
     const unit = byTo.get('fgw@district.example.org')!;
-    expect(unit.subject).toBe('【整改提醒】措施 1.1「健全政策机制」(还剩 3 个工作日)');
+    expect(unit.subject).toBe('【整改提醒】措施1.1“健全政策机制”（还剩3个工作日）');
     expect(unit.messageId).toBe(messageId('measure:drill-2024:1.1:v1:deadline:reminder:2|fgw@district.example.org', 'liangxi.example.org'));
     expect(result!.sent!.find((c) => c.email === 'fgw@district.example.org')!.messageId).toBe(unit.messageId);
-    expect(unit.text).toContain('整改时限: 2024年6月28日(周五)18:00,还剩 3 个工作日');
-    expect(byTo.get('executive-deputy-mayor@district.example.org')!.text).toContain('区委常委、常务副区长:');
+    expect(unit.text).toContain('整改时限：2024年6月28日（周五）18:00，还剩3个工作日');
+    expect(byTo.get('executive-deputy-mayor@district.example.org')!.text).toContain('区委常委、常务副区长：');
   });
 });

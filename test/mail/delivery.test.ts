@@ -61,7 +61,7 @@ describe('mail delivery over SMTP', () => {
       sent: [{ audience: 'leadUnit', name: '区发改委', email: 'fgw@district.example.org', messageId: mail.messageId }],
     });
     expect(mail.to).toMatchObject({ value: [{ address: 'fgw@district.example.org', name: '区发改委' }] });
-    expect(mail.subject).toBe('【整改提醒】措施 1.1「健全政策机制<script>alert(1)</script>」(还剩 5 个工作日)'); // 10-12 is a make-up Saturday
+    expect(mail.subject).toBe('【整改提醒】措施1.1“健全政策机制<script>alert(1)</script>”（还剩5个工作日）'); // 10-12 is a make-up Saturday
     expect(mail.messageId).toBe(messageId('measure:drill-2024:1.1:v1:deadline:reminder:5|fgw@district.example.org', 'liangxi.example.org'));
     expect(mail.inReplyTo).toBe(threadId('drill-2024', '1.1', 'liangxi.example.org'));
     expect(mail.references).toBe(threadId('drill-2024', '1.1', 'liangxi.example.org'));
@@ -72,11 +72,11 @@ describe('mail delivery over SMTP', () => {
       .replace(/\r?\n[ \t]+/g, ' ');
     expect(headerBlock).toMatch(/^List-Id: =\?UTF-8\?Q\?[^ ]+\?= <drill-2024\.rectify\.liangxi\.example\.org>$/im); // the name encoded, the id plain
     // Text: the measure, who, the deadline with its weekday, working days left, where to act.
-    expect(mail.text).toContain('问题 1: 高质量发展成效不显');
-    expect(mail.text).toContain('牵头单位: 区发改委  负责区领导: 区委常委、常务副区长');
-    expect(mail.text).toContain('整改时限: 2024年10月15日(周二)18:00,还剩 5 个工作日');
+    expect(mail.text).toContain('问题1: 高质量发展成效不显');
+    expect(mail.text).toContain('牵头单位：区发改委  负责区领导：区委常委、常务副区长');
+    expect(mail.text).toContain('整改时限：2024年10月15日（周二）18:00，还剩5个工作日');
     // What to do, in words, and whom to contact: never a command.
-    expect(mail.text).toContain('请于 2024年10月15日(周二)18:00 前完成整改,并向区委巡察办报送整改完成情况及佐证材料。');
+    expect(mail.text).toContain('请于2024年10月15日（周二）18:00前完成整改，并向区委巡察办报送整改完成情况及佐证材料。');
     expect(mail.text).not.toMatch(/rectify|--/);
     // From the plan's office; MAIL_FROM sends it (Sender, and the SMTP envelope).
     expect(mail.from).toMatchObject({ value: [{ address: 'xunchaban@district.example.org', name: '区委巡察办' }] });
@@ -100,7 +100,7 @@ describe('mail delivery over SMTP', () => {
     const ics = mail.attachments.find((a) => a.contentType.startsWith('text/calendar'));
     const event = new ICAL.Event(new ICAL.Component(ICAL.parse(ics!.content.toString('utf8'))).getFirstSubcomponent('vevent')!);
     expect(event.endDate.toJSDate().toISOString()).toBe('2024-10-15T10:00:00.000Z');
-    expect(event.summary).toBe('整改时限: 措施 1.1「健全政策机制<script>alert(1)</script>」');
+    expect(event.summary).toBe('整改时限：措施1.1“健全政策机制<script>alert(1)</script>”');
     expect(event.uid).toBe('drill-2024.1.1.deadline@liangxi.example.org'); // stable across extensions (SEQUENCE = version)
     expect(event.sequence).toBe(1);
   });
@@ -126,9 +126,9 @@ describe('mail delivery over SMTP', () => {
       'executive-deputy-mayor@district.example.org',
       'xunchaban@district.example.org',
     ]);
-    expect(mails[0].subject).toBe('【逾期督办·第2级】措施 1.1「健全政策机制<script>alert(1)</script>」(已逾期 4 个工作日)');
+    expect(mails[0].subject).toBe('【逾期督办·第2级】措施1.1“健全政策机制<script>alert(1)</script>”（已逾期4个工作日）');
     expect(mails[0].html).toContain('红灯');
-    expect(mails[1].text).toContain('本通知同时发送: 牵头单位、巡察办。');
+    expect(mails[1].text).toContain('本通知同时发送：牵头单位、巡察办。');
   });
 
   it('writes to the office from the system, signed by it; to everyone else from the office', async () => {
@@ -205,7 +205,7 @@ describe('mail delivery over SMTP', () => {
     await delivery.deliver(notice()); // delivered again by a retry: no second report
     const mails = await smtp.parsed();
     expect(mails.map((m) => [(m.to as { value: { address: string }[] }).value[0].address, m.subject])).toEqual([
-      ['xunchaban@district.example.org', '【通知未送达】措施 1.1「健全政策机制<script>alert(1)</script>」'],
+      ['xunchaban@district.example.org', '【通知未送达】措施1.1“健全政策机制<script>alert(1)</script>”'],
     ]);
     expect(mails[0].text).toContain('No such user fgw@district.example.org');
   });
@@ -219,10 +219,10 @@ describe('mail delivery over SMTP', () => {
 
   it('reports an unknown recipient to the office instead of dropping it', async () => {
     const result = await delivery.deliver(notice({ measure: { ...notice().measure, leadUnit: '区统计局' } }));
-    expect(result.problems).toEqual(['牵头单位「区统计局」不在计划名录中']);
+    expect(result.problems).toEqual(['牵头单位“区统计局”不在计划名录中']);
     const [report] = await smtp.parsed();
     expect(report.subject).toContain('【通知未送达】');
-    expect(report.text).toContain('牵头单位「区统计局」不在计划名录中');
+    expect(report.text).toContain('牵头单位“区统计局”不在计划名录中');
   });
 
   it('uses a corrected address without restarting anything', async () => {
@@ -249,16 +249,16 @@ describe('mail delivery over SMTP', () => {
   });
 
   it('never shows the SMTP password, and explains an unencoded one', () => {
-    expect(() => smtpMailer('smtp://rectify:50%off@localhost:25')).toThrow('SMTP_URL 无效: smtp://rectify:***@localhost:25');
+    expect(() => smtpMailer('smtp://rectify:50%off@localhost:25')).toThrow('SMTP_URL 无效：smtp://rectify:***@localhost:25');
     expect(() => smtpMailer('http://localhost')).toThrow('SMTP_URL 应以 smtp:// 或 smtps:// 开头');
   });
 
   it('finds the sender domain in the usual forms of MAIL_FROM, and refuses others', () => {
-    expect(domainOf('"整改提醒" <rectify@Example.org>')).toBe('example.org');
-    expect(domainOf('rectify@example.org (整改提醒)')).toBe('example.org');
+    expect(domainOf('“整改提醒”<rectify@Example.org>')).toBe('example.org');
+    expect(domainOf('rectify@example.org（整改提醒）')).toBe('example.org');
     expect(domainOf('整改提醒')).toBeUndefined();
     expect(() => new MailDelivery({ mailer, plans: new PlanDirectory([planPath]), ledger: new SentLedger(dir), from: 'nobody' })).toThrow(
-      'MAIL_FROM 无效: nobody',
+      'MAIL_FROM 无效：nobody',
     );
   });
 

@@ -170,7 +170,7 @@ describe('mail on the time-skipping server', () => {
       (m) => m.subject?.includes(day) || String(m.headers.get('x-rectify-key')).includes('overdue:0'),
     );
     const digests = mails.filter((m) => m.subject?.startsWith('【整改提醒汇总】'));
-    expect(digests.map((m) => [to(m), m.subject])).toEqual([[EMAIL.leadUnit, `【整改提醒汇总】${day}(周三) 共 12 项: 红 1 黄 11 绿 0`]]);
+    expect(digests.map((m) => [to(m), m.subject])).toEqual([[EMAIL.leadUnit, `【整改提醒汇总】${day}（周三）共12项：红1黄11绿0`]]);
     const order = [...digests[0].text!.matchAll(/措施 (1\.\d+)「/g)].map((m) => m[1]);
     expect(order).toEqual(['1.3', ...ids.filter((id) => id !== '1.3')]); // red first, then by deadline and id
     expect(digests[0].html).toContain('逾期督办·第1级');
@@ -186,7 +186,7 @@ describe('mail on the time-skipping server', () => {
     const provisional = chinaCalendar({ unpublishedYears: 'statutory' }).isProvisionalBetween(D.minus({ days: 8 }).toISODate()!, day)
       ? ',按临时日历计算'
       : '';
-    expect(leader.map((m) => m.subject)).toEqual([`【逾期督办·第1级】措施 1.3「健全政策机制」(已逾期 1 个工作日${provisional})`]);
+    expect(leader.map((m) => m.subject)).toEqual([`【逾期督办·第1级】措施1.3“健全政策机制”（已逾期1个工作日${provisional}）`]);
   });
 
   it('merges a look-back campaign’s requests into one mail to the office', async () => {
@@ -212,7 +212,7 @@ describe('mail on the time-skipping server', () => {
     );
     await sleepUntil(launch.plus({ minutes: 5 }));
     const requests = (await smtp.parsed()).filter((m) => m.subject?.startsWith('【回头看】'));
-    expect(requests.map((m) => [to(m), m.subject])).toEqual([[EMAIL.office, '【回头看】「冬季回头看」专项: 3 项已销号措施待核查']]);
+    expect(requests.map((m) => [to(m), m.subject])).toEqual([[EMAIL.office, '【回头看】“冬季回头看”专项：3项已销号措施待核查']]);
     expect([...requests[0].text!.matchAll(/措施 (1\.\d+)「/g)].map((m) => m[1])).toEqual(ids);
     // Each review's own calendar event, in one file.
     const ics = requests[0].attachments.find((a) => a.contentType.startsWith('text/calendar'))!.content.toString('utf8');
@@ -243,7 +243,7 @@ describe('mail on the time-skipping server', () => {
     // The first reminder's morning (ten working days before) was prepared while the lights were green: the mail counts them as they are at nine, yellow.
     const first = D.minus({ days: 14 }).toISODate()!;
     expect((await smtp.parsed()).filter((m) => m.subject?.includes(first)).map((m) => m.subject)).toEqual([
-      `【整改提醒汇总】${first}(周三) 共 3 项: 红 0 黄 3 绿 0`,
+      `【整改提醒汇总】${first}（周三）共3项：红0黄3绿0`,
     ]);
     const digest = (await smtp.parsed()).filter((m) => to(m) === EMAIL.leadUnit && m.subject?.includes(morning.toISODate()!));
     expect(digest).toHaveLength(1);

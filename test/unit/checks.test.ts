@@ -14,18 +14,18 @@ describe('holiday coverage', () => {
   it('warns from two months before a missing year, notes it further off, and never fails (the provisional calendar carries on)', () => {
     const december = checkHolidays([2026], '2026-11-29');
     expect(december.status).toBe('warn');
-    expect(december.detail).toContain('2027 年的安排尚未收录(2027 年 1 月 1 日起使用,还有 33 天)');
+    expect(december.detail).toContain('2027年的安排尚未收录（2027年1月1日起使用，还有33天）');
     expect(december.fix).toContain('rectify calendar import');
     const march = checkHolidays([2026], '2026-03-02');
     expect(march.status).toBe('ok');
-    expect(march.detail).toContain('2027 年 1 月 1 日起使用,还有 305 天');
+    expect(march.detail).toContain('2027年1月1日起使用，还有305天');
     const inUse = checkHolidays([2026], '2027-01-04');
     expect(inUse.status).toBe('warn');
-    expect(inUse.detail).toContain('2027 年正在使用');
+    expect(inUse.detail).toContain('2027年正在使用');
     expect(checkHolidays([2026, 2027], '2026-11-29')).toEqual({
       name: '节假日安排',
       status: 'ok',
-      detail: '未来 12 个月涉及的 2026、2027 年均已收录',
+      detail: '未来12个月涉及的2026、2027年均已收录',
     });
   });
 });

@@ -19,7 +19,7 @@ describe('rectify CLI', () => {
   it('plan check accepts the sample plan', async () => {
     const r = await run('plan', 'check', SAMPLE_PLAN);
     expect(r).toMatchObject({ code: 0 });
-    expect(r.out).toContain('34 个问题, 124 项整改措施');
+    expect(r.out).toContain('34个问题，124项整改措施');
   });
 
   it('plan check lists every error with file and line, and exits 1', async () => {
@@ -32,7 +32,7 @@ describe('rectify CLI', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(new RegExp(`错误 ${file}:\\d+ measures\\[0\\]\\.kind \\(措施 1\\.1\\): 类型应为`));
     expect(r.err).toMatch(new RegExp(`错误 ${file}:\\d+ measures\\[1\\]\\.leadUnit \\(措施 1\\.2\\): 牵头单位不在名录中: 区财务局`));
-    expect(r.err).toContain('计划有 2 处错误,未做任何改动');
+    expect(r.err).toContain('计划有2处错误，未做任何改动');
   });
 
   it('plan from-report drafts a plan of 34 problems and 124 measures', async () => {
@@ -52,7 +52,7 @@ describe('rectify CLI', () => {
     writeFileSync(input, '会议纪要\n');
     const r = await run('plan', 'from-report', input, '--out', join(dir, 'out.yaml'));
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`${input}: 未找到编号的问题标题`);
+    expect(r.err).toContain(`${input}：未找到编号的问题标题`);
     expect(existsSync(join(dir, 'out.yaml'))).toBe(false);
   });
 
@@ -91,7 +91,7 @@ describe('rectify CLI', () => {
     try {
       const r = await run('start', file);
       expect(r.code).toBe(1);
-      expect(r.err).toContain('早于反馈日期 2024-01-15');
+      expect(r.err).toContain('早于反馈日期2024-01-15');
       expect(r.err).not.toContain('无法连接');
     } finally {
       if (before === undefined) delete process.env.TEMPORAL_ADDRESS;
@@ -138,7 +138,7 @@ describe('rectify CLI', () => {
       expect(refused.err).toContain('--provisional');
       const provisional = await run('calendar', 'add', '2027-02-04', '1', '--provisional');
       expect(provisional).toMatchObject({ code: 0, out: '2027-02-11' }); // 除夕 5 Feb to 10 Feb off (初一 and 初二 on the weekend, made up)
-      expect(provisional.err).toBe('(按临时日历计算: 2027年节假日安排尚未公布,按法定节假日计算,无调休上班日)');
+      expect(provisional.err).toBe('（按临时日历计算：2027年节假日安排尚未公布，按法定节假日计算，无调休上班日）');
       const days = await run('calendar', 'workdays', '2027-09-30', '2027-10-08', '--provisional');
       expect(days.out.split('\n')).toEqual(['2027-09-30', '2027-10-06', '2027-10-07', '2027-10-08']);
     });
@@ -147,31 +147,31 @@ describe('rectify CLI', () => {
       const printed = await run('calendar', 'import', NOTICE_2027);
       expect(printed.code).toBe(0);
       // console.log is captured; the JSON goes to stdout directly, the summary to stderr.
-      expect(printed.err).toContain('2027年节假日安排: 放假 29 天,调休上班 5 天');
-      expect(printed.err).toContain('春节: 放假 9 天,2月5日(周五)至13日(周六);上班 2月14日(周日)');
+      expect(printed.err).toContain('2027年节假日安排：放假29天，调休上班5天');
+      expect(printed.err).toContain('春节：放假9天，2月5日（周五）至13日（周六）；上班2月14日（周日）');
       const out = join(dir, '2027.yaml');
       const written = await run('calendar', 'import', NOTICE_2027, '--out', out);
       expect(written.code).toBe(0);
       const years = parse(readFileSync(out, 'utf8'));
       expect(years['2027'].workdays).toEqual(['2027-02-14', '2027-04-25', '2027-05-08', '2027-09-26', '2027-10-09']);
       expect(years['2027'].holidays).toHaveLength(29);
-      expect((await run('calendar', 'import', NOTICE_2027, '--out', out)).err).toContain('已存在;确需覆盖请加 --force');
+      expect((await run('calendar', 'import', NOTICE_2027, '--out', out)).err).toContain('已存在；确需覆盖请加 --force');
     });
 
     it('installs a year for the deployment: every command then counts it as published', async () => {
       const r = await run('calendar', 'import', NOTICE_2027, '--install');
       expect(r.code).toBe(0);
-      expect(r.out).toContain(`已安装 2027 年节假日安排: ${join(dir, 'calendar', '2027.json')}`);
+      expect(r.out).toContain(`已安装2027年节假日安排：${join(dir, 'calendar', '2027.json')}`);
       expect(r.out).toContain('rectify calendar refresh');
       // The real arrangement, not the statutory guess: 5–13 Feb off, Sunday 14 Feb worked.
       expect(await run('calendar', 'add', '2027-02-04', '1')).toMatchObject({ code: 0, out: '2027-02-14', err: '' });
-      expect((await run('calendar', 'import', NOTICE_2027, '--install')).out).toContain('内容相同,未改动');
+      expect((await run('calendar', 'import', NOTICE_2027, '--install')).out).toContain('内容相同，未改动');
       const amended = join(dir, 'amended.txt');
       writeFileSync(amended, readFileSync(NOTICE_2027, 'utf8').replace('２月１４日（星期日）上班', '２月２０日（星期六）上班'));
       const refused = await run('calendar', 'import', amended, '--install');
       expect(refused.code).toBe(1);
-      expect(refused.err).toContain('已有 2027 年的不同安排;确认以新通知为准请加 --force');
-      expect((await run('calendar', 'import', amended, '--install', '--force')).out).toContain('已替换 2027 年节假日安排');
+      expect(refused.err).toContain('已有2027年的不同安排；确认以新通知为准请加 --force');
+      expect((await run('calendar', 'import', amended, '--install', '--force')).out).toContain('已替换2027年节假日安排');
       expect((await run('calendar', 'add', '2027-02-04', '1')).out).toBe('2027-02-15'); // 14 Feb is off now
     });
 
@@ -183,9 +183,9 @@ describe('rectify CLI', () => {
       );
       const refused = await run('calendar', 'import', amendment, '--install');
       expect(refused.code).toBe(1);
-      expect(refused.err).toContain('通知没有 元旦、春节、清明节、端午节、中秋节、国庆节 的安排,不像全年的安排');
+      expect(refused.err).toContain('通知没有 元旦、春节、清明节、端午节、中秋节、国庆节 的安排，不像全年的安排');
       expect(existsSync(join(dir, 'calendar'))).toBe(false);
-      expect((await run('calendar', 'import', amendment, '--install', '--partial')).out).toContain('已安装 2027 年节假日安排');
+      expect((await run('calendar', 'import', amendment, '--install', '--partial')).out).toContain('已安装2027年节假日安排');
     });
 
     it('refuses a notice it cannot read, naming the sentence, and writes nothing', async () => {
@@ -194,8 +194,8 @@ describe('rectify CLI', () => {
       const out = join(dir, 'bad.json');
       const r = await run('calendar', 'import', bad, '--out', out, '--install');
       expect(r.code).toBe(1);
-      expect(r.err).toContain(`${bad} 第 8 行「劳动节:5月1日(星期六)至5日(星期三)放假调休，共6天。」: 写明共 6 天,但所列放假日期共 5 天`);
-      expect(r.err).toContain('通知有 1 处无法识别,未做任何改动');
+      expect(r.err).toContain(`${bad}第8行“劳动节：5月1日（星期六）至5日（星期三）放假调休，共6天。”：写明共6天，但所列放假日期共5天`);
+      expect(r.err).toContain('通知有1处无法识别，未做任何改动');
       expect(existsSync(out)).toBe(false);
       expect(existsSync(join(dir, 'calendar'))).toBe(false);
     });
@@ -205,7 +205,7 @@ describe('rectify CLI', () => {
       writeFileSync(join(dir, 'calendar', '2027.json'), JSON.stringify({ '2027': { holidays: ['2027-02-30'], workdays: [] } }));
       const r = await run('calendar', 'years');
       expect(r.code).toBe(1);
-      expect(r.err).toContain(`${join(dir, 'calendar', '2027.json')}: 2027.holidays.0: 不是有效日期`);
+      expect(r.err).toContain(`${join(dir, 'calendar', '2027.json')}：2027.holidays.0: 不是有效日期`);
     });
 
     it('plan import-ledger takes deadlines in an unpublished year with --provisional', async () => {
@@ -227,7 +227,7 @@ describe('rectify CLI', () => {
       const out = join(dir, 'plan.yaml');
       const r = await run('plan', 'import-ledger', ledger, '--out', out, ...flags, '--provisional');
       expect(r.code).toBe(0);
-      expect(r.err).toContain('2027年节假日安排未收录,该年的日期暂按法定节假日计算工作日(无调休)(结果为临时)');
+      expect(r.err).toContain('2027年节假日安排未收录，该年的日期暂按法定节假日计算工作日（无调休）（结果为临时）');
       expect(parse(readFileSync(out, 'utf8')).calendar).toEqual({ unpublishedYears: 'statutory' });
     });
   });
@@ -250,38 +250,38 @@ describe('rectify CLI', () => {
     );
     const text = await run('simulate', SAMPLE_PLAN, '--rebase', '2024-01-02', '--from', '2024-01-02', '--days', '30');
     expect(text.out.split('\n').at(-1)).toMatch(/^共 \d+ 条通知\(124 项措施, 30 天\)$/);
-    expect((await run('simulate', SAMPLE_PLAN, '--days', 'many')).err).toContain('--days 应为正整数: many');
+    expect((await run('simulate', SAMPLE_PLAN, '--days', 'many')).err).toContain('--days 应为正整数：many');
   });
 
   it('checks a look-back outcome command before contacting any server', async () => {
     expect((await run('lookback', 'record', '1.1', '--round', 'first', '--as', 'office:x', '--sustained', '--notes', 'ok')).err).toContain(
-      '--round 应为正整数: first',
+      '--round 应为正整数：first',
     );
     expect((await run('lookback', 'record', '1.1', '--round', '1', '--as', 'office:x', '--notes', 'ok')).err).toContain(
       '请在 --relapsed 和 --sustained 中选一个',
     );
     expect((await run('lookback', 'record', '1.1', '--round', '1', '--as', 'office:x', '--sustained')).err).toContain('缺少 --notes');
-    expect((await run('lookback', 'archive')).err).toContain('未知命令: archive');
+    expect((await run('lookback', 'archive')).err).toContain('未知命令：archive');
   });
 
   it('rejects unknown commands and options with usage (exit 2), and suggests the command meant', async () => {
     expect(await run('launch')).toMatchObject({ code: 2 });
-    expect((await run('strat', 'plan.yaml')).err).toContain('rectify: 未知命令: strat(是不是 start?)');
+    expect((await run('strat', 'plan.yaml')).err).toContain('rectify: 未知命令：strat（是不是 start?）');
     const option = await run('status', '--colour');
     expect(option).toMatchObject({ code: 2 });
-    expect(option.err).toContain('未知选项: --colour');
-    expect((await run('start')).err).toContain('缺少参数: <plan>');
+    expect(option.err).toContain('未知选项：--colour');
+    expect((await run('start')).err).toContain('缺少参数：<plan>');
     const group = await run('calendar');
     expect(group.code).toBe(2);
     expect(group.err).toContain('Usage: rectify calendar');
-    expect((await run('plan', 'check', 'a.yaml', 'b.yaml')).err).toContain('参数过多: 应为 1 个,给了 2 个');
+    expect((await run('plan', 'check', 'a.yaml', 'b.yaml')).err).toContain('参数过多：应为1个，给了2个');
   });
 
   it('explains every command with --help and an example, exit 0', async () => {
     const show = await run('show', '--help');
     expect(show.code).toBe(0);
-    expect(show.out).toContain('一项措施: 状态、灯、时限和剩余工作日');
-    expect(show.out).toContain('示例:\n  rectify show 2.2');
+    expect(show.out).toContain('一项措施：状态、灯、时限和剩余工作日');
+    expect(show.out).toContain('示例：\n  rectify show 2.2');
     const top = await run('--help');
     expect(top.code).toBe(0);
     for (const command of [
@@ -322,7 +322,7 @@ describe('progress of long runs', () => {
     const { written, s } = stream(false);
     const report = progressReporter('启动措施', s);
     for (let i = 1; i <= 1000; i++) report(i, 1000);
-    expect(written).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900, 1000].map((n) => `启动措施: ${n}/1000\n`));
+    expect(written).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900, 1000].map((n) => `启动措施：${n}/1000\n`));
   });
 
   it('a bar redrawn in place at a terminal; nothing for a small run', async () => {
@@ -433,7 +433,7 @@ describe('what progress, complete and remind say they did', () => {
       outgoing: [{ kind: 'submitted', audiences: ['office'], event: { actor: unit } }],
     } as unknown as Parameters<typeof actionLines>[1];
     expect(actionLines({ action: 'submit', notice: 'submitted' }, queued)).toEqual([
-      '已提交整改完成（佐证材料 2 项），等待巡察办核验。',
+      '已提交整改完成（佐证材料2项），等待巡察办核验。',
       '邮件正在发出，将通知：巡察办',
     ]);
     const refused = {
@@ -451,12 +451,12 @@ describe('what progress, complete and remind say they did', () => {
       ],
     } as unknown as Parameters<typeof actionLines>[1];
     expect(actionLines({ action: 'submit', notice: 'submitted' }, refused)).toEqual([
-      '已提交整改完成（佐证材料 2 项），等待巡察办核验。',
+      '已提交整改完成（佐证材料2项），等待巡察办核验。',
       '未能送达：区委巡察办 <xb@example.org>: 550 mailbox unavailable（已告知巡察办）',
     ]);
     // A mail of the same kind from before this request is not this one's.
     const earlier = { ...refused, deliveries: [{ ...(refused.deliveries ?? [])[0], at: '2024-10-01T01:00:00.000Z' }] } as typeof refused;
-    expect(actionLines({ action: 'submit', notice: 'submitted' }, earlier)).toEqual(['已提交整改完成（佐证材料 2 项），等待巡察办核验。']);
+    expect(actionLines({ action: 'submit', notice: 'submitted' }, earlier)).toEqual(['已提交整改完成（佐证材料2项），等待巡察办核验。']);
   });
 
   it('progress: recorded (the stage it completes), and no mail', () => {
@@ -465,7 +465,7 @@ describe('what progress, complete and remind say they did', () => {
       audit: [{ at, action: 'progress', actor: unit, detail: { note: '摸排完成', milestone: 0 } }],
     } as unknown as Parameters<typeof actionLines>[1];
     expect(actionLines({ action: 'progress' }, d)).toEqual([
-      '已记录进展报送，完成第 1 阶段“摸排”。进展不另发邮件：记入本措施的经过，巡察办在系统中可以看到。',
+      '已记录进展报送，完成第1阶段“摸排”。进展不另发邮件：记入本措施的经过，巡察办在系统中可以看到。',
     ]);
   });
 });

@@ -23,10 +23,10 @@ describe('sniffEvidence', () => {
   it.each([
     ['脚本.exe', PDF, '类型不在允许之列'],
     ['无扩展名', PDF, '类型不在允许之列'],
-    ['伪装.pdf', bytes('<html><script>'), '内容不是 PDF'],
-    ['伪装.pdf', PNG, '内容是 PNG 图片,与扩展名不符'],
-    ['表格.xlsx', zip('word/document.xml'), '内容是 ZIP 压缩包,与扩展名不符'],
-    ['图片.png', bytes('GIF89a'), '内容不是 PNG 图片'],
+    ['伪装.pdf', bytes('<html><script>'), '内容不是PDF'],
+    ['伪装.pdf', PNG, '内容是PNG 图片，与扩展名不符'],
+    ['表格.xlsx', zip('word/document.xml'), '内容是ZIP 压缩包，与扩展名不符'],
+    ['图片.png', bytes('GIF89a'), '内容不是PNG 图片'],
   ])('%s with other content is refused', (name, head, words) => {
     const r = sniffEvidence(name, head);
     expect('problem' in r && r.problem).toContain(words);

@@ -198,8 +198,8 @@ describe('the State Council notice (国务院办公厅关于部分节假日安�
     const text = notice('2027-newspaper.txt').replace(/中秋节:.*\n|中秋节：.*\n/, '');
     const { warnings } = parseHolidayNotice(text);
     expect(warnings).toEqual([
-      '通知中没有 中秋节 的安排;这些节日按普通日期计算',
-      '2027-09-15(周三)是法定中秋节假日,通知中却是工作日: 请核对年份和原文',
+      '通知中没有中秋节的安排；这些节日按普通日期计算',
+      '2027-09-15（周三）是法定中秋节假日，通知中却是工作日：请核对年份和原文',
     ]);
   });
 
@@ -239,7 +239,7 @@ describe('the State Council notice (国务院办公厅关于部分节假日安�
   describe('refuses what it cannot read, quoting the sentence', () => {
     it('names the line a sentence starts on, in an item wrapped over lines', () => {
       const [p] = problemsOf(notice('2027-newspaper.txt').replace('２月１４日（星期日）上班', '２月１４日（星期三）上班'));
-      expect(p).toMatchObject({ line: 6, sentence: '春节:2月14日(星期三)上班。' });
+      expect(p).toMatchObject({ line: 6, sentence: '春节：2月14日（星期三）上班。' });
     });
 
     it('an item without a date it can read, a range without its start, a day without its month', () => {
@@ -250,25 +250,25 @@ describe('the State Council notice (国务院办公厅关于部分节假日安�
         )
         .replace('三、清明节：4月4日（周五）至6日（周日）放假', '三、清明节：4日（周五）至6日（周日）放假');
       expect(problemsOf(text).map((p) => p.message)).toEqual([
-        '「至2月4日」前缺少起始日期',
+        '“至2月4日”前缺少起始日期',
         '4日缺少月份',
-        '说了放假或上班,但没有可识别的日期(日期应写作“1月1日”)',
+        '说了放假或上班，但没有可识别的日期（日期应写作“1月1日”）',
       ]);
       expect(problemsOf(with2025('一、元旦：1月1日（周三）放假1天，不调休。', '一、元旦：按惯例安排。'))[0].message).toBe(
-        '条目中没有可识别的放假或上班日期(日期应写作“1月1日”)',
+        '条目中没有可识别的放假或上班日期（日期应写作“1月1日”）',
       );
     });
 
     it('a weekday that is not the date’s (wrong year or typo)', () => {
       const [p] = problemsOf(with2025('一、元旦：1月1日（周三）', '一、元旦：1月1日（周四）'));
-      expect(p.sentence).toContain('元旦:1月1日(周四)放假1天');
-      expect(p.message).toBe('1月1日(2025年)是周三,通知写的是周四: 请核对年份和日期');
+      expect(p.sentence).toContain('元旦：1月1日（周四）放假1天');
+      expect(p.message).toBe('1月1日（2025年）是周三，通知写的是周四：请核对年份和日期');
     });
 
     it('a total that is not the days listed', () => {
       const [p] = problemsOf(with2025('放假调休，共5天。4月27日', '放假调休，共4天。4月27日'));
-      expect(p.sentence).toBe('劳动节:5月1日(周四)至5日(周一)放假调休，共4天。');
-      expect(p.message).toBe('写明共 4 天,但所列放假日期共 5 天');
+      expect(p.sentence).toBe('劳动节：5月1日（周四）至5日（周一）放假调休，共4天。');
+      expect(p.message).toBe('写明共4天，但所列放假日期共5天');
     });
 
     it('dates with neither 放假 nor 上班, a date that does not exist, a range that runs backwards', () => {
@@ -277,20 +277,20 @@ describe('the State Council notice (国务院办公厅关于部分节假日安�
         .replace('10月1日（周三）至8日（周三）', '10月8日（周三）至1日（周三）');
       const problems = problemsOf(text);
       expect(problems.map((p) => p.message)).toEqual([
-        '有日期,但没有说是放假还是上班',
+        '有日期，但没有说是放假还是上班',
         '6月31日不是有效日期',
-        '10月8日至1日: 结束日期早于开始日期',
+        '10月8日至1日：结束日期早于开始日期',
       ]);
-      expect(problems[0].sentence).toBe('劳动节:4月27日(周日)。');
+      expect(problems[0].sentence).toBe('劳动节：4月27日（周日）。');
       expect(problems[0].line).toBe(10);
     });
 
     it('a make-up working day on a weekday, or a day both off and working', () => {
       const problems = problemsOf(with2025('4月27日（周日）上班', '4月28日（周一）、5月2日（周五）上班'));
       expect(problems.map((p) => p.message)).toEqual([
-        '4月28日是周一,本是工作日;调休上班日应为周六或周日',
-        '5月2日 既列为放假(劳动节)又列为上班',
-        '5月2日是周五,本是工作日;调休上班日应为周六或周日',
+        '4月28日是周一，本是工作日；调休上班日应为周六或周日',
+        '5月2日既列为放假（劳动节）又列为上班',
+        '5月2日是周五，本是工作日；调休上班日应为周六或周日',
       ]);
     });
 
@@ -316,8 +316,8 @@ describe('the State Council notice (国务院办公厅关于部分节假日安�
     });
 
     it('a notice without its year, or with two', () => {
-      expect(problemsOf('元旦:1月1日放假。')[0].message).toContain('找不到年份');
-      expect(problemsOf(notice('2025.txt').replace('现将2025年', '现将2026年'))[0].message).toBe('标题是 2025 年,正文是 2026 年,请核对');
+      expect(problemsOf('元旦：1月1日放假。')[0].message).toContain('找不到年份');
+      expect(problemsOf(notice('2025.txt').replace('现将2025年', '现将2026年'))[0].message).toBe('标题是2025年，正文是2026年，请核对');
     });
 
     it('a text with no festival items at all', () => {

@@ -41,7 +41,7 @@ describe('links in mails', () => {
         expiresAt: Date.parse(n.decidedAt) + 30 * 86_400_000,
       },
     });
-    expect(mail.text).toContain('链接 30 天内有效');
+    expect(mail.text).toContain('链接30天内有效');
     // The HTML carries the same addresses, escaped for an attribute.
     for (const u of found) expect(mail.html).toContain(`href="${u.replace(/&/g, '&amp;')}"`);
   });

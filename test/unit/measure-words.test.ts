@@ -51,7 +51,7 @@ describe('the latest word', () => {
   };
 
   it('a note: links apart, files by name and size (no digest), official punctuation', () => {
-    expect(noteWords(`已完成初稿,正在征求意见。\nhttps://www.example.org/doc/1\n${FILE}`)).toEqual({
+    expect(noteWords(`已完成初稿，正在征求意见。\nhttps://www.example.org/doc/1\n${FILE}`)).toEqual({
       text: '已完成初稿，正在征求意见。附件“整改报告.pdf”（1.2 MB）',
       links: ['https://www.example.org/doc/1'],
     });

@@ -22,7 +22,7 @@ describe('planDiff', () => {
   it('nothing changed: nothing to do', () => {
     const d = planDiff('p', [spec], [running()], []);
     expect(isEmpty(d)).toBe(true);
-    expect(describeDiff(d, false)).toEqual(['计划 p: 与运行中的措施一致,无需调整']);
+    expect(describeDiff(d, false)).toEqual(['计划 p: 与运行中的措施一致，无需调整']);
   });
 
   it('an extension granted since is not undone by a file that still shows the planned date; a new date is applied', () => {
@@ -34,7 +34,7 @@ describe('planDiff', () => {
     expect(isEmpty(synced)).toBe(true);
     const moved = planDiff('p', [{ ...spec, deadline: '2025-06-30' }], [extended], []).changed[0];
     expect(moved.amend).toEqual({ deadline: '2025-06-30' });
-    expect(moved.words).toEqual(['整改时限 2025-03-31 → 2025-06-30']);
+    expect(moved.words).toEqual(['整改时限2025-03-31 → 2025-06-30']);
     // Extended again after the file was applied: the file that still says the previous date changes nothing.
     const again = running({ deadline: '2025-09-30' }, { ...spec, deadline: '2025-03-31' });
     expect(planDiff('p', [{ ...spec, deadline: '2025-03-31' }], [again], []).changed).toEqual([]);
@@ -55,7 +55,7 @@ describe('planDiff', () => {
   it('a measure withdrawn earlier and still in the file is named, not started again', () => {
     const d = planDiff('p', [spec], [running({ withdrawn: true })], []);
     expect([d.added, d.withdrawn]).toEqual([[], [{ measureId: spec.id, title: spec.title }]]);
-    expect(describeDiff(d, false)).toContain('已撤销的措施(不能以原编号重新启动;如需恢复,请用新的编号)(1 项):');
+    expect(describeDiff(d, false)).toContain('已撤销的措施（不能以原编号重新启动；如需恢复，请用新的编号）（1项）：');
   });
 
   it('a closed measure keeps its deadline and people; its text still follows the file', () => {
@@ -79,8 +79,8 @@ describe('planDiff', () => {
     expect(d.removed).toEqual([{ measureId: '1.2', title: '第二项' }]);
     expect(d.changed[0].amend).toEqual({ participants: ['区委办'], milestones: edited.milestones, kind: 'phased' });
     expect(d.changed[0].policy).toEqual(edited.policy);
-    expect(describeDiff(d, true)).toContain('名录和规则变更(下一次发送起生效,不改动措施):');
-    expect(describeDiff(d, true)).toContain('计划中已删除(将撤销: 停止提醒,工作流结束)(1 项):');
+    expect(describeDiff(d, true)).toContain('名录和规则变更（下一次发送起生效，不改动措施）：');
+    expect(describeDiff(d, true)).toContain('计划中已删除（将撤销：停止提醒，工作流结束）（1项）：');
   });
 });
 
@@ -110,7 +110,7 @@ describe('the requests plan apply sends', () => {
         cal,
         now,
       ),
-    ).toThrow('阶段节点不能晚于整改时限 2024-06-28');
+    ).toThrow('阶段节点不能晚于整改时限2024-06-28');
     const closed = story().submit(bj('2024-02-01 10:00')).verify(bj('2024-02-02 10:00')).state;
     expect(() => validateAmendMeasure(closed, { actor: OFFICE, reason: 'x', deadline: '2024-06-30' }, cal, now)).toThrow('措施已销号');
   });
@@ -130,7 +130,7 @@ describe('the requests plan apply sends', () => {
     const moved = [s.spec.milestones[0], { title: '清理', deadline: '2024-09-30' }];
     expect(() =>
       validateAmendMeasure(s, { actor: OFFICE, reason: 'x', milestones: [{ title: '新增', deadline: '2024-02-29' }, ...moved] }, cal, now),
-    ).toThrow('已完成的前 1 个阶段节点不能修改或删除');
+    ).toThrow('已完成的前1个阶段节点不能修改或删除');
     expect(() => validateAmendMeasure(s, { actor: OFFICE, reason: 'x', milestones: moved }, cal, now)).not.toThrow();
     life.applyAmendMeasure(s, { actor: OFFICE, reason: 'x', milestones: moved }, now);
     expect(s.progress.handled).toEqual({ 'milestone:0:reminder:5': 'sent' });

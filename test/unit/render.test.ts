@@ -45,13 +45,13 @@ describe('mails people can act on (zh-CN)', () => {
       notice({ kind: 'reminder', workdaysBefore: 5, measure: { ...measure, trafficLight: 'yellow' } }),
       ctx('2024-10-09T09:00:00+08:00'),
     );
-    expect(mail.subject).toBe('【整改提醒】措施 2.2「全力稳定外资」(还剩 5 个工作日)'); // 10-12 is a make-up Saturday
-    expect(mail.text).toContain('区商务局:');
-    expect(mail.text).toContain('本措施将于 2024年10月15日(周二)18:00 到期。');
-    expect(mail.text).toContain('请于 2024年10月15日(周二)18:00 前完成整改,并向区委巡察办报送整改完成情况及佐证材料。');
+    expect(mail.subject).toBe('【整改提醒】措施2.2“全力稳定外资”（还剩5个工作日）'); // 10-12 is a make-up Saturday
+    expect(mail.text).toContain('区商务局：');
+    expect(mail.text).toContain('本措施将于2024年10月15日（周二）18:00到期。');
+    expect(mail.text).toContain('请于2024年10月15日（周二）18:00前完成整改，并向区委巡察办报送整改完成情况及佐证材料。');
     // No online 申请延期 link in this mail (no link settings): a written application.
     expect(mail.text).toContain('确需延期的，请在到期前向区委巡察办提出书面申请，说明理由和拟完成时间。');
-    expect(mail.text).toContain('如有疑问,请联系区委巡察办(电话 0510-8000 0000;地址 区行政中心 3 号楼;邮箱 xunchaban@example.org)。');
+    expect(mail.text).toContain('如有疑问，请联系区委巡察办（电话0510-8000 0000；地址 区行政中心3号楼；邮箱 xunchaban@example.org）。');
     expect(
       mail.text
         .trimEnd()
@@ -59,7 +59,7 @@ describe('mails people can act on (zh-CN)', () => {
         .slice(-2)
         .map((l) => l.trim()),
     ).toEqual(['区委巡察办', '2024年10月9日']);
-    expect(mail.html).toContain('请于 2024年10月15日(周二)18:00 前完成整改');
+    expect(mail.html).toContain('请于2024年10月15日（周二）18:00前完成整改');
   });
 
   it('never asks anyone to run a command, whatever the kind and whoever reads it', () => {
@@ -105,18 +105,18 @@ describe('mails people can act on (zh-CN)', () => {
     });
     const mail = renderNotice(relapse, ctx('2024-10-16T09:00:00+08:00', 'leadershipGroup'));
     // Said once: the subject names it, and beside its badge the item's label says the rest.
-    expect(mail.subject).toBe('【反弹回潮·重新整改】措施 2.2「全力稳定外资」');
+    expect(mail.subject).toBe('【反弹回潮·重新整改】措施2.2“全力稳定外资”');
     const heading = mail.text.split('\n').find((l) => l.includes('措施 2.2「'))!;
-    expect(heading).toBe('[反弹回潮]【重新整改】措施 2.2「全力稳定外资」');
-    expect(mail.html).toContain('● 反弹回潮</span> 【重新整改】');
+    expect(heading).toBe('[反弹回潮]【重新整改】措施2.2“全力稳定外资”');
+    expect(mail.html).toContain('● 反弹回潮</span>【重新整改】');
     expect(mail.text).not.toContain('绿灯');
     expect(mail.text).toContain(
-      '回头看发现本措施反弹回潮,已重新列入整改,新的整改时限为 2024年12月31日(周二)18:00。核查说明: 外资项目再度停滞',
+      '回头看发现本措施反弹回潮，已重新列入整改，新的整改时限为2024年12月31日（周二）18:00。核查说明：外资项目再度停滞',
     );
-    expect(mail.text).toContain('请领导小组关注,督促区商务局限期重新整改。');
+    expect(mail.text).toContain('请领导小组关注，督促区商务局限期重新整改。');
     expect(mail.text).not.toContain('请于'); // the unit's instructions are the unit's
     const toUnit = renderNotice(relapse, ctx('2024-10-16T09:00:00+08:00', 'leadUnit'));
-    expect(toUnit.text).toContain('请于 2024年12月31日(周二)18:00 前重新完成整改,并向区委巡察办报送整改完成情况及佐证材料。');
+    expect(toUnit.text).toContain('请于2024年12月31日（周二）18:00前重新完成整改，并向区委巡察办报送整改完成情况及佐证材料。');
   });
 
   it('asks the office for a look-back of a closed measure without calling it overdue', () => {
@@ -129,14 +129,14 @@ describe('mails people can act on (zh-CN)', () => {
       measure: { ...measure, status: 'closed', trafficLight: 'green', deadline: '2022-12-30', dueAt: '2022-12-30T10:00:00.000Z' },
     });
     const mail = renderNotice(review, ctx('2024-09-26T09:00:00+08:00', 'office'));
-    expect(mail.subject).toBe('【回头看】措施 2.2「全力稳定外资」');
+    expect(mail.subject).toBe('【回头看】措施2.2“全力稳定外资”');
     expect(mail.text).toContain('[已销号]');
     expect(mail.text).not.toContain('逾期');
     expect(mail.text).toContain(
-      '本措施已于 2024年6月28日(周五) 销号,现开展第 1 次回头看(「2024年秋季回头看」专项),核查整改成效是否巩固、有无反弹回潮。',
+      '本措施已于2024年6月28日（周五）销号，现开展第1次回头看（“2024年秋季回头看”专项），核查整改成效是否巩固、有无反弹回潮。',
     );
-    expect(mail.text).toContain('回头看时限: 2024年10月8日(周二)18:00,还剩 4 个工作日'); // 9-27, 9-29 (make-up Sunday), 9-30, then 国庆 until 10-08
-    expect(mail.text).toContain('请于 2024年10月8日(周二)18:00 前完成核查,在系统中记录结论');
+    expect(mail.text).toContain('回头看时限：2024年10月8日（周二）18:00，还剩4个工作日'); // 9-27, 9-29 (make-up Sunday), 9-30, then 国庆 until 10-08
+    expect(mail.text).toContain('请于2024年10月8日（周二）18:00前完成核查，在系统中记录结论');
     expect(mail.text).not.toContain('如有疑问'); // the office is not told to contact itself
   });
 
@@ -154,13 +154,13 @@ describe('mails people can act on (zh-CN)', () => {
       [review('10.2', '2024-06-28'), review('2.2', '2024-05-31'), review('3.1', '2024-06-03')],
       ctx('2024-09-26T09:00:00+08:00', 'office'),
     );
-    expect(mail.subject).toBe('【回头看】「2024年秋季回头看」专项: 3 项已销号措施待核查');
+    expect(mail.subject).toBe('【回头看】“2024年秋季回头看”专项：3项已销号措施待核查');
     expect(mail.text).toContain(
-      '回头看专项「2024年秋季回头看」列入以下 3 项已销号的整改措施,核查整改成效是否巩固、有无反弹回潮。请于 2024年10月8日(周二)18:00 前完成核查,在系统中记录结论: 整改成效巩固;或反弹回潮,并确定新的整改时限。',
+      '回头看专项“2024年秋季回头看”列入以下3项已销号的整改措施，核查整改成效是否巩固、有无反弹回潮。请于2024年10月8日（周二）18:00前完成核查，在系统中记录结论：整改成效巩固；或反弹回潮，并确定新的整改时限。',
     );
     // By number; each says when it was closed; the ask is said once, not per measure.
     expect([...mail.text.matchAll(/措施 (\d+\.\d+)「/g)].map((m) => m[1])).toEqual(['2.2', '3.1', '10.2']);
-    expect(mail.text).toContain('本措施已于 2024年5月31日(周五) 销号。');
+    expect(mail.text).toContain('本措施已于2024年5月31日（周五）销号。');
     expect(mail.text).not.toContain('现开展');
     expect(mail.text.match(/完成核查/g)).toHaveLength(1);
     expect(mail.text).not.toContain('整改提醒汇总');
@@ -190,9 +190,9 @@ describe('mails people can act on (zh-CN)', () => {
       event: { actor: { role: 'unit', who: '区商务局' }, evidence: ['《稳外资若干措施》印发文件', '兑现台账'], note: '奖励资金已全部兑现' },
     });
     const mail = renderNotice(submitted, ctx('2024-10-16T09:00:00+08:00', 'office'));
-    expect(mail.text).toContain('区商务局已提交整改完成情况。佐证材料: 《稳外资若干措施》印发文件、兑现台账。');
-    expect(mail.text).toContain('说明: 奖励资金已全部兑现');
-    expect(mail.text).toContain('请核验佐证材料,在系统中办理销号;材料不足的,退回并说明理由。');
+    expect(mail.text).toContain('区商务局已提交整改完成情况。佐证材料：《稳外资若干措施》印发文件、兑现台账。');
+    expect(mail.text).toContain('说明：奖励资金已全部兑现');
+    expect(mail.text).toContain('请核验佐证材料，在系统中办理销号；材料不足的，退回并说明理由。');
   });
 
   it('names an uploaded file by its name and size, never by its hash', () => {
@@ -207,8 +207,8 @@ describe('mails people can act on (zh-CN)', () => {
       },
     });
     const mail = renderNotice(submitted, ctx('2024-10-16T09:00:00+08:00', 'office'));
-    expect(mail.text).toContain('佐证材料: 兑现台账、附件“整改报告.pdf”（1.2 MB）。');
-    expect(mail.text).toContain('说明: 补充见附件“奖励名单.xlsx”（34 KB）');
+    expect(mail.text).toContain('佐证材料：兑现台账、附件“整改报告.pdf”（1.2 MB）。');
+    expect(mail.text).toContain('说明：补充见附件“奖励名单.xlsx”（34 KB）');
     for (const body of [mail.text, mail.html]) expect(body).not.toMatch(/sha256|[0-9a-f]{64}/);
   });
 
@@ -228,10 +228,10 @@ describe('mails people can act on (zh-CN)', () => {
     const at = '2024-10-16T09:00:00+08:00';
     for (const audience of ['leadUnit', 'leader'] as const) {
       const back = renderNotice(rejected, ctx(at, audience));
-      expect(back.subject).toBe('【核验退回】措施 2.2「全力稳定外资」');
+      expect(back.subject).toBe('【核验退回】措施2.2“全力稳定外资”');
       expect(back.text).toContain('巡察办核验未通过，已退回整改。退回理由：兑现台账缺少签章');
       const closed = renderNotice(accepted, ctx(at, audience));
-      expect(closed.subject).toBe('【核验通过】措施 2.2「全力稳定外资」');
+      expect(closed.subject).toBe('【核验通过】措施2.2“全力稳定外资”');
       expect(closed.text).toContain('巡察办已核验通过，本措施销号。\n  核验说明：外资到位情况已逐项核实');
     }
     expect(renderNotice(rejected, ctx(at, 'leadUnit')).text).toContain('请按退回理由继续整改');
@@ -291,14 +291,14 @@ describe('mails people can act on (zh-CN)', () => {
     ]);
     const at = '2024-10-16T09:00:00+08:00';
     expect(renderNotice(moved, ctx(at, 'previousLeadUnit')).text).toContain(
-      '本措施已改由区商务局牵头,你单位今后不再收到本措施的提醒;请将已有工作材料移交区商务局。',
+      '本措施已改由区商务局牵头，你单位今后不再收到本措施的提醒；请将已有工作材料移交区商务局。',
     );
-    expect(renderNotice(moved, ctx(at, 'leadUnit')).text).toContain('本措施今后由你单位牵头,请与原牵头单位区发改委做好交接');
+    expect(renderNotice(moved, ctx(at, 'leadUnit')).text).toContain('本措施今后由你单位牵头，请与原牵头单位区发改委做好交接');
     expect(renderNotice(moved, ctx(at, 'previousLeader')).text).toContain(
-      '本措施的负责区领导已调整为副区长(分管发展改革、商务),此后的提醒不再发送给您。',
+      '本措施的负责区领导已调整为副区长（分管发展改革、商务），此后的提醒不再发送给您。',
     );
     expect(renderNotice(moved, ctx(at, 'leadUnit')).text).toContain(
-      '巡察办调整了本措施的分工: 牵头单位由 区发改委 调整为 区商务局;负责区领导由 区委常委、常务副区长 调整为 副区长(分管发展改革、商务)。理由: 职责调整',
+      '巡察办调整了本措施的分工：牵头单位由 区发改委 调整为 区商务局；负责区领导由 区委常委、常务副区长 调整为 副区长（分管发展改革、商务）。理由：职责调整',
     );
   });
 
@@ -313,29 +313,29 @@ describe('mails people can act on (zh-CN)', () => {
       notice({ audiences: ['leadUnit'] }),
     );
     expect(recipients).toEqual([]);
-    expect(problems).toEqual(['牵头单位「区商务局」没有联系邮箱(在计划名录中补充后,此后的通知会送达)']);
+    expect(problems).toEqual(['牵头单位“区商务局”没有联系邮箱（在计划名录中补充后，此后的通知会送达）']);
   });
 
   it('says a deadline on a day off falls due on the last working day before it', () => {
     const sunday = { ...measure, deadline: '2024-06-30', dueAt: '2024-06-28T10:00:00.000Z', trafficLight: 'yellow' as const };
     const friday = renderNotice(notice({ kind: 'final-reminder', measure: sunday, workdaysBefore: 0 }), ctx('2024-06-28T09:00:00+08:00'));
-    expect(friday.text).toContain('整改时限: 2024年6月30日(周日)(逢非工作日,于 2024年6月28日(周五)18:00 前完成)');
-    expect(friday.text).toContain('本措施于 2024年6月28日(周五)18:00 到期,今天是最后一个工作日。');
+    expect(friday.text).toContain('整改时限：2024年6月30日（周日）（逢非工作日，于2024年6月28日（周五）18:00前完成）');
+    expect(friday.text).toContain('本措施于2024年6月28日（周五）18:00到期，今天是最后一个工作日。');
   });
 
   it('explains a catch-up and the provisional calendar', () => {
     const at = ctx('2024-10-16T09:00:00+08:00');
     const catchUp = renderNotice(notice({ kind: 'overdue', level: 0, catchUp: true, provisionalCalendar: true }), at);
-    expect(catchUp.subject).toBe('【逾期督办·第1级】措施 2.2「全力稳定外资」(已逾期 1 个工作日)');
+    expect(catchUp.subject).toBe('【逾期督办·第1级】措施2.2“全力稳定外资”（已逾期1个工作日）');
     expect(catchUp.text).toContain('本通知为补发');
     expect(catchUp.text).toContain(
-      '(该年度节假日安排尚未公布,工作日暂按《全国年节及纪念日放假办法》规定的法定节假日计算(节日逢周末顺延补假,不含调休上班日),按临时日历计算。)',
+      '（该年度节假日安排尚未公布，工作日暂按《全国年节及纪念日放假办法》规定的法定节假日计算（节日逢周末顺延补假，不含调休上班日），按临时日历计算。）',
     );
     const weekdays = renderNotice(notice({ kind: 'overdue', level: 0, provisionalCalendar: true }), {
       ...at,
       calendar: chinaCalendar({ unpublishedYears: 'weekdays' }),
     });
-    expect(weekdays.text).toContain('(该年度节假日安排尚未公布,工作日暂按周一至周五计算,按临时日历计算。)');
+    expect(weekdays.text).toContain('（该年度节假日安排尚未公布，工作日暂按周一至周五计算，按临时日历计算。）');
   });
 
   it('says a count of working days rests on the provisional calendar when it passes through an unpublished year', () => {
@@ -343,16 +343,16 @@ describe('mails people can act on (zh-CN)', () => {
     const at = { ...ctx('2026-12-30T09:00:00+08:00'), calendar: chinaCalendar({ unpublishedYears: 'statutory' }) };
     const mail = renderNotice(notice({ kind: 'reminder', measure: in2027, provisionalCalendar: true }), at);
     // 31 Dec, then 元旦 (Fri 1 Jan) off by statute, then 4–8 Jan.
-    expect(mail.subject).toBe('【整改提醒】措施 2.2「全力稳定外资」(还剩 6 个工作日,按临时日历计算)');
-    expect(mail.text).toContain('整改时限: 2027年1月8日(周五)18:00,还剩 6 个工作日(按临时日历计算)');
+    expect(mail.subject).toBe('【整改提醒】措施2.2“全力稳定外资”（还剩6个工作日，按临时日历计算）');
+    expect(mail.text).toContain('整改时限：2027年1月8日（周五）18:00，还剩6个工作日（按临时日历计算）');
     const published = renderNotice(
       notice({ kind: 'reminder', measure: { ...in2027, deadline: '2026-12-31', dueAt: '2026-12-31T10:00:00.000Z' } }),
       at,
     );
-    expect(published.text).toContain('还剩 1 个工作日\n');
+    expect(published.text).toContain('还剩1个工作日\n');
     // The workflow's own count, when the notice carries it (a measure counting Mon–Fri there).
     const counted = { ...in2027, workdaysLeft: 7, provisionalCount: true };
-    expect(renderNotice(notice({ kind: 'reminder', measure: counted }), at).text).toContain('还剩 7 个工作日(按临时日历计算)');
+    expect(renderNotice(notice({ kind: 'reminder', measure: counted }), at).text).toContain('还剩7个工作日（按临时日历计算）');
   });
 
   it('lists a digest red first and counts the lights', () => {
@@ -365,7 +365,7 @@ describe('mails people can act on (zh-CN)', () => {
       ],
       at,
     );
-    expect(digest.subject).toBe('【整改提醒汇总】2024-10-09(周三) 共 3 项: 红 1 黄 1 绿 1');
+    expect(digest.subject).toBe('【整改提醒汇总】2024-10-09（周三）共3项：红1黄1绿1');
     expect([...digest.text.matchAll(/措施 (2\.\d+)「/g)].map((m) => m[1])).toEqual(['2.4', '2.3', '2.10']);
   });
 
@@ -380,7 +380,7 @@ describe('mails people can act on (zh-CN)', () => {
     });
     const reviewIcs = deadlineIcs([review], 'example.org')!.content;
     expect(reviewIcs).toContain('UID:drill-2024.2.2.lookback1@example.org');
-    expect(reviewIcs).toContain('SUMMARY:第 1 次回头看时限: 措施 2.2「全力稳定外资」');
+    expect(reviewIcs).toContain('SUMMARY:第1次回头看时限：措施2.2“全力稳定外资”');
     expect(reviewIcs).not.toContain('.deadline@');
     const reminderIcs = deadlineIcs([notice({ kind: 'reminder', dueDate: '2024-10-15', dueAt: measure.dueAt })], 'example.org')!.content;
     expect(reminderIcs).toContain('UID:drill-2024.2.2.deadline@example.org');
@@ -396,7 +396,7 @@ describe('mails people can act on (zh-CN)', () => {
     );
     expect(mail.subject).toBe('【节假日安排待导入】2027年节假日安排尚未收录');
     expect(mail.text).toContain(
-      '2027年的节假日安排(国务院办公厅关于2027年部分节假日安排的通知)尚未收录。自 2027年1月1日起(还有 60 天),梁溪区巡视整改方案各项整改措施的提醒、督办和工作日计数将暂按《全国年节及纪念日放假办法》规定的法定节假日计算',
+      '2027年的节假日安排（国务院办公厅关于2027年部分节假日安排的通知）尚未收录。自2027年1月1日起（还有60天），梁溪区巡视整改方案各项整改措施的提醒、督办和工作日计数将暂按《全国年节及纪念日放假办法》规定的法定节假日计算',
     );
     expect(mail.text).toContain('请将通知全文交系统管理员导入');
     expect(mail.text).not.toMatch(/rectify [a-z]/);

@@ -86,7 +86,7 @@ describe('parseReport on irregular reports', () => {
   it('says where a problem has no recognisable measures', () => {
     const broken = '1. 关于“甲”问题的整改。\n整改情况:已经完成。\n2. 关于“乙”问题的整改。\n整改情况:一是做了。';
     expect(() => parseReport(broken)).toThrow(ReportParseError);
-    expect(() => parseReport(broken)).toThrow('第2行: 问题 1「甲」下未找到');
+    expect(() => parseReport(broken)).toThrow('第2行：问题1“甲”下未找到');
   });
 
   it('rejects text with no numbered problems', () => {

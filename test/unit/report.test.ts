@@ -123,8 +123,8 @@ describe('the progress report', () => {
       completionRate: '40.0%',
     });
     expect(r.summary).toBe(
-      '截至2024年6月30日,巡视反馈的3个问题中,已整改销号0个,正在分阶段推进、持续整改2个,有逾期未完成措施的1个;' +
-        '6项整改措施中,已完成(销号)2项,正在推进2项,长期坚持1项,逾期未完成1项,整改完成率40.0%(已完成措施占应完成措施的比例,长期坚持类不计入)。',
+      '截至2024年6月30日，巡视反馈的3个问题中，已整改销号0个，正在分阶段推进、持续整改2个，有逾期未完成措施的1个；' +
+        '6项整改措施中，已完成（销号）2项，正在推进2项，长期坚持1项，逾期未完成1项，整改完成率40.0%（已完成措施占应完成措施的比例，长期坚持类不计入）。',
     );
     expect(r.problems.map((p) => [p.no, p.state, p.measures.map((m) => `${m.ordinal}${m.id}:${m.status}`)])).toEqual([
       [1, 'overdue', ['一是1.1:closed', '二是1.2:overdue']],
@@ -236,10 +236,10 @@ describe('the report as documents', () => {
       at = next;
     }
     expect(md).toContain(
-      '整改情况：一是健全政策机制。（牵头单位：区发改委；负责区领导：区委常委、常务副区长；整改时限：2024年6月28日）目前已完成(销号)（2024年5月22日销号）。' +
+      '整改情况：一是健全政策机制。（牵头单位：区发改委；负责区领导：区委常委、常务副区长；整改时限：2024年6月28日）目前已完成（销号）（2024年5月22日销号）。' +
         '最新进展（2024年5月22日）：2024年5月20日提交整改完成。佐证材料：印发文件。2024年5月22日经巡察办·督查科核验通过，予以销号。二是全力稳定外资。',
     );
-    expect(md).toContain('整改后仍有反复(反弹回潮) 1 项');
+    expect(md).toContain('整改后仍有反复（反弹回潮）1项');
     const prose = reportMarkdown(withProse);
     expect(prose).toContain('区委高度重视。\n成立领导小组。');
     expect(prose).not.toContain(PLACEHOLDER.preface);
@@ -266,8 +266,8 @@ describe('the report as documents', () => {
     expect(text).toContain('1. 关于“高质量发展成效不显”问题的整改。');
     expect(text).toContain('二是全力稳定外资。');
     expect(text).toContain('三、下一步工作打算持续抓好整改。');
-    expect(xml).toContain('w:eastAsia="仿宋"');
-    expect(xml).toContain('w:eastAsia="黑体"');
+    expect(xml).toContain('w:eastAsia=“仿宋”');
+    expect(xml).toContain('w:eastAsia=“黑体”');
     expect(xml).toMatch(/<w:pgSz w:w="11907" w:h="16840"|<w:pgSz w:w="1190\d" w:h="168\d\d"/);
   });
 
@@ -279,7 +279,7 @@ describe('the report as documents', () => {
     book.getWorksheet('汇总')!.eachRow((row, i) => i > 1 && summary.set(String(row.getCell(1).value), row.getCell(2).value));
     expect(Object.fromEntries(summary)).toMatchObject({
       措施总数: 6,
-      '已完成(销号)': 2,
+      '已完成（销号）': 2,
       逾期未完成: 1,
       整改完成率: '40.0%',
       批准延期: 1,

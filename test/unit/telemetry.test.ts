@@ -33,9 +33,9 @@ describe('logs', () => {
   });
 
   it('refuses a wrong level, format or address, naming the variable', () => {
-    expect(() => loadSettings({ RECTIFY_LOG_LEVEL: 'loud' })).toThrow('RECTIFY_LOG_LEVEL 无效: loud');
-    expect(() => loadSettings({ RECTIFY_LOG_FORMAT: 'xml' })).toThrow('RECTIFY_LOG_FORMAT 无效: xml');
-    expect(() => loadSettings({ RECTIFY_METRICS_ADDRESS: 'localhost' })).toThrow('RECTIFY_METRICS_ADDRESS 无效: localhost');
+    expect(() => loadSettings({ RECTIFY_LOG_LEVEL: 'loud' })).toThrow('RECTIFY_LOG_LEVEL 无效：loud');
+    expect(() => loadSettings({ RECTIFY_LOG_FORMAT: 'xml' })).toThrow('RECTIFY_LOG_FORMAT 无效：xml');
+    expect(() => loadSettings({ RECTIFY_METRICS_ADDRESS: 'localhost' })).toThrow('RECTIFY_METRICS_ADDRESS 无效：localhost');
     expect(() => loadSettings({ RECTIFY_HEALTH_ADDRESS: ':70000' })).toThrow('RECTIFY_HEALTH_ADDRESS 无效');
     expect(loadSettings({ RECTIFY_METRICS_ADDRESS: ':9464', RECTIFY_LOG_LEVEL: 'warn', RECTIFY_LOG_FORMAT: 'JSON' }).ops).toMatchObject({
       metricsAddress: '0.0.0.0:9464',

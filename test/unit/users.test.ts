@@ -52,7 +52,7 @@ describe('accounts', () => {
     await expect(store.add('督查科', 'leadership', PASSWORD)).rejects.toThrow('账号 督查科 已存在');
     expect(() => store.disable('无此人')).toThrow('没有账号 无此人');
     writeFileSync(store.file, '{ not json');
-    expect(() => new UserStore(store.file).list()).toThrow(`${store.file}: 账号文件不是有效的 JSON`);
+    expect(() => new UserStore(store.file).list()).toThrow(`${store.file}：账号文件不是有效的 JSON`);
   });
 
   it('office accounts act as the office via the web; leaders act as no one', () => {
@@ -66,7 +66,7 @@ describe('accounts', () => {
       const r = await runCli('user', 'add', '督查科', '--role', 'admin');
       expect([r.code, r.err]).toEqual([1, 'rectify: --role 应为 office 或 leadership: admin']);
       const l = await runCli('user', 'list');
-      expect(l.out).toContain(': 0 个账号');
+      expect(l.out).toContain(': 0个账号');
     } finally {
       delete process.env.RECTIFY_USERS;
     }

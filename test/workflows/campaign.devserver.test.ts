@@ -99,7 +99,7 @@ describe('look-back campaign', () => {
       'deadline',
     );
     expect([launch.code, launch.err]).toEqual([0, '']);
-    expect(launch.out).toContain('计划 drill「2026年冬季回头看」: 已启动,覆盖 30 项已销号措施');
+    expect(launch.out).toContain('计划 drill“2026年冬季回头看”：已启动，覆盖30项已销号措施');
 
     const reviews = `${ofType(WORKFLOW.lookbackReview)} AND LookbackCampaign = '2026年冬季回头看'`;
     expect(
@@ -149,7 +149,7 @@ describe('look-back campaign', () => {
     expect(status).toMatchObject({ reviews: 30, done: 15, pending: 15, overdue: 0, sustained: 10, relapsed: 5 });
     expect(status.waiting.map((w: { measureId: string }) => w.measureId)).toHaveLength(15);
     expect((await runCli('lookback', 'status', '2026年冬季回头看')).out).toBe(
-      '回头看「2026年冬季回头看」: 共 30 项, 已完成 15(巩固 10, 反弹回潮 5), 待完成 15(其中逾期 0)',
+      '回头看“2026年冬季回头看”：共30项，已完成15（巩固10，反弹回潮5），待完成15（其中逾期0）',
     );
     const relapsedRows = await eventually(
       async () => JSON.parse((await runCli('status', '--plan', 'drill', '--lookback', 'relapsed', '--json')).out),
@@ -184,7 +184,7 @@ describe('look-back campaign', () => {
     const listed = await runCli('lookback', 'status', '2026年冬季回头看', '--list');
     expect(listed.out.split('\n').filter((l) => l.startsWith('待完成\t措施 '))).toHaveLength(15);
     expect((await runCli('lookback', 'status', '2025年回头看')).err).toBe(
-      'rectify: 没有名为「2025年回头看」的回头看专项(已有: 2026年冬季回头看)',
+      'rectify: 没有名为“2025年回头看”的回头看专项（已有：2026年冬季回头看）',
     );
     // A due date on a day off is taken by the one rule, as deadlines are (due the working day before);
     // measures named with --ids that are still open are named as skipped.
@@ -202,9 +202,9 @@ describe('look-back campaign', () => {
       '--ids',
       '1.11,1.16,9.9',
     );
-    expect(picked.out).toContain('计划 drill「抽查」: 已启动,覆盖 1 项已销号措施');
-    expect(picked.out).toContain('未纳入: 措施 1.11(尚未销号(整改中))');
-    expect(picked.out).toContain('未纳入: 措施 9.9(没有这项运行中的措施)');
+    expect(picked.out).toContain('计划 drill“抽查”：已启动，覆盖1项已销号措施');
+    expect(picked.out).toContain('未纳入：措施1.11（尚未销号（整改中））');
+    expect(picked.out).toContain('未纳入：措施9.9（没有这项运行中的措施）');
     const [review] = await eventually(
       async () => {
         const found = [];
@@ -218,7 +218,7 @@ describe('look-back campaign', () => {
 
     // Launched again, or a measure asked again: nothing doubles.
     expect((await runCli('lookback', 'launch', '--plan', 'drill', '--name', '2026年冬季回头看', '--due', due.toISODate()!)).out).toContain(
-      '此前已启动,未重复启动',
+      '此前已启动，未重复启动',
     );
     await env.client.workflow
       .getHandle(measureWorkflowId('drill', '1.20'))
@@ -311,9 +311,9 @@ describe('look-back campaign', () => {
     expect((await runCli('lookback', 'launch', '--name', 'x', '--due', '2020-01-06')).err).toContain(
       '--due：回头看时限2020年1月6日应晚于今天',
     );
-    expect((await runCli('lookback', 'launch', '--name', 'a:b', '--due', '2099-01-06')).err).toContain('--name 不能为空,也不能含冒号');
+    expect((await runCli('lookback', 'launch', '--name', 'a:b', '--due', '2099-01-06')).err).toContain('--name 不能为空，也不能含冒号');
     expect((await runCli('lookback', 'launch', '--name', 'x', '--due', '2099-01-06', '--problem', 'two')).err).toContain(
-      '--problem 应为问题序号: two',
+      '--problem 应为问题序号：two',
     );
   });
 });

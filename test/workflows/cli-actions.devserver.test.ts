@@ -63,37 +63,37 @@ describe('rectify commands against a real server', () => {
   });
 
   it('starts a plan once, then takes each request and reports refusals clearly', async () => {
-    expect((await run('start', plan)).out).toContain('新启动 3 项, 已在运行 0 项');
-    expect((await run('start', plan)).out).toContain('新启动 0 项, 已在运行 3 项');
+    expect((await run('start', plan)).out).toContain('新启动3项，已在运行0项');
+    expect((await run('start', plan)).out).toContain('新启动0项，已在运行3项');
 
     let target = DateTime.now().setZone('Asia/Shanghai').plus({ days: 40 });
     while (target.weekday !== 3) target = target.plus({ days: 1 });
     const newDeadline = target.toISODate()!;
     const ask = await run('extend', '1.1', '--as', 'unit:区发改委', '--to', newDeadline, '--reason', '需补充调研');
     expect(ask).toMatchObject({ code: 0 });
-    expect(ask.out).toContain('措施 1.1「健全政策机制」: 整改中');
+    expect(ask.out).toContain('措施1.1“健全政策机制”：整改中');
 
     const denyWithoutReason = await run('decide-extension', '1.1', '--as', 'office:督查科', '--deny');
     expect(denyWithoutReason.code).toBe(1);
-    expect(denyWithoutReason.err).toContain('rectify: 请求被拒绝: 不批准的理由不能为空');
+    expect(denyWithoutReason.err).toContain('rectify: 请求被拒绝：不批准的理由不能为空');
 
     const approve = await run('decide-extension', '1.1', '--as', 'office:督查科', '--approve', '--plan', 'drill-2024');
     expect(approve.out).toContain(
-      `时限 ${Number(newDeadline.slice(0, 4))}年${Number(newDeadline.slice(5, 7))}月${Number(newDeadline.slice(8))}日(周三)`,
+      `时限${Number(newDeadline.slice(0, 4))}年${Number(newDeadline.slice(5, 7))}月${Number(newDeadline.slice(8))}日（周三）`,
     );
 
     const byWrongUnit = await run('complete', '1.1', '--as', 'unit:区财政局', '--evidence', '文件');
-    expect(byWrongUnit.err).toContain('只有本措施的牵头单位(区发改委)可以这样做');
+    expect(byWrongUnit.err).toContain('只有本措施的牵头单位（区发改委）可以这样做');
     // What it did, then the measure as it stands: recorded, and mailed to the office (the test's outbox names audiences).
     const complete = await run('complete', '1.1', '--as', 'unit:区发改委', '--evidence', '印发文件', '--evidence', '落实台账');
     expect(complete.out.split('\n')).toEqual([
-      '已提交整改完成（佐证材料 2 项），等待巡察办核验。',
+      '已提交整改完成（佐证材料2项），等待巡察办核验。',
       '已通知：巡察办',
-      expect.stringContaining('措施 1.1「健全政策机制」: 已提交待核验'),
+      expect.stringContaining('措施1.1“健全政策机制”：已提交待核验'),
     ]);
     expect((await run('verify', '1.1', '--as', 'office:督查科', '--reject', '--reason', '佐证不足')).out).toContain('整改中');
     expect((await run('complete', '1.1', '--as', 'unit:区发改委', '--evidence', '补充材料')).code).toBe(0);
-    expect((await run('verify', '1.1', '--as', 'office:督查科', '--accept')).out).toContain('已销号, 绿灯');
+    expect((await run('verify', '1.1', '--as', 'office:督查科', '--accept')).out).toContain('已销号，绿灯');
 
     expect((await run('reassign', '1.2', '--as', 'office:督查科', '--lead-unit', '区发改委', '--reason', '职责调整')).out).toContain(
       '牵头单位 区发改委',
@@ -108,18 +108,18 @@ describe('rectify commands against a real server', () => {
     const remind = await run('remind', '1.2', '--as', 'office:督查科', '--note', '请本周内报送');
     expect(remind.code).toBe(0);
     expect(remind.out).toContain(
-      '已催办本措施的当前阶段“阶段节点逾期”，催办说明写入邮件。\n已通知：\n  牵头单位\n  负责区领导\n  巡察办\n  领导小组\n措施 1.2「全力稳定外资」: 整改中',
+      '已催办本措施的当前阶段“阶段节点逾期”，催办说明写入邮件。\n已通知：\n  牵头单位\n  负责区领导\n  巡察办\n  领导小组\n措施1.2“全力稳定外资”：整改中',
     );
 
     const show = await run('show', '1.1');
     const newDeadlineZh = `${Number(newDeadline.slice(0, 4))}年${Number(newDeadline.slice(5, 7))}月${Number(newDeadline.slice(8))}日(周三)`;
     // In Chinese, as the office reads it: what was done, by whom, with the reasons; closed, never overdue.
-    expect(show.out).toContain(`时限调整: 第 2 版 ${newDeadlineZh}(需补充调研)`);
-    expect(show.out).toContain('类型: 限期整改');
+    expect(show.out).toContain(`时限调整：第2版${newDeadlineZh}（需补充调研）`);
+    expect(show.out).toContain('类型：限期整改');
     expect(show.out).toMatch(/区发改委 申请延期至 \d{4}-\d{2}-\d{2}\(理由: 需补充调研\)/);
-    expect(show.out).toContain('督查科 核验退回(理由: 佐证不足)');
-    expect(show.out).toContain('区发改委 提交整改完成(佐证: 补充材料)');
-    expect(show.out).toContain('督查科 核验通过,销号');
+    expect(show.out).toContain('督查科 核验退回（理由：佐证不足）');
+    expect(show.out).toContain('区发改委 提交整改完成（佐证：补充材料）');
+    expect(show.out).toContain('督查科 核验通过，销号');
     expect(show.out).not.toMatch(/逾期|extension|verify|\{/);
     const json = JSON.parse((await run('show', '1.1', '--json')).out);
     expect(json.audit.map((a: { action: string }) => a.action)).toEqual([
@@ -169,7 +169,7 @@ describe('rectify commands against a real server', () => {
     expect((await run('calendar', 'import', notice, '--install')).code).toBe(0);
     const refresh = await run('calendar', 'refresh', '--plan', 'drill-2024', '--as', 'office:督查科');
     expect(refresh).toMatchObject({ code: 0, err: '' });
-    expect(refresh.out).toContain('已向 3 项运行中的措施更新节假日安排(已公布至 2027 年');
+    expect(refresh.out).toContain('已向3项运行中的措施更新节假日安排(已公布至2027年');
     const state = JSON.parse((await run('show', '1.3', '--json', '--details')).out);
     expect(state.calendarYears['2027'].workdays).toEqual(['2027-02-14', '2027-04-25', '2027-05-08', '2027-09-26', '2027-10-09']);
     expect(state.audit.at(-1)).toMatchObject({ action: 'calendar', actor: { role: 'office', who: '督查科' } });
@@ -181,7 +181,7 @@ describe('rectify commands against a real server', () => {
       (c) => c.count === 0,
     );
     expect((await run('calendar', 'refresh', '--as', 'office:督查科')).out).toContain(
-      '计划 drill-2024: 已启动节假日安排提醒(calendar:drill-2024)',
+      '计划 drill-2024: 已启动节假日安排提醒（calendar:drill-2024）',
     );
     const restarted = env.client.workflow.getHandle(calendarWatchWorkflowId('drill-2024'));
     expect((await restarted.describe()).status.name).toBe('RUNNING');
@@ -192,14 +192,14 @@ describe('rectify commands against a real server', () => {
 
   it('answers unknown plans, units, measures and reviews with what there is, never an internal id', async () => {
     const plan = await run('status', '--plan', 'nosuch');
-    expect(plan).toMatchObject({ code: 1, err: 'rectify: 没有运行中的计划 nosuch(运行中的计划: drill-2024)' });
-    expect((await run('status', '--unit', '区发委')).err).toBe('rectify: 没有牵头单位「区发委」的运行中措施(是不是「区发改委」?)');
+    expect(plan).toMatchObject({ code: 1, err: 'rectify: 没有运行中的计划 nosuch（运行中的计划：drill-2024）' });
+    expect((await run('status', '--unit', '区发委')).err).toBe('rectify: 没有牵头单位“区发委”的运行中措施（是不是“区发改委”？）');
     expect((await run('show', '9.9', '--plan', 'drill-2024')).err).toBe(
-      'rectify: 计划 drill-2024 中没有措施 9.9(用 rectify status --plan drill-2024 列出该计划的措施)',
+      'rectify: 计划 drill-2024中没有措施9.9（用 rectify status --plan drill-2024列出该计划的措施）',
     );
     expect((await run('show', '1.1', '--plan', 'nosuch')).err).toContain('没有运行中的计划 nosuch');
     const review = await run('lookback', 'record', '1.2', '--round', '1', '--as', 'office:督查科', '--sustained', '--notes', '巩固');
-    expect(review).toMatchObject({ code: 1, err: 'rectify: 措施 1.2 没有第 1 次回头看(尚未开展回头看)' });
+    expect(review).toMatchObject({ code: 1, err: 'rectify: 措施1.2没有第1次回头看（尚未开展回头看）' });
     for (const r of [plan, review]) expect(r.err).not.toMatch(/measure:|lookback:|workflow|undefined/);
     const status = await run('status', '--plan', 'drill-2024');
     expect(status.out.split('\n')[0]).toBe('措施\t灯\t状态\t到期日\t剩余工作日\t牵头单位\t负责区领导\t回头看');
@@ -216,6 +216,6 @@ describe('rectify commands against a real server', () => {
     expect(badActor.err).toContain('--as 应为 <角色>:<名称>');
     expect((await run('verify', '1.1', '--as', 'office:x')).err).toContain('请在 --accept 和 --reject 中选一个');
     expect((await run('extend', '1.1', '--as', 'unit:区发改委', '--to', '2024-08-30')).err).toContain('缺少 --reason');
-    expect((await run('show', '9.9')).err).toContain('找不到措施 9.9');
+    expect((await run('show', '9.9')).err).toContain('找不到措施9.9');
   });
 });

@@ -67,13 +67,13 @@ describe('the desk’s workflows', () => {
       ]);
       expect(sent[0].event).toMatchObject({ actor: OFFICE, note: '请本周内报送整改材料' });
       expect(urged.filter((e) => e.what.includes('催办')).map((e) => e.what)).toEqual([
-        '催办(逾期督办·第2级)(说明: 请本周内报送整改材料)',
-        '发出「催办」(致牵头单位、负责区领导、巡察办)',
+        '催办（逾期督办·第2级）（说明：请本周内报送整改材料）',
+        '发出“催办”（致牵头单位、负责区领导、巡察办）',
       ]);
 
       const again = handle.executeUpdate(msg.remindUpdate, { args: [{ actor: OFFICE }] });
       await expect(again).rejects.toThrow(WorkflowUpdateFailedError);
-      await expect(again).rejects.toMatchObject({ cause: { message: expect.stringContaining('今天 11:00 已由巡察办督查科催办过') } });
+      await expect(again).rejects.toMatchObject({ cause: { message: expect.stringContaining('今天11:00已由巡察办督查科催办过') } });
       // The next working day it may urge again.
       await env.sleep(DateTime.fromISO(`${calendar.addWorkdays(day, 1)}T11:00`, { zone: ZONE }).toMillis() - (await env.currentTimeMs()));
       await handle.executeUpdate(msg.remindUpdate, { args: [{ actor: OFFICE }] });

@@ -67,7 +67,7 @@ describe('the live ledger out', () => {
     const out = await runCli('ledger', 'export', '--out', xlsx);
     expect([out.code, out.err]).toEqual([
       0,
-      `已写入 ${xlsx}: ${plan.title}整改台账(截至${out.err.match(/截至(\d+年\d+月\d+日)/)![1]}),124 项措施`,
+      `已写入${xlsx}：${plan.title}整改台账（截至${out.err.match(/截至(\d+年\d+月\d+日)/)![1]}），124项措施`,
     ]);
     const status = JSON.parse((await runCli('status', '--json')).out) as StatusRow[];
     const book = new ExcelJS.Workbook();
@@ -111,7 +111,7 @@ describe('the live ledger out', () => {
     expect(lines).toHaveLength(125);
     expect(lines[0]).toBe(`\uFEFF${EXPORT_COLUMNS.map((c) => c.title).join(',')}`);
     expect((await runCli('ledger', 'export', '--out', join(dir, 'x.pdf'))).err).toContain(
-      `rectify: --out 应为 .xlsx 或 .csv 文件: ${join(dir, 'x.pdf')}`,
+      `rectify: --out 应为 .xlsx 或 .csv 文件：${join(dir, 'x.pdf')}`,
     );
   });
 
@@ -135,7 +135,7 @@ describe('the live ledger out', () => {
       plan.feedbackDate,
       '--provisional',
     );
-    expect([imported.code, imported.out]).toEqual([0, `${again}: 34 个问题, 124 项整改措施`]);
+    expect([imported.code, imported.out]).toEqual([0, `${again}：34个问题，124项整改措施`]);
     const back = loadPlan(again).plan;
     expect(back.problems).toEqual(plan.problems);
     const fields = (m: (typeof plan.measures)[number]) => ({

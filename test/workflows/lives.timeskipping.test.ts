@@ -137,7 +137,7 @@ describe('measure lives on the time-skipping server', () => {
     const { deadlines } = await handle.query(msg.getStateQuery);
     expect(deadlines.map((d) => [d.deadline, d.reason])).toEqual([
       [D.toISODate(), undefined],
-      [D2.toISODate(), '需协调省级部门,材料未齐'],
+      [D2.toISODate(), '需协调省级部门，材料未齐'],
     ]);
 
     // Submitted three days before the new deadline; the office sends it back; done a week late.
@@ -207,10 +207,10 @@ describe('measure lives on the time-skipping server', () => {
     const moved = await handle.executeUpdate(msg.reassignUpdate, {
       args: [{ actor: OFFICE, leadUnit: '区财政局', leader: '副区长(分管发展改革、商务)', reason: '职责调整' }],
     });
-    expect(moved).toMatchObject({ leadUnit: '区财政局', leader: '副区长(分管发展改革、商务)' });
+    expect(moved).toMatchObject({ leadUnit: '区财政局', leader: '副区长（分管发展改革、商务）' });
     // The old lead unit may no longer act.
     expect(await rejection(handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['x'] }] }))).toContain(
-      '只有本措施的牵头单位(区财政局)可以这样做',
+      '只有本措施的牵头单位（区财政局）可以这样做',
     );
 
     const end = t0 + 365 * 86_400_000;

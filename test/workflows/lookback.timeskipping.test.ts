@@ -116,7 +116,7 @@ describe('look-back reviews (回头看)', () => {
       progress: { status: 'active', deadline: newDeadline.toISODate(), deadlineVersion: 2 },
       lookbacks: [{ round: 1, outcome: 'relapsed' }],
     });
-    expect(reopened.deadlines.at(-1)?.reason).toBe('第1次回头看发现反弹回潮: 台账显示问题复现');
+    expect(reopened.deadlines.at(-1)?.reason).toBe('第1次回头看发现反弹回潮：台账显示问题复现');
     const relapsed = (await outbox.list()).filter((n) => n.kind === 'relapsed');
     expect(relapsed.map((n) => n.audiences)).toEqual([['leadUnit', 'leader', 'leadershipGroup']]);
 

@@ -88,7 +88,7 @@ describe('the plan kept in Temporal', () => {
     writeFileSync(planPath, plan('fgw-office@district.example.org'));
     const again = await runCli('start', planPath);
     expect(again.out).toContain('计划名录和规则已按计划文件更新');
-    expect(again.out).toContain('新启动 0 项, 已在运行 1 项');
+    expect(again.out).toContain('新启动0项，已在运行1项');
     const updated = await planHandle().query(getPlanQuery);
     expect(updated.version).toBe(2);
     expect(updated.changes).toEqual([
@@ -96,7 +96,7 @@ describe('the plan kept in Temporal', () => {
         at: expect.any(String),
         by: { role: 'office', who: 'rectify start' },
         reason: '重新启动计划时按计划文件更新',
-        what: ['单位邮箱: 区发改委'],
+        what: ['单位邮箱：区发改委'],
       },
     ]);
     expect((await runCli('start', planPath)).out).toContain('计划名录和规则与 Temporal 中保存的一致');
@@ -130,7 +130,7 @@ describe('the plan kept in Temporal', () => {
       '只有巡察办可以更新计划名录和规则',
     );
     expect(await refused({ actor: office, plan: current, reason: '' })).toBe('调整理由不能为空');
-    expect(await refused({ actor: office, plan: { ...current, id: 'other' }, reason: '改' })).toBe(`计划编号不符: 应为 ${PLAN_ID}`);
+    expect(await refused({ actor: office, plan: { ...current, id: 'other' }, reason: '改' })).toBe(`计划编号不符：应为${PLAN_ID}`);
     const noGroup = { ...current, directory: { ...current.directory, leadershipGroup: { name: '领导小组', emails: [] } } };
     expect(await refused({ actor: office, plan: noGroup, reason: '改' })).toBe('名录中的领导小组应有名称和至少一个邮箱');
     expect((await planHandle().fetchHistory()).events!.length).toBe(before);
@@ -144,7 +144,7 @@ describe('the plan kept in Temporal', () => {
     );
     const refused = await runCli('start', unreachable);
     expect(refused.code).toBe(1);
-    expect(refused.err).toContain(`rectify: ${unreachable}: 以下牵头单位没有联系邮箱,通知无法送达,计划未启动: 区发改委`);
+    expect(refused.err).toContain(`rectify: ${unreachable}：以下牵头单位没有联系邮箱，通知无法送达，计划未启动：区发改委`);
     await expect(env.client.workflow.getHandle(planWorkflowId('unreachable-2024')).describe()).rejects.toThrow();
     await expect(env.client.workflow.getHandle(measureWorkflowId('unreachable-2024', '1.1')).describe()).rejects.toThrow();
   });
@@ -194,9 +194,9 @@ describe('the plan kept in Temporal', () => {
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       await expect(new StoredPlans(env.client).plan('nowhere-2024')).rejects.toThrow(
-        '计划 nowhere-2024 没有保存在 Temporal 中,worker 也没有它的计划文件:对该计划运行一次 rectify start <计划文件> 即可保存',
+        '计划 nowhere-2024没有保存在 Temporal 中，worker 也没有它的计划文件：对该计划运行一次 rectify start <计划文件> 即可保存',
       );
-      expect(logged).toHaveBeenCalledWith(expect.stringContaining('计划 nowhere-2024 没有保存在 Temporal 中'), { planId: 'nowhere-2024' });
+      expect(logged).toHaveBeenCalledWith(expect.stringContaining('计划 nowhere-2024没有保存在 Temporal 中'), { planId: 'nowhere-2024' });
     } finally {
       logged.mockRestore();
     }

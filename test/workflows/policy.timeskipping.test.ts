@@ -59,10 +59,10 @@ describe('a running measure takes the policy the office applies', () => {
       const update = (actor: Actor, p: Policy) =>
         handle.executeUpdate(msg.updatePolicyUpdate, { args: [{ actor, policy: p, reason: '按新的督办办法调整' }] });
       expect(await rejection(update({ role: 'unit', who: '区发改委' }, policy))).toContain(
-        '只有巡察办可以调整提醒规则;单位「区发改委」无权操作',
+        '只有巡察办可以调整提醒规则；单位“区发改委”无权操作',
       );
       const badLadder = { ...policy, escalation: { ...policy.escalation, levels: [{ afterWorkdays: 1, notify: ['leadUnit' as const] }] } };
-      expect(await rejection(update(OFFICE, badLadder))).toContain('提醒规则有误: 第一级督办应在逾期当日开始');
+      expect(await rejection(update(OFFICE, badLadder))).toContain('提醒规则有误：第一级督办应在逾期当日开始');
       const applyAt = await env.currentTimeMs();
       await update(OFFICE, policy);
 
