@@ -5,8 +5,16 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { formatInstant, isIsoDate, localDate } from '../../domain/dates';
-import { LEDGER_SORTS, ledgerRow, ledgerSearch, parseLedgerQuery, selectLedger, type LedgerQuery } from '../../domain/report/ledger';
+import { formatInstant, isIsoDate, localDate, plainDateZh } from '../../domain/dates';
+import {
+  checkLedgerValues,
+  LEDGER_SORTS,
+  ledgerRow,
+  ledgerSearch,
+  parseLedgerQuery,
+  selectLedger,
+  type LedgerQuery,
+} from '../../domain/report/ledger';
 import { buildReport, PLACEHOLDER } from '../../domain/report/model';
 import type { MeasureRecord } from '../../domain/record';
 import { LOOKBACK_STATUS_LABELS, MEASURE_KIND_LABELS, MEASURE_LOOKBACK_STATES, STATUS_LABELS } from '../../domain/vocabulary';
@@ -14,6 +22,7 @@ import { reportDocx } from '../../documents/report-docx';
 import { reportMarkdown } from '../../documents/report-md';
 import { reportXlsx } from '../../documents/sheets';
 import { liveLedgerCsv, liveLedgerXlsx } from '../../documents/ledger-sheet';
+import { nearest } from '../actions';
 import { liveLedger } from '../ledger-export';
 import { measureWorkflowId } from '../../contracts/ids';
 import { readMeasure } from '../records';
@@ -97,6 +106,7 @@ export function registerReadingRoutes({
     const query = parseLedgerQuery(filters);
     const p = await planOf(req);
     const all = p.records.map((r) => ledgerRow(r, now(), calendar()));
+    checkLedgerValues(query, all, nearest);
     return { p, query, all, rows: selectLedger(all, query) };
   }
 
@@ -219,6 +229,15 @@ export function registerReadingRoutes({
     if (asOf !== undefined && (!isIsoDate(asOf) || asOf > today))
       throw new PageError(400, '日期有误', `截至日期(asOf)应为今天(${today})或以前的日期,格式 YYYY-MM-DD: ${asOf}`);
     const p = await planOf(req, asOf ?? today);
+    // Before the plan began (its feedback date) there is nothing to report: said, not an empty report.
+    const began = p.records.map((r) => r.feedbackDate).sort()[0];
+    if (asOf !== undefined && began !== undefined && asOf < began)
+      throw new PageError(
+        400,
+        '日期早于整改开始',
+        `本计划的整改自${plainDateZh(began)}（巡视反馈之日）起开展，截至${plainDateZh(asOf)}尚无可报告的情况。`,
+        `请选择${plainDateZh(began)}或以后的日期。`,
+      );
     const search = new URLSearchParams({ ...(p.explicit ? { plan: p.plan.id } : {}), ...(asOf ? { asOf } : {}) }).toString();
     return { p, report: reportOf(p.records, p.plan, asOf), search: search ? `?${search}` : '' };
   }
