@@ -505,6 +505,19 @@ describe('acting from the web on a real server', () => {
       expect((await unit.get(`/evidence/${sha}?t=${t}`)).statusCode).toBe(403);
       expect(logs.filter((l) => l.reason === 'superseded').length).toBe(logged + 1);
       expect((await office.get(`/evidence/${sha}`)).statusCode).toBe(200);
+      // Only a link issued to 区财政局 while it led the measure may say where it went; any other is refused, and learns nothing.
+      const movedAt = Date.parse(s.audit.at(-1)!.at);
+      const meanwhile = Math.round((Date.parse(s.startedAt) + movedAt) / 2);
+      const before = await unit.get(`/u/${PLAN_ID}/2.1?t=${token('2.1', { issuedAt: meanwhile })}`);
+      expect([before.statusCode, before.body.includes('本措施的牵头单位已调整为区委组织部')]).toEqual([200, true]);
+      const refusedBefore = refusedFor('unit');
+      for (const over of [{ unit: '区发改委' }, { unit: '区发改委', issuedAt: meanwhile }, { issuedAt: movedAt + 60_000 }]) {
+        const res = await unit.get(`/u/${PLAN_ID}/2.1?t=${token('2.1', over)}`);
+        expect([over, res.statusCode]).toEqual([over, 403]);
+        expect(res.body).toContain('此链接无效、已过期或不能用于这项操作');
+        expect(res.body).not.toContain('区委组织部');
+      }
+      expect(refusedFor('unit')).toBe(refusedBefore + 3);
     });
 
     it('launches a look-back campaign after a preview of the matched measures, and records its outcome', async () => {
