@@ -130,7 +130,9 @@ describe('acting from the web on a real server', () => {
       expect((await b.signIn('常务副区长', PASSWORD)).headers.location).toBe('/');
       const overview = await b.get('/');
       expect(overview.statusCode).toBe(200);
-      expect(overview.body).toContain('常务副区长(领导(只读))');
+      // Who is signed in, without brackets inside brackets.
+      const who = /<span class="who">([^<]*)/.exec(overview.body)?.[1].trim();
+      expect(who).toBe('常务副区长（领导，只读）');
       const page = await b.get(`/measures/${PLAN_ID}/1.2`);
       expect(page.statusCode).toBe(200);
       expect(page.body).toContain('领导账号只读');
