@@ -112,7 +112,6 @@ export function registerReadingRoutes({
 
   app.get('/measures', { preHandler: readGuard }, async (req, reply) => {
     const { p, query, all, rows } = await ledger(req);
-    const planParam = p.explicit ? { plan: p.plan.id } : {};
     const search = (q: LedgerQuery, change = {}) => {
       const s = ledgerSearch(q, change);
       if (!p.explicit) return s;
@@ -124,7 +123,6 @@ export function registerReadingRoutes({
     );
     return reply.viewAsync('measures', {
       ...chrome('measures', '整改台账', p),
-      ...planParam,
       rows,
       total: all.length,
       query,

@@ -105,6 +105,11 @@ describe('the dashboard in a browser', () => {
     expect(canvases.length).toBeGreaterThanOrEqual(2);
     expect(canvases.every((w) => w > 200)).toBe(true);
     expect(await page.$eval('h1', (h) => h.textContent)).toBe('整改总览');
+    // The header's sign-in link reads white on the header's red, as its other links do.
+    expect(await page.$eval('header.top .who a', (a) => [a.textContent, getComputedStyle(a).color])).toEqual([
+      '登录',
+      'rgb(255, 255, 255)',
+    ]);
     await page.screenshot({ path: join(SHOTS, 'overview.png') });
     await page.screenshot({ path: join(SHOTS, 'overview-full.png'), fullPage: true });
   });
@@ -202,6 +207,8 @@ describe('the dashboard in a browser', () => {
     expect(url.searchParams.get('overdue')).toBe('yes');
     const units = await page.$$eval('table.ledger tbody tr td:nth-child(4)', (tds) => [...new Set(tds.map((t) => t.textContent))]);
     expect(units).toEqual(['区发改委']);
+    // The form names its plan: the header still says which plan this is.
+    expect(await page.$eval('header.top .plan', (e) => e.textContent)).toMatch(/^梁溪区.+\(liangxi-2023\) · 数据时间/);
     await page.screenshot({ path: join(SHOTS, 'ledger.png'), fullPage: false });
     // A unit nobody leads: said so, the nearest offered, one click to it.
     const typo = await open(`/measures?unit=${encodeURIComponent('发改委')}&overdue=yes`, 1280, 400);
