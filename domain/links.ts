@@ -37,6 +37,11 @@ export interface LinkClaims {
   deadlineVersion: number;
   /** Expiry, ms since the epoch. */
   expiresAt: number;
+  /**
+   * When the notice it came with was decided, ms since the epoch (to the second): the unit led the
+   * measure then. Links issued before it was written carry none.
+   */
+  issuedAt?: number;
 }
 
 /** The current key signs; old keys are still accepted when verifying (rotation). */
@@ -59,6 +64,7 @@ export function signLink(claims: LinkClaims, key: string): string {
       a: claims.actions,
       dv: claims.deadlineVersion,
       exp: Math.floor(claims.expiresAt / 1000),
+      ...(claims.issuedAt === undefined ? {} : { iat: Math.floor(claims.issuedAt / 1000) }),
     }),
   );
   const signed = `${VERSION}.${payload}`;
@@ -84,13 +90,13 @@ export function verifyLink(token: unknown, keys: LinkKeys, now: number): Verifie
   if (parts.length !== 3 || parts[0] !== VERSION || !/^[A-Za-z0-9_-]+$/.test(parts[1])) return { ok: false, reason: 'malformed' };
   const signed = `${parts[0]}.${parts[1]}`;
   if (![keys.current, ...keys.old].some((k) => sameText(mac(k, signed), parts[2]))) return { ok: false, reason: 'signature' };
-  let raw: { p?: unknown; m?: unknown; u?: unknown; a?: unknown; dv?: unknown; exp?: unknown };
+  let raw: { p?: unknown; m?: unknown; u?: unknown; a?: unknown; dv?: unknown; exp?: unknown; iat?: unknown };
   try {
     raw = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
   } catch {
     return { ok: false, reason: 'malformed' };
   }
-  const { p, m, u, a, dv, exp } = raw ?? {};
+  const { p, m, u, a, dv, exp, iat } = raw ?? {};
   if (
     typeof p !== 'string' ||
     typeof m !== 'string' ||
@@ -98,7 +104,8 @@ export function verifyLink(token: unknown, keys: LinkKeys, now: number): Verifie
     !Array.isArray(a) ||
     !a.every((x) => (LINK_ACTIONS as readonly unknown[]).includes(x)) ||
     !Number.isInteger(dv) ||
-    !Number.isInteger(exp)
+    !Number.isInteger(exp) ||
+    (iat !== undefined && !Number.isInteger(iat))
   )
     return { ok: false, reason: 'malformed' };
   const claims: LinkClaims = {
@@ -108,6 +115,7 @@ export function verifyLink(token: unknown, keys: LinkKeys, now: number): Verifie
     actions: a as LinkAction[],
     deadlineVersion: dv as number,
     expiresAt: (exp as number) * 1000,
+    ...(iat === undefined ? {} : { issuedAt: (iat as number) * 1000 }),
   };
   if (now >= claims.expiresAt) return { ok: false, reason: 'expired' };
   return { ok: true, claims };
@@ -123,16 +131,67 @@ export function unitActions(m: { status: MeasureStatus; kind: MeasureKind; deadl
   return actions;
 }
 
-/** What a link can no longer do, in the words its page says. Undefined: it still acts. */
-export function supersededLink(
+/** A lead unit's time at the head of a measure: from (ms) until it was reassigned away (absent: it still leads). */
+export interface LeadSpell {
+  unit: string;
+  from: number;
+  until?: number;
+}
+
+/**
+ * Who led the measure when: the unit it started with, then each reassignment's (its audit keeps
+ * them all; where an old measure's audit was cut short, the unit a kept reassignment moved from
+ * is taken to have led from the start).
+ */
+export function leadSpells(m: {
+  spec: { leadUnit: string };
+  startedAt: string;
+  audit: { at: string; action: string; detail: Record<string, unknown> }[];
+}): LeadSpell[] {
+  const spells: LeadSpell[] = [];
+  let current: LeadSpell = { unit: m.spec.leadUnit, from: Date.parse(m.startedAt) };
+  for (const e of m.audit) {
+    const { leadUnit: to, previousLeadUnit: from } = e.detail;
+    if (e.action !== 'reassign' || typeof to !== 'string' || to === from) continue;
+    const at = Date.parse(e.at);
+    if (typeof from === 'string' && from !== current.unit) spells.push({ unit: from, from: current.from, until: at });
+    spells.push({ ...current, until: at });
+    current = { unit: to, from: at };
+  }
+  spells.push(current);
+  return spells;
+}
+
+/** What a verified link may do with its measure as it stands (the validators have the last word). */
+export type LinkStanding =
+  | { kind: 'acts' }
+  /** Its page says what changed: the close-out, a new lead unit, a later deadline. */
+  | { kind: 'superseded'; heading: string; message: string }
+  /** Issued to a unit that did not lead the measure then: refused like any other bad link. */
+  | { kind: 'refused' };
+
+/**
+ * A link stands for its unit while that unit led the measure when the link was issued (a link
+ * without its issue time: at any time); only then may its page say what has changed since.
+ */
+export function linkStanding(
   claims: LinkClaims,
-  m: { status: MeasureStatus; leadUnit: string; deadlineVersion: number },
-): { heading: string; message: string } | undefined {
-  if (m.status === 'closed') return { heading: '本措施已销号', message: '本措施已核验销号,此链接不再办理事项。感谢配合。' };
-  if (m.leadUnit !== claims.unit) return { heading: '牵头单位已调整', message: `本措施的牵头单位已调整为${m.leadUnit},此链接已失效。` };
+  m: { status: MeasureStatus; leadUnit: string; deadlineVersion: number; leads: LeadSpell[] },
+): LinkStanding {
+  const t = claims.issuedAt;
+  // Issue times are kept to the second: a spell is compared from the start of its second.
+  const led = m.leads.some(
+    (s) =>
+      s.unit === claims.unit && (t === undefined || (Math.floor(s.from / 1000) * 1000 <= t && (s.until === undefined || t <= s.until))),
+  );
+  if (!led) return { kind: 'refused' };
+  if (m.status === 'closed')
+    return { kind: 'superseded', heading: '本措施已销号', message: '本措施已核验销号,此链接不再办理事项。感谢配合。' };
+  if (m.leadUnit !== claims.unit)
+    return { kind: 'superseded', heading: '牵头单位已调整', message: `本措施的牵头单位已调整为${m.leadUnit},此链接已失效。` };
   if (m.deadlineVersion > claims.deadlineVersion)
-    return { heading: '整改时限已调整', message: '本措施的整改时限已调整,此链接已失效,请使用最新通知邮件中的链接。' };
-  return undefined;
+    return { kind: 'superseded', heading: '整改时限已调整', message: '本措施的整改时限已调整,此链接已失效,请使用最新通知邮件中的链接。' };
+  return { kind: 'acts' };
 }
 
 /** The address of a link's page for one action: `<base>/u/<plan>/<measure>?t=…&do=…`. */

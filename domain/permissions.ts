@@ -54,7 +54,8 @@ export function actorLabel(a: Actor): string {
  */
 export const ACCOUNT_ROLES = ['office', 'leadership'] as const;
 export type AccountRole = (typeof ACCOUNT_ROLES)[number];
-export const ACCOUNT_ROLE_LABELS: Record<AccountRole, string> = { office: '巡察办工作人员', leadership: '领导（只读）' };
+/** What an account is, said in brackets after its name (常务副区长（领导，只读）): no brackets of its own. */
+export const ACCOUNT_ROLE_LABELS: Record<AccountRole, string> = { office: '巡察办工作人员', leadership: '领导，只读' };
 
 /** The actor a signed-in person acts as; undefined for those who only read. */
 export function accountActor(account: { name: string; role: AccountRole }): Actor | undefined {

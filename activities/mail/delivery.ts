@@ -82,6 +82,8 @@ export function noticeLinks(n: Notice, links: MailLinks): MailLink[] {
     actions,
     deadlineVersion: m.deadlineVersion,
     expiresAt: Date.parse(n.decidedAt) + links.days * 86_400_000,
+    // The unit led the measure when the notice was decided: a link is only ever its unit's.
+    issuedAt: Date.parse(n.decidedAt),
   };
   const token = signLink(claims, links.keys.current);
   return actions.map((a) => ({ label: linkActionLabel(a), url: linkUrl(links.baseUrl, claims, token, a), action: a }));

@@ -38,7 +38,7 @@ export interface Overview {
   overdue: LedgerRow[];
   escalated: (LedgerRow & { rung: string; since: string })[];
   /** For the charts script (served as JSON, never run). */
-  chartData: { units: UnitLights[]; problems: { name: string; rate: number }[]; colors: Record<string, string> };
+  chartData: { units: UnitLights[]; problems: { no: number; title: string; rate: number }[]; colors: Record<string, string> };
 }
 
 const PROBLEM_STATES: Record<string, string> = { closed: '已整改销号', continuing: '持续整改', overdue: '有逾期' };
@@ -91,7 +91,7 @@ export function overview(report: ProgressReport, records: MeasureRecord[], now: 
     escalated,
     chartData: {
       units: unitList,
-      problems: problems.map((p) => ({ name: `${p.no}. ${p.title}`, rate: p.rate })),
+      problems: problems.map((p) => ({ no: p.no, title: p.title, rate: p.rate })),
       colors: { ...LIGHT_COLORS, closed: '#607d8b' },
     },
   };

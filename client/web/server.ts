@@ -1,11 +1,12 @@
 /**
- * The web: the office's desk (overview, ledger with filters and downloads, one measure with its
- * whole timeline, the progress report), the office's actions (office-routes.ts), and the lead
- * units' signed links (unit-routes.ts). Fastify 5 with @fastify/view (Eta, auto-escaped),
+ * The web's composition: Fastify 5 and its plugins — @fastify/view (Eta, auto-escaped),
  * @fastify/static, @fastify/helmet (a CSP that runs only this app's own scripts), @fastify/cookie
  * (signed session cookies), @fastify/csrf-protection (every form), @fastify/formbody and
- * @fastify/multipart (forms and evidence), @fastify/rate-limit (sign-in, links); ECharts from
- * node_modules. Every figure is read from the workflows at request time (briefly cached).
+ * @fastify/multipart (forms and evidence), @fastify/rate-limit (sign-in, links) — who is signed
+ * in, the guard of the desk's pages, ECharts from node_modules, and the routes, each set in its
+ * own module: reading the desk (reading-routes.ts), signing in (account-routes.ts), the office's
+ * actions (office-routes.ts), lead units' links (unit-routes.ts), health and metrics
+ * (ops-routes.ts), and what goes wrong as pages (error-pages.ts).
  */
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
@@ -15,69 +16,24 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { Eta } from 'eta';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
-import { InputError } from '../../config/plan-files';
 import { chinaCalendar } from '../../domain/calendar-data';
-import { formatInstant, isIsoDate, localDate, localInstant } from '../../domain/dates';
-import {
-  LEDGER_SORTS,
-  LedgerQueryError,
-  ledgerRow,
-  ledgerSearch,
-  parseLedgerQuery,
-  selectLedger,
-  type LedgerQuery,
-} from '../../domain/report/ledger';
-import { buildReport, PLACEHOLDER } from '../../domain/report/model';
-import type { MeasureRecord } from '../../domain/record';
-import { LOOKBACK_STATUS_LABELS, MEASURE_KIND_LABELS, MEASURE_LOOKBACK_STATES, STATUS_LABELS } from '../../domain/vocabulary';
-import { reportDocx } from '../../documents/report-docx';
-import { reportMarkdown } from '../../documents/report-md';
-import { reportXlsx } from '../../documents/sheets';
-import { liveLedgerCsv, liveLedgerXlsx } from '../../documents/ledger-sheet';
-import { liveLedger } from '../ledger-export';
-import { measureWorkflowId } from '../../contracts/ids';
-import { listPlanIds, plansOf, readMeasure, readRecords } from '../records';
 import { ECHARTS_FILE, STATIC_DIR, VIEWS_DIR } from '../../documents/assets';
-import { LIGHTS, measurePage, overview } from './pages';
-import { officeForms, DONE_WORDS } from './forms';
-import { PageError } from './page-error';
 import { sessionOf, type SignedIn } from './auth';
 import type { Desk, WebOptions } from './desk';
 import { registerAccountRoutes } from './account-routes';
+import { registerErrorPages } from './error-pages';
 import { registerOfficeRoutes } from './office-routes';
 import { registerOpsRoutes } from './ops-routes';
+import { registerReadingRoutes } from './reading-routes';
 import { registerUnitRoutes } from './unit-routes';
 import { sessionKeys } from '../../config/secrets';
 import { accountActor } from '../../domain/permissions';
 import { MAX_FILE_BYTES, MAX_FILES } from '../../domain/evidence';
 
 export type { WebOptions };
-
-const ZONE = 'Asia/Shanghai';
-
-/** A file name for Content-Disposition: the Chinese name for browsers that read RFC 5987, an ASCII one for the rest. */
-function attachment(reply: FastifyReply, name: string, ascii: string, type: string): FastifyReply {
-  return reply
-    .header('content-type', type)
-    .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`);
-}
-
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-
-/** The look-back campaign preview's address for a ledger's filters. */
-function campaignSearch(planId: string, q: LedgerQuery): string {
-  const s = new URLSearchParams({ plan: planId });
-  if (q.problem !== undefined) s.set('problem', String(q.problem));
-  if (q.unit) s.set('unit', q.unit);
-  if (q.kind) s.set('kind', q.kind);
-  if (q.leader) s.set('leader', q.leader);
-  return `?${s}`;
-}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -147,265 +103,13 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
   );
   registerOpsRoutes(app, o);
 
-  // One read serves the requests of the next moments.
-  const cache = new Map<string, { at: number; value: Promise<unknown> }>();
-  function cached<T>(key: string, read: () => Promise<T>): Promise<T> {
-    const hit = cache.get(key);
-    if (hit && Date.now() - hit.at < (o.cacheMs ?? 3000)) return hit.value as Promise<T>;
-    const value = read();
-    cache.set(key, { at: Date.now(), value });
-    value.catch(() => cache.delete(key));
-    return value;
-  }
-  /** One plan's compact records (every plan's without one); for a report, with the notes as they stood at the end of its day (`asOf`). */
-  const records = (asOf?: string, planId?: string): Promise<MeasureRecord[]> =>
-    cached(`records|${asOf ?? 'memo'}|${planId ?? '*'}`, () => {
-      const notesAt = asOf === undefined ? undefined : localInstant(asOf, '23:59', ZONE) + 59_999;
-      return readRecords(o.client, { notesAt, planId }).then((r) => r.records);
-    });
-  /**
-   * The running plans, from their plan workflows (one visibility page, however many measures):
-   * a page reads only its own plan's records. Empty where plans run without one (started before
-   * plans were stored in Temporal): then the plans are read from every measure's record.
-   */
-  const planIds = (): Promise<string[]> => cached('plans', () => listPlanIds(o.client));
-  async function runningPlans(asOf?: string): Promise<{ plans: { id: string; title: string }[]; all?: MeasureRecord[] }> {
-    const ids = await planIds();
-    if (ids.length) return { plans: ids.map((id) => ({ id, title: id })) };
-    const all = await records(asOf);
-    return { plans: plansOf(all), all };
-  }
   const calendar = () => chinaCalendar({ unpublishedYears: 'statutory' });
-
-  /** The plan asked for (?plan=), or the only one; the records of it. */
-  async function planOf(req: FastifyRequest, asOf?: string) {
-    const q = req.query as Record<string, string | undefined>;
-    const { plans, all } = await runningPlans(asOf);
-    const wanted = typeof q.plan === 'string' && q.plan ? q.plan : undefined;
-    const chosen = wanted ? plans.find((p) => p.id === wanted) : plans[0];
-    const recs = chosen ? (all ? all.filter((r) => r.planId === chosen.id) : await records(asOf, chosen.id)) : [];
-    // The title as the plan's measures carry it.
-    const plan = chosen && { id: chosen.id, title: recs[0]?.planTitle ?? chosen.title };
-    if (!plan) {
-      if (wanted)
-        throw new PageError(
-          404,
-          '没有这个计划',
-          `没有运行中的计划「${wanted}」。`,
-          plans.length ? `运行中的计划: ${plans.map((p) => p.id).join('、')}` : undefined,
-        );
-      throw new PageError(404, '还没有计划', '还没有运行中的整改计划。', '用 rectify start <计划文件> 启动一个计划。');
-    }
-    return { plan, plans, records: recs, explicit: !!wanted };
-  }
-
-  const chrome = (nav: string, title: string, p: { plan: { id: string; title: string }; plans: unknown[]; explicit: boolean }) => ({
-    nav,
-    title,
-    plan: p.plan,
-    plans: p.plans,
-    planId: p.plan.id,
-    planQuery: p.explicit ? `?plan=${encodeURIComponent(p.plan.id)}` : '',
-    planParam: p.explicit ? `plan=${encodeURIComponent(p.plan.id)}&` : '',
-    generatedAt: `数据时间 ${formatInstant(now(), ZONE)}`,
-  });
-
-  const reportOf = (recs: MeasureRecord[], plan: { id: string; title: string }, asOf?: string) =>
-    buildReport(recs, {
-      planId: plan.id,
-      planTitle: plan.title,
-      asOf: asOf ?? localDate(now(), recs[0]?.timeZone ?? ZONE),
-      timeZone: recs[0]?.timeZone ?? ZONE,
-      calendar: calendar(),
-    });
-
-  app.get('/', { preHandler: readGuard }, async (req, reply) => {
-    const p = await planOf(req);
-    const ov = overview(reportOf(p.records, p.plan), p.records, now(), calendar());
-    return reply.viewAsync('overview', {
-      ...chrome('overview', '整改总览', p),
-      overview: ov,
-      lights: LIGHTS,
-      // The overview lists the longest overdue and the highest escalated; the ledger has them all.
-      listed: 20,
-      chartJson: JSON.stringify(ov.chartData).replace(/</g, '\\u003c'),
-    });
-  });
-
-  /** The ledger rows of a request: its plan, its filters (400 naming a bad one), its order. */
-  async function ledger(req: FastifyRequest) {
-    const { plan: _plan, ...filters } = req.query as Record<string, unknown>;
-    const query = parseLedgerQuery(filters);
-    const p = await planOf(req);
-    const all = p.records.map((r) => ledgerRow(r, now(), calendar()));
-    return { p, query, all, rows: selectLedger(all, query) };
-  }
-
-  app.get('/measures', { preHandler: readGuard }, async (req, reply) => {
-    const { p, query, all, rows } = await ledger(req);
-    const planParam = p.explicit ? { plan: p.plan.id } : {};
-    const search = (q: LedgerQuery, change = {}) => {
-      const s = ledgerSearch(q, change);
-      if (!p.explicit) return s;
-      const planPart = `plan=${encodeURIComponent(p.plan.id)}`;
-      return s ? `?${planPart}&${s.slice(1)}` : `?${planPart}`;
-    };
-    const problems = [...new Map(all.map((r) => [r.problemNo, { no: r.problemNo, title: r.problemTitle }])).values()].sort(
-      (a, b) => a.no - b.no,
-    );
-    return reply.viewAsync('measures', {
-      ...chrome('measures', '整改台账', p),
-      ...planParam,
-      rows,
-      total: all.length,
-      query,
-      lights: LIGHTS,
-      search: search(query),
-      // The campaign preview takes the ledger's own filters (the ones a campaign can use).
-      campaignSearch: campaignSearch(p.plan.id, query),
-      sortLink: (key: keyof typeof LEDGER_SORTS) =>
-        search(query, { sort: key === 'problem' ? undefined : key, order: query.sort === key && !query.desc ? 'desc' : undefined }),
-      options: {
-        units: [...new Set(all.map((r) => r.leadUnit))].sort((a, b) => a.localeCompare(b, 'zh-CN')),
-        leaders: [...new Set(all.map((r) => r.leader))].sort((a, b) => a.localeCompare(b, 'zh-CN')),
-        problems,
-        kinds: Object.entries(MEASURE_KIND_LABELS),
-        statuses: Object.entries(STATUS_LABELS),
-        lookbacks: MEASURE_LOOKBACK_STATES.map((k) => [k, LOOKBACK_STATUS_LABELS[k]]),
-        sorts: Object.entries(LEDGER_SORTS),
-      },
-    });
-  });
-
-  /** The live ledger of the rows a request selects (its filters and order), as the CLI exports it. */
-  async function liveOf(req: FastifyRequest) {
-    const { p, rows } = await ledger(req);
-    const order = new Map(rows.map((r, i) => [r.workflowId, i]));
-    const chosen = p.records.filter((r) => order.has(r.workflowId));
-    const live = await liveLedger(o.client, { records: chosen, now: now() });
-    live.rows.sort((a, b) => order.get(measureWorkflowId(p.plan.id, a.id))! - order.get(measureWorkflowId(p.plan.id, b.id))!);
-    return { p, live };
-  }
-
-  app.get('/measures.xlsx', { preHandler: readGuard }, async (req, reply) => {
-    const { p, live } = await liveOf(req);
-    return attachment(reply, `整改台账-${p.plan.id}-${live.asOf}.xlsx`, `ledger-${live.asOf}.xlsx`, XLSX).send(
-      await liveLedgerXlsx(live.rows, live.title),
-    );
-  });
-
-  app.get('/measures.csv', { preHandler: readGuard }, async (req, reply) => {
-    const { p, live } = await liveOf(req);
-    return attachment(reply, `整改台账-${p.plan.id}-${live.asOf}.csv`, `ledger-${live.asOf}.csv`, 'text/csv; charset=utf-8').send(
-      liveLedgerCsv(live.rows),
-    );
-  });
-
-  /** One measure's page; after an office action, with what happened (`flash`) or why it was refused (`error`). */
-  async function showMeasure(
-    reply: FastifyReply,
-    planId: string,
-    measureId: string,
-    extra: { status?: number; error?: string; done?: string } = {},
-  ) {
-    const { plans, all } = await runningPlans();
-    const found = plans.find((x) => x.id === planId);
-    const title = found && (all ?? (await records(undefined, planId))).find((r) => r.planId === planId)?.planTitle;
-    const plan = found && { id: found.id, title: title ?? found.title };
-    if (!plan)
-      throw new PageError(
-        404,
-        '找不到措施',
-        `没有运行中的计划「${planId}」。`,
-        plans.length ? `运行中的计划: ${plans.map((x) => x.id).join('、')}` : undefined,
-      );
-    let measure;
-    try {
-      measure = await readMeasure(o.client, planId, measureId);
-    } catch (e) {
-      if (e instanceof WorkflowNotFoundError)
-        throw new PageError(404, '找不到措施', `计划「${planId}」中没有措施「${measureId}」。`, '请从台账中选择措施。');
-      throw e;
-    }
-    const page = measurePage(
-      measure.details,
-      measure.record,
-      measure.timeline,
-      now(),
-      calendar(),
-      o.temporalUiUrl ? { url: o.temporalUiUrl, namespace: o.namespace } : undefined,
-    );
-    return reply.code(extra.status ?? 200).viewAsync('measure', {
-      ...chrome('measures', `措施 ${measureId}`, { plan, plans, explicit: true }),
-      page,
-      forms: officeForms(measure.details, measure.record),
-      done: extra.done,
-      error: extra.error,
-    });
-  }
-
-  app.get('/measures/:planId/:measureId', { preHandler: readGuard }, async (req, reply) => {
-    const { planId, measureId } = req.params as { planId: string; measureId: string };
-    const done = (req.query as Record<string, unknown>).done;
-    return showMeasure(reply, planId, measureId, {
-      done: typeof done === 'string' && Object.hasOwn(DONE_WORDS, done) ? DONE_WORDS[done] : undefined,
-    });
-  });
-
-  /** The report of a request: its plan, the day it stands on (?asOf=, a past one read with every note). */
-  async function report(req: FastifyRequest) {
-    const q = req.query as Record<string, unknown>;
-    const today = localDate(now(), ZONE);
-    const asOf = typeof q.asOf === 'string' && q.asOf ? q.asOf : undefined;
-    if (asOf !== undefined && (!isIsoDate(asOf) || asOf > today))
-      throw new PageError(400, '日期有误', `截至日期(asOf)应为今天(${today})或以前的日期,格式 YYYY-MM-DD: ${asOf}`);
-    const p = await planOf(req, asOf ?? today);
-    const search = new URLSearchParams({ ...(p.explicit ? { plan: p.plan.id } : {}), ...(asOf ? { asOf } : {}) }).toString();
-    return { p, report: reportOf(p.records, p.plan, asOf), search: search ? `?${search}` : '' };
-  }
-
-  app.get('/report', { preHandler: readGuard }, async (req, reply) => {
-    const { p, report: r, search } = await report(req);
-    return reply.viewAsync('report', { ...chrome('report', '整改进展情况报告', p), report: r, search, placeholder: PLACEHOLDER });
-  });
-  app.get('/report.docx', { preHandler: readGuard }, async (req, reply) => {
-    const { report: r } = await report(req);
-    return attachment(reply, `${r.planTitle}巡视整改进展情况-${r.asOf}.docx`, `report-${r.asOf}.docx`, DOCX).send(await reportDocx(r));
-  });
-  app.get('/report.xlsx', { preHandler: readGuard }, async (req, reply) => {
-    const { report: r } = await report(req);
-    return attachment(reply, `整改进展数字-${r.asOf}.xlsx`, `report-${r.asOf}.xlsx`, XLSX).send(await reportXlsx(r));
-  });
-  app.get('/report.md', { preHandler: readGuard }, async (req, reply) => {
-    const { report: r } = await report(req);
-    return attachment(reply, `整改进展情况-${r.asOf}.md`, `report-${r.asOf}.md`, 'text/markdown; charset=utf-8').send(reportMarkdown(r));
-  });
-  app.get('/report.json', { preHandler: readGuard }, async (req) => (await report(req)).report);
-
-  const desk: Desk = { app, o, now, calendar, readGuard, showMeasure, pageLocals, invalidate: () => cache.clear() };
+  const base = { app, o, now, calendar, readGuard, pageLocals };
+  const desk: Desk = { ...base, ...registerReadingRoutes(base) };
   registerAccountRoutes(desk);
   registerOfficeRoutes(desk);
   registerUnitRoutes(desk);
 
-  const errorPage = (reply: FastifyReply, status: number, heading: string, message: string, hint?: string) =>
-    reply.code(status).viewAsync('error', { nav: '', title: heading, planQuery: '', heading, message, hint, bare: !reply.locals?.account });
-
-  app.setNotFoundHandler((req, reply) => errorPage(reply, 404, '页面不存在', `没有这个页面: ${req.url}`, '可以从总览或台账进入。'));
-  app.setErrorHandler((error, req, reply) => {
-    if (error instanceof PageError) return errorPage(reply, error.status, error.heading, error.message, error.hint);
-    const code = (error as { code?: string }).code;
-    if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET') {
-      req.log.warn({ route: req.routeOptions.url, code }, 'CSRF 校验未通过');
-      return errorPage(reply, 403, '表单已失效', '表单已过期或不是从本系统页面提交的,未作任何更改。', '请返回上一页,刷新后重新提交。');
-    }
-    if ((error as { statusCode?: number }).statusCode === 429) return errorPage(reply, 429, '操作过于频繁', '请求过于频繁,请稍后再试。');
-    if ((error as { statusCode?: number }).statusCode === 413)
-      return errorPage(reply, 413, '提交的内容过大', '提交的内容超过了上限,未作任何更改。');
-    if (error instanceof LedgerQueryError)
-      return errorPage(reply, 400, '筛选条件有误', error.message, '请修改地址中的这一项,或点「清除」重新筛选。');
-    if (error instanceof InputError) return errorPage(reply, 400, '请求有误', error.message);
-    req.log.error(error);
-    return errorPage(reply, 500, '暂时无法显示', '读取整改数据时出错,请稍后刷新。', (error as Error).message);
-  });
+  registerErrorPages(app);
   return app;
 }

@@ -4,7 +4,7 @@
  * via the link). A tampered, expired or out-of-scope link, and any link used to act after the
  * measure closed, is refused with 403 and logged with the reason; the page never says which part
  * failed. A link superseded by a later deadline, a new lead unit or the close-out opens a page
- * that says so. Evidence uploads are checked by size and content before anything is kept.
+ * that says so, when its unit led the measure at the time it was issued (else it is refused). Evidence uploads are checked by size and content before anything is kept.
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { createReadStream } from 'node:fs';
@@ -14,7 +14,7 @@ import { measureWorkflowId } from '../../contracts/ids';
 import type { MeasureDetails } from '../../contracts/measure';
 import { getStateQuery, reportProgressUpdate, requestExtensionUpdate, submitCompletionUpdate } from '../../contracts/messages';
 import { evidenceRef, MAX_SUBMISSION_BYTES } from '../../domain/evidence';
-import { linkActionOfPath, supersededLink, verifyLink, type LinkAction, type LinkClaims } from '../../domain/links';
+import { leadSpells, linkActionOfPath, linkStanding, verifyLink, type LinkAction, type LinkClaims } from '../../domain/links';
 import type { Actor } from '../../domain/notice';
 import { RequestRefused, sendRequest } from '../actions';
 import { readMeasure } from '../records';
@@ -36,9 +36,21 @@ type Fields = Record<string, string>;
 /** The link page's own address. */
 const selfPath = (c: LinkClaims) => `/u/${encodeURIComponent(c.planId)}/${encodeURIComponent(c.measureId)}`;
 
-/** What the link can no longer do, judged against the measure as it stands. */
-const supersededFor = (claims: LinkClaims, d: MeasureDetails) =>
-  supersededLink(claims, { status: d.progress.status, leadUnit: d.leadUnit, deadlineVersion: d.progress.deadlineVersion });
+/** What the link may still do, judged against the measure as it stands and who led it when. */
+const standingOf = (claims: LinkClaims, d: MeasureDetails) =>
+  linkStanding(claims, {
+    status: d.progress.status,
+    leadUnit: d.leadUnit,
+    deadlineVersion: d.progress.deadlineVersion,
+    leads: leadSpells(d),
+  });
+
+/** The refusal, logged with its reason; the page is the same whatever the reason. */
+function refusal(req: FastifyRequest, reason: string, extra: Record<string, unknown> = {}): PageError {
+  const { planId, measureId } = req.params as { planId: string; measureId: string };
+  req.log.warn({ reason, planId, measureId, ip: req.ip, ...extra }, '单位链接被拒绝');
+  return REFUSED;
+}
 
 export function registerUnitRoutes({ app, o, now, calendar, invalidate }: Desk): void {
   /** The link's claims for this measure, or 403 (logged with the reason). */
@@ -46,13 +58,9 @@ export function registerUnitRoutes({ app, o, now, calendar, invalidate }: Desk):
     const { planId, measureId } = req.params as { planId: string; measureId: string };
     const q = req.query as Record<string, unknown>;
     const v = verifyLink(q.t, o.keys, now());
-    const refuse = (reason: string, extra: Record<string, unknown> = {}) => {
-      req.log.warn({ reason, planId, measureId, ip: req.ip, ...extra }, '单位链接被拒绝');
-      return REFUSED;
-    };
-    if (!v.ok) throw refuse(v.reason);
+    if (!v.ok) throw refusal(req, v.reason);
     if (v.claims.planId !== planId || v.claims.measureId !== measureId)
-      throw refuse('scope', { tokenPlan: v.claims.planId, tokenMeasure: v.claims.measureId, unit: v.claims.unit });
+      throw refusal(req, 'scope', { tokenPlan: v.claims.planId, tokenMeasure: v.claims.measureId, unit: v.claims.unit });
     return v.claims;
   }
 
@@ -75,7 +83,9 @@ export function registerUnitRoutes({ app, o, now, calendar, invalidate }: Desk):
   ) {
     const { details, record } = await measureOf(claims.planId, claims.measureId);
     const base = { bare: true, nav: 'link', planQuery: '', title: `措施 ${claims.measureId}`, unit: claims.unit };
-    const superseded = supersededFor(claims, details);
+    const standing = standingOf(claims, details);
+    // A unit that did not lead the measure when the link was issued learns nothing of it.
+    if (standing.kind === 'refused') throw refusal(req, 'unit', { unit: claims.unit });
     const page = unitPage(details, record, claims, now(), calendar());
     const q = req.query as Record<string, unknown>;
     const token = String(q.t);
@@ -83,7 +93,7 @@ export function registerUnitRoutes({ app, o, now, calendar, invalidate }: Desk):
     return reply.code(extra.status ?? 200).viewAsync('unit', {
       ...base,
       page,
-      closedNow: superseded,
+      closedNow: standing.kind === 'superseded' ? standing : undefined,
       token,
       csrf: reply.generateCsrf(),
       self: selfPath(claims),
@@ -113,8 +123,9 @@ export function registerUnitRoutes({ app, o, now, calendar, invalidate }: Desk):
         throw REFUSED;
       }
       const state = await measureOf(claims.planId, claims.measureId);
-      if (supersededFor(claims, state.details)) {
-        const reason = state.details.progress.status === 'closed' ? 'closed' : 'superseded';
+      const standing = standingOf(claims, state.details);
+      if (standing.kind !== 'acts') {
+        const reason = standing.kind === 'refused' ? 'unit' : state.details.progress.status === 'closed' ? 'closed' : 'superseded';
         req.log.warn({ ...log, reason, action: path }, '单位链接被拒绝');
         throw REFUSED;
       }

@@ -85,6 +85,8 @@ export class LedgerQueryError extends Error {
   constructor(
     readonly field: string,
     message: string,
+    /** The known value nearest to the one given, offered in its place. */
+    readonly suggestion?: string,
   ) {
     super(message);
   }
@@ -149,6 +151,36 @@ export function parseLedgerQuery(q: Record<string, unknown>): LedgerQuery {
     }
   }
   return out;
+}
+
+/**
+ * A query's unit, leader and problem against the plan's rows: one no measure has is refused (a
+ * typo must not read as 0 rows under a filter showing 全部), offering the nearest known name
+ * (`nearest`: the CLI's, client/actions.ts) or else the names there are.
+ */
+export function checkLedgerValues(q: LedgerQuery, rows: LedgerRow[], nearest: (name: string, known: string[]) => string | undefined): void {
+  const names = [
+    ['unit', q.unit, rows.map((r) => r.leadUnit)],
+    ['leader', q.leader, rows.map((r) => r.leader)],
+  ] as const;
+  for (const [field, value, all] of names) {
+    if (value === undefined || all.includes(value)) continue;
+    const known = [...new Set(all)].sort((a, b) => a.localeCompare(b, 'zh-CN'));
+    const hint = nearest(value, known);
+    const what = LEDGER_FILTERS[field];
+    throw new LedgerQueryError(
+      field,
+      `没有${what}为“${value}”的措施。${hint ? `是不是“${hint}”？` : known.length ? `本计划的${what}：${known.join('、')}。` : ''}`,
+      hint,
+    );
+  }
+  if (q.problem !== undefined && !rows.some((r) => r.problemNo === q.problem)) {
+    const nos = [...new Set(rows.map((r) => r.problemNo))].sort((a, b) => a - b);
+    throw new LedgerQueryError(
+      'problem',
+      `本计划没有第${q.problem}个问题。${nos.length ? `问题序号为${nos[nos.length - 1] - nos[0] + 1 === nos.length ? `${nos[0]}至${nos[nos.length - 1]}` : nos.join('、')}。` : ''}`,
+    );
+  }
 }
 
 /** The query back as URL parameters (defaults left out), for links and downloads of the same view. */

@@ -7,7 +7,8 @@ import { chinaCalendar } from '../../domain/calendar-data';
 import { renderNotice, renderWeeklyDigest, type RenderContext } from '../../domain/email/render';
 import * as life from '../../domain/lifecycle';
 import { currentStage } from '../../domain/planner';
-import { ledgerRow, ledgerSearch, LedgerQueryError, parseLedgerQuery, selectLedger } from '../../domain/report/ledger';
+import { checkLedgerValues, ledgerRow, ledgerSearch, LedgerQueryError, parseLedgerQuery, selectLedger } from '../../domain/report/ledger';
+import { nearest } from '../../client/actions';
 import { validateRemind, RequestRejected } from '../../domain/requests';
 import { timeline } from '../../domain/timeline';
 import { digestSendAt, digestTiming, weeklyDigest } from '../../domain/weekly';
@@ -67,6 +68,32 @@ describe('the ledger', () => {
     expect(refusal({ problem: 'x' })).toEqual(['problem', '筛选条件「问题序号」(problem) 应为正整数: x']);
     expect(refusal({ colour: 'red' })?.[1]).toMatch(/^未知的筛选条件: colour;可用: unit、leader/);
     expect(refusal({ unit: ['a', 'b'] })?.[1]).toBe('筛选条件「牵头单位」(unit) 只能给一个值');
+  });
+
+  it('refuses a unit, leader or problem no measure has (not 0 rows under 全部), offering the nearest name as the CLI does', () => {
+    const refusal = (q: Record<string, unknown>) => {
+      try {
+        checkLedgerValues(parseLedgerQuery(q), rows, nearest);
+      } catch (e) {
+        const x = e as LedgerQueryError;
+        return [x.field, x.message, x.suggestion];
+      }
+      return undefined;
+    };
+    expect(refusal({ unit: '发改委' })).toEqual(['unit', '没有牵头单位为“发改委”的措施。是不是“区发改委”？', '区发改委']);
+    expect(refusal({ unit: '教育局' })).toEqual([
+      'unit',
+      '没有牵头单位为“教育局”的措施。本计划的牵头单位：区发改委、区商务局。',
+      undefined,
+    ]);
+    expect(refusal({ leader: '常务副区长' })).toEqual([
+      'leader',
+      '没有负责区领导为“常务副区长”的措施。是不是“区委常委、常务副区长”？',
+      '区委常委、常务副区长',
+    ]);
+    expect(refusal({ problem: '40' })).toEqual(['problem', '本计划没有第40个问题。问题序号为1至2。', undefined]);
+    // What the plan has is no refusal, even where the other filters leave no row.
+    expect(refusal({ unit: '区商务局', status: 'closed', problem: '2' })).toBeUndefined();
   });
 
   it('the live ledger: a row per measure as it stands, or as it stood at the end of a past day', () => {

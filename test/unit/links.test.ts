@@ -1,6 +1,6 @@
 /** Signed links: what verifies, what does not, and what a link may still do. */
 import fc from 'fast-check';
-import { signLink, supersededLink, unitActions, verifyLink, linkUrl, type LinkClaims, type LinkKeys } from '../../domain/links';
+import { leadSpells, linkStanding, signLink, unitActions, verifyLink, linkUrl, type LinkClaims, type LinkKeys } from '../../domain/links';
 
 const KEY = 'k'.repeat(24) + '0123456789abcdef';
 const keys: LinkKeys = { current: KEY, old: [] };
@@ -12,6 +12,7 @@ const claims: LinkClaims = {
   actions: ['reportProgress', 'submitCompletion', 'requestExtension'],
   deadlineVersion: 2,
   expiresAt: NOW + 30 * 86_400_000,
+  issuedAt: NOW - 86_400_000,
 };
 
 /** A token whose payload says something else, re-encoded but signed by nobody. */
@@ -36,8 +37,14 @@ describe('signed links', () => {
     ['actions', (p: Record<string, unknown>) => (p.a = ['submitCompletion'])],
     ['deadline version', (p: Record<string, unknown>) => (p.dv = 3)],
     ['expiry', (p: Record<string, unknown>) => (p.exp = Number(p.exp) + 86_400)],
+    ['issue time', (p: Record<string, unknown>) => (p.iat = Number(p.iat) + 86_400)],
   ])('a tampered %s does not verify', (_what, change) => {
     expect(verifyLink(withPayload(token, change), keys, NOW)).toEqual({ ok: false, reason: 'signature' });
+  });
+
+  it('a link from before issue times were written (no iat) still verifies, without one', () => {
+    const { issuedAt: _none, ...old } = claims;
+    expect(verifyLink(signLink(old, KEY), keys, NOW)).toEqual({ ok: true, claims: old });
   });
 
   it('expired at its expiry, valid a second before', () => {
@@ -98,11 +105,73 @@ describe('what a lead unit may do from a link', () => {
     expect(unitActions(m)).toEqual(expected);
   });
 
+  // 区发改委 led 2.3 from its start until the office gave it to 区财政局.
+  const started = '2026-10-01T01:00:00.000Z';
+  const movedAt = Date.parse('2026-11-20T02:00:00.000Z');
+  const audit = [
+    { at: '2026-10-10T02:00:00.000Z', action: 'progress', detail: { note: '推进中' } },
+    {
+      at: new Date(movedAt).toISOString(),
+      action: 'reassign',
+      detail: { leadUnit: '区财政局', previousLeadUnit: '区发改委', reason: '职责调整' },
+    },
+  ];
+  const leads = leadSpells({ spec: { leadUnit: '区发改委' }, startedAt: started, audit });
+  const open = {
+    status: 'active' as const,
+    leadUnit: '区发改委',
+    deadlineVersion: 2,
+    leads: leadSpells({ spec: { leadUnit: '区发改委' }, startedAt: started, audit: [] }),
+  };
+  const moved = { ...open, leadUnit: '区财政局', leads };
+
+  it('who led the measure when: the unit it started with, then each reassignment’s', () => {
+    expect(leads).toEqual([
+      { unit: '区发改委', from: Date.parse(started), until: movedAt },
+      { unit: '区财政局', from: movedAt },
+    ]);
+  });
+
   it('a link is superseded by the close-out, a new lead unit, a later deadline version', () => {
-    const open = { status: 'active' as const, leadUnit: '区发改委', deadlineVersion: 2 };
-    expect(supersededLink(claims, open)).toBeUndefined();
-    expect(supersededLink(claims, { ...open, status: 'closed' })?.heading).toBe('本措施已销号');
-    expect(supersededLink(claims, { ...open, leadUnit: '区财政局' })?.message).toContain('区财政局');
-    expect(supersededLink(claims, { ...open, deadlineVersion: 3 })?.heading).toBe('整改时限已调整');
+    expect(linkStanding(claims, open)).toEqual({ kind: 'acts' });
+    expect(linkStanding(claims, { ...open, status: 'closed' })).toMatchObject({ kind: 'superseded', heading: '本措施已销号' });
+    expect(linkStanding(claims, { ...open, deadlineVersion: 3 })).toMatchObject({ kind: 'superseded', heading: '整改时限已调整' });
+    // Issued before the measure moved away from its unit: the page says where it went.
+    expect(linkStanding({ ...claims, issuedAt: movedAt - 1000 }, moved)).toEqual({
+      kind: 'superseded',
+      heading: '牵头单位已调整',
+      message: '本措施的牵头单位已调整为区财政局,此链接已失效。',
+    });
+    // The new unit's own links act.
+    expect(linkStanding({ ...claims, unit: '区财政局', issuedAt: movedAt }, moved)).toEqual({ kind: 'acts' });
+  });
+
+  it('a link whose unit did not lead the measure when it was issued is refused, and learns nothing of it', () => {
+    const never = { ...claims, unit: '区委组织部' };
+    for (const m of [open, moved, { ...moved, status: 'closed' as const }, { ...open, deadlineVersion: 3 }])
+      expect(linkStanding(never, m)).toEqual({ kind: 'refused' });
+    // Signed after the measure moved away from 区发改委: never that unit's to act on.
+    expect(linkStanding({ ...claims, issuedAt: movedAt + 60_000 }, moved)).toEqual({ kind: 'refused' });
+    // Signed for 区财政局 before it led the measure.
+    expect(linkStanding({ ...claims, unit: '区财政局', issuedAt: movedAt - 60_000 }, moved)).toEqual({ kind: 'refused' });
+    // Without an issue time (links from before it was written): its unit must have led the measure at some time.
+    const { issuedAt: _none, ...old } = claims;
+    expect(linkStanding(old, moved)).toMatchObject({ kind: 'superseded', heading: '牵头单位已调整' });
+    expect(linkStanding({ ...old, unit: '区委组织部' }, moved)).toEqual({ kind: 'refused' });
+  });
+
+  it('an issue time kept to the second still falls in a spell that began within that second', () => {
+    const at = Date.parse('2026-11-20T02:00:00.000Z') + 700;
+    const m = {
+      ...open,
+      leadUnit: '区财政局',
+      leads: [
+        { unit: '区发改委', from: 0, until: at },
+        { unit: '区财政局', from: at },
+      ],
+    };
+    const issued = verifyLink(signLink({ ...claims, unit: '区财政局', issuedAt: at }, KEY), keys, NOW);
+    expect(issued.ok && issued.claims.issuedAt).toBe(at - 700);
+    expect(issued.ok && linkStanding(issued.claims, m)).toEqual({ kind: 'acts' });
   });
 });

@@ -39,6 +39,7 @@ describe('links in mails', () => {
         actions: ['reportProgress', 'submitCompletion', 'requestExtension'],
         deadlineVersion: 1,
         expiresAt: Date.parse(n.decidedAt) + 30 * 86_400_000,
+        issuedAt: Date.parse(n.decidedAt),
       },
     });
     expect(mail.text).toContain('链接30天内有效');

@@ -130,7 +130,9 @@ describe('acting from the web on a real server', () => {
       expect((await b.signIn('常务副区长', PASSWORD)).headers.location).toBe('/');
       const overview = await b.get('/');
       expect(overview.statusCode).toBe(200);
-      expect(overview.body).toContain('常务副区长(领导(只读))');
+      // Who is signed in, without brackets inside brackets.
+      const who = /<span class="who">([^<]*)/.exec(overview.body)?.[1].trim();
+      expect(who).toBe('常务副区长（领导，只读）');
       const page = await b.get(`/measures/${PLAN_ID}/1.2`);
       expect(page.statusCode).toBe(200);
       expect(page.body).toContain('领导账号只读');
@@ -505,6 +507,19 @@ describe('acting from the web on a real server', () => {
       expect((await unit.get(`/evidence/${sha}?t=${t}`)).statusCode).toBe(403);
       expect(logs.filter((l) => l.reason === 'superseded').length).toBe(logged + 1);
       expect((await office.get(`/evidence/${sha}`)).statusCode).toBe(200);
+      // Only a link issued to 区财政局 while it led the measure may say where it went; any other is refused, and learns nothing.
+      const movedAt = Date.parse(s.audit.at(-1)!.at);
+      const meanwhile = Math.round((Date.parse(s.startedAt) + movedAt) / 2);
+      const before = await unit.get(`/u/${PLAN_ID}/2.1?t=${token('2.1', { issuedAt: meanwhile })}`);
+      expect([before.statusCode, before.body.includes('本措施的牵头单位已调整为区委组织部')]).toEqual([200, true]);
+      const refusedBefore = refusedFor('unit');
+      for (const over of [{ unit: '区发改委' }, { unit: '区发改委', issuedAt: meanwhile }, { issuedAt: movedAt + 60_000 }]) {
+        const res = await unit.get(`/u/${PLAN_ID}/2.1?t=${token('2.1', over)}`);
+        expect([over, res.statusCode]).toEqual([over, 403]);
+        expect(res.body).toContain('此链接无效、已过期或不能用于这项操作');
+        expect(res.body).not.toContain('区委组织部');
+      }
+      expect(refusedFor('unit')).toBe(refusedBefore + 3);
     });
 
     it('launches a look-back campaign after a preview of the matched measures, and records its outcome', async () => {

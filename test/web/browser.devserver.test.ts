@@ -2,8 +2,10 @@
 /**
  * The dashboard in a real browser (Debian's chromium, driven by puppeteer-core) on a real dev
  * server running the sample plan: the overview's totals against `rectify status --json`, its
- * charts drawn, a measure's timeline showing a CLI action, the ledger filtered, and at 390 px wide.
- * Screenshots go to test-output/screenshots/ for people to look at.
+ * charts drawn (every problem's number whole on its label), a measure's timeline showing a CLI
+ * action, the ledger filtered, and at 390 px wide. The browser is set up as a Chinese reader's:
+ * Chinese text in a CJK font (WenQuanYi Micro Hei, whose ‘’“” are full-width). Screenshots go to
+ * test-output/screenshots/ for people to look at.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -66,14 +68,21 @@ describe('the dashboard in a browser', () => {
     await stack?.stop();
   });
 
-  async function open(path: string, width = 1280): Promise<Page> {
+  async function open(path: string, width = 1280, status = 200): Promise<Page> {
     const page = await browser.newPage();
+    // As a browser set up for Chinese: Chinese text (and its punctuation, in a zh-CN page) in a CJK font.
+    const cdp = await page.createCDPSession();
+    const cjk = { standard: 'WenQuanYi Micro Hei', sansSerif: 'WenQuanYi Micro Hei' };
+    await cdp.send('Page.enable');
+    await cdp.send('Page.setFontFamilies', { fontFamilies: {}, forScripts: [{ script: 'Hans', fontFamilies: cjk }] });
     await page.setViewport({ width, height: 900 });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    // The page's own status, when it is the one expected, is no error of the page.
+    const expected = `the server responded with a status of ${status}`;
+    page.on('console', (m) => m.type() === 'error' && !(status !== 200 && m.text().includes(expected)) && errors.push(m.text()));
     const res = await page.goto(`${base}${path}`, { waitUntil: 'networkidle0' });
-    expect([path, res?.status()]).toEqual([path, 200]);
+    expect([path, res?.status()]).toEqual([path, status]);
     expect(errors).toEqual([]);
     return page;
   }
@@ -96,8 +105,85 @@ describe('the dashboard in a browser', () => {
     expect(canvases.length).toBeGreaterThanOrEqual(2);
     expect(canvases.every((w) => w > 200)).toBe(true);
     expect(await page.$eval('h1', (h) => h.textContent)).toBe('整改总览');
+    // The header's sign-in link reads white on the header's red, as its other links do.
+    expect(await page.$eval('header.top .who a', (a) => [a.textContent, getComputedStyle(a).color])).toEqual([
+      '登录',
+      'rgb(255, 255, 255)',
+    ]);
     await page.screenshot({ path: join(SHOTS, 'overview.png') });
     await page.screenshot({ path: join(SHOTS, 'overview-full.png'), fullPage: true });
+  });
+
+  it('draws every problem’s number whole on the chart, a long title shortened after it, the whole title in the tooltip', async () => {
+    const page = await open('/');
+    await page.waitForSelector('html[data-charts="ready"]');
+    // The problems as the table under the chart lists them: the whole title, said once more.
+    const problems = (await page.$$eval('#chart-problems ~ details td a', (as) => as.map((a) => a.textContent!))).map((t) => {
+      const [, no, title] = /^(\d+)\. (.*)$/.exec(t)!;
+      return { no: Number(no), title };
+    });
+    expect(problems.length).toBeGreaterThan(30);
+    // The labels as the chart drew them, left of its axis, top to bottom: where each begins, measured
+    // on the chart's own canvas (ECharts' own measure of a label is what went wrong).
+    type Drawn = { text: string; left: number; right: number; y: number };
+    const drawn = await page.$eval('#chart-problems', (dom) => {
+      type El = {
+        style?: { text?: unknown; font?: string; textAlign?: string };
+        transform?: number[];
+        getBoundingRect(): { clone(): { x: number; y: number; width: number; applyTransform(m: number[]): void } };
+      };
+      const chart = (
+        window as unknown as { echarts: { getInstanceByDom(d: Element): { getZr(): { storage: { getDisplayList(u: boolean): El[] } } } } }
+      ).echarts.getInstanceByDom(dom);
+      const ctx = dom.querySelector('canvas')!.getContext('2d')!;
+      const out: Drawn[] = [];
+      for (const el of chart.getZr().storage.getDisplayList(true)) {
+        const text = el.style?.text;
+        if (typeof text !== 'string' || !text) continue;
+        const rect = el.getBoundingRect().clone();
+        if (el.transform) rect.applyTransform(el.transform);
+        ctx.save();
+        ctx.font = el.style!.font!;
+        const width = ctx.measureText(text).width;
+        ctx.restore();
+        const right = el.style!.textAlign === 'right' ? rect.x + rect.width : rect.x + width;
+        out.push({ text, left: right - width, right, y: rect.y });
+      }
+      return out;
+    });
+    const labels = drawn.filter((d) => d.right <= 150).sort((a, b) => a.y - b.y);
+    expect(labels.map((l) => l.text.split(' ')[0])).toEqual(problems.map((p) => `${p.no}.`));
+    // Each inside the chart: nothing cut at its left edge (the number) or run into the axis.
+    expect(labels.filter((l) => l.left < 0 || l.right > 150).map((l) => l.text)).toEqual([]);
+    // A title too long for its label is shortened after its number, marked with …; a short one is whole.
+    for (const [i, l] of labels.entries()) {
+      const whole = `${problems[i].no}. ${problems[i].title}`;
+      if (l.text !== whole) expect([whole, l.text.endsWith('…') && whole.startsWith(l.text.slice(0, -1))]).toEqual([whole, true]);
+    }
+    expect(labels.filter((l) => l.text.endsWith('…')).length).toBeGreaterThan(0);
+    // The tooltip has the whole title.
+    const sixteen = problems.findIndex((p) => p.no === 16);
+    const whole = `16. ${problems[sixteen].title}`;
+    await page.$eval(
+      '#chart-problems',
+      (dom, i) => {
+        const chart = (
+          window as unknown as { echarts: { getInstanceByDom(d: Element): { dispatchAction(a: object): void } } }
+        ).echarts.getInstanceByDom(dom);
+        chart.dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: i });
+      },
+      sixteen,
+    );
+    await page.waitForFunction((w) => document.getElementById('chart-problems')!.textContent!.includes(w), { timeout: 5000 }, whole);
+    await page.screenshot({
+      path: join(SHOTS, 'overview-problems.png'),
+      clip: await page.$eval('#chart-problems', (d) => {
+        const r = d.getBoundingClientRect();
+        return { x: r.x, y: r.y + window.scrollY, width: r.width, height: r.height };
+      }),
+    });
+    const table = await page.$$eval('#chart-problems ~ details td a', (as) => as.map((a) => a.textContent));
+    expect(table).toContain(whole);
   });
 
   it('opens a measure after a CLI action and finds the action on its timeline', async () => {
@@ -121,7 +207,18 @@ describe('the dashboard in a browser', () => {
     expect(url.searchParams.get('overdue')).toBe('yes');
     const units = await page.$$eval('table.ledger tbody tr td:nth-child(4)', (tds) => [...new Set(tds.map((t) => t.textContent))]);
     expect(units).toEqual(['区发改委']);
+    // The form names its plan: the header still says which plan this is.
+    expect(await page.$eval('header.top .plan', (e) => e.textContent)).toMatch(/^梁溪区.+\(liangxi-2023\) · 数据时间/);
     await page.screenshot({ path: join(SHOTS, 'ledger.png'), fullPage: false });
+    // A unit nobody leads: said so, the nearest offered, one click to it.
+    const typo = await open(`/measures?unit=${encodeURIComponent('发改委')}&overdue=yes`, 1280, 400);
+    expect(await typo.$eval('.error p', (p) => p.textContent)).toBe('没有牵头单位为“发改委”的措施。是不是“区发改委”？');
+    await typo.screenshot({ path: join(SHOTS, 'ledger-unknown-unit.png'), fullPage: false });
+    await Promise.all([typo.waitForNavigation({ waitUntil: 'networkidle0' }), typo.click('.error a.button')]);
+    expect(await typo.$$eval('table.ledger tbody tr td:nth-child(4)', (tds) => [...new Set(tds.map((t) => t.textContent))])).toEqual([
+      '区发改委',
+    ]);
+    expect(new URL(typo.url()).searchParams.get('overdue')).toBe('yes');
   });
 
   it('reads on a phone and prints the report as a document', async () => {

@@ -367,8 +367,28 @@ describe('the office’s desk on a real server', () => {
     const nowhere = await web.inject('/nowhere');
     expect([nowhere.statusCode, nowhere.body.includes('页面不存在')]).toEqual([404, true]);
     const injected = await web.inject(`/measures?unit=${encodeURIComponent(XSS)}`);
-    expect(injected.statusCode).toBe(200);
+    expect(injected.statusCode).toBe(400);
+    expect(injected.body).toContain('没有牵头单位为“&lt;script&gt;');
     expect(injected.body).not.toContain(XSS);
+  });
+
+  it('says there is no such unit, offering the nearest, where the ledger showed 0 rows under 全部', async () => {
+    const typo = await web.inject(`/measures?unit=${encodeURIComponent('发改委')}&overdue=yes`);
+    expect(typo.statusCode).toBe(400);
+    expect(typo.body).toContain('没有牵头单位为“发改委”的措施。是不是“区发改委”？');
+    expect(typo.body).toContain(
+      `<a class="button" href="/measures?unit=${encodeURIComponent('区发改委')}&amp;overdue=yes">查看“区发改委”的措施</a>`,
+    );
+    expect((await web.inject(`/measures.csv?unit=${encodeURIComponent('发改委')}`)).statusCode).toBe(400);
+  });
+
+  it('says that a report as of a day before the plan began has nothing to report, in every format', async () => {
+    const early = await web.inject('/report?asOf=2020-01-01');
+    expect(early.statusCode).toBe(400);
+    expect(early.body).toContain('本计划的整改自2024年1月15日（巡视反馈之日）起开展，截至2020年1月1日尚无可报告的情况。');
+    expect(early.body).toContain('请选择2024年1月15日或以后的日期。');
+    expect((await web.inject('/report.docx?asOf=2020-01-01')).statusCode).toBe(400);
+    expect((await web.inject('/report?asOf=2024-01-15')).statusCode).toBe(200);
   });
 
   it('keeps the weekly digest as a Schedule and, triggered, mails the week once to the leadership group and the office', async () => {
