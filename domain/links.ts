@@ -186,11 +186,11 @@ export function linkStanding(
   );
   if (!led) return { kind: 'refused' };
   if (m.status === 'closed')
-    return { kind: 'superseded', heading: '本措施已销号', message: '本措施已核验销号,此链接不再办理事项。感谢配合。' };
+    return { kind: 'superseded', heading: '本措施已销号', message: '本措施已核验销号，此链接不再办理事项。感谢配合。' };
   if (m.leadUnit !== claims.unit)
-    return { kind: 'superseded', heading: '牵头单位已调整', message: `本措施的牵头单位已调整为${m.leadUnit},此链接已失效。` };
+    return { kind: 'superseded', heading: '牵头单位已调整', message: `本措施的牵头单位已调整为${m.leadUnit}，此链接已失效。` };
   if (m.deadlineVersion > claims.deadlineVersion)
-    return { kind: 'superseded', heading: '整改时限已调整', message: '本措施的整改时限已调整,此链接已失效,请使用最新通知邮件中的链接。' };
+    return { kind: 'superseded', heading: '整改时限已调整', message: '本措施的整改时限已调整，此链接已失效，请使用最新通知邮件中的链接。' };
   return { kind: 'acts' };
 }
 

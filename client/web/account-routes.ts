@@ -41,15 +41,15 @@ export function registerAccountRoutes({ app, o, now }: Desk): void {
       const next = safeNext(body.next);
       const locked = guard.lockedFor(name);
       if (locked > 0) {
-        req.log.warn({ account: name, ip: req.ip }, '登录: 账号因多次失败暂时锁定');
-        return page(reply, next, `该账号登录失败次数过多,请 ${Math.ceil(locked / 60000)} 分钟后再试。`, 429);
+        req.log.warn({ account: name, ip: req.ip }, '登录：账号因多次失败暂时锁定');
+        return page(reply, next, `该账号登录失败次数过多，请${Math.ceil(locked / 60000)}分钟后再试。`, 429);
       }
       // The attempt counts before the password is checked: parallel guesses cannot slip past the lock.
       guard.fail(name);
       const account = name && password ? await signIn(o.users, name, password) : undefined;
       if (!account) {
         req.log.warn({ account: name, ip: req.ip }, '登录失败');
-        return page(reply, next, '账号或密码不正确,或账号已停用。', 401);
+        return page(reply, next, '账号或密码不正确，或账号已停用。', 401);
       }
       guard.succeed(name);
       startSession(reply, account, now(), secure);

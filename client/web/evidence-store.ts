@@ -74,7 +74,7 @@ export class EvidenceStore {
     const meter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         size += chunk.length;
-        if (size > budget) return done(new UploadError(413, `本次提交的材料合计超过 ${sizeWords(MAX_SUBMISSION_BYTES)} 的上限`));
+        if (size > budget) return done(new UploadError(413, `本次提交的材料合计超过${sizeWords(MAX_SUBMISSION_BYTES)}的上限`));
         hash.update(chunk);
         if (headLength < HEAD_BYTES) {
           head.push(chunk);
@@ -88,16 +88,16 @@ export class EvidenceStore {
     } catch (e) {
       rmSync(tmp, { force: true });
       if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
-        throw new UploadError(413, `「${name}」超过单个文件 ${sizeWords(MAX_FILE_BYTES)} 的上限`);
+        throw new UploadError(413, `“${name}”超过单个文件${sizeWords(MAX_FILE_BYTES)}的上限`);
       throw e;
     }
     if (stream.truncated) {
       rmSync(tmp, { force: true });
-      throw new UploadError(413, `「${name}」超过单个文件 ${sizeWords(MAX_FILE_BYTES)} 的上限`);
+      throw new UploadError(413, `“${name}”超过单个文件${sizeWords(MAX_FILE_BYTES)}的上限`);
     }
     if (size === 0) {
       rmSync(tmp, { force: true });
-      throw new UploadError(400, `「${name}」是空文件`);
+      throw new UploadError(400, `“${name}”是空文件`);
     }
     const sniffed = sniffEvidence(name, Buffer.concat(head).subarray(0, HEAD_BYTES));
     if ('problem' in sniffed) {

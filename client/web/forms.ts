@@ -29,7 +29,7 @@ export type OfficeAction = keyof typeof OFFICE_ACTIONS;
 export const DONE_WORDS: Record<string, string> = {
   ...Object.fromEntries(Object.entries(OFFICE_ACTIONS).map(([path, action]) => [path, `已${PERMISSIONS[action].label}。`])),
   ...Object.fromEntries(
-    Object.entries(LINK_ACTION_PATHS).map(([action, path]) => [path, `已${linkActionLabel(action as LinkAction)},巡察办可以看到。`]),
+    Object.entries(LINK_ACTION_PATHS).map(([action, path]) => [path, `已${linkActionLabel(action as LinkAction)}，巡察办可以看到。`]),
   ),
 };
 
@@ -96,15 +96,15 @@ export function unitPage(d: MeasureDetails, record: MeasureRecord, claims: LinkC
   }).filter((a) => claims.actions.includes(a));
   const due: string[] = [];
   const nextMilestone = d.spec.kind === 'phased' ? d.spec.milestones[d.progress.milestonesDone] : undefined;
-  if (d.progress.status === 'submitted') due.push('已提交整改完成,等待巡察办核验销号。');
+  if (d.progress.status === 'submitted') due.push('已提交整改完成，等待巡察办核验销号。');
   else if (nextMilestone)
-    due.push(`第 ${d.progress.milestonesDone + 1} 阶段「${nextMilestone.title}」,节点时限 ${plainDateZh(nextMilestone.deadline)}。`);
+    due.push(`第${d.progress.milestonesDone + 1}阶段“${nextMilestone.title}”，节点时限${plainDateZh(nextMilestone.deadline)}。`);
   if (d.spec.kind === 'longterm') {
     const period = periodForReport(d.spec, d.progress, now);
-    due.push(period ? `长期坚持: 请报送截至 ${plainDateZh(period)} 的一期整改进展。` : '长期坚持: 本期进展已报送,请按期继续报送。');
+    due.push(period ? `长期坚持：请报送截至${plainDateZh(period)}的一期整改进展。` : '长期坚持：本期进展已报送，请按期继续报送。');
   } else if (d.progress.status === 'active' && d.progress.deadline)
-    due.push(`整改时限 ${row.deadlineZh},${row.leftWords}: 完成后请提交整改完成及佐证材料。`);
-  if (d.pendingExtension) due.push(`已申请延期至 ${plainDateZh(d.pendingExtension.newDeadline)},等待巡察办审批。`);
+    due.push(`整改时限${row.deadlineZh}，${row.leftWords}：完成后请提交整改完成及佐证材料。`);
+  if (d.pendingExtension) due.push(`已申请延期至${plainDateZh(d.pendingExtension.newDeadline)}，等待巡察办审批。`);
   const lastRejection = d.rejections.at(-1);
   const timelineText = [...d.audit.filter((a) => a.action === 'progress' || a.action === 'submit').map((a) => JSON.stringify(a.detail))];
   return {

@@ -40,11 +40,11 @@ const choice = <T extends string>(b: Body, key: string, allowed: readonly T[], w
 
 /** The office's actor for this request, or the refusal: 401 to sign in, 403 for a leader. */
 export function officeActor(req: FastifyRequest): Actor {
-  if (!req.account) throw new PageError(401, '请先登录', '办理事项需要巡察办账号登录。', '请从右上角「登录」进入。');
+  if (!req.account) throw new PageError(401, '请先登录', '办理事项需要巡察办账号登录。', '请从右上角“登录”进入。');
   const actor = accountActor(req.account);
   if (!actor) {
     req.log.warn({ account: req.account.name, url: req.url }, '领导账号尝试办理事项');
-    throw new PageError(403, '无权办理', '领导账号可以查看全部情况,但不能办理事项。', '办理请联系巡察办。');
+    throw new PageError(403, '无权办理', '领导账号可以查看全部情况，但不能办理事项。', '办理请联系巡察办。');
   }
   return actor;
 }
@@ -65,7 +65,7 @@ export function registerOfficeRoutes({ app, o, now, readGuard, showMeasure, page
     { preHandler: [officeOnly, app.csrfProtection] },
     async (req: FastifyRequest, reply: FastifyReply) => {
       const { planId, measureId, action } = req.params as { planId: string; measureId: string; action: string };
-      if (!Object.hasOwn(OFFICE_ACTIONS, action)) throw new PageError(404, '页面不存在', `没有这项操作: ${action}`);
+      if (!Object.hasOwn(OFFICE_ACTIONS, action)) throw new PageError(404, '页面不存在', `没有这项操作：${action}`);
       const actor = officeActor(req);
       const b = (req.body ?? {}) as Body;
       try {
@@ -119,9 +119,10 @@ export function registerOfficeRoutes({ app, o, now, readGuard, showMeasure, page
         if (!Number.isInteger(round) || round < 1) throw new InputError('缺少回头看轮次');
         const outcome = choice(b, 'outcome', ['sustained', 'relapsed'] as const, '成效巩固或反弹回潮');
         const newDeadline = text(b, 'newDeadline');
-        if (outcome === 'relapsed' && (!newDeadline || !isIsoDate(newDeadline))) throw new InputError('反弹回潮须指定重新整改的时限(日期)');
+        if (outcome === 'relapsed' && (!newDeadline || !isIsoDate(newDeadline)))
+          throw new InputError('反弹回潮须指定重新整改的时限（日期）');
         const state = await reviewState(o.client, planId, measureId, round);
-        if (state !== 'open') throw new InputError(`第 ${round} 次回头看已记录结论,不再重复记录`);
+        if (state !== 'open') throw new InputError(`第${round}次回头看已记录结论，不再重复记录`);
         await sendRequest(o.client, lookbackWorkflowId(planId, measureId, round), recordOutcomeUpdate, {
           actor,
           outcome,
@@ -136,10 +137,10 @@ export function registerOfficeRoutes({ app, o, now, readGuard, showMeasure, page
   // Look-back campaigns: a preview of the closed measures the filters match, then the launch.
   const filterOf = (q: Body): CampaignFilter => {
     const problem = text(q, 'problem');
-    if (problem !== undefined && !/^\d+$/.test(problem)) throw new InputError(`问题编号应为数字: ${problem}`);
+    if (problem !== undefined && !/^\d+$/.test(problem)) throw new InputError(`问题编号应为数字：${problem}`);
     const closedBefore = text(q, 'closedBefore');
     if (closedBefore !== undefined && !isIsoDate(closedBefore))
-      throw new InputError(`销号早于(closedBefore)应为 YYYY-MM-DD: ${closedBefore}`);
+      throw new InputError(`销号早于（closedBefore）应为 YYYY-MM-DD: ${closedBefore}`);
     const ids = text(q, 'ids')
       ?.split(/[\s,,、]+/)
       .filter(Boolean);
@@ -195,9 +196,9 @@ export function registerOfficeRoutes({ app, o, now, readGuard, showMeasure, page
       const outcome = await launchCampaign(o.client, name, due, filterOf(b), localDate(now(), ZONE));
       const launched = outcome.results.length
         ? outcome.results
-            .map((r) => `计划 ${r.planId}: ${r.launched ? `已开展,共 ${r.measures} 项措施` : `专项「${name}」此前已开展,未重复开展`}`)
+            .map((r) => `计划${r.planId}：${r.launched ? `已开展，共${r.measures}项措施` : `专项“${name}”此前已开展，未重复开展`}`)
             .join(';')
-        : '没有符合条件的已销号措施,未开展。';
+        : '没有符合条件的已销号措施，未开展。';
       req.log.info({ actor: actor.who, campaign: name, results: outcome.results }, '开展回头看专项');
       invalidate();
       return preview(req, reply, { launched });

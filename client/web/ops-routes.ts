@@ -70,7 +70,7 @@ export function registerOpsRoutes(app: FastifyInstance, o: WebOptions): void {
     return LOOPBACK.has(req.socket.remoteAddress ?? '');
   };
   app.get('/metrics', async (req, reply) => {
-    if (!allowed(req)) return reply.code(403).type('text/plain; charset=utf-8').send('metrics: 仅本机,或带 RECTIFY_METRICS_TOKEN\n');
+    if (!allowed(req)) return reply.code(403).type('text/plain; charset=utf-8').send('metrics: 仅本机，或带 RECTIFY_METRICS_TOKEN\n');
     return reply.type(registry.contentType).send(await registry.metrics());
   });
 }

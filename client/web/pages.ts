@@ -74,7 +74,7 @@ export function overview(report: ProgressReport, records: MeasureRecord[], now: 
       return top
         ? {
             ...row,
-            rung: top.leadership ? '已督办至领导小组' : `第 ${top.level + 1} 级督办`,
+            rung: top.leadership ? '已督办至领导小组' : `第${top.level + 1}级督办`,
             since: plainDateZh(localDate(Date.parse(top.at), rec.timeZone)),
             level: top.level,
           }
@@ -147,7 +147,7 @@ export function measurePage(
         ? { cadence: CADENCE[d.spec.cadence ?? d.spec.policy.reporting.cadence], done: d.progress.reportsDone.map(plainDateZh) }
         : undefined,
     pendingExtension: d.pendingExtension
-      ? `${d.pendingExtension.by.who} 申请延期至 ${plainDateZh(d.pendingExtension.newDeadline)}(理由: ${d.pendingExtension.reason})`
+      ? `${d.pendingExtension.by.who}申请延期至${plainDateZh(d.pendingExtension.newDeadline)}（理由：${d.pendingExtension.reason}）`
       : undefined,
     // A stored file is linked under its entry; its hash is not repeated in the words.
     timeline: entries.map((e) => ({

@@ -56,8 +56,8 @@ export function planReads(o: WebOptions) {
         throw new PageError(
           404,
           '没有这个计划',
-          `没有运行中的计划「${wanted}」。`,
-          plans.length ? `运行中的计划: ${plans.map((p) => p.id).join('、')}` : undefined,
+          `没有运行中的计划“${wanted}”。`,
+          plans.length ? `运行中的计划：${plans.map((p) => p.id).join('、')}` : undefined,
         );
       throw new PageError(404, '还没有计划', '还没有运行中的整改计划。', '用 rectify start <计划文件> 启动一个计划。');
     }

@@ -75,7 +75,7 @@ export function registerReadingRoutes({
     planId: p.plan.id,
     planQuery: p.explicit ? `?plan=${encodeURIComponent(p.plan.id)}` : '',
     planParam: p.explicit ? `plan=${encodeURIComponent(p.plan.id)}&` : '',
-    generatedAt: `数据时间 ${formatInstant(now(), ZONE)}`,
+    generatedAt: `数据时间${formatInstant(now(), ZONE)}`,
   });
 
   const reportOf = (recs: MeasureRecord[], plan: { id: string; title: string }, asOf?: string) =>
@@ -183,15 +183,15 @@ export function registerReadingRoutes({
       throw new PageError(
         404,
         '找不到措施',
-        `没有运行中的计划「${planId}」。`,
-        plans.length ? `运行中的计划: ${plans.map((x) => x.id).join('、')}` : undefined,
+        `没有运行中的计划“${planId}”。`,
+        plans.length ? `运行中的计划：${plans.map((x) => x.id).join('、')}` : undefined,
       );
     let measure;
     try {
       measure = await readMeasure(o.client, planId, measureId);
     } catch (e) {
       if (e instanceof WorkflowNotFoundError)
-        throw new PageError(404, '找不到措施', `计划「${planId}」中没有措施「${measureId}」。`, '请从台账中选择措施。');
+        throw new PageError(404, '找不到措施', `计划“${planId}”中没有措施“${measureId}”。`, '请从台账中选择措施。');
       throw e;
     }
     const page = measurePage(
@@ -203,7 +203,7 @@ export function registerReadingRoutes({
       o.temporalUiUrl ? { url: o.temporalUiUrl, namespace: o.namespace } : undefined,
     );
     return reply.code(extra.status ?? 200).viewAsync('measure', {
-      ...chrome('measures', `措施 ${measureId}`, { plan, plans, explicit: true }),
+      ...chrome('measures', `措施${measureId}`, { plan, plans, explicit: true }),
       page,
       forms: officeForms(measure.details, measure.record),
       done: extra.done,
@@ -225,7 +225,7 @@ export function registerReadingRoutes({
     const today = localDate(now(), ZONE);
     const asOf = typeof q.asOf === 'string' && q.asOf ? q.asOf : undefined;
     if (asOf !== undefined && (!isIsoDate(asOf) || asOf > today))
-      throw new PageError(400, '日期有误', `截至日期(asOf)应为今天(${today})或以前的日期,格式 YYYY-MM-DD: ${asOf}`);
+      throw new PageError(400, '日期有误', `截至日期（asOf）应为今天（${today}）或以前的日期，格式 YYYY-MM-DD: ${asOf}`);
     const p = await planOf(req, asOf ?? today);
     // Before the plan began (its feedback date) there is nothing to report: said, not an empty report.
     const began = p.records.map((r) => r.feedbackDate).sort()[0];

@@ -27,8 +27,8 @@ import { PageError } from './page-error';
 const REFUSED = new PageError(
   403,
   '链接无效',
-  '此链接无效、已过期或不能用于这项操作,未作任何更改。',
-  '请使用最新一封通知邮件中的链接;如有疑问请联系巡察办。',
+  '此链接无效、已过期或不能用于这项操作，未作任何更改。',
+  '请使用最新一封通知邮件中的链接；如有疑问请联系巡察办。',
 );
 
 type Fields = Record<string, string>;
@@ -69,7 +69,7 @@ export function registerUnitRoutes({ app, o, now, calendar, invalidate }: Desk):
       return await readMeasure(o.client, planId, measureId);
     } catch (e) {
       if (e instanceof WorkflowNotFoundError)
-        throw new PageError(404, '措施不在运行', `计划「${planId}」中的措施「${measureId}」已不在系统中运行。`, '如有疑问请联系巡察办。');
+        throw new PageError(404, '措施不在运行', `计划“${planId}”中的措施“${measureId}”已不在系统中运行。`, '如有疑问请联系巡察办。');
       throw e;
     }
   }
@@ -82,7 +82,7 @@ export function registerUnitRoutes({ app, o, now, calendar, invalidate }: Desk):
     extra: { status?: number; error?: string; done?: string; fields?: Fields; active?: string } = {},
   ) {
     const { details, record } = await measureOf(claims.planId, claims.measureId);
-    const base = { bare: true, nav: 'link', planQuery: '', title: `措施 ${claims.measureId}`, unit: claims.unit };
+    const base = { bare: true, nav: 'link', planQuery: '', title: `措施${claims.measureId}`, unit: claims.unit };
     const standing = standingOf(claims, details);
     // A unit that did not lead the measure when the link was issued learns nothing of it.
     if (standing.kind === 'refused') throw refusal(req, 'unit', { unit: claims.unit });
@@ -245,7 +245,7 @@ export function registerUnitRoutes({ app, o, now, calendar, invalidate }: Desk):
       const moved = owner && v.ok && (await leadUnitNow(v.claims)) !== v.claims.unit;
       if (!owner || moved) {
         req.log.warn({ reason: !v.ok ? v.reason : moved ? 'superseded' : 'scope', sha256, ip: req.ip }, '佐证材料下载被拒绝');
-        throw new PageError(403, '无权查看', '此材料只提供给巡察办、区领导和提交它的单位。', '请登录,或使用通知邮件中的链接。');
+        throw new PageError(403, '无权查看', '此材料只提供给巡察办、区领导和提交它的单位。', '请登录，或使用通知邮件中的链接。');
       }
       name = owner.name;
     }

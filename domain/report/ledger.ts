@@ -102,7 +102,7 @@ function oneOf<T extends string>(
 ): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   const shown = allowed.map((a) => (labels?.[a] ? `${a}(${labels[a]})` : a)).join('、');
-  throw new LedgerQueryError(field, `筛选条件「${LEDGER_FILTERS[field]}」(${field}) 的值无效: ${value};可选: ${shown}`);
+  throw new LedgerQueryError(field, `筛选条件“${LEDGER_FILTERS[field]}”（${field}）的值无效：${value}；可选：${shown}`);
 }
 
 /** A URL query as a ledger query; unknown parameters are refused too (a typo must not silently show everything). */
@@ -111,10 +111,10 @@ export function parseLedgerQuery(q: Record<string, unknown>): LedgerQuery {
   for (const [key, raw] of Object.entries(q)) {
     if (raw === undefined || raw === '') continue;
     if (!Object.hasOwn(LEDGER_FILTERS, key)) {
-      throw new LedgerQueryError(key, `未知的筛选条件: ${key};可用: ${Object.keys(LEDGER_FILTERS).join('、')}`);
+      throw new LedgerQueryError(key, `未知的筛选条件：${key}；可用：${Object.keys(LEDGER_FILTERS).join('、')}`);
     }
     if (typeof raw !== 'string')
-      throw new LedgerQueryError(key, `筛选条件「${LEDGER_FILTERS[key as keyof typeof LEDGER_FILTERS]}」(${key}) 只能给一个值`);
+      throw new LedgerQueryError(key, `筛选条件“${LEDGER_FILTERS[key as keyof typeof LEDGER_FILTERS]}”（${key}）只能给一个值`);
     const value = raw.trim();
     switch (key as keyof typeof LEDGER_FILTERS) {
       case 'unit':
@@ -124,7 +124,7 @@ export function parseLedgerQuery(q: Record<string, unknown>): LedgerQuery {
         out.leader = value;
         break;
       case 'problem':
-        if (!/^\d{1,4}$/.test(value)) throw new LedgerQueryError(key, `筛选条件「问题序号」(problem) 应为正整数: ${value}`);
+        if (!/^\d{1,4}$/.test(value)) throw new LedgerQueryError(key, `筛选条件“问题序号”（problem）应为正整数：${value}`);
         out.problem = Number(value);
         break;
       case 'kind':
@@ -214,8 +214,8 @@ export function leftWords(status: MeasureStatus, kind: MeasureKind, left: number
   if (status === 'closed') return '已销号';
   if (kind === 'longterm' || left === undefined) return '—';
   if (deadline === today) return '今天到期';
-  if (left < 0) return `已逾期 ${-left} 个工作日`;
-  return left === 0 ? '今天是截止前最后一个工作日' : `还剩 ${left} 个工作日`;
+  if (left < 0) return `已逾期${-left}个工作日`;
+  return left === 0 ? '今天是截止前最后一个工作日' : `还剩${left}个工作日`;
 }
 
 export function ledgerRow(r: MeasureRecord, now: number, calendar: WorkCalendar): LedgerRow {

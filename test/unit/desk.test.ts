@@ -30,8 +30,8 @@ describe('the ledger', () => {
 
   it('shows working days left or overdue by the calendar, and 已销号 for a closed measure', () => {
     expect(rows.map((r) => [r.id, r.leftWords, r.overdue])).toEqual([
-      ['1.1', `还剩 ${calendar.workdaysBetween('2024-06-03', '2024-06-28')} 个工作日`, false],
-      ['1.2', '已逾期 1 个工作日', true],
+      ['1.1', `还剩${calendar.workdaysBetween('2024-06-03', '2024-06-28')}个工作日`, false],
+      ['1.2', '已逾期1个工作日', true],
       ['2.1', '—', false],
       ['1.10', '已销号', false],
     ]);
@@ -63,11 +63,11 @@ describe('the ledger', () => {
     };
     expect(refusal({ light: 'purple' })).toEqual([
       'light',
-      '筛选条件「灯色」(light) 的值无效: purple;可选: red(红灯)、yellow(黄灯)、green(绿灯)',
+      '筛选条件“灯色”（light）的值无效：purple；可选：red（红灯）、yellow（黄灯）、green（绿灯）',
     ]);
-    expect(refusal({ problem: 'x' })).toEqual(['problem', '筛选条件「问题序号」(problem) 应为正整数: x']);
+    expect(refusal({ problem: 'x' })).toEqual(['problem', '筛选条件“问题序号”（problem）应为正整数：x']);
     expect(refusal({ colour: 'red' })?.[1]).toMatch(/^未知的筛选条件: colour;可用: unit、leader/);
-    expect(refusal({ unit: ['a', 'b'] })?.[1]).toBe('筛选条件「牵头单位」(unit) 只能给一个值');
+    expect(refusal({ unit: ['a', 'b'] })?.[1]).toBe('筛选条件“牵头单位”（unit）只能给一个值');
   });
 
   it('refuses a unit, leader or problem no measure has (not 0 rows under 全部), offering the nearest name as the CLI does', () => {
@@ -140,9 +140,9 @@ describe('the ledger', () => {
       calendar,
     );
     const csv = liveLedgerCsv([{ ...row, text: '=HYPERLINK("http://x","点我")' }]);
-    expect(csv.startsWith('\uFEFF编号,问题,措施名称,整改措施,类型,负责区领导,牵头单位,参与单位,整改时限')).toBe(true);
+    expect(csv.startsWith('\uFEFF编号，问题，措施名称，整改措施，类型，负责区领导，牵头单位，参与单位，整改时限')).toBe(true);
     const [, line] = csv.split('\r\n');
-    expect(line).toContain(`"'=HYPERLINK(""http://x"",""点我"")"`);
+    expect(line).toContain(`"'=HYPERLINK（"“http://x"",""点我”"）"`);
     // The note's link on a line of its own in the cell, never glued to the sentence; quotes doubled.
     expect(line).toContain('"first line。\nhttps://example.org/a?q=""x"""');
   });
@@ -171,17 +171,17 @@ describe('the timeline', () => {
     });
     const t = timeline(story.state);
     expect(t.map((e) => [e.kind, e.what])).toEqual([
-      ['start', '开始跟踪本措施(整改任务下达)'],
-      ['action', '报送进展(说明: 已起草文件)'],
-      ['notice', '发出「整改提醒」(致牵头单位)'],
-      ['action', '提交整改完成(佐证: 印发文件<b>)'],
-      ['notice', '发出「待核验」(致巡察办)'],
-      ['action', '核验通过,销号'],
-      ['lookback', '开展第 1 次回头看'],
-      ['lookback', '第 1 次回头看: 整改成效巩固(核查说明: 成效巩固)'],
+      ['start', '开始跟踪本措施（整改任务下达）'],
+      ['action', '报送进展（说明：已起草文件）'],
+      ['notice', '发出“整改提醒”（致牵头单位）'],
+      ['action', '提交整改完成（佐证：印发文件<b>）'],
+      ['notice', '发出“待核验”（致巡察办）'],
+      ['action', '核验通过，销号'],
+      ['lookback', '开展第1次回头看'],
+      ['lookback', '第1次回头看：整改成效巩固（核查说明：成效巩固）'],
     ]);
     expect(t[2].to).toEqual([{ label: '牵头单位·区发改委 <fgw@example.org>', messageId: '<abc@example.org>' }]);
-    expect(t[4].problems).toEqual(['区委巡察办: 邮箱已满']);
+    expect(t[4].problems).toEqual(['区委巡察办：邮箱已满']);
     expect(t[3].who).toBe('单位·区发改委');
     expect(t[7].who).toBe('巡察办·督查科');
   });
@@ -216,18 +216,18 @@ describe('催办', () => {
         return (e as Error).message;
       }
     };
-    expect(refuse({ actor: UNIT() })).toBe('只有巡察办可以催办;单位「区发改委」无权操作');
+    expect(refuse({ actor: UNIT() })).toBe('只有巡察办可以催办；单位“区发改委”无权操作');
     expect(refuse({ actor: OFFICE, note: '请抓紧' })).toBeUndefined();
     life.applyRemind(story.state, { actor: OFFICE, note: '请抓紧' }, at, undefined);
     expect(refuse({ actor: OFFICE }, at + 3600_000)).toBe(
-      '今天 10:00 已由督查科催办过;每项措施每个工作日催办一次,确需再次催办请加 --force',
+      '今天10:00已由督查科催办过；每项措施每个工作日催办一次，确需再次催办请加 --force',
     );
     expect(refuse({ actor: OFFICE, force: true }, at + 3600_000)).toBeUndefined();
     expect(refuse({ actor: OFFICE }, bj('2024-10-22 09:00'))).toBeUndefined();
     story.submit(bj('2024-10-22 10:00'));
-    expect(refuse({ actor: OFFICE }, bj('2024-10-23 10:00'))).toBe('措施已提交待核验,请先核验销号或退回,无需催办牵头单位');
+    expect(refuse({ actor: OFFICE }, bj('2024-10-23 10:00'))).toBe('措施已提交待核验，请先核验销号或退回，无需催办牵头单位');
     story.verify(bj('2024-10-23 11:00'));
-    expect(refuse({ actor: OFFICE }, bj('2024-10-24 10:00'))).toBe('措施已销号,无需催办');
+    expect(refuse({ actor: OFFICE }, bj('2024-10-24 10:00'))).toBe('措施已销号，无需催办');
   });
 
   it('sends the current rung to its audiences, worded as that rung with the office’s note, and keeps it on record', () => {
@@ -270,11 +270,11 @@ describe('催办', () => {
       timeZone: 'Asia/Shanghai',
     };
     const mail = renderNotice(notice, ctx);
-    expect(mail.subject).toBe('【催办】措施 1.1「健全政策机制」(已逾期 4 个工作日)');
+    expect(mail.subject).toBe('【催办】措施1.1“健全政策机制”（已逾期4个工作日）');
     expect(mail.text).toContain('【催办·逾期督办·第2级】');
-    expect(mail.text).toContain('巡察办对本措施进行催办: 请本周内报送');
-    expect(mail.text).toContain('本措施已超过整改时限(2024年10月15日(周二)18:00),现为第 2 级督办。');
-    expect(mail.text).toContain('本通知同时发送: 负责区领导、巡察办。');
+    expect(mail.text).toContain('巡察办对本措施进行催办：请本周内报送');
+    expect(mail.text).toContain('本措施已超过整改时限（2024年10月15日（周二）18:00），现为第2级督办。');
+    expect(mail.text).toContain('本通知同时发送：负责区领导、巡察办。');
     expect(mail.text).toContain('请立即完成整改');
     expect(mail.text).not.toMatch(/rectify [a-z]/);
   });
@@ -325,7 +325,7 @@ describe('the weekly leadership digest', () => {
     expect(w.newlyOverdue.map((i) => [i.id, i.detail])).toEqual([['1.1', '2024年6月5日到期未完成']]); // 1.2 was overdue before the week
     expect(w.escalated.map((i) => i.id)).toEqual(['1.1']);
     expect(w.closed.map((i) => i.id)).toEqual(['1.3']);
-    expect(w.relapsed.map((i) => [i.id, i.detail])).toEqual([['1.5', '第 1 次回头看发现反弹回潮,重新整改至2024年8月30日']]);
+    expect(w.relapsed.map((i) => [i.id, i.detail])).toEqual([['1.5', '第1次回头看发现反弹回潮，重新整改至2024年8月30日']]);
     expect(w.extended.map((i) => [i.id, i.detail])).toEqual([['1.4', '整改时限由2024年6月7日延至2024年7月31日']]);
     expect(w.redByUnit).toEqual([{ unit: '区发改委', red: 2, open: 3 }]);
     expect(w.totals).toMatchObject({ measures: 5, closed: 1, overdue: 2 });
@@ -342,14 +342,14 @@ describe('the weekly leadership digest', () => {
       timeZone: 'Asia/Shanghai',
     });
     const mail = renderWeeklyDigest(w, ctx('leadershipGroup'));
-    expect(mail.subject).toBe('【领导小组周报】演练计划 2024年6月3日—2024年6月10日: 新增逾期 1 项,销号 1 项,完成率 20.0%');
-    expect(mail.text).toContain('区委巡视整改工作领导小组:');
+    expect(mail.subject).toBe('【领导小组周报】演练计划2024年6月3日—2024年6月10日：新增逾期1项，销号1项，完成率20.0%');
+    expect(mail.text).toContain('区委巡视整改工作领导小组：');
     expect(mail.text).toContain(w.summary);
-    expect(mail.text).toContain('本周新增逾期(1 项)\n  · 措施 1.1「健全政策机制」(区发改委): 2024年6月5日到期未完成');
-    expect(mail.text).toContain('各牵头单位红灯(未完成的措施中)\n  · 区发改委: 红灯 2 项(未完成 3 项)');
+    expect(mail.text).toContain('本周新增逾期（1项）\n  · 措施1.1“健全政策机制”（区发改委）：2024年6月5日到期未完成');
+    expect(mail.text).toContain('各牵头单位红灯（未完成的措施中）\n  · 区发改委：红灯2项（未完成3项）');
     expect(mail.text).toContain('请领导小组关注逾期、督办和反弹回潮的措施');
-    expect(mail.text).toContain('如有疑问,请联系区委巡察办(电话 0510-0000');
-    expect(mail.html).toContain('<h3 style="font-size: 16px; margin: 16px 0 4px">本周销号(1 项)</h3>');
+    expect(mail.text).toContain('如有疑问，请联系区委巡察办(电话0510-0000');
+    expect(mail.html).toContain('<h3 style="font-size: 16px; margin: 16px 0 4px">本周销号（1项）</h3>');
     expect(renderWeeklyDigest(w, ctx('office')).text).toContain('请巡察办跟踪督办逾期和反弹回潮的措施');
   });
 });

@@ -140,7 +140,7 @@ describe('what a lead unit may do from a link', () => {
     expect(linkStanding({ ...claims, issuedAt: movedAt - 1000 }, moved)).toEqual({
       kind: 'superseded',
       heading: '牵头单位已调整',
-      message: '本措施的牵头单位已调整为区财政局,此链接已失效。',
+      message: '本措施的牵头单位已调整为区财政局，此链接已失效。',
     });
     // The new unit's own links act.
     expect(linkStanding({ ...claims, unit: '区财政局', issuedAt: movedAt }, moved)).toEqual({ kind: 'acts' });

@@ -149,7 +149,7 @@ describe('from the mail to close-out in a browser', () => {
     await submit(office);
     expect(office.url()).toBe(`${base}/measures/${PLAN_ID}/1.2`);
     const timeline = await text(office);
-    expect(timeline).toContain('单位·区发改委(经邮件链接)');
+    expect(timeline).toContain('单位·区发改委（经邮件链接）');
     expect(timeline).toContain('已兑现奖励资金');
     expect(timeline).toContain('外资奖励兑现情况.pdf');
     expect(timeline).toContain('巡察办·督查科');

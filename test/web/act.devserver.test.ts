@@ -95,7 +95,7 @@ describe('acting from the web on a real server', () => {
     });
     web = await buildWebApp({ client: env.client, namespace: 'default', cacheMs: 0, ...access, logger: { level: 'info', stream } });
     const started = await runCli('start', planPath);
-    expect(started.out).toContain('新启动 4 项');
+    expect(started.out).toContain('新启动4项');
   }, 120_000);
 
   afterAll(async () => {
@@ -141,7 +141,7 @@ describe('acting from the web on a real server', () => {
       for (const action of ['verify', 'extension', 'remind', 'reassign', 'lookback']) {
         const res = await b.post(`/measures/${PLAN_ID}/1.2/${action}`, { _csrf: csrfOf(page.body), note: '领导催办' });
         expect([action, res.statusCode]).toEqual([action, 403]);
-        expect(res.body).toContain('领导账号可以查看全部情况,但不能办理事项');
+        expect(res.body).toContain('领导账号可以查看全部情况，但不能办理事项');
       }
       expect((await b.get('/campaigns/new')).statusCode).toBe(403);
       expect((await b.post('/campaigns', { _csrf: csrfOf(page.body), name: 'x', due: '2030-01-02' })).statusCode).toBe(403);
@@ -282,7 +282,7 @@ describe('acting from the web on a real server', () => {
       const entry = s.audit.at(-1)!;
       expect(entry.actor).toEqual({ role: 'unit', who: '区发改委', via: 'link' });
       expect(String(entry.detail.note)).toContain(`已起草文件${XSS}`);
-      expect(String(entry.detail.note)).toContain('附件「起草稿.pdf」');
+      expect(String(entry.detail.note)).toContain('附件“起草稿.pdf”');
       const sha = /sha256:([0-9a-f]{64})/.exec(String(entry.detail.note))![1];
 
       const after = await b.get(res.headers.location as string);
@@ -299,7 +299,7 @@ describe('acting from the web on a real server', () => {
       await office.signIn('督查科', PASSWORD);
       expect((await office.get(`/evidence/${sha}`)).statusCode).toBe(200);
       const timeline = await office.get(`/measures/${PLAN_ID}/1.1`);
-      expect(timeline.body).toContain('单位·区发改委(经邮件链接)');
+      expect(timeline.body).toContain('单位·区发改委（经邮件链接）');
       expect(timeline.body).toContain(`href="/evidence/${sha}"`);
       expect(timeline.body).toContain('已起草文件&lt;script&gt;');
       expect(timeline.body).not.toContain(XSS);
@@ -320,11 +320,11 @@ describe('acting from the web on a real server', () => {
       const big = Buffer.concat([tinyPdf(), Buffer.alloc(20 * 1024 * 1024)]);
       const tooBig = await post([{ name: '大文件.pdf', content: big }]);
       expect(tooBig.statusCode).toBe(413);
-      expect(tooBig.body).toContain('超过单个文件 20.0 MB 的上限');
+      expect(tooBig.body).toContain('超过单个文件20.0 MB 的上限');
       const chunk = Buffer.concat([tinyPdf(), Buffer.alloc(19 * 1024 * 1024)]);
       const tooMuch = await post([1, 2, 3, 4, 5, 6].map((i) => ({ name: `第${i}份.pdf`, content: chunk })));
       expect(tooMuch.statusCode).toBe(413);
-      expect(tooMuch.body).toContain('合计超过 100.0 MB 的上限');
+      expect(tooMuch.body).toContain('合计超过100.0 MB 的上限');
       const exe = await post([{ name: '工具.exe', content: Buffer.from('MZ\x90\x00') }]);
       expect(exe.statusCode).toBe(415);
       expect(exe.body).toContain('类型不在允许之列');
@@ -333,7 +333,7 @@ describe('acting from the web on a real server', () => {
         { name: '网页.pdf', content: Buffer.from(`<html>${XSS}</html>`) },
       ]);
       expect(disguised.statusCode).toBe(415);
-      expect(disguised.body).toContain('「网页.pdf」的内容不是 PDF');
+      expect(disguised.body).toContain('“网页.pdf”的内容不是 PDF');
       expect(access.evidence.count()).toBe(stored);
       expect(await historyLength('1.2')).toBe(before);
       expect((await state('1.2')).progress.status).toBe('active');
@@ -371,7 +371,7 @@ describe('acting from the web on a real server', () => {
         ]),
       );
       expect(again.statusCode).toBe(422);
-      expect(again.body).toContain('措施当前状态为「已提交待核验」');
+      expect(again.body).toContain('措施当前状态为“已提交待核验”');
       expect(access.evidence.count()).toBe(stored + 1);
       expect(access.evidence.meta(kept)!.owners.map((x) => x.name)).toEqual(['空白.pdf']);
       expect(await historyLength('2.2')).toBeGreaterThan(before);
@@ -397,7 +397,7 @@ describe('acting from the web on a real server', () => {
       expect(s.audit.at(-1)).toMatchObject({ action: 'remind', actor: { role: 'office', who: '督查科', via: 'web' } });
       const page = await office.get(res.headers.location as string);
       expect(page.body).toContain('已催办。');
-      expect(page.body).toContain('巡察办·督查科(经网页)');
+      expect(page.body).toContain('巡察办·督查科（经网页）');
       expect(page.body).toContain('请抓紧&lt;script&gt;');
       expect(page.body).not.toContain(XSS);
 
@@ -525,7 +525,7 @@ describe('acting from the web on a real server', () => {
     it('launches a look-back campaign after a preview of the matched measures, and records its outcome', async () => {
       const preview = await office.get(`/campaigns/new?plan=${PLAN_ID}&problem=1`);
       expect(preview.statusCode).toBe(200);
-      expect(preview.body).toContain('将开展回头看的已销号措施(1 项)');
+      expect(preview.body).toContain('将开展回头看的已销号措施（1项）');
       expect(preview.body).toContain(`/measures/${PLAN_ID}/1.1`);
       const bad = await office.post('/campaigns', {
         _csrf: csrfOf(preview.body),
@@ -546,7 +546,7 @@ describe('acting from the web on a real server', () => {
         due,
       });
       expect(launched.statusCode).toBe(200);
-      expect(launched.body).toContain(`计划 ${PLAN_ID}: 已开展,共 1 项措施`);
+      expect(launched.body).toContain(`计划${PLAN_ID}：已开展，共1项措施`);
       const reviewing = await eventually(
         () => state('1.1'),
         (v) => !!v.lookbacks?.length,
@@ -562,7 +562,7 @@ describe('acting from the web on a real server', () => {
         (v) => v,
       );
       const page = await office.get(`/measures/${PLAN_ID}/1.1`);
-      expect(page.body).toContain('记录第 1 次回头看结论');
+      expect(page.body).toContain('记录第1次回头看结论');
       const recorded = await act('1.1', 'lookback', { round: '1', outcome: 'sustained', notes: `成效巩固${XSS}` });
       expect(recorded.statusCode).toBe(303);
       const s = await eventually(

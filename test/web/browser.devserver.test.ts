@@ -98,7 +98,7 @@ describe('the dashboard in a browser', () => {
     await page.waitForSelector('html[data-charts="ready"]');
     const shown = await cards(page);
     expect(shown['整改措施']).toBe(String(rows.length));
-    expect(shown['已完成(销号)']).toBe(String(rows.filter((r) => r.status === 'closed').length));
+    expect(shown['已完成（销号）']).toBe(String(rows.filter((r) => r.status === 'closed').length));
     expect(shown['逾期未完成']).toBe(String(rows.filter((r) => r.status === 'active' && r.trafficLight === 'red').length));
     // ECharts drew into both charts (canvases with pixels), and the tables carry the same data as text.
     const canvases = await page.$$eval('.chart canvas', (cs) => cs.map((c) => (c as HTMLCanvasElement).width));
@@ -192,8 +192,8 @@ describe('the dashboard in a browser', () => {
     const page = await open('/measures/liangxi-2023/2.1');
     const entries = await page.$$eval('ol.timeline > li', (lis) => lis.map((li) => li.textContent!.replace(/\s+/g, ' ').trim()));
     expect(entries[0]).toContain('开始跟踪本措施');
-    expect(entries.some((e) => e.includes('单位·区发改委') && e.includes(`报送进展(说明: ${note})`))).toBe(true);
-    expect(await page.$eval('h1', (h) => h.textContent)).toBe('措施 2.1「健全政策机制」');
+    expect(entries.some((e) => e.includes('单位·区发改委') && e.includes(`报送进展（说明：${note}）`))).toBe(true);
+    expect(await page.$eval('h1', (h) => h.textContent)).toBe('措施2.1“健全政策机制”');
     await page.screenshot({ path: join(SHOTS, 'measure.png'), fullPage: true });
   });
 

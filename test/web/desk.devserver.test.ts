@@ -95,9 +95,9 @@ describe('the office’s desk on a real server', () => {
       return r;
     };
     const started = await ok('start', planPath);
-    expect(started.out).toContain('新启动 6 项');
+    expect(started.out).toContain('新启动6项');
     expect(started.out).toContain(
-      `领导小组周报: 每周一 09:00(Asia/Shanghai,逢节假日顺延至下一个工作日),已创建定时任务 leadership-digest:${PLAN_ID}`,
+      `领导小组周报：每周一09:00（Asia/Shanghai，逢节假日顺延至下一个工作日），已创建定时任务 leadership-digest:${PLAN_ID}`,
     );
     await ok('progress', '1.1', '--as', 'unit:区发改委', '--note', `已起草文件${IMG}`);
     await ok('complete', '1.1', '--as', 'unit:区发改委', '--evidence', `印发文件${XSS}`);
@@ -185,9 +185,7 @@ describe('the office’s desk on a real server', () => {
     expect(md.out).toContain('二是全力稳定外资。');
 
     const html = join(dir, 'report.html');
-    expect((await run('report', '--plan', PLAN_ID, '--out', html)).err).toContain(
-      `已写入 ${html}: 截至${report.asOfZh},3 个问题、6 项措施`,
-    );
+    expect((await run('report', '--plan', PLAN_ID, '--out', html)).err).toContain(`已写入${html}：截至${report.asOfZh}，3个问题、6项措施`);
     const page = readFileSync(html, 'utf8');
     expect(page).toContain(report.summary);
     expect(page).not.toContain(XSS);
@@ -206,7 +204,7 @@ describe('the office’s desk on a real server', () => {
     await book.xlsx.readFile(xlsx);
     const summary = new Map<string, unknown>();
     book.getWorksheet('汇总')!.eachRow((row) => summary.set(String(row.getCell(1).value), row.getCell(2).value));
-    expect(summary.get('已完成(销号)')).toBe(expected.closed);
+    expect(summary.get('已完成（销号）')).toBe(expected.closed);
     expect(summary.get('逾期未完成')).toBe(expected.overdue);
     expect(summary.get('已提交待核验')).toBe(expected.submitted);
     expect(book.getWorksheet('措施')!.rowCount).toBe(7);
@@ -232,8 +230,8 @@ describe('the office’s desk on a real server', () => {
     const now = JSON.parse((await run('report', '--plan', PLAN_ID, '--as-of', today(), '--format', 'json')).out) as ProgressReport;
     expect(now.totals).toMatchObject({ closed: 1, submitted: 1, overdue: 1 });
     const future = await run('report', '--plan', PLAN_ID, '--as-of', '2999-01-01');
-    expect([future.code, future.err]).toEqual([1, `rectify: --as-of 2999-01-01 还没有到(今天是 ${today()})`]);
-    expect((await run('report', '--plan', 'nope')).err).toContain('没有运行中的计划 nope(运行中的计划: desk-2024)');
+    expect([future.code, future.err]).toEqual([1, `rectify: --as-of 2999-01-01还没有到（今天是${today()}）`]);
+    expect((await run('report', '--plan', 'nope')).err).toContain('没有运行中的计划 nope（运行中的计划：desk-2024）');
     expect((await run('report', '--format', 'docx')).code).toBe(2);
   });
 
@@ -260,13 +258,13 @@ describe('the office’s desk on a real server', () => {
     expect(JSON.parse((await run('lookback', 'status', '年终回头看', '--json')).out)).toMatchObject({ reviews: 1, done: 1, relapsed: 1 });
     expect(
       (await run('lookback', 'record', '2.2', '--round', '1', '--as', 'office:督查科', '--sustained', '--notes', '再记')).err,
-    ).toContain('措施 2.2 第 1 次回头看已记录结论: 反弹回潮(督查科');
+    ).toContain('措施2.2第1次回头看已记录结论：反弹回潮(督查科');
   }, 150_000);
 
   it('urges once a day, refuses a closed measure, and shows the urging on the timeline with its Message-ID', async () => {
     const again = await run('remind', '1.2', '--as', 'office:督查科');
     expect(again.err).toMatch(/今天 \d\d:\d\d 已由督查科催办过;每项措施每个工作日催办一次,确需再次催办请加 --force/);
-    expect((await run('remind', '1.1', '--as', 'office:督查科')).err).toContain('措施已销号,无需催办');
+    expect((await run('remind', '1.1', '--as', 'office:督查科')).err).toContain('措施已销号，无需催办');
     const mails = await smtp.parsed();
     const urged = mails.filter((m) => m.subject?.startsWith('【催办】措施 1.2「全力稳定外资」'));
     expect(urged.map((m) => (m.to as { value: { address: string }[] }).value[0].address).sort()).toEqual([
@@ -275,9 +273,9 @@ describe('the office’s desk on a real server', () => {
       'leading-group@district.example.org',
       'xunchaban@district.example.org',
     ]);
-    expect(urged[0].text).toContain('巡察办对本措施进行催办: 请本周内报送');
+    expect(urged[0].text).toContain('巡察办对本措施进行催办：请本周内报送');
     const timeline = await run('show', '1.2', '--timeline');
-    expect(timeline.out).toContain('巡察办·督查科  催办(逾期督办·第3级)(说明: 请本周内报送)');
+    expect(timeline.out).toContain('巡察办·督查科  催办（逾期督办·第3级）（说明：请本周内报送）');
     for (const m of urged) expect(timeline.out).toContain(`Message-ID ${m.messageId}`);
   });
 
@@ -297,7 +295,7 @@ describe('the office’s desk on a real server', () => {
     expect(overview).toContain('<script src="/vendor/echarts.min.js"></script>');
     const measure = (await web.inject(`/measures/${PLAN_ID}/1.1`)).body;
     expect(measure).toContain('健全政策机制&lt;script&gt;');
-    expect(measure).toContain('正文&lt;b&gt;加粗&lt;/b&gt;');
+    expect(measure).toContain('正文&lt;b&gt；加粗&lt;/b&gt;');
     expect(measure).toContain('已起草文件&lt;img src=x onerror=alert(1)&gt;');
     expect(measure).toContain('印发文件&lt;script&gt;');
     expect(measure).toContain(
@@ -356,14 +354,14 @@ describe('the office’s desk on a real server', () => {
   it('answers what is not there, or not right, with a page in Chinese that says what', async () => {
     const unknown = await web.inject(`/measures/${PLAN_ID}/9.9`);
     expect(unknown.statusCode).toBe(404);
-    expect(unknown.body).toContain(`计划「${PLAN_ID}」中没有措施「9.9」。`);
+    expect(unknown.body).toContain(`计划“${PLAN_ID}”中没有措施“9.9”。`);
     const noPlan = await web.inject('/measures/nope/1.1');
-    expect([noPlan.statusCode, noPlan.body.includes('没有运行中的计划「nope」')]).toEqual([404, true]);
+    expect([noPlan.statusCode, noPlan.body.includes('没有运行中的计划“nope”')]).toEqual([404, true]);
     const badFilter = await web.inject('/measures?light=purple');
     expect(badFilter.statusCode).toBe(400);
-    expect(badFilter.body).toContain('筛选条件「灯色」(light) 的值无效: purple;可选: red(红灯)、yellow(黄灯)、green(绿灯)');
+    expect(badFilter.body).toContain('筛选条件“灯色”（light）的值无效：purple；可选：red（红灯）、yellow（黄灯）、green（绿灯）');
     const badDate = await web.inject('/report?asOf=2024-13-01');
-    expect([badDate.statusCode, badDate.body.includes('截至日期(asOf)应为今天')]).toEqual([400, true]);
+    expect([badDate.statusCode, badDate.body.includes('截至日期（asOf）应为今天')]).toEqual([400, true]);
     const nowhere = await web.inject('/nowhere');
     expect([nowhere.statusCode, nowhere.body.includes('页面不存在')]).toEqual([404, true]);
     const injected = await web.inject(`/measures?unit=${encodeURIComponent(XSS)}`);
@@ -431,18 +429,18 @@ describe('the office’s desk on a real server', () => {
     ]);
     const text = digests.find((m) => m.text?.startsWith('区委巡视整改工作领导小组:'))!.text!;
     // This week: 1.1 closed (2.2 too, but it relapsed and is open again), 2.2 relapsed, 2.1 extended.
-    expect(text).toContain('本周销号(1 项)\n  · 措施 1.1「健全政策机制<script>alert("x")</script>」(区发改委)');
-    expect(text).toContain('本周发现反弹回潮(1 项)\n  · 措施 2.2「规范资产处置」(区财政局): 第 1 次回头看发现反弹回潮');
-    expect(text).toContain('本周批准延期(1 项)\n  · 措施 2.1「清查闲置资产」(区财政局): 整改时限由2024年4月30日延至');
-    expect(text).toContain('本周新增逾期(0 项)');
-    expect(text).toContain('区发改委: 红灯 1 项(未完成 1 项)');
+    expect(text).toContain('本周销号（1项）\n  · 措施1.1“健全政策机制<script>alert("x")</script>”（区发改委）');
+    expect(text).toContain('本周发现反弹回潮（1项）\n  · 措施2.2“规范资产处置”（区财政局）：第1次回头看发现反弹回潮');
+    expect(text).toContain('本周批准延期（1项）\n  · 措施2.1“清查闲置资产”（区财政局）：整改时限由2024年4月30日延至');
+    expect(text).toContain('本周新增逾期（0项）');
+    expect(text).toContain('区发改委：红灯1项（未完成1项）');
     // Escalations to the leadership group this week: as many as the measures' timelines show.
     let escalated = 0;
     for (const id of ['1.1', '1.2', '2.1', '2.2', '3.1', '3.2']) {
       const t = await env.client.workflow.getHandle(measureWorkflowId(PLAN_ID, id)).query(msg.getTimelineQuery);
       if (t.some((e) => e.kind === 'notice' && e.what.startsWith('发出「逾期督办') && e.what.includes('领导小组'))) escalated++;
     }
-    expect(text).toContain(`本周督办至领导小组(${escalated} 项)`);
+    expect(text).toContain(`本周督办至领导小组（${escalated}项）`);
     const html = digests[0].html as string;
     expect(html).not.toContain(XSS);
   });
