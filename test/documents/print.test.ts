@@ -1,6 +1,7 @@
 /**
- * The printed documents, printed: the live ledger (xlsx) of the sample plan, with its long measure
- * texts and progress notes, through LibreOffice to PDF, read back as a reader reads the paper: every cell's and measure's text whole, nothing printed over
+ * The printed documents, printed: the live ledger (xlsx) and the progress report (docx) of the
+ * sample plan, with its long measure texts and progress notes, through LibreOffice to PDF, read
+ * back as a reader reads the paper: every cell's and measure's text whole, nothing printed over
  * anything, the size the text is printed at, the header on every page. Needs soffice and poppler
  * (Debian: libreoffice-writer-nogui, libreoffice-calc-nogui, poppler-utils) and fonts-crosextra-carlito,
  * the Calibri-metric font by which LibreOffice sizes columns as Excel does.
@@ -15,10 +16,16 @@ import { loadPlan } from '../../config/plan-files';
 import { chinaCalendar } from '../../domain/calendar-data';
 import { measureSpecs } from '../../domain/measure';
 import { trafficLight } from '../../domain/planner';
+import type { MeasureRecord } from '../../domain/record';
 import { exportRow, type ExportRow } from '../../domain/report/ledger-export';
+import { buildReport } from '../../domain/report/model';
 import { liveLedgerXlsx } from '../../documents/ledger-sheet';
+import { reportDocx } from '../../documents/report-docx';
+import { measureSentence } from '../../documents/report-md';
 import {
   columnsOf,
+  inReadingOrder,
+  lineTexts,
   onlySheet,
   overprinted,
   pagesToPng,
@@ -41,7 +48,7 @@ jest.setTimeout(300_000);
 const sentences = (text: string, chars: number) => text.slice(0, text.indexOf('。', chars) + 1 || undefined);
 
 /** The sample plan's 124 measures on 2024-06-20 (the June deadlines in their reminder window, December's overdue): progress notes of every length (other measures' texts), close-outs, extensions, a relapse. */
-function sample(): { title: string; rows: ExportRow[] } {
+function sample(): { title: string; rows: ExportRow[]; records: MeasureRecord[] } {
   const { plan } = loadPlan(SAMPLE);
   const specs = measureSpecs(plan, plan.feedbackDate);
   const now = bj(`${AS_OF} 20:00`);
@@ -60,7 +67,7 @@ function sample(): { title: string; rows: ExportRow[] } {
     return story.record();
   });
   const rows = records.map((r, i) => exportRow(r, specs[i], now, true, calendar));
-  return { title: `${plan.title}整改台账(截至2024年6月20日)`, rows };
+  return { title: `${plan.title}整改台账(截至2024年6月20日)`, rows, records };
 }
 
 const pureHan = (w: PrintedWord) => printedSize(w) !== undefined;
@@ -164,3 +171,74 @@ function printValue(r: ExportRow, title: string): string | number {
   };
   return fields[title](r);
 }
+
+describe('the progress report, printed', () => {
+  it('A4, the body in 三号 (16 pt) with the fallback font too, every measure whole', async () => {
+    const { records } = sample();
+    const report = buildReport(records, {
+      planId: 'liangxi-2023',
+      planTitle: '梁溪区示例',
+      asOf: AS_OF,
+      timeZone: 'Asia/Shanghai',
+      calendar,
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'rectify-printed-')), '进展情况.docx');
+    writeFileSync(file, await reportDocx(report));
+    const pdf = await printToPdf(file);
+    const pages = readPdf(pdf);
+    for (const p of pages) expect([p.number, Math.round(p.width), Math.round(p.height)]).toEqual([p.number, 595, 842]);
+    // Sizes of runs of Chinese characters: 二号 title, 三号 body (justified lines a little wider), 四号 tables; nothing else.
+    const sizes = pages.flatMap((p) => p.words.filter(pureHan).map((w) => printedSize(w)!));
+    const near = (size: number, s: number) => s > size - 0.05 && s < size + 0.05;
+    // Justified lines spread their characters: a body line is 16 pt or a little wider, never narrower.
+    const body = sizes.filter((s) => s > 15.95 && s < 17.6);
+    expect(sizes.filter((s) => !near(22, s) && !near(14, s) && !body.includes(s))).toEqual([]);
+    expect(body.length).toBeGreaterThan(20);
+    expect(Math.min(...body)).toBeCloseTo(16, 1);
+    // Every measure's sentence whole, in reading order, the page numbers (— 2 —) left out.
+    const text = squeeze(
+      pages
+        .flatMap((p) => inReadingOrder(p.words))
+        .map((w) => w.text)
+        .join(' ')
+        .replace(/— \d+ —/g, ''),
+    );
+    const missing = report.problems.flatMap((p) => p.measures).filter((m) => !text.includes(squeeze(measureSentence(m))));
+    expect(missing.map((m) => m.id)).toEqual([]);
+    // No heading at the foot of a page, away from what it heads.
+    const headings = [
+      ...report.problems.map((p) => `${p.no}. 关于“${p.title}”问题的整改。`),
+      '一、巡视整改组织领导情况',
+      '二、整改进展情况及成效',
+      '三、下一步工作打算',
+      '逾期未完成的措施',
+      '批准延期的措施',
+      '回头看情况',
+    ].map(squeeze);
+    expect(headings.filter((h) => !text.includes(h))).toEqual([]);
+    const stranded = pages.flatMap((p) => {
+      const lines = lineTexts(p.words).filter((l) => !/^—\d+—$/.test(l));
+      const [before, last] = [lines.at(-2) ?? '', lines.at(-1) ?? ''];
+      return headings.filter((h) => h === last || h === before + last).map((h) => `p.${p.number}: ${h}`);
+    });
+    expect(stranded).toEqual([]);
+    // A table row on one page: each row's first cell whole in the first column of one table on one page (its header repeated above it).
+    expect(report.overdue.length + report.extensions.length).toBeGreaterThan(5);
+    const firstCells = pages.flatMap((p) => {
+      const heads = p.words.filter((w) => w.text === '牵头单位').sort((a, b) => a.y - b.y);
+      return heads.map((head, i) => {
+        const below = (w: PrintedWord) => w.y > (head.y + head.bottom) / 2 && w.y < (heads[i + 1]?.y ?? p.height);
+        const column = p.words.filter((w) => below(w) && w.x < head.x - 2 && !/^—|—$/.test(w.text));
+        return squeeze(
+          inReadingOrder(column)
+            .map((w) => w.text)
+            .join(''),
+        );
+      });
+    });
+    const rows = [...report.overdue, ...report.extensions, ...report.lookback.relapsedMeasures].map((m) => squeeze(`${m.id} ${m.title}`));
+    expect(rows.filter((r) => !firstCells.some((c) => c.includes(r)))).toEqual([]);
+    const [png] = pagesToPng(pdf, 60, 2, 2);
+    expect(pngInches(png, 60)).toEqual([8.3, 11.7]);
+  });
+});
