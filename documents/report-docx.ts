@@ -3,7 +3,8 @@
  * margins of official documents (GB/T 9704: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm),
  * the title in 方正小标宋简体 (falling back to 宋体), headings in 黑体 and 楷体, body in 仿宋
  * 三号 (16 pt) at a fixed 28-pt line, first lines indented two characters; the overdue,
- * extension and look-back lists as tables.
+ * extension and look-back lists as tables (四号, 14 pt) whose rows stay whole on a page; headings
+ * kept with what follows them.
  */
 import {
   AlignmentType,
@@ -15,6 +16,7 @@ import {
   Paragraph,
   Table,
   TableCell,
+  TableLayoutType,
   TableRow,
   TextRun,
   WidthType,
@@ -49,20 +51,34 @@ function body(text: string): Paragraph[] {
     );
 }
 
+/** A heading keeps to what it heads: never alone at the foot of a page. */
 function heading(text: string, font: 'heading' | 'subheading'): Paragraph {
-  return new Paragraph({ children: [run(text, font)], indent: { firstLine: 640 }, spacing: LINE });
+  return new Paragraph({ children: [run(text, font)], indent: { firstLine: 640 }, spacing: LINE, keepNext: true, keepLines: true });
 }
 
-function table(head: string[], rows: string[][]): Table {
-  const cell = (text: string, bold = false) =>
+/** The text block's width: A4 less the left and right margins, 156 mm. */
+const TEXT_MM = 210 - 28 - 26;
+
+/**
+ * A table across the text block, its columns `mm` wide (the measure and the dates wider than the
+ * rest), its header repeated on every page and no row broken across two pages.
+ */
+function table(head: string[], rows: string[][], mm: number[]): Table {
+  const scale = TEXT_MM / mm.reduce((a, b) => a + b, 0);
+  const widths = mm.map((w) => Math.floor(w * scale * MM));
+  const cell = (text: string, i: number, bold = false) =>
     new TableCell({
+      width: { size: widths[i], type: WidthType.DXA },
+      margins: { left: MM, right: MM }, // 1 mm: a date (2024年12月31日) fits its column on one line
       children: [new Paragraph({ children: [new TextRun({ text, font: FONTS.body, size: SIZE.table, bold })] })],
     });
   return new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
+    width: { size: widths.reduce((a, b) => a + b, 0), type: WidthType.DXA },
+    columnWidths: widths,
+    layout: TableLayoutType.FIXED,
     rows: [
-      new TableRow({ tableHeader: true, children: head.map((h) => cell(h, true)) }),
-      ...rows.map((r) => new TableRow({ children: r.map((c) => cell(c)) })),
+      new TableRow({ tableHeader: true, cantSplit: true, children: head.map((h, i) => cell(h, i, true)) }),
+      ...rows.map((r) => new TableRow({ cantSplit: true, children: r.map((c, i) => cell(c, i)) })),
     ],
   });
 }
@@ -94,6 +110,7 @@ export async function reportDocx(r: ProgressReport): Promise<Buffer> {
       table(
         ['措施', '牵头单位', '负责区领导', '整改时限', '逾期'],
         r.overdue.map((m) => [`${m.id} ${m.title}`, m.leadUnit, m.leader, m.deadline, `${-(m.workdaysLeft ?? 0)} 个工作日`]),
+        [30, 24, 30, 42, 30],
       ),
     );
   else children.push(...body('无。'));
@@ -103,6 +120,7 @@ export async function reportDocx(r: ProgressReport): Promise<Buffer> {
       table(
         ['措施', '牵头单位', '原时限', '新时限', '批准日期', '理由'],
         r.extensions.map((e) => [`${e.id} ${e.title}`, e.leadUnit, e.from ?? '', e.to, e.date, e.reason ?? '']),
+        [32, 24, 25, 25, 25, 25],
       ),
     );
   else children.push(...body('无。'));
@@ -120,6 +138,7 @@ export async function reportDocx(r: ProgressReport): Promise<Buffer> {
       table(
         ['措施', '牵头单位', '回头看', '发现日期', '重新整改时限'],
         lb.relapsedMeasures.map((x) => [`${x.id} ${x.title}`, x.leadUnit, `第 ${x.round} 次`, x.date, x.newDeadline ?? '']),
+        [30, 24, 20, 41, 41],
       ),
     );
   children.push(heading('三、下一步工作打算', 'heading'));
