@@ -91,7 +91,7 @@ export async function reportDocx(r: ProgressReport): Promise<Buffer> {
       spacing: { line: 700, lineRule: LineRuleType.EXACT },
     }),
     new Paragraph({
-      children: [run(`(${r.planTitle},截至${r.asOfZh})`, 'subheading')],
+      children: [run(`（${r.planTitle}，截至${r.asOfZh}）`, 'subheading')],
       alignment: AlignmentType.CENTER,
       spacing: { ...LINE, after: 320 },
     }),
@@ -109,7 +109,7 @@ export async function reportDocx(r: ProgressReport): Promise<Buffer> {
     children.push(
       table(
         ['措施', '牵头单位', '负责区领导', '整改时限', '逾期'],
-        r.overdue.map((m) => [`${m.id} ${m.title}`, m.leadUnit, m.leader, m.deadline, `${-(m.workdaysLeft ?? 0)} 个工作日`]),
+        r.overdue.map((m) => [`${m.id} ${m.title}`, m.leadUnit, m.leader, m.deadline, `${-(m.workdaysLeft ?? 0)}个工作日`]),
         [30, 24, 30, 42, 30],
       ),
     );
@@ -129,7 +129,7 @@ export async function reportDocx(r: ProgressReport): Promise<Buffer> {
   children.push(
     ...body(
       lb.reviews
-        ? `开展回头看 ${lb.reviews} 次,整改成效巩固 ${lb.sustained} 项,整改后仍有反复(反弹回潮) ${lb.relapsed} 项,尚在核查 ${lb.pending} 项。`
+        ? `开展回头看${lb.reviews}次，整改成效巩固${lb.sustained}项，整改后仍有反复（反弹回潮）${lb.relapsed}项，尚在核查${lb.pending}项。`
         : '尚未开展回头看。',
     ),
   );
@@ -137,7 +137,7 @@ export async function reportDocx(r: ProgressReport): Promise<Buffer> {
     children.push(
       table(
         ['措施', '牵头单位', '回头看', '发现日期', '重新整改时限'],
-        lb.relapsedMeasures.map((x) => [`${x.id} ${x.title}`, x.leadUnit, `第 ${x.round} 次`, x.date, x.newDeadline ?? '']),
+        lb.relapsedMeasures.map((x) => [`${x.id} ${x.title}`, x.leadUnit, `第${x.round}次`, x.date, x.newDeadline ?? '']),
         [30, 24, 20, 41, 41],
       ),
     );
