@@ -3,7 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLedger } from '../../client/ledger-files';
-import { ledgerToPlan, parseDates, type Cell } from '../../domain/ledger';
+import type { Cell } from '../../domain/ledger/columns';
+import { parseDates } from '../../domain/ledger/deadlines';
+import { ledgerToPlan } from '../../domain/ledger/to-plan';
 import { validatePlanData } from '../../domain/plan/load';
 
 const CSV = join(__dirname, '../fixtures/ledger.csv');
