@@ -45,7 +45,11 @@ export const HEADER_WORDS = [...HEADERS.problem, ...HEADERS.text, ...HEADERS.lea
 export const REQUIRED: Field[] = ['problem', 'text', 'leader', 'leadUnit', 'deadline'];
 
 const clean = (header: Cell) => String(header ?? '').replace(/[\s*＊]|[（(][^)）]*[)）]/g, '');
-export const text = (cell: Cell) => (cell instanceof Date ? cell.toISOString().slice(0, 10) : String(cell ?? '')).trim();
+/** A date cell that holds a day (a damaged sheet can hold an Invalid Date, which has none). */
+export const isDay = (cell: Cell): cell is Date => cell instanceof Date && !Number.isNaN(cell.getTime());
+/** A cell's text: a day as YYYY-MM-DD, an Invalid Date as words that no reader takes for a date. */
+export const text = (cell: Cell) =>
+  cell instanceof Date ? (isDay(cell) ? cell.toISOString().slice(0, 10) : '无效日期') : String(cell ?? '').trim();
 export const splitList = (cell: Cell) =>
   text(cell)
     .split(/[、,，;；\s/]+/)

@@ -6,7 +6,7 @@
  */
 import { addDays, fromEpochDay, epochDay, type IsoDate } from '../dates';
 import type { MeasureInput } from '../plan/schema';
-import { text, type Cell } from './columns';
+import { isDay, text, type Cell } from './columns';
 
 const KIND_WORDS: [RegExp, MeasureInput['kind']][] = [
   [/立行立改|即知即改|立即整改|immediate/i, 'immediate'],
@@ -40,7 +40,7 @@ function valid(iso: string): IsoDate | undefined {
  * date, dates without a year (12月底前, 6月30日): the first such day on or after it.
  */
 export function parseDates(cell: Cell, feedbackDate?: IsoDate): { date: IsoDate; index: number; end: number }[] {
-  if (cell instanceof Date) return [{ date: cell.toISOString().slice(0, 10), index: 0, end: 0 }];
+  if (isDay(cell)) return [{ date: cell.toISOString().slice(0, 10), index: 0, end: 0 }];
   // Full-width digits and slashes as typed on Chinese keyboards.
   const s = text(cell)
     .replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
@@ -131,7 +131,7 @@ export function readDeadline(
   cell: Cell,
   feedbackDate: IsoDate,
 ): { kind?: MeasureInput['kind']; deadline?: IsoDate; milestones: { title: string; deadline: IsoDate }[] } | { problem: string } {
-  if (cell instanceof Date) return { kind: 'deadline', deadline: cell.toISOString().slice(0, 10), milestones: [] };
+  if (isDay(cell)) return { kind: 'deadline', deadline: cell.toISOString().slice(0, 10), milestones: [] };
   const s = text(cell);
   if (!s) return { milestones: [] };
   const found = stages(s, feedbackDate);

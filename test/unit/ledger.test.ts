@@ -86,6 +86,18 @@ describe('ledger import', () => {
     ]);
   });
 
+  it('what the fuzzing found: a cell that is a date no calendar has (Invalid Date) is a finding at its row, not a crash', () => {
+    const rows: Cell[][] = [
+      ['问题', '整改措施', '类型', '负责区领导', '牵头单位', '整改时限', '联系邮箱', '负责区领导邮箱'],
+      ['1', '一是甲。', '限期', '区长', '区发改委', new Date(NaN), 'a@example.org', 'mayor@example.org'],
+      ['1', '二是乙。', '限期', '区长', new Date(NaN), '2024-06-30', 'a@example.org', 'mayor@example.org'],
+    ];
+    const { issues } = ledgerToPlan(rows, { ...OPTIONS, file: 'ledger.csv' });
+    expect(issues.map((i) => [i.row, i.field, i.message])).toEqual([[2, '整改时限', expect.stringMatching(/^无法识别的时限: 无效日期/)]]);
+    expect(ledgerToPlan(rows, { ...OPTIONS, file: 'ledger.csv' }).plan?.measures[1].leadUnit).toBe('无效日期');
+    expect(parseDates(new Date(NaN))).toEqual([]);
+  });
+
   it('names a missing required column', () => {
     const { issues, plan } = ledgerToPlan([['问题', '整改措施', '负责区领导', '整改时限']], { ...OPTIONS, file: 'x.csv' });
     expect(plan).toBeUndefined();
