@@ -7,7 +7,8 @@ import { getCampaignQuery, submitCompletionUpdate, verifyCompletionUpdate } from
 import * as SA from '../../contracts/search-attributes';
 import { chinaCalendar } from '../../domain/calendar-data';
 import { SIGNALS_PER_RUN } from '../../workflows/campaign';
-import { seconds, sleep, untilIdle } from '../lib/harness';
+import { sleep, untilIdle } from '../lib/harness';
+import { seconds } from '../lib/results';
 import { BURST_LIVE, MorningReader, watchMorning } from '../lib/morning';
 import { burstPlan, untilCount, ZONE } from '../lib/plans';
 import { onStage, type Scenario } from './stage';

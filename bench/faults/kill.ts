@@ -2,7 +2,7 @@
  * A worker killed (SIGKILL) mid-burst: started again on the same machine, or with a second
  * machine carrying on alone. At most KILL_WINDOW mails sent twice, none lost.
  */
-import { seconds } from '../lib/harness';
+import { seconds } from '../lib/results';
 import { setUpBurst, watchMorning } from '../lib/morning';
 import { KILL_WINDOW, killMidBurst, onStage, type Scenario } from './stage';
 import { judge, morningFigures, sendHistories } from './verdict';

@@ -1,4 +1,6 @@
-import { seconds, sleep, tcpGate } from '../lib/harness';
+import { sleep } from '../lib/harness';
+import { seconds } from '../lib/results';
+import { tcpGate } from '../lib/smtp';
 import { setUpBurst, watchMorning } from '../lib/morning';
 import { onStage, type Scenario } from './stage';
 import { judge, morningFigures } from './verdict';

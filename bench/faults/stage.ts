@@ -6,7 +6,9 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { option } from '../lib/args';
-import { seconds, sleep, smtpSink, spawnWorker, withServer, type SmtpSink, type WorkerProcess } from '../lib/harness';
+import { sleep, spawnWorker, withServer, type WorkerProcess } from '../lib/harness';
+import { seconds } from '../lib/results';
+import { smtpSink, type SmtpSink } from '../lib/smtp';
 import type { Burst } from '../lib/morning';
 
 /** SMTP connections per worker: the most sends in flight when one dies. */

@@ -10,7 +10,7 @@
  * Each scenario is a file of its own here, on what they share: stage.ts (the server, the SMTP
  * sink, workers, a worker killed mid-burst) and verdict.ts (figures, lost and twice-sent mails).
  */
-import { printTable, seconds, writeResult } from '../lib/harness';
+import { printTable, seconds, writeResult } from '../lib/results';
 import { campaignRestart } from './campaign-restart';
 import { killWorker, twoMachines } from './kill';
 import { serverRestart } from './server-restart';

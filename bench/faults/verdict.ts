@@ -5,7 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { digestWorkflowId } from '../../contracts/ids';
-import { quantile, seconds } from '../lib/harness';
+import { quantile, seconds } from '../lib/results';
 import type { Burst, MorningMail } from '../lib/morning';
 
 export function morningFigures(m: MorningMail) {
