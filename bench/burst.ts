@@ -9,7 +9,9 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { ofType, WORKFLOW } from '../contracts/ids';
-import { mib, printTable, quantile, seconds, smtpSink, spawnWorker, withServer, writeResult, type WorkerProcess } from './lib/harness';
+import { spawnWorker, withServer, type WorkerProcess } from './lib/harness';
+import { mib, printTable, quantile, seconds, writeResult } from './lib/results';
+import { smtpSink } from './lib/smtp';
 import { setUpBurst, watchMorning } from './lib/morning';
 import { option } from './lib/args';
 

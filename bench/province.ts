@@ -24,20 +24,8 @@ import { reportProgressUpdate, getStateQuery } from '../contracts/messages';
 import { UserStore } from '../config/users';
 import type { Plan } from '../domain/plan/schema';
 import { sizes, option } from './lib/args';
-import {
-  benchServer,
-  freePort,
-  mib,
-  printTable,
-  quantile,
-  ROOT,
-  scratchDir,
-  seconds,
-  sleep,
-  spawnWorker,
-  untilIdle,
-  writeResult,
-} from './lib/harness';
+import { benchServer, freePort, ROOT, scratchDir, sleep, spawnWorker, untilIdle } from './lib/harness';
+import { mib, printTable, quantile, seconds, writeResult } from './lib/results';
 import { provincePlans, untilCount } from './lib/plans';
 
 const run = promisify(execFile);

@@ -27,7 +27,7 @@ import { resolveBinary, TEMPORAL_CLI } from '../runtime/binaries';
 import { createWorker } from '../worker/worker';
 import { ALL_SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
 import { option } from './lib/args';
-import { writeResult } from './lib/harness';
+import { writeResult } from './lib/results';
 
 const ZONE = 'Asia/Shanghai';
 

@@ -22,7 +22,7 @@ const BENCHMARKS: Record<string, { what: string; run: () => Promise<(argv: strin
   report: { what: 'the progress report over one plan of N measures', run: async () => (await import('./report-scale')).reportScale },
   faults: {
     what: 'the fault suite: a worker killed, two machines, SMTP down, the server restarted (mid-burst, mid-campaign), an upgrade',
-    run: async () => (await import('./faults')).faults,
+    run: async () => (await import('./faults/suite')).faults,
   },
   province: {
     what: 'start, hold and query on one server per size',

@@ -9,7 +9,7 @@ import { DateTime } from 'luxon';
 import { SAMPLE_PLAN } from '../client/cli';
 import { loadPlan } from '../config/plan-files';
 import { option } from './lib/args';
-import { printTable, seconds, writeResult } from './lib/harness';
+import { printTable, seconds, writeResult } from './lib/results';
 import { districtPlan, ZONE } from './lib/plans';
 import { runPlanYear } from './plan-year';
 

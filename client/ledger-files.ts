@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { InputError } from '../config/plan-files';
-import { HEADER_WORDS, type Cell } from '../domain/ledger';
+import { HEADER_WORDS, type Cell } from '../domain/ledger/columns';
 
 /** A ledger's rows from its header row on, and the sheet row number of that header. */
 export async function readLedger(path: string): Promise<{ rows: Cell[][]; headerRow: number }> {

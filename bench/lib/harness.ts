@@ -1,18 +1,16 @@
 /**
- * What every benchmark shares: the embedded dev server as users run it (its SQLite file on disk),
- * a loopback SMTP server that notes when it accepted each message, workers as separate processes
- * (`rectify worker`, as an operator runs them), and the result file with the machine, versions and
- * commit it was measured on.
+ * What every benchmark runs on: the embedded dev server as users run it (its SQLite file on disk),
+ * workers as separate processes (`rectify worker`, as an operator runs them), and waiting for the
+ * task queues to drain. The loopback SMTP server is in smtp.ts; figures and result files in
+ * results.ts.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import type { Client } from '@temporalio/client';
 import { MAIL_TASK_QUEUE, TASK_QUEUE } from '../../contracts/ids';
-import { resolveBinary, TEMPORAL_CLI } from '../../runtime/binaries';
 import { startDevServer, type DevServer } from '../../runtime/dev-server';
 
 export const ROOT = resolve(__dirname, '..', '..', '..');
@@ -59,105 +57,6 @@ export async function benchServer(
     dbFile,
     dbBytes,
   };
-}
-
-export interface Accepted {
-  at: number;
-  raw: Buffer;
-}
-
-/** What the sink answers, changeable while it runs (the fault suite's SMTP faults). */
-export interface SinkPolicy {
-  /** 451 to every recipient (greylisting): the sender should come back later. */
-  greylist: boolean;
-  /** 550 for these addresses (no such mailbox): permanent. */
-  reject: Set<string>;
-}
-
-export interface SmtpSink {
-  url: string;
-  port: number;
-  accepted: Accepted[];
-  policy: SinkPolicy;
-  /** Instants of every RCPT TO the sink answered (accepted or not): how hard senders knock. */
-  attempts: number[];
-  close(): Promise<void>;
-}
-
-/**
- * A loopback SMTP server: every message it accepted, with the instant it accepted it.
- * `delayMs`: it holds each message that long before its 250 (a slower server, a longer burst).
- */
-export async function smtpSink(options: { delayMs?: number } = {}): Promise<SmtpSink> {
-  const accepted: Accepted[] = [];
-  const attempts: number[] = [];
-  const policy: SinkPolicy = { greylist: false, reject: new Set() };
-  const smtp = new SMTPServer({
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    size: 50 * 1024 * 1024,
-    onRcptTo(address, _session, callback) {
-      attempts.push(Date.now());
-      if (policy.reject.has(address.address))
-        return callback(Object.assign(new Error(`No such user ${address.address}`), { responseCode: 550 }));
-      if (policy.greylist) return callback(Object.assign(new Error('Greylisted, try again later'), { responseCode: 451 }));
-      callback();
-    },
-    onData(stream, _s, done) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const accept = () => (accepted.push({ at: Date.now(), raw: Buffer.concat(chunks) }), done());
-        if (options.delayMs) setTimeout(accept, options.delayMs);
-        else accept();
-      });
-    },
-  });
-  // A sender killed mid-session resets its connection (the fault suite does that): not the sink's failure.
-  smtp.on('error', () => undefined);
-  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
-  const port = (smtp.server.address() as { port: number }).port;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    port,
-    accepted,
-    policy,
-    attempts,
-    close: () => new Promise<void>((r) => smtp.close(() => r())),
-  };
-}
-
-/**
- * A TCP gate in front of a port: while down, connections are refused (nothing listens) and those
- * open are cut; up again, on the same port.
- */
-export async function tcpGate(
-  target: number,
-): Promise<{ url: string; down(): Promise<void>; up(): Promise<void>; close(): Promise<void> }> {
-  const port = await freePort();
-  const sockets = new Set<Socket>();
-  let server: Server | undefined;
-  const up = async () => {
-    if (server) return;
-    server = createServer((client) => {
-      const upstream = connect(target, '127.0.0.1');
-      for (const s of [client, upstream]) {
-        sockets.add(s);
-        s.on('close', () => sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((r, fail) => server!.once('error', fail).listen(port, '127.0.0.1', r));
-  };
-  const down = async () => {
-    const s = server;
-    server = undefined;
-    for (const socket of sockets) socket.destroy();
-    if (s) await new Promise<void>((r) => s.close(() => r()));
-  };
-  await up();
-  return { url: `smtp://127.0.0.1:${port}`, down, up, close: down };
 }
 
 export interface WorkerProcess {
@@ -251,66 +150,6 @@ export async function withServer<T>(
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-export function quantile(sorted: number[], q: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
-
-export const seconds = (ms: number) => Math.round(ms / 100) / 10;
-export const mib = (bytes: number) => Math.round(bytes / 1024 / 1024);
-
-/** Where and on what a figure was measured. */
-export function machine(): Record<string, unknown> {
-  const git = (...args: string[]) => {
-    try {
-      return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
-    } catch {
-      return undefined;
-    }
-  };
-  const pkg = (name: string) => {
-    try {
-      return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-    } catch {
-      return undefined;
-    }
-  };
-  let temporal: string | undefined;
-  try {
-    const found = resolveBinary(TEMPORAL_CLI).executable;
-    if (found.type === 'existing-path') temporal = execFileSync(found.path, ['--version'], { encoding: 'utf8' }).trim();
-  } catch {
-    temporal = undefined;
-  }
-  return {
-    os: `${platform()} ${release()}`,
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    memoryGiB: Math.round(totalmem() / 1024 ** 3),
-    node: process.version,
-    temporalSdk: pkg('@temporalio/worker'),
-    temporalCli: temporal,
-    commit: git('rev-parse', '--short', 'HEAD'),
-    dirty: Boolean(git('status', '--porcelain', '--untracked-files=no')),
-  };
-}
-
-/** bench/results/<file>.json: the figures, the machine and the date. */
-export function writeResult(file: string, figures: Record<string, unknown>): string {
-  const dir = join(ROOT, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${file}.json`);
-  writeFileSync(path, `${JSON.stringify({ benchmark: file, date: new Date().toISOString(), machine: machine(), ...figures }, null, 2)}\n`);
-  return path;
-}
-
-/** A two-column table on stdout. */
-export function printTable(title: string, rows: [string, string | number][]): void {
-  const width = Math.max(...rows.map(([k]) => k.length));
-  console.log(`\n${title}`);
-  for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
 }
 
 /** Tasks waiting in a task queue (workflow and activity), as the server reports them. */

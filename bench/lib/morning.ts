@@ -11,7 +11,8 @@ import { startPlan } from '../../client/measures';
 import { ofType, WORKFLOW } from '../../contracts/ids';
 import type { Plan } from '../../domain/plan/schema';
 import { PREPARE_LEAD_MS } from '../../domain/planner';
-import { sleep, untilIdle, type Accepted } from './harness';
+import { sleep, untilIdle } from './harness';
+import { type Accepted } from './smtp';
 import { burstPlan, untilCount, ZONE } from './plans';
 
 export interface Burst {

@@ -2,11 +2,14 @@
  * Reading a plan file's text into a validated Plan, with every problem located:
  * file, line and field. Pure: the caller reads the file.
  */
-import { parse as parseJson, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { parse as parseJson, type ParseError } from 'jsonc-parser';
 import { LineCounter, parseDocument, isAlias, isMap, isNode, isScalar, visit, type Document } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
-import { directory as directorySchema, measure as measureSchema, plan as planSchema, type Directory, type Plan } from './schema';
-import { checkPlan, type CheckablePlan, type PlanPath } from './check';
+import { directory as directorySchema, plan as planSchema, type Directory, type Plan } from './schema';
+import { checkPlan, type PlanPath } from './check';
+import { salvage } from './salvage';
+import { jsonFindings } from './syntax/json';
+import { yamlFindings, type SyntaxFinding } from './syntax/yaml';
 
 export interface PlanIssue {
   file: string;
@@ -53,38 +56,28 @@ export interface ParsedPlan {
 
 export function parsePlanText(text: string, file: string): ParsedPlan {
   const lineCounter = new LineCounter();
-  const isJson = /\.json$/i.test(file);
-  if (isJson) {
-    // yaml reads JSON too (and gives positions for fields), but strict JSON syntax is checked first.
-    const errors: ParseError[] = [];
-    parseJson(text, errors, { disallowComments: true, allowTrailingComma: false });
-    if (errors.length) {
-      return {
-        issues: errors.map((e) => ({
-          file,
-          line: text.slice(0, e.offset).split('\n').length,
-          field: '(JSON)',
-          message: `JSON 语法错误: ${printParseErrorCode(e.error)}`,
-          severity: 'error' as const,
-        })),
-      };
-    }
-  }
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length) {
-    return {
-      issues: doc.errors.map((e) => ({
-        file,
-        line: lineCounter.linePos(e.pos[0]).line,
-        field: '(YAML)',
-        message: `YAML 语法错误: ${e.message.split('\n')[0]}`,
-        severity: 'error' as const,
-      })),
-    };
-  }
+  const syntax = syntaxIssues(text, file, doc, lineCounter);
+  if (syntax.length) return { issues: syntax };
   const data = toData(doc, lineCounter, file);
   if ('issues' in data) return { issues: data.issues };
   return validatePlanData(data.value, file, (path) => ({ line: lineOfPath(doc, lineCounter, path) }));
+}
+
+/**
+ * A YAML or JSON file's syntax errors, one per cause, in Chinese, at their lines. JSON is checked
+ * strictly first (yaml reads JSON too, and gives positions for fields, but would accept more).
+ */
+function syntaxIssues(text: string, file: string, doc: Document, lineCounter: LineCounter): PlanIssue[] {
+  const issue =
+    (field: string) =>
+    (f: SyntaxFinding): PlanIssue => ({ file, line: f.line, field, message: f.message, severity: 'error' });
+  if (/\.json$/i.test(file)) {
+    const errors: ParseError[] = [];
+    parseJson(text, errors, { disallowComments: true, allowTrailingComma: false });
+    if (errors.length) return jsonFindings(text, errors).map(issue('(JSON)'));
+  }
+  return doc.errors.length ? yamlFindings(text, doc.errors, lineCounter).map(issue('(YAML)')) : [];
 }
 
 /**
@@ -94,11 +87,15 @@ export function parsePlanText(text: string, file: string): ParsedPlan {
 function toData(doc: Document, lineCounter: LineCounter, file: string): { value: unknown } | { issues: PlanIssue[] } {
   try {
     return { value: doc.toJS({ maxAliasCount: 1000 }) };
-  } catch (e) {
+  } catch {
     let pos: number | undefined;
+    let unresolved: string | undefined;
     visit(doc, {
       Alias(_key, node) {
-        if (pos === undefined && node.resolve(doc) === undefined) pos = node.range?.[0];
+        if (pos === undefined && node.resolve(doc) === undefined) {
+          pos = node.range?.[0];
+          unresolved = node.source;
+        }
       },
     });
     if (pos === undefined)
@@ -113,7 +110,10 @@ function toData(doc: Document, lineCounter: LineCounter, file: string): { value:
           file,
           line: pos === undefined ? undefined : lineCounter.linePos(pos).line,
           field: '(YAML)',
-          message: `YAML 别名无效: ${(e as Error).message.split('\n')[0]}(计划文件中不要使用 *别名)`,
+          message:
+            unresolved === undefined
+              ? 'YAML 别名无效：别名展开过多；请直接写出内容，不用“*”别名'
+              : `YAML 别名无效：“*${unresolved}”是别名，它前面没有对应的锚点“&${unresolved}”；如果这是文字，请给整个值加上英文双引号`,
           severity: 'error',
         },
       ],
@@ -129,16 +129,8 @@ function toData(doc: Document, lineCounter: LineCounter, file: string): { value:
 export function parseDirectoryText(text: string, file: string): { directory?: Directory; issues: PlanIssue[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length)
-    return {
-      issues: doc.errors.map((e) => ({
-        file,
-        line: lineCounter.linePos(e.pos[0]).line,
-        field: '(YAML)',
-        message: `语法错误: ${e.message.split('\n')[0]}`,
-        severity: 'error' as const,
-      })),
-    };
+  const syntax = syntaxIssues(text, file, doc, lineCounter);
+  if (syntax.length) return { issues: syntax };
   const converted = toData(doc, lineCounter, file);
   if ('issues' in converted) return { issues: converted.issues };
   const data = converted.value as Record<string, unknown> | null;
@@ -187,94 +179,42 @@ export function requirePlan(text: string, file: string): { plan: Plan; warnings:
   return { plan, warnings: issues };
 }
 
-type Raw = Record<string, unknown>;
-const asRecord = (v: unknown): Raw => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Raw) : {});
-const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-
-/** Each field of `raw` that passes its own schema; the others left out. */
-function validFields<T extends Raw>(
-  shape: Record<string, { safeParse(v: unknown): { success: boolean; data?: unknown } }>,
-  raw: unknown,
-): Partial<T> {
-  const out: Raw = {};
-  for (const [key, field] of Object.entries(shape)) {
-    const parsed = field.safeParse(asRecord(raw)[key]);
-    if (parsed.success && parsed.data !== undefined) out[key] = parsed.data;
-  }
-  return out as Partial<T>;
-}
-
-/**
- * The plan as far as it parses, so that cross-field checks run beside the schema's errors and one
- * run lists every finding: each section that is valid, and of each invalid element (a unit with a
- * malformed address, a measure with an unknown kind) what is valid about it. Nothing is invented:
- * a check that needs a part that failed is skipped (the schema's error already says so).
- */
-function salvage(data: unknown): { plan: CheckablePlan; measureIndex: number[] } | undefined {
-  if (typeof data !== 'object' || data === null) return undefined;
-  const raw = data as Raw;
-  const shape = planSchema.shape;
-  const field = <T>(key: keyof typeof shape, fallback: T): T => {
-    const parsed = shape[key].safeParse(raw[key]);
-    return parsed.success ? (parsed.data as T) : fallback;
-  };
-  const dir = asRecord(raw.directory);
-  const units = asList(dir.units).flatMap((u) => {
-    const name = asRecord(u).name;
-    if (typeof name !== 'string' || !name.trim()) return [];
-    const emails = asList(asRecord(u).emails).filter((e): e is string => typeof e === 'string' && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e));
-    return [{ name: name.trim(), emails }];
-  });
-  const leaders = asList(dir.leaders).flatMap((l) => {
-    const role = asRecord(l).role;
-    return typeof role === 'string' && role.trim() ? [{ role: role.trim(), email: String(asRecord(l).email ?? '') }] : [];
-  });
-  const group = (g: unknown, name: string) => ({ name: String(asRecord(g).name ?? name), emails: [] as string[] });
-  const calendar = shape.calendar.safeParse(raw.calendar);
-  const problems = asList(raw.problems).flatMap((p) => {
-    const no = asRecord(p).no;
-    return Number.isInteger(no) ? [{ no: no as number, title: String(asRecord(p).title ?? '') }] : [];
-  });
-  const measures: CheckablePlan['measures'] = [];
-  const measureIndex: number[] = [];
-  asList(raw.measures).forEach((m, i) => {
-    const whole = measureSchema.safeParse(m);
-    const fields = whole.success ? whole.data : validFields<Plan['measures'][number]>(measureSchema.shape, m);
-    const failed = Object.keys(asRecord(m)).filter((k) => !(k in fields));
-    measures.push({ ...fields, participants: fields.participants ?? [], failed });
-    measureIndex.push(i);
-  });
-  const feedback = shape.feedbackDate.safeParse(raw.feedbackDate);
-  return {
-    plan: {
-      id: field('id', ''),
-      title: field('title', ''),
-      feedbackDate: feedback.success ? feedback.data : undefined,
-      timeZone: field('timeZone', 'Asia/Shanghai'),
-      calendar: calendar.success ? calendar.data : undefined,
-      calendarChecked: calendar.success,
-      directory: {
-        units,
-        leaders,
-        office: { ...group(dir.office, '巡察办'), emails: [] },
-        leadershipGroup: group(dir.leadershipGroup, '领导小组'),
-      },
-      policy: field('policy', {}),
-      problems,
-      measures,
-    },
-    measureIndex,
-  };
-}
-
 function pathOf(issue: $ZodIssue): PlanPath {
   return issue.path.filter((k): k is string | number => typeof k !== 'symbol');
 }
 
+const TYPE_WORDS: Record<string, string> = {
+  string: '文字',
+  number: '数字',
+  int: '整数',
+  boolean: 'true 或 false',
+  array: '列表（每项以“- ”开头）',
+  object: '一组“键: 值”',
+  null: '空值',
+};
+const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+
 function zodMessage(issue: $ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `未知字段: ${issue.keys.join(', ')}`;
   if (issue.code === 'invalid_type' && issue.input === undefined) return '缺少必填字段';
-  return issue.message;
+  // The schema's own words, else zod's English default in words.
+  if (!/^[\x20-\x7e]*$/.test(issue.message)) return issue.message;
+  switch (issue.code) {
+    case 'invalid_type':
+      return `应为${TYPE_WORDS[issue.expected] ?? issue.expected}，这里是${TYPE_WORDS[typeOf(issue.input)] ?? typeOf(issue.input)}`;
+    case 'too_small':
+      return issue.origin === 'array' ? `至少${issue.minimum}项` : issue.origin === 'string' ? '不能为空' : `不能小于${issue.minimum}`;
+    case 'too_big':
+      return issue.origin === 'array'
+        ? `最多${issue.maximum}项`
+        : issue.origin === 'string'
+          ? `最多${issue.maximum}个字符`
+          : `不能大于${issue.maximum}`;
+    case 'invalid_value':
+      return `应为 ${issue.values.map(String).join(' | ')} 之一`;
+    default:
+      return '格式有误';
+  }
 }
 
 /** The line of the deepest key along the path that exists (a missing key points at its parent). */

@@ -3,7 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLedger } from '../../client/ledger-files';
-import { ledgerToPlan, parseDates, type Cell } from '../../domain/ledger';
+import type { Cell } from '../../domain/ledger/columns';
+import { parseDates } from '../../domain/ledger/deadlines';
+import { ledgerToPlan } from '../../domain/ledger/to-plan';
 import { validatePlanData } from '../../domain/plan/load';
 
 const CSV = join(__dirname, '../fixtures/ledger.csv');
@@ -82,6 +84,18 @@ describe('ledger import', () => {
       [3, '整改时限', expect.stringContaining('无法识别的时限: 六月底')],
       [4, '负责区领导邮箱', '缺少负责区领导的邮箱: 副区长(或用 --directory 指定名录文件)'],
     ]);
+  });
+
+  it('what the fuzzing found: a cell that is a date no calendar has (Invalid Date) is a finding at its row, not a crash', () => {
+    const rows: Cell[][] = [
+      ['问题', '整改措施', '类型', '负责区领导', '牵头单位', '整改时限', '联系邮箱', '负责区领导邮箱'],
+      ['1', '一是甲。', '限期', '区长', '区发改委', new Date(NaN), 'a@example.org', 'mayor@example.org'],
+      ['1', '二是乙。', '限期', '区长', new Date(NaN), '2024-06-30', 'a@example.org', 'mayor@example.org'],
+    ];
+    const { issues } = ledgerToPlan(rows, { ...OPTIONS, file: 'ledger.csv' });
+    expect(issues.map((i) => [i.row, i.field, i.message])).toEqual([[2, '整改时限', expect.stringMatching(/^无法识别的时限: 无效日期/)]]);
+    expect(ledgerToPlan(rows, { ...OPTIONS, file: 'ledger.csv' }).plan?.measures[1].leadUnit).toBe('无效日期');
+    expect(parseDates(new Date(NaN))).toEqual([]);
   });
 
   it('names a missing required column', () => {

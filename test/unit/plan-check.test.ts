@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatIssue, parsePlanText, type PlanIssue } from '../../domain/plan/load';
+import { formatIssue, parseDirectoryText, parsePlanText, type PlanIssue } from '../../domain/plan/load';
 import { planJsonSchema } from '../../domain/plan/schema';
 import { measureSpecs } from '../../domain/measure';
 import { parseHolidayNotice } from '../../domain/holiday-notice';
@@ -281,5 +281,205 @@ describe('plan validation', () => {
     const committed = JSON.parse(readFileSync(join(__dirname, '../../config/plan.schema.json'), 'utf8'));
     expect(committed).toEqual(JSON.parse(JSON.stringify(schema))); // regenerate: npm run schema
     expect(schema.required).toEqual(expect.arrayContaining(['id', 'title', 'feedbackDate', 'directory', 'problems', 'measures']));
+  });
+});
+
+/** Official Chinese: no ASCII comma, semicolon, colon or parenthesis touching a Chinese character. */
+function expectFullWidth(message: string): void {
+  expect(message).not.toMatch(/[\u4e00-\u9fff][,;:()]|[,;:()][\u4e00-\u9fff]/);
+}
+
+describe('syntax slips: one error per cause, in Chinese, at its line, saying what to fix', () => {
+  const SAMPLE_FILE = join(__dirname, '../../config/plans/liangxi-2023.yaml');
+  const SAMPLE = readFileSync(SAMPLE_FILE, 'utf8');
+  /** The text with its line `line` (1-based) edited. */
+  const editLine = (text: string, line: number, edit: (l: string) => string) =>
+    text
+      .split('\n')
+      .map((l, i) => (i === line - 1 ? edit(l) : l))
+      .join('\n');
+  const kindLine = lineOf(SAMPLE, '    kind: longterm'); // the first measure's kind, after its text
+
+  function only(text: string, file = FILE): PlanIssue {
+    const found = errors(text, file);
+    expect(found.map((i) => `${i.line} ${i.message}`)).toHaveLength(1);
+    expectFullWidth(found[0].message);
+    return found[0];
+  }
+
+  it('the sample plan with one key indented a space too far: one error at that key’s line (the library said 2, on the line above)', () => {
+    const found = only(
+      editLine(SAMPLE, kindLine, (l) => ` ${l}`),
+      SAMPLE_FILE,
+    );
+    expect(found).toMatchObject({ field: '(YAML)', line: kindLine });
+    expect(found.message).toBe(
+      `第${kindLine}行：缩进有误，“kind”比同级的“text”（第${kindLine - 1}行）多缩进了1格；请删去1个空格，使它与“text”对齐`,
+    );
+  });
+
+  it('the sample plan with one key indented a space too little, or two: one error at its line (the library said 7 and 10)', () => {
+    for (const by of [1, 2]) {
+      const found = only(
+        editLine(SAMPLE, kindLine, (l) => l.slice(by)),
+        SAMPLE_FILE,
+      );
+      expect(found.line).toBe(kindLine);
+      expect(found.message).toBe(
+        `第${kindLine}行：缩进有误，“kind”比同级的“text”（第${kindLine - 1}行）少缩进了${by}格；请补上${by}个空格，使它与“text”对齐`,
+      );
+    }
+  });
+
+  it('a mis-indented key among nested ones names the sibling it belongs with', () => {
+    const line = lineOf(SMALL, '    milestones:');
+    const over = only(editLine(SMALL, line, (l) => ` ${l}`));
+    expect(over.line).toBe(line);
+    expect(over.message).toMatch(/^第\d+行：缩进有误，“milestones”比同级的“deadline”（第41行）多缩进了1格；请删去1个空格/);
+    const under = only(editLine(SMALL, line, (l) => l.slice(1)));
+    expect(under).toMatchObject({ line });
+    expect(under.message).toMatch(/“milestones”比同级的“deadline”（第41行）少缩进了1格；请补上1个空格/);
+    // A key that comes first under its parent: the odd one out is the one whose column nothing else uses.
+    const office = lineOf(SMALL, '    name: 区委巡察办');
+    expect(only(editLine(SMALL, office, (l) => ` ${l}`)).message).toMatch(
+      new RegExp(`^第${office}行：缩进有误，“name”比同级的“emails”（第${office + 1}行）多缩进了1格`),
+    );
+    // A list item.
+    const item = lineOf(SMALL, '      - title: 集中整治');
+    expect(only(editLine(SMALL, item, (l) => ` ${l}`))).toMatchObject({ line: item, message: expect.stringMatching(/多缩进了1格/) });
+    const first = lineOf(SMALL, '  - id: "1.1"');
+    expect(only(editLine(SMALL, first, (l) => ` ${l}`))).toMatchObject({
+      line: first,
+      message: expect.stringMatching(/“- id”比同级的“- id”（第34行）多缩进了1格/),
+    });
+  });
+
+  it('every line of the small plan indented a space or two too far or too little, or by a tab: where the YAML breaks, one error, at that line', () => {
+    const lines = SMALL.split('\n');
+    let broken = 0;
+    lines.forEach((l, k) => {
+      if (!l.trim()) return;
+      for (const slip of [' ', '  ', '-1', '-2', '\t']) {
+        if (slip.startsWith('-') && !l.startsWith(' '.repeat(Number(slip.slice(1))))) continue;
+        const edited = slip === '\t' ? `\t${l.trimStart()}` : slip.startsWith('-') ? l.slice(Number(slip.slice(1))) : slip + l;
+        const syntax = errors(editLine(SMALL, k + 1, () => edited)).filter((i) => i.field === '(YAML)');
+        if (!syntax.length) continue; // still YAML (a value continued, a list at its key's column): the schema's to say
+        broken++;
+        expect([JSON.stringify(slip), k + 1, syntax.map((i) => i.line)]).toEqual([JSON.stringify(slip), k + 1, [k + 1]]);
+      }
+    });
+    expect(broken).toBeGreaterThan(240);
+  });
+
+  it('a tab as indentation', () => {
+    const line = lineOf(SMALL, '    kind: deadline');
+    const found = only(editLine(SMALL, line, (l) => `\t${l.trimStart()}`));
+    expect(found.line).toBe(line);
+    expect(found.message).toBe(
+      `第${line}行：行首用了制表符（Tab），YAML 只能用空格缩进；请改为4个空格，使“kind”与同级的“text”（第${line - 1}行）对齐`,
+    );
+  });
+
+  it('a missing colon, or a colon without its space', () => {
+    const line = lineOf(SMALL, '    kind: deadline');
+    expect(only(editLine(SMALL, line, (l) => l.replace(': ', ' ')))).toMatchObject({
+      line,
+      message: `第${line}行：“kind deadline”缺少冒号；键和值之间要用英文冒号加空格隔开，写成“kind: deadline”`,
+    });
+    expect(only(editLine(SMALL, line, (l) => l.replace(': ', ':')))).toMatchObject({
+      line,
+      message: `第${line}行：“kind:deadline”的冒号后缺少空格；请写成“kind: deadline”`,
+    });
+  });
+
+  it('an unclosed quote, double or single: at the line where it opens (the library put the single one at the end of the file)', () => {
+    const double = lineOf(SMALL, '  - id: "1.2"');
+    expect(only(editLine(SMALL, double, (l) => l.replace('"1.2"', '"1.2')))).toMatchObject({
+      line: double,
+      message: `第${double}行第9列：引号“"”没有闭合；请在该值的末尾补上“"”`,
+    });
+    const single = lineOf(SMALL, '    title: 全力稳定外资');
+    expect(only(editLine(SMALL, single, (l) => l.replace('全力', "'全力")))).toMatchObject({
+      line: single,
+      message: `第${single}行第12列：引号“'”没有闭合；请在该值的末尾补上“'”`,
+    });
+  });
+
+  it('a duplicate key names the line that has it first', () => {
+    const line = lineOf(SMALL, '    kind: deadline');
+    expect(only(editLine(SMALL, line, (l) => `${l}\n    kind: phased`))).toMatchObject({
+      line: line + 1,
+      message: `第${line + 1}行：“kind”重复，同一层的第${line}行已有“kind”；请删去其中一个`,
+    });
+  });
+
+  it('a value with “: ” in it, an unclosed bracket, a value starting with a reserved character', () => {
+    const text = lineOf(SMALL, '    text: 健全政策机制');
+    expect(only(editLine(SMALL, text, (l) => l.replace('。出台', ': 出台')))).toMatchObject({
+      line: text,
+      message: `第${text}行：“text”的值中有“: ”（冒号加空格），YAML 会把它当作下一层的键；请给整个值加上英文双引号，写成 text: "…"`,
+    });
+    const list = lineOf(SMALL, '    participants: [区财政局, 区商务局]');
+    expect(only(editLine(SMALL, list, (l) => l.replace(']', '')))).toMatchObject({
+      line: list,
+      message: `第${list}行：方括号“[”没有闭合；请在列表末尾补上“]”`,
+    });
+    const title = lineOf(SMALL, '    title: 健全政策机制');
+    expect(only(editLine(SMALL, title, (l) => l.replace('健全', '@健全')))).toMatchObject({
+      line: title,
+      message: `第${title}行第12列：不加引号的值不能以“@”开头；请给整个值加上英文双引号，写成 title: "@健全政策机制"`,
+    });
+  });
+
+  it('two independent slips: two errors, each at its line; what followed from each is not reported', () => {
+    const kind = lineOf(SMALL, '    kind: deadline');
+    const cadence = lineOf(SMALL, '    cadence: quarterly');
+    const text = editLine(
+      editLine(SMALL, kind, (l) => ` ${l}`),
+      cadence,
+      (l) => `\t${l.trimStart()}`,
+    );
+    expect(errors(text).map((i) => i.line)).toEqual([kind, cadence]);
+  });
+
+  it('a directory file’s slips the same way', () => {
+    const text = 'directory:\n  units:\n    - name: 区发改委\n       emails: []\n';
+    expect(parseDirectoryText(text, 'names.yaml').issues).toEqual([
+      expect.objectContaining({
+        line: 4,
+        message: '第4行：缩进有误，“emails”比同级的“name”（第3行）多缩进了1格；请删去1个空格，使它与“name”对齐',
+      }),
+    ]);
+  });
+
+  it('a list written without its dashes, and an alias to no anchor: said in Chinese, not in the libraries’ English', () => {
+    const line = lineOf(SMALL, '    participants: [区财政局, 区商务局]');
+    expect(only(editLine(SMALL, line, () => '    participants: 区财政局'))).toMatchObject({
+      line,
+      field: 'measures[0].participants (措施 1.1)',
+      message: '应为列表（每项以“- ”开头），这里是文字',
+    });
+    const title = lineOf(SMALL, '    title: 健全政策机制');
+    expect(only(editLine(SMALL, title, () => '    title: *政策'))).toMatchObject({
+      line: title,
+      message: 'YAML 别名无效：“*政策”是别名，它前面没有对应的锚点“&政策”；如果这是文字，请给整个值加上英文双引号',
+    });
+  });
+
+  it('JSON: one error in Chinese at the line of the slip', () => {
+    const cases: [string, number, string][] = [
+      ['{\n  "id": "x"\n  "title": "y"\n}', 2, '第2行：行末缺少英文逗号；两项之间要用“,”隔开'],
+      ['{\n  "id": "x",\n  "title": "y",\n}', 3, '第3行：末尾多了一个逗号；最后一项后面不能有“,”，请删去'],
+      ['{\n  "id": "x,\n  "title": "y"\n}', 2, '第2行第9列：引号“"”没有闭合；请在该文字的末尾补上“"”'],
+      ['{\n  "id" "x"\n}', 2, '第2行第8列：字段名后缺少英文冒号；请写成 "字段": 值'],
+      ["{\n  'id': 'x'\n}", 2, `第2行第3列：无法识别“'id'”；JSON 中的字段名和文字都要用英文双引号括起来`],
+      ['{\n  // 注释\n  "id": "x"\n}', 2, '第2行第3列：JSON 中不能写注释；请删去，或改用 YAML 计划文件'],
+      ['{\n  "id": "x"\n}\n}', 4, '第4行第1列：文件在此之前已经结束，其后多了内容；请删去多余的“}”'],
+    ];
+    for (const [text, line, message] of cases) {
+      const found = errors(text, 'plan.json');
+      expect(found).toEqual([expect.objectContaining({ file: 'plan.json', field: '(JSON)', line, message })]);
+      expectFullWidth(message);
+    }
   });
 });

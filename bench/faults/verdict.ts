@@ -1,0 +1,58 @@
+/**
+ * What a fault scenario found: the morning as its recipients saw it, in figures; how a mail sent
+ * twice went (its digest's attempts); and the verdict, lost notices and mails sent twice against
+ * the window the scenario allows.
+ */
+import type { Client } from '@temporalio/client';
+import { digestWorkflowId } from '../../contracts/ids';
+import { quantile, seconds } from '../lib/results';
+import type { Burst, MorningMail } from '../lib/morning';
+
+export function morningFigures(m: MorningMail) {
+  return {
+    notices: m.seen.size,
+    lost: m.lost,
+    duplicates: m.duplicates,
+    duplicateMails: m.duplicateMails,
+    mails: m.mails,
+    digests: m.digests,
+    latencySeconds: {
+      p50: seconds(quantile(m.latencies, 0.5)),
+      p99: seconds(quantile(m.latencies, 0.99)),
+      max: seconds(m.latencies.at(-1) ?? NaN),
+    },
+  };
+}
+
+/** For each recipient who got a mail twice: how its digest's send went (attempts, on which worker, how each ended). */
+export async function sendHistories(client: Client, burst: Burst, recipients: string[]): Promise<string[]> {
+  const lines: string[] = [];
+  for (const email of recipients) {
+    const history = await client.workflow.getHandle(digestWorkflowId('burst', burst.T.toMillis(), email)).fetchHistory();
+    const steps = (history.events ?? []).flatMap((e) => {
+      const t = `${seconds(Number(e.eventTime!.seconds) * 1000 + Math.round((e.eventTime!.nanos ?? 0) / 1e6) - burst.T.toMillis())} s`;
+      if (e.activityTaskStartedEventAttributes)
+        return [
+          `started attempt ${e.activityTaskStartedEventAttributes.attempt} on ${e.activityTaskStartedEventAttributes.identity} at ${t}`,
+        ];
+      if (e.activityTaskCompletedEventAttributes) return [`completed at ${t}`];
+      if (e.activityTaskTimedOutEventAttributes) return [`timed out at ${t}`];
+      if (e.activityTaskFailedEventAttributes) return [`failed at ${t}: ${e.activityTaskFailedEventAttributes.failure?.message}`];
+      return [];
+    });
+    lines.push(`${email}: ${steps.join('; ')}`);
+  }
+  return lines;
+}
+
+/**
+ * Lost notices fail; so do more mails sent twice (the same Message-ID accepted again) than
+ * `window` allows. A digest sent twice repeats every notice in it: counted too, and reported.
+ */
+export function judge(m: MorningMail, window: number): string[] {
+  const failures: string[] = [];
+  if (m.lost) failures.push(`${m.lost} notices lost`);
+  if (m.duplicateMails > window) failures.push(`${m.duplicateMails} mails sent twice, more than the window of ${window}`);
+  if (!window && m.duplicates) failures.push(`${m.duplicates} notices arrived twice`);
+  return failures;
+}

@@ -1,0 +1,31 @@
+/**
+ * The fault suite loads with every scenario (each a module of its own under bench/faults/) and
+ * says what it would run without running any: the scenarios themselves take many minutes and
+ * real servers (`npm run faults`), and are never run by `npm test`.
+ */
+import { faults } from '../../bench/faults/suite';
+
+describe('the fault suite', () => {
+  it('lists its scenarios on -h or --help, in the order it runs them, and runs none', async () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      for (const flag of ['-h', '--help']) {
+        log.mockClear();
+        await expect(faults([flag])).resolves.toBe(0);
+        expect(log.mock.calls.map((c) => String(c[0]))).toEqual([
+          expect.stringMatching(
+            /^usage: npm run faults .*\nscenarios \(all, in this order, by default\): kill-worker, two-machines, smtp-down, server-restart, campaign-restart, upgrade$/,
+          ),
+        ]);
+      }
+    } finally {
+      log.mockRestore();
+    }
+  });
+
+  it('refuses a scenario it does not have, naming those it has, before starting anything', async () => {
+    await expect(faults(['kill-wrker'])).rejects.toThrow(
+      'unknown scenario kill-wrker: choose from kill-worker, two-machines, smtp-down, server-restart, campaign-restart, upgrade',
+    );
+  });
+});
