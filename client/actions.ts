@@ -47,7 +47,7 @@ export function nearest(name: string, known: string[]): string | undefined {
 export async function unknownPlan(client: Client, planId: string): Promise<InputError> {
   const plans = await runningValues(client, SA.PlanId);
   return new InputError(
-    `没有运行中的计划${planId}（${plans.length ? `运行中的计划：${plans.join('、')}` : '还没有启动任何计划，用 rectify start 启动'}）`,
+    `没有运行中的计划 ${planId}（${plans.length ? `运行中的计划：${plans.join('、')}` : '还没有启动任何计划，用 rectify start 启动'}）`,
   );
 }
 
@@ -72,7 +72,7 @@ export async function resolveMeasure(client: Client, measureId: string, planId?:
       .catch(() => false);
     if (running) return id;
     if (!(await runningValues(client, SA.PlanId)).includes(planId)) throw await unknownPlan(client, planId);
-    throw new InputError(`计划${planId}中没有措施${measureId}（用 rectify status --plan ${planId}列出该计划的措施）`);
+    throw new InputError(`计划 ${planId} 中没有措施${measureId}（用“rectify status --plan ${planId}”列出该计划的措施）`);
   }
   if (!found.length) throw new InputError(`找不到措施${measureId}（用 rectify status 查看；或用 --plan 指定计划）`);
   const plans = found.map((id) => parseMeasureWorkflowId(id)?.planId ?? id);
@@ -82,7 +82,7 @@ export async function resolveMeasure(client: Client, measureId: string, planId?:
 /** A workflow id as people say it: 计划 P 的措施 M. */
 export function describeWorkflow(workflowId: string): string {
   const m = parseMeasureWorkflowId(workflowId);
-  return m ? `计划${m.planId}的措施${m.measureId}` : '该工作流';
+  return m ? `计划 ${m.planId} 的措施${m.measureId}` : '该工作流';
 }
 
 export async function sendRequest<R, T = MeasureSummary>(

@@ -77,14 +77,14 @@ export async function checkSearchAttributes(client: Client, namespace: string): 
 export async function checkSmtp(settings: Pick<Settings, 'mail'>): Promise<Check> {
   const name = 'SMTP';
   const { smtpUrl, caFile } = settings.mail;
-  if (!smtpUrl) return ok(name, `未设置 SMTP_URL: 邮件保存在${settings.mail.outboxDir}（rectify outbox 查看）`);
+  if (!smtpUrl) return ok(name, `未设置 SMTP_URL: 邮件保存在 ${settings.mail.outboxDir}（rectify outbox 查看）`);
   const shown = smtpUrl.replace(/\/\/([^:@/]*):[^@]*@/, '//$1:***@');
   let mailer: SmtpMailer | undefined;
   try {
     // The worker's own transport settings (TLS, CA, timeouts), one connection, nothing sent.
     mailer = smtpMailer(smtpUrl, { ca: caFile ? readFileSync(resolve(caFile), 'utf8') : undefined, maxConnections: 1 });
     await mailer.verify();
-    return ok(name, `${shown}可连接${new URL(smtpUrl).username ? '，登录成功' : ''}`);
+    return ok(name, `${shown}可连接 ${new URL(smtpUrl).username ? '，登录成功' : ''}`);
   } catch (e) {
     const err = e as Error & { code?: string };
     const fix =
@@ -103,7 +103,7 @@ export async function checkSmtp(settings: Pick<Settings, 'mail'>): Promise<Check
 export function checkPlans(paths: string[]): Check[] {
   if (!paths.length) return [ok('计划文件', '未设置 RECTIFY_PLANS: 收件人取自 Temporal 中保存的计划（rectify start 时保存）')];
   return paths.map((path) => {
-    const name = `计划文件${path}`;
+    const name = `计划文件 ${path}`;
     try {
       const { plan, warnings } = loadPlan(path);
       const addresses = [
@@ -118,7 +118,7 @@ export function checkPlans(paths: string[]): Check[] {
           name,
           status: 'warn' as const,
           detail: `${detail}；${warnings.length}条提示：${warnings[0].message}`,
-          fix: `rectify plan check ${path}查看全部`,
+          fix: `用“rectify plan check ${path}”查看全部`,
         };
       return ok(name, detail);
     } catch (e) {

@@ -35,8 +35,8 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
     // A rebased demo of a plan that already runs would be silently the old one: say what to do instead.
     if (plan && rebased && (await listMeasures(client, { planId: plan.id })).length) {
       console.error(
-        `rectify: 计划${plan.id}已在${settings.varDir}中运行，--rebase 只对新启动的计划生效。` +
-          `要按新的日期重新演示：停止后删除${settings.varDir}，或用 RECTIFY_VAR_DIR 指向一个新目录；要继续原来的演示，去掉 --rebase。`,
+        `rectify: 计划 ${plan.id} 已在 ${settings.varDir} 中运行，--rebase 只对新启动的计划生效。` +
+          `要按新的日期重新演示：停止后删除 ${settings.varDir}，或用 RECTIFY_VAR_DIR 指向一个新目录；要继续原来的演示，去掉 --rebase。`,
       );
       return 1;
     }
@@ -45,7 +45,7 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
     if (plan) {
       const result = await startPlan(client, plan);
       console.log(
-        `计划${plan.id}：新启动${result.started.length}项，已在运行${result.alreadyRunning.length}项（共${plan.measures.length}项）`,
+        `计划 ${plan.id}：新启动${result.started.length}项，已在运行${result.alreadyRunning.length}项（共${plan.measures.length}项）`,
       );
       console.log(describeStored(plan, result.stored));
       console.log(describeDigest(plan, result.digest));

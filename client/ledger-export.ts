@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { getStateQuery } from '../contracts/messages';
 import { chinaCalendar } from '../domain/calendar-data';
-import { localDate, localInstant, type IsoDate } from '../domain/dates';
+import { localDate, localInstant, plainDateZh, type IsoDate } from '../domain/dates';
 import type { MeasureRecord } from '../domain/record';
 import { exportRows, type ExportRow, type LedgerSpec } from '../domain/report/ledger-export';
 import { InputError } from '../config/plan-files';
@@ -40,7 +40,8 @@ export async function liveLedger(
   const today = localDate(now, zone);
   const past = o.asOf !== undefined && o.asOf < today;
   const at = past ? localInstant(o.asOf!, '23:59', zone) + 59_999 : now;
-  if (o.asOf !== undefined && o.asOf > today) throw new InputError(`--as-of ${o.asOf}还没有到（今天是${today}）`);
+  if (o.asOf !== undefined && o.asOf > today)
+    throw new InputError(`--as-of ${o.asOf}：${plainDateZh(o.asOf)}还没有到（今天是${plainDateZh(today)}）`);
   let records = o.records;
   let title = '巡视整改';
   if (!records) {

@@ -8,7 +8,7 @@ import { HEADER_WORDS, type Cell } from '../domain/ledger/columns';
 
 /** A ledger's rows from its header row on, and the sheet row number of that header. */
 export async function readLedger(path: string): Promise<{ rows: Cell[][]; headerRow: number }> {
-  if (!existsSync(path)) throw new InputError(`文件不存在: ${path}`);
+  if (!existsSync(path)) throw new InputError(`文件不存在：${path}`);
   const ext = extname(path).toLowerCase();
   let rows: Cell[][];
   if (ext === '.csv') {
@@ -18,7 +18,7 @@ export async function readLedger(path: string): Promise<{ rows: Cell[][]; header
     try {
       await book.xlsx.readFile(path);
     } catch (e) {
-      throw new InputError(`无法读取 Excel 文件 ${path}: ${(e as Error).message}`);
+      throw new InputError(`无法读取 Excel 文件 ${path}：${(e as Error).message}`);
     }
     const sheet = book.worksheets[0];
     if (!sheet) throw new InputError(`${path} 中没有工作表`);
@@ -38,7 +38,7 @@ export async function readLedger(path: string): Promise<{ rows: Cell[][]; header
       new Set(r.map((c) => String(c ?? '').replace(/[\s*＊]|[（(][^)）]*[)）]/g, '')).filter((c) => HEADER_WORDS.includes(c))).size >= 2,
   );
   if (headerIndex < 0)
-    throw new InputError(`${path}: 找不到表头行(应含“问题”“整改措施”“牵头单位/责任单位”“负责区领导/责任领导”“整改时限/完成时限”等列)`);
+    throw new InputError(`${path}：找不到表头行（应含“问题”“整改措施”“牵头单位/责任单位”“负责区领导/责任领导”“整改时限/完成时限”等列）`);
   return { rows: rows.slice(headerIndex), headerRow: headerIndex + 1 };
 }
 

@@ -6,8 +6,8 @@
 import type { Client } from '@temporalio/client';
 import { InputError } from '../config/plan-files';
 import { chinaCalendar } from '../domain/calendar-data';
-import { localDate, localInstant, type IsoDate } from '../domain/dates';
-import { buildReport, type ProgressReport } from '../domain/report/model';
+import { localDate, localInstant, plainDateZh, type IsoDate } from '../domain/dates';
+import { beforePlanBegan, buildReport, type ProgressReport } from '../domain/report/model';
 import type { MeasureRecord } from '../domain/record';
 import { unknownPlan } from './actions';
 import { plansOf, readRecords } from './records';
@@ -35,7 +35,8 @@ export function choosePlan(records: MeasureRecord[], planId?: string): { id: str
 export async function progressReport(client: Client, request: ReportRequest = {}): Promise<ProgressReport> {
   const now = request.now ?? Date.now();
   const today = localDate(now, DEFAULT_ZONE);
-  if (request.asOf && request.asOf > today) throw new InputError(`--as-of ${request.asOf}还没有到（今天是${today}）`);
+  if (request.asOf && request.asOf > today)
+    throw new InputError(`--as-of ${request.asOf}：${plainDateZh(request.asOf)}还没有到（今天是${plainDateZh(today)}）`);
   // Visibility's compact records, and by query the measures whose latest note as of the date they
   // cannot give (written since, or cut short).
   const zoneOfPlan = DEFAULT_ZONE;
@@ -45,6 +46,8 @@ export async function progressReport(client: Client, request: ReportRequest = {}
   if (!plan) throw await unknownPlan(client, request.planId!);
   const mine = records.filter((r) => r.planId === plan.id);
   const zone = mine[0]?.timeZone ?? DEFAULT_ZONE;
+  const early = request.asOf === undefined ? undefined : beforePlanBegan(mine, request.asOf);
+  if (early) throw new InputError(`--as-of ${request.asOf}：${early.problem}${early.hint}`);
   return buildReport(mine, {
     planId: plan.id,
     planTitle: plan.title,

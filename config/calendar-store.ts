@@ -79,7 +79,7 @@ export function installYear(
   let outcome: InstallOutcome = 'installed';
   if (existsSync(path)) {
     if (readFileSync(path, 'utf8') === text) return { path, outcome: 'unchanged' };
-    if (!force) throw new CalendarStoreError(`${path}已有${year}年的不同安排；确认以新通知为准请加 --force`);
+    if (!force) throw new CalendarStoreError(`${path} 已有${year}年的不同安排；确认以新通知为准请加 --force`);
     outcome = 'replaced';
   }
   mkdirSync(dir, { recursive: true });

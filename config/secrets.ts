@@ -32,7 +32,7 @@ export function linkKeys(
   mkdirSync(dirname(secretFile), { recursive: true });
   writeFileSync(secretFile, `${key}\n`, { mode: 0o600, flag: 'wx' });
   (opts.warn ?? console.warn)(
-    `rectify: 已生成链接签名密钥${secretFile}（仅适用于本机试用；生产环境请设置 RECTIFY_LINK_SECRET,web 与 worker 使用同一个密钥）`,
+    `rectify: 已生成链接签名密钥 ${secretFile}（仅适用于本机试用；生产环境请设置 RECTIFY_LINK_SECRET,web 与 worker 使用同一个密钥）`,
   );
   return { current: key, old: oldSecrets, source: 'generated' };
 }

@@ -118,7 +118,7 @@ function address(env: NodeJS.ProcessEnv, name: string): string | undefined {
   if (!value) return undefined;
   const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]*):(\d{1,5})$/.exec(value);
   if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535)
-    throw new Error(`${name}无效：${value}（应为 主机：端口，如127.0.0.1:9464或0.0.0.0:9464）`);
+    throw new Error(`${name} 无效：${value}（应为“主机:端口”，如127.0.0.1:9464或0.0.0.0:9464）`);
   return `${m[1] || '0.0.0.0'}:${m[2]}`;
 }
 
@@ -201,7 +201,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   };
   for (const [name, key] of [['RECTIFY_LINK_SECRET', links.secret], ...links.oldSecrets.map((k) => ['RECTIFY_LINK_OLD_SECRETS', k])])
     if (key !== undefined && key.length < MIN_SECRET_LENGTH)
-      throw new Error(`${name}：密钥太短（至少${MIN_SECRET_LENGTH}个字符；可用 openssl rand -hex 32生成）`);
+      throw new Error(`${name}：密钥太短（至少${MIN_SECRET_LENGTH}个字符；可用“openssl rand -hex 32”生成）`);
   const mail = {
     smtpUrl: env.SMTP_URL || undefined,
     from: env.MAIL_FROM || '“整改提醒”<rectify@localhost>',

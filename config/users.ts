@@ -98,8 +98,8 @@ export class UserStore {
 
   async add(name: string, role: string, password: string, now = new Date()): Promise<Account> {
     if (!NAME.test(name)) throw new InputError(`账号名“${name}”无效：1–40个字符，不含空格、冒号、引号、尖括号、斜杠和 &`);
-    if (!(ACCOUNT_ROLES as readonly string[]).includes(role)) throw new InputError(`--role 应为${ACCOUNT_ROLES.join(' 或 ')}：${role}`);
-    if (this.find(name)) throw new InputError(`账号${name}已存在（改密码用 rectify user passwd ${name}）`);
+    if (!(ACCOUNT_ROLES as readonly string[]).includes(role)) throw new InputError(`--role 应为 ${ACCOUNT_ROLES.join(' 或 ')}：${role}`);
+    if (this.find(name)) throw new InputError(`账号“${name}”已存在（改密码用“rectify user passwd ${name}”）`);
     const problem = passwordProblem(password);
     if (problem) throw new InputError(problem);
     const at = now.toISOString();
@@ -122,7 +122,7 @@ export class UserStore {
   private change(name: string, f: (a: Account) => Account): void {
     const all = this.list();
     const i = all.findIndex((a) => a.name === name);
-    if (i < 0) throw new InputError(`没有账号${name}（用 rectify user list 查看）`);
+    if (i < 0) throw new InputError(`没有账号“${name}”（用“rectify user list”查看）`);
     this.write(all.map((a, j) => (j === i ? f(a) : a)));
   }
 

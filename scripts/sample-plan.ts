@@ -181,7 +181,7 @@ export function buildSamplePlan(report: string): PlanInput {
 
 export const SAMPLE_COMMENT = [
   'yaml-language-server: $schema=../plan.schema.json',
-  '示例计划：梁溪区2023年巡视整改（省委第十巡视组，2023-10-14反馈）。',
+  '示例计划：梁溪区2023年巡视整改（省委第十巡视组，2023年10月14日反馈）。',
   '问题与措施原文取自公开的整改进展情况；负责区领导、牵头单位、参与单位、类型、时限和邮箱均为示例数据',
   '（按问题和措施文字推断，邮箱为 example.org），并非该区的实际分工。',
   'calendar.unpublishedYears: statutory 使 --rebase today 等演示在节假日安排未收录的年份也能运行：按法定节假日临时计算（会给出警告）。',

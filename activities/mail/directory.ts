@@ -33,7 +33,8 @@ export class PlanDirectory implements PlanSource {
   private planNow(planId: string): Plan {
     this.refresh();
     const entry = this.byId.get(planId);
-    if (!entry) throw new Error(`worker 没有计划${planId}的名录：用 RECTIFY_PLANS 指定计划文件（现有：${this.paths.join('，') || '无'}）`);
+    if (!entry)
+      throw new Error(`worker 没有计划 ${planId} 的名录：用 RECTIFY_PLANS 指定计划文件（现有：${this.paths.join('，') || '无'}）`);
     return entry.plan;
   }
 

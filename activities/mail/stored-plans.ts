@@ -38,7 +38,7 @@ export class StoredPlans implements PlanSource {
       }
     }
     if (this.files?.has(planId)) return this.files.plan(planId);
-    const message = `计划${planId}没有保存在 Temporal 中，worker 也没有它的计划文件：对该计划运行一次 rectify start <计划文件> 即可保存（运行中的措施不受影响）`;
+    const message = `计划 ${planId} 没有保存在 Temporal 中，worker 也没有它的计划文件：对该计划运行一次 rectify start <计划文件> 即可保存（运行中的措施不受影响）`;
     log.error(message, { planId });
     throw new Error(message);
   }

@@ -83,7 +83,7 @@ export function smtpMailer(url: string, options: SmtpOptions = {}): SmtpMailer {
 export function fileMailer(dir: string): Mailer {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
-    describe: `发件箱目录${dir}（未设置 SMTP_URL，邮件保存为 .eml 文件）`,
+    describe: `发件箱目录 ${dir}（未设置 SMTP_URL，邮件保存为 .eml 文件）`,
     async send(message) {
       const info = await transport.sendMail(message);
       await mkdir(dir, { recursive: true });

@@ -19,7 +19,7 @@ const SMTP_CONNECTIONS = 5;
  * had received in full but whose 250 it never read. The retry cannot know of either.
  */
 export const KILL_WINDOW = 2 * SMTP_CONNECTIONS;
-const FROM = '"区委巡察办 整改提醒" <rectify@bench.example.org>';
+const FROM = '“区委巡察办 整改提醒”<rectify@bench.example.org>';
 
 export interface Outcome {
   scenario: string;
@@ -102,7 +102,7 @@ async function untilBurstBegins(smtp: SmtpSink, burst: Burst, afterMs: number): 
   const deadline = burst.T.toMillis() + 5 * 60_000;
   const sent = () => smtp.accepted.filter((a) => a.at >= burst.T.toMillis()).length;
   while (!sent()) {
-    if (Date.now() > deadline) throw new Error('5 分钟内没有任何邮件发出');
+    if (Date.now() > deadline) throw new Error('5分钟内没有任何邮件发出');
     await sleep(10);
   }
   await sleep(afterMs);

@@ -66,10 +66,10 @@ export const upgrade: Scenario = (argv) =>
     while (!calendar.isWorkday(extendTo.toISODate()!)) extendTo = extendTo.plus({ days: 1 });
     const indexed = plan.measures.map((m, i) => ({ m, g: i % 5, handle: client.workflow.getHandle(measureWorkflowId('burst', m.id)) }));
     await mapBounded(indexed, 16, async ({ m, g, handle }) => {
-      if (g === 1) await handle.executeUpdate(reportProgressUpdate, { args: [{ actor: unit(m), note: '已完成排查,正在整改' }] });
+      if (g === 1) await handle.executeUpdate(reportProgressUpdate, { args: [{ actor: unit(m), note: '已完成排查，正在整改' }] });
       if (g === 2)
         await handle.executeUpdate(requestExtensionUpdate, {
-          args: [{ actor: unit(m), newDeadline: extendTo.toISODate()!, reason: '涉及多个部门,需协调' }],
+          args: [{ actor: unit(m), newDeadline: extendTo.toISODate()!, reason: '涉及多个部门，需协调' }],
         });
       if (g >= 3) await handle.executeUpdate(submitCompletionUpdate, { args: [{ actor: unit(m), evidence: ['整改报告'] }] });
       if (g === 4) await handle.executeUpdate(verifyCompletionUpdate, { args: [{ actor: desk, accept: true }] });

@@ -3,7 +3,7 @@ export function option(argv: string[], name: string, fallback: number): number {
   const i = argv.indexOf(`--${name}`);
   if (i < 0) return fallback;
   const value = Number(argv[i + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} ${argv[i + 1] ?? ''}: 应为正整数`);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} ${argv[i + 1] ?? ''}：应为正整数`);
   return value;
 }
 
@@ -13,7 +13,7 @@ export function sizes(argv: string[], fallback: number[]): number[] {
   if (i < 0) return fallback;
   const values = (argv[i + 1] ?? '').split(',').map(Number);
   if (!values.length || values.some((v) => !Number.isInteger(v) || v < 1))
-    throw new Error(`--sizes ${argv[i + 1] ?? ''}: 应为逗号分隔的正整数`);
+    throw new Error(`--sizes ${argv[i + 1] ?? ''}：应为逗号分隔的正整数`);
   return values;
 }
 
@@ -22,6 +22,6 @@ export function textOption(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(`--${name}`);
   if (i < 0) return undefined;
   const value = argv[i + 1];
-  if (!value || value.startsWith('--')) throw new Error(`--${name}: 缺少取值`);
+  if (!value || value.startsWith('--')) throw new Error(`--${name}：缺少取值`);
   return value;
 }

@@ -87,7 +87,7 @@ export function districtPlan(district: number, today: DateTime, size = 159): Pla
       id: `${problem}.${Math.floor(i / 34) + 1}`,
       problem,
       title: `措施${i + 1}`,
-      text: `第${district}区第${problem}个问题的整改措施${i + 1}:建立台账,明确责任,按期销号。`,
+      text: `第${district}区第${problem}个问题的整改措施${i + 1}：建立台账，明确责任，按期销号。`,
       leader: LEADERS[i % LEADERS.length],
       leadUnit: units[i % units.length],
       participants: [units[(i + 7) % units.length]],

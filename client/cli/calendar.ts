@@ -111,14 +111,14 @@ export function registerCalendarCommands(program: Command): void {
         writePlanFile(
           o.out,
           notice.arrangement,
-          `${notice.year}年节假日安排，由 rectify calendar import 从${file}导入；可放入计划的 calendar.years`,
+          `${notice.year}年节假日安排，由 rectify calendar import 从 ${file} 导入；可放入计划的 calendar.years`,
         );
-        console.log(`已写入${o.out}`);
+        console.log(`已写入 ${o.out}`);
       }
       if (o.install) {
         const { path, outcome } = installYear(calendarDir(), notice.year, year, o.force);
         const what = { installed: '已安装', replaced: '已替换', unchanged: '已安装（内容相同，未改动）' }[outcome];
-        console.log(`${what} ${notice.year}年节假日安排：${path}`);
+        console.log(`${what}${notice.year}年节假日安排：${path}`);
         if (outcome !== 'unchanged') console.log('运行 rectify calendar refresh，把新安排告知运行中的措施。');
       }
       if (!o.out && !o.install) process.stdout.write(`${JSON.stringify(notice.arrangement, null, 2)}\n`);
@@ -132,7 +132,7 @@ export function registerCalendarCommands(program: Command): void {
       const published = Object.keys(publishedYears())
         .map(Number)
         .sort((a, b) => a - b);
-      const local = installed.length ? `（其中${installed.join('、')}年由本机安装，目录${calendarDir()}）` : '';
+      const local = installed.length ? `（其中${installed.join('、')}年由本机安装，目录 ${calendarDir()}）` : '';
       console.log(`已公布：${published[0]}–${lastPublishedYear()}年${local}`);
       for (const [year, data] of Object.entries(provisionalYearsBetween(thisYear(), thisYear() + 2))) {
         console.log(`${year}年未公布：临时按法定节假日计算，工作日放假${formatDateRanges(data.holidays)}`);
@@ -157,7 +157,7 @@ export function registerCalendarCommands(program: Command): void {
           const { spec } = await client.workflow.getHandle(row.workflowId).query(getStateQuery);
           const watch = calendarWatchOf(spec, Object.keys(publishedYears()).map(Number));
           if (await startCalendarWatch(client, watch))
-            console.log(`计划${row.planId}：已启动节假日安排提醒（${calendarWatchWorkflowId(row.planId)}）`);
+            console.log(`计划 ${row.planId}：已启动节假日安排提醒（${calendarWatchWorkflowId(row.planId)}）`);
         }
         // Years already given stay; from last year on is enough for what lies ahead.
         const { years, provisionalYears } = calendarRefresh(thisYear());

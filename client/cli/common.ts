@@ -77,7 +77,7 @@ export async function withClient<T>(fn: (client: Client) => Promise<T>): Promise
 }
 
 export function refuseOverwrite(path: string, force: boolean | undefined): void {
-  if (existsSync(path) && !force) throw new InputError(`${path}已存在；确需覆盖请加 --force`);
+  if (existsSync(path) && !force) throw new InputError(`${path} 已存在；确需覆盖请加 --force`);
 }
 
 /** A required option's value, or a usage error naming it. */
@@ -88,18 +88,18 @@ export function need(value: string | undefined, name: string): string {
 
 /** Exactly one of two flags. True for the first. */
 export function oneOf(values: Record<string, unknown>, yes: string, no: string): boolean {
-  if (Boolean(values[yes]) === Boolean(values[no])) throw new UsageError(`请在 --${yes}和 --${no}中选一个`);
+  if (Boolean(values[yes]) === Boolean(values[no])) throw new UsageError(`请在 --${yes} 和 --${no} 中选一个`);
   return values[yes] === true;
 }
 
 export function positiveInt(value: string | undefined, name: string, what = '正整数'): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name}应为${what}：${value ?? '（无）'}`);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} 应为${what}：${value ?? '（无）'}`);
   return n;
 }
 
 export function isoDate(value: string | undefined, name: string): string {
-  if (value === undefined || !isIsoDate(value)) throw new UsageError(`${name}应为 YYYY-MM-DD: ${value ?? '（无）'}`);
+  if (value === undefined || !isIsoDate(value)) throw new UsageError(`${name} 应为 YYYY-MM-DD：${value ?? '（无）'}`);
   return value;
 }
 
@@ -127,6 +127,6 @@ export function progressReporter(
       const width = 30;
       const filled = Math.round((done / total) * width);
       stream.write(`\r${what} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
-    } else if (done === total || step > 0) stream.write(`${what}: ${done}/${total}\n`);
+    } else if (done === total || step > 0) stream.write(`${what}：${done}/${total}\n`);
   };
 }

@@ -62,7 +62,7 @@ function program(setExitCode: (code: number) => void): Command {
 function usageMessage(e: CommanderError): string {
   const quoted = /'([^']+)'/.exec(e.message)?.[1] ?? '';
   const suggestion = /Did you mean (.+)\?/.exec(e.message)?.[1];
-  const hint = suggestion ? `（是不是${suggestion}？）` : '';
+  const hint = suggestion ? `（是不是 ${suggestion}？）` : '';
   switch (e.code) {
     case 'commander.unknownCommand':
       return `未知命令：${quoted}${hint}`;

@@ -45,7 +45,7 @@ export function registerLookbackCommands(program: Command): void {
       const { results, skipped } = await withClient((client) => launchCampaign(client, name, due, filter, localDate(Date.now(), ZONE)));
       if (!results.length) console.log('没有符合条件的已销号措施，未启动回头看');
       for (const r of results) {
-        console.log(`计划${r.planId}“${name}”：${r.launched ? `已启动，覆盖${r.measures}项已销号措施` : '此前已启动，未重复启动'}`);
+        console.log(`计划 ${r.planId}“${name}”：${r.launched ? `已启动，覆盖${r.measures}项已销号措施` : '此前已启动，未重复启动'}`);
       }
       for (const k of skipped) console.log(`未纳入：措施${k.measureId}（${k.reason}）`);
     });

@@ -151,7 +151,7 @@ export function statusSummary(rows: MeasureRow[]): string[] {
   const line = (name: string, c: Tally) => [name, c.total, c.red, c.yellow, c.green, c.closed].join('\t');
   const out = [['计划 / 牵头单位', '措施', ...(['red', 'yellow', 'green', 'closed'] as const).map((k) => DESK_LIGHT_LABELS[k])].join('\t')];
   for (const [id, p] of [...plans].sort((a, b) => a[0].localeCompare(b[0]))) {
-    out.push(line(`计划${id}`, counted(p.rows)));
+    out.push(line(`计划 ${id}`, counted(p.rows)));
     const units = [...p.units].map(([unit, rs]) => [unit, counted(rs)] as const);
     units.sort((a, b) => b[1].red - a[1].red || a[0].localeCompare(b[0], 'zh-CN'));
     for (const [unit, c] of units) out.push(line(`  ${unit}`, c));
@@ -368,7 +368,7 @@ export function registerMeasureCommands(program: Command): void {
       const reason = need(o.reason, 'reason');
       const { plan } = loadPlan(path);
       const measures = plan.measures.filter((m) => !o.measure || m.id === o.measure);
-      if (!measures.length) throw new UsageError(`计划${plan.id}中没有措施${o.measure}`);
+      if (!measures.length) throw new UsageError(`计划 ${plan.id} 中没有措施${o.measure}`);
       let changed = 0;
       let same = 0;
       const notRunning: string[] = [];
@@ -393,6 +393,6 @@ export function registerMeasureCommands(program: Command): void {
         }
       });
       const skipped = notRunning.length ? `；${notRunning.length}项未在运行，未调整：${notRunning.join('、')}` : '';
-      console.log(`计划${plan.id}：已调整${changed}项措施的提醒规则，${same}项未变${skipped}`);
+      console.log(`计划 ${plan.id}：已调整${changed}项措施的提醒规则，${same}项未变${skipped}`);
     });
 }

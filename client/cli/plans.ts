@@ -127,7 +127,7 @@ export function registerPlanCommands(program: Command): void {
         printIssues(names.issues);
         if (names.issues.some((i) => i.severity === 'error')) throw new Reported('台账有错误');
         writeFileSync(out, directoryTemplate(names, out));
-        console.log(`${out}：${names.units.length}个单位，${names.leaders.length}位区领导；请填写邮箱后用 --directory ${out}导入`);
+        console.log(`${out}：${names.units.length}个单位，${names.leaders.length}位区领导；请填写邮箱后用“--directory ${out}”导入`);
         return;
       }
       for (const [flag, value] of [
@@ -193,7 +193,7 @@ export function registerPlanCommands(program: Command): void {
         }
         throw new Reported('台账有错误');
       }
-      writePlanFile(out, result.plan, `由 rectify plan import-ledger 从${file}导入`);
+      writePlanFile(out, result.plan, `由 rectify plan import-ledger 从 ${file} 导入`);
       console.log(`${out}：${result.plan!.problems.length}个问题，${result.plan!.measures.length}项整改措施`);
     });
 

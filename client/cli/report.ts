@@ -76,7 +76,7 @@ export function registerReportCommands(program: Command): void {
       writeFileSync(o.out, content);
       const t = report.totals;
       console.error(
-        `已写入${o.out}：截至${report.asOfZh}，${t.problems}个问题、${t.measures}项措施，已完成${t.closed}项，逾期${t.overdue}项，完成率${t.completionRate}`,
+        `已写入 ${o.out}：截至${report.asOfZh}，${t.problems}个问题、${t.measures}项措施，已完成${t.closed}项，逾期${t.overdue}项，完成率${t.completionRate}`,
       );
     });
 }
@@ -101,6 +101,6 @@ export function registerLedgerCommands(program: Command): void {
       refuseOverwrite(o.out, o.force);
       const live = await withClient((client) => liveLedger(client, { planId: o.plan, asOf: o.asOf }));
       writeFileSync(o.out, ext === '.xlsx' ? await liveLedgerXlsx(live.rows, live.title) : liveLedgerCsv(live.rows));
-      console.error(`已写入${o.out}：${live.title}，${live.rows.length}项措施`);
+      console.error(`已写入 ${o.out}：${live.title}，${live.rows.length}项措施`);
     });
 }

@@ -74,7 +74,7 @@ export function registerSystemCommands(program: Command, setExitCode: (code: num
       mails.forEach((m, i) =>
         console.log([String(i + 1).padStart(4), m.date ? formatInstant(m.date.getTime(), ZONE) : '', m.to, m.subject].join('\t')),
       );
-      console.log(`发件箱${dir}：${mails.length}封邮件`);
+      console.log(`发件箱 ${dir}：${mails.length}封邮件`);
     });
   outbox
     .command('show <which>')

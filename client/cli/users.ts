@@ -57,10 +57,10 @@ export function registerUserCommands(program: Command): void {
       const s = store();
       // The name and role are checked before anyone types a password.
       if (!(ACCOUNT_ROLES as readonly string[]).includes(o.role))
-        throw new InputError(`--role 应为${ACCOUNT_ROLES.join(' 或 ')}：${o.role}`);
-      if (s.find(name)) throw new InputError(`账号${name}已存在（改密码用 rectify user passwd ${name}）`);
+        throw new InputError(`--role 应为 ${ACCOUNT_ROLES.join(' 或 ')}：${o.role}`);
+      if (s.find(name)) throw new InputError(`账号“${name}”已存在（改密码用“rectify user passwd ${name}”）`);
       const account = await s.add(name, o.role, await readPassword(`账号${name}的密码：`));
-      console.log(`已添加账号${account.name}（${ACCOUNT_ROLE_LABELS[account.role]}），保存在${s.file}`);
+      console.log(`已添加账号${account.name}（${ACCOUNT_ROLE_LABELS[account.role]}），保存在 ${s.file}`);
     });
 
   user
@@ -68,7 +68,7 @@ export function registerUserCommands(program: Command): void {
     .description('重设密码（停用的账号同时恢复）；该账号已登录的会话随即失效')
     .action(async (name: string) => {
       const s = store();
-      if (!s.find(name)) throw new InputError(`没有账号${name}（用 rectify user list 查看）`);
+      if (!s.find(name)) throw new InputError(`没有账号“${name}”（用“rectify user list”查看）`);
       await s.passwd(name, await readPassword(`账号${name}的新密码：`));
       console.log(`已重设账号${name}的密码`);
     });

@@ -196,7 +196,7 @@ export function registerOfficeRoutes({ app, o, now, readGuard, showMeasure, page
       const outcome = await launchCampaign(o.client, name, due, filterOf(b), localDate(now(), ZONE));
       const launched = outcome.results.length
         ? outcome.results
-            .map((r) => `计划${r.planId}：${r.launched ? `已开展，共${r.measures}项措施` : `专项“${name}”此前已开展，未重复开展`}`)
+            .map((r) => `计划 ${r.planId}：${r.launched ? `已开展，共${r.measures}项措施` : `专项“${name}”此前已开展，未重复开展`}`)
             .join(';')
         : '没有符合条件的已销号措施，未开展。';
       req.log.info({ actor: actor.who, campaign: name, results: outcome.results }, '开展回头看专项');

@@ -15,7 +15,7 @@ import {
   selectLedger,
   type LedgerQuery,
 } from '../../domain/report/ledger';
-import { buildReport, PLACEHOLDER } from '../../domain/report/model';
+import { beforePlanBegan, buildReport, PLACEHOLDER } from '../../domain/report/model';
 import type { MeasureRecord } from '../../domain/record';
 import { LOOKBACK_STATUS_LABELS, MEASURE_KIND_LABELS, MEASURE_LOOKBACK_STATES, STATUS_LABELS } from '../../domain/vocabulary';
 import { reportDocx } from '../../documents/report-docx';
@@ -225,17 +225,11 @@ export function registerReadingRoutes({
     const today = localDate(now(), ZONE);
     const asOf = typeof q.asOf === 'string' && q.asOf ? q.asOf : undefined;
     if (asOf !== undefined && (!isIsoDate(asOf) || asOf > today))
-      throw new PageError(400, '日期有误', `截至日期（asOf）应为今天（${today}）或以前的日期，格式 YYYY-MM-DD: ${asOf}`);
+      throw new PageError(400, '日期有误', `截至日期（asOf）应为今天（${plainDateZh(today)}）或以前的日期，格式为YYYY-MM-DD：${asOf}`);
     const p = await planOf(req, asOf ?? today);
     // Before the plan began (its feedback date) there is nothing to report: said, not an empty report.
-    const began = p.records.map((r) => r.feedbackDate).sort()[0];
-    if (asOf !== undefined && began !== undefined && asOf < began)
-      throw new PageError(
-        400,
-        '日期早于整改开始',
-        `本计划的整改自${plainDateZh(began)}（巡视反馈之日）起开展，截至${plainDateZh(asOf)}尚无可报告的情况。`,
-        `请选择${plainDateZh(began)}或以后的日期。`,
-      );
+    const early = asOf === undefined ? undefined : beforePlanBegan(p.records, asOf);
+    if (early) throw new PageError(400, '日期早于整改开始', early.problem, early.hint);
     const search = new URLSearchParams({ ...(p.explicit ? { plan: p.plan.id } : {}), ...(asOf ? { asOf } : {}) }).toString();
     return { p, report: reportOf(p.records, p.plan, asOf), search: search ? `?${search}` : '' };
   }

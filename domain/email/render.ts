@@ -381,6 +381,6 @@ export function renderWeeklyDigest(w: WeeklyDigest, ctx: RenderContext): Rendere
     ctx.recipient.audience === 'leadershipGroup'
       ? '请领导小组关注逾期、督办和反弹回潮的措施，督促责任单位和负责区领导抓紧整改。'
       : '请巡察办跟踪督办逾期和反弹回潮的措施，必要时提请领导小组研究。';
-  const subject = `【领导小组周报】${w.planTitle} ${w.fromZh}—${w.toZh}：新增逾期${w.newlyOverdue.length}项，销号${w.closed.length}项，完成率${w.totals.completionRate}`;
+  const subject = `【领导小组周报】${w.planTitle}（${w.fromZh}—${w.toZh}）：新增逾期${w.newlyOverdue.length}项，销号${w.closed.length}项，完成率${w.totals.completionRate}`;
   return render(subject, `${w.summary}本周（${w.fromZh}至${w.toZh}）情况如下。`, [], ctx, { sections, closing: ask });
 }

@@ -81,7 +81,7 @@ export function ledgerNames(rows: Cell[][], file: string, firstRow = 1): { units
         file,
         row: firstRow,
         field: '表头',
-        message: `缺少“${HEADERS[field][0]}”列(可用表头: ${HEADERS[field].join('、')})`,
+        message: `缺少“${HEADERS[field][0]}”列（可用表头：${HEADERS[field].join('、')}）`,
         severity: 'error',
       });
   const units = new Set<string>();

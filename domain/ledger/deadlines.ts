@@ -127,19 +127,23 @@ function stages(cell: string, feedbackDate?: IsoDate): { date: IsoDate; words: s
  * 长期坚持 and its synonyms; several dated stages (分阶段: the last is the deadline, the others
  * milestones with their words as titles); or a problem naming the text it could not read.
  */
+/** （逢休息日，2024年6月28日到期）: what deadlineWords adds to a date on a day off. */
+const DUE_NOTE = /[（(]逢休息日[，,][^）)]*到期[）)]/g;
+
 export function readDeadline(
   cell: Cell,
   feedbackDate: IsoDate,
 ): { kind?: MeasureInput['kind']; deadline?: IsoDate; milestones: { title: string; deadline: IsoDate }[] } | { problem: string } {
   if (isDay(cell)) return { kind: 'deadline', deadline: cell.toISOString().slice(0, 10), milestones: [] };
-  const s = text(cell);
+  // The day a deadline on a day off falls due, as the live ledger writes it beside the date (deadlineWords), is no stage.
+  const s = text(cell).replace(DUE_NOTE, '');
   if (!s) return { milestones: [] };
   const found = stages(s, feedbackDate);
   const worded = kindOf(s);
   if (!found.length) {
     if (worded === 'immediate' || worded === 'longterm') return { kind: worded, milestones: [] };
     return {
-      problem: `无法识别的时限: ${s}(可写 2024-03-31、2024年3月31日、2024年3月底前、2024年一季度、2024年上半年、2024年底前、12月底前、立行立改、长期坚持,或用分号分隔的多个阶段)`,
+      problem: `无法识别的时限：${s}（可写2024-03-31、2024年3月31日、2024年3月底前、2024年一季度、2024年上半年、2024年底前、12月底前、立行立改、长期坚持，或用分号分隔的多个阶段）`,
     };
   }
   const last = found[found.length - 1];

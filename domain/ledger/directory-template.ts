@@ -20,9 +20,9 @@ export function directoryTemplate(names: { units: string[]; leaders: string[] },
     )}\n`;
   const q = (v: string) => JSON.stringify(v);
   return [
-    '# 名录: 台账中的全部单位和区领导。请填写邮箱: 每个牵头单位至少一个(参与单位可不填),每位区领导一个,',
-    '# 巡察办和领导小组各至少一个;巡察办可加 phone 和 address(每封邮件中的联系方式)。',
-    '# 然后: rectify plan import-ledger <台账> --directory <本文件> --out plan.yaml --id <计划编号> --feedback-date <反馈日期>',
+    '# 名录：台账中的全部单位和区领导。请填写邮箱：每个牵头单位至少一个（参与单位可不填），每位区领导一个，',
+    '# 巡察办和领导小组各至少一个；巡察办可加 phone 和 address（每封邮件中的联系方式）。',
+    '# 然后：rectify plan import-ledger <台账> --directory <本文件> --out plan.yaml --id <计划编号> --feedback-date <反馈日期>',
     'directory:',
     '  units:',
     ...names.units.flatMap((n) => [`    - name: ${q(n)}`, '      emails: []']),

@@ -53,15 +53,15 @@ export function ledgerToPlan(rows: Cell[][], options: LedgerOptions, firstRow = 
   const header = rows[0] ?? [];
   const { column, columnOf } = mapHeader(header);
   for (const field of REQUIRED) {
-    if (!column.has(field)) issue(firstRow, '表头', `缺少“${HEADERS[field][0]}”列(可用表头: ${HEADERS[field].join('、')})`);
+    if (!column.has(field)) issue(firstRow, '表头', `缺少“${HEADERS[field][0]}”列（可用表头：${HEADERS[field].join('、')}）`);
   }
   if (issues.length) return { issues, rowOfMeasure: [], columnOf };
   const used = new Set(column.values());
   const unused = [...new Set(header.map((h, i) => (used.has(i) ? '' : text(h))).filter(Boolean))];
   if (unused.length)
-    issues.push({ file, row: firstRow, field: '表头', message: `未使用的列: ${unused.join('、')}(导入时忽略)`, severity: 'warning' });
+    issues.push({ file, row: firstRow, field: '表头', message: `未使用的列：${unused.join('、')}（导入时忽略）`, severity: 'warning' });
   if (!options.directory && (!options.office || !options.leadershipGroup))
-    issue(undefined, '名录', '缺少名录: 用 --directory 指定名录文件,或给出巡察办和领导小组的邮箱');
+    issue(undefined, '名录', '缺少名录：用 --directory 指定名录文件，或给出巡察办和领导小组的邮箱');
   if (issues.some((i) => i.severity === 'error')) return { issues, rowOfMeasure: [], columnOf };
   const immediateDeadline = (): IsoDate | string => {
     try {
@@ -69,7 +69,7 @@ export function ledgerToPlan(rows: Cell[][], options: LedgerOptions, firstRow = 
         ? options.calendar.addWorkdays(options.feedbackDate, options.immediateWorkdays ?? DEFAULT_IMMEDIATE_WORKDAYS)
         : addDays(options.feedbackDate, 14);
     } catch (e) {
-      if (e instanceof CalendarYearUnavailableError) return `${e.year} 年的节假日安排未收录,无法计算立行立改的时限(可加 --provisional)`;
+      if (e instanceof CalendarYearUnavailableError) return `${e.year}年的节假日安排未收录，无法计算立行立改的时限（可加 --provisional）`;
       throw e;
     }
   };
@@ -93,7 +93,7 @@ export function ledgerToPlan(rows: Cell[][], options: LedgerOptions, firstRow = 
     // A heading merged across the row (一、党的政治建设方面): one text in every cell, no measure.
     const filled = row.map(text).filter(Boolean);
     if (filled.length > 1 && new Set(filled).size === 1) {
-      issues.push({ file, row: rowNo, field: '整行', message: `当作分类标题,不是措施: ${filled[0]}`, severity: 'warning' });
+      issues.push({ file, row: rowNo, field: '整行', message: `当作分类标题，不是措施：${filled[0]}`, severity: 'warning' });
       return;
     }
 
@@ -111,7 +111,7 @@ export function ledgerToPlan(rows: Cell[][], options: LedgerOptions, firstRow = 
         issue(
           rowNo,
           col('problem'),
-          `问题序号 ${problemNo} 已用于「${known}」,这里又是「${problem.title}」(分类下重新编号?请改为全表连续编号)`,
+          `问题序号${problemNo}已用于“${known}”，这里又是“${problem.title}”（分类下重新编号？请改为全表连续编号）`,
         );
       problemNoByTitle.set(problem.title, problemNo);
     } else if (!problems.has(problemNo)) problems.set(problemNo, '');
@@ -132,7 +132,7 @@ export function ledgerToPlan(rows: Cell[][], options: LedgerOptions, firstRow = 
     // An empty 类型 is inferred from 整改时限 (立行立改, 长期坚持, stages, or a date); a filled one must be understood.
     const kind = kindCell ? kindOf(kindCell) : deadlineRead.kind;
     if (!kind && !('problem' in read))
-      issue(rowNo, col('kind'), kindCell ? `无法识别的整改类型: ${kindCell}` : '缺少整改类型(立行立改/限期整改/分阶段整改/长期坚持)');
+      issue(rowNo, col('kind'), kindCell ? `无法识别的整改类型：${kindCell}` : '缺少整改类型（立行立改/限期整改/分阶段整改/长期坚持）');
     let deadline = kind === 'longterm' ? undefined : deadlineRead.deadline;
     if (kind === 'immediate' && !deadline) {
       const due = immediateDeadline();
@@ -142,12 +142,12 @@ export function ledgerToPlan(rows: Cell[][], options: LedgerOptions, firstRow = 
     const milestoneCell = get(row, 'milestones');
     let milestones = parseMilestones(text(milestoneCell), options.feedbackDate);
     if (text(milestoneCell) && !milestones.length)
-      issue(rowNo, col('milestones'), `无法识别的阶段节点: ${text(milestoneCell)}(每个节点写成“日期 内容”,用分号分隔)`);
+      issue(rowNo, col('milestones'), `无法识别的阶段节点：${text(milestoneCell)}（每个节点写成“日期 内容”，用分号分隔）`);
     // A phased measure may put its stages in the deadline cell: every stage but the last is a milestone.
     if (kind === 'phased' && !milestones.length) milestones = deadlineRead.milestones;
     const cadenceCell = text(get(row, 'cadence'));
     const cadence = cadenceCell ? CADENCE_WORDS.find(([re]) => re.test(cadenceCell))?.[1] : undefined;
-    if (cadenceCell && !cadence) issue(rowNo, col('cadence'), `无法识别的报送周期: ${cadenceCell}`);
+    if (cadenceCell && !cadence) issue(rowNo, col('cadence'), `无法识别的报送周期：${cadenceCell}`);
 
     const leadUnit = text(get(row, 'leadUnit'));
     const participants = splitList(get(row, 'participants')).filter((p) => p !== leadUnit);
@@ -162,7 +162,7 @@ export function ledgerToPlan(rows: Cell[][], options: LedgerOptions, firstRow = 
     const leaderEmail = text(get(row, 'leaderEmail'));
     if (leader && leaderEmail) {
       const known = leaderEmails.get(leader);
-      if (known && known !== leaderEmail) issue(rowNo, col('leaderEmail'), `${leader} 的邮箱与前面的行不一致: ${leaderEmail} ≠ ${known}`);
+      if (known && known !== leaderEmail) issue(rowNo, col('leaderEmail'), `${leader}的邮箱与前面的行不一致：${leaderEmail} ≠ ${known}`);
       leaderEmails.set(leader, leaderEmail);
     }
 
@@ -195,10 +195,10 @@ export function ledgerToPlan(rows: Cell[][], options: LedgerOptions, firstRow = 
         issue(
           seen.row,
           seen.column,
-          `名录中没有单位「${name}」(在名录文件的 units 中补充;--directory-template 可列出台账中的全部单位和区领导)`,
+          `名录中没有单位“${name}”（在名录文件的 units 中补充；--directory-template 可列出台账中的全部单位和区领导）`,
         );
       if (seen.kind === 'leader' && !roles.has(name))
-        issue(seen.row, seen.column, `名录中没有区领导「${name}」(在名录文件的 leaders 中补充)`);
+        issue(seen.row, seen.column, `名录中没有区领导“${name}”（在名录文件的 leaders 中补充）`);
     }
     directory = options.directory;
   } else {
@@ -208,7 +208,7 @@ export function ledgerToPlan(rows: Cell[][], options: LedgerOptions, firstRow = 
         issue(
           rowOfMeasure[measures.findIndex((m) => m.leader === role)],
           columnOf.leaderEmail ?? '负责区领导邮箱',
-          `缺少负责区领导的邮箱: ${role}(或用 --directory 指定名录文件)`,
+          `缺少负责区领导的邮箱：${role}（或用 --directory 指定名录文件）`,
         );
       }
     }

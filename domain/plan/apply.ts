@@ -143,8 +143,8 @@ export function isEmpty(d: PlanDiff): boolean {
 
 /** The difference in lines for the office, grouped as `plan apply` prints it. */
 export function describeDiff(d: PlanDiff, prune: boolean): string[] {
-  if (isEmpty(d)) return [`计划${d.planId}：与运行中的措施一致，无需调整`];
-  const lines = [`计划${d.planId}与运行中的措施相比：`];
+  if (isEmpty(d)) return [`计划 ${d.planId}：与运行中的措施一致，无需调整`];
+  const lines = [`计划 ${d.planId} 与运行中的措施相比：`];
   const group = (heading: string, items: string[]) => {
     if (!items.length) return;
     lines.push(`${heading}（${items.length}项）：`);

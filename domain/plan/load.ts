@@ -22,8 +22,9 @@ export interface PlanIssue {
 }
 
 export function formatIssue(i: PlanIssue): string {
+  // A path stands apart from the words around it (it is copied into a shell or an editor).
   const where = i.row !== undefined ? `${i.file} 第${i.row}行` : i.line !== undefined ? `${i.file}:${i.line}` : i.file;
-  return `${i.severity === 'error' ? '错误' : '警告'} ${where} ${i.field}: ${i.message}`;
+  return `${i.severity === 'error' ? '错误' : '警告'} ${where} ${i.field}：${i.message}`;
 }
 
 export class PlanError extends Error {
@@ -44,9 +45,9 @@ export function formatPath(path: PlanPath, data?: unknown): string {
   // Name the measure too: the office knows measures by id, not by index.
   if (path[0] === 'measures' && typeof path[1] === 'number') {
     const id = (data as { measures?: { id?: unknown }[] } | undefined)?.measures?.[path[1]]?.id;
-    if (typeof id === 'string') out += ` (措施 ${id})`;
+    if (typeof id === 'string') out += `（措施${id}）`;
   }
-  return out || '(文件)';
+  return out || '（文件）';
 }
 
 export interface ParsedPlan {
@@ -195,7 +196,7 @@ const TYPE_WORDS: Record<string, string> = {
 const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
 function zodMessage(issue: $ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `未知字段: ${issue.keys.join(', ')}`;
+  if (issue.code === 'unrecognized_keys') return `未知字段：${issue.keys.join('，')}`;
   if (issue.code === 'invalid_type' && issue.input === undefined) return '缺少必填字段';
   // The schema's own words, else zod's English default in words.
   if (!/^[\x20-\x7e]*$/.test(issue.message)) return issue.message;

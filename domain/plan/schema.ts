@@ -17,7 +17,7 @@ const nonEmpty = z.string({ error: '应为文本' }).trim().min(1, '不能为空
 const workdays = z.number().int('应为整数').min(0, '不能为负');
 
 export const MEASURE_KINDS = ['immediate', 'deadline', 'phased', 'longterm'] as const;
-export const measureKind = z.enum(MEASURE_KINDS, { error: `类型应为${MEASURE_KINDS.join(' | ')}` });
+export const measureKind = z.enum(MEASURE_KINDS, { error: `类型应为 ${MEASURE_KINDS.join(' | ')}` });
 export type MeasureKind = z.infer<typeof measureKind>;
 
 export const CADENCES = ['monthly', 'quarterly', 'semiannual', 'annual'] as const;

@@ -101,7 +101,7 @@ function oneOf<T extends string>(
   labels?: Record<string, string>,
 ): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  const shown = allowed.map((a) => (labels?.[a] ? `${a}(${labels[a]})` : a)).join('、');
+  const shown = allowed.map((a) => (labels?.[a] ? `${a}（${labels[a]}）` : a)).join('、');
   throw new LedgerQueryError(field, `筛选条件“${LEDGER_FILTERS[field]}”（${field}）的值无效：${value}；可选：${shown}`);
 }
 

@@ -167,6 +167,22 @@ function latestOf(r: MeasureRecord, s: Standing): ReportMeasure['latest'] {
   return w ? { ...w, date: dateZh(w.date) } : undefined;
 }
 
+/**
+ * Before the plan began (its feedback date) there is nothing to report: the words that say so, for
+ * the web and the CLI alike; undefined when the date is within the plan.
+ */
+export function beforePlanBegan(
+  records: Pick<MeasureRecord, 'feedbackDate'>[],
+  asOf: IsoDate,
+): { problem: string; hint: string } | undefined {
+  const began = records.map((r) => r.feedbackDate).sort()[0];
+  if (began === undefined || asOf >= began) return undefined;
+  return {
+    problem: `本计划的整改自${dateZh(began)}（巡视反馈之日）起开展，截至${dateZh(asOf)}尚无可报告的情况。`,
+    hint: `请选择${dateZh(began)}或以后的日期。`,
+  };
+}
+
 export function buildReport(records: MeasureRecord[], o: ReportOptions): ProgressReport {
   const end = localInstant(o.asOf, '23:59', o.timeZone) + 59_999;
   const stood = records

@@ -30,8 +30,8 @@ describe('rectify CLI', () => {
     );
     const r = await run('plan', 'check', file);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(new RegExp(`错误 ${file}:\\d+ measures\\[0\\]\\.kind \\(措施 1\\.1\\): 类型应为`));
-    expect(r.err).toMatch(new RegExp(`错误 ${file}:\\d+ measures\\[1\\]\\.leadUnit \\(措施 1\\.2\\): 牵头单位不在名录中: 区财务局`));
+    expect(r.err).toMatch(new RegExp(`错误 ${file}:\\d+ measures\\[0\\]\\.kind（措施1\\.1）：类型应为`));
+    expect(r.err).toMatch(new RegExp(`错误 ${file}:\\d+ measures\\[1\\]\\.leadUnit（措施1\\.2）：牵头单位不在名录中：区财务局`));
     expect(r.err).toContain('计划有2处错误，未做任何改动');
   });
 
@@ -52,7 +52,7 @@ describe('rectify CLI', () => {
     writeFileSync(input, '会议纪要\n');
     const r = await run('plan', 'from-report', input, '--out', join(dir, 'out.yaml'));
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`${input}：未找到编号的问题标题`);
+    expect(r.err).toContain(`${input}: 未找到编号的问题标题`);
     expect(existsSync(join(dir, 'out.yaml'))).toBe(false);
   });
 
@@ -116,7 +116,7 @@ describe('rectify CLI', () => {
     expect((await run('calendar', 'add', '2024-10-08', '-2')).out).toBe('2024-09-29');
     const bad = await run('calendar', 'add', '2024-13-01', '1');
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain('<date> 应为 YYYY-MM-DD: 2024-13-01');
+    expect(bad.err).toContain('<date> 应为 YYYY-MM-DD：2024-13-01');
   });
 
   describe('calendar import, install and the provisional calendar', () => {
@@ -183,7 +183,7 @@ describe('rectify CLI', () => {
       );
       const refused = await run('calendar', 'import', amendment, '--install');
       expect(refused.code).toBe(1);
-      expect(refused.err).toContain('通知没有 元旦、春节、清明节、端午节、中秋节、国庆节 的安排，不像全年的安排');
+      expect(refused.err).toContain('通知没有元旦、春节、清明节、端午节、中秋节、国庆节的安排，不像全年的安排');
       expect(existsSync(join(dir, 'calendar'))).toBe(false);
       expect((await run('calendar', 'import', amendment, '--install', '--partial')).out).toContain('已安装2027年节假日安排');
     });
@@ -194,7 +194,7 @@ describe('rectify CLI', () => {
       const out = join(dir, 'bad.json');
       const r = await run('calendar', 'import', bad, '--out', out, '--install');
       expect(r.code).toBe(1);
-      expect(r.err).toContain(`${bad}第8行“劳动节：5月1日（星期六）至5日（星期三）放假调休，共6天。”：写明共6天，但所列放假日期共5天`);
+      expect(r.err).toContain(`${bad} 第8行“劳动节：5月1日（星期六）至5日（星期三）放假调休，共6天。”：写明共6天，但所列放假日期共5天`);
       expect(r.err).toContain('通知有1处无法识别，未做任何改动');
       expect(existsSync(out)).toBe(false);
       expect(existsSync(join(dir, 'calendar'))).toBe(false);
@@ -205,7 +205,7 @@ describe('rectify CLI', () => {
       writeFileSync(join(dir, 'calendar', '2027.json'), JSON.stringify({ '2027': { holidays: ['2027-02-30'], workdays: [] } }));
       const r = await run('calendar', 'years');
       expect(r.code).toBe(1);
-      expect(r.err).toContain(`${join(dir, 'calendar', '2027.json')}：2027.holidays.0: 不是有效日期`);
+      expect(r.err).toContain(`${join(dir, 'calendar', '2027.json')}: 2027.holidays.0: 不是有效日期`);
     });
 
     it('plan import-ledger takes deadlines in an unpublished year with --provisional', async () => {
@@ -223,7 +223,7 @@ describe('rectify CLI', () => {
       ];
       const refused = await run('plan', 'import-ledger', ledger, '--out', join(dir, 'refused.yaml'), ...flags);
       expect(refused.code).toBe(1);
-      expect(refused.err).toMatch(/错误 .*ledger\.csv 第3行 整改时限: 2027年的节假日安排未收录/);
+      expect(refused.err).toMatch(/错误 .*ledger\.csv 第3行 整改时限：2027年的节假日安排未收录/);
       const out = join(dir, 'plan.yaml');
       const r = await run('plan', 'import-ledger', ledger, '--out', out, ...flags, '--provisional');
       expect(r.code).toBe(0);
@@ -249,7 +249,7 @@ describe('rectify CLI', () => {
       new Set(['reminder', 'final-reminder', 'overdue', 'milestone-reminder', 'milestone-overdue', 'report-reminder', 'report-overdue']),
     );
     const text = await run('simulate', SAMPLE_PLAN, '--rebase', '2024-01-02', '--from', '2024-01-02', '--days', '30');
-    expect(text.out.split('\n').at(-1)).toMatch(/^共 \d+ 条通知\(124 项措施, 30 天\)$/);
+    expect(text.out.split('\n').at(-1)).toMatch(/^共\d+条通知（124项措施，30天）$/);
     expect((await run('simulate', SAMPLE_PLAN, '--days', 'many')).err).toContain('--days 应为正整数：many');
   });
 
@@ -266,7 +266,7 @@ describe('rectify CLI', () => {
 
   it('rejects unknown commands and options with usage (exit 2), and suggests the command meant', async () => {
     expect(await run('launch')).toMatchObject({ code: 2 });
-    expect((await run('strat', 'plan.yaml')).err).toContain('rectify: 未知命令：strat（是不是 start?）');
+    expect((await run('strat', 'plan.yaml')).err).toContain('rectify: 未知命令：strat（是不是 start？）');
     const option = await run('status', '--colour');
     expect(option).toMatchObject({ code: 2 });
     expect(option.err).toContain('未知选项：--colour');

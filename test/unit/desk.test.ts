@@ -66,7 +66,7 @@ describe('the ledger', () => {
       '筛选条件“灯色”（light）的值无效：purple；可选：red（红灯）、yellow（黄灯）、green（绿灯）',
     ]);
     expect(refusal({ problem: 'x' })).toEqual(['problem', '筛选条件“问题序号”（problem）应为正整数：x']);
-    expect(refusal({ colour: 'red' })?.[1]).toMatch(/^未知的筛选条件: colour;可用: unit、leader/);
+    expect(refusal({ colour: 'red' })?.[1]).toMatch(/^未知的筛选条件：colour；可用：unit、leader/);
     expect(refusal({ unit: ['a', 'b'] })?.[1]).toBe('筛选条件“牵头单位”（unit）只能给一个值');
   });
 
@@ -140,9 +140,9 @@ describe('the ledger', () => {
       calendar,
     );
     const csv = liveLedgerCsv([{ ...row, text: '=HYPERLINK("http://x","点我")' }]);
-    expect(csv.startsWith('\uFEFF编号，问题，措施名称，整改措施，类型，负责区领导，牵头单位，参与单位，整改时限')).toBe(true);
+    expect(csv.startsWith('\uFEFF编号,问题,措施名称,整改措施,类型,负责区领导,牵头单位,参与单位,整改时限')).toBe(true);
     const [, line] = csv.split('\r\n');
-    expect(line).toContain(`"'=HYPERLINK（"“http://x"",""点我”"）"`);
+    expect(line).toContain(`"'=HYPERLINK(""http://x"",""点我"")"`);
     // The note's link on a line of its own in the cell, never glued to the sentence; quotes doubled.
     expect(line).toContain('"first line。\nhttps://example.org/a?q=""x"""');
   });
@@ -342,13 +342,13 @@ describe('the weekly leadership digest', () => {
       timeZone: 'Asia/Shanghai',
     });
     const mail = renderWeeklyDigest(w, ctx('leadershipGroup'));
-    expect(mail.subject).toBe('【领导小组周报】演练计划2024年6月3日—2024年6月10日：新增逾期1项，销号1项，完成率20.0%');
+    expect(mail.subject).toBe('【领导小组周报】演练计划（2024年6月3日—2024年6月10日）：新增逾期1项，销号1项，完成率20.0%');
     expect(mail.text).toContain('区委巡视整改工作领导小组：');
     expect(mail.text).toContain(w.summary);
     expect(mail.text).toContain('本周新增逾期（1项）\n  · 措施1.1“健全政策机制”（区发改委）：2024年6月5日到期未完成');
     expect(mail.text).toContain('各牵头单位红灯（未完成的措施中）\n  · 区发改委：红灯2项（未完成3项）');
     expect(mail.text).toContain('请领导小组关注逾期、督办和反弹回潮的措施');
-    expect(mail.text).toContain('如有疑问，请联系区委巡察办(电话0510-0000');
+    expect(mail.text).toContain('如有疑问，请联系区委巡察办（电话：0510-0000');
     expect(mail.html).toContain('<h3 style="font-size: 16px; margin: 16px 0 4px">本周销号（1项）</h3>');
     expect(renderWeeklyDigest(w, ctx('office')).text).toContain('请巡察办跟踪督办逾期和反弹回潮的措施');
   });

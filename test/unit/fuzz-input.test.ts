@@ -120,7 +120,7 @@ describe('fuzzed input', () => {
     const text = SMALL.replace(/^title: .*$/m, 'title: *nope');
     const line = text.split('\n').findIndex((l) => l.includes('*nope')) + 1;
     expect(() => requirePlan(text, FILE)).toThrow(PlanError);
-    expect(() => requirePlan(text, FILE)).toThrow(`${FILE}:${line}（YAML）：YAML 别名无效`);
+    expect(() => requirePlan(text, FILE)).toThrow(`${FILE}:${line} (YAML)：YAML 别名无效`);
   });
 
   it('a small plan file, mutated 400 times: accepted, or refused naming file, line and field', () => {

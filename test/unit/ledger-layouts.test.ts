@@ -121,7 +121,7 @@ describe('ledgers as offices keep them', () => {
     const { rows, headerRow } = await readLedger(file);
     expect(headerRow).toBe(3);
     const result = ledgerToPlan(rows, options(file), headerRow);
-    expect(result.issues).toEqual([{ file, row: 3, field: '表头', message: '未使用的列: 备注(导入时忽略)', severity: 'warning' }]);
+    expect(result.issues).toEqual([{ file, row: 3, field: '表头', message: '未使用的列：备注（导入时忽略）', severity: 'warning' }]);
     const plan = result.plan!;
     expect(plan.problems).toEqual([
       { no: 1, title: '学习贯彻党的二十大精神存在差距' },
@@ -189,7 +189,7 @@ describe('ledgers as offices keep them', () => {
     const result = ledgerToPlan(rows, options(file), headerRow);
     expect(result.issues.filter((i) => i.severity === 'warning').map((i) => [i.row, i.message])).toContainEqual([
       4,
-      '当作分类标题,不是措施: 一、党的政治建设方面',
+      '当作分类标题，不是措施：一、党的政治建设方面',
     ]);
     expect(result.issues.filter((i) => i.severity === 'error')).toEqual([]);
     expect(result.plan!.measures.slice(0, 3).map((m) => m.id)).toEqual(['1.1', '1.20', '1.3']);
@@ -220,10 +220,10 @@ describe('ledgers as offices keep them', () => {
     });
     const { rows, headerRow } = await readLedger(file);
     const result = ledgerToPlan(rows, options(file), headerRow);
-    expect(result.issues.filter((i) => i.severity === 'error').map((i) => [i.row, i.field, i.message.split('(')[0]])).toEqual([
-      [7, '完成时限', '无法识别的时限: 尽快'],
-      [9, '责任单位', '名录中没有单位「区不存在局」'],
-      [10, '责任领导', '名录中没有区领导「副区长」'],
+    expect(result.issues.filter((i) => i.severity === 'error').map((i) => [i.row, i.field, i.message.split('（')[0]])).toEqual([
+      [7, '完成时限', '无法识别的时限：尽快'],
+      [9, '责任单位', '名录中没有单位“区不存在局”'],
+      [10, '责任领导', '名录中没有区领导“副区长”'],
     ]);
   });
 
@@ -235,8 +235,8 @@ describe('ledgers as offices keep them', () => {
     writeFileSync(directory, `directory:\n${JSON.stringify(DIRECTORY)}`.replace('directory:\n{', 'directory: {'));
     const out = join(d, 'plan.yaml');
     const ok = await importLedger(ledger, directory, out, 'liangxi-office');
-    expect([ok.code, ok.out]).toEqual([0, `${out}: 2 个问题, 7 项整改措施`]);
-    expect(ok.err).toContain('未使用的列: 备注(导入时忽略)');
+    expect([ok.code, ok.out]).toEqual([0, `${out}：2个问题，7项整改措施`]);
+    expect(ok.err).toContain('未使用的列：备注（导入时忽略）');
     expect(readFileSync(out, 'utf8')).toContain('progress: 已开展集体学习 3 次');
     expect((await runCli('plan', 'check', out)).code).toBe(0);
 
@@ -245,7 +245,7 @@ describe('ledgers as offices keep them', () => {
     const out2 = join(d, 'plan2.yaml');
     const bad = await importLedger(broken, directory, out2, 'x');
     expect(bad.code).toBe(1);
-    expect(bad.err).toContain(`错误 ${broken} 第7行 完成时限: 无法识别的时限: 尽快`);
+    expect(bad.err).toContain(`错误 ${broken} 第7行 完成时限：无法识别的时限：尽快`);
     expect(existsSync(out2)).toBe(false);
 
     const days = await runCli(
@@ -273,7 +273,7 @@ describe('ledgers as offices keep them', () => {
     await officeLedger(ledger);
     const template = join(d, '名录.yaml');
     const made = await runCli('plan', 'import-ledger', ledger, '--directory-template', template);
-    expect([made.code, made.out]).toEqual([0, `${template}: 4 个单位, 2 位区领导;请填写邮箱后用 --directory ${template} 导入`]);
+    expect([made.code, made.out]).toEqual([0, `${template}：4个单位，2位区领导；请填写邮箱后用“--directory ${template}”导入`]);
     const text = readFileSync(template, 'utf8');
     expect(text).toContain('- name: "区机关事务管理局"');
     // Unfilled, it names the first blank with its line.
@@ -308,8 +308,8 @@ describe('ledgers as offices keep them', () => {
     const at = Date.parse('2024-01-05T02:00:00Z');
     const state = initialState(spec, initialProgress(spec, at), at);
     expect(timeline(state).map((e) => [e.who, e.what])).toEqual([
-      [undefined, '开始跟踪本措施(整改任务下达)'],
-      ['单位·区委宣传部', '台账所载进展(说明: 已开展集体学习 3 次)'],
+      [undefined, '开始跟踪本措施（整改任务下达）'],
+      ['单位·区委宣传部', '台账所载进展（说明：已开展集体学习3次）'],
     ]);
   });
 });
@@ -359,6 +359,12 @@ describe('problem cells and deadline words', () => {
     ['2024年年底前', { kind: 'deadline', deadline: '2024-12-31', milestones: [] }],
     ['6月15号前', { kind: 'deadline', deadline: '2024-06-15', milestones: [] }],
     ['\uFF12\uFF10\uFF12\uFF14年\uFF13月\uFF13\uFF11日', { kind: 'deadline', deadline: '2024-03-31', milestones: [] }],
+    // As the live ledger writes a deadline on a day off, and a phased measure's stages (it imports back).
+    ['2024年6月30日（逢休息日，2024年6月28日到期）', { kind: 'deadline', deadline: '2024-06-30', milestones: [] }],
+    [
+      '2024年3月31日前完成摸排；2024年6月30日（逢休息日，2024年6月28日到期）',
+      { kind: 'phased', deadline: '2024-06-30', milestones: [{ title: '完成摸排', deadline: '2024-03-31' }] },
+    ],
     [
       '2025年3月底前完成摸排;6月底前全面完成',
       { kind: 'phased', deadline: '2025-06-30', milestones: [{ title: '完成摸排', deadline: '2025-03-31' }] },
@@ -379,6 +385,6 @@ describe('problem cells and deadline words', () => {
   });
 
   it('a cell it cannot read is a problem that quotes it', () => {
-    expect(readDeadline('尽快完成', FEEDBACK)).toEqual({ problem: expect.stringContaining('无法识别的时限: 尽快完成') });
+    expect(readDeadline('尽快完成', FEEDBACK)).toEqual({ problem: expect.stringContaining('无法识别的时限：尽快完成') });
   });
 });

@@ -80,9 +80,9 @@ describe('ledger import', () => {
     ];
     const { issues } = ledgerToPlan(rows, { ...OPTIONS, file: 'ledger.csv' });
     expect(issues.map((i) => [i.row, i.field, i.message])).toEqual([
-      [2, '类型', '无法识别的整改类型: 马上办'],
-      [3, '整改时限', expect.stringContaining('无法识别的时限: 六月底')],
-      [4, '负责区领导邮箱', '缺少负责区领导的邮箱: 副区长(或用 --directory 指定名录文件)'],
+      [2, '类型', '无法识别的整改类型：马上办'],
+      [3, '整改时限', expect.stringContaining('无法识别的时限：六月底')],
+      [4, '负责区领导邮箱', '缺少负责区领导的邮箱：副区长（或用 --directory 指定名录文件）'],
     ]);
   });
 
@@ -93,7 +93,7 @@ describe('ledger import', () => {
       ['1', '二是乙。', '限期', '区长', new Date(NaN), '2024-06-30', 'a@example.org', 'mayor@example.org'],
     ];
     const { issues } = ledgerToPlan(rows, { ...OPTIONS, file: 'ledger.csv' });
-    expect(issues.map((i) => [i.row, i.field, i.message])).toEqual([[2, '整改时限', expect.stringMatching(/^无法识别的时限: 无效日期/)]]);
+    expect(issues.map((i) => [i.row, i.field, i.message])).toEqual([[2, '整改时限', expect.stringMatching(/^无法识别的时限：无效日期/)]]);
     expect(ledgerToPlan(rows, { ...OPTIONS, file: 'ledger.csv' }).plan?.measures[1].leadUnit).toBe('无效日期');
     expect(parseDates(new Date(NaN))).toEqual([]);
   });

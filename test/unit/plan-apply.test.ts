@@ -22,7 +22,7 @@ describe('planDiff', () => {
   it('nothing changed: nothing to do', () => {
     const d = planDiff('p', [spec], [running()], []);
     expect(isEmpty(d)).toBe(true);
-    expect(describeDiff(d, false)).toEqual(['计划 p: 与运行中的措施一致，无需调整']);
+    expect(describeDiff(d, false)).toEqual(['计划 p：与运行中的措施一致，无需调整']);
   });
 
   it('an extension granted since is not undone by a file that still shows the planned date; a new date is applied', () => {

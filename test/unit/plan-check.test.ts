@@ -27,9 +27,9 @@ describe('plan validation', () => {
     expect(issues).toEqual([
       expect.objectContaining({
         severity: 'warning',
-        field: 'measures[1].leadUnit (措施 1.2)',
+        field: 'measures[1].leadUnit（措施1.2）',
         line: lineOf(SMALL, 'leadUnit: 区财政局'),
-        message: '牵头单位没有联系邮箱: 区商务局(给它的通知会改为向巡察办报告未送达;在 directory.units 中补充 emails)',
+        message: '牵头单位没有联系邮箱：区商务局（给它的通知会改为向巡察办报告未送达；在 directory.units 中补充 emails）',
       }),
     ]);
   });
@@ -37,12 +37,12 @@ describe('plan validation', () => {
   it('warns of deadlines on days off once per date, with the day they fall due by the one rule', () => {
     const sample = join(__dirname, '../../config/plans/liangxi-2023.yaml');
     const { issues } = parsePlanText(readFileSync(sample, 'utf8'), sample);
-    const sunday = issues.filter((i) => i.message.startsWith('2024年6月30日(周日)不是工作日'));
+    const sunday = issues.filter((i) => i.message.startsWith('2024年6月30日（周日）不是工作日'));
     expect(sunday).toHaveLength(1);
     expect(sunday[0].message).toMatch(
-      /^2024年6月30日\(周日\)不是工作日: 按“X前”的规则,于此前最后一个工作日 2024年6月28日\(周五\)到期\(措施 2\.1、2\.2、.* 等 72 项\)$/,
+      /^2024年6月30日（周日）不是工作日：按“X前”的规则，于此前最后一个工作日2024年6月28日（周五）到期（措施2\.1、2\.2、.*等72项）$/,
     );
-    expect(Number(/等 (\d+) 项/.exec(sunday[0].message)![1])).toBeGreaterThan(60);
+    expect(Number(/等(\d+)项/.exec(sunday[0].message)![1])).toBeGreaterThan(60);
   });
 
   it('lists every error in one pass: the schema’s and the cross-field checks’, of every measure', () => {
@@ -53,12 +53,12 @@ describe('plan validation', () => {
         '    leadUnit: 区发改局\n    participants: [区财政局, 区商务局]',
       )
       .replace('deadline: 2024-06-28', 'deadline: 2024-06-31');
-    const found = errors(text).map((i) => `${i.field}: ${i.message}`);
+    const found = errors(text).map((i) => `${i.field}：${i.message}`);
     expect(found).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^directory\.units\[1\]\.emails\[0\]: 邮箱格式错误/),
-        expect.stringMatching(/^measures\[0\]\.kind \(措施 1\.1\): 类型应为/),
-        'measures[0].leadUnit (措施 1.1): 牵头单位不在名录中: 区发改局',
+        expect.stringMatching(/^directory\.units\[1\]\.emails\[0\]：邮箱格式错误/),
+        expect.stringMatching(/^measures\[0\]\.kind（措施1\.1）：类型应为/),
+        'measures[0].leadUnit（措施1.1）：牵头单位不在名录中：区发改局',
         expect.stringMatching(/deadline.*不是有效日期/),
       ]),
     );
@@ -79,30 +79,30 @@ describe('plan validation', () => {
     [
       'unknown lead unit',
       broken('    leadUnit: 区财政局\n', '    leadUnit: 区财务局\n'),
-      'measures[1].leadUnit (措施 1.2)',
+      'measures[1].leadUnit（措施1.2）',
       lineOf(SMALL, 'leadUnit: 区财政局'),
-      /牵头单位不在名录中: 区财务局/,
+      /牵头单位不在名录中：区财务局/,
     ],
     [
       'unknown participant',
       broken('[区财政局, 区商务局]', '[区财政局, 区统计局]'),
-      'measures[0].participants[1] (措施 1.1)',
+      'measures[0].participants[1]（措施1.1）',
       lineOf(SMALL, 'participants: [区财政局'),
-      /参与单位不在名录中: 区统计局/,
+      /参与单位不在名录中：区统计局/,
     ],
     [
       'unknown leader',
       broken('    leader: 区委常委、常务副区长\n    leadUnit: 区财政局', '    leader: 副区长\n    leadUnit: 区财政局'),
-      'measures[1].leader (措施 1.2)',
+      'measures[1].leader（措施1.2）',
       lineOf(SMALL, 'leadUnit: 区财政局') - 1,
-      /负责区领导不在名录中: 副区长/,
+      /负责区领导不在名录中：副区长/,
     ],
     [
       'duplicate id',
       broken('  - id: "1.2"', '  - id: "1.1"'),
-      'measures[1].id (措施 1.1)',
+      'measures[1].id（措施1.1）',
       lineOf(SMALL, 'id: "1.2"'),
-      /措施编号重复: 1.1/,
+      /措施编号重复：1.1/,
     ],
     [
       'malformed email',
@@ -121,65 +121,65 @@ describe('plan validation', () => {
     [
       'milestone after deadline',
       broken('        deadline: 2024-09-30', '        deadline: 2025-01-10'),
-      'measures[1].milestones[1].deadline (措施 1.2)',
+      'measures[1].milestones[1].deadline（措施1.2）',
       lineOf(SMALL, 'deadline: 2024-09-30'),
-      /晚于整改时限 2024-12-31/,
+      /晚于整改时限2024-12-31/,
     ],
     [
       'deadline before feedback',
       broken('deadline: 2024-06-28', 'deadline: 2023-12-29'),
-      'measures[0].deadline (措施 1.1)',
+      'measures[0].deadline（措施1.1）',
       lineOf(SMALL, 'deadline: 2024-06-28'),
-      /早于反馈日期 2024-01-15/,
+      /早于反馈日期2024-01-15/,
     ],
     [
       'unparseable date',
       broken('deadline: 2024-06-28', 'deadline: 2024-02-30'),
-      'measures[0].deadline (措施 1.1)',
+      'measures[0].deadline（措施1.1）',
       lineOf(SMALL, 'deadline: 2024-06-28'),
       /不是有效日期/,
     ],
     [
       'unknown kind',
       broken('kind: phased', 'kind: urgent'),
-      'measures[1].kind (措施 1.2)',
+      'measures[1].kind（措施1.2）',
       lineOf(SMALL, 'kind: phased'),
       /类型应为 immediate \| deadline \| phased \| longterm/,
     ],
     [
       'missing deadline',
       broken('    deadline: 2024-06-28\n', ''),
-      'measures[0].deadline (措施 1.1)',
+      'measures[0].deadline（措施1.1）',
       lineOf(SMALL, '  - id: "1.1"'),
       /缺少整改时限/,
     ],
     [
       'phased without milestones',
       broken('kind: phased', 'kind: deadline'),
-      'measures[1].milestones (措施 1.2)',
+      'measures[1].milestones（措施1.2）',
       lineOf(SMALL, 'milestones:'),
       /只有分阶段整改/,
     ],
     [
       'unknown field',
       broken('    cadence: quarterly', '    cadense: quarterly'),
-      'measures[2] (措施 1.3)',
+      'measures[2]（措施1.3）',
       lineOf(SMALL, '  - id: "1.3"'),
-      /未知字段: cadense/,
+      /未知字段：cadense/,
     ],
     [
       'missing required field',
       broken('    text: 全力稳定外资。提高奖励比例。\n', ''),
-      'measures[1].text (措施 1.2)',
+      'measures[1].text（措施1.2）',
       lineOf(SMALL, '  - id: "1.2"'),
       /缺少必填字段/,
     ],
     [
       'id of another problem',
       broken('  - id: "1.3"', '  - id: "2.1"'),
-      'measures[2].id (措施 2.1)',
+      'measures[2].id（措施2.1）',
       lineOf(SMALL, 'id: "1.3"'),
-      /与所属问题 1 不一致/,
+      /与所属问题1不一致/,
     ],
     ['unknown time zone', broken('timeZone: Asia/Shanghai', 'timeZone: Asia/Beijing'), 'timeZone', lineOf(SMALL, 'timeZone:'), /未知时区/],
     [
@@ -204,9 +204,9 @@ describe('plan validation', () => {
     text = broken('deadline: 2024-06-28', 'deadline: 2023-12-29', text);
     text = broken('  - id: "1.2"', '  - id: "1.1"', text);
     expect(errors(text).map((e) => e.field)).toEqual([
-      'measures[0].deadline (措施 1.1)',
-      'measures[1].id (措施 1.1)',
-      'measures[1].leadUnit (措施 1.1)',
+      'measures[0].deadline（措施1.1）',
+      'measures[1].id（措施1.1）',
+      'measures[1].leadUnit（措施1.1）',
     ]);
   });
 
@@ -224,7 +224,7 @@ describe('plan validation', () => {
     const { issues } = parsePlanText(optedIn, FILE);
     expect(issues.filter((i) => i.severity === 'error')).toEqual([]);
     expect(issues.filter((i) => i.severity === 'warning').map((i) => i.message)).toEqual([
-      expect.stringMatching(/^2099年节假日安排未收录,该年的日期暂按周一至周五计算/),
+      expect.stringMatching(/^2099年节假日安排未收录，该年的日期暂按周一至周五计算/),
     ]);
   });
 
@@ -241,7 +241,7 @@ describe('plan validation', () => {
     data.measures[0].kind = 'urgent';
     const found = errors(JSON.stringify(data, null, 2), 'plan.json');
     expect(found).toHaveLength(1);
-    expect(found[0].field).toBe('measures[0].kind (措施 1.1)');
+    expect(found[0].field).toBe('measures[0].kind（措施1.1）');
     expect(JSON.stringify(data, null, 2).split('\n')[found[0].line! - 1]).toContain('"kind": "urgent"');
   });
 
@@ -258,7 +258,7 @@ describe('plan validation', () => {
     expect(plan!.calendar!.years!['2027'].workdays).toContain('2027-02-14');
     const wrong = supplied.replace('"2027-02-14"', '"2027-02-15"');
     expect(errors(wrong).map((i) => [i.field, i.message])).toEqual([
-      ['calendar.years.2027.workdays[0]', '2027-02-15(周一)本是工作日,调休上班日应为周六或周日'],
+      ['calendar.years.2027.workdays[0]', '2027-02-15（周一）本是工作日，调休上班日应为周六或周日'],
     ]);
   });
 
@@ -456,7 +456,7 @@ describe('syntax slips: one error per cause, in Chinese, at its line, saying wha
     const line = lineOf(SMALL, '    participants: [区财政局, 区商务局]');
     expect(only(editLine(SMALL, line, () => '    participants: 区财政局'))).toMatchObject({
       line,
-      field: 'measures[0].participants (措施 1.1)',
+      field: 'measures[0].participants（措施1.1）',
       message: '应为列表（每项以“- ”开头），这里是文字',
     });
     const title = lineOf(SMALL, '    title: 健全政策机制');

@@ -51,7 +51,7 @@ describe('mails people can act on (zh-CN)', () => {
     expect(mail.text).toContain('请于2024年10月15日（周二）18:00前完成整改，并向区委巡察办报送整改完成情况及佐证材料。');
     // No online 申请延期 link in this mail (no link settings): a written application.
     expect(mail.text).toContain('确需延期的，请在到期前向区委巡察办提出书面申请，说明理由和拟完成时间。');
-    expect(mail.text).toContain('如有疑问，请联系区委巡察办（电话0510-8000 0000；地址 区行政中心3号楼；邮箱 xunchaban@example.org）。');
+    expect(mail.text).toContain('如有疑问，请联系区委巡察办（电话：0510-8000 0000；地址：区行政中心3号楼；邮箱：xunchaban@example.org）。');
     expect(
       mail.text
         .trimEnd()
@@ -106,7 +106,7 @@ describe('mails people can act on (zh-CN)', () => {
     const mail = renderNotice(relapse, ctx('2024-10-16T09:00:00+08:00', 'leadershipGroup'));
     // Said once: the subject names it, and beside its badge the item's label says the rest.
     expect(mail.subject).toBe('【反弹回潮·重新整改】措施2.2“全力稳定外资”');
-    const heading = mail.text.split('\n').find((l) => l.includes('措施 2.2「'))!;
+    const heading = mail.text.split('\n').find((l) => l.includes('措施2.2“'))!;
     expect(heading).toBe('[反弹回潮]【重新整改】措施2.2“全力稳定外资”');
     expect(mail.html).toContain('● 反弹回潮</span>【重新整改】');
     expect(mail.text).not.toContain('绿灯');
@@ -159,7 +159,7 @@ describe('mails people can act on (zh-CN)', () => {
       '回头看专项“2024年秋季回头看”列入以下3项已销号的整改措施，核查整改成效是否巩固、有无反弹回潮。请于2024年10月8日（周二）18:00前完成核查，在系统中记录结论：整改成效巩固；或反弹回潮，并确定新的整改时限。',
     );
     // By number; each says when it was closed; the ask is said once, not per measure.
-    expect([...mail.text.matchAll(/措施 (\d+\.\d+)「/g)].map((m) => m[1])).toEqual(['2.2', '3.1', '10.2']);
+    expect([...mail.text.matchAll(/措施(\d+\.\d+)“/g)].map((m) => m[1])).toEqual(['2.2', '3.1', '10.2']);
     expect(mail.text).toContain('本措施已于2024年5月31日（周五）销号。');
     expect(mail.text).not.toContain('现开展');
     expect(mail.text.match(/完成核查/g)).toHaveLength(1);
@@ -298,7 +298,7 @@ describe('mails people can act on (zh-CN)', () => {
       '本措施的负责区领导已调整为副区长（分管发展改革、商务），此后的提醒不再发送给您。',
     );
     expect(renderNotice(moved, ctx(at, 'leadUnit')).text).toContain(
-      '巡察办调整了本措施的分工：牵头单位由 区发改委 调整为 区商务局；负责区领导由 区委常委、常务副区长 调整为 副区长（分管发展改革、商务）。理由：职责调整',
+      '巡察办调整了本措施的分工：牵头单位由区发改委调整为区商务局；负责区领导由区委常委、常务副区长调整为副区长（分管发展改革、商务）。理由：职责调整',
     );
   });
 
@@ -319,7 +319,7 @@ describe('mails people can act on (zh-CN)', () => {
   it('says a deadline on a day off falls due on the last working day before it', () => {
     const sunday = { ...measure, deadline: '2024-06-30', dueAt: '2024-06-28T10:00:00.000Z', trafficLight: 'yellow' as const };
     const friday = renderNotice(notice({ kind: 'final-reminder', measure: sunday, workdaysBefore: 0 }), ctx('2024-06-28T09:00:00+08:00'));
-    expect(friday.text).toContain('整改时限：2024年6月30日（周日）（逢非工作日，于2024年6月28日（周五）18:00前完成）');
+    expect(friday.text).toContain('整改时限：2024年6月30日（逢休息日，2024年6月28日到期）');
     expect(friday.text).toContain('本措施于2024年6月28日（周五）18:00到期，今天是最后一个工作日。');
   });
 
@@ -365,8 +365,8 @@ describe('mails people can act on (zh-CN)', () => {
       ],
       at,
     );
-    expect(digest.subject).toBe('【整改提醒汇总】2024-10-09（周三）共3项：红1黄1绿1');
-    expect([...digest.text.matchAll(/措施 (2\.\d+)「/g)].map((m) => m[1])).toEqual(['2.4', '2.3', '2.10']);
+    expect(digest.subject).toBe('【整改提醒汇总】2024年10月9日（周三）共3项：红1黄1绿1');
+    expect([...digest.text.matchAll(/措施(2\.\d+)“/g)].map((m) => m[1])).toEqual(['2.4', '2.3', '2.10']);
   });
 
   it('gives a look-back review its own calendar event, leaving the measure’s deadline event where it is', () => {

@@ -266,8 +266,8 @@ describe('the report as documents', () => {
     expect(text).toContain('1. 关于“高质量发展成效不显”问题的整改。');
     expect(text).toContain('二是全力稳定外资。');
     expect(text).toContain('三、下一步工作打算持续抓好整改。');
-    expect(xml).toContain('w:eastAsia=“仿宋”');
-    expect(xml).toContain('w:eastAsia=“黑体”');
+    expect(xml).toContain('w:eastAsia="仿宋"');
+    expect(xml).toContain('w:eastAsia="黑体"');
     expect(xml).toMatch(/<w:pgSz w:w="11907" w:h="16840"|<w:pgSz w:w="1190\d" w:h="168\d\d"/);
   });
 

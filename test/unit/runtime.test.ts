@@ -38,7 +38,7 @@ describe('settings', () => {
   });
 
   it('rejects a bad port with its name', () => {
-    expect(() => loadSettings({ ...none, RECTIFY_DEV_PORT: '70000' })).toThrow('RECTIFY_DEV_PORT=70000: 端口应为1–65535的整数');
+    expect(() => loadSettings({ ...none, RECTIFY_DEV_PORT: '70000' })).toThrow('RECTIFY_DEV_PORT=70000：端口应为1–65535的整数');
   });
 });
 

@@ -36,10 +36,10 @@ describe('accounts', () => {
   });
 
   it.each([
-    ['督 查', 'office', PASSWORD, '账号名「督 查」无效'],
+    ['督 查', 'office', PASSWORD, '账号名“督 查”无效'],
     ['a:b', 'office', PASSWORD, '无效'],
     ['督查科', 'admin', PASSWORD, '--role 应为 office 或 leadership'],
-    ['督查科', 'office', 'short', '密码至少 10 个字符'],
+    ['督查科', 'office', 'short', '密码至少10个字符'],
   ])('refuses %p / %p with a reason, writing nothing', async (name, role, pw, words) => {
     const store = new UserStore(file());
     await expect(store.add(name, role, pw)).rejects.toThrow(words);
@@ -49,8 +49,8 @@ describe('accounts', () => {
   it('a duplicate name and an unknown account are refused; a broken file names itself', async () => {
     const store = new UserStore(file());
     await store.add('督查科', 'office', PASSWORD);
-    await expect(store.add('督查科', 'leadership', PASSWORD)).rejects.toThrow('账号 督查科 已存在');
-    expect(() => store.disable('无此人')).toThrow('没有账号 无此人');
+    await expect(store.add('督查科', 'leadership', PASSWORD)).rejects.toThrow('账号“督查科”已存在');
+    expect(() => store.disable('无此人')).toThrow('没有账号“无此人”');
     writeFileSync(store.file, '{ not json');
     expect(() => new UserStore(store.file).list()).toThrow(`${store.file}：账号文件不是有效的 JSON`);
   });
@@ -64,9 +64,9 @@ describe('accounts', () => {
     process.env.RECTIFY_USERS = file();
     try {
       const r = await runCli('user', 'add', '督查科', '--role', 'admin');
-      expect([r.code, r.err]).toEqual([1, 'rectify: --role 应为 office 或 leadership: admin']);
+      expect([r.code, r.err]).toEqual([1, 'rectify: --role 应为 office 或 leadership：admin']);
       const l = await runCli('user', 'list');
-      expect(l.out).toContain(': 0个账号');
+      expect(l.out).toContain('：0个账号');
     } finally {
       delete process.env.RECTIFY_USERS;
     }

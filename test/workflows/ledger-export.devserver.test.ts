@@ -67,7 +67,7 @@ describe('the live ledger out', () => {
     const out = await runCli('ledger', 'export', '--out', xlsx);
     expect([out.code, out.err]).toEqual([
       0,
-      `已写入${xlsx}：${plan.title}整改台账（截至${out.err.match(/截至(\d+年\d+月\d+日)/)![1]}），124项措施`,
+      `已写入${xlsx}：${plan.title}整改台账（截至 ${out.err.match(/截至(\d+年\d+月\d+日)/)![1]}），124项措施`,
     ]);
     const status = JSON.parse((await runCli('status', '--json')).out) as StatusRow[];
     const book = new ExcelJS.Workbook();
