@@ -113,13 +113,13 @@ export function validateRequestExtension(state: MeasureState, r: RequestExtensio
   requirePermission('requestExtension', r?.actor, state.leadUnit);
   if (state.spec.kind === 'longterm' || !state.progress.deadline) throw new RequestRejected('本措施没有整改时限，无需延期');
   requireStatus(state, ['active'], '申请延期');
-  if (state.pendingExtension) throw new RequestRejected(`已有待审批的延期申请（至${state.pendingExtension.newDeadline}）`);
+  if (state.pendingExtension) throw new RequestRejected(`已有待审批的延期申请（至${plainDateZh(state.pendingExtension.newDeadline)}）`);
   requireText(r.reason, '延期理由');
   if (typeof r.newDeadline !== 'string' || !isIsoDate(r.newDeadline))
     throw new RequestRejected(
       r.newDeadline === undefined || r.newDeadline === '' ? '缺少新时限' : `新时限应为 YYYY-MM-DD: ${String(r.newDeadline)}`,
     );
-  if (r.newDeadline <= state.progress.deadline) throw new RequestRejected(`新时限${r.newDeadline}应晚于当前时限${state.progress.deadline}`);
+  if (r.newDeadline <= state.progress.deadline) throw new RequestRejected(`新时限${plainDateZh(r.newDeadline)}应晚于当前时限（${plainDateZh(state.progress.deadline)}）`);
   requireDueAhead(r.newDeadline, calendar, state.spec.timeZone, now, state.progress.deadline);
 }
 
@@ -306,7 +306,7 @@ export function validateAmendMeasure(state: MeasureState, r: AmendMeasureRequest
   if (kind === 'phased') {
     for (let i = 1; i < milestones.length; i++)
       if (milestones[i].deadline < milestones[i - 1].deadline) throw new RequestRejected('阶段节点应按时间先后排列');
-    if (deadline && milestones.some((m) => m.deadline > deadline)) throw new RequestRejected(`阶段节点不能晚于整改时限${deadline}`);
+    if (deadline && milestones.some((m) => m.deadline > deadline)) throw new RequestRejected(`阶段节点不能晚于整改时限（${plainDateZh(deadline)}）`);
   }
 }
 

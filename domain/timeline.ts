@@ -9,6 +9,7 @@ import type { SentCopy } from './notice';
 import { AUDIENCE_LABELS, auditWords, noticeLabel } from './vocabulary';
 import { actorLabel } from './permissions';
 import { officialText } from './typography';
+import { plainDateZh } from './dates';
 
 export type TimelineKind = 'start' | 'notice' | 'action' | 'lookback';
 
@@ -53,7 +54,7 @@ export function timeline(state: MeasureState): TimelineEntry[] {
   }
   for (const l of state.lookbacks ?? []) {
     const which = `第${l.round}次回头看${l.campaign ? `（“${l.campaign}”专项）` : ''}`;
-    entries.push({ at: l.startedAt, kind: 'lookback', what: `开展${which}${l.dueDate ? `，时限${l.dueDate}` : ''}`, who: '系统' });
+    entries.push({ at: l.startedAt, kind: 'lookback', what: `开展${which}${l.dueDate ? `，时限：${plainDateZh(l.dueDate)}` : ''}`, who: '系统' });
     // A relapse is on record as the action that reopened the measure; a sustained outcome only here.
     if (l.outcome === 'sustained' && l.recordedAt) {
       entries.push({

@@ -118,7 +118,7 @@ export function auditWords(a: AuditEntry): string {
 function actionWords(a: AuditEntry): string {
   const d = a.detail as Record<string, unknown>;
   const text = (v: unknown) => (Array.isArray(v) ? v.join('、') : String(v ?? ''));
-  const day = (v: unknown) => (typeof v === 'string' ? `${Number(v.slice(5, 7))}月${Number(v.slice(8, 10))}日` : '');
+  const day = (v: unknown) => (typeof v === 'string' && v ? plainDateZh(v) : '');
   const parts = (...ps: (string | false | undefined)[]) => {
     const shown = ps.filter(Boolean);
     return shown.length ? `（${shown.join('；')}）` : '';
@@ -131,11 +131,11 @@ function actionWords(a: AuditEntry): string {
     case 'verify':
       return d.accept ? `核验通过，销号${parts(!!d.reason && `说明：${text(d.reason)}`)}` : `核验退回${parts(`理由：${text(d.reason)}`)}`;
     case 'extension-request':
-      return `申请延期至${text(d.newDeadline)}${parts(`理由：${text(d.reason)}`)}`;
+      return `申请延期至${day(d.newDeadline)}${parts(`理由：${text(d.reason)}`)}`;
     case 'extension-decision':
-      return d.approve ? `批准延期至${text(d.newDeadline)}` : `不批准延期${parts(`理由：${text(d.reason)}`)}`;
+      return d.approve ? `批准延期至${day(d.newDeadline)}` : `不批准延期${parts(`理由：${text(d.reason)}`)}`;
     case 'reassign':
-      return `调整分工${parts(!!d.leadUnit && `牵头单位${text(d.previousLeadUnit)} → ${text(d.leadUnit)}`, !!d.leader && `负责区领导${text(d.previousLeader)} → ${text(d.leader)}`, `理由：${text(d.reason)}`)}`;
+      return `调整分工${parts(!!d.leadUnit && `牵头单位：${text(d.previousLeadUnit)} → ${text(d.leadUnit)}`, !!d.leader && `负责区领导：${text(d.previousLeader)} → ${text(d.leader)}`, `理由：${text(d.reason)}`)}`;
     case 'calendar':
       return `更新节假日安排${parts(`已公布${text(d.years)}年`, !!d.provisionalYears && `临时${text(d.provisionalYears)}年`)}`;
     case 'relapse':
@@ -145,7 +145,7 @@ function actionWords(a: AuditEntry): string {
     case 'remind':
       return `催办${d.stage ? `（${noticeLabel(d.stage as NoticeKind, d.level as number | undefined)}）` : ''}${parts(!!d.note && `说明：${text(d.note)}`, !!d.force && '当日再次催办')}`;
     case 'amend':
-      return `按计划调整${parts(!!d.deadline && `整改时限${text(d.previousDeadline)} → ${text(d.deadline)}`, !!(d.changed as string[] | undefined)?.length && `变更：${text(d.changed)}`, `理由：${text(d.reason)}`)}`;
+      return `按计划调整${parts(!!d.deadline && `整改时限：${day(d.previousDeadline)} → ${day(d.deadline)}`, !!(d.changed as string[] | undefined)?.length && `变更：${text(d.changed)}`, `理由：${text(d.reason)}`)}`;
     case 'withdraw':
       return `撤销本措施（不再跟踪）${parts(`理由：${text(d.reason)}`)}`;
   }

@@ -76,7 +76,7 @@ export function registerLookbackCommands(program: Command): void {
       if (o.list) {
         for (const w of s.waiting) {
           const due = w.dueAt ? formatInstant(Date.parse(w.dueAt), ZONE) : '';
-          console.log([w.overdue ? '逾期' : '待完成', `措施${w.measureId}`, w.leadUnit ?? '', `时限${due}`, w.planId ?? ''].join('\t'));
+          console.log([w.overdue ? '逾期' : '待完成', `措施${w.measureId}`, w.leadUnit ?? '', `时限：${due}`, w.planId ?? ''].join('\t'));
         }
       }
     });

@@ -66,8 +66,8 @@ export function summaryLine(v: MeasureSummary): string {
   const deadline = v.deadline ? deadlineWords(v.deadline, v.dueDate) : MEASURE_KIND_LABELS.longterm;
   const left = v.status === 'closed' || v.workdaysLeft === undefined ? '' : `, ${leftWords(v.workdaysLeft)}`;
   const pending = v.pendingExtension ? `，待审批延期至${dateZh(v.pendingExtension.newDeadline)}` : '';
-  const who = `牵头单位${v.leadUnit}，负责区领导${v.leader}`;
-  return `措施${v.measureId}“${v.title}”：${STATUS_LABELS[v.status]}，${LIGHT_LABELS[v.trafficLight]}，时限${deadline}${left}，${who}${pending}`;
+  const who = `牵头单位：${v.leadUnit}；负责区领导：${v.leader}`;
+  return `措施${v.measureId}“${v.title}”：${STATUS_LABELS[v.status]}，${LIGHT_LABELS[v.trafficLight]}；整改时限：${deadline}${left}；${who}${pending}`;
 }
 
 /** `rectify show`: the measure as the office reads it, in Chinese; with its record, its latest word as every surface gives it. */

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { planText, readText, writePlanFile, loadPlan } from '../../config/plan-files';
-import { formatInstant, isIsoDate, localInstant } from '../../domain/dates';
+import { formatInstant, isIsoDate, localInstant, plainDateZh } from '../../domain/dates';
 import { ledgerNames } from '../../domain/ledger/columns';
 import { directoryTemplate } from '../../domain/ledger/directory-template';
 import { DEFAULT_IMMEDIATE_WORKDAYS, ledgerToPlan } from '../../domain/ledger/to-plan';
@@ -90,7 +90,7 @@ export function registerPlanCommands(program: Command): void {
           '然后运行 rectify plan check 校验。',
         ].join('\n'),
       );
-      const feedback = parsed.feedbackDate ? `，反馈日期${parsed.feedbackDate}` : '';
+      const feedback = parsed.feedbackDate ? `，反馈日期：${plainDateZh(parsed.feedbackDate)}` : '';
       console.log(
         `${o.out}：${parsed.problems.length}个问题，${parsed.measures.length}项整改措施${feedback}（草稿，需补充名录、类型和时限）`,
       );

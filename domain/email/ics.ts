@@ -2,6 +2,7 @@
 import ical, { ICalCalendarMethod } from 'ical-generator';
 import type { Notice } from '../notice';
 import { NOTICE_KINDS } from '../vocabulary';
+import { plainDateZh } from '../dates';
 
 /** The event a notice's date is: its track's id in the measure, what it is called, its date and sequence. */
 function eventOf(n: Notice): { track: string; what: string; due?: string; sequence: number } | undefined {
@@ -12,7 +13,7 @@ function eventOf(n: Notice): { track: string; what: string; due?: string; sequen
     case 'milestone':
       return n.milestone && { track: `m${n.milestone.index}`, what: `阶段节点“${n.milestone.title}”`, due: n.dueAt, sequence: 0 };
     case 'report':
-      return n.period ? { track: `r${n.period}`, what: `进展报送（截至${n.period}）`, due: n.dueAt, sequence: 0 } : undefined;
+      return n.period ? { track: `r${n.period}`, what: `进展报送（截至${plainDateZh(n.period)}）`, due: n.dueAt, sequence: 0 } : undefined;
     case 'review':
       // A review is an event of its own: never the measure's deadline event moved to the review's date.
       return n.lookback && { track: `lookback${n.lookback.round}`, what: `第${n.lookback.round}次回头看时限`, due: n.dueAt, sequence: 0 };

@@ -9,7 +9,7 @@
  * a file that still shows the old value; a file that already shows the new value only becomes the
  * plan's (a silent bookkeeping change, not listed).
  */
-import type { IsoDate } from '../dates';
+import { plainDateZh, type IsoDate } from '../dates';
 import type { MeasureSpec } from '../measure';
 import type { MeasureStatus } from '../measure';
 import type { Policy } from '../policy';
@@ -80,21 +80,21 @@ export function planDiff(planId: string, specs: MeasureSpec[], running: RunningM
     // The deadline: new when the file no longer says what the plan last said; a closed measure keeps its own.
     if (spec.kind !== 'longterm' && open && spec.deadline && spec.deadline !== r.spec.deadline) {
       amend.deadline = spec.deadline;
-      if (spec.deadline !== r.deadline) change.words.push(`整改时限${r.deadline ?? '无'} → ${spec.deadline}`);
+      if (spec.deadline !== r.deadline) change.words.push(`整改时限：${r.deadline ? plainDateZh(r.deadline) : '无'} → ${spec.deadline ? plainDateZh(spec.deadline) : '无'}`);
     }
     const reassign: NonNullable<MeasureChange['reassign']> = {};
     if (open && spec.leadUnit !== r.spec.leadUnit) {
       amend.plannedLeadUnit = spec.leadUnit;
       if (spec.leadUnit !== r.leadUnit) {
         reassign.leadUnit = spec.leadUnit;
-        change.words.push(`牵头单位${r.leadUnit} → ${spec.leadUnit}`);
+        change.words.push(`牵头单位：${r.leadUnit} → ${spec.leadUnit}`);
       }
     }
     if (open && spec.leader !== r.spec.leader) {
       amend.plannedLeader = spec.leader;
       if (spec.leader !== r.leader) {
         reassign.leader = spec.leader;
-        change.words.push(`负责区领导${r.leader} → ${spec.leader}`);
+        change.words.push(`负责区领导：${r.leader} → ${spec.leader}`);
       }
     }
     // The names a reassignment is checked against follow the plan's directory.
@@ -113,7 +113,7 @@ export function planDiff(planId: string, specs: MeasureSpec[], running: RunningM
     }
     if (!same(spec.milestones, r.spec.milestones)) {
       amend.milestones = spec.milestones;
-      change.words.push(`阶段节点${spec.milestones.map((m) => `${m.deadline} ${m.title}`).join('；') || '无'}`);
+      change.words.push(`阶段节点：${spec.milestones.map((m) => `${plainDateZh(m.deadline)}前${m.title}`).join('；') || '无'}`);
     }
     if (spec.kind !== r.spec.kind) {
       amend.kind = spec.kind;

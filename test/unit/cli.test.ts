@@ -91,7 +91,7 @@ describe('rectify CLI', () => {
     try {
       const r = await run('start', file);
       expect(r.code).toBe(1);
-      expect(r.err).toContain('早于反馈日期2024-01-15');
+      expect(r.err).toContain('早于反馈日期（2024年1月15日）');
       expect(r.err).not.toContain('无法连接');
     } finally {
       if (before === undefined) delete process.env.TEMPORAL_ADDRESS;

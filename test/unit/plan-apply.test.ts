@@ -34,7 +34,7 @@ describe('planDiff', () => {
     expect(isEmpty(synced)).toBe(true);
     const moved = planDiff('p', [{ ...spec, deadline: '2025-06-30' }], [extended], []).changed[0];
     expect(moved.amend).toEqual({ deadline: '2025-06-30' });
-    expect(moved.words).toEqual(['整改时限2025-03-31 → 2025-06-30']);
+    expect(moved.words).toEqual(['整改时限：2025年3月31日 → 2025年6月30日']);
     // Extended again after the file was applied: the file that still says the previous date changes nothing.
     const again = running({ deadline: '2025-09-30' }, { ...spec, deadline: '2025-03-31' });
     expect(planDiff('p', [{ ...spec, deadline: '2025-03-31' }], [again], []).changed).toEqual([]);
@@ -110,7 +110,7 @@ describe('the requests plan apply sends', () => {
         cal,
         now,
       ),
-    ).toThrow('阶段节点不能晚于整改时限2024-06-28');
+    ).toThrow('阶段节点不能晚于整改时限（2024年6月28日）');
     const closed = story().submit(bj('2024-02-01 10:00')).verify(bj('2024-02-02 10:00')).state;
     expect(() => validateAmendMeasure(closed, { actor: OFFICE, reason: 'x', deadline: '2024-06-30' }, cal, now)).toThrow('措施已销号');
   });

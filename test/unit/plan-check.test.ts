@@ -123,14 +123,14 @@ describe('plan validation', () => {
       broken('        deadline: 2024-09-30', '        deadline: 2025-01-10'),
       'measures[1].milestones[1].deadline（措施1.2）',
       lineOf(SMALL, 'deadline: 2024-09-30'),
-      /晚于整改时限2024-12-31/,
+      /晚于整改时限（2024年12月31日）/,
     ],
     [
       'deadline before feedback',
       broken('deadline: 2024-06-28', 'deadline: 2023-12-29'),
       'measures[0].deadline（措施1.1）',
       lineOf(SMALL, 'deadline: 2024-06-28'),
-      /早于反馈日期2024-01-15/,
+      /早于反馈日期（2024年1月15日）/,
     ],
     [
       'unparseable date',
