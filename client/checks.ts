@@ -34,11 +34,11 @@ export async function checkTemporal(client: Client, settings: Pick<Settings, 'na
   try {
     const ns = await client.workflowService.describeNamespace({ namespace: settings.namespace });
     const days = Math.round(Number(ns.config?.workflowExecutionRetentionTtl?.seconds ?? 0) / 86_400);
-    return ok(name, `${settings.connectionOptions.address}命名空间${settings.namespace}可用（已结束工作流保留${days}天）`);
+    return ok(name, `${settings.connectionOptions.address} 命名空间 ${settings.namespace} 可用（已结束工作流保留${days}天）`);
   } catch (e) {
     return failed(
       name,
-      `无法访问${settings.connectionOptions.address}的命名空间${settings.namespace}：${(e as Error).message}`,
+      `无法访问 ${settings.connectionOptions.address} 的命名空间 ${settings.namespace}：${(e as Error).message}`,
       '检查 TEMPORAL_ADDRESS、TEMPORAL_NAMESPACE 与网络；内嵌默认先运行 rectify dev',
     );
   }
@@ -112,7 +112,7 @@ export function checkPlans(paths: string[]): Check[] {
         ...plan.directory.office.emails,
         ...plan.directory.leadershipGroup.emails,
       ];
-      const detail = `${plan.measures.length}项措施，${addresses.length}个收件地址均有效`;
+      const detail = `${plan.measures.length}项措施，${addresses.length} 个收件地址均有效`;
       if (warnings.length)
         return {
           name,

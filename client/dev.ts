@@ -53,7 +53,7 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
     const { startWeb } = await import('./web/main');
     web = await startWeb(settings, client);
     console.log(`整改台账网页：${web.url}（默认只在本机可访问；巡察办账号用 rectify user add 创建）`);
-    console.log(`worker 已就绪（任务队列${workers.taskQueues.join('、')}）。按 Ctrl-C 停止；工作流保存在数据库中，再次启动后继续运行。`);
+    console.log(`worker 已就绪（任务队列 ${workers.taskQueues.join('、')}）。按 Ctrl-C 停止；工作流保存在数据库中，再次启动后继续运行。`);
     await running; // the worker shuts down on SIGINT/SIGTERM
     return 0;
   } finally {

@@ -32,7 +32,7 @@ export async function doctorChecks(settings: Settings, planPaths: string[], now 
     checks.push({
       name: 'Temporal',
       status: 'fail',
-      detail: `无法连接${settings.connectionOptions.address}：${(e as Error).message}`,
+      detail: `无法连接 ${settings.connectionOptions.address}：${(e as Error).message}`,
       fix: settings.embedded ? '内嵌默认：先运行 rectify dev（或 npm start）' : '检查 TEMPORAL_ADDRESS、TLS 设置与网络',
     });
   }

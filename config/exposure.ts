@@ -17,7 +17,7 @@ export function exposureProblem(settings: Settings, users: UserStore): string | 
   // Reached from elsewhere: bound beyond loopback, behind a trusted proxy, or announced at another address.
   const publicHost = new URL(settings.web.publicUrl).hostname.replace(/^\[|\]$/g, '');
   const reasons = [
-    !LOOPBACK.has(settings.web.host) && `RECTIFY_WEB_HOST=${settings.web.host}会让本机以外的人访问网页`,
+    !LOOPBACK.has(settings.web.host) && `RECTIFY_WEB_HOST=${settings.web.host} 会让本机以外的人访问网页`,
     settings.web.trustProxy !== undefined && '设置了 RECTIFY_TRUST_PROXY（经反向代理对外提供）',
     !LOOPBACK.has(publicHost) && `RECTIFY_PUBLIC_URL=${settings.web.publicUrl} 不是本机地址`,
   ].filter(Boolean);

@@ -28,7 +28,7 @@ export async function reportXlsx(r: ProgressReport): Promise<Buffer> {
     '汇总',
     ['项目', '数值'],
     [
-      ['截至', r.asOf],
+      ['截至', r.asOfZh],
       ['问题总数', t.problems],
       ['已整改销号的问题', t.problemsClosed],
       ['分阶段推进、持续整改的问题', t.problemsContinuing],

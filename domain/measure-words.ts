@@ -5,10 +5,9 @@
  * glued into a sentence). Pure.
  */
 import { localDate, plainDateZh, type IsoDate } from './dates';
-import { plainEvidence } from './evidence';
 import type { MeasureKind } from './plan/schema';
 import type { MeasureRecord, Standing } from './record';
-import { officialText } from './typography';
+import { noteWords } from './notes';
 import { MEASURE_KIND_LABELS } from './vocabulary';
 
 /** The local day an instant (ISO or ms) falls on, or undefined. */
@@ -40,28 +39,6 @@ export interface LatestWord {
   /** Links the unit gave, shown apart from the sentence. */
   links: string[];
   by: string;
-}
-
-const URL = /https?:\/\/[^\s\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u201c\u201d\u4e00-\u9fff]+/g;
-
-/** A note or evidence as prose: links taken out (returned apart), stored files by name and size, lines joined. */
-export function noteWords(text: string): { text: string; links: string[] } {
-  const links: string[] = [];
-  const lines = text
-    .split(/\r?\n/)
-    .map((line) =>
-      plainEvidence(line)
-        .replace(URL, (m) => {
-          links.push(m.replace(/[.,;:!?)]+$/, ''));
-          return '';
-        })
-        .replace(/\s+/g, ' ')
-        .trim()
-        .replace(/^[，,；;：:、]+|[，,；;：:、]+$/g, ''),
-    )
-    .filter((l) => l && !/^[。.\s]+$/.test(l));
-  const joined = lines.reduce((acc, l) => (!acc ? l : /[。！？!?…]$/.test(acc) ? `${acc}${l}` : `${acc}；${l}`), '');
-  return { text: officialText(joined), links: [...new Set(links)] };
 }
 
 /** Sentences joined, each ending with one full stop. */

@@ -4,6 +4,7 @@
  * these; nothing else spells them.
  */
 import { plainDateZh } from './dates';
+import { noteWords } from './notes';
 import { officialText } from './typography';
 import type { TrafficLight, MeasureStatus } from './measure';
 import type { AuditEntry } from './measure-state';
@@ -111,13 +112,21 @@ export const LOOKBACK_STATUS_LABELS: Record<string, string> = {
 
 /** What a person did to a measure, in words: 提交整改完成(佐证: …;说明: …), 核验退回(理由: …). */
 export function auditWords(a: AuditEntry): string {
-  // What people typed (notes, reasons) is printed in official punctuation too.
-  return officialText(actionWords(a));
+  // What people typed (notes, reasons) is printed in official punctuation too; links they gave follow
+  // the words, never inside a sentence or a bracket.
+  const links: string[] = [];
+  const words = officialText(actionWords(a, links));
+  return links.length ? `${words} 链接：${[...new Set(links)].join(' ')}` : words;
 }
 
-function actionWords(a: AuditEntry): string {
+function actionWords(a: AuditEntry, links: string[]): string {
   const d = a.detail as Record<string, unknown>;
-  const text = (v: unknown) => (Array.isArray(v) ? v.join('、') : String(v ?? ''));
+  const text = (v: unknown): string => {
+    if (Array.isArray(v)) return v.map(text).filter(Boolean).join('、');
+    const n = noteWords(String(v ?? ''));
+    links.push(...n.links);
+    return n.text.replace(/。$/, '');
+  };
   const day = (v: unknown) => (typeof v === 'string' && v ? plainDateZh(v) : '');
   const parts = (...ps: (string | false | undefined)[]) => {
     const shown = ps.filter(Boolean);

@@ -13,6 +13,7 @@ import { dateZh, formatInstant, localDate } from '../../domain/dates';
 import { deadlineWords, latestWord, latestWordLine, linksLine } from '../../domain/measure-words';
 import { standing, type MeasureRecord } from '../../domain/record';
 import { tally, tallyWords, type Tally } from '../../domain/tally';
+import { officialText } from '../../domain/typography';
 import type { Actor } from '../../domain/notice';
 import type { TimelineEntry } from '../../domain/timeline';
 import { effectivePolicy } from '../../domain/policy';
@@ -64,7 +65,7 @@ export function timelineLines(entries: TimelineEntry[], zone: string): string[] 
 /** One line for a measure as an Update (or a query) left it; a closed one is 已销号, never overdue. */
 export function summaryLine(v: MeasureSummary): string {
   const deadline = v.deadline ? deadlineWords(v.deadline, v.dueDate) : MEASURE_KIND_LABELS.longterm;
-  const left = v.status === 'closed' || v.workdaysLeft === undefined ? '' : `, ${leftWords(v.workdaysLeft)}`;
+  const left = v.status === 'closed' || v.workdaysLeft === undefined ? '' : `，${leftWords(v.workdaysLeft)}`;
   const pending = v.pendingExtension ? `，待审批延期至${dateZh(v.pendingExtension.newDeadline)}` : '';
   const who = `牵头单位：${v.leadUnit}；负责区领导：${v.leader}`;
   return `措施${v.measureId}“${v.title}”：${STATUS_LABELS[v.status]}，${LIGHT_LABELS[v.trafficLight]}；整改时限：${deadline}${left}；${who}${pending}`;
@@ -77,9 +78,9 @@ export function showLines(v: MeasureView, record?: MeasureRecord): string[] {
   const lines = [
     summaryLine(summaryOf(v)),
     ...(word ? [latestWordLine(word), ...(word.links.length ? [`  ${linksLine(word.links)}`] : [])] : []),
-    `问题${v.spec.problem.no}：${v.spec.problem.title}`,
+    `问题${v.spec.problem.no}：${officialText(v.spec.problem.title)}`,
     `类型：${MEASURE_KIND_LABELS[v.spec.kind]}`,
-    `措施内容：${v.spec.text}`,
+    `措施内容：${officialText(v.spec.text)}`,
     ...(v.spec.participants.length ? [`参与单位：${v.spec.participants.join('、')}`] : []),
   ];
   if (v.withdrawn)
@@ -92,7 +93,7 @@ export function showLines(v: MeasureView, record?: MeasureRecord): string[] {
   });
   if (v.spec.kind === 'longterm' && v.progress.reportsDone.length) lines.push(`已报送进展：截至${v.progress.reportsDone.join('、')}`);
   if (v.pendingExtension) lines.push(`待审批延期：至${dateZh(v.pendingExtension.newDeadline)}（理由：${v.pendingExtension.reason}）`);
-  for (const d of v.deadlines.slice(1)) lines.push(`时限调整：第${d.version}版${dateZh(d.deadline)}（${d.reason ?? ''}）`);
+  for (const d of v.deadlines.slice(1)) lines.push(`时限调整：第 ${d.version} 版${dateZh(d.deadline)}（${d.reason ?? ''}）`);
   if (v.closedAt) lines.push(`销号时间：${formatInstant(Date.parse(v.closedAt), zone)}`);
   const last = v.lookbacks?.at(-1);
   if (last) {
@@ -172,7 +173,7 @@ export function registerMeasureCommands(program: Command): void {
     .addHelpText('after', '\n示例：\n  rectify status --overdue --unit 区发改委')
     .action(async (o: { plan?: string; unit?: string; overdue?: boolean; lookback?: string; json?: boolean; all?: boolean }) => {
       if (o.lookback && !MEASURE_LOOKBACK_STATES.includes(o.lookback)) {
-        throw new UsageError(`--lookback 应为${MEASURE_LOOKBACK_STATES.join(' | ')}：${o.lookback}`);
+        throw new UsageError(`--lookback 应为 ${MEASURE_LOOKBACK_STATES.join(' | ')}：${o.lookback}`);
       }
       const rows = await withClient(async (client) => {
         const found = await listMeasures(client, { planId: o.plan, unit: o.unit, overdue: o.overdue, lookback: o.lookback });

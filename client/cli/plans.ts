@@ -45,7 +45,7 @@ export function registerPlanCommands(program: Command): void {
     .action((path: string) => {
       const { plan: checked, warnings } = loadPlan(path);
       printIssues(warnings);
-      console.log(`计划${checked.id}校验通过：${checked.problems.length}个问题，${checked.measures.length}项整改措施`);
+      console.log(`计划 ${checked.id} 校验通过：${checked.problems.length}个问题，${checked.measures.length}项整改措施`);
     });
 
   plan
@@ -250,7 +250,7 @@ export function registerPlanCommands(program: Command): void {
       const started = requireReachable(preparePlan(path, rebaseDate(o.rebase)), path);
       const result = await withClient((client) => startPlan(client, started, { onProgress: progressReporter('启动措施') }));
       console.log(
-        `计划${started.id}：新启动${result.started.length}项，已在运行${result.alreadyRunning.length}项（共${started.measures.length}项）`,
+        `计划 ${started.id}：新启动${result.started.length}项，已在运行${result.alreadyRunning.length}项（共${started.measures.length}项）`,
       );
       console.log(describeStored(started, result.stored));
       console.log(describeDigest(started, result.digest));

@@ -4,6 +4,7 @@
  * unit's (report progress, submit completion, ask for an extension) from its link. The
  * workflow's validators still decide; these only leave out what cannot apply. Pure.
  */
+import { officialText } from '../../domain/typography';
 import type { MeasureDetails } from '../../contracts/measure';
 import type { WorkCalendar } from '../../domain/calendar';
 import { plainDateZh } from '../../domain/dates';
@@ -109,8 +110,8 @@ export function unitPage(d: MeasureDetails, record: MeasureRecord, claims: LinkC
   const timelineText = [...d.audit.filter((a) => a.action === 'progress' || a.action === 'submit').map((a) => JSON.stringify(a.detail))];
   return {
     row,
-    text: d.spec.text,
-    problem: `${d.spec.problem.no}. ${d.spec.problem.title}`,
+    text: officialText(d.spec.text),
+    problem: `${d.spec.problem.no}. ${officialText(d.spec.problem.title)}`,
     kind: MEASURE_KIND_LABELS[d.spec.kind],
     status: STATUS_LABELS[d.progress.status],
     due,

@@ -37,7 +37,7 @@ export async function startWeb(settings: Settings, client: Client): Promise<Runn
     await app.close();
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'EADDRINUSE' ? '端口已被占用（用 RECTIFY_WEB_PORT 换一个端口）' : (e as Error).message;
-    throw new Error(`无法在${settings.web.host}:${settings.web.port}提供网页：${why}`, { cause: e });
+    throw new Error(`无法在 ${settings.web.host}:${settings.web.port} 提供网页：${why}`, { cause: e });
   }
   const host = settings.web.host.includes(':') ? `[${settings.web.host}]` : settings.web.host;
   return { url: `http://${host}:${settings.web.port}/`, close: () => app.close() };

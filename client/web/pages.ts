@@ -3,6 +3,7 @@
  * charts, the ledger, one measure with its timeline. Pure: records, the report model and the
  * calendar in; view models out.
  */
+import { officialText } from '../../domain/typography';
 import type { MeasureDetails } from '../../contracts/measure';
 import type { WorkCalendar } from '../../domain/calendar';
 import { formatInstant, localDate, plainDateZh } from '../../domain/dates';
@@ -126,8 +127,8 @@ export function measurePage(
   const day = (iso: string) => plainDateZh(localDate(Date.parse(iso), zone));
   return {
     row: ledgerRow(record, now, calendar),
-    text: d.spec.text,
-    problem: `${d.spec.problem.no}. ${d.spec.problem.title}`,
+    text: officialText(d.spec.text),
+    problem: `${d.spec.problem.no}. ${officialText(d.spec.problem.title)}`,
     kind: MEASURE_KIND_LABELS[d.spec.kind],
     status: STATUS_LABELS[d.progress.status],
     participants: d.spec.participants.join('、') || '—',

@@ -3,6 +3,7 @@
  * the expected mails to the expected people, and a morning with many due measures produces one
  * digest per recipient. Real SMTP (smtp-server with STARTTLS and AUTH) behind the worker.
  */
+import { plainDateZh } from '../../domain/dates';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -165,13 +166,13 @@ describe('mail on the time-skipping server', () => {
     for (const id of ids) await start(spec(id, id === '1.3' ? D.minus({ days: 8 }) : D));
     const morning = D.minus({ days: 7 });
     await sleepUntil(morning.set({ hour: 12 }));
-    const day = morning.toISODate()!;
+    const day = plainDateZh(morning.toISODate()!);
     const mails = (await smtp.parsed()).filter(
       (m) => m.subject?.includes(day) || String(m.headers.get('x-rectify-key')).includes('overdue:0'),
     );
     const digests = mails.filter((m) => m.subject?.startsWith('【整改提醒汇总】'));
     expect(digests.map((m) => [to(m), m.subject])).toEqual([[EMAIL.leadUnit, `【整改提醒汇总】${day}（周三）共12项：红1黄11绿0`]]);
-    const order = [...digests[0].text!.matchAll(/措施 (1\.\d+)「/g)].map((m) => m[1]);
+    const order = [...digests[0].text!.matchAll(/措施(1\.\d+)“/g)].map((m) => m[1]);
     expect(order).toEqual(['1.3', ...ids.filter((id) => id !== '1.3')]); // red first, then by deadline and id
     expect(digests[0].html).toContain('逾期督办·第1级');
     // The digest carries every measure's deadline in one calendar file.
@@ -213,7 +214,7 @@ describe('mail on the time-skipping server', () => {
     await sleepUntil(launch.plus({ minutes: 5 }));
     const requests = (await smtp.parsed()).filter((m) => m.subject?.startsWith('【回头看】'));
     expect(requests.map((m) => [to(m), m.subject])).toEqual([[EMAIL.office, '【回头看】“冬季回头看”专项：3项已销号措施待核查']]);
-    expect([...requests[0].text!.matchAll(/措施 (1\.\d+)「/g)].map((m) => m[1])).toEqual(ids);
+    expect([...requests[0].text!.matchAll(/措施(1\.\d+)“/g)].map((m) => m[1])).toEqual(ids);
     // Each review's own calendar event, in one file.
     const ics = requests[0].attachments.find((a) => a.contentType.startsWith('text/calendar'))!.content.toString('utf8');
     expect(ics.match(/BEGIN:VEVENT/g)).toHaveLength(3);
@@ -243,11 +244,11 @@ describe('mail on the time-skipping server', () => {
     // The first reminder's morning (ten working days before) was prepared while the lights were green: the mail counts them as they are at nine, yellow.
     const first = D.minus({ days: 14 }).toISODate()!;
     expect((await smtp.parsed()).filter((m) => m.subject?.includes(first)).map((m) => m.subject)).toEqual([
-      `【整改提醒汇总】${first}（周三）共3项：红0黄3绿0`,
+      `【整改提醒汇总】${plainDateZh(first)}（周三）共3项：红0黄3绿0`,
     ]);
-    const digest = (await smtp.parsed()).filter((m) => to(m) === EMAIL.leadUnit && m.subject?.includes(morning.toISODate()!));
+    const digest = (await smtp.parsed()).filter((m) => to(m) === EMAIL.leadUnit && m.subject?.includes(plainDateZh(morning.toISODate()!)));
     expect(digest).toHaveLength(1);
-    expect([...digest[0].text!.matchAll(/措施 (1\.\d+)「/g)].map((m) => m[1]).sort()).toEqual(['1.1', '1.3']);
+    expect([...digest[0].text!.matchAll(/措施(1\.\d+)“/g)].map((m) => m[1]).sort()).toEqual(['1.1', '1.3']);
     // Sent at the instant, not after a quiet period: the digest's send was scheduled at nine.
     const history = await digestRun.fetchHistory();
     const scheduled = history.events!.find((e) => e.activityTaskScheduledEventAttributes)!;

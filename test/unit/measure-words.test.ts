@@ -4,7 +4,8 @@
  * links apart), and the counts by light with closed measures apart.
  */
 import { standing } from '../../domain/record';
-import { deadlineWords, latestWord, noteWords } from '../../domain/measure-words';
+import { deadlineWords, latestWord } from '../../domain/measure-words';
+import { noteWords } from '../../domain/notes';
 import { tally, tallyWords } from '../../domain/tally';
 import { halfWidthTouchingChinese, officialText } from '../../domain/typography';
 import { evidenceRef } from '../../domain/evidence';

@@ -109,7 +109,7 @@ describe('from the mail to close-out in a browser', () => {
     const mail = mails.slice(sent).find((x) => JSON.stringify(x.to).includes('fgw@'))!;
     expect(mail.subject).toContain('催办');
     const links = Object.fromEntries(
-      [...(mail.text ?? '').matchAll(/(报送进展|提交整改完成|申请延期): (http\S+)/g)].map((m) => [m[1], m[2]]),
+      [...(mail.text ?? '').matchAll(/(报送进展|提交整改完成|申请延期)[:：]\s*(http\S+)/g)].map((m) => [m[1], m[2]]),
     );
     expect(Object.keys(links)).toEqual(['报送进展', '提交整改完成', '申请延期']);
 

@@ -282,7 +282,7 @@ describe('acting from the web on a real server', () => {
       const entry = s.audit.at(-1)!;
       expect(entry.actor).toEqual({ role: 'unit', who: '区发改委', via: 'link' });
       expect(String(entry.detail.note)).toContain(`已起草文件${XSS}`);
-      expect(String(entry.detail.note)).toContain('附件“起草稿.pdf”');
+      expect(String(entry.detail.note)).toContain('附件「起草稿.pdf」');
       const sha = /sha256:([0-9a-f]{64})/.exec(String(entry.detail.note))![1];
 
       const after = await b.get(res.headers.location as string);

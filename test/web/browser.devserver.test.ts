@@ -208,7 +208,7 @@ describe('the dashboard in a browser', () => {
     const units = await page.$$eval('table.ledger tbody tr td:nth-child(4)', (tds) => [...new Set(tds.map((t) => t.textContent))]);
     expect(units).toEqual(['区发改委']);
     // The form names its plan: the header still says which plan this is.
-    expect(await page.$eval('header.top .plan', (e) => e.textContent)).toMatch(/^梁溪区.+\(liangxi-2023\) · 数据时间/);
+    expect(await page.$eval('header.top .plan', (e) => e.textContent)).toMatch(/^梁溪区.+（liangxi-2023） · 数据时间/);
     await page.screenshot({ path: join(SHOTS, 'ledger.png'), fullPage: false });
     // A unit nobody leads: said so, the nearest offered, one click to it.
     const typo = await open(`/measures?unit=${encodeURIComponent('发改委')}&overdue=yes`, 1280, 400);

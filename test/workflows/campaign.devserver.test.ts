@@ -157,7 +157,7 @@ describe('look-back campaign', () => {
     );
     expect(relapsedRows.map((r: { measureId: string }) => r.measureId)).toEqual(['1.11', '1.12', '1.13', '1.14', '1.15']);
     expect((await runCli('status', '--lookback', 'maybe')).err).toContain(
-      '--lookback 应为 scheduled | in-review | sustained | relapsed: maybe',
+      '--lookback 应为 scheduled | in-review | sustained | relapsed：maybe',
     );
     const reopened = await env.client.workflow.getHandle(measureWorkflowId('drill', '1.11')).query(msg.getStateQuery);
     expect(reopened.progress).toMatchObject({ status: 'active', deadline: newDeadline.toISODate(), deadlineVersion: 2 });

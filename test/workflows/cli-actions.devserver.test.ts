@@ -79,7 +79,7 @@ describe('rectify commands against a real server', () => {
 
     const approve = await run('decide-extension', '1.1', '--as', 'office:督查科', '--approve', '--plan', 'drill-2024');
     expect(approve.out).toContain(
-      `时限${Number(newDeadline.slice(0, 4))}年${Number(newDeadline.slice(5, 7))}月${Number(newDeadline.slice(8))}日（周三）`,
+      `整改时限：${Number(newDeadline.slice(0, 4))}年${Number(newDeadline.slice(5, 7))}月${Number(newDeadline.slice(8))}日，剩`,
     );
 
     const byWrongUnit = await run('complete', '1.1', '--as', 'unit:区财政局', '--evidence', '文件');
@@ -169,7 +169,7 @@ describe('rectify commands against a real server', () => {
     expect((await run('calendar', 'import', notice, '--install')).code).toBe(0);
     const refresh = await run('calendar', 'refresh', '--plan', 'drill-2024', '--as', 'office:督查科');
     expect(refresh).toMatchObject({ code: 0, err: '' });
-    expect(refresh.out).toContain('已向3项运行中的措施更新节假日安排(已公布至2027年');
+    expect(refresh.out).toContain('已向3项运行中的措施更新节假日安排（已公布至2027年');
     const state = JSON.parse((await run('show', '1.3', '--json', '--details')).out);
     expect(state.calendarYears['2027'].workdays).toEqual(['2027-02-14', '2027-04-25', '2027-05-08', '2027-09-26', '2027-10-09']);
     expect(state.audit.at(-1)).toMatchObject({ action: 'calendar', actor: { role: 'office', who: '督查科' } });
@@ -195,7 +195,7 @@ describe('rectify commands against a real server', () => {
     expect(plan).toMatchObject({ code: 1, err: 'rectify: 没有运行中的计划 nosuch（运行中的计划：drill-2024）' });
     expect((await run('status', '--unit', '区发委')).err).toBe('rectify: 没有牵头单位“区发委”的运行中措施（是不是“区发改委”？）');
     expect((await run('show', '9.9', '--plan', 'drill-2024')).err).toBe(
-      'rectify: 计划 drill-2024中没有措施9.9（用 rectify status --plan drill-2024列出该计划的措施）',
+      'rectify: 计划 drill-2024 中没有措施9.9（用“rectify status --plan drill-2024”列出该计划的措施）',
     );
     expect((await run('show', '1.1', '--plan', 'nosuch')).err).toContain('没有运行中的计划 nosuch');
     const review = await run('lookback', 'record', '1.2', '--round', '1', '--as', 'office:督查科', '--sustained', '--notes', '巩固');

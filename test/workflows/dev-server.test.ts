@@ -134,7 +134,7 @@ describe('embedded dev server with the sample plan', () => {
       spy.mockRestore();
       log.mockRestore();
     }
-    expect(errors.join('\n')).toContain(`rectify: 计划 liangxi-2023已在 ${dir} 中运行，--rebase 只对新启动的计划生效`);
+    expect(errors.join('\n')).toContain(`rectify: 计划 liangxi-2023 已在 ${dir} 中运行，--rebase 只对新启动的计划生效`);
     server = await startDevServer(options);
     await withStack(async (client) => expect((await client.workflow.count(RUNNING)).count).toBe(124));
   });

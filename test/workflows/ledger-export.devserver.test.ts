@@ -14,6 +14,7 @@ import { FileOutbox } from '../../activities/outbox';
 import { loadPlan } from '../../config/plan-files';
 import { EXPORT_COLUMNS } from '../../domain/report/ledger-export';
 import { chinaCalendar } from '../../domain/calendar-data';
+import { officialText } from '../../domain/typography';
 import { localDate } from '../../domain/dates';
 import { LIGHT_LABELS, STATUS_LABELS } from '../../domain/vocabulary';
 import { runCli } from '../helpers/cli';
@@ -67,13 +68,13 @@ describe('the live ledger out', () => {
     const out = await runCli('ledger', 'export', '--out', xlsx);
     expect([out.code, out.err]).toEqual([
       0,
-      `已写入${xlsx}：${plan.title}整改台账（截至 ${out.err.match(/截至(\d+年\d+月\d+日)/)![1]}），124项措施`,
+      `已写入 ${xlsx}：${plan.title}整改台账（截至${out.err.match(/截至(\d+年\d+月\d+日)/)![1]}），124项措施`,
     ]);
     const status = JSON.parse((await runCli('status', '--json')).out) as StatusRow[];
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(xlsx);
     const ws = book.worksheets[0];
-    expect(String(ws.getCell(1, 1).value)).toMatch(/^.+整改台账\(截至\d{4}年\d+月\d+日\)$/);
+    expect(String(ws.getCell(1, 1).value)).toMatch(/^.+整改台账（截至\d{4}年\d+月\d+日）$/);
     expect((ws.getRow(2).values as unknown[]).slice(1)).toEqual(EXPORT_COLUMNS.map((c) => c.title));
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
     expect(ws.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', printTitlesRow: '2:2' });
@@ -137,12 +138,13 @@ describe('the live ledger out', () => {
     );
     expect([imported.code, imported.out]).toEqual([0, `${again}：34个问题，124项整改措施`]);
     const back = loadPlan(again).plan;
-    expect(back.problems).toEqual(plan.problems);
+    // The ledger prints the plan's texts in official punctuation (officialText); they come back so.
+    expect(back.problems).toEqual(plan.problems.map((p) => ({ ...p, title: officialText(p.title) })));
     const fields = (m: (typeof plan.measures)[number]) => ({
       id: m.id,
       problem: m.problem,
-      title: m.title,
-      text: m.text,
+      title: officialText(m.title),
+      text: officialText(m.text),
       kind: m.kind,
       leader: m.leader,
       leadUnit: m.leadUnit,

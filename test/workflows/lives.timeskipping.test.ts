@@ -137,7 +137,7 @@ describe('measure lives on the time-skipping server', () => {
     const { deadlines } = await handle.query(msg.getStateQuery);
     expect(deadlines.map((d) => [d.deadline, d.reason])).toEqual([
       [D.toISODate(), undefined],
-      [D2.toISODate(), '需协调省级部门，材料未齐'],
+      [D2.toISODate(), '需协调省级部门,材料未齐'],
     ]);
 
     // Submitted three days before the new deadline; the office sends it back; done a week late.

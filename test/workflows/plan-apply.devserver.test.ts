@@ -15,7 +15,7 @@ import { measureWorkflowId, planWorkflowId } from '../../contracts/ids';
 import * as msg from '../../contracts/messages';
 import * as SA from '../../contracts/search-attributes';
 import { runCli } from '../helpers/cli';
-import { dateZh } from '../../domain/dates';
+import { dateZh, plainDateZh } from '../../domain/dates';
 import { recordHistory } from '../helpers/histories';
 import { drillPlan } from '../helpers/plans';
 import { wednesdayAhead } from '../helpers/specs';
@@ -87,14 +87,14 @@ describe('plan apply on a real server', () => {
     const dry = await runCli('plan', 'apply', planPath, '--dry-run');
     expect([dry.code, errors(dry.err)]).toEqual([0, '']);
     expect(dry.out.split('\n')).toEqual([
-      `计划${PLAN_ID}与运行中的措施相比：`,
+      `计划 ${PLAN_ID} 与运行中的措施相比：`,
       '新增措施（将启动）（1项）：',
       '  措施3.1“措施3.1”',
       '整改时限变更（作为巡察办决定，时限版本加一，提醒和督办重新安排）（2项）：',
-      `  措施1.2“措施1.2”：整改时限2024-06-28 → ${moved()}`,
-      '  措施1.3“措施1.3”：整改时限2024-06-28 → 2024-01-31',
+      `  措施1.2“措施1.2”：整改时限：2024年6月28日 → ${plainDateZh(moved())}`,
+      '  措施1.3“措施1.3”：整改时限：2024年6月28日 → 2024年1月31日',
       '分工调整（通知新旧单位和区领导）（1项）：',
-      '  措施2.1“措施2.1”：牵头单位 区财政局 → 区委组织部',
+      '  措施2.1“措施2.1”：牵头单位：区财政局 → 区委组织部',
       '内容变更（1项）：',
       '  措施1.1“措施1.1”：措施内容',
       '计划中已删除（仍在运行；加 --prune 撤销）（1项）：',
@@ -106,19 +106,19 @@ describe('plan apply on a real server', () => {
     expect(applied.code).toBe(1);
     expect(applied.err).toContain('rectify: 措施1.3未能调整：请求被拒绝：新时限2024年1月31日应晚于今天');
     expect(applied.out).toContain('  新启动1项措施');
-    expect(applied.out).toContain('  措施1.2: 已调整时限及内容');
+    expect(applied.out).toContain('  措施1.2：已调整时限及内容');
 
     // Every change, as `show` tells it.
     const show = async (id: string) => (await runCli('show', id, '--plan', PLAN_ID)).out;
     expect(await show('1.1')).toContain('措施内容：措施1.1的内容（修订）。');
     expect(await show('1.2')).toContain(`时限调整：第2版${dateZh(moved())}（按计划调整：按第二季度台账调整）`);
-    expect(await show('2.1')).toContain('牵头单位 区委组织部');
+    expect(await show('2.1')).toContain('牵头单位：区委组织部');
     expect(await show('3.1')).toContain('措施3.1“措施3.1”：整改中');
-    expect(await show('1.3')).toContain('时限2024年6月28日');
+    expect(await show('1.3')).toContain('整改时限：2024年6月28日');
     const s12 = await state('1.2');
     expect([s12.progress.deadline, s12.progress.deadlineVersion]).toEqual([moved(), 2]);
     const shown = await runCli('show', '1.2', '--plan', PLAN_ID, '--timeline');
-    expect(shown.out).toContain(`按计划调整（整改时限2024-06-28 → ${moved()}；理由：按第二季度台账调整）`);
+    expect(shown.out).toContain(`按计划调整（整改时限：2024年6月28日 → ${plainDateZh(moved())}；理由：按第二季度台账调整）`);
     // The lead unit and the leader are told of the new deadline as of an approved extension: a notice (its mail
     // carries the .ics of the new date), on the timeline; the measure whose deadline did not move tells no one.
     const told = await eventually(
@@ -155,7 +155,7 @@ describe('plan apply on a real server', () => {
     );
     const again = await runCli('plan', 'apply', planPath, '--as', 'office:督查科');
     expect([again.code, errors(again.err)]).toEqual([0, '']);
-    expect(again.out).toContain(`措施1.3“措施1.3”：整改时限2024-06-28 → ${moved()}`);
+    expect(again.out).toContain(`措施1.3“措施1.3”：整改时限：2024年6月28日 → ${plainDateZh(moved())}`);
     expect(again.out).toContain('名录和规则变更（下一次发送起生效，不改动措施）：\n  单位邮箱：区财政局\n  新增单位：区审计局');
     expect(again.out).toContain('  措施3.1: 已调整分工');
     expect((await state('3.1')).leadUnit).toBe('区审计局');
@@ -164,7 +164,7 @@ describe('plan apply on a real server', () => {
     expect([stored.version, stored.changes.at(-1)?.by]).toEqual([2, { role: 'office', who: '督查科' }]);
     const twice = await runCli('plan', 'apply', planPath, '--as', 'office:督查科');
     expect(twice.out.split('\n')).toEqual([
-      `计划${PLAN_ID}与运行中的措施相比：`,
+      `计划 ${PLAN_ID} 与运行中的措施相比：`,
       '计划中已删除（仍在运行；加 --prune 撤销）（1项）：',
       '  措施2.2“措施2.2”',
     ]);
@@ -175,7 +175,7 @@ describe('plan apply on a real server', () => {
     const pruned = await runCli('plan', 'apply', planPath, '--as', 'office:督查科', '--prune', '--reason', '与措施2.1合并');
     expect([pruned.code, errors(pruned.err)]).toEqual([0, '']);
     expect(pruned.out).toContain('计划中已删除（将撤销：停止提醒，工作流结束）（1项）：');
-    expect(pruned.out).toContain('  措施2.2: 已撤销');
+    expect(pruned.out).toContain('  措施2.2：已撤销');
     const handle = env.client.workflow.getHandle(measureWorkflowId(PLAN_ID, '2.2'));
     const described = await eventually(
       () => handle.describe(),
@@ -188,7 +188,7 @@ describe('plan apply on a real server', () => {
     const status = await runCli('status', '--plan', PLAN_ID, '--json');
     expect((JSON.parse(status.out) as { measureId: string }[]).map((r) => r.measureId).sort()).toEqual(['1.1', '1.2', '1.3', '2.1', '3.1']);
     const last = await runCli('plan', 'apply', planPath, '--as', 'office:督查科', '--prune');
-    expect(last.out).toBe(`计划${PLAN_ID}：与运行中的措施一致，无需调整`);
+    expect(last.out).toBe(`计划 ${PLAN_ID}：与运行中的措施一致，无需调整`);
     expect((await env.client.workflow.getHandle(planWorkflowId(PLAN_ID)).query(msg.getPlanQuery)).version).toBe(2);
     await recordHistory('life-withdrawn', handle);
   });

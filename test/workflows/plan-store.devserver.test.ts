@@ -194,9 +194,9 @@ describe('the plan kept in Temporal', () => {
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       await expect(new StoredPlans(env.client).plan('nowhere-2024')).rejects.toThrow(
-        '计划 nowhere-2024没有保存在 Temporal 中，worker 也没有它的计划文件：对该计划运行一次 rectify start <计划文件> 即可保存',
+        '计划 nowhere-2024 没有保存在 Temporal 中，worker 也没有它的计划文件：对该计划运行一次 rectify start <计划文件> 即可保存',
       );
-      expect(logged).toHaveBeenCalledWith(expect.stringContaining('计划 nowhere-2024没有保存在 Temporal 中'), { planId: 'nowhere-2024' });
+      expect(logged).toHaveBeenCalledWith(expect.stringContaining('计划 nowhere-2024 没有保存在 Temporal 中'), { planId: 'nowhere-2024' });
     } finally {
       logged.mockRestore();
     }

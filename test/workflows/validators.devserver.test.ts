@@ -99,7 +99,7 @@ describe('validators reject bad requests without touching history', () => {
       [
         'progress by another unit',
         () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: OTHER_UNIT, note: '进展' }] }),
-        '只有本措施的牵头单位(区发改委)可以这样做;单位「区财政局」无权操作',
+        '只有本措施的牵头单位（区发改委）可以这样做；单位“区财政局”无权操作',
       ],
       [
         'progress without a note',
