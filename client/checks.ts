@@ -77,7 +77,7 @@ export async function checkSearchAttributes(client: Client, namespace: string): 
 export async function checkSmtp(settings: Pick<Settings, 'mail'>): Promise<Check> {
   const name = 'SMTP';
   const { smtpUrl, caFile } = settings.mail;
-  if (!smtpUrl) return ok(name, `未设置 SMTP_URL: 邮件保存在 ${settings.mail.outboxDir}（rectify outbox 查看）`);
+  if (!smtpUrl) return ok(name, `未设置 SMTP_URL，邮件保存在 ${settings.mail.outboxDir}（用“rectify outbox”查看）`);
   const shown = smtpUrl.replace(/\/\/([^:@/]*):[^@]*@/, '//$1:***@');
   let mailer: SmtpMailer | undefined;
   try {

@@ -19,7 +19,7 @@ const MARK: Record<CheckStatus, string> = { ok: '✓', warn: '!', fail: '✗' };
 const ZONE = 'Asia/Shanghai';
 
 export function formatCheck(c: Check): string {
-  return `${MARK[c.status]} ${c.name}: ${c.detail}${c.fix && c.status !== 'ok' ? `\n    → ${c.fix}` : ''}`;
+  return `${MARK[c.status]} ${c.name}：${c.detail}${c.fix && c.status !== 'ok' ? `\n    → ${c.fix}` : ''}`;
 }
 
 export async function doctorChecks(settings: Settings, planPaths: string[], now = Date.now()): Promise<Check[]> {

@@ -229,7 +229,7 @@ export function describeDigest(plan: Plan, outcome: StartResult['digest']): stri
   const timing = digestTiming(plan.policy);
   if (!timing) return `领导小组周报：计划中已关闭${outcome === 'deleted' ? '（已删除定时任务）' : ''}`;
   const what = outcome === 'created' ? '已创建' : '已按计划更新';
-  return `领导小组周报：每${WEEKDAY_NAMES[timing.weekday]} ${timing.at}（${plan.timeZone}，逢节假日顺延至下一个工作日），${what}定时任务 ${leadershipDigestScheduleId(plan.id)}`;
+  return `领导小组周报：每${WEEKDAY_NAMES[timing.weekday]}${timing.at}（${plan.timeZone}，逢节假日顺延至下一个工作日），${what}定时任务 ${leadershipDigestScheduleId(plan.id)}`;
 }
 
 /** The plan's calendar watch (once per plan; starting it again does nothing). True when it was started now. */

@@ -47,7 +47,9 @@ function body(text: string): Paragraph[] {
     .filter((t) => t.trim())
     .map(
       (t) =>
-        new Paragraph({ children: [run(t.trim(), 'body')], indent: { firstLine: 640 }, spacing: LINE, alignment: AlignmentType.JUSTIFIED }),
+        // Aligned left, not justified: LibreOffice (and so the print test) drops a full-width ；or ，
+        // hung at the end of a justified line; lines of Chinese characters end nearly even anyway.
+        new Paragraph({ children: [run(t.trim(), 'body')], indent: { firstLine: 640 }, spacing: LINE, alignment: AlignmentType.LEFT }),
     );
 }
 
@@ -91,7 +93,7 @@ export async function reportDocx(r: ProgressReport): Promise<Buffer> {
       spacing: { line: 700, lineRule: LineRuleType.EXACT },
     }),
     new Paragraph({
-      children: [run(`（${r.planTitle}，截至${r.asOfZh}）`, 'subheading')],
+      children: [run(r.subtitle, 'subheading')],
       alignment: AlignmentType.CENTER,
       spacing: { ...LINE, after: 320 },
     }),

@@ -5,18 +5,18 @@
 import { PLACEHOLDER, type ProgressReport, type ReportMeasure } from '../domain/report/model';
 
 /**
- * 一是…。（牵头单位：…；负责区领导：…；整改时限：…）目前…。最新进展（…）：…: one measure of the
+ * 一是…。牵头单位：…；负责区领导：…；整改时限：…。目前…。最新进展（…）：…: one measure of the
  * report's 整改情况. Links follow the sentence in brackets, each as `link` writes it (Markdown's
  * <…>, so that no punctuation is taken into the address).
  */
 export function measureSentence(m: ReportMeasure, link: (url: string) => string = (u) => u): string {
   const links = m.latest?.links.length ? `（链接：${m.latest.links.map(link).join('、')}）` : '';
-  return `${m.ordinal}${m.title}。（${m.words.people}）目前${m.words.state}。${m.words.note}${links}`;
+  return `${m.ordinal}${m.title}。${m.words.people}。目前${m.words.state}。${m.words.note}${links}`;
 }
 
 export function reportMarkdown(r: ProgressReport): string {
   const out: string[] = [];
-  out.push('# 巡视整改进展情况', '', `（${r.planTitle}，截至${r.asOfZh}）`, '');
+  out.push('# 巡视整改进展情况', '', r.subtitle, '');
   out.push(r.summary, '');
   out.push('## 一、巡视整改组织领导情况', '', r.preface ?? PLACEHOLDER.preface, '');
   out.push('## 二、整改进展情况及成效', '');

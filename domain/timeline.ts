@@ -10,6 +10,7 @@ import { AUDIENCE_LABELS, auditWords, noticeLabel } from './vocabulary';
 import { actorLabel } from './permissions';
 import { officialText } from './typography';
 import { plainDateZh } from './dates';
+import { evidenceFiles } from './evidence';
 
 export type TimelineKind = 'start' | 'notice' | 'action' | 'lookback';
 
@@ -24,6 +25,8 @@ export interface TimelineEntry {
   to?: { label: string; messageId?: string; digest?: string }[];
   /** Recipients it could not reach. */
   problems?: string[];
+  /** Stored files an action named (its note or evidence), to link them; the words name them without their digest. */
+  files?: { name: string; sha256: string }[];
 }
 
 function recipient(c: SentCopy): { label: string; messageId?: string; digest?: string } {
@@ -38,7 +41,9 @@ function recipient(c: SentCopy): { label: string; messageId?: string; digest?: s
 export function timeline(state: MeasureState): TimelineEntry[] {
   const entries: TimelineEntry[] = [{ at: state.startedAt, kind: 'start', what: '开始跟踪本措施（整改任务下达）' }];
   for (const a of state.audit) {
-    entries.push({ at: a.at, kind: 'action', what: auditWords(a), who: actorLabel(a.actor) });
+    const d = a.detail as Record<string, unknown>;
+    const files = evidenceFiles([d.note, ...(Array.isArray(d.evidence) ? d.evidence : [])].filter((x) => typeof x === 'string').join('\n'));
+    entries.push({ at: a.at, kind: 'action', what: auditWords(a), who: actorLabel(a.actor), ...(files.length ? { files } : {}) });
   }
   for (const d of state.deliveries ?? []) {
     const label = noticeLabel(d.kind, d.level);
@@ -54,13 +59,18 @@ export function timeline(state: MeasureState): TimelineEntry[] {
   }
   for (const l of state.lookbacks ?? []) {
     const which = `第${l.round}次回头看${l.campaign ? `（“${l.campaign}”专项）` : ''}`;
-    entries.push({ at: l.startedAt, kind: 'lookback', what: `开展${which}${l.dueDate ? `，时限：${plainDateZh(l.dueDate)}` : ''}`, who: '系统' });
+    entries.push({
+      at: l.startedAt,
+      kind: 'lookback',
+      what: `开展${which}${l.dueDate ? `，时限：${plainDateZh(l.dueDate)}` : ''}`,
+      who: '系统',
+    });
     // A relapse is on record as the action that reopened the measure; a sustained outcome only here.
     if (l.outcome === 'sustained' && l.recordedAt) {
       entries.push({
         at: l.recordedAt,
         kind: 'lookback',
-        what: `${which}：整改成效巩固${l.notes ? `（核查说明：${l.notes}）` : ''}`,
+        what: `${which}：整改成效巩固${l.notes ? `，核查说明：${officialText(l.notes)}` : ''}`,
         who: l.by ? actorLabel(l.by) : undefined,
       });
     }

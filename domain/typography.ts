@@ -88,6 +88,22 @@ function spaces(s: string): string {
     .replace(new RegExp(`([${punct}]) +`, 'g'), '$1');
 }
 
+/** Brackets inside brackets（…（…）…）, for checks of what people read: GB/T 15834 nests no round brackets. */
+export function nestedBrackets(text: string): string[] {
+  const found: string[] = [];
+  let depth = 0;
+  let start = 0;
+  [...text].forEach((c, i, chars) => {
+    if (c === '（' || c === '(') {
+      if (depth === 0) start = i;
+      depth += 1;
+      if (depth === 2) found.push(chars.slice(start, i + 12).join(''));
+    } else if ((c === '）' || c === ')') && depth > 0) depth -= 1;
+    else if (c === '\n') depth = 0;
+  });
+  return found;
+}
+
 /** ASCII punctuation that touches a Chinese character, for checks of what people read. */
 export function halfWidthTouchingChinese(text: string): string[] {
   const found: string[] = [];

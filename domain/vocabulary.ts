@@ -130,7 +130,8 @@ function actionWords(a: AuditEntry, links: string[]): string {
   const day = (v: unknown) => (typeof v === 'string' && v ? plainDateZh(v) : '');
   const parts = (...ps: (string | false | undefined)[]) => {
     const shown = ps.filter(Boolean);
-    return shown.length ? `（${shown.join('；')}）` : '';
+    // After a comma, not in brackets: what people typed may hold brackets of its own, never nested.
+    return shown.length ? `，${shown.join('；')}` : '';
   };
   switch (a.action) {
     case 'progress':

@@ -107,7 +107,7 @@ export function registerLookbackCommands(program: Command): void {
         const state = await reviewState(client, planId, measureId, round);
         if (state !== 'open') {
           const outcome = state.outcome === 'relapsed' ? '反弹回潮' : '巩固';
-          const when = state.recordedAt ? `,${formatInstant(Date.parse(state.recordedAt), ZONE)}` : '';
+          const when = state.recordedAt ? `，${formatInstant(Date.parse(state.recordedAt), ZONE)}` : '';
           throw new InputError(
             `措施${measureId}第${round}次回头看已记录结论：${outcome}（${state.recordedBy ?? ''}${when}），不再重复记录`,
           );

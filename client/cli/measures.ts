@@ -9,7 +9,7 @@ import * as msg from '../../contracts/messages';
 import * as SA from '../../contracts/search-attributes';
 import type { WorkCalendar } from '../../domain/calendar';
 import { chinaCalendar } from '../../domain/calendar-data';
-import { dateZh, formatInstant, localDate } from '../../domain/dates';
+import { dateZh, formatInstant, localDate, plainDateZh } from '../../domain/dates';
 import { deadlineWords, latestWord, latestWordLine, linksLine } from '../../domain/measure-words';
 import { standing, type MeasureRecord } from '../../domain/record';
 import { tally, tallyWords, type Tally } from '../../domain/tally';
@@ -85,7 +85,7 @@ export function showLines(v: MeasureView, record?: MeasureRecord): string[] {
   ];
   if (v.withdrawn)
     lines.unshift(
-      `已撤销：${formatInstant(Date.parse(v.withdrawn.at), zone)}由${v.withdrawn.by.who}撤销（理由：${v.withdrawn.reason}），不再跟踪`,
+      `已撤销：${formatInstant(Date.parse(v.withdrawn.at), zone)}由${v.withdrawn.by.who}撤销，不再跟踪；理由：${officialText(v.withdrawn.reason)}`,
     );
   v.spec.milestones.forEach((m, i) => {
     const state = i < v.progress.milestonesDone ? '已完成' : i === v.progress.milestonesDone ? '进行中' : '未开始';
@@ -93,13 +93,14 @@ export function showLines(v: MeasureView, record?: MeasureRecord): string[] {
   });
   if (v.spec.kind === 'longterm' && v.progress.reportsDone.length) lines.push(`已报送进展：截至${v.progress.reportsDone.join('、')}`);
   if (v.pendingExtension) lines.push(`待审批延期：至${dateZh(v.pendingExtension.newDeadline)}（理由：${v.pendingExtension.reason}）`);
-  for (const d of v.deadlines.slice(1)) lines.push(`时限调整：第 ${d.version} 版${dateZh(d.deadline)}（${d.reason ?? ''}）`);
+  for (const d of v.deadlines.slice(1))
+    lines.push(`时限调整：第${d.version}版为${plainDateZh(d.deadline)}${d.reason ? `（${d.reason}）` : ''}`);
   if (v.closedAt) lines.push(`销号时间：${formatInstant(Date.parse(v.closedAt), zone)}`);
   const last = v.lookbacks?.at(-1);
   if (last) {
     const campaign = last.campaign ? `“${last.campaign}”专项` : '销号后';
     const started = formatInstant(Date.parse(last.startedAt), zone);
-    lines.push(`回头看：第${last.round}次（${campaign}，${started}开始）${LOOKBACK_STATUS_LABELS[last.outcome ?? 'in-review']}`);
+    lines.push(`回头看：第${last.round}次，${campaign}，${started}开始，${LOOKBACK_STATUS_LABELS[last.outcome ?? 'in-review']}`);
   }
   if (v.audit.length) lines.push('最近的操作：');
   for (const a of v.audit.slice(-8)) lines.push(`  ${formatInstant(Date.parse(a.at), zone)} ${a.actor.who} ${auditWords(a)}`);

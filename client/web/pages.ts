@@ -7,7 +7,6 @@ import { officialText } from '../../domain/typography';
 import type { MeasureDetails } from '../../contracts/measure';
 import type { WorkCalendar } from '../../domain/calendar';
 import { formatInstant, localDate, plainDateZh } from '../../domain/dates';
-import { evidenceFiles } from '../../domain/evidence';
 import { ledgerRow, type LedgerRow } from '../../domain/report/ledger';
 import type { ProgressReport } from '../../domain/report/model';
 import type { MeasureRecord } from '../../domain/record';
@@ -109,7 +108,7 @@ export interface MeasurePage {
   milestones: { title: string; deadline: string; done: boolean }[];
   reporting?: { cadence: string; done: string[] };
   pendingExtension?: string;
-  timeline: (TimelineEntry & { when: string; files: { name: string; sha256: string }[] })[];
+  timeline: (TimelineEntry & { when: string })[];
   temporalUrl?: string;
 }
 
@@ -150,13 +149,8 @@ export function measurePage(
     pendingExtension: d.pendingExtension
       ? `${d.pendingExtension.by.who}申请延期至${plainDateZh(d.pendingExtension.newDeadline)}（理由：${d.pendingExtension.reason}）`
       : undefined,
-    // A stored file is linked under its entry; its hash is not repeated in the words.
-    timeline: entries.map((e) => ({
-      ...e,
-      what: e.what.replace(/,sha256:[0-9a-f]{64}/g, ''),
-      when: formatInstant(Date.parse(e.at), zone),
-      files: evidenceFiles(e.what),
-    })),
+    // A stored file is linked under its entry (the words name it without its digest).
+    timeline: entries.map((e) => ({ ...e, when: formatInstant(Date.parse(e.at), zone) })),
     temporalUrl: temporalUi
       ? `${temporalUi.url.replace(/\/$/, '')}/namespaces/${encodeURIComponent(temporalUi.namespace)}/workflows/${encodeURIComponent(d.workflowId)}`
       : undefined,

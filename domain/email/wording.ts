@@ -30,14 +30,15 @@ export interface Office {
   address?: string;
 }
 
-/** 区委巡察办（电话：…；地址：…；邮箱：…） */
+/** 区委巡察办，电话：…；地址：…；邮箱：… */
 export function officeContact(o: Office): string {
   const parts = [
     o.phone && `电话：${o.phone}`,
     o.address && `地址：${o.address}`,
     o.emails.length && `邮箱：${o.emails.join('、')}`,
   ].filter(Boolean);
-  return parts.length ? `${o.name}（${parts.join('；')}）` : o.name;
+  // After a comma, not in brackets: the plan's phone or address may carry brackets of their own.
+  return parts.length ? `${o.name}，${parts.join('；')}` : o.name;
 }
 
 export interface WordingContext {

@@ -45,7 +45,8 @@ export interface ReportMeasure {
   latest?: { date: string; kind: LatestWordKind; text: string; links: string[]; by: string };
   /**
    * The report's sentence about the measure in its parts, for every format to lay out alike:
-   * 牵头单位：…；负责区领导：…；整改时限：… / 已完成（销号）（2026年12月6日销号） / 最新进展（…）：….
+   * 牵头单位：…；负责区领导：…；整改时限：… / 已完成，于2026年12月6日销号 / 最新进展（…）：…. No
+   * brackets around the people: a deadline's own (逢休息日…) would nest in them.
    */
   words: { people: string; state: string; note: string };
   closedOn?: string;
@@ -91,6 +92,8 @@ export interface ProgressReport {
   /** The day the figures stand on (截至). */
   asOf: IsoDate;
   asOfZh: string;
+  /** Under the title: the plan and the day, 梁溪区…整改方案（截至2026年12月6日）; never a bracket in a bracket. */
+  subtitle: string;
   /** The opening paragraph's figures in the report's phrasing. */
   summary: string;
   totals: ReportTotals;
@@ -221,7 +224,7 @@ export function buildReport(records: MeasureRecord[], o: ReportOptions): Progres
         people: `牵头单位：${r.leadUnit}；负责区领导：${r.leader}；整改时限：${deadline}`,
         state:
           status === 'closed' && closedOn
-            ? `${REPORT_STATUS_LABELS[status]}（${closedOn}销号）`
+            ? `已完成，于${closedOn}销号`
             : workdaysLeft !== undefined && workdaysLeft < 0
               ? `${REPORT_STATUS_LABELS[status]}（已逾期${-workdaysLeft}个工作日）`
               : REPORT_STATUS_LABELS[status],
@@ -261,6 +264,7 @@ export function buildReport(records: MeasureRecord[], o: ReportOptions): Progres
     planTitle: o.planTitle,
     asOf: o.asOf,
     asOfZh,
+    subtitle: `${officialText(o.planTitle)}（截至${asOfZh}）`,
     summary: summaryWords(asOfZh, totals),
     totals,
     preface: o.preface,

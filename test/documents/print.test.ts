@@ -67,7 +67,7 @@ function sample(): { title: string; rows: ExportRow[]; records: MeasureRecord[] 
     return story.record();
   });
   const rows = records.map((r, i) => exportRow(r, specs[i], now, true, calendar));
-  return { title: `${plan.title}整改台账(截至2024年6月20日)`, rows, records };
+  return { title: `${plan.title}整改台账（截至2024年6月20日）`, rows, records };
 }
 
 const pureHan = (w: PrintedWord) => printedSize(w) !== undefined;

@@ -185,7 +185,7 @@ describe('mail on the time-skipping server', () => {
     const leader = mails.filter((m) => to(m) === EMAIL.leader);
     // Counted across a year nobody has published yet (the test clock runs on today's date), the count says so.
     const provisional = chinaCalendar({ unpublishedYears: 'statutory' }).isProvisionalBetween(D.minus({ days: 8 }).toISODate()!, day)
-      ? ',按临时日历计算'
+      ? '，按临时日历计算'
       : '';
     expect(leader.map((m) => m.subject)).toEqual([`【逾期督办·第1级】措施1.3“健全政策机制”（已逾期1个工作日${provisional}）`]);
   });
@@ -243,7 +243,7 @@ describe('mail on the time-skipping server', () => {
 
     // The first reminder's morning (ten working days before) was prepared while the lights were green: the mail counts them as they are at nine, yellow.
     const first = D.minus({ days: 14 }).toISODate()!;
-    expect((await smtp.parsed()).filter((m) => m.subject?.includes(first)).map((m) => m.subject)).toEqual([
+    expect((await smtp.parsed()).filter((m) => m.subject?.includes(plainDateZh(first))).map((m) => m.subject)).toEqual([
       `【整改提醒汇总】${plainDateZh(first)}（周三）共3项：红0黄3绿0`,
     ]);
     const digest = (await smtp.parsed()).filter((m) => to(m) === EMAIL.leadUnit && m.subject?.includes(plainDateZh(morning.toISODate()!)));

@@ -172,13 +172,13 @@ describe('the timeline', () => {
     const t = timeline(story.state);
     expect(t.map((e) => [e.kind, e.what])).toEqual([
       ['start', '开始跟踪本措施（整改任务下达）'],
-      ['action', '报送进展（说明：已起草文件）'],
+      ['action', '报送进展，说明：已起草文件'],
       ['notice', '发出“整改提醒”（致牵头单位）'],
-      ['action', '提交整改完成（佐证：印发文件<b>）'],
+      ['action', '提交整改完成，佐证：印发文件<b>'],
       ['notice', '发出“待核验”（致巡察办）'],
       ['action', '核验通过，销号'],
       ['lookback', '开展第1次回头看'],
-      ['lookback', '第1次回头看：整改成效巩固（核查说明：成效巩固）'],
+      ['lookback', '第1次回头看：整改成效巩固，核查说明：成效巩固'],
     ]);
     expect(t[2].to).toEqual([{ label: '牵头单位·区发改委 <fgw@example.org>', messageId: '<abc@example.org>' }]);
     expect(t[4].problems).toEqual(['区委巡察办：邮箱已满']);
@@ -348,7 +348,7 @@ describe('the weekly leadership digest', () => {
     expect(mail.text).toContain('本周新增逾期（1项）\n  · 措施1.1“健全政策机制”（区发改委）：2024年6月5日到期未完成');
     expect(mail.text).toContain('各牵头单位红灯（未完成的措施中）\n  · 区发改委：红灯2项（未完成3项）');
     expect(mail.text).toContain('请领导小组关注逾期、督办和反弹回潮的措施');
-    expect(mail.text).toContain('如有疑问，请联系区委巡察办（电话：0510-0000');
+    expect(mail.text).toContain('如有疑问，请联系区委巡察办，电话：0510-0000');
     expect(mail.html).toContain('<h3 style="font-size: 16px; margin: 16px 0 4px">本周销号（1项）</h3>');
     expect(renderWeeklyDigest(w, ctx('office')).text).toContain('请巡察办跟踪督办逾期和反弹回潮的措施');
   });

@@ -309,7 +309,7 @@ describe('ledgers as offices keep them', () => {
     const state = initialState(spec, initialProgress(spec, at), at);
     expect(timeline(state).map((e) => [e.who, e.what])).toEqual([
       [undefined, '开始跟踪本措施（整改任务下达）'],
-      ['单位·区委宣传部', '台账所载进展（说明：已开展集体学习3次）'],
+      ['单位·区委宣传部', '台账所载进展，说明：已开展集体学习3次'],
     ]);
   });
 });

@@ -51,7 +51,7 @@ describe('mails people can act on (zh-CN)', () => {
     expect(mail.text).toContain('请于2024年10月15日（周二）18:00前完成整改，并向区委巡察办报送整改完成情况及佐证材料。');
     // No online 申请延期 link in this mail (no link settings): a written application.
     expect(mail.text).toContain('确需延期的，请在到期前向区委巡察办提出书面申请，说明理由和拟完成时间。');
-    expect(mail.text).toContain('如有疑问，请联系区委巡察办（电话：0510-8000 0000；地址：区行政中心3号楼；邮箱：xunchaban@example.org）。');
+    expect(mail.text).toContain('如有疑问，请联系区委巡察办，电话：0510-8000 0000；地址：区行政中心3号楼；邮箱：xunchaban@example.org。');
     expect(
       mail.text
         .trimEnd()

@@ -187,12 +187,12 @@ describe('the dashboard in a browser', () => {
   });
 
   it('opens a measure after a CLI action and finds the action on its timeline', async () => {
-    const note = `浏览器测试进展 ${Date.now()}`;
+    const note = `浏览器测试进展${Date.now()}`;
     expect((await runCli('progress', '2.1', '--as', 'unit:区发改委', '--note', note)).code).toBe(0);
     const page = await open('/measures/liangxi-2023/2.1');
     const entries = await page.$$eval('ol.timeline > li', (lis) => lis.map((li) => li.textContent!.replace(/\s+/g, ' ').trim()));
     expect(entries[0]).toContain('开始跟踪本措施');
-    expect(entries.some((e) => e.includes('单位·区发改委') && e.includes(`报送进展（说明：${note}）`))).toBe(true);
+    expect(entries.some((e) => e.includes('单位·区发改委') && e.includes(`报送进展，说明：${note}`))).toBe(true);
     expect(await page.$eval('h1', (h) => h.textContent)).toBe('措施2.1“健全政策机制”');
     await page.screenshot({ path: join(SHOTS, 'measure.png'), fullPage: true });
   });

@@ -275,7 +275,7 @@ describe('the office’s desk on a real server', () => {
     ]);
     expect(urged[0].text).toContain('巡察办对本措施进行催办：请本周内报送');
     const timeline = await run('show', '1.2', '--timeline');
-    expect(timeline.out).toContain('巡察办·督查科  催办（逾期督办·第3级）（说明：请本周内报送）');
+    expect(timeline.out).toContain('巡察办·督查科  催办（逾期督办·第3级），说明：请本周内报送');
     for (const m of urged) expect(timeline.out).toContain(`Message-ID ${m.messageId}`);
   });
 

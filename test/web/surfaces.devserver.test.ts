@@ -11,7 +11,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
@@ -28,7 +28,7 @@ import { chinaCalendar } from '../../domain/calendar-data';
 import { deadlineWords } from '../../domain/measure-words';
 import type { ProgressReport, ReportMeasure } from '../../domain/report/model';
 import { tallyWords } from '../../domain/tally';
-import { halfWidthTouchingChinese } from '../../domain/typography';
+import { halfWidthTouchingChinese, nestedBrackets } from '../../domain/typography';
 import { runCli } from '../helpers/cli';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { eventually, startDevStack, type DevStack } from '../helpers/temporal';
@@ -309,12 +309,20 @@ describe('every surface agrees, in official form (issue 21)', () => {
 
   it('nothing people read has ASCII punctuation touching Chinese, or an ISO date', async () => {
     const mails = await smtp.parsed();
-    for (const m of mails) read.set(`mail ${m.subject}`, `${m.subject}\n${m.text ?? ''}`);
+    // Kept to be looked at as their readers see them (test-output/mails/*.html, *.txt).
+    const out = join(__dirname, '../../test-output/mails');
+    mkdirSync(out, { recursive: true });
+    mails.forEach((m, i) => {
+      read.set(`mail ${m.subject}`, `${m.subject}\n${m.text ?? ''}`);
+      writeFileSync(join(out, `${String(i).padStart(3, '0')}.html`), typeof m.html === 'string' ? m.html : '');
+      writeFileSync(join(out, `${String(i).padStart(3, '0')}.txt`), `${m.subject}\n\n${m.text ?? ''}`);
+    });
     expect(mails.length).toBeGreaterThan(0);
     const found: string[] = [];
     for (const [where, text] of read) {
       for (const bad of halfWidthTouchingChinese(text)) found.push(`${where}: …${bad}…`);
       for (const date of isoDates(text)) found.push(`${where}: ${date}`);
+      for (const nested of nestedBrackets(text)) found.push(`${where}: 括号套括号 ${nested}`);
     }
     expect(found).toEqual([]);
   });

@@ -179,7 +179,7 @@ describe('look-back campaign', () => {
     );
     expect(again.code).toBe(1);
     expect(again.err).toMatch(
-      /^rectify: 措施 1\.1 第 1 次回头看已记录结论: 巩固\(督查科,\d{4}-\d{2}-\d{2} \d{2}:\d{2} \(周.\)\),不再重复记录$/,
+      /^rectify: 措施1\.1第1次回头看已记录结论：巩固（督查科，\d{4}年\d{1,2}月\d{1,2}日（周.）\d{2}:\d{2}），不再重复记录$/,
     );
     const listed = await runCli('lookback', 'status', '2026年冬季回头看', '--list');
     expect(listed.out.split('\n').filter((l) => l.startsWith('待完成\t措施 '))).toHaveLength(15);

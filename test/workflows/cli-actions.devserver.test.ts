@@ -96,7 +96,7 @@ describe('rectify commands against a real server', () => {
     expect((await run('verify', '1.1', '--as', 'office:督查科', '--accept')).out).toContain('已销号，绿灯');
 
     expect((await run('reassign', '1.2', '--as', 'office:督查科', '--lead-unit', '区发改委', '--reason', '职责调整')).out).toContain(
-      '牵头单位 区发改委',
+      '牵头单位：区发改委',
     );
     const progress = await run('progress', '1.3', '--as', 'unit:区发改委', '--note', '一季度进展');
     expect([progress.code, progress.err]).toEqual([0, '']);
@@ -117,8 +117,8 @@ describe('rectify commands against a real server', () => {
     expect(show.out).toContain(`时限调整：第2版${newDeadlineZh}（需补充调研）`);
     expect(show.out).toContain('类型：限期整改');
     expect(show.out).toMatch(/区发改委 申请延期至 \d{4}-\d{2}-\d{2}\(理由: 需补充调研\)/);
-    expect(show.out).toContain('督查科 核验退回（理由：佐证不足）');
-    expect(show.out).toContain('区发改委 提交整改完成（佐证：补充材料）');
+    expect(show.out).toContain('督查科 核验退回，理由：佐证不足');
+    expect(show.out).toContain('区发改委 提交整改完成，佐证：补充材料');
     expect(show.out).toContain('督查科 核验通过，销号');
     expect(show.out).not.toMatch(/逾期|extension|verify|\{/);
     const json = JSON.parse((await run('show', '1.1', '--json')).out);
@@ -181,7 +181,7 @@ describe('rectify commands against a real server', () => {
       (c) => c.count === 0,
     );
     expect((await run('calendar', 'refresh', '--as', 'office:督查科')).out).toContain(
-      '计划 drill-2024: 已启动节假日安排提醒（calendar:drill-2024）',
+      '计划 drill-2024：已启动节假日安排提醒（calendar:drill-2024）',
     );
     const restarted = env.client.workflow.getHandle(calendarWatchWorkflowId('drill-2024'));
     expect((await restarted.describe()).status.name).toBe('RUNNING');
@@ -202,7 +202,7 @@ describe('rectify commands against a real server', () => {
     expect(review).toMatchObject({ code: 1, err: 'rectify: 措施1.2没有第1次回头看（尚未开展回头看）' });
     for (const r of [plan, review]) expect(r.err).not.toMatch(/measure:|lookback:|workflow|undefined/);
     const status = await run('status', '--plan', 'drill-2024');
-    expect(status.out.split('\n')[0]).toBe('措施\t灯\t状态\t到期日\t剩余工作日\t牵头单位\t负责区领导\t回头看');
+    expect(status.out.split('\n')[0]).toBe('措施\t灯\t状态\t整改时限\t剩余工作日\t牵头单位\t负责区领导\t回头看');
     expect(status.out).toMatch(/^1\.1\t绿灯\t已销号\t\d{4}年/m);
     expect(status.out).toMatch(/^共 3 项: 红灯 \d, 黄灯 \d, 绿灯 \d$/m);
     const rows = JSON.parse((await run('status', '--plan', 'drill-2024', '--json')).out);

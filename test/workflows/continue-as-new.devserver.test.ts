@@ -74,8 +74,8 @@ it('continues as new when suggested, several times, carrying the full state and 
           i % 3 === 2
             ? expect.stringContaining(`第${i + 1}次催办`)
             : i === 0
-              ? expect.stringMatching(/^报送进展·截至\d{4}年\d{1,2}月\d{1,2}日的一期（说明：第1次进展）$/) // it answers the current quarter
-              : `报送进展（说明：第${i + 1}次进展）`,
+              ? expect.stringMatching(/^报送进展·截至\d{4}年\d{1,2}月\d{1,2}日的一期，说明：第1次进展$/) // it answers the current quarter
+              : `报送进展，说明：第${i + 1}次进展`,
         ),
       );
       const urgings = timeline.filter((e) => e.kind === 'notice' && e.what.includes('催办'));

@@ -67,7 +67,7 @@ describe('the desk’s workflows', () => {
       ]);
       expect(sent[0].event).toMatchObject({ actor: OFFICE, note: '请本周内报送整改材料' });
       expect(urged.filter((e) => e.what.includes('催办')).map((e) => e.what)).toEqual([
-        '催办（逾期督办·第2级）（说明：请本周内报送整改材料）',
+        '催办（逾期督办·第2级），说明：请本周内报送整改材料',
         '发出“催办”（致牵头单位、负责区领导、巡察办）',
       ]);
 

@@ -15,6 +15,7 @@ import { loadPlan } from '../../config/plan-files';
 import { EXPORT_COLUMNS } from '../../domain/report/ledger-export';
 import { chinaCalendar } from '../../domain/calendar-data';
 import { officialText } from '../../domain/typography';
+import { deadlineWords } from '../../domain/measure-words';
 import { localDate } from '../../domain/dates';
 import { LIGHT_LABELS, STATUS_LABELS } from '../../domain/vocabulary';
 import { runCli } from '../helpers/cli';
@@ -94,13 +95,15 @@ describe('the live ledger out', () => {
       ]);
       const fill = row.getCell(col('红黄绿灯')).fill as ExcelJS.FillPattern;
       expect(fill.fgColor?.argb).toMatch(/^FF[0-9A-F]{6}$/);
-      // The cell's date, by the one rule, is the day status says it falls due (a deadline on a day off: the working day before).
+      // The cell gives the deadline as written and, where it differs, the day status says it falls due
+      // (the one rule: a deadline on a day off falls due on the working day before it), as deadlineWords says it.
       const cell = String(row.getCell(col('整改时限')).value);
-      const written = cell.split(';').at(-1)!;
-      expect([id, s.deadline ? calendar.onOrBefore(written) : written]).toEqual([
-        id,
-        s.deadline ? localDate(Date.parse(s.deadline), 'Asia/Shanghai') : '长期坚持',
-      ]);
+      const last = cell.split('；').at(-1)!;
+      const due = s.deadline ? localDate(Date.parse(s.deadline), 'Asia/Shanghai') : undefined;
+      const written = /^(\d{4})年(\d{1,2})月(\d{1,2})日/.exec(last);
+      const writtenIso = written ? `${written[1]}-${written[2].padStart(2, '0')}-${written[3].padStart(2, '0')}` : undefined;
+      expect([id, last]).toEqual([id, due ? deadlineWords(writtenIso, due) : '长期坚持']);
+      if (due) expect([id, calendar.onOrBefore(writtenIso!)]).toEqual([id, due]);
       expect([id, row.getCell(col('剩余/逾期工作日')).value ?? '']).toEqual([id, s.status === 'closed' ? '' : (s.workdaysLeft ?? '')]);
     }
     const progress = ws.getRow(3 + status.findIndex((x) => x.measureId === '2.1'));

@@ -207,7 +207,7 @@ describe('measure lives on the time-skipping server', () => {
     const moved = await handle.executeUpdate(msg.reassignUpdate, {
       args: [{ actor: OFFICE, leadUnit: '区财政局', leader: '副区长(分管发展改革、商务)', reason: '职责调整' }],
     });
-    expect(moved).toMatchObject({ leadUnit: '区财政局', leader: '副区长（分管发展改革、商务）' });
+    expect(moved).toMatchObject({ leadUnit: '区财政局', leader: '副区长(分管发展改革、商务)' });
     // The old lead unit may no longer act.
     expect(await rejection(handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['x'] }] }))).toContain(
       '只有本措施的牵头单位（区财政局）可以这样做',

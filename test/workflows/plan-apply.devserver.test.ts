@@ -15,7 +15,7 @@ import { measureWorkflowId, planWorkflowId } from '../../contracts/ids';
 import * as msg from '../../contracts/messages';
 import * as SA from '../../contracts/search-attributes';
 import { runCli } from '../helpers/cli';
-import { dateZh, plainDateZh } from '../../domain/dates';
+import { plainDateZh } from '../../domain/dates';
 import { recordHistory } from '../helpers/histories';
 import { drillPlan } from '../helpers/plans';
 import { wednesdayAhead } from '../helpers/specs';
@@ -111,7 +111,7 @@ describe('plan apply on a real server', () => {
     // Every change, as `show` tells it.
     const show = async (id: string) => (await runCli('show', id, '--plan', PLAN_ID)).out;
     expect(await show('1.1')).toContain('措施内容：措施1.1的内容（修订）。');
-    expect(await show('1.2')).toContain(`时限调整：第2版${dateZh(moved())}（按计划调整：按第二季度台账调整）`);
+    expect(await show('1.2')).toContain(`时限调整：第2版为${plainDateZh(moved())}（按计划调整：按第二季度台账调整）`);
     expect(await show('2.1')).toContain('牵头单位：区委组织部');
     expect(await show('3.1')).toContain('措施3.1“措施3.1”：整改中');
     expect(await show('1.3')).toContain('整改时限：2024年6月28日');
@@ -157,7 +157,7 @@ describe('plan apply on a real server', () => {
     expect([again.code, errors(again.err)]).toEqual([0, '']);
     expect(again.out).toContain(`措施1.3“措施1.3”：整改时限：2024年6月28日 → ${plainDateZh(moved())}`);
     expect(again.out).toContain('名录和规则变更（下一次发送起生效，不改动措施）：\n  单位邮箱：区财政局\n  新增单位：区审计局');
-    expect(again.out).toContain('  措施3.1: 已调整分工');
+    expect(again.out).toContain('  措施3.1：已调整分工');
     expect((await state('3.1')).leadUnit).toBe('区审计局');
     expect(again.out).not.toContain('措施1.2“措施1.2”');
     const stored = await env.client.workflow.getHandle(planWorkflowId(PLAN_ID)).query(msg.getPlanQuery);
@@ -184,7 +184,7 @@ describe('plan apply on a real server', () => {
     expect(described.typedSearchAttributes.get(SA.MeasureStatus)).toBe('withdrawn');
     const s = await handle.query(msg.getStateQuery);
     expect(s.withdrawn).toMatchObject({ by: { role: 'office', who: '督查科' }, reason: '与措施2.1合并' });
-    expect((await runCli('show', '2.2', '--plan', PLAN_ID)).out).toMatch(/^已撤销: .+ 由督查科撤销\(理由: 与措施2.1合并\),不再跟踪/);
+    expect((await runCli('show', '2.2', '--plan', PLAN_ID)).out).toMatch(/^已撤销：.+由督查科撤销，不再跟踪；理由：与措施2.1合并/);
     const status = await runCli('status', '--plan', PLAN_ID, '--json');
     expect((JSON.parse(status.out) as { measureId: string }[]).map((r) => r.measureId).sort()).toEqual(['1.1', '1.2', '1.3', '2.1', '3.1']);
     const last = await runCli('plan', 'apply', planPath, '--as', 'office:督查科', '--prune');

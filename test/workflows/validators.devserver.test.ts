@@ -114,7 +114,7 @@ describe('validators reject bad requests without touching history', () => {
       [
         'progress by leadership',
         () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: LEADERSHIP, note: '进展' }] }),
-        '领导小组「领导小组办公室」无权操作',
+        '领导小组“领导小组办公室”无权操作',
       ],
       [
         'a request without an actor',
