@@ -27,4 +27,3 @@ export function noteWords(text: string): { text: string; links: string[] } {
   const joined = lines.reduce((acc, l) => (!acc ? l : /[。！？!?…]$/.test(acc) ? `${acc}${l}` : `${acc}；${l}`), '');
   return { text: officialText(joined), links: [...new Set(links)] };
 }
-

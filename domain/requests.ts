@@ -119,7 +119,8 @@ export function validateRequestExtension(state: MeasureState, r: RequestExtensio
     throw new RequestRejected(
       r.newDeadline === undefined || r.newDeadline === '' ? '缺少新时限' : `新时限应为 YYYY-MM-DD: ${String(r.newDeadline)}`,
     );
-  if (r.newDeadline <= state.progress.deadline) throw new RequestRejected(`新时限${plainDateZh(r.newDeadline)}应晚于当前时限（${plainDateZh(state.progress.deadline)}）`);
+  if (r.newDeadline <= state.progress.deadline)
+    throw new RequestRejected(`新时限${plainDateZh(r.newDeadline)}应晚于当前时限（${plainDateZh(state.progress.deadline)}）`);
   requireDueAhead(r.newDeadline, calendar, state.spec.timeZone, now, state.progress.deadline);
 }
 
@@ -306,7 +307,8 @@ export function validateAmendMeasure(state: MeasureState, r: AmendMeasureRequest
   if (kind === 'phased') {
     for (let i = 1; i < milestones.length; i++)
       if (milestones[i].deadline < milestones[i - 1].deadline) throw new RequestRejected('阶段节点应按时间先后排列');
-    if (deadline && milestones.some((m) => m.deadline > deadline)) throw new RequestRejected(`阶段节点不能晚于整改时限（${plainDateZh(deadline)}）`);
+    if (deadline && milestones.some((m) => m.deadline > deadline))
+      throw new RequestRejected(`阶段节点不能晚于整改时限（${plainDateZh(deadline)}）`);
   }
 }
 

@@ -80,7 +80,10 @@ export function planDiff(planId: string, specs: MeasureSpec[], running: RunningM
     // The deadline: new when the file no longer says what the plan last said; a closed measure keeps its own.
     if (spec.kind !== 'longterm' && open && spec.deadline && spec.deadline !== r.spec.deadline) {
       amend.deadline = spec.deadline;
-      if (spec.deadline !== r.deadline) change.words.push(`整改时限：${r.deadline ? plainDateZh(r.deadline) : '无'} → ${spec.deadline ? plainDateZh(spec.deadline) : '无'}`);
+      if (spec.deadline !== r.deadline)
+        change.words.push(
+          `整改时限：${r.deadline ? plainDateZh(r.deadline) : '无'} → ${spec.deadline ? plainDateZh(spec.deadline) : '无'}`,
+        );
     }
     const reassign: NonNullable<MeasureChange['reassign']> = {};
     if (open && spec.leadUnit !== r.spec.leadUnit) {

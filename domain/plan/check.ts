@@ -97,9 +97,13 @@ export function checkPlan(plan: CheckablePlan, measureIndex?: number[]): Finding
     let previous: string | undefined;
     m.milestones?.forEach((ms, j) => {
       dates.check(at('milestones', j, 'deadline'), ms.deadline, m.id);
-      if (m.deadline && ms.deadline > m.deadline) error(at('milestones', j, 'deadline'), `阶段节点${plainDateZh(ms.deadline)}晚于整改时限（${plainDateZh(m.deadline)}）`);
+      if (m.deadline && ms.deadline > m.deadline)
+        error(at('milestones', j, 'deadline'), `阶段节点${plainDateZh(ms.deadline)}晚于整改时限（${plainDateZh(m.deadline)}）`);
       if (previous && ms.deadline < previous)
-        error(at('milestones', j, 'deadline'), `阶段节点应按时间先后排列：${plainDateZh(ms.deadline)}早于上一节点（${plainDateZh(previous)}）`);
+        error(
+          at('milestones', j, 'deadline'),
+          `阶段节点应按时间先后排列：${plainDateZh(ms.deadline)}早于上一节点（${plainDateZh(previous)}）`,
+        );
       previous = ms.deadline;
     });
   });
@@ -129,7 +133,8 @@ function datesCheck(
   const dayOff = new Map<IsoDate, { path: PlanPath; measures: string[] }>();
   return {
     check(path: PlanPath, date: IsoDate, measureId: string | undefined) {
-      if (plan.feedbackDate && date < plan.feedbackDate) error(path, `${plainDateZh(date)}早于反馈日期（${plainDateZh(plan.feedbackDate)}）`);
+      if (plan.feedbackDate && date < plan.feedbackDate)
+        error(path, `${plainDateZh(date)}早于反馈日期（${plainDateZh(plan.feedbackDate)}）`);
       if (!calendar) return;
       try {
         const workday = calendar.isWorkday(date);
