@@ -3,6 +3,7 @@
  * cannot tell a past day) and its text, participants and stages (its getState), at most 16 queries
  * at a time. A past day's ledger is read with every note up to the end of that day.
  */
+import { officialText } from '../domain/typography';
 import type { Client } from '@temporalio/client';
 import { getStateQuery } from '../contracts/messages';
 import { chinaCalendar } from '../domain/calendar-data';
@@ -53,6 +54,5 @@ export async function liveLedger(
   } else if (records.length) title = records[0].planTitle;
   const rows = exportRows(records, await ledgerSpecs(client, records), at, !past, chinaCalendar({ unpublishedYears: 'statutory' }));
   const asOf = past ? o.asOf! : today;
-  const [y, m, d] = asOf.split('-').map(Number);
-  return { rows, asOf, title: `${title}整改台账（截至${y}年${m}月${d}日）` };
+  return { rows, asOf, title: `${officialText(title)}整改台账（截至${plainDateZh(asOf)}）` };
 }

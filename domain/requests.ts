@@ -70,7 +70,7 @@ function optionalText(value: unknown, what: string): void {
 }
 
 function requireBoolean(value: unknown, what: string): void {
-  if (typeof value !== 'boolean') throw new RequestRejected(`${what}应为 true 或 false`);
+  if (typeof value !== 'boolean') throw new RequestRejected(`${what} 应为 true 或 false`);
 }
 
 function requireStatus(state: MeasureState, allowed: MeasureStatus[], what: string): void {

@@ -7,7 +7,7 @@
 import { dateZh } from '../dates';
 
 export { dateZh };
-import { plainEvidence } from '../evidence';
+import { noteWords } from '../notes';
 import type { LinkAction } from '../links';
 import type { Notice, NoticeAudience } from '../notice';
 import { PERMISSIONS } from '../permissions';
@@ -85,10 +85,17 @@ export function whatHappened(n: Notice, due: string | undefined, audience: Notic
       if (n.kind === 'report-overdue') alsoTold();
       break;
     case 'submitted': {
-      // Files by name and size: the store's hash means nothing to a reader.
-      const evidence = plainEvidence((n.event?.evidence ?? []).join('、'));
+      // Files by name and size (the store's hash means nothing to a reader); links on a line of their own.
+      const items = (n.event?.evidence ?? []).map(noteWords);
+      const note = n.event?.note ? noteWords(n.event.note) : undefined;
+      const evidence = items
+        .map((x) => x.text.replace(/[。；]$/, ''))
+        .filter(Boolean)
+        .join('、');
       lines.push(`${m.leadUnit}已提交整改完成情况。佐证材料：${evidence || '（未列）'}。`);
-      if (n.event?.note) lines.push(`说明：${plainEvidence(n.event.note)}`);
+      if (note?.text) lines.push(`说明：${note.text}`);
+      const links = [...items.flatMap((x) => x.links), ...(note?.links ?? [])];
+      if (links.length) lines.push(`链接：${links.join(' ')}`);
       break;
     }
     case 'verification-result':

@@ -72,7 +72,7 @@ describe('mail delivery over SMTP', () => {
       .replace(/\r?\n[ \t]+/g, ' ');
     expect(headerBlock).toMatch(/^List-Id: =\?UTF-8\?Q\?[^ ]+\?= <drill-2024\.rectify\.liangxi\.example\.org>$/im); // the name encoded, the id plain
     // Text: the measure, who, the deadline with its weekday, working days left, where to act.
-    expect(mail.text).toContain('问题1: 高质量发展成效不显');
+    expect(mail.text).toContain('问题1：高质量发展成效不显');
     expect(mail.text).toContain('牵头单位：区发改委  负责区领导：区委常委、常务副区长');
     expect(mail.text).toContain('整改时限：2024年10月15日（周二）18:00，还剩5个工作日');
     // What to do, in words, and whom to contact: never a command.
@@ -255,7 +255,7 @@ describe('mail delivery over SMTP', () => {
 
   it('finds the sender domain in the usual forms of MAIL_FROM, and refuses others', () => {
     expect(domainOf('“整改提醒”<rectify@Example.org>')).toBe('example.org');
-    expect(domainOf('rectify@example.org（整改提醒）')).toBe('example.org');
+    expect(domainOf('rectify@example.org(整改提醒)')).toBe('example.org');
     expect(domainOf('整改提醒')).toBeUndefined();
     expect(() => new MailDelivery({ mailer, plans: new PlanDirectory([planPath]), ledger: new SentLedger(dir), from: 'nobody' })).toThrow(
       'MAIL_FROM 无效：nobody',

@@ -39,12 +39,12 @@ it('saves each mail as an .eml file that rectify outbox lists and shows', async 
   try {
     const list = await runCli('outbox');
     expect(list.code).toBe(0);
-    expect(list.out).toContain('“区发改委”<fgw@district.example.org>\t【今日到期】措施1.1“健全政策机制”（今天到期）');
-    expect(list.out).toContain(': 1封邮件');
+    expect(list.out).toContain('"区发改委" <fgw@district.example.org>\t【今日到期】措施1.1“健全政策机制”（今天到期）');
+    expect(list.out).toContain('：1封邮件');
     const show = await runCli('outbox', 'show', '1');
     expect(show.out).toContain('本措施于2024年6月28日（周五）18:00到期，今天是最后一个工作日。');
     expect(show.out).toContain('附件：rectify-drill-2024-1.1.ics');
-    expect((await runCli('outbox', 'show', '7')).err).toContain('发件箱中没有7(共1封');
+    expect((await runCli('outbox', 'show', '7')).err).toContain('发件箱中没有7（共1封');
   } finally {
     if (before === undefined) delete process.env.RECTIFY_OUTBOX_DIR;
     else process.env.RECTIFY_OUTBOX_DIR = before;

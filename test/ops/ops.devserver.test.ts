@@ -176,7 +176,7 @@ describe('operations', () => {
 
   it('rectify doctor passes here, and the worker is not ready once SMTP is gone', async () => {
     const doctor = await runCli('doctor');
-    expect(doctor.out).toContain('✓ Temporal:');
+    expect(doctor.out).toContain('✓ Temporal：');
     expect(doctor.out).toContain('✓ 搜索属性：11个均已注册，类型正确');
     await new Promise<void>((r) => smtp.close(() => r()));
     const readyz = await eventually(

@@ -324,7 +324,7 @@ describe('acting from the web on a real server', () => {
       const chunk = Buffer.concat([tinyPdf(), Buffer.alloc(19 * 1024 * 1024)]);
       const tooMuch = await post([1, 2, 3, 4, 5, 6].map((i) => ({ name: `第${i}份.pdf`, content: chunk })));
       expect(tooMuch.statusCode).toBe(413);
-      expect(tooMuch.body).toContain('合计超过100.0 MB 的上限');
+      expect(tooMuch.body).toContain('合计超过100.0 MB的上限');
       const exe = await post([{ name: '工具.exe', content: Buffer.from('MZ\x90\x00') }]);
       expect(exe.statusCode).toBe(415);
       expect(exe.body).toContain('类型不在允许之列');
@@ -333,7 +333,7 @@ describe('acting from the web on a real server', () => {
         { name: '网页.pdf', content: Buffer.from(`<html>${XSS}</html>`) },
       ]);
       expect(disguised.statusCode).toBe(415);
-      expect(disguised.body).toContain('“网页.pdf”的内容不是 PDF');
+      expect(disguised.body).toContain('“网页.pdf”的内容不是PDF');
       expect(access.evidence.count()).toBe(stored);
       expect(await historyLength('1.2')).toBe(before);
       expect((await state('1.2')).progress.status).toBe('active');

@@ -23,7 +23,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { MeasureView } from '../../contracts/measure';
 import * as msg from '../../contracts/messages';
 import { publishedYears, useInstalledYears } from '../../domain/calendar-data';
-import { isoWeekday, localDate } from '../../domain/dates';
+import { isoWeekday, localDate, plainDateZh } from '../../domain/dates';
 import type { ProgressReport } from '../../domain/report/model';
 import { webAccess } from '../helpers/web';
 import { buildWebApp } from '../../client/web/server';
@@ -178,14 +178,18 @@ describe('the office’s desk on a real server', () => {
       sustained: 0,
       campaigns: [{ name: '年终回头看', reviews: 1, relapsed: 1 }],
     });
-    expect(report.problems[0].measures[0].latest?.text).toBe(`已起草文件${IMG}。`);
+    // Closed: its latest word is its completion, the evidence as typed (markup kept as text), not the note before it.
+    expect(report.problems[0].measures[0].latest).toMatchObject({
+      kind: 'closed',
+      text: expect.stringContaining(`佐证材料：印发文件${XSS}。`),
+    });
 
     const md = await run('report', '--plan', PLAN_ID);
     expect(md.out).toContain(report.summary);
     expect(md.out).toContain('二是全力稳定外资。');
 
     const html = join(dir, 'report.html');
-    expect((await run('report', '--plan', PLAN_ID, '--out', html)).err).toContain(`已写入${html}：截至${report.asOfZh}，3个问题、6项措施`);
+    expect((await run('report', '--plan', PLAN_ID, '--out', html)).err).toContain(`已写入 ${html}：截至${report.asOfZh}，3个问题、6项措施`);
     const page = readFileSync(html, 'utf8');
     expect(page).toContain(report.summary);
     expect(page).not.toContain(XSS);
@@ -230,7 +234,7 @@ describe('the office’s desk on a real server', () => {
     const now = JSON.parse((await run('report', '--plan', PLAN_ID, '--as-of', today(), '--format', 'json')).out) as ProgressReport;
     expect(now.totals).toMatchObject({ closed: 1, submitted: 1, overdue: 1 });
     const future = await run('report', '--plan', PLAN_ID, '--as-of', '2999-01-01');
-    expect([future.code, future.err]).toEqual([1, `rectify: --as-of 2999-01-01还没有到（今天是${today()}）`]);
+    expect([future.code, future.err]).toEqual([1, `rectify: --as-of 2999-01-01：2999年1月1日还没有到（今天是${plainDateZh(today())}）`]);
     expect((await run('report', '--plan', 'nope')).err).toContain('没有运行中的计划 nope（运行中的计划：desk-2024）');
     expect((await run('report', '--format', 'docx')).code).toBe(2);
   });
@@ -258,15 +262,15 @@ describe('the office’s desk on a real server', () => {
     expect(JSON.parse((await run('lookback', 'status', '年终回头看', '--json')).out)).toMatchObject({ reviews: 1, done: 1, relapsed: 1 });
     expect(
       (await run('lookback', 'record', '2.2', '--round', '1', '--as', 'office:督查科', '--sustained', '--notes', '再记')).err,
-    ).toContain('措施2.2第1次回头看已记录结论：反弹回潮(督查科');
+    ).toContain('措施2.2第1次回头看已记录结论：反弹回潮（督查科');
   }, 150_000);
 
   it('urges once a day, refuses a closed measure, and shows the urging on the timeline with its Message-ID', async () => {
     const again = await run('remind', '1.2', '--as', 'office:督查科');
-    expect(again.err).toMatch(/今天 \d\d:\d\d 已由督查科催办过;每项措施每个工作日催办一次,确需再次催办请加 --force/);
+    expect(again.err).toMatch(/今天\d\d:\d\d已由督查科催办过；每项措施每个工作日催办一次，确需再次催办请加 --force/);
     expect((await run('remind', '1.1', '--as', 'office:督查科')).err).toContain('措施已销号，无需催办');
     const mails = await smtp.parsed();
-    const urged = mails.filter((m) => m.subject?.startsWith('【催办】措施 1.2「全力稳定外资」'));
+    const urged = mails.filter((m) => m.subject?.startsWith('【催办】措施1.2“全力稳定外资”'));
     expect(urged.map((m) => (m.to as { value: { address: string }[] }).value[0].address).sort()).toEqual([
       'executive-deputy-mayor@district.example.org',
       'fgw@district.example.org',
@@ -295,7 +299,7 @@ describe('the office’s desk on a real server', () => {
     expect(overview).toContain('<script src="/vendor/echarts.min.js"></script>');
     const measure = (await web.inject(`/measures/${PLAN_ID}/1.1`)).body;
     expect(measure).toContain('健全政策机制&lt;script&gt;');
-    expect(measure).toContain('正文&lt;b&gt；加粗&lt;/b&gt;');
+    expect(measure).toContain('正文&lt;b&gt;加粗&lt;/b&gt;');
     expect(measure).toContain('已起草文件&lt;img src=x onerror=alert(1)&gt;');
     expect(measure).toContain('印发文件&lt;script&gt;');
     expect(measure).toContain(
@@ -335,7 +339,7 @@ describe('the office’s desk on a real server', () => {
     await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     // The live ledger as `rectify ledger export` writes it: a title row, the header, the rows the filter chose.
     const sheet = book.getWorksheet('整改台账')!;
-    expect(String(sheet.getCell(1, 1).value)).toMatch(/^演练计划\(台账\)整改台账\(截至/);
+    expect(String(sheet.getCell(1, 1).value)).toMatch(/^演练计划（台账）整改台账（截至/);
     expect(sheet.getRow(3).values).toEqual(expect.arrayContaining(['1.2', '提高奖励比例。', '区发改委', '红灯']));
     expect(sheet.rowCount).toBe(3);
 
@@ -427,7 +431,7 @@ describe('the office’s desk on a real server', () => {
       'leading-group@district.example.org',
       'xunchaban@district.example.org',
     ]);
-    const text = digests.find((m) => m.text?.startsWith('区委巡视整改工作领导小组:'))!.text!;
+    const text = digests.find((m) => m.text?.startsWith('区委巡视整改工作领导小组：'))!.text!;
     // This week: 1.1 closed (2.2 too, but it relapsed and is open again), 2.2 relapsed, 2.1 extended.
     expect(text).toContain('本周销号（1项）\n  · 措施1.1“健全政策机制<script>alert("x")</script>”（区发改委）');
     expect(text).toContain('本周发现反弹回潮（1项）\n  · 措施2.2“规范资产处置”（区财政局）：第1次回头看发现反弹回潮');

@@ -182,7 +182,7 @@ describe('look-back campaign', () => {
       /^rectify: 措施1\.1第1次回头看已记录结论：巩固（督查科，\d{4}年\d{1,2}月\d{1,2}日（周.）\d{2}:\d{2}），不再重复记录$/,
     );
     const listed = await runCli('lookback', 'status', '2026年冬季回头看', '--list');
-    expect(listed.out.split('\n').filter((l) => l.startsWith('待完成\t措施 '))).toHaveLength(15);
+    expect(listed.out.split('\n').filter((l) => l.startsWith('待完成\t措施'))).toHaveLength(15);
     expect((await runCli('lookback', 'status', '2025年回头看')).err).toBe(
       'rectify: 没有名为“2025年回头看”的回头看专项（已有：2026年冬季回头看）',
     );
@@ -208,7 +208,8 @@ describe('look-back campaign', () => {
     const [review] = await eventually(
       async () => {
         const found = [];
-        for await (const wf of env.client.workflow.list({ query: `LookbackCampaign = '抽查'` })) found.push(wf);
+        for await (const wf of env.client.workflow.list({ query: `${ofType(WORKFLOW.lookbackReview)} AND LookbackCampaign = '抽查'` }))
+          found.push(wf);
         return found;
       },
       (found) => found.length === 1,

@@ -15,7 +15,7 @@ import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
 import { devServerExecutable, eventually, freePort, workflowBundle } from '../helpers/temporal';
 import { calendarAlertsDue, officeSendAt } from '../../domain/calendar-alerts';
 import { chinaCalendar, publishedYears } from '../../domain/calendar-data';
-import { localDate } from '../../domain/dates';
+import { localDate, plainDateZh } from '../../domain/dates';
 import { calendarWatchWorkflowId, ofType, WORKFLOW } from '../../contracts/ids';
 import { getCalendarWatchQuery } from '../../contracts/messages';
 
@@ -102,7 +102,7 @@ describe('rectify commands against a real server', () => {
     expect([progress.code, progress.err]).toEqual([0, '']);
     // 1.3 is long-term: the report answers the oldest open period.
     expect(progress.out).toMatch(
-      /^已记录进展报送（截至\d{4}年\d{1,2}月\d{1,2}日的一期）。进展不另发邮件：记入本措施的经过，巡察办在系统中可以看到。\n措施 1\.3「/,
+      /^已记录进展报送（截至\d{4}年\d{1,2}月\d{1,2}日的一期）。进展不另发邮件：记入本措施的经过，巡察办在系统中可以看到。\n措施1\.3“/,
     );
     // 催办: the stage the measure is at (1.2 is phased, its stages long past), mailed to that rung's people.
     const remind = await run('remind', '1.2', '--as', 'office:督查科', '--note', '请本周内报送');
@@ -112,11 +112,11 @@ describe('rectify commands against a real server', () => {
     );
 
     const show = await run('show', '1.1');
-    const newDeadlineZh = `${Number(newDeadline.slice(0, 4))}年${Number(newDeadline.slice(5, 7))}月${Number(newDeadline.slice(8))}日(周三)`;
+    const newDeadlineZh = plainDateZh(newDeadline);
     // In Chinese, as the office reads it: what was done, by whom, with the reasons; closed, never overdue.
-    expect(show.out).toContain(`时限调整：第2版${newDeadlineZh}（需补充调研）`);
+    expect(show.out).toContain(`时限调整：第2版为${newDeadlineZh}（需补充调研）`);
     expect(show.out).toContain('类型：限期整改');
-    expect(show.out).toMatch(/区发改委 申请延期至 \d{4}-\d{2}-\d{2}\(理由: 需补充调研\)/);
+    expect(show.out).toMatch(/区发改委 申请延期至\d{4}年\d{1,2}月\d{1,2}日，理由：需补充调研/);
     expect(show.out).toContain('督查科 核验退回，理由：佐证不足');
     expect(show.out).toContain('区发改委 提交整改完成，佐证：补充材料');
     expect(show.out).toContain('督查科 核验通过，销号');
@@ -204,7 +204,7 @@ describe('rectify commands against a real server', () => {
     const status = await run('status', '--plan', 'drill-2024');
     expect(status.out.split('\n')[0]).toBe('措施\t灯\t状态\t整改时限\t剩余工作日\t牵头单位\t负责区领导\t回头看');
     expect(status.out).toMatch(/^1\.1\t绿灯\t已销号\t\d{4}年/m);
-    expect(status.out).toMatch(/^共 3 项: 红灯 \d, 黄灯 \d, 绿灯 \d$/m);
+    expect(status.out).toMatch(/^共3项：红灯\d项，黄灯\d项，绿灯\d项，已销号\d项$/m);
     const rows = JSON.parse((await run('status', '--plan', 'drill-2024', '--json')).out);
     expect(rows.find((r: { measureId: string }) => r.measureId === '1.1').workdaysLeft).toBeUndefined(); // closed
     expect(typeof rows.find((r: { measureId: string }) => r.measureId === '1.2').workdaysLeft).toBe('number');

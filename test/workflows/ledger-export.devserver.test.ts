@@ -107,7 +107,7 @@ describe('the live ledger out', () => {
       expect([id, row.getCell(col('剩余/逾期工作日')).value ?? '']).toEqual([id, s.status === 'closed' ? '' : (s.workdaysLeft ?? '')]);
     }
     const progress = ws.getRow(3 + status.findIndex((x) => x.measureId === '2.1'));
-    expect(progress.getCell(col('最新进展')).value).toBe('已出台若干政策措施');
+    expect(progress.getCell(col('最新进展')).value).toBe('已出台若干政策措施。');
 
     const csv = join(dir, '台账.csv');
     expect((await runCli('ledger', 'export', '--out', csv)).code).toBe(0);

@@ -118,7 +118,7 @@ describe('plan apply on a real server', () => {
     const s12 = await state('1.2');
     expect([s12.progress.deadline, s12.progress.deadlineVersion]).toEqual([moved(), 2]);
     const shown = await runCli('show', '1.2', '--plan', PLAN_ID, '--timeline');
-    expect(shown.out).toContain(`按计划调整（整改时限：2024年6月28日 → ${plainDateZh(moved())}；理由：按第二季度台账调整）`);
+    expect(shown.out).toContain(`按计划调整，整改时限：2024年6月28日 → ${plainDateZh(moved())}；理由：按第二季度台账调整`);
     // The lead unit and the leader are told of the new deadline as of an approved extension: a notice (its mail
     // carries the .ics of the new date), on the timeline; the measure whose deadline did not move tells no one.
     const told = await eventually(
@@ -131,7 +131,7 @@ describe('plan apply on a real server', () => {
       event: { previousDeadline: '2024-06-28', requestedDeadline: moved(), reason: '按第二季度台账调整' },
     });
     expect(shown.out).toMatch(/整改时限调整.*\n\s+→ 牵头单位/);
-    expect((await state('1.1')).spec.text).toBe('措施1.1的内容（修订）。');
+    expect((await state('1.1')).spec.text).toBe('措施1.1的内容(修订)。');
     expect((await state('2.1')).leadUnit).toBe('区委组织部');
     expect((await state('1.3')).progress.deadline).toBe('2024-06-28');
     expect((await state('3.1')).progress.status).toBe('active');

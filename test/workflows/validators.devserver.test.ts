@@ -134,7 +134,7 @@ describe('validators reject bad requests without touching history', () => {
       [
         'verification of nothing submitted',
         () => handle.executeUpdate(msg.verifyCompletionUpdate, { args: [{ actor: OFFICE, accept: true }] }),
-        '措施当前状态为「整改中」,不能核验',
+        '措施当前状态为“整改中”，不能核验',
       ],
       [
         'verification by the unit',
@@ -183,7 +183,7 @@ describe('validators reject bad requests without touching history', () => {
       [
         'a reassignment to an unknown unit',
         () => handle.executeUpdate(msg.reassignUpdate, { args: [{ actor: OFFICE, leadUnit: '区统计局', reason: '调整' }] }),
-        '牵头单位不在计划名录中或没有联系邮箱: 区统计局',
+        '牵头单位不在计划名录中或没有联系邮箱：区统计局',
       ],
       [
         'a reassignment to the same unit',
@@ -193,17 +193,17 @@ describe('validators reject bad requests without touching history', () => {
       [
         'evidence that is not text',
         () => handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['印发文件', 1 as never] }] }),
-        '第 2 项佐证材料不能为空',
+        '第2项佐证材料不能为空',
       ],
       [
         'a milestone flag that is not a boolean',
         () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: UNIT, note: '进展', completesMilestone: 'yes' as never }] }),
-        'completesMilestone应为 true 或 false',
+        'completesMilestone 应为 true 或 false',
       ],
       [
         'a note far too long',
         () => handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: UNIT, note: '长'.repeat(2001) }] }),
-        '进展说明过长(最多 2000 字)',
+        '进展说明过长（最多2000字）',
       ],
       [
         'a calendar refresh by a unit',
@@ -216,7 +216,7 @@ describe('validators reject bad requests without touching history', () => {
           handle.executeUpdate(msg.refreshCalendarUpdate, {
             args: [{ actor: OFFICE, years: { '2031': { holidays: ['2031-02-30'], workdays: [] } } }],
           }),
-        '2031年的日期无效: 2031-02-30',
+        '2031年的日期无效：2031-02-30',
       ],
       [
         'a reassignment without a reason',
@@ -265,7 +265,7 @@ describe('validators reject bad requests without touching history', () => {
       [
         'a second submission',
         () => handle.executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: UNIT, evidence: ['材料'] }] }),
-        '措施当前状态为「已提交待核验」,不能提交整改完成',
+        '措施当前状态为“已提交待核验”，不能提交整改完成',
       ],
       [
         'a rejection without a reason',
@@ -275,7 +275,7 @@ describe('validators reject bad requests without touching history', () => {
       [
         'a decision once completion is submitted',
         () => handle.executeUpdate(msg.decideExtensionUpdate, { args: [{ actor: OFFICE, approve: true }] }),
-        '措施当前状态为「已提交待核验」,不能审批延期',
+        '措施当前状态为“已提交待核验”，不能审批延期',
       ],
     ];
     for (const [name, update, message] of later) {
