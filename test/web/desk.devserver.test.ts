@@ -14,10 +14,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { FastifyInstance } from 'fastify';
-import { PlanDirectory } from '../../activities/mail/directory';
-import { MailDelivery } from '../../activities/mail/delivery';
-import { SentLedger } from '../../activities/mail/sent-ledger';
-import { smtpMailer, type Mailer } from '../../activities/mail/transport';
 import { leadershipDigestScheduleId, lookbackWorkflowId, measureWorkflowId, ofType, WORKFLOW } from '../../contracts/ids';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { MeasureView } from '../../contracts/measure';
@@ -25,14 +21,12 @@ import * as msg from '../../contracts/messages';
 import { publishedYears, useInstalledYears } from '../../domain/calendar-data';
 import { isoWeekday, localDate, plainDateZh } from '../../domain/dates';
 import type { ProgressReport } from '../../domain/report/model';
-import { webAccess } from '../helpers/web';
-import { buildWebApp } from '../../client/web/server';
-import { planRecords } from '../../client/records';
+import { startDeskStack, type DeskStack } from '../helpers/desk';
+import type { TestSmtp } from '../helpers/smtp';
 import { runCli } from '../helpers/cli';
 import { drillPlan } from '../helpers/plans';
 import { wednesdayAhead } from '../helpers/specs';
-import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
-import { eventually, startDevStack, type DevStack } from '../helpers/temporal';
+import { eventually } from '../helpers/temporal';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -58,10 +52,9 @@ const PLAN = drillPlan({
 const ahead = (weeks = 6) => wednesdayAhead(Date.now(), weeks);
 
 describe('the office’s desk on a real server', () => {
-  let stack: DevStack;
+  let desk: DeskStack;
   let env: TestWorkflowEnvironment;
   let smtp: TestSmtp;
-  let mailer: Mailer;
   let web: FastifyInstance;
   const dir = mkdtempSync(join(tmpdir(), 'rectify-desk-'));
   const planPath = join(dir, 'plan.yaml');
@@ -70,23 +63,8 @@ describe('the office’s desk on a real server', () => {
 
   beforeAll(async () => {
     writeFileSync(planPath, PLAN);
-    smtp = await startTestSmtp();
-    mailer = smtpMailer(smtp.url, { ca: smtp.ca, maxConnections: 2 });
-    const delivery = new MailDelivery({
-      mailer,
-      plans: new PlanDirectory([planPath]),
-      ledger: new SentLedger(join(dir, 'sent')),
-      from: '"区委巡察办 整改提醒" <rectify@district.example.org>',
-    });
-    stack = await startDevStack(dir, { delivery, plans: (e) => planRecords(e.client) });
-    env = stack.env;
-    web = await buildWebApp({
-      client: env.client,
-      namespace: 'default',
-      temporalUiUrl: 'http://127.0.0.1:8233',
-      cacheMs: 0,
-      ...webAccess(),
-    });
+    desk = await startDeskStack(dir, planPath);
+    ({ env, smtp, web } = desk);
 
     // The plan's life, through the CLI, as the office and the units would.
     const ok = async (...argv: string[]) => {
@@ -140,10 +118,7 @@ describe('the office’s desk on a real server', () => {
 
   afterAll(async () => {
     useInstalledYears({});
-    await web?.close();
-    await stack?.stop();
-    mailer?.close();
-    await smtp?.close();
+    await desk?.stop();
   });
 
   /** The measures as their workflows answer, counted the report's way, independently of it. */
