@@ -5,14 +5,10 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
-import { join } from 'node:path';
-import { PlanDirectory } from '../../activities/mail/directory';
-import { MailDelivery } from '../../activities/mail/delivery';
-import { SentLedger } from '../../activities/mail/sent-ledger';
-import { smtpMailer, type Mailer } from '../../activities/mail/transport';
+import type { Mailer } from '../../activities/mail/transport';
 import { planRecords } from '../../client/records';
 import { buildWebApp } from '../../client/web/server';
-import { startTestSmtp, type TestSmtp } from './smtp';
+import { mailToTestSmtp, type TestSmtp } from './smtp';
 import { startDevStack, type DevStack } from './temporal';
 import { webAccess } from './web';
 
@@ -26,14 +22,7 @@ export interface DeskStack {
 }
 
 export async function startDeskStack(dir: string, planPath: string): Promise<DeskStack> {
-  const smtp = await startTestSmtp();
-  const mailer = smtpMailer(smtp.url, { ca: smtp.ca, maxConnections: 2 });
-  const delivery = new MailDelivery({
-    mailer,
-    plans: new PlanDirectory([planPath]),
-    ledger: new SentLedger(join(dir, 'sent')),
-    from: '"区委巡察办 整改提醒" <rectify@district.example.org>',
-  });
+  const { smtp, mailer, delivery } = await mailToTestSmtp(dir, planPath);
   const stack = await startDevStack(dir, { delivery, plans: (e) => planRecords(e.client) });
   const web = await buildWebApp({
     client: stack.env.client,
