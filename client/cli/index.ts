@@ -10,6 +10,7 @@ import { CalendarYearUnavailableError } from '../../domain/calendar';
 import { PlanError } from '../../domain/plan/load';
 import { RequestRefused } from '../actions';
 import { registerCalendarCommands } from './calendar';
+import { registerClusterCommands } from './cluster';
 import { InputError, printIssues, Reported, SAMPLE_PLAN, UsageError } from './common';
 import { registerLookbackCommands } from './lookback';
 import { registerMeasureCommands } from './measures';
@@ -47,6 +48,7 @@ function program(setExitCode: (code: number) => void): Command {
   registerCalendarCommands(root);
   registerSystemCommands(root, setExitCode);
   registerUserCommands(root);
+  registerClusterCommands(root);
   // Subcommands inherit the settings above: help in Chinese, errors handled by main().
   const inherit = (cmd: Command) => {
     for (const sub of cmd.commands) {

@@ -1,14 +1,24 @@
 #!/bin/sh
-# Creates Temporal's two PostgreSQL databases and brings their schemas up to this admin-tools
-# image's version (run by the temporal-schema job in docker-compose.yml; safe to run again).
+# Creates Temporal's two PostgreSQL databases and brings their schemas up to the server's version
+# (run by the temporal-schema job in docker-compose.yml, and by `rectify cluster up` with its own
+# build's temporal-sql-tool and schemas; safe to run again).
 # After temporalio/samples-server compose/scripts/setup-postgres.sh.
 set -eu
 
 : "${POSTGRES_SEEDS:?}" "${POSTGRES_USER:?}" "${POSTGRES_PWD:?}"
 export SQL_PASSWORD="$POSTGRES_PWD"
-SCHEMA_DIR=/etc/temporal/schema/postgresql/v12
+# The admin-tools image keeps the schemas here; `rectify cluster` passes those of its own build.
+SCHEMA_DIR="${SCHEMA_DIR:-/etc/temporal/schema/postgresql/v12}"
 
-until nc -z "$POSTGRES_SEEDS" "${DB_PORT:-5432}"; do
+# Wait for the server: nc in the admin-tools image, bash's /dev/tcp where there is no nc.
+reachable() {
+  if command -v nc >/dev/null 2>&1; then nc -z "$POSTGRES_SEEDS" "${DB_PORT:-5432}"
+  else bash -c "exec 3<>/dev/tcp/$POSTGRES_SEEDS/${DB_PORT:-5432}" 2>/dev/null; fi
+}
+tries=0
+until reachable; do
+  tries=$((tries + 1))
+  [ "$tries" -ge 120 ] && { echo "PostgreSQL at $POSTGRES_SEEDS:${DB_PORT:-5432} not reachable" >&2; exit 1; }
   echo "waiting for PostgreSQL at $POSTGRES_SEEDS:${DB_PORT:-5432}"
   sleep 1
 done

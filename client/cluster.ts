@@ -1,0 +1,132 @@
+/**
+ * `rectify cluster up | down | status`: the production topology on one machine. Temporal on
+ * PostgreSQL (runtime/cluster), the namespace and its search attributes by the compose stack's own
+ * job (deploy/temporal/create-namespace.sh), two `rectify worker` processes with var dirs of their
+ * own (as two machines would have), and `rectify web`; mail through SMTP_URL when it is set.
+ * Idempotent: what runs is left running; `down` stops everything and keeps the data.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { resolveBinary, TEMPORAL_CLI } from '../runtime/binaries';
+import {
+  clusterSecrets,
+  clusterSettings,
+  frontendAddress,
+  listening,
+  postgresOf,
+  REPO,
+  serverDaemon,
+  temporalDown,
+  temporalUp,
+  type ClusterSettings,
+} from '../runtime/cluster/server';
+import { postgresRunning } from '../runtime/cluster/postgres';
+import { runningPid, startDaemon, stopDaemon, type Daemon } from '../runtime/cluster/processes';
+
+export interface ClusterOptions {
+  workers: number;
+  web: boolean;
+  /** The namespace rectify uses on the cluster. */
+  namespace: string;
+}
+
+const WEB_PORT = 3100;
+
+function rectifyDaemons(s: ClusterSettings, o: ClusterOptions): (Daemon & { role: string; varDir: string; env: NodeJS.ProcessEnv })[] {
+  const workers = Array.from({ length: o.workers }, (_, i) => {
+    const name = `worker-${String.fromCharCode(97 + i)}`;
+    return {
+      name,
+      role: 'worker',
+      varDir: join(s.dir, name),
+      pidFile: join(s.dir, 'run', `${name}.pid`),
+      logFile: join(s.dir, 'logs', `${name}.log`),
+      env: { RECTIFY_HEALTH_ADDRESS: `${s.host}:${9465 + 10 * i}`, RECTIFY_METRICS_ADDRESS: `${s.host}:${9464 + 10 * i}` },
+    };
+  });
+  const web = {
+    name: 'web',
+    role: 'web',
+    varDir: join(s.dir, 'web'),
+    pidFile: join(s.dir, 'run', 'web.pid'),
+    logFile: join(s.dir, 'logs', 'web.log'),
+    env: { RECTIFY_WEB_HOST: s.host, RECTIFY_WEB_PORT: String(WEB_PORT), RECTIFY_PUBLIC_URL: `http://${s.host}:${WEB_PORT}/` },
+  };
+  return o.web ? [...workers, web] : workers;
+}
+
+/** What every rectify process on the cluster shares: the address, the namespace, the link key. */
+export function clusterEnv(s: ClusterSettings, namespace: string): NodeJS.ProcessEnv {
+  return {
+    TEMPORAL_ADDRESS: frontendAddress(s),
+    TEMPORAL_NAMESPACE: namespace,
+    RECTIFY_LINK_SECRET: clusterSecrets(s.dir).RECTIFY_LINK_SECRET,
+    RECTIFY_PUBLIC_URL: `http://${s.host}:${WEB_PORT}/`,
+    RECTIFY_LOG_FORMAT: 'json',
+  };
+}
+
+/** The namespace with 30 days' retention and every search attribute, by the compose stack's job. */
+export function ensureNamespace(s: ClusterSettings, namespace: string, log: (line: string) => void): void {
+  const cli = resolveBinary(TEMPORAL_CLI).executable;
+  const path = cli.type === 'existing-path' ? `${dirname(cli.path)}:${process.env.PATH}` : process.env.PATH;
+  const r = spawnSync('sh', [join(REPO, 'deploy', 'temporal', 'create-namespace.sh')], {
+    encoding: 'utf8',
+    env: { ...process.env, PATH: path, TEMPORAL_ADDRESS: frontendAddress(s), NAMESPACE: namespace, RETENTION: '30d' },
+  });
+  if (r.status !== 0)
+    throw new Error(`命名空间 ${namespace} 未能建立（deploy/temporal/create-namespace.sh）：${(r.stderr || r.stdout).trim()}`);
+  log(r.stdout.trim().split('\n').at(-1) ?? '');
+}
+
+export async function clusterUp(o: ClusterOptions, log: (line: string) => void, env = process.env): Promise<string[]> {
+  const s = clusterSettings(env);
+  const up = await temporalUp(s, log);
+  ensureNamespace(s, o.namespace, log);
+  const shared = clusterEnv(s, o.namespace);
+  const cli = resolve(REPO, 'dist', 'client', 'cli', 'index.js');
+  for (const d of rectifyDaemons(s, o)) {
+    mkdirSync(d.varDir, { recursive: true });
+    if (runningPid(d)) continue;
+    startDaemon(d, process.execPath, [cli, d.role], { ...process.env, ...shared, ...d.env, RECTIFY_VAR_DIR: d.varDir }, REPO);
+    up.started.push(`${d.name}（${d.varDir}）`);
+  }
+  if (o.web) {
+    const until = Date.now() + 60_000;
+    while (!(await listening(s.host, WEB_PORT)) && Date.now() < until) await new Promise((r) => setTimeout(r, 500));
+  }
+  return [
+    up.started.length ? `已启动：${up.started.join('、')}` : '集群已在运行，未做改动',
+    `Temporal：${up.address}（命名空间 ${o.namespace}，${s.numHistoryShards} 个历史分片）`,
+    `PostgreSQL：${s.host}:${s.ports.postgres}（数据 ${postgresOf(s).dataDir}）`,
+    ...(o.web ? [`网页：http://${s.host}:${WEB_PORT}/`] : []),
+    `日志：${join(s.dir, 'logs')}`,
+    `在集群上运行命令：export TEMPORAL_ADDRESS=${up.address} TEMPORAL_NAMESPACE=${o.namespace}`,
+  ];
+}
+
+export async function clusterDown(o: ClusterOptions, env = process.env): Promise<string[]> {
+  const s = clusterSettings(env);
+  const stopped: string[] = [];
+  for (const d of rectifyDaemons(s, { ...o, workers: Math.max(o.workers, 8), web: true })) if (await stopDaemon(d)) stopped.push(d.name);
+  stopped.push(...(await temporalDown(s)));
+  return [stopped.length ? `已停止：${stopped.join('、')}（数据保留在 ${s.dir}）` : '集群没有在运行'];
+}
+
+export function clusterStatus(o: ClusterOptions, env = process.env): string[] {
+  const s = clusterSettings(env);
+  const pg = postgresOf(s);
+  const state = (pid: number | undefined) => (pid ? `运行中（pid ${pid}）` : '未运行');
+  let pgState: string;
+  try {
+    pgState = postgresRunning(pg) ? '运行中' : '未运行';
+  } catch {
+    pgState = '未运行';
+  }
+  return [
+    `PostgreSQL ${s.host}:${s.ports.postgres}：${pgState}`,
+    `temporal-server ${frontendAddress(s)}：${state(runningPid(serverDaemon(s)))}`,
+    ...rectifyDaemons(s, { ...o, workers: Math.max(o.workers, 2), web: true }).map((d) => `${d.name}：${state(runningPid(d))}`),
+  ];
+}
