@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // *.cluster.test.ts need the production cluster: `npm run test:cluster` (scripts/test-cluster.ts) runs them.
+  testPathIgnorePatterns: ['/node_modules/', '\\.cluster\\.test\\.ts$'],
   transform: {
     '^.+\\.ts$': ['@swc/jest'],
     // Packages of the web stack published as ES modules only (content-disposition 3 under @fastify/static,

@@ -6,7 +6,9 @@
  * Idempotent: what runs is left running; `down` stops everything and keeps the data.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { ensureServerBuild } from '../runtime/cluster/build';
+import { renderDynamicConfig, renderServerConfig } from '../runtime/cluster/config';
 import { dirname, join, resolve } from 'node:path';
 import { resolveBinary, TEMPORAL_CLI } from '../runtime/binaries';
 import {
@@ -68,12 +70,12 @@ export function clusterEnv(s: ClusterSettings, namespace: string): NodeJS.Proces
 }
 
 /** The namespace with 30 days' retention and every search attribute, by the compose stack's job. */
-export function ensureNamespace(s: ClusterSettings, namespace: string, log: (line: string) => void): void {
+export function ensureNamespace(address: string, namespace: string, log: (line: string) => void): void {
   const cli = resolveBinary(TEMPORAL_CLI).executable;
   const path = cli.type === 'existing-path' ? `${dirname(cli.path)}:${process.env.PATH}` : process.env.PATH;
   const r = spawnSync('sh', [join(REPO, 'deploy', 'temporal', 'create-namespace.sh')], {
     encoding: 'utf8',
-    env: { ...process.env, PATH: path, TEMPORAL_ADDRESS: frontendAddress(s), NAMESPACE: namespace, RETENTION: '30d' },
+    env: { ...process.env, PATH: path, TEMPORAL_ADDRESS: address, NAMESPACE: namespace, RETENTION: '30d' },
   });
   if (r.status !== 0)
     throw new Error(`命名空间 ${namespace} 未能建立（deploy/temporal/create-namespace.sh）：${(r.stderr || r.stdout).trim()}`);
@@ -83,7 +85,7 @@ export function ensureNamespace(s: ClusterSettings, namespace: string, log: (lin
 export async function clusterUp(o: ClusterOptions, log: (line: string) => void, env = process.env): Promise<string[]> {
   const s = clusterSettings(env);
   const up = await temporalUp(s, log);
-  ensureNamespace(s, o.namespace, log);
+  ensureNamespace(up.address, o.namespace, log);
   const shared = clusterEnv(s, o.namespace);
   const cli = resolve(REPO, 'dist', 'client', 'cli', 'index.js');
   for (const d of rectifyDaemons(s, o)) {
@@ -104,6 +106,35 @@ export async function clusterUp(o: ClusterOptions, log: (line: string) => void, 
     `日志：${join(s.dir, 'logs')}`,
     `在集群上运行命令：export TEMPORAL_ADDRESS=${up.address} TEMPORAL_NAMESPACE=${o.namespace}`,
   ];
+}
+
+/**
+ * The server's configuration for a server of its own (systemd, deploy/systemd): temporal.yaml and
+ * dynamicconfig.yaml into `out`, for PostgreSQL as deploy/temporal/setup-postgres.sh is told of it
+ * (POSTGRES_SEEDS, DB_PORT, POSTGRES_USER, POSTGRES_PWD), on the standard ports from 7233.
+ */
+export function clusterConfig(out: string, log: (line: string) => void, env = process.env): string[] {
+  const need = ['POSTGRES_SEEDS', 'POSTGRES_USER', 'POSTGRES_PWD'].filter((k) => !env[k]);
+  if (need.length)
+    throw new Error(`缺少环境变量：${need.join('、')}（与 deploy/temporal/setup-postgres.sh 相同，如 /etc/rectify/postgres.env）`);
+  const s = clusterSettings({ RECTIFY_CLUSTER_PORT: '7233', ...env });
+  const build = ensureServerBuild(log);
+  mkdirSync(out, { recursive: true });
+  const dynamic = join(out, 'dynamicconfig.yaml');
+  writeFileSync(dynamic, renderDynamicConfig({ refreshSearchAttributesOnRead: false }));
+  const config = join(out, 'temporal.yaml');
+  writeFileSync(
+    config,
+    renderServerConfig(readFileSync(build.configTemplate, 'utf8'), {
+      host: s.host,
+      ports: s.ports,
+      postgres: { host: env.POSTGRES_SEEDS!, port: Number(env.DB_PORT ?? 5432), user: env.POSTGRES_USER!, password: env.POSTGRES_PWD! },
+      numHistoryShards: s.numHistoryShards,
+      dynamicConfigFile: dynamic,
+    }),
+    { mode: 0o600 },
+  );
+  return [`已写入 ${config}（${s.numHistoryShards} 个历史分片，前端 ${s.host}:${s.ports.frontend}）`, `已写入 ${dynamic}`];
 }
 
 export async function clusterDown(o: ClusterOptions, env = process.env): Promise<string[]> {

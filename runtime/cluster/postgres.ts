@@ -56,6 +56,11 @@ const owned = (path: string) => {
 export function initPostgres(s: PostgresSettings): boolean {
   if (existsSync(join(s.dataDir, 'PG_VERSION'))) return false;
   mkdirSync(s.dataDir, { recursive: true, mode: 0o700 });
+  if (asRoot() && spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-x', join(s.dataDir, '..')]).status !== 0) {
+    throw new PostgresError(
+      `postgres 用户无法进入 ${join(s.dataDir, '..')}：以 root 运行时 PostgreSQL 以 postgres 用户运行，请把 RECTIFY_CLUSTER_DIR 设在它能进入的目录（如 /srv/rectify/cluster）`,
+    );
+  }
   chmodSync(s.dataDir, 0o700);
   owned(s.dataDir);
   const pwfile = join(s.dataDir, '..', 'postgres-password');

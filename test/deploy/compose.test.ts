@@ -11,6 +11,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { searchAttributeFlags } from '../../contracts/search-attributes';
+import { renderDynamicConfig } from '../../runtime/cluster/config';
+import { DEFAULT_SHARDS } from '../../runtime/cluster/server';
+import { TEMPORAL_SERVER } from '../../runtime/cluster/versions';
 
 const ROOT = join(__dirname, '..', '..');
 const composeText = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
@@ -51,8 +54,8 @@ describe('docker-compose.yml', () => {
     const server = compose.services.temporal.image!.split(':')[1];
     expect(compose.services['temporal-schema'].image).toBe(`temporalio/admin-tools:${server}`);
     expect(compose.services['temporal-namespace'].image).toBe(`temporalio/admin-tools:${server}`);
-    // A plain version from 1.30 on (earlier admin-tools tags carried -tctl-…-cli-… suffixes).
-    expect(server).toMatch(/^1\.(3\d)\.\d+$/);
+    // The version `rectify cluster` builds, pinned once (runtime/cluster/versions.ts).
+    expect(server).toBe(TEMPORAL_SERVER.version);
     expect(compose.services.temporal.depends_on).toEqual({ 'temporal-schema': { condition: 'service_completed_successfully' } });
     for (const name of ['worker', 'web'])
       expect(compose.services[name].depends_on!['temporal-namespace']).toEqual({ condition: 'service_completed_successfully' });
@@ -79,5 +82,16 @@ describe('docker-compose.yml', () => {
     expect(compose.services.worker.volumes).toContain('./config/plans:/app/plans:ro');
     expect(compose.services.worker.environment!.RECTIFY_PLANS).toMatch(/^\/app\/plans\//);
     expect(compose.services.worker.environment!.RECTIFY_LINK_SECRET).toMatch(/^\$\{RECTIFY_LINK_SECRET:\?/);
+  });
+
+  it('runs Temporal as `rectify cluster` does: the same shard count and dynamic config', () => {
+    const env = compose.services.temporal.environment!;
+    expect(env.NUM_HISTORY_SHARDS).toBe(String(DEFAULT_SHARDS));
+    expect(env.DYNAMIC_CONFIG_FILE_PATH).toBe('config/dynamicconfig/rectify.yaml');
+    expect(compose.services.temporal.volumes).toContain('./deploy/temporal/dynamicconfig:/etc/temporal/config/dynamicconfig:ro');
+    // The committed file is the production rendering (no search-attribute refresh on every read).
+    expect(readFileSync(join(ROOT, 'deploy/temporal/dynamicconfig/rectify.yaml'), 'utf8')).toBe(
+      renderDynamicConfig({ refreshSearchAttributesOnRead: false }),
+    );
   });
 });

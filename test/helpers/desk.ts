@@ -26,7 +26,7 @@ export async function startDeskStack(dir: string, planPath: string): Promise<Des
   const stack = await startDevStack(dir, { delivery, plans: (e) => planRecords(e.client) });
   const web = await buildWebApp({
     client: stack.env.client,
-    namespace: 'default',
+    namespace: stack.namespace,
     temporalUiUrl: 'http://127.0.0.1:8233',
     cacheMs: 0,
     ...webAccess(),

@@ -8,6 +8,8 @@ import { resolveBinary, TEMPORAL_CLI, TEST_SERVER } from '../../runtime/binaries
 import { ALL_SEARCH_ATTRIBUTES, indexedValueTypes } from '../../contracts/search-attributes';
 import { createWorker, SHARED_WORKFLOW_MODULES } from '../../worker/worker';
 import { campaignSource } from '../../client/lookback';
+import { ensureNamespace } from '../../client/cluster';
+import { spawnSync } from 'node:child_process';
 
 export const testServerExecutable = () => resolveBinary(TEST_SERVER).executable;
 export const devServerExecutable = () => resolveBinary(TEMPORAL_CLI).executable;
@@ -69,9 +71,71 @@ export async function withWorker<T>(
   return worker.runUntil(fn);
 }
 
-/** A real dev server with rectify's search attributes, the CLI pointed at it, and a worker of the bundled workflows. */
+/**
+ * The Temporal server a test file runs against, with rectify's search attributes, and the CLI
+ * pointed at it: a dev server of its own; or, with RECTIFY_TEST_CLUSTER=<address> (the cluster
+ * tier, `npm run test:cluster`), a namespace of its own on that production cluster.
+ */
+export interface TestTemporal {
+  env: TestWorkflowEnvironment;
+  address: string;
+  namespace: string;
+  /** Gives the environment back (and the CLI's settings); removes a cluster namespace. */
+  teardown(): Promise<void>;
+}
+
+export const onCluster = () => !!process.env.RECTIFY_TEST_CLUSTER;
+
+export async function testTemporal(dir: string): Promise<TestTemporal> {
+  const saved = { ...process.env };
+  let t: Omit<TestTemporal, 'teardown'> & { done(): Promise<void> };
+  const cluster = process.env.RECTIFY_TEST_CLUSTER;
+  if (cluster) {
+    const namespace = `t-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+    ensureNamespace(cluster, namespace, () => undefined);
+    const env = await TestWorkflowEnvironment.createFromExistingServer({ address: cluster, namespace });
+    t = {
+      env,
+      address: cluster,
+      namespace,
+      done: async () => {
+        await env.teardown();
+        spawnSync(devServerPath(), ['operator', 'namespace', 'delete', '--address', cluster, '--namespace', namespace, '--yes'], {
+          stdio: 'ignore',
+        });
+      },
+    };
+  } else {
+    const port = await freePort();
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: { executable: devServerExecutable(), port, searchAttributes: ALL_SEARCH_ATTRIBUTES, extraArgs: ['--headless'] },
+    });
+    t = { env, address: `127.0.0.1:${port}`, namespace: 'default', done: () => env.teardown() };
+  }
+  process.env.TEMPORAL_ADDRESS = t.address;
+  process.env.TEMPORAL_NAMESPACE = t.namespace;
+  process.env.TEMPORAL_CONFIG_FILE = `${dir}/none.toml`;
+  return {
+    env: t.env,
+    address: t.address,
+    namespace: t.namespace,
+    teardown: async () => {
+      process.env = saved;
+      await t.done();
+    },
+  };
+}
+
+/** The temporal CLI's path (the dev server's binary is the CLI). */
+function devServerPath(): string {
+  const e = devServerExecutable();
+  return e.type === 'existing-path' ? e.path : 'temporal';
+}
+
+/** A real Temporal server (testTemporal) with the CLI pointed at it, and a worker of the bundled workflows. */
 export interface DevStack {
   env: TestWorkflowEnvironment;
+  namespace: string;
   /** Stops the worker and the server, and gives the environment back. */
   stop(): Promise<void>;
 }
@@ -80,16 +144,11 @@ export async function startDevStack(
   dir: string,
   options: { delivery: NoticeDelivery; plans?: (env: TestWorkflowEnvironment) => PlanRecords },
 ): Promise<DevStack> {
-  const saved = { ...process.env };
-  const port = await freePort();
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: devServerExecutable(), port, searchAttributes: ALL_SEARCH_ATTRIBUTES, extraArgs: ['--headless'] },
-  });
-  process.env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
-  process.env.TEMPORAL_CONFIG_FILE = `${dir}/none.toml`;
+  const server = await testTemporal(dir);
+  const { env } = server;
   const worker = await createWorker({
     connection: env.nativeConnection,
-    namespace: 'default',
+    namespace: server.namespace,
     workflowBundle: await workflowBundle(),
     delivery: options.delivery,
     plans: options.plans?.(env),
@@ -98,11 +157,11 @@ export async function startDevStack(
   const running = worker.run();
   return {
     env,
+    namespace: server.namespace,
     stop: async () => {
-      process.env = saved;
       worker.shutdown();
       await running;
-      await env.teardown();
+      await server.teardown();
     },
   };
 }

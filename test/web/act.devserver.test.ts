@@ -93,7 +93,7 @@ describe('acting from the web on a real server', () => {
         done();
       },
     });
-    web = await buildWebApp({ client: env.client, namespace: 'default', cacheMs: 0, ...access, logger: { level: 'info', stream } });
+    web = await buildWebApp({ client: env.client, namespace: stack.namespace, cacheMs: 0, ...access, logger: { level: 'info', stream } });
     const started = await runCli('start', planPath);
     expect(started.out).toContain('新启动4项');
   }, 120_000);

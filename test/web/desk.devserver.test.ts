@@ -221,7 +221,7 @@ describe('the office’s desk on a real server', () => {
     const review = env.client.workflow.getHandle(lookbackWorkflowId(PLAN_ID, '2.2', 1));
     const { runId } = await review.describe();
     await env.client.workflowService.deleteWorkflowExecution({
-      namespace: 'default',
+      namespace: desk.stack.namespace,
       workflowExecution: { workflowId: review.workflowId, runId },
     });
     const gone = await eventually(
@@ -278,7 +278,7 @@ describe('the office’s desk on a real server', () => {
     expect(measure).toContain('已起草文件&lt;img src=x onerror=alert(1)&gt;');
     expect(measure).toContain('印发文件&lt;script&gt;');
     expect(measure).toContain(
-      `http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(measureWorkflowId(PLAN_ID, '1.1'))}`,
+      `http://127.0.0.1:8233/namespaces/${desk.stack.namespace}/workflows/${encodeURIComponent(measureWorkflowId(PLAN_ID, '1.1'))}`,
     );
     expect(measure).toMatch(/Message-ID <code>&lt;[0-9a-f]+@district\.example\.org&gt;<\/code>/);
     const extended = (await web.inject(`/measures/${PLAN_ID}/2.1`)).body;

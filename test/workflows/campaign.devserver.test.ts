@@ -18,7 +18,7 @@ import * as msg from '../../contracts/messages';
 import * as SA from '../../contracts/search-attributes';
 import { runCli } from '../helpers/cli';
 import { testSpec } from '../helpers/specs';
-import { devServerExecutable, eventually, freePort, workflowBundle } from '../helpers/temporal';
+import { eventually, testTemporal, workflowBundle, type TestTemporal } from '../helpers/temporal';
 import { campaignWorkflowId, lookbackWorkflowId, measureWorkflowId, ofType, TASK_QUEUE, WORKFLOW } from '../../contracts/ids';
 import { recordHistory } from '../helpers/histories';
 
@@ -29,21 +29,17 @@ const OFFICE: Actor = { role: 'office', who: '督查科' };
 
 describe('look-back campaign', () => {
   let env: TestWorkflowEnvironment;
+  let server: TestTemporal;
   let worker: Worker;
   let running: Promise<void>;
-  const saved = { ...process.env };
   const ids = Array.from({ length: 30 }, (_, i) => `1.${i + 1}`);
 
   beforeAll(async () => {
-    const port = await freePort();
-    env = await TestWorkflowEnvironment.createLocal({
-      server: { executable: devServerExecutable(), port, searchAttributes: SA.ALL_SEARCH_ATTRIBUTES, extraArgs: ['--headless'] },
-    });
-    process.env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
-    process.env.TEMPORAL_CONFIG_FILE = join(tmpdir(), 'rectify-no-config.toml');
+    server = await testTemporal(mkdtempSync(join(tmpdir(), 'rectify-server-')));
+    env = server.env;
     worker = await createWorker({
       connection: env.nativeConnection,
-      namespace: 'default',
+      namespace: server.namespace,
       workflowBundle: await workflowBundle(),
       delivery: new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-campaign-'))),
       campaigns: campaignSource(env.client),
@@ -52,10 +48,9 @@ describe('look-back campaign', () => {
   });
 
   afterAll(async () => {
-    process.env = saved;
     worker?.shutdown();
     await running;
-    await env?.teardown();
+    await server?.teardown();
   });
 
   it('opens one review per closed measure, counts outcomes, and does not double on a second launch', async () => {

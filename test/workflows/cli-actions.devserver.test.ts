@@ -11,8 +11,7 @@ import { DateTime } from 'luxon';
 import { runCli } from '../helpers/cli';
 import { createWorker } from '../../worker/worker';
 import { FileOutbox } from '../../activities/outbox';
-import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
-import { devServerExecutable, eventually, freePort, workflowBundle } from '../helpers/temporal';
+import { eventually, testTemporal, workflowBundle, type TestTemporal } from '../helpers/temporal';
 import { calendarAlertsDue, officeSendAt } from '../../domain/calendar-alerts';
 import { chinaCalendar, publishedYears } from '../../domain/calendar-data';
 import { localDate, plainDateZh } from '../../domain/dates';
@@ -25,22 +24,18 @@ const run = runCli;
 
 describe('rectify commands against a real server', () => {
   let env: TestWorkflowEnvironment;
+  let server: TestTemporal;
   let worker: Worker;
   let running: Promise<void>;
-  const saved = { ...process.env };
   const dir = mkdtempSync(join(tmpdir(), 'rectify-cli-'));
   const plan = join(dir, 'plan.yaml');
 
   beforeAll(async () => {
-    const port = await freePort();
-    env = await TestWorkflowEnvironment.createLocal({
-      server: { executable: devServerExecutable(), port, searchAttributes: ALL_SEARCH_ATTRIBUTES, extraArgs: ['--headless'] },
-    });
-    process.env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
-    process.env.TEMPORAL_CONFIG_FILE = join(dir, 'none.toml');
+    server = await testTemporal(mkdtempSync(join(tmpdir(), 'rectify-server-')));
+    env = server.env;
     worker = await createWorker({
       connection: env.nativeConnection,
-      namespace: 'default',
+      namespace: server.namespace,
       workflowBundle: await workflowBundle(),
       delivery: new FileOutbox(join(dir, 'outbox')),
     });
@@ -56,10 +51,9 @@ describe('rectify commands against a real server', () => {
   });
 
   afterAll(async () => {
-    process.env = saved;
     worker?.shutdown();
     await running;
-    await env?.teardown();
+    await server?.teardown();
   });
 
   it('starts a plan once, then takes each request and reports refusals clearly', async () => {

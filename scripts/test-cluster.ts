@@ -1,0 +1,61 @@
+/**
+ * `npm run test:cluster`: the end-to-end suites against the production topology (Temporal Server
+ * on PostgreSQL, as `rectify cluster` runs it), each test file in a namespace of its own. Brings up
+ * a cluster of its own (a scratch directory, its own ports, 4 history shards, no rectify processes:
+ * the suites run their own workers), runs the suites with RECTIFY_TEST_CLUSTER, and takes it down
+ * whatever happened. The first run on a machine builds the server (about six minutes; cached).
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { clusterDown, clusterUp } from '../client/cluster';
+import { REPO } from '../runtime/cluster/server';
+
+/** The suites that run on the dev server and here alike: a plan started, its life through the CLI and the web, mail, a campaign, the report, plan apply. */
+export const CLUSTER_SUITES = [
+  'test/deploy/cluster.cluster.test.ts',
+  'test/workflows/cli-actions.devserver.test.ts',
+  'test/workflows/plan-apply.devserver.test.ts',
+  'test/workflows/campaign.devserver.test.ts',
+  'test/web/act.devserver.test.ts',
+  'test/web/desk.devserver.test.ts',
+  'test/web/surfaces.devserver.test.ts',
+];
+
+async function main(): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'rectify-cluster-tier-'));
+  // PostgreSQL runs as the postgres user when we are root: it must reach its data directory in here.
+  chmodSync(dir, 0o755);
+  const env = {
+    ...process.env,
+    RECTIFY_VAR_DIR: dir,
+    RECTIFY_CLUSTER_PORT: process.env.RECTIFY_CLUSTER_PORT ?? '27233',
+    RECTIFY_CLUSTER_PG_PORT: process.env.RECTIFY_CLUSTER_PG_PORT ?? '56432',
+    RECTIFY_CLUSTER_SHARDS: '4',
+    RECTIFY_CLUSTER_TEST: '1',
+  };
+  const options = { workers: 0, web: false, namespace: 'default' };
+  try {
+    const up = await clusterUp(options, (line) => console.error(line), env);
+    for (const line of up) console.log(line);
+    const address = `127.0.0.1:${env.RECTIFY_CLUSTER_PORT}`;
+    const r = spawnSync(
+      join(REPO, 'node_modules', '.bin', 'jest'),
+      ['--runInBand', '--testPathIgnorePatterns=/node_modules/', ...process.argv.slice(2), '--runTestsByPath', ...CLUSTER_SUITES],
+      { cwd: REPO, stdio: 'inherit', env: { ...env, RECTIFY_TEST_CLUSTER: address } },
+    );
+    return r.status ?? 1;
+  } finally {
+    for (const line of await clusterDown(options, env)) console.log(line);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: Error) => {
+    console.error(`rectify test:cluster: ${e.message}`);
+    process.exit(1);
+  },
+);
