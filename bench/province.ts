@@ -1,6 +1,7 @@
 /**
- * Benchmarks at province scale, on the embedded dev server (SQLite file) and one `rectify worker`
- * process, with district plans as the seed's (159 measures, 20 units each):
+ * Benchmarks at province scale, on the embedded dev server (SQLite file) or with --cluster the
+ * production cluster (bench/run.ts), and one `rectify worker` process, with district plans as the
+ * seed's (159 measures, 20 units each):
  *   start  start calls per second and time until every measure has run its first task, each as a
  *          ratio to the same number of bare sleeping workflows (a fresh server, the same run);
  *          starting again starts none.
@@ -15,26 +16,23 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startPlan } from '../client/measures';
 import { measureWorkflowId, ofType, WORKFLOW } from '../contracts/ids';
 import { reportProgressUpdate, getStateQuery } from '../contracts/messages';
-import { UserStore } from '../config/users';
 import type { Plan } from '../domain/plan/schema';
 import { sizes, option } from './lib/args';
-import { benchServer, freePort, ROOT, scratchDir, sleep, spawnWorker, untilIdle } from './lib/harness';
+import { benchServer, scratchDir, sleep, spawnWorker, untilIdle } from './lib/harness';
 import { mib, printTable, quantile, seconds, writeResult } from './lib/results';
+import { queries, timedMs } from './lib/reads';
 import { provincePlans, untilCount } from './lib/plans';
 
-const run = promisify(execFile);
 type Part = 'start' | 'hold' | 'query';
 
 const live = (type: string) => `${type} AND TrafficLight IS NOT NULL`;
 
 /** Starts `n` bare sleeping workflows on a fresh server: start calls per second, and seconds until all ran their first task. */
-async function bareStart(n: number): Promise<{ callsPerSecond: number; liveSeconds: number }> {
+async function bareStart(n: number): Promise<{ callsPerSecond: number; liveSeconds: number; databaseKBPerWorkflow: number }> {
   const dir = scratchDir('bare');
   const server = await benchServer(dir);
   const native = await NativeConnection.connect({ address: server.address });
@@ -57,7 +55,12 @@ async function bareStart(n: number): Promise<{ callsPerSecond: number; liveSecon
       await Promise.all(Array.from({ length: 16 }, lane));
       const calls = Date.now() - began;
       const liveAt = await untilCount(client, live(`WorkflowType = 'bareSleepWorkflow'`), n, 60 * 60_000);
-      return { callsPerSecond: Math.round((n / calls) * 1000), liveSeconds: seconds(liveAt - began) };
+      await sleep(5000);
+      return {
+        callsPerSecond: Math.round((n / calls) * 1000),
+        liveSeconds: seconds(liveAt - began),
+        databaseKBPerWorkflow: kbPer(server.dbBytes(), n),
+      };
     });
   } finally {
     await connection.close();
@@ -65,6 +68,8 @@ async function bareStart(n: number): Promise<{ callsPerSecond: number; liveSecon
     await server.stop();
   }
 }
+
+const kbPer = (bytes: number, n: number) => Math.round(bytes / n / 102.4) / 10;
 
 const quietLogger = {
   trace: () => undefined,
@@ -74,12 +79,6 @@ const quietLogger = {
   error: console.error,
   log: () => undefined,
 };
-
-async function timedMs<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const t = process.hrtime.bigint();
-  const value = await fn();
-  return { ms: Number(process.hrtime.bigint() - t) / 1e6, value };
-}
 
 /** One size: the province started on a fresh server, then what the parts asked for. */
 async function atSize(
@@ -125,22 +124,26 @@ async function atSize(
       for (const plan of plans) started += (await startPlan(client, plan)).started.length;
       return started;
     });
-    figures.start = {
+    await untilIdle(client, 30 * 60_000);
+    const start = {
       callsPerSecond: Math.round((n / calls) * 1000),
       liveSeconds: seconds(liveAt - began),
       againStarted: again.value,
       againSeconds: seconds(again.ms),
+      // Both databases (or SQLite's file) once idle after the start: the district plans' own workflows included.
+      databaseKBPerMeasure: kbPer(server.dbBytes(), n),
+      workerRssMiB: mib(worker.rss()),
     };
-    const bare = figures.bare as { callsPerSecond: number; liveSeconds: number } | undefined;
+    figures.start = start;
+    const bare = figures.bare as Awaited<ReturnType<typeof bareStart>> | undefined;
     if (bare) {
-      const s = figures.start as { callsPerSecond: number; liveSeconds: number };
       figures.ratios = {
-        startCalls: +(s.callsPerSecond / bare.callsPerSecond).toFixed(2),
-        live: +(bare.liveSeconds / s.liveSeconds).toFixed(2),
+        startCalls: +(start.callsPerSecond / bare.callsPerSecond).toFixed(2),
+        live: +(bare.liveSeconds / start.liveSeconds).toFixed(2),
+        databaseBytes: +(start.databaseKBPerMeasure / bare.databaseKBPerWorkflow).toFixed(2),
       };
     }
     console.log(`[${n}] ${JSON.stringify({ bare: figures.bare, start: figures.start, ratios: figures.ratios })}`);
-    await untilIdle(client, 30 * 60_000);
 
     if (parts.includes('hold')) {
       const rssIdle = worker.rss();
@@ -182,7 +185,7 @@ async function atSize(
         firstEventInputBytes: Buffer.byteLength(JSON.stringify(history.events?.[0]?.workflowExecutionStartedEventAttributes?.input ?? {})),
         historyJsonBytesOfOneMeasure: historyBytes,
         databaseMiB: mib(server.dbBytes()),
-        databaseKBPerMeasure: Math.round(server.dbBytes() / n / 102.4) / 10,
+        databaseKBPerMeasure: kbPer(server.dbBytes(), n),
       };
     }
 
@@ -194,104 +197,6 @@ async function atSize(
     await connection.close();
     await server.stop();
   }
-}
-
-/** Each read as people run it: the CLI as a process, the web over HTTP with an office account. */
-async function queries(address: string, dir: string, plans: Plan[]): Promise<Record<string, number>> {
-  const env = { ...process.env, TEMPORAL_ADDRESS: address, RECTIFY_VAR_DIR: join(dir, 'cli') };
-  const cli = async (...args: string[]) => {
-    const t = await timedMs(() =>
-      run(process.execPath, [join(ROOT, 'dist', 'client', 'cli', 'index.js'), ...args], { env, maxBuffer: 1 << 28 }),
-    );
-    return seconds(t.ms);
-  };
-  const out: Record<string, number> = {};
-  // The median of three runs; the web caches what it read for 3 s, so each page is read cold.
-  const best = async (name: string, fn: () => Promise<number>, coldMs = 0) => {
-    const times: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      await sleep(coldMs);
-      times.push(await fn());
-    }
-    out[name] = times.sort((a, b) => a - b)[1];
-  };
-  const unit = plans[0].measures[0].leadUnit;
-  await best('status (summary)', () => cli('status'));
-  await best('status --overdue', () => cli('status', '--overdue'));
-  await best('status --unit', () => cli('status', '--unit', unit));
-  await best('status --plan (159)', () => cli('status', '--plan', plans[0].id));
-  await best('status --all', () => cli('status', '--all'));
-  await best('report --plan', () => cli('report', '--plan', plans[0].id, '--out', join(dir, 'report.docx')));
-
-  // The web: its own process, an office account, the pages the office opens first.
-  const port = await freePort();
-  const varDir = join(dir, 'web');
-  await new UserStore(join(varDir, 'users.json')).add('巡察办值班', 'office', 'bench-password-0123456789');
-  const web = await spawnWorkerLike(['web'], { ...env, RECTIFY_VAR_DIR: varDir, RECTIFY_WEB_PORT: String(port) }, varDir, 'http://');
-  try {
-    const base = `http://127.0.0.1:${port}`;
-    const jar = new Map<string, string>();
-    const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    const keep = (res: Response) => {
-      for (const c of res.headers.getSetCookie()) {
-        const [kv] = c.split(';');
-        const i = kv.indexOf('=');
-        jar.set(kv.slice(0, i), kv.slice(i + 1));
-      }
-      return res;
-    };
-    const login = keep(await fetch(`${base}/login`));
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1];
-    const signed = keep(
-      await fetch(`${base}/login`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ _csrf: csrf, name: '巡察办值班', password: 'bench-password-0123456789', next: '/' }).toString(),
-      }),
-    );
-    if (signed.status !== 302 && signed.status !== 303) throw new Error(`sign-in failed: ${signed.status}`);
-    // Each page must show what it is for (a sign-in page or an error page would be quick too).
-    const page = async (path: string, shows: string) => {
-      const t = await timedMs(async () => {
-        const res = await fetch(`${base}${path}`, { headers: { cookie: cookie() } });
-        const body = await res.text();
-        if (res.status !== 200 || !body.includes(shows)) throw new Error(`${path}: ${res.status}, without ${shows}`);
-        return body;
-      });
-      return seconds(t.ms);
-    };
-    const first = plans[0];
-    await best('web overview /', () => page('/', first.id), 3200);
-    await best('web ledger /measures', () => page('/measures', first.measures[0].leadUnit), 3200);
-    await best('web ledger of one plan', () => page(`/measures?plan=${first.id}`, first.measures[0].leadUnit), 3200);
-    await best('web report of one plan', () => page(`/report?plan=${first.id}`, first.title), 3200);
-  } finally {
-    await web.stop();
-  }
-  return out;
-}
-
-/** A rectify command that serves until stopped (the web), ready when its log has `ready`. */
-async function spawnWorkerLike(args: string[], env: NodeJS.ProcessEnv, varDir: string, ready: string) {
-  const { spawn } = await import('node:child_process');
-  const { mkdirSync, openSync, closeSync, readFileSync } = await import('node:fs');
-  mkdirSync(varDir, { recursive: true });
-  const logFile = join(varDir, `${args[0]}.log`);
-  const log = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'client', 'cli', 'index.js'), ...args], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', log, log],
-  });
-  closeSync(log);
-  const gone = new Promise<void>((r) => child.once('exit', () => r()));
-  const deadline = Date.now() + 60_000;
-  while (!readFileSync(logFile, 'utf8').includes(ready)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`rectify ${args.join(' ')} did not start: see ${logFile}`);
-    await sleep(200);
-  }
-  return { stop: async () => (child.kill('SIGTERM'), await gone) };
 }
 
 export function provinceBench(parts: Part[]) {

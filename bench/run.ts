@@ -1,6 +1,9 @@
 /**
  * `npm run bench -- <name> [options]`: one benchmark, its table on stdout, its figures in
  * bench/results/. Not part of `npm test`: figures are measured, never asserted by a timed test.
+ * On which server: the embedded dev server by default; `--cluster` the production cluster (Temporal
+ * Server on PostgreSQL, a cluster of its own per run, `--shards N`, 128 by default); `--servers
+ * dev,cluster` one after the other in the same run. A cluster's result files end in `-cluster`.
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 
@@ -42,7 +45,37 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  process.exitCode = await (await bench.run())(argv);
+  const { servers, rest } = serverOptions(argv);
+  let code = 0;
+  for (const server of servers) {
+    process.env.BENCH_SERVER = server;
+    if (servers.length > 1) console.log(`\n=== ${name} on the ${server === 'cluster' ? 'cluster' : 'dev server'}`);
+    code = Math.max(code, await (await bench.run())(rest));
+  }
+  process.exitCode = code;
+}
+
+/** `--cluster`, `--servers dev,cluster` and `--shards N` taken out of the benchmark's own options. */
+function serverOptions(argv: string[]): { servers: ('dev' | 'cluster')[]; rest: string[] } {
+  const rest = [...argv];
+  const take = (flag: string, withValue: boolean): string | true | undefined => {
+    const i = rest.indexOf(flag);
+    if (i < 0) return undefined;
+    const [, value] = rest.splice(i, withValue ? 2 : 1);
+    if (withValue && (!value || value.startsWith('--'))) throw new Error(`${flag}：缺少取值`);
+    return withValue ? value : true;
+  };
+  const cluster = take('--cluster', false);
+  const list = take('--servers', true);
+  const shards = take('--shards', true);
+  if (typeof shards === 'string') {
+    if (!/^[1-9]\d*$/.test(shards)) throw new Error(`--shards ${shards}：应为正整数（2的幂）`);
+    process.env.BENCH_SHARDS = shards;
+  }
+  const servers = typeof list === 'string' ? list.split(',') : [cluster ? 'cluster' : 'dev'];
+  const wrong = servers.find((s) => s !== 'dev' && s !== 'cluster');
+  if (wrong) throw new Error(`--servers ${String(list)}：${wrong} 不是 dev 或 cluster`);
+  return { servers: servers as ('dev' | 'cluster')[], rest };
 }
 
 main().catch((e) => {

@@ -33,8 +33,6 @@ export interface ClusterOptions {
   namespace: string;
 }
 
-const WEB_PORT = 3100;
-
 function rectifyDaemons(s: ClusterSettings, o: ClusterOptions): (Daemon & { role: string; varDir: string; env: NodeJS.ProcessEnv })[] {
   const workers = Array.from({ length: o.workers }, (_, i) => {
     const name = `worker-${String.fromCharCode(97 + i)}`;
@@ -44,7 +42,10 @@ function rectifyDaemons(s: ClusterSettings, o: ClusterOptions): (Daemon & { role
       varDir: join(s.dir, name),
       pidFile: join(s.dir, 'run', `${name}.pid`),
       logFile: join(s.dir, 'logs', `${name}.log`),
-      env: { RECTIFY_HEALTH_ADDRESS: `${s.host}:${9465 + 10 * i}`, RECTIFY_METRICS_ADDRESS: `${s.host}:${9464 + 10 * i}` },
+      env: {
+        RECTIFY_HEALTH_ADDRESS: `${s.host}:${s.rectifyPorts.workerOps(i).health}`,
+        RECTIFY_METRICS_ADDRESS: `${s.host}:${s.rectifyPorts.workerOps(i).metrics}`,
+      },
     };
   });
   const web = {
@@ -53,7 +54,11 @@ function rectifyDaemons(s: ClusterSettings, o: ClusterOptions): (Daemon & { role
     varDir: join(s.dir, 'web'),
     pidFile: join(s.dir, 'run', 'web.pid'),
     logFile: join(s.dir, 'logs', 'web.log'),
-    env: { RECTIFY_WEB_HOST: s.host, RECTIFY_WEB_PORT: String(WEB_PORT), RECTIFY_PUBLIC_URL: `http://${s.host}:${WEB_PORT}/` },
+    env: {
+      RECTIFY_WEB_HOST: s.host,
+      RECTIFY_WEB_PORT: String(s.rectifyPorts.web),
+      RECTIFY_PUBLIC_URL: `http://${s.host}:${s.rectifyPorts.web}/`,
+    },
   };
   return o.web ? [...workers, web] : workers;
 }
@@ -64,7 +69,7 @@ export function clusterEnv(s: ClusterSettings, namespace: string): NodeJS.Proces
     TEMPORAL_ADDRESS: frontendAddress(s),
     TEMPORAL_NAMESPACE: namespace,
     RECTIFY_LINK_SECRET: clusterSecrets(s.dir).RECTIFY_LINK_SECRET,
-    RECTIFY_PUBLIC_URL: `http://${s.host}:${WEB_PORT}/`,
+    RECTIFY_PUBLIC_URL: `http://${s.host}:${s.rectifyPorts.web}/`,
     RECTIFY_LOG_FORMAT: 'json',
   };
 }
@@ -96,13 +101,13 @@ export async function clusterUp(o: ClusterOptions, log: (line: string) => void, 
   }
   if (o.web) {
     const until = Date.now() + 60_000;
-    while (!(await listening(s.host, WEB_PORT)) && Date.now() < until) await new Promise((r) => setTimeout(r, 500));
+    while (!(await listening(s.host, s.rectifyPorts.web)) && Date.now() < until) await new Promise((r) => setTimeout(r, 500));
   }
   return [
     up.started.length ? `已启动：${up.started.join('、')}` : '集群已在运行，未做改动',
     `Temporal：${up.address}（命名空间 ${o.namespace}，${s.numHistoryShards} 个历史分片）`,
     `PostgreSQL：${s.host}:${s.ports.postgres}（数据 ${postgresOf(s).dataDir}）`,
-    ...(o.web ? [`网页：http://${s.host}:${WEB_PORT}/`] : []),
+    ...(o.web ? [`网页：http://${s.host}:${s.rectifyPorts.web}/`] : []),
     `日志：${join(s.dir, 'logs')}`,
     `在集群上运行命令：export TEMPORAL_ADDRESS=${up.address} TEMPORAL_NAMESPACE=${o.namespace}`,
   ];

@@ -10,6 +10,7 @@ import { campaignSource } from './lookback';
 import { readiness } from './checks';
 import { serveHealth } from '../runtime/health';
 import { installRuntime } from '../runtime/telemetry';
+import { untilReachable } from '../runtime/wait-for-server';
 
 /**
  * A deployment's workers in one process, as `rectify worker` and `rectify dev` run them: the main
@@ -44,8 +45,21 @@ export async function runWorker(): Promise<void> {
   const settings = loadSettings();
   const log = installRuntime(settings, 'worker');
   loadInstalledCalendar();
-  const connection = await connectWorker(settings);
-  const clientConnection = await Connection.connect(settings.connectionOptions);
+  // Started before the server (a booting machine, systemd, a restart): wait for it and its namespace.
+  const { connection, clientConnection } = await untilReachable(
+    `Temporal ${settings.connectionOptions.address}（命名空间${settings.namespace}）`,
+    async () => {
+      const clientConnection = await Connection.connect({ ...settings.connectionOptions, connectTimeout: '5s' });
+      try {
+        await clientConnection.workflowService.describeNamespace({ namespace: settings.namespace });
+        return { connection: await connectWorker(settings), clientConnection };
+      } catch (e) {
+        await clientConnection.close();
+        throw e;
+      }
+    },
+    (line) => log.warn(line),
+  );
   let health: { close(): Promise<void> } | undefined;
   try {
     if (!settings.mail.plans.length) log.info('未设置 RECTIFY_PLANS: 收件人取自 Temporal 中保存的计划');

@@ -9,6 +9,7 @@ import type { MeasureKind } from './plan/schema';
 import type { MeasureRecord, Standing } from './record';
 import { noteWords } from './notes';
 import { MEASURE_KIND_LABELS } from './vocabulary';
+import { officialText } from './typography';
 
 /** The local day an instant (ISO or ms) falls on, or undefined. */
 export function dueDateOf(dueAt: string | number | undefined, zone: string): IsoDate | undefined {
@@ -153,3 +154,13 @@ export function linksLine(links: string[]): string {
 
 /** The heading every surface gives the latest word. */
 export const LATEST_WORD_LABEL = '最新进展';
+
+/** A measure as every surface names it (mail, calendar, CLI, web, plan apply): 措施2.2“全力稳定外资”. */
+export function measureName(id: string, title: string): string {
+  return `措施${id}“${officialText(title)}”`;
+}
+
+/** The ids of the measures `measureName` named in a text (for readers of what was sent: the benchmarks). */
+export function namedMeasureIds(text: string): string[] {
+  return [...text.matchAll(/措施(\d+(?:\.\d+)*)“/g)].map((m) => m[1]);
+}

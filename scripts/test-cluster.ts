@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clusterDown, clusterUp } from '../client/cluster';
+import { clusterDown, clusterStatus, clusterUp } from '../client/cluster';
 import { REPO } from '../runtime/cluster/server';
 
 /** The suites that run on the dev server and here alike: a plan started, its life through the CLI and the web, mail, a campaign, the report, plan apply. */
@@ -32,10 +32,12 @@ async function main(): Promise<number> {
     RECTIFY_VAR_DIR: dir,
     RECTIFY_CLUSTER_PORT: process.env.RECTIFY_CLUSTER_PORT ?? '27233',
     RECTIFY_CLUSTER_PG_PORT: process.env.RECTIFY_CLUSTER_PG_PORT ?? '56432',
+    RECTIFY_CLUSTER_WEB_PORT: process.env.RECTIFY_CLUSTER_WEB_PORT ?? '27100',
     RECTIFY_CLUSTER_SHARDS: '4',
     RECTIFY_CLUSTER_TEST: '1',
   };
   const options = { workers: 0, web: false, namespace: 'default' };
+  let code = 1;
   try {
     const up = await clusterUp(options, (line) => console.error(line), env);
     for (const line of up) console.log(line);
@@ -45,11 +47,18 @@ async function main(): Promise<number> {
       ['--runInBand', '--testPathIgnorePatterns=/node_modules/', ...process.argv.slice(2), '--runTestsByPath', ...CLUSTER_SUITES],
       { cwd: REPO, stdio: 'inherit', env: { ...env, RECTIFY_TEST_CLUSTER: address } },
     );
-    return r.status ?? 1;
+    code = r.status ?? 1;
   } finally {
     for (const line of await clusterDown(options, env)) console.log(line);
+    // `down` leaves nothing running: PostgreSQL, temporal-server, the workers and the web the suites started.
+    const left = clusterStatus({ ...options, workers: 8 }, env).filter((line) => !line.endsWith('：未运行'));
+    if (left.length) {
+      console.error(`rectify test:cluster: still running after down:\n${left.join('\n')}`);
+      code = 1;
+    }
     rmSync(dir, { recursive: true, force: true });
   }
+  return code;
 }
 
 main().then(

@@ -6,7 +6,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { option } from '../lib/args';
-import { sleep, spawnWorker, withServer, type WorkerProcess } from '../lib/harness';
+import { sleep, spawnWorker, withServer, type BenchServer, type WorkerProcess } from '../lib/harness';
 import { seconds } from '../lib/results';
 import { smtpSink, type SmtpSink } from '../lib/smtp';
 import type { Burst } from '../lib/morning';
@@ -44,7 +44,7 @@ async function withClient<T>(address: string, fn: (client: Client) => Promise<T>
 
 export interface Stage {
   dir: string;
-  server: { address: string; restart(downMs?: number): Promise<void> };
+  server: BenchServer;
   smtp: SmtpSink;
   client: Client;
   measures: number;
@@ -118,11 +118,16 @@ const killAfter = (argv: string[]) => (argv.includes('--kill-after-ms') ? Number
 
 /** kill -9 `worker` once the burst is under way: what it did, in words and as figures. */
 export async function killMidBurst(stage: Stage, burst: Burst, worker: WorkerProcess, argv: string[]) {
+  return midBurst(stage, burst, argv, 'worker killed (SIGKILL)', () => worker.kill());
+}
+
+/** `act` once the burst is under way (--kill-after-ms after SMTP's first acceptance): what was done, in words and as figures. */
+export async function midBurst(stage: Stage, burst: Burst, argv: string[], what: string, act: () => unknown) {
   const acceptedAtKill = await untilBurstBegins(stage.smtp, burst, killAfter(argv));
-  await worker.kill();
+  await act();
   const killedAt = Date.now() - burst.T.toMillis();
   return {
-    said: `${stage.measures} notices for ${stage.units} units due at ${burst.T.toFormat('HH:mm')}; worker killed (SIGKILL) ${seconds(killedAt)} s after, when SMTP had accepted ${acceptedAtKill} mail(s)`,
+    said: `${stage.measures} notices for ${stage.units} units due at ${burst.T.toFormat('HH:mm')}; ${what} ${seconds(killedAt)} s after, when SMTP had accepted ${acceptedAtKill} mail(s)`,
     figures: {
       measures: stage.measures,
       units: stage.units,

@@ -1,17 +1,21 @@
 /**
- * The fault suite: the embedded dev server (SQLite file), `rectify worker` processes, a loopback
- * SMTP server, and a fault in the middle of a 09:00 burst. Each scenario says what it did and
+ * The fault suite: the embedded dev server (SQLite file) or with --cluster the production cluster
+ * (bench/run.ts), `rectify worker` processes, a loopback SMTP server, and a fault in the middle of
+ * a 09:00 burst. Each scenario says what it did and
  * what it found, and fails on any lost notice or on more mails sent twice than the documented
  * window allows (KILL_WINDOW: at most two per SMTP connection of the worker that died; a digest
  * sent twice repeats all its notices).
  *   npm run faults [-- <scenario>...] [--measures N] [--units R]
  * Scenarios: kill-worker, two-machines, smtp-down, server-restart, campaign-restart, upgrade
- * [--from <commit>] (all, in that order, by default); --help lists them and runs none.
+ * [--from <commit>], worker-first; on the cluster also server-kill and database-restart (cluster.ts).
+ * --help lists them and runs none.
  * Each scenario is a file of its own here, on what they share: stage.ts (the server, the SMTP
  * sink, workers, a worker killed mid-burst) and verdict.ts (figures, lost and twice-sent mails).
  */
 import { printTable, seconds, writeResult } from '../lib/results';
 import { campaignRestart } from './campaign-restart';
+import { databaseRestart, serverKill, workerFirst } from './cluster';
+import { onCluster } from '../lib/harness';
 import { killWorker, twoMachines } from './kill';
 import { serverRestart } from './server-restart';
 import { smtpDown } from './smtp-down';
@@ -26,20 +30,30 @@ const SCENARIOS: Record<string, Scenario> = {
   'server-restart': serverRestart,
   'campaign-restart': campaignRestart,
   upgrade,
+  'worker-first': workerFirst,
+  'server-kill': serverKill,
+  'database-restart': databaseRestart,
 };
 
-const USAGE = 'usage: npm run faults [-- <scenario>...] [--measures N] [--units R] [--kill-after-ms 150] [--from <commit>]';
+/** What runs when none is named: on the dev server its scenarios; on the cluster the production topology's faults. */
+const DEFAULT_DEV = ['kill-worker', 'two-machines', 'smtp-down', 'server-restart', 'campaign-restart', 'upgrade', 'worker-first'];
+const DEFAULT_CLUSTER = ['kill-worker', 'two-machines', 'server-kill', 'database-restart', 'worker-first'];
+
+const USAGE =
+  'usage: npm run faults [-- <scenario>...] [--cluster] [--measures N] [--units R] [--kill-after-ms 150] [--down-s S] [--from <commit>]';
 
 export async function faults(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(`${USAGE}\nscenarios (all, in this order, by default): ${Object.keys(SCENARIOS).join(', ')}`);
+    console.log(
+      `${USAGE}\nscenarios: ${Object.keys(SCENARIOS).join(', ')}\nby default on the dev server: ${DEFAULT_DEV.join(', ')}\nby default with --cluster: ${DEFAULT_CLUSTER.join(', ')}`,
+    );
     return 0;
   }
   const named = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
   const unknown = named.filter((n) => !SCENARIOS[n]);
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}: choose from ${Object.keys(SCENARIOS).join(', ')}`);
   const outcomes: Outcome[] = [];
-  for (const name of named.length ? named : Object.keys(SCENARIOS)) {
+  for (const name of named.length ? named : onCluster() ? DEFAULT_CLUSTER : DEFAULT_DEV) {
     console.log(`\n== ${name}`);
     const began = Date.now();
     const outcome = await SCENARIOS[name](argv);

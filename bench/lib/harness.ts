@@ -4,14 +4,19 @@
  * task queues to drain. The loopback SMTP server is in smtp.ts; figures and result files in
  * results.ts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
+import { chmodSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { MAIL_TASK_QUEUE, TASK_QUEUE } from '../../contracts/ids';
 import { startDevServer, type DevServer } from '../../runtime/dev-server';
+import { ensureNamespace } from '../../client/cluster';
+import { databaseBytes, pgCommand, restartArgs } from '../../runtime/cluster/postgres';
+import { killDaemon, stopDaemon } from '../../runtime/cluster/processes';
+import { clusterSettings, DEFAULT_SHARDS, postgresOf, serverDaemon, temporalDown, temporalUp } from '../../runtime/cluster/server';
 
 export const ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -30,13 +35,73 @@ export function scratchDir(name: string): string {
   return mkdtempSync(join(tmpdir(), `rectify-bench-${name}-`));
 }
 
+/** `--cluster` (BENCH_SERVER=cluster): the production cluster (Temporal Server on PostgreSQL) instead of the dev server. */
+export const onCluster = () => process.env.BENCH_SERVER === 'cluster';
+
+export type BenchServer = DevServer & {
+  dbFile: string;
+  /** Bytes the server's databases take on disk: SQLite's file and its WAL, or both PostgreSQL databases. */
+  dbBytes(): number;
+  /** Stopped and started again on the same port and data, `during()` run while it is down (the fault suite). */
+  restart(downMs?: number, during?: () => unknown): Promise<void>;
+  /** The server killed with SIGKILL (cluster only); `restart()` starts it again. */
+  kill?(): void;
+  /** PostgreSQL restarted with `pg_ctl restart -m fast` (cluster only): how long it took, ms. */
+  restartDatabase?(): Promise<number>;
+};
+
 /**
- * The embedded default: `temporal server start-dev` with its database in a file, as `rectify dev`
- * starts it. `restart()`: stopped and started again on the same port and database (the fault suite).
+ * The server a benchmark runs on, fresh: the embedded default (`temporal server start-dev` with its
+ * database in a file, as `rectify dev` starts it), or with --cluster a cluster of its own as
+ * `rectify cluster` runs it (BENCH_SHARDS history shards, 128 by default as shipped).
  */
-export async function benchServer(
-  dir: string,
-): Promise<DevServer & { dbFile: string; dbBytes(): number; restart(downMs?: number): Promise<void> }> {
+export async function benchServer(dir: string): Promise<BenchServer> {
+  return onCluster() ? clusterBenchServer(dir) : devBenchServer(dir);
+}
+
+async function clusterBenchServer(dir: string): Promise<BenchServer> {
+  const env = {
+    ...process.env,
+    RECTIFY_CLUSTER_DIR: join(dir, 'cluster'),
+    RECTIFY_CLUSTER_PORT: process.env.BENCH_CLUSTER_PORT ?? '25233',
+    RECTIFY_CLUSTER_PG_PORT: process.env.BENCH_CLUSTER_PG_PORT ?? '57432',
+    RECTIFY_CLUSTER_SHARDS: process.env.BENCH_SHARDS ?? String(DEFAULT_SHARDS),
+  };
+  chmodSync(dir, 0o755); // PostgreSQL runs as the postgres user when we are root
+  const s = clusterSettings(env);
+  const quiet = () => undefined;
+  let up;
+  try {
+    up = await temporalUp(s, quiet);
+    ensureNamespace(up.address, 'default', quiet);
+  } catch (e) {
+    await temporalDown(s); // whatever did start
+    throw e;
+  }
+  const pg = postgresOf(s);
+  return {
+    address: up.address,
+    uiUrl: '',
+    dbFile: '',
+    dbBytes: () => (databaseBytes(pg, 'temporal') ?? 0) + (databaseBytes(pg, 'temporal_visibility') ?? 0),
+    stop: async () => void (await temporalDown(s)),
+    restart: async (downMs = 0, during) => {
+      await stopDaemon(serverDaemon(s));
+      await during?.();
+      await sleep(downMs);
+      await temporalUp(s, quiet);
+    },
+    kill: () => void killDaemon(serverDaemon(s)),
+    restartDatabase: async () => {
+      const began = Date.now();
+      // Not spawnSync: the bench's own SMTP sink keeps answering meanwhile.
+      await promisify(execFile)(...pgCommand('pg_ctl', restartArgs(pg, join(s.dir, 'logs', 'postgresql.log'))));
+      return Date.now() - began;
+    },
+  };
+}
+
+async function devBenchServer(dir: string): Promise<BenchServer> {
   const dbFile = join(dir, 'temporal.db');
   const options = { ip: '127.0.0.1', port: await freePort(), uiPort: await freePort(), dbFile, logFile: join(dir, 'temporal.log') };
   let server = await startDevServer(options);
@@ -49,8 +114,9 @@ export async function benchServer(
     address: server.address,
     uiUrl: server.uiUrl,
     stop: () => server.stop(),
-    restart: async (downMs = 0) => {
+    restart: async (downMs = 0, during) => {
       await server.stop();
+      await during?.();
       await sleep(downMs);
       server = await startDevServer(options);
     },
@@ -134,10 +200,7 @@ export async function spawnWorker(address: string, varDir: string, env: Record<s
 }
 
 /** Runs `fn` with a bench server and cleans up whatever happens. */
-export async function withServer<T>(
-  name: string,
-  fn: (ctx: { dir: string; server: Awaited<ReturnType<typeof benchServer>> }) => Promise<T>,
-): Promise<T> {
+export async function withServer<T>(name: string, fn: (ctx: { dir: string; server: BenchServer }) => Promise<T>): Promise<T> {
   const dir = scratchDir(name);
   const server = await benchServer(dir);
   try {

@@ -14,6 +14,7 @@ import { PREPARE_LEAD_MS } from '../../domain/planner';
 import { sleep, untilIdle } from './harness';
 import { type Accepted } from './smtp';
 import { burstPlan, untilCount, ZONE } from './plans';
+import { namedMeasureIds } from '../../domain/measure-words';
 
 export interface Burst {
   plan: Plan;
@@ -110,7 +111,7 @@ export class MorningReader {
       }
       if (mail.messageId) this.messageIds.add(mail.messageId);
       if (mail.subject?.startsWith('【整改提醒汇总】')) this.digests += 1;
-      const measures = [...(mail.text ?? '').matchAll(/措施 (\d+\.\d+)「/g)].map((m) => m[1]);
+      const measures = namedMeasureIds(mail.text ?? '');
       if (!measures.some((id) => this.expected.has(`${to} ${id}`))) {
         this.others.push({ to, subject: mail.subject ?? '', at });
         continue;

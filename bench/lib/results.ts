@@ -7,7 +7,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { resolveBinary, TEMPORAL_CLI } from '../../runtime/binaries';
-import { ROOT } from './harness';
+import { onCluster, ROOT } from './harness';
+import { TEMPORAL_SERVER } from '../../runtime/cluster/versions';
+import { DEFAULT_SHARDS } from '../../runtime/cluster/server';
+import { pgBinDir } from '../../runtime/cluster/postgres';
 
 export function quantile(sorted: number[], q: number): number {
   if (!sorted.length) return NaN;
@@ -47,17 +50,28 @@ export function machine(): Record<string, unknown> {
     memoryGiB: Math.round(totalmem() / 1024 ** 3),
     node: process.version,
     temporalSdk: pkg('@temporalio/worker'),
+    server: onCluster()
+      ? `cluster: temporal-server ${TEMPORAL_SERVER.version} on PostgreSQL ${postgresVersion() ?? '?'}, ${process.env.BENCH_SHARDS ?? DEFAULT_SHARDS} history shards`
+      : `dev server: ${temporal ?? 'temporal CLI'} (SQLite file)`,
     temporalCli: temporal,
     commit: git('rev-parse', '--short', 'HEAD'),
     dirty: Boolean(git('status', '--porcelain', '--untracked-files=no')),
   };
 }
 
-/** bench/results/<file>.json: the figures, the machine and the date. */
+function postgresVersion(): string | undefined {
+  try {
+    return /(\d+(\.\d+)?)/.exec(execFileSync(join(pgBinDir(), 'postgres'), ['--version'], { encoding: 'utf8' }))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** bench/results/<file>.json (<file>-cluster.json on the cluster): the figures, the machine and the date. */
 export function writeResult(file: string, figures: Record<string, unknown>): string {
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${file}.json`);
+  const path = join(dir, `${file}${onCluster() ? '-cluster' : ''}.json`);
   writeFileSync(path, `${JSON.stringify({ benchmark: file, date: new Date().toISOString(), machine: machine(), ...figures }, null, 2)}\n`);
   return path;
 }

@@ -58,7 +58,16 @@ export function preparePlan(path: string, rebase?: string): Plan {
   return valid;
 }
 
-async function connectClient(settings: Settings): Promise<Client> {
+async function connectClient(settings: Settings, waitForServer: boolean): Promise<Client> {
+  if (waitForServer) {
+    const { untilReachable } = await import('../../runtime/wait-for-server');
+    const connection = await untilReachable(
+      `Temporal ${settings.connectionOptions.address}`,
+      () => Connection.connect(settings.connectionOptions),
+      (line) => console.error(line),
+    );
+    return new Client({ connection, namespace: settings.namespace });
+  }
   const connection = await Connection.connect(settings.connectionOptions).catch((e: Error) => {
     const hint = settings.embedded ? '（先运行 npm start 或 rectify dev 启动内嵌服务器）' : '';
     throw new InputError(`无法连接 Temporal ${settings.connectionOptions.address}${hint}：${e.message}`);
@@ -66,9 +75,13 @@ async function connectClient(settings: Settings): Promise<Client> {
   return new Client({ connection, namespace: settings.namespace });
 }
 
-/** Runs `fn` with a client of the configured cluster (or the embedded server), closing it after. */
-export async function withClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = await connectClient(loadSettings());
+/**
+ * Runs `fn` with a client of the configured cluster (or the embedded server), closing it after.
+ * A command fails at once when the server cannot be reached; a service (`waitForServer`: the web)
+ * waits for it.
+ */
+export async function withClient<T>(fn: (client: Client) => Promise<T>, options: { waitForServer?: boolean } = {}): Promise<T> {
+  const client = await connectClient(loadSettings(), options.waitForServer ?? false);
   try {
     return await fn(client);
   } finally {

@@ -4,6 +4,7 @@
  * input first and changes nothing when the input is bad: the error names the file, the line or
  * row, and the field. Exit codes: 0 done, 1 refused or invalid input, 2 the command line itself.
  */
+import { StoppedWaiting } from '../../runtime/wait-for-server';
 import { Command, CommanderError } from 'commander';
 import { CalendarStoreError, loadInstalledCalendar } from '../../config/calendar-store';
 import { CalendarYearUnavailableError } from '../../domain/calendar';
@@ -120,6 +121,11 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     if (e instanceof Reported) return 1;
+    if (e instanceof StoppedWaiting) {
+      // Stopped (SIGTERM, Ctrl-C) while waiting for the server: a clean stop.
+      console.error(`rectify: ${e.message}`);
+      return 0;
+    }
     if (
       e instanceof InputError ||
       e instanceof CalendarYearUnavailableError ||

@@ -10,7 +10,7 @@ import * as SA from '../../contracts/search-attributes';
 import type { WorkCalendar } from '../../domain/calendar';
 import { chinaCalendar } from '../../domain/calendar-data';
 import { dateZh, formatInstant, localDate, plainDateZh } from '../../domain/dates';
-import { deadlineWords, latestWord, latestWordLine, linksLine } from '../../domain/measure-words';
+import { deadlineWords, latestWord, latestWordLine, linksLine, measureName } from '../../domain/measure-words';
 import { standing, type MeasureRecord } from '../../domain/record';
 import { tally, tallyWords, type Tally } from '../../domain/tally';
 import { officialText } from '../../domain/typography';
@@ -68,7 +68,7 @@ export function summaryLine(v: MeasureSummary): string {
   const left = v.status === 'closed' || v.workdaysLeft === undefined ? '' : `，${leftWords(v.workdaysLeft)}`;
   const pending = v.pendingExtension ? `，待审批延期至${dateZh(v.pendingExtension.newDeadline)}` : '';
   const who = `牵头单位：${v.leadUnit}；负责区领导：${v.leader}`;
-  return `措施${v.measureId}“${v.title}”：${STATUS_LABELS[v.status]}，${LIGHT_LABELS[v.trafficLight]}；整改时限：${deadline}${left}；${who}${pending}`;
+  return `${measureName(v.measureId, v.title)}：${STATUS_LABELS[v.status]}，${LIGHT_LABELS[v.trafficLight]}；整改时限：${deadline}${left}；${who}${pending}`;
 }
 
 /** `rectify show`: the measure as the office reads it, in Chinese; with its record, its latest word as every surface gives it. */

@@ -32,15 +32,18 @@ export function registerSystemCommands(program: Command, setExitCode: (code: num
     )
     .action(async () => {
       const { startWeb } = await import('../web/main');
-      await withClient(async (client) => {
-        const web = await startWeb(loadSettings(), client);
-        console.log(`整改台账网页：${web.url}。按 Ctrl-C 停止。`);
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
-        });
-        await web.close();
-      });
+      await withClient(
+        async (client) => {
+          const web = await startWeb(loadSettings(), client);
+          console.log(`整改台账网页：${web.url}。按 Ctrl-C 停止。`);
+          await new Promise<void>((resolve) => {
+            process.once('SIGINT', resolve);
+            process.once('SIGTERM', resolve);
+          });
+          await web.close();
+        },
+        { waitForServer: true },
+      );
     });
 
   program

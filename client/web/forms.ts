@@ -15,6 +15,7 @@ import { periodForReport } from '../../domain/planner';
 import { ledgerRow, type LedgerRow } from '../../domain/report/ledger';
 import type { MeasureRecord } from '../../domain/record';
 import { MEASURE_KIND_LABELS, STATUS_LABELS } from '../../domain/vocabulary';
+import { measureName } from '../../domain/measure-words';
 
 /** The office's actions on a measure page, by the path segment of their form's address. */
 export const OFFICE_ACTIONS = {
@@ -73,6 +74,8 @@ export function officeForms(d: MeasureDetails, record: MeasureRecord): OfficeFor
 /** A lead unit's page from its link: the measure, what is due, and the forms its link allows now. */
 export interface UnitPage {
   row: LedgerRow;
+  /** As every surface names it (measureName). */
+  name: string;
   text: string;
   problem: string;
   kind: string;
@@ -110,6 +113,7 @@ export function unitPage(d: MeasureDetails, record: MeasureRecord, claims: LinkC
   const timelineText = [...d.audit.filter((a) => a.action === 'progress' || a.action === 'submit').map((a) => JSON.stringify(a.detail))];
   return {
     row,
+    name: measureName(row.id, row.title),
     text: officialText(d.spec.text),
     problem: `${d.spec.problem.no}. ${officialText(d.spec.problem.title)}`,
     kind: MEASURE_KIND_LABELS[d.spec.kind],

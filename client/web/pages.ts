@@ -13,6 +13,7 @@ import type { MeasureRecord } from '../../domain/record';
 import { tally } from '../../domain/tally';
 import type { TimelineEntry } from '../../domain/timeline';
 import { LIGHT_COLORS, LIGHT_LABELS, MEASURE_KIND_LABELS, STATUS_LABELS } from '../../domain/vocabulary';
+import { measureName } from '../../domain/measure-words';
 
 /** 红/黄/绿 with its colour: never colour alone. */
 export const LIGHTS = (['red', 'yellow', 'green'] as const).map((l) => ({
@@ -99,6 +100,8 @@ export function overview(report: ProgressReport, records: MeasureRecord[], now: 
 
 export interface MeasurePage {
   row: LedgerRow;
+  /** As every surface names it (measureName). */
+  name: string;
   text: string;
   problem: string;
   kind: string;
@@ -126,6 +129,7 @@ export function measurePage(
   const day = (iso: string) => plainDateZh(localDate(Date.parse(iso), zone));
   return {
     row: ledgerRow(record, now, calendar),
+    name: measureName(d.spec.id, d.spec.title),
     text: officialText(d.spec.text),
     problem: `${d.spec.problem.no}. ${officialText(d.spec.problem.title)}`,
     kind: MEASURE_KIND_LABELS[d.spec.kind],

@@ -3,6 +3,7 @@ import ical, { ICalCalendarMethod } from 'ical-generator';
 import type { Notice } from '../notice';
 import { NOTICE_KINDS } from '../vocabulary';
 import { plainDateZh } from '../dates';
+import { measureName } from '../measure-words';
 
 /** The event a notice's date is: its track's id in the measure, what it is called, its date and sequence. */
 function eventOf(n: Notice): { track: string; what: string; due?: string; sequence: number } | undefined {
@@ -47,7 +48,7 @@ export function deadlineIcs(notices: Notice[], domain: string): { filename: stri
       sequence: event.sequence,
       start: new Date(end - 30 * 60_000),
       end: new Date(end),
-      summary: `${event.what}：措施${m.id}“${m.title}”`,
+      summary: `${event.what}：${measureName(m.id, m.title)}`,
       description: `问题${m.problem.no}：${m.problem.title}\n牵头单位：${m.leadUnit}\n负责区领导：${m.leader}`,
     });
   }

@@ -18,7 +18,7 @@ import type { LinkAction } from '../links';
 import { LIGHT_COLORS, LIGHT_LABELS, mailLabel, NOTICE_KINDS, noticeLabel } from '../vocabulary';
 import type { Recipient } from './recipients';
 import { HTML_LAYOUT, TEXT_LAYOUT } from './templates';
-import { deadlineWords } from '../measure-words';
+import { deadlineWords, measureName } from '../measure-words';
 import { officialText } from '../typography';
 import {
   campaignIntro,
@@ -113,7 +113,7 @@ function badge(n: Notice): Pick<ItemView, 'badgeLabel' | 'badgeColor' | 'rank'> 
 function measureFields(m: NoticeMeasure): Pick<ItemView, 'measureLine' | 'problemLine' | 'leadUnit' | 'leader'> {
   return {
     // What the plan and the office typed, in official punctuation (officialText).
-    measureLine: `措施${m.id}“${officialText(m.title)}”`,
+    measureLine: measureName(m.id, m.title),
     problemLine: `问题${m.problem.no}：${officialText(m.problem.title)}`,
     leadUnit: officialText(m.leadUnit),
     leader: officialText(m.leader),
@@ -361,7 +361,7 @@ export function renderCalendarAlert(a: CalendarAlert, planTitle: string, ctx: Re
  * extensions granted, and the red measures per lead unit.
  */
 export function renderWeeklyDigest(w: WeeklyDigest, ctx: RenderContext): RenderedMail {
-  const line = (i: WeekItem) => `措施${i.id}“${i.title}”（${i.leadUnit}）：${i.detail}`;
+  const line = (i: WeekItem) => `${measureName(i.id, i.title)}（${i.leadUnit}）：${i.detail}`;
   const section = (heading: string, items: WeekItem[]) => ({
     heading: `${heading}（${items.length}项）`,
     lines: items.length ? items.map(line) : ['无。'],

@@ -15,6 +15,7 @@ import type { MeasureStatus } from '../measure';
 import type { Policy } from '../policy';
 import type { AmendMeasureRequest } from '../requests';
 import { MEASURE_KIND_LABELS } from '../vocabulary';
+import { measureName } from '../measure-words';
 
 /** A running measure as the diff needs it (from its getState). */
 export interface RunningMeasure {
@@ -155,10 +156,10 @@ export function describeDiff(d: PlanDiff, prune: boolean): string[] {
   };
   group(
     '新增措施（将启动）',
-    d.added.map((a) => `措施${a.measureId}“${a.title}”`),
+    d.added.map((a) => measureName(a.measureId, a.title)),
   );
   const changedWith = (pick: (c: MeasureChange) => string[]) =>
-    d.changed.flatMap((c) => (pick(c).length ? [`措施${c.measureId}“${c.title}”：${pick(c).join('；')}`] : []));
+    d.changed.flatMap((c) => (pick(c).length ? [`${measureName(c.measureId, c.title)}：${pick(c).join('；')}`] : []));
   group(
     '整改时限变更（作为巡察办决定，时限版本加一，提醒和督办重新安排）',
     changedWith((c) => c.words.filter((w) => w.startsWith('整改时限'))),
@@ -173,11 +174,11 @@ export function describeDiff(d: PlanDiff, prune: boolean): string[] {
   );
   group(
     prune ? '计划中已删除（将撤销：停止提醒，工作流结束）' : '计划中已删除（仍在运行；加 --prune 撤销）',
-    d.removed.map((r) => `措施${r.measureId}“${r.title}”`),
+    d.removed.map((r) => measureName(r.measureId, r.title)),
   );
   group(
     '已撤销的措施（不能以原编号重新启动；如需恢复，请用新的编号）',
-    d.withdrawn.map((r) => `措施${r.measureId}“${r.title}”`),
+    d.withdrawn.map((r) => measureName(r.measureId, r.title)),
   );
   if (d.directory.length) {
     lines.push(`名录和规则变更（下一次发送起生效，不改动措施）：`);

@@ -41,7 +41,7 @@ export class ClusterConfigError extends Error {
 }
 
 /** Problems with settings, in words; empty when they can work. */
-export function configProblems(s: ServerConfigSettings): string[] {
+export function configProblems(s: Pick<ServerConfigSettings, 'ports' | 'numHistoryShards'>): string[] {
   const problems: string[] = [];
   for (const [service, port] of Object.entries(s.ports.membership)) {
     if (port > MAX_MEMBERSHIP_PORT) {

@@ -35,9 +35,14 @@ const asRoot = () => process.getuid?.() === 0;
 
 /** Runs a PostgreSQL program as the user that owns the data (postgres, when we are root). */
 function pg(program: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): SpawnSyncReturns<string> {
-  const bin = join(pgBinDir(), program);
-  const [cmd, argv] = asRoot() ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
+  const [cmd, argv] = pgCommand(program, args);
   return spawnSync(cmd, argv, { encoding: 'utf8', env: { ...process.env, ...options.env }, input: options.input });
+}
+
+/** The command line that runs a PostgreSQL program as the data's owner. */
+export function pgCommand(program: string, args: string[]): [string, string[]] {
+  const bin = join(pgBinDir(), program);
+  return asRoot() ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
 }
 
 function must(r: SpawnSyncReturns<string>, what: string): string {
@@ -116,8 +121,11 @@ export function stopPostgres(s: PostgresSettings): void {
 }
 
 export function restartPostgres(s: PostgresSettings, logFile: string): void {
-  must(pg('pg_ctl', ['-D', s.dataDir, '-l', logFile, '-m', 'fast', '-w', 'restart']), '重启 PostgreSQL ');
+  must(pg('pg_ctl', restartArgs(s, logFile)), '重启 PostgreSQL ');
 }
+
+/** `pg_ctl restart -m fast`: sessions ended, the server stopped and started again on its data. */
+export const restartArgs = (s: PostgresSettings, logFile: string) => ['-D', s.dataDir, '-l', logFile, '-m', 'fast', '-w', 'restart'];
 
 /** SQL as the superuser, over TCP with its password. */
 export function psql(s: PostgresSettings, sql: string, db = 'postgres'): string {

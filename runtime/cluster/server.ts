@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { ensureServerBuild, type ServerBuild } from './build';
-import { renderDynamicConfig, renderServerConfig, type ClusterPorts } from './config';
+import { ClusterConfigError, configProblems, renderDynamicConfig, renderServerConfig, type ClusterPorts } from './config';
 import { ensureRole, initPostgres, postgresRunning, startPostgres, stopPostgres, type PostgresSettings } from './postgres';
 import { runningPid, startDaemon, stopDaemon, type Daemon } from './processes';
 
@@ -20,6 +20,8 @@ export interface ClusterSettings {
   dir: string;
   host: string;
   ports: ClusterPorts & { postgres: number };
+  /** rectify's own: the web (RECTIFY_CLUSTER_WEB_PORT, 3100), and each worker's metrics and health from the frontend's port + 780. */
+  rectifyPorts: { web: number; workerOps: (i: number) => { metrics: number; health: number } };
   numHistoryShards: number;
   refreshSearchAttributesOnRead: boolean;
 }
@@ -46,6 +48,10 @@ export function clusterSettings(env: NodeJS.ProcessEnv = process.env): ClusterSe
       membership: { frontend: base - 300, history: base - 299, matching: base - 298, worker: base - 294 },
       metrics: base + 767,
       postgres: Number(env.RECTIFY_CLUSTER_PG_PORT ?? 55432),
+    },
+    rectifyPorts: {
+      web: Number(env.RECTIFY_CLUSTER_WEB_PORT ?? 3100),
+      workerOps: (i) => ({ metrics: base + 780 + 2 * i, health: base + 781 + 2 * i }),
     },
     numHistoryShards: Number(env.RECTIFY_CLUSTER_SHARDS ?? DEFAULT_SHARDS),
     refreshSearchAttributesOnRead: env.RECTIFY_CLUSTER_TEST === '1',
@@ -138,9 +144,20 @@ export interface ClusterUp {
 
 /** PostgreSQL, the schemas, the configuration and temporal-server, each only if it is not there yet. */
 export async function temporalUp(s: ClusterSettings, log: (line: string) => void): Promise<ClusterUp> {
+  // Settings that cannot work are refused before anything starts or is written.
+  const problems = configProblems(s);
+  if (problems.length) throw new ClusterConfigError(problems.join('\n'));
   const started: string[] = [];
-  const build = ensureServerBuild(log);
   const pg = postgresOf(s);
+  const dynamic = join(s.dir, 'config', 'dynamicconfig.yaml');
+  const configSettings = {
+    host: s.host,
+    ports: s.ports,
+    postgres: { host: pg.host, port: pg.port, user: pg.user, password: pg.password },
+    numHistoryShards: s.numHistoryShards,
+    dynamicConfigFile: dynamic,
+  };
+  const build = ensureServerBuild(log);
   for (const d of ['logs', 'run', 'config']) mkdirSync(join(s.dir, d), { recursive: true });
   if (initPostgres(pg)) log(`已初始化 PostgreSQL 数据目录 ${pg.dataDir}`);
   if (!postgresRunning(pg)) {
@@ -149,20 +166,9 @@ export async function temporalUp(s: ClusterSettings, log: (line: string) => void
   }
   ensureRole(pg);
   migrateSchemas(build, pg, log);
-  const dynamic = join(s.dir, 'config', 'dynamicconfig.yaml');
   writeFileSync(dynamic, renderDynamicConfig({ refreshSearchAttributesOnRead: s.refreshSearchAttributesOnRead }));
   const configFile = join(s.dir, 'config', 'temporal.yaml');
-  writeFileSync(
-    configFile,
-    renderServerConfig(readFileSync(build.configTemplate, 'utf8'), {
-      host: s.host,
-      ports: s.ports,
-      postgres: { host: pg.host, port: pg.port, user: pg.user, password: pg.password },
-      numHistoryShards: s.numHistoryShards,
-      dynamicConfigFile: dynamic,
-    }),
-    { mode: 0o600 },
-  );
+  writeFileSync(configFile, renderServerConfig(readFileSync(build.configTemplate, 'utf8'), configSettings), { mode: 0o600 });
   const daemon = serverDaemon(s);
   if (!runningPid(daemon)) {
     startDaemon(daemon, build.server, ['--config-file', configFile, '--allow-no-auth', 'start'], { ...process.env }, s.dir);

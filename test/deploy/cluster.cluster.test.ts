@@ -53,6 +53,36 @@ describe('the production cluster', () => {
     expect(psql(pg.password).stdout.trim()).toBe('1');
   });
 
+  it('runs the sample plan as the README says: workers and the web up, rectify start, the dashboard reads it', async () => {
+    process.env.TEMPORAL_ADDRESS = address;
+    process.env.TEMPORAL_NAMESPACE = 'default';
+    const up = await runCli('cluster', 'up', '--workers', '2');
+    expect(up.code).toBe(0);
+    expect(up.out).toMatch(/^已启动：worker-a（.+）、worker-b（.+）、web（.+）$/m);
+    expect(up.out).toContain(`网页：http://127.0.0.1:${s.rectifyPorts.web}/`);
+    const start = await runCli('start', 'config/plans/liangxi-2023.yaml');
+    expect([start.code, start.out.split('\n').at(-1)]).toEqual([0, '计划 liangxi-2023：新启动124项，已在运行0项（共124项）']);
+    // Every measure has run its first task on one of the two workers: its light is set, none still starting.
+    const tallied = /共124项：红灯(\d+)项，黄灯(\d+)项，绿灯(\d+)项，已销号0项$/m;
+    const deadline = Date.now() + 120_000;
+    let status = await runCli('status', '--plan', 'liangxi-2023');
+    while (!tallied.test(status.out) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 1000));
+      status = await runCli('status', '--plan', 'liangxi-2023');
+    }
+    const [, red, yellow, green] = (tallied.exec(status.out) ?? []).map(Number);
+    expect(red + yellow + green).toBe(124);
+    expect(red).toBeGreaterThan(100); // the sample's deadlines are in 2023–2024: overdue
+    const page = await fetch(`http://127.0.0.1:${s.rectifyPorts.web}/measures?plan=liangxi-2023`);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(html).toContain('措施2.2“全力稳定外资”');
+    expect(html).toContain('共124项');
+    // Both workers are polling the cluster.
+    for (const w of ['worker-a', 'worker-b'])
+      expect(readFileSync(join(s.dir, 'logs', `${w}.log`), 'utf8')).toContain('task queue=rectification');
+  }, 180_000);
+
   it('comes up again without changing anything', async () => {
     const again = await runCli('cluster', 'up', '--workers', '0', '--no-web');
     expect([again.code, again.out.split('\n')[0]]).toEqual([0, '集群已在运行，未做改动']);

@@ -6,7 +6,10 @@
  */
 import { parse } from 'yaml';
 import { configProblems, renderDynamicConfig, renderServerConfig, type ServerConfigSettings } from '../../runtime/cluster/config';
-import { clusterSettings } from '../../runtime/cluster/server';
+import { clusterSettings, temporalUp } from '../../runtime/cluster/server';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 // The module's config/development-postgres12.yaml as v1.32.2 ships it, cut to what the renderer touches.
 const TEMPLATE = `
@@ -74,6 +77,18 @@ describe('the cluster’s configuration', () => {
     expect(configProblems(settings({ numHistoryShards: 100 }))).toEqual(['numHistoryShards 100 无效：应为 2 的幂（如 4、128、512）']);
     // The default ports from any base under 33000 keep membership ports below the limit.
     expect(configProblems(settings({ ports: clusterSettings({ RECTIFY_CLUSTER_PORT: '33000' }).ports }))).toEqual([]);
+  });
+
+  it('brings nothing up and writes nothing when the settings cannot work', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'rectify-cluster-config-'));
+    try {
+      const dir = join(scratch, 'cluster');
+      const s = clusterSettings({ RECTIFY_CLUSTER_DIR: dir, RECTIFY_CLUSTER_PORT: '37233', RECTIFY_CLUSTER_PG_PORT: '1' });
+      await expect(temporalUp(s, () => undefined)).rejects.toThrow('frontend 的成员端口 36933 超过 32767');
+      expect(existsSync(dir)).toBe(false);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 
   it('keeps the search attributes’ refresh on every read for the test tier only', () => {

@@ -14,7 +14,7 @@ describe('the fault suite', () => {
         await expect(faults([flag])).resolves.toBe(0);
         expect(log.mock.calls.map((c) => String(c[0]))).toEqual([
           expect.stringMatching(
-            /^usage: npm run faults .*\nscenarios \(all, in this order, by default\): kill-worker, two-machines, smtp-down, server-restart, campaign-restart, upgrade$/,
+            /^usage: npm run faults .*\nscenarios: kill-worker, two-machines, smtp-down, server-restart, campaign-restart, upgrade, worker-first, server-kill, database-restart\nby default on the dev server: kill-worker, two-machines, smtp-down, server-restart, campaign-restart, upgrade, worker-first\nby default with --cluster: kill-worker, two-machines, server-kill, database-restart, worker-first$/,
           ),
         ]);
       }
@@ -25,7 +25,13 @@ describe('the fault suite', () => {
 
   it('refuses a scenario it does not have, naming those it has, before starting anything', async () => {
     await expect(faults(['kill-wrker'])).rejects.toThrow(
-      'unknown scenario kill-wrker: choose from kill-worker, two-machines, smtp-down, server-restart, campaign-restart, upgrade',
+      'unknown scenario kill-wrker: choose from kill-worker, two-machines, smtp-down, server-restart, campaign-restart, upgrade, worker-first, server-kill, database-restart',
     );
+  });
+
+  it("refuses the cluster's faults on the dev server, saying how to run them", async () => {
+    delete process.env.BENCH_SERVER;
+    await expect(faults(['server-kill'])).rejects.toThrow('server-kill 只在集群上运行：npm run faults -- --cluster server-kill');
+    await expect(faults(['database-restart'])).rejects.toThrow('database-restart 只在集群上运行');
   });
 });

@@ -6,6 +6,7 @@ import { measurePageUrl, noticeLinks, type MailLinks } from '../../activities/ma
 import { chinaCalendar } from '../../domain/calendar-data';
 import { renderDigest, renderNotice, type RenderContext } from '../../domain/email/render';
 import { verifyLink } from '../../domain/links';
+import { measureName, namedMeasureIds } from '../../domain/measure-words';
 import type { Notice, NoticeAudience } from '../../domain/notice';
 import { testNotice } from '../helpers/notices';
 
@@ -132,5 +133,16 @@ describe('links in mails', () => {
     expect(mail.text).not.toContain('在线办理');
     const office = renderNotice(testNotice({ audiences: ['office'] }), { ...ctx('office'), desk: undefined });
     expect(office.text).not.toContain('在系统中办理');
+  });
+});
+
+describe('a measure named the same way everywhere', () => {
+  it('measureName in official form, and its ids read back from a digest as sent (the benchmarks read mail so)', () => {
+    expect(measureName('2.2', '全力稳定外资(一)')).toBe('措施2.2“全力稳定外资（一）”');
+    const mail = renderDigest([testNotice(), testNotice({}, { id: '12.3', title: '全力稳定外资' })], ctx('leadUnit'));
+    expect(mail.text).toContain(measureName('12.3', '全力稳定外资'));
+    expect(namedMeasureIds(mail.text)).toEqual(expect.arrayContaining(['1.1', '12.3']));
+    expect(new Set(namedMeasureIds(mail.text))).toEqual(new Set(['1.1', '12.3']));
+    expect(namedMeasureIds('措施 1.1「旧式」')).toEqual([]);
   });
 });
