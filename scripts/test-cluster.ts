@@ -37,7 +37,7 @@ async function main(): Promise<number> {
     RECTIFY_CLUSTER_TEST: '1',
   };
   const options = { workers: 0, web: false, namespace: 'default' };
-  let code = 1;
+  let code: number;
   try {
     const up = await clusterUp(options, (line) => console.error(line), env);
     for (const line of up) console.log(line);
