@@ -1,4 +1,8 @@
-/** Starting a plan's measure workflows and reading their status, as the office's tools need. */
+/**
+ * Starting a plan's measure workflows and reading their status, as the office's tools need. One
+ * module over 300 lines because `rectify start` is one sequence here (the plan stored, the
+ * digest's Schedule, the calendar watch, the measures) beside the listing the same ids are read by.
+ */
 import {
   Client,
   ScheduleAlreadyRunning,

@@ -3,7 +3,8 @@
  * totals, section 一 (the office's own prose, or a marked place for it), section 二 per problem
  * with its measures as 一是/二是…, the overdue list, extensions granted and look-back results,
  * and section 三 (the office's prose). Counted from measure records as they stood on a date.
- * Every renderer (md, html, docx, xlsx, json) and the web page read this model. Pure.
+ * Every renderer (md, html, docx, xlsx, json) and the web page read this model. Pure. One module
+ * over 300 lines: the totals, the sections and the look-back results count the same standings.
  */
 import type { WorkCalendar } from '../calendar';
 import { localDate, localInstant, plainDateZh as dateZh, type IsoDate } from '../dates';

@@ -350,7 +350,7 @@ describe('what people type on Chinese keyboards', () => {
 
 describe('status at province scale', () => {
   it('counts by plan and lead unit, units with red first', async () => {
-    const { statusSummary } = await import('../../client/cli/measures');
+    const { statusSummary } = await import('../../client/cli/measure-lines');
     const row = (planId: string, leadUnit: string, trafficLight: string, status = 'active') => ({
       workflowId: `${planId}:${leadUnit}:${Math.random()}`,
       planId,
