@@ -112,7 +112,7 @@ export function checkPlans(paths: string[]): Check[] {
         ...plan.directory.office.emails,
         ...plan.directory.leadershipGroup.emails,
       ];
-      const detail = `${plan.measures.length}项措施，${addresses.length} 个收件地址均有效`;
+      const detail = `${plan.measures.length}项措施，${addresses.length}个收件地址均有效`;
       if (warnings.length)
         return {
           name,

@@ -105,7 +105,7 @@ export async function clusterUp(o: ClusterOptions, log: (line: string) => void, 
   }
   return [
     up.started.length ? `已启动：${up.started.join('、')}` : '集群已在运行，未做改动',
-    `Temporal：${up.address}（命名空间 ${o.namespace}，${s.numHistoryShards} 个历史分片）`,
+    `Temporal：${up.address}（命名空间 ${o.namespace}，${s.numHistoryShards}个历史分片）`,
     `PostgreSQL：${s.host}:${s.ports.postgres}（数据 ${postgresOf(s).dataDir}）`,
     ...(o.web ? [`网页：http://${s.host}:${s.rectifyPorts.web}/`] : []),
     `日志：${join(s.dir, 'logs')}`,
@@ -139,7 +139,7 @@ export function clusterConfig(out: string, log: (line: string) => void, env = pr
     }),
     { mode: 0o600 },
   );
-  return [`已写入 ${config}（${s.numHistoryShards} 个历史分片，前端 ${s.host}:${s.ports.frontend}）`, `已写入 ${dynamic}`];
+  return [`已写入 ${config}（${s.numHistoryShards}个历史分片，前端 ${s.host}:${s.ports.frontend}）`, `已写入 ${dynamic}`];
 }
 
 export async function clusterDown(o: ClusterOptions, env = process.env): Promise<string[]> {

@@ -177,7 +177,7 @@ export async function temporalUp(s: ClusterSettings, log: (line: string) => void
   const until = Date.now() + 120_000;
   while (!(await listening(s.host, s.ports.frontend))) {
     if (!runningPid(daemon)) throw new Error(`temporal-server 退出了，见 ${daemon.logFile}`);
-    if (Date.now() > until) throw new Error(`temporal-server 120 秒内未就绪，见 ${daemon.logFile}`);
+    if (Date.now() > until) throw new Error(`temporal-server 120秒内未就绪，见 ${daemon.logFile}`);
     await new Promise((r) => setTimeout(r, 500));
   }
   return { address: frontendAddress(s), build, started };
