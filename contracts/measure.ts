@@ -11,6 +11,18 @@ export interface MeasureWorkflowInput {
   state?: MeasureState;
 }
 
+/** The form of getContinuation's answer; a reader refuses another one rather than guess. */
+export const MEASURE_CONTINUATION_FORMAT = 1;
+
+/**
+ * What getContinuation answers: the input a run would continue as new with, which starts the
+ * measure elsewhere (another server or namespace) with its whole state, timeline included.
+ */
+export interface MeasureContinuation {
+  format: typeof MEASURE_CONTINUATION_FORMAT;
+  input: MeasureWorkflowInput;
+}
+
 /**
  * What getState answers, for operators, the CLI and the web: the measure as it stands, small.
  * No holiday lists, no per-stage bookkeeping, no notices and only the latest actions in `audit`

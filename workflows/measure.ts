@@ -20,7 +20,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
 import { lookbackWorkflowId } from '../contracts/ids';
-import type { MeasureSummary, MeasureWorkflowInput } from '../contracts/measure';
+import { MEASURE_CONTINUATION_FORMAT, type MeasureSummary, type MeasureWorkflowInput } from '../contracts/measure';
 import * as msg from '../contracts/messages';
 import * as SA from '../contracts/search-attributes';
 import { localDate } from '../domain/dates';
@@ -94,6 +94,7 @@ function registerHandlers(m: MeasureEntity): void {
   setHandler(msg.getDetailsQuery, () => m.details());
   setHandler(msg.getRecordQuery, () => m.record());
   setHandler(msg.getTimelineQuery, () => m.timeline());
+  setHandler(msg.getContinuationQuery, () => ({ format: MEASURE_CONTINUATION_FORMAT, input: m.continuation() }));
   handle(msg.reportProgressUpdate, requests.validateReportProgress, life.applyReportProgress);
   handle(msg.submitCompletionUpdate, requests.validateSubmitCompletion, life.applySubmitCompletion);
   handle(msg.verifyCompletionUpdate, requests.validateVerifyCompletion, life.applyVerifyCompletion);
