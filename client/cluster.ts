@@ -6,7 +6,7 @@
  * Idempotent: what runs is left running; `down` stops everything and keeps the data.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { ensureServerBuild } from '../runtime/cluster/build';
 import { renderDynamicConfig, renderServerConfig } from '../runtime/cluster/config';
 import { dirname, join, resolve } from 'node:path';
@@ -31,6 +31,16 @@ export interface ClusterOptions {
   web: boolean;
   /** The namespace rectify uses on the cluster. */
   namespace: string;
+}
+
+/** Workers are named worker-a … worker-z. */
+export const MAX_WORKERS = 26;
+
+/** How many workers this cluster's directory has pid files for: what `down` and `status` must cover, whatever `--workers` says. */
+function workersRecorded(s: ClusterSettings): number {
+  const run = join(s.dir, 'run');
+  const letters = existsSync(run) ? readdirSync(run).flatMap((f) => /^worker-([a-z])\.pid$/.exec(f)?.[1] ?? []) : [];
+  return Math.max(0, ...letters.map((l) => l.charCodeAt(0) - 96));
 }
 
 function rectifyDaemons(s: ClusterSettings, o: ClusterOptions): (Daemon & { role: string; varDir: string; env: NodeJS.ProcessEnv })[] {
@@ -145,7 +155,8 @@ export function clusterConfig(out: string, log: (line: string) => void, env = pr
 export async function clusterDown(o: ClusterOptions, env = process.env): Promise<string[]> {
   const s = clusterSettings(env);
   const stopped: string[] = [];
-  for (const d of rectifyDaemons(s, { ...o, workers: Math.max(o.workers, 8), web: true })) if (await stopDaemon(d)) stopped.push(d.name);
+  for (const d of rectifyDaemons(s, { ...o, workers: Math.max(o.workers, workersRecorded(s)), web: true }))
+    if (await stopDaemon(d)) stopped.push(d.name);
   stopped.push(...(await temporalDown(s)));
   return [stopped.length ? `已停止：${stopped.join('、')}（数据保留在 ${s.dir}）` : '集群没有在运行'];
 }
@@ -163,6 +174,8 @@ export function clusterStatus(o: ClusterOptions, env = process.env): string[] {
   return [
     `PostgreSQL ${s.host}:${s.ports.postgres}：${pgState}`,
     `temporal-server ${frontendAddress(s)}：${state(runningPid(serverDaemon(s)))}`,
-    ...rectifyDaemons(s, { ...o, workers: Math.max(o.workers, 2), web: true }).map((d) => `${d.name}：${state(runningPid(d))}`),
+    ...rectifyDaemons(s, { ...o, workers: Math.max(o.workers, workersRecorded(s)), web: true }).map(
+      (d) => `${d.name}：${state(runningPid(d))}`,
+    ),
   ];
 }

@@ -30,13 +30,18 @@ export async function untilReachable<T>(
 ): Promise<T> {
   const { signals = ['SIGTERM', 'SIGINT'], delayMs = retryDelayMs } = options;
   let stop: (() => void) | undefined;
-  const stopped = new Promise<'stopped'>((resolve) => (stop = () => resolve('stopped')));
+  let stopRequested = false;
+  const stopped = new Promise<'stopped'>((resolve) => (stop = () => ((stopRequested = true), resolve('stopped'))));
   for (const s of signals) process.once(s, stop!);
   try {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await open();
+        const opened = await open();
+        // A stop that came while the try was under way still stops: the process must not start after it.
+        if (stopRequested) throw new StoppedWaiting(what);
+        return opened;
       } catch (e) {
+        if (e instanceof StoppedWaiting) throw e;
         const pause = delayMs(attempt);
         log(`${what}尚不可用（第${attempt}次尝试：${(e as Error).message.split('\n')[0]}），${pause / 1000}秒后重试`);
         let timer: NodeJS.Timeout | undefined;

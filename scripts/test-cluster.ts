@@ -5,12 +5,12 @@
  * the suites run their own workers), runs the suites with RECTIFY_TEST_CLUSTER, and takes it down
  * whatever happened. The first run on a machine builds the server (about six minutes; cached).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clusterDown, clusterStatus, clusterUp } from '../client/cluster';
-import { REPO } from '../runtime/cluster/server';
+import { clusterSettings, frontendAddress, REPO } from '../runtime/cluster/server';
 
 /** The suites that run on the dev server and here alike: a plan started, its life through the CLI and the web, mail, a campaign, the report, plan apply. */
 export const CLUSTER_SUITES = [
@@ -41,13 +41,16 @@ async function main(): Promise<number> {
   try {
     const up = await clusterUp(options, (line) => console.error(line), env);
     for (const line of up) console.log(line);
-    const address = `127.0.0.1:${env.RECTIFY_CLUSTER_PORT}`;
-    const r = spawnSync(
+    const address = frontendAddress(clusterSettings(env));
+    const jest = spawn(
       join(REPO, 'node_modules', '.bin', 'jest'),
       ['--runInBand', '--testPathIgnorePatterns=/node_modules/', ...process.argv.slice(2), '--runTestsByPath', ...CLUSTER_SUITES],
       { cwd: REPO, stdio: 'inherit', env: { ...env, RECTIFY_TEST_CLUSTER: address } },
     );
-    code = r.status ?? 1;
+    // Ctrl-C or a stop ends the suites, not this script: the cluster still comes down below.
+    const stop = () => jest.kill('SIGTERM');
+    process.on('SIGINT', stop).on('SIGTERM', stop);
+    code = await new Promise<number>((done) => jest.on('exit', (status) => done(status ?? 1)));
   } finally {
     for (const line of await clusterDown(options, env)) console.log(line);
     // `down` leaves nothing running: PostgreSQL, temporal-server, the workers and the web the suites started.

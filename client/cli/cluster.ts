@@ -19,9 +19,10 @@ export function registerClusterCommands(program: Command): void {
         '示例：\n  rectify cluster up\n  TEMPORAL_ADDRESS=127.0.0.1:17233 rectify start config/plans/liangxi-2023.yaml\n  rectify cluster down',
     )
     .action(async (action: string, o: { workers: string; web: boolean; namespace: string; out: string }) => {
-      if (!/^\d{1,2}$/.test(o.workers)) throw new UsageError(`--workers 应为0–99的整数：${o.workers}`);
+      const { clusterConfig, clusterDown, clusterStatus, clusterUp, MAX_WORKERS } = await import('../cluster');
+      if (!/^\d{1,2}$/.test(o.workers) || Number(o.workers) > MAX_WORKERS)
+        throw new UsageError(`--workers 应为0–${MAX_WORKERS}的整数：${o.workers}`);
       const options = { workers: Number(o.workers), web: o.web, namespace: o.namespace };
-      const { clusterConfig, clusterDown, clusterStatus, clusterUp } = await import('../cluster');
       let lines: string[];
       if (action === 'up') lines = await clusterUp(options, (line) => console.error(line));
       else if (action === 'down') lines = await clusterDown(options);

@@ -120,10 +120,6 @@ export function stopPostgres(s: PostgresSettings): void {
   must(pg('pg_ctl', ['-D', s.dataDir, '-m', 'fast', '-w', 'stop']), '停止 PostgreSQL ');
 }
 
-export function restartPostgres(s: PostgresSettings, logFile: string): void {
-  must(pg('pg_ctl', restartArgs(s, logFile)), '重启 PostgreSQL ');
-}
-
 /** `pg_ctl restart -m fast`: sessions ended, the server stopped and started again on its data. */
 export const restartArgs = (s: PostgresSettings, logFile: string) => ['-D', s.dataDir, '-l', logFile, '-m', 'fast', '-w', 'restart'];
 

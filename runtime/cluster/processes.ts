@@ -4,7 +4,7 @@
  * SIGTERM (SIGKILL after a grace period). Nothing survives `rectify cluster down`.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface Daemon {
@@ -39,6 +39,7 @@ export function startDaemon(d: Daemon, command: string, args: string[], env: Nod
   mkdirSync(dirname(d.pidFile), { recursive: true });
   const out = openSync(d.logFile, 'a');
   const child = spawn(command, args, { env, cwd, detached: true, stdio: ['ignore', out, out] });
+  closeSync(out); // the child has its own copy
   child.unref();
   if (!child.pid) throw new Error(`${d.name} 未能启动：${command}`);
   writeFileSync(d.pidFile, `${child.pid}\n`);

@@ -74,8 +74,11 @@ export function clusterSecrets(dir: string): Record<'POSTGRES_SUPER_PASSWORD' | 
     (typeof keys)[number],
     string
   >;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(file, keys.map((k) => `${k}=${out[k]}`).join('\n') + '\n', { mode: 0o600 });
+  // Written once, when a key is new; read every time after.
+  if (keys.some((k) => known[k] === undefined)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, keys.map((k) => `${k}=${out[k]}`).join('\n') + '\n', { mode: 0o600 });
+  }
   return out;
 }
 

@@ -41,4 +41,16 @@ describe('waiting for the Temporal server (a worker or the web started first)', 
     await expect(waiting).rejects.toThrow('等待Temporal 127.0.0.1:7233时收到停止信号，未启动');
     expect(process.listenerCount('SIGUSR2')).toBe(before);
   });
+
+  it('stops on a signal that came while a try was under way, even when that try succeeds', async () => {
+    const waiting = untilReachable(
+      'Temporal 127.0.0.1:7233',
+      () => new Promise<string>((r) => setTimeout(() => r('connected'), 50)),
+      () => undefined,
+      { signals: ['SIGUSR2'] },
+    );
+    await new Promise((r) => setTimeout(r, 10));
+    process.emit('SIGUSR2');
+    await expect(waiting).rejects.toThrow(StoppedWaiting);
+  });
 });
