@@ -5,6 +5,7 @@
  * And the dynamic config itself. Pure: text in, text out; a setting that cannot work is refused.
  */
 import { Document, parseDocument } from 'yaml';
+import { MAIL_TASK_QUEUE } from '../../contracts/ids';
 
 export interface ClusterPorts {
   /** The frontend's gRPC port: what TEMPORAL_ADDRESS names. */
@@ -131,6 +132,10 @@ export function renderDynamicConfig(s: DynamicConfigSettings): string {
     'frontend.namespaceCount': one(4800),
     // Reports and the desk list visibility a page at a time, up to 1,000 a page.
     'frontend.visibilityMaxPageSize': one(1000),
+    // The mail lane carries a few hundred digest tasks a morning: one partition, so a task never
+    // waits in a partition no poller is on (the default is 4, for high-throughput queues).
+    'matching.numTaskqueueReadPartitions': [{ value: 1, constraints: { taskQueueName: MAIL_TASK_QUEUE } }],
+    'matching.numTaskqueueWritePartitions': [{ value: 1, constraints: { taskQueueName: MAIL_TASK_QUEUE } }],
     ...(s.refreshSearchAttributesOnRead ? { 'system.forceSearchAttributesCacheRefreshOnRead': one(true) } : {}),
   };
   const doc = new Document(config);
