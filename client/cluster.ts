@@ -110,8 +110,15 @@ export async function clusterUp(o: ClusterOptions, log: (line: string) => void, 
     up.started.push(`${d.name}（${d.varDir}）`);
   }
   if (o.web) {
+    const web = rectifyDaemons(s, o).find((d) => d.role === 'web')!;
     const until = Date.now() + 60_000;
-    while (!(await listening(s.host, s.rectifyPorts.web)) && Date.now() < until) await new Promise((r) => setTimeout(r, 500));
+    while (!(await listening(s.host, s.rectifyPorts.web))) {
+      if (!runningPid(web) || Date.now() > until)
+        throw new Error(
+          `网页未能在 ${s.host}:${s.rectifyPorts.web} 上启动${runningPid(web) ? '（60秒内未监听）' : '（进程已退出）'}，见 ${web.logFile}`,
+        );
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
   return [
     up.started.length ? `已启动：${up.started.join('、')}` : '集群已在运行，未做改动',
@@ -135,7 +142,8 @@ export function clusterConfig(out: string, log: (line: string) => void, env = pr
   const s = clusterSettings({ RECTIFY_CLUSTER_PORT: '7233', ...env });
   const build = ensureServerBuild(log);
   mkdirSync(out, { recursive: true });
-  const dynamic = join(out, 'dynamicconfig.yaml');
+  // Absolute: the server reads it from its own working directory, not ours.
+  const dynamic = resolve(out, 'dynamicconfig.yaml');
   writeFileSync(dynamic, renderDynamicConfig({ refreshSearchAttributesOnRead: false }));
   const config = join(out, 'temporal.yaml');
   writeFileSync(
