@@ -30,6 +30,14 @@ const EXTENSIONS: Record<string, EvidenceType> = {
   zip: 'zip',
 };
 
+/** What the upload field says and accepts, from the limits above: the page and the server agree. */
+export const ATTACHMENT_FIELD = {
+  hint: `可多选，单个不超过${MAX_FILE_BYTES / 1024 / 1024} MB，合计不超过${MAX_SUBMISSION_BYTES / 1024 / 1024} MB；PDF、Word、Excel、JPG、PNG、ZIP`,
+  accept: Object.keys(EXTENSIONS)
+    .map((e) => `.${e}`)
+    .join(','),
+};
+
 const startsWith = (head: Uint8Array, bytes: number[]) => bytes.every((b, i) => head[i] === b);
 const contains = (head: Uint8Array, text: string) => Buffer.from(head).includes(text, 0, 'latin1');
 

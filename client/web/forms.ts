@@ -16,6 +16,7 @@ import { ledgerRow, type LedgerRow } from '../../domain/report/ledger';
 import type { MeasureRecord } from '../../domain/record';
 import { MEASURE_KIND_LABELS, STATUS_LABELS } from '../../domain/vocabulary';
 import { measureName } from '../../domain/measure-words';
+import { ATTACHMENT_FIELD } from '../../domain/evidence';
 
 /** The office's actions on a measure page, by the path segment of their form's address. */
 export const OFFICE_ACTIONS = {
@@ -76,6 +77,8 @@ export interface UnitPage {
   row: LedgerRow;
   /** As every surface names it (measureName). */
   name: string;
+  /** The upload field's hint and accepted types, from the evidence limits. */
+  attachment: typeof ATTACHMENT_FIELD;
   text: string;
   problem: string;
   kind: string;
@@ -114,6 +117,7 @@ export function unitPage(d: MeasureDetails, record: MeasureRecord, claims: LinkC
   return {
     row,
     name: measureName(row.id, row.title),
+    attachment: ATTACHMENT_FIELD,
     text: officialText(d.spec.text),
     problem: `${d.spec.problem.no}. ${officialText(d.spec.problem.title)}`,
     kind: MEASURE_KIND_LABELS[d.spec.kind],
