@@ -15,7 +15,6 @@ import {
   clusterSecrets,
   clusterSettings,
   frontendAddress,
-  listening,
   postgresOf,
   REPO,
   serverDaemon,
@@ -24,6 +23,7 @@ import {
   type ClusterSettings,
 } from '../runtime/cluster/server';
 import { postgresRunning } from '../runtime/cluster/postgres';
+import { listening } from '../runtime/net';
 import { runningPid, startDaemon, stopDaemon, type Daemon } from '../runtime/cluster/processes';
 
 export interface ClusterOptions {

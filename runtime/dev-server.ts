@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, closeSync } from 'node:fs';
-import { connect } from 'node:net';
+import { listening } from './net';
 import { dirname } from 'node:path';
 import { TEMPORAL_CLI, findBinary, missingBinaryHelp } from './binaries';
 import { ALL_SEARCH_ATTRIBUTES, searchAttributeFlags } from '../contracts/search-attributes';
@@ -23,14 +23,6 @@ export interface DevServer {
   address: string;
   uiUrl: string;
   stop(): Promise<void>;
-}
-
-function portOpen(host: string, port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = connect({ host, port });
-    socket.once('connect', () => (socket.destroy(), done(true)));
-    socket.once('error', () => done(false));
-  });
 }
 
 /** Waits until the server's frontend answers a namespace call (it reports unhealthy for a while after its port opens). */
@@ -83,7 +75,7 @@ async function setRetention(address: string, namespace: string): Promise<void> {
 export const SQLITE_PRAGMAS = ['journal_mode=wal'];
 
 export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
-  if (await portOpen(o.ip, o.port)) {
+  if (await listening(o.ip, o.port)) {
     throw new Error(`${o.ip}:${o.port}已被占用：另一个 Temporal 服务（或 rectify dev）正在运行？停止它，或设置 RECTIFY_DEV_PORT`);
   }
   const found = findBinary(TEMPORAL_CLI);
@@ -115,7 +107,7 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   child.once('exit', (code) => (exited = code));
 
   const deadline = Date.now() + 60_000;
-  while (!(await portOpen(o.ip, o.port))) {
+  while (!(await listening(o.ip, o.port))) {
     if (exited !== undefined) throw new Error(`Temporal 开发服务器启动失败（退出码${exited}），见 ${o.logFile}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

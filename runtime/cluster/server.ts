@@ -8,12 +8,12 @@
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { ensureServerBuild, type ServerBuild } from './build';
 import { ClusterConfigError, configProblems, renderDynamicConfig, renderServerConfig, type ClusterPorts } from './config';
 import { ensureRole, initPostgres, postgresRunning, startPostgres, stopPostgres, type PostgresSettings } from './postgres';
 import { runningPid, startDaemon, stopDaemon, type Daemon } from './processes';
+import { listening } from '../net';
 
 export interface ClusterSettings {
   /** Where the cluster keeps everything: PostgreSQL's data, configuration, logs, pid files, secrets. */
@@ -104,20 +104,6 @@ export const serverDaemon = (s: ClusterSettings): Daemon => ({
 export const REPO = [resolve(__dirname, '../..'), resolve(__dirname, '../../..')].find((d) => existsSync(join(d, 'deploy', 'temporal')))!;
 
 export const frontendAddress = (s: ClusterSettings) => `${s.host}:${s.ports.frontend}`;
-
-/** Whether something accepts connections at host:port. */
-export function listening(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = connect({ host, port });
-    const end = (ok: boolean) => {
-      socket.destroy();
-      done(ok);
-    };
-    socket.setTimeout(timeoutMs, () => end(false));
-    socket.once('connect', () => end(true));
-    socket.once('error', () => end(false));
-  });
-}
 
 /** Temporal's two databases at the server's schema version, by the compose stack's own script. */
 export function migrateSchemas(build: ServerBuild, pg: PostgresSettings, log: (line: string) => void): void {
