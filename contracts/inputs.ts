@@ -5,6 +5,9 @@ import type { IsoDate } from '../domain/dates';
 import type { NoticeMeasure } from '../domain/notice';
 import type { Policy } from '../domain/policy';
 import type { PlanView, StoredPlan } from '../domain/plan/stored';
+import type { DeliveryEntry } from '../domain/measure-state';
+import type { HeldCopy } from './handover';
+import type { LookbackView } from './messages';
 
 export interface LookbackInput {
   measureWorkflowId: string;
@@ -17,6 +20,14 @@ export interface LookbackInput {
   /** The measure's policy: reminders and the ladder chase the review as they chase a measure. */
   policy: Policy;
   campaign?: string;
+  /** A copy started by `rectify migrate`: it waits to be released. */
+  held?: HeldCopy;
+  /** A copy's state from its source: what it sent and what it has found, so that nothing is sent twice. */
+  carried?: {
+    view: Pick<LookbackView, 'outcome' | 'notes' | 'evidence' | 'recordedBy' | 'recordedAt'>;
+    handled: Record<string, 'sent' | 'skipped'>;
+    deliveries: DeliveryEntry[];
+  };
 }
 
 /** Which closed measures a campaign reaches: a visibility query, paged through by an activity (and a close-out date checked per measure). */
@@ -65,6 +76,8 @@ export interface CalendarWatchInput {
   published: number[];
   /** Years already told about (carried across continue-as-new). */
   alerted?: number[];
+  /** A copy started by `rectify migrate`: it waits to be released. */
+  held?: HeldCopy;
 }
 
 /** What the weekly digest's Schedule starts its workflow with (updated when the plan is started again). */

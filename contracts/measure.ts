@@ -2,26 +2,23 @@
 import type { MeasureState } from '../domain/measure-state';
 import type { MeasureSpec } from '../domain/measure';
 import { localDate } from '../domain/dates';
+import type { Continuation, HeldCopy } from './handover';
 
 export type { MeasureState };
 
 export interface MeasureWorkflowInput {
   spec: MeasureSpec;
-  /** Present when the workflow continues as new. */
+  /** Present when the workflow continues as new, or is copied to another server. */
   state?: MeasureState;
+  /** A copy started by `rectify migrate`: it waits to be released. */
+  held?: HeldCopy;
 }
-
-/** The form of getContinuation's answer; a reader refuses another one rather than guess. */
-export const MEASURE_CONTINUATION_FORMAT = 1;
 
 /**
  * What getContinuation answers: the input a run would continue as new with, which starts the
  * measure elsewhere (another server or namespace) with its whole state, timeline included.
  */
-export interface MeasureContinuation {
-  format: typeof MEASURE_CONTINUATION_FORMAT;
-  input: MeasureWorkflowInput;
-}
+export type MeasureContinuation = Continuation<MeasureWorkflowInput>;
 
 /**
  * What getState answers, for operators, the CLI and the web: the measure as it stands, small.

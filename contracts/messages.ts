@@ -19,7 +19,7 @@ import type {
 } from '../domain/requests';
 import type { LookbackOutcomeReport } from '../domain/measure-state';
 import type { LookbackOutcome, RecordOutcomeRequest } from '../domain/lookback';
-import type { MeasureContinuation, MeasureDetails, MeasureSummary, MeasureView } from './measure';
+import type { MeasureDetails, MeasureSummary, MeasureView } from './measure';
 import type { MeasureRecord } from '../domain/record';
 import type { TimelineEntry } from '../domain/timeline';
 import type { PlanView, UpdatePlanRequest } from '../domain/plan/stored';
@@ -31,8 +31,6 @@ export const getRecordQuery = defineQuery<MeasureRecord>('getRecord');
 export const getTimelineQuery = defineQuery<TimelineEntry[]>('getTimeline');
 /** The whole state (calendar years, every handled stage): for operators and tests, not for lists. */
 export const getDetailsQuery = defineQuery<MeasureDetails>('getDetails');
-/** The input the measure would continue as new with, versioned: what moving it to another server reads. */
-export const getContinuationQuery = defineQuery<MeasureContinuation>('getContinuation');
 
 // Changes arrive as Updates with validators: a bad request is rejected before it reaches history.
 export const reportProgressUpdate = defineUpdate<MeasureSummary, [ReportProgressRequest]>('reportProgress');
@@ -98,6 +96,14 @@ export const refreshCalendarWatchUpdate = defineUpdate<CalendarWatchView, [Refre
 // The plan itself (`plan:<id>`): what workers resolve recipients from, changed only by the office.
 export const getPlanQuery = defineQuery<PlanView>('getPlan');
 export const updatePlanUpdate = defineUpdate<PlanView, [UpdatePlanRequest]>('updatePlan');
+
+/** What a digest holds: notices waiting to go, and whether a mail is going out now (for `rectify migrate`, which waits for it to empty). */
+export interface DigestView {
+  pending: number;
+  sending: boolean;
+  batches: number;
+}
+export const getDigestQuery = defineQuery<DigestView>('getDigest');
 
 /** From a measure's delivery activity to the digest of its recipient and send time. */
 export const addToDigestSignal = defineSignal<[Notice]>('addToDigest');

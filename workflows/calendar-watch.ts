@@ -14,6 +14,7 @@ import type { CalendarWatchInput } from '../contracts/inputs';
 import { getCalendarWatchQuery, refreshCalendarWatchUpdate, type CalendarWatchView } from '../contracts/messages';
 import { PATCHES } from './patches';
 import { alertOffice, officeSendAt } from './shared/proxies';
+import { HandOver } from './shared/handover';
 import { sleepUntilOrChanged } from './shared/timer';
 
 export async function calendarWatchWorkflow(input: CalendarWatchInput): Promise<void> {
@@ -34,8 +35,10 @@ export async function calendarWatchWorkflow(input: CalendarWatchInput): Promise<
   const continueAsNewIfSuggested = async () => {
     if (!workflowInfo().continueAsNewSuggested) return;
     await condition(allHandlersFinished);
-    await continueAsNew<typeof calendarWatchWorkflow>({ ...input, published: [...published], alerted: [...alerted] });
+    await continueAsNew<typeof calendarWatchWorkflow>(continuation());
   };
+  const continuation = (): CalendarWatchInput => ({ ...input, held: undefined, published: [...published], alerted: [...alerted] });
+  const move = new HandOver(continuation, () => (changed = true), input.held);
   setHandler(getCalendarWatchQuery, view);
   setHandler(
     refreshCalendarWatchUpdate,
@@ -45,10 +48,17 @@ export async function calendarWatchWorkflow(input: CalendarWatchInput): Promise<
       nextCheckAt = nextCheck();
       return view();
     },
-    { validator: validateRefreshCalendar },
+    {
+      validator: (r) => {
+        move.refuseWhileMoving();
+        validateRefreshCalendar(r);
+      },
+    },
   );
 
+  await move.waitUntilReleased();
   for (;;) {
+    await move.parkIfAsked();
     let today = localDate(Date.now(), input.timeZone);
     let due = calendarAlertsDue(published, alerted, today);
     // On a working day at the send time, not whenever the watch woke (started, refreshed, a day off).

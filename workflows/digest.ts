@@ -11,7 +11,7 @@
  */
 import { condition, log, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { DigestInput } from '../contracts/inputs';
-import { addToDigestSignal, withdrawFromDigestUpdate } from '../contracts/messages';
+import { addToDigestSignal, getDigestQuery, withdrawFromDigestUpdate } from '../contracts/messages';
 import type { Notice } from '../domain/notice';
 import { reportUndelivered, sendDigest } from './shared/proxies';
 
@@ -51,7 +51,10 @@ export async function digestWorkflow(input: DigestInput): Promise<number> {
   });
 
   let batch = 0;
+  let sending = false;
+  setHandler(getDigestQuery, () => ({ pending: pending.length, sending, batches: batch }));
   async function send(): Promise<void> {
+    sending = true;
     const notices = pending;
     pending = [];
     for (const n of notices) sent.add(n.idempotencyKey);
@@ -70,6 +73,8 @@ export async function digestWorkflow(input: DigestInput): Promise<number> {
       await reportUndelivered({ ...digest, reason }).catch((failure: Error) =>
         log.error('汇总邮件未能发出，也未能告知巡察办', { planId: input.planId, to: input.recipient.email, error: failure.message }),
       );
+    } finally {
+      sending = false;
     }
   }
 

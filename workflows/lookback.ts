@@ -14,6 +14,7 @@ import { deliveryEntry, type DeliveryEntry } from '../domain/measure-state';
 import { dueAt as dueInstant, reviewStages, selectDue, type DueNotice } from '../domain/planner';
 import { deliverNotice } from './shared/proxies';
 import { buildNotice, dueFields, type NoticeFields } from './shared/notices';
+import { HandOver } from './shared/handover';
 import { sleepUntilOrChanged } from './shared/timer';
 
 export async function lookbackReviewWorkflow(input: LookbackInput): Promise<LookbackOutcome> {
@@ -28,12 +29,22 @@ export async function lookbackReviewWorkflow(input: LookbackInput): Promise<Look
     closedOn: input.closedOn,
     dueDate: input.dueDate,
   };
-  let measureTold = false;
+  const carried = input.carried;
+  if (carried?.view) Object.assign(view, carried.view);
+  let measureTold = carried?.view?.outcome !== undefined;
   // What the review sent, told to the measure with the outcome (its timeline outlives this workflow).
-  const deliveries: DeliveryEntry[] = [];
+  const deliveries: DeliveryEntry[] = carried?.deliveries ?? [];
   const deliver = async (n: Notice) => {
     deliveries.push(deliveryEntry(n, await deliverNotice(n), Date.now()));
   };
+  // Stages sent or skipped; carried by a copy on another server.
+  const handled: Record<string, 'sent' | 'skipped'> = carried?.handled ?? {};
+  let woken = false;
+  const move = new HandOver<LookbackInput>(
+    () => ({ ...input, held: undefined, carried: { view: { ...view }, handled, deliveries } }),
+    () => (woken = true),
+    input.held,
+  );
   setHandler(getLookbackQuery, () => view);
   let recording = false;
   setHandler(
@@ -65,8 +76,10 @@ export async function lookbackReviewWorkflow(input: LookbackInput): Promise<Look
       return view;
     },
     {
-      validator: (r) =>
-        validateRecordOutcome(recording ? (view.outcome ?? r.outcome) : view.outcome, r, calendar, input.measure.timeZone, Date.now()),
+      validator: (r) => {
+        move.refuseWhileMoving();
+        validateRecordOutcome(recording ? (view.outcome ?? r.outcome) : view.outcome, r, calendar, input.measure.timeZone, Date.now());
+      },
     },
   );
 
@@ -86,12 +99,17 @@ export async function lookbackReviewWorkflow(input: LookbackInput): Promise<Look
     );
   const scheduled = (n: DueNotice) => notice(n.key, dueFields(n), n.at, n.catchUp);
 
-  await deliver(notice('request', { kind: 'lookback-request', audiences: ['office'] }));
+  await move.waitUntilReleased();
+  if (!carried) {
+    await deliver(notice('request', { kind: 'lookback-request', audiences: ['office'] }));
+    // The request itself stands for whatever the schedule had up to now (the 10-day reminder falls on the first day).
+    for (const stage of reviewStages(timing, input.dueDate, planning, Date.now()))
+      if (stage.at <= Date.now()) handled[stage.key] = 'skipped';
+  }
   // Chased until the outcome is in: the same planner as a measure's, over the review's own track.
-  const handled: Record<string, 'sent' | 'skipped'> = {};
-  // The request itself stands for whatever the schedule had up to now (the 10-day reminder falls on the first day).
-  for (const stage of reviewStages(timing, input.dueDate, planning, Date.now())) if (stage.at <= Date.now()) handled[stage.key] = 'skipped';
   while (view.outcome === undefined) {
+    await move.parkIfAsked();
+    woken = false;
     const next = selectDue(timing, reviewStages(timing, input.dueDate, planning, Date.now()), handled, planning, Date.now());
     for (const key of next.skip) handled[key] = 'skipped';
     for (const due of next.send) {
@@ -100,7 +118,7 @@ export async function lookbackReviewWorkflow(input: LookbackInput): Promise<Look
       handled[due.key] = 'sent';
     }
     if (view.outcome !== undefined) break;
-    await sleepUntilOrChanged(() => view.outcome !== undefined, next.wakeAt);
+    await sleepUntilOrChanged(() => view.outcome !== undefined || woken, next.wakeAt);
   }
   await condition(() => measureTold);
   return view.outcome!;

@@ -20,7 +20,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
 import { lookbackWorkflowId } from '../contracts/ids';
-import { MEASURE_CONTINUATION_FORMAT, type MeasureSummary, type MeasureWorkflowInput } from '../contracts/measure';
+import type { MeasureSummary, MeasureWorkflowInput } from '../contracts/measure';
 import * as msg from '../contracts/messages';
 import * as SA from '../contracts/search-attributes';
 import { localDate } from '../domain/dates';
@@ -33,15 +33,26 @@ import * as requests from '../domain/requests';
 import { lookbackReviewWorkflow } from './lookback';
 import { MeasureEntity } from './measure-entity';
 import { PATCHES } from './patches';
+import { HandOver } from './shared/handover';
 import { deliverNotice, prepareNotice, withdrawPrepared } from './shared/proxies';
 import { sleepUntilOrChanged } from './shared/timer';
 
 export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void> {
   const m = new MeasureEntity(input, workflowInfo().workflowId);
-  registerHandlers(m);
+  const move = new HandOver(
+    () => m.continuation(),
+    () => (m.changed = true),
+    input.held,
+  );
+  registerHandlers(m, move);
+  await move.waitUntilReleased();
   /** A change came since notices were prepared: they are taken back and planned again. */
   let preparedStale = false;
   for (;;) {
+    // Moving to another server: notices handed ahead are taken back (the copy hands them to its own digests).
+    await move.parkIfAsked(async () => {
+      if (m.state.prepared) await settlePrepared(m, true);
+    });
     const started = Date.now();
     if (!m.spec.dueOnWorkday && patched(PATCHES.dueOnWorkday)) m.adoptDueOnWorkday();
     await deliverEvents(m);
@@ -69,7 +80,7 @@ export async function measureWorkflow(input: MeasureWorkflowInput): Promise<void
 }
 
 /** Queries, Updates (each the lifecycle's validator, then its change) and the look-back signals. */
-function registerHandlers(m: MeasureEntity): void {
+function registerHandlers(m: MeasureEntity, move: HandOver<MeasureWorkflowInput>): void {
   function handle<R>(
     update: UpdateDefinition<MeasureSummary, [R]>,
     validate: (s: MeasureState, r: R) => void,
@@ -86,7 +97,12 @@ function registerHandlers(m: MeasureEntity): void {
           throw ApplicationFailure.nonRetryable(`请求无法处理：${(e as Error).message}`, 'RequestFailed');
         }
       },
-      { validator: (request: R) => validate(m.state, request) },
+      {
+        validator: (request: R) => {
+          move.refuseWhileMoving();
+          validate(m.state, request);
+        },
+      },
     );
   }
 
@@ -94,7 +110,6 @@ function registerHandlers(m: MeasureEntity): void {
   setHandler(msg.getDetailsQuery, () => m.details());
   setHandler(msg.getRecordQuery, () => m.record());
   setHandler(msg.getTimelineQuery, () => m.timeline());
-  setHandler(msg.getContinuationQuery, () => ({ format: MEASURE_CONTINUATION_FORMAT, input: m.continuation() }));
   handle(msg.reportProgressUpdate, requests.validateReportProgress, life.applyReportProgress);
   handle(msg.submitCompletionUpdate, requests.validateSubmitCompletion, life.applySubmitCompletion);
   handle(msg.verifyCompletionUpdate, requests.validateVerifyCompletion, life.applyVerifyCompletion);

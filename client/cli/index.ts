@@ -15,6 +15,7 @@ import { registerClusterCommands } from './cluster';
 import { InputError, printIssues, Reported, SAMPLE_PLAN, UsageError } from './common';
 import { registerLookbackCommands } from './lookback';
 import { registerMeasureCommands } from './measures';
+import { registerMigrateCommand } from './migrate';
 import { registerPlanCommands } from './plans';
 import { registerLedgerCommands, registerReportCommands } from './report';
 import { registerSystemCommands } from './system';
@@ -48,6 +49,7 @@ function program(setExitCode: (code: number) => void): Command {
   registerLedgerCommands(root);
   registerCalendarCommands(root);
   registerSystemCommands(root, setExitCode);
+  registerMigrateCommand(root);
   registerUserCommands(root);
   registerClusterCommands(root);
   // Subcommands inherit the settings above: help in Chinese, errors handled by main().

@@ -1,94 +1,313 @@
 /**
- * A running measure moves to another Temporal with its whole state (client/migrate.ts, the first
- * part of `rectify migrate`): two dev servers, a measure with progress, an urging sent and an
- * extension pending on the first, copied to the second; the copy answers with the same state,
- * record, timeline and search attributes, and goes on from there.
+ * `rectify migrate` between two real Temporal servers (two dev servers, each with its workers and
+ * digests, mail to one real SMTP server): a plan with a measure in every state moves with its
+ * plan workflow, calendar watch, Schedule, open and decided look-back reviews; every measure's
+ * continuation, record and timeline are the same after; the sources end with a note naming the
+ * target; the copies act (a review decided on the target reopens its measure there); nothing was
+ * sent twice; a run interrupted after any step, run again, finishes the move.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { mkdtempSync } from 'node:fs';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createActivities } from '../../activities';
-import { FileOutbox } from '../../activities/outbox';
-import { copyMeasure, readContinuation } from '../../client/migrate';
-import { measureWorkflowId } from '../../contracts/ids';
+import { MailDelivery } from '../../activities/mail/delivery';
+import { SentLedger } from '../../activities/mail/sent-ledger';
+import { StoredPlans } from '../../activities/mail/stored-plans';
+import { smtpMailer, type Mailer } from '../../activities/mail/transport';
+import { handOver, startHeldCopy, endSource, type Servers } from '../../client/migrate/copy';
+import { campaignSource } from '../../client/lookback';
+import { cancelHandOverSignal, getContinuationQuery, movedNote } from '../../contracts/handover';
+import {
+  calendarWatchWorkflowId,
+  leadershipDigestScheduleId,
+  lookbackWorkflowId,
+  MAIL_TASK_QUEUE,
+  measureWorkflowId,
+  planWorkflowId,
+  TASK_QUEUE,
+  WORKFLOW,
+} from '../../contracts/ids';
 import * as msg from '../../contracts/messages';
 import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
-import { measureWorkflow } from '../../workflows';
-import { testSpec } from '../helpers/specs';
-import { devServerExecutable, workflowBundle } from '../helpers/temporal';
+import { createMailWorker, createWorker } from '../../worker/worker';
+import { runCli } from '../helpers/cli';
+import { recordHistory } from '../helpers/histories';
+import { drillPlan } from '../helpers/plans';
+import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
+import { devServerExecutable, freePort, workflowBundle } from '../helpers/temporal';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
-jest.setTimeout(120_000);
+jest.setTimeout(300_000);
 
-const server = () =>
-  TestWorkflowEnvironment.createLocal({
-    server: { executable: devServerExecutable(), searchAttributes: ALL_SEARCH_ATTRIBUTES, extraArgs: ['--headless'] },
-  });
-const unit = { role: 'unit', who: '区发改委' } as const;
+const PLAN = 'move-2026';
+const unit = (who = '区发改委') => ({ role: 'unit', who }) as const;
 const office = { role: 'office', who: '督查科' } as const;
+const M = (n: number, extra = '') =>
+  `{ id: "1.${n}", problem: 1, title: 措施${n}, text: 措施${n}的内容。, kind: deadline, leader: 区委常委、常务副区长, leadUnit: 区发改委, participants: [], deadline: 2027-06-30${extra} }`;
+const planText = drillPlan({
+  id: PLAN,
+  title: '迁移演练计划',
+  problems: ['高质量发展成效不显'],
+  measures: [
+    ...[1, 2, 3, 4, 5, 6, 7].map((n) => M(n)),
+    M(8).replace('kind: deadline', 'kind: phased').replace(' }', ', milestones: [{ title: 摸清底数, deadline: 2027-03-31 }] }'),
+    M(9).replace('kind: deadline', 'kind: longterm').replace(', deadline: 2027-06-30', ''),
+    ...[10, 11, 12].map((n) => M(n)),
+  ],
+}).replace('feedbackDate: 2024-01-15', 'feedbackDate: 2026-11-02');
 
-it('moves a measure with its state, record, timeline and search attributes; a second copy changes nothing', async () => {
-  const [source, target] = [await server(), await server()];
-  try {
-    const bundle = await workflowBundle();
-    const worker = async (env: TestWorkflowEnvironment) =>
-      Worker.create({
-        connection: env.nativeConnection,
-        taskQueue: 'migrate',
-        workflowBundle: bundle,
-        activities: createActivities({ delivery: new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-migrate-'))) }),
+interface Side {
+  env: TestWorkflowEnvironment;
+  address: string;
+  client: Client;
+  stop(): Promise<void>;
+}
+
+async function side(dir: string, smtp: TestSmtp, mailers: Mailer[]): Promise<Side> {
+  const port = await freePort();
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: devServerExecutable(), port, searchAttributes: ALL_SEARCH_ATTRIBUTES, extraArgs: ['--headless'] },
+  });
+  const mailer = smtpMailer(smtp.url, { ca: smtp.ca, maxConnections: 2 });
+  mailers.push(mailer);
+  const delivery = new MailDelivery({
+    mailer,
+    plans: new StoredPlans(env.client, undefined, 0),
+    ledger: new SentLedger(join(dir, 'sent')),
+    from: '"区委巡察办 整改提醒" <rectify@district.example.org>',
+    digests: { client: env.client, taskQueue: MAIL_TASK_QUEUE },
+  });
+  const deps = { connection: env.nativeConnection, namespace: 'default', delivery, campaigns: campaignSource(env.client) };
+  const workers: Worker[] = [await createWorker({ ...deps, workflowBundle: await workflowBundle() }), await createMailWorker(deps)];
+  const runs = workers.map((w) => w.run());
+  return {
+    env,
+    address: `127.0.0.1:${port}`,
+    client: env.client,
+    stop: async () => {
+      for (const w of workers) w.shutdown();
+      await Promise.all(runs);
+      await env.teardown();
+    },
+  };
+}
+
+describe('rectify migrate', () => {
+  let smtp: TestSmtp;
+  const mailers: Mailer[] = [];
+  let source: Side;
+  let target: Side;
+  const saved = { ...process.env };
+  const dir = mkdtempSync(join(tmpdir(), 'rectify-migrate-'));
+  const id = (n: number) => measureWorkflowId(PLAN, `1.${n}`);
+  const on = (s: Side, n: number) => s.client.workflow.getHandle(id(n));
+
+  beforeAll(async () => {
+    smtp = await startTestSmtp();
+    source = await side(join(dir, 'a'), smtp, mailers);
+    target = await side(join(dir, 'b'), smtp, mailers);
+    // The CLI's source is the configured server (here the first); the target is --to.
+    process.env.TEMPORAL_ADDRESS = source.address;
+    process.env.TEMPORAL_NAMESPACE = 'default';
+    process.env.TEMPORAL_CONFIG_FILE = join(dir, 'none.toml');
+  }, 180_000);
+
+  afterAll(async () => {
+    process.env = saved;
+    await source?.stop();
+    await target?.stop();
+    for (const m of mailers) m.close();
+    await smtp?.close();
+  });
+
+  it('moves a plan with a measure in every state; the copies go on; nothing is sent twice', async () => {
+    writeFileSync(join(dir, 'plan.yaml'), planText);
+    expect((await runCli('start', join(dir, 'plan.yaml'))).code).toBe(0);
+    const s = (n: number) => on(source, n);
+    await s(1).executeUpdate(msg.reportProgressUpdate, { args: [{ actor: unit(), note: '已完成初稿，正在征求意见' }] });
+    await s(2).executeUpdate(msg.requestExtensionUpdate, {
+      args: [{ actor: unit(), newDeadline: '2027-09-30', reason: '需待上级政策出台' }],
+    });
+    await s(3).executeUpdate(msg.requestExtensionUpdate, {
+      args: [{ actor: unit(), newDeadline: '2027-09-30', reason: '需待上级政策出台' }],
+    });
+    await s(3).executeUpdate(msg.decideExtensionUpdate, { args: [{ actor: office, approve: true }] });
+    await s(4).executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: unit(), evidence: ['整改报告.pdf'], note: '已完成' }] });
+    for (const n of [5, 6, 7]) {
+      await s(n).executeUpdate(msg.submitCompletionUpdate, { args: [{ actor: unit(), evidence: ['整改报告.pdf'] }] });
+      await s(n).executeUpdate(msg.verifyCompletionUpdate, { args: [{ actor: office, accept: true }] });
+    }
+    for (const n of [6, 7]) await s(n).signal(msg.startLookbackSignal, { campaign: '专项回头看', dueDate: '2027-01-29' });
+    const review = (n: number) => lookbackWorkflowId(PLAN, `1.${n}`, 1);
+    await until(async () => expect((await source.client.workflow.getHandle(review(7)).describe()).status.name).toBe('RUNNING'));
+    await source.client.workflow.getHandle(review(7)).executeUpdate(msg.recordOutcomeUpdate, {
+      args: [{ actor: office, outcome: 'relapsed', notes: '问题反弹', newDeadline: '2027-04-30' }],
+    });
+    await s(8).executeUpdate(msg.reportProgressUpdate, { args: [{ actor: unit(), note: '底数已摸清', completesMilestone: true }] });
+    await s(9).executeUpdate(msg.reportProgressUpdate, { args: [{ actor: unit(), note: '本季度已开展学习4次' }] });
+    await s(10).executeUpdate(msg.remindUpdate, { args: [{ actor: office, note: '请加快进度' }] });
+    await s(11).executeUpdate(msg.reassignUpdate, { args: [{ actor: office, leadUnit: '区财政局', reason: '职能调整' }] });
+    await s(12).executeUpdate(msg.withdrawMeasureUpdate, { args: [{ actor: office, reason: '并入措施1.1' }] });
+    await until(async () => expect((await on(source, 12).describe()).status.name).toBe('COMPLETED'));
+    await until(async () => expect((await source.client.workflow.getHandle(review(6)).describe()).status.name).toBe('RUNNING'));
+    // Everything people did has been told (the mail has gone): the state to compare is settled.
+    const mailsBefore = await settledMailCount(smtp);
+    expect(mailsBefore).toBeGreaterThan(8);
+
+    const before = new Map<number, { record: unknown; timeline: unknown; continuation: unknown }>();
+    for (let n = 1; n <= 12; n++) {
+      const h = on(source, n);
+      before.set(n, {
+        record: await h.query(msg.getRecordQuery),
+        timeline: await h.query(msg.getTimelineQuery),
+        continuation: await h.query(getContinuationQuery),
       });
-    const [a, b] = [await worker(source), await worker(target)];
-    const workflowId = measureWorkflowId('drill', '1.1');
-    await a.runUntil(
-      b.runUntil(async () => {
-        const handle = await source.client.workflow.start(measureWorkflow, {
-          workflowId,
-          taskQueue: 'migrate',
-          args: [{ spec: testSpec({ deadline: '2026-12-30' }) }],
-        });
-        await handle.executeUpdate(msg.reportProgressUpdate, { args: [{ actor: unit, note: '已完成初稿，正在征求意见' }] });
-        await handle.executeUpdate(msg.remindUpdate, { args: [{ actor: office, note: '请加快进度', force: true }] });
-        await handle.executeUpdate(msg.requestExtensionUpdate, {
-          args: [{ actor: unit, newDeadline: '2026-12-31', reason: '需待上级政策出台' }],
-        });
-        // The urging and the extension request have gone out on the source: their Message-IDs are in the timeline.
-        for (let i = 0; i < 50 && (await handle.query(msg.getTimelineQuery)).filter((e) => e.to?.[0]?.messageId).length < 2; i++)
-          await new Promise((r) => setTimeout(r, 200));
+    }
 
-        const from = source.client.workflow.getHandle(workflowId);
-        const before = {
-          continuation: await readContinuation(source.client, workflowId),
-          record: await from.query(msg.getRecordQuery),
-          timeline: await from.query(msg.getTimelineQuery),
-          searchAttributes: (await from.describe()).typedSearchAttributes,
-        };
-        expect(before.timeline.filter((e) => e.to?.[0]?.messageId).map((e) => e.what)).toEqual([
-          '发出“催办”（致牵头单位）',
-          '发出“延期申请”（致巡察办）',
-        ]);
-        expect(before.continuation.input.state?.pendingExtension).toBeDefined();
+    const dry = await runCli('migrate', '--to', target.address, '--plan', PLAN, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain('措施：运行中11项，已结束（撤销）1项');
+    expect(dry.out).toContain('回头看：进行中1项，已完成1项');
+    expect(dry.out).toContain('未做任何改动');
+    expect(await exists(target.client, id(1))).toBe(false);
 
-        expect(await copyMeasure(source.client, target.client, workflowId, 'migrate')).toBe('copied');
-        const to = target.client.workflow.getHandle(workflowId);
-        expect(await readContinuation(target.client, workflowId)).toEqual(before.continuation);
-        expect(await to.query(msg.getRecordQuery)).toEqual(before.record);
-        expect(await to.query(msg.getTimelineQuery)).toEqual(before.timeline);
-        expect((await to.describe()).typedSearchAttributes).toEqual(before.searchAttributes);
+    const run = await runCli('migrate', '--to', target.address, '--plan', PLAN);
+    expect([run.code, run.err.replace(/措施.*\n?/g, '')]).toEqual([0, '']);
+    expect(run.out).toContain('措施：迁移12，已在目标0');
+    expect(run.out).toContain('回头看：迁移2，已在目标0');
+    expect(run.out).toContain('计划工作流：迁移1');
+    expect(run.out).toContain('日历提醒：迁移1');
+    expect(run.out).toContain('周报定时任务：迁移1');
 
-        // Run again (a migration resumed): the copy is there and stays as it is.
-        expect(await copyMeasure(source.client, target.client, workflowId, 'migrate')).toBe('present');
+    const note = movedNote(`${target.address}/default`);
+    for (let n = 1; n <= 12; n++) {
+      const was = before.get(n)!;
+      const copy = on(target, n);
+      expect([n, await copy.query(msg.getRecordQuery)]).toEqual([n, was.record]);
+      expect([n, await copy.query(msg.getTimelineQuery)]).toEqual([n, was.timeline]);
+      expect([n, await copy.query(getContinuationQuery)]).toEqual([n, was.continuation]);
+      const ended = await on(source, n).describe();
+      if (n === 12) expect([ended.status.name, (await copy.describe()).status.name]).toEqual(['COMPLETED', 'COMPLETED']);
+      else {
+        expect([n, ended.status.name]).toEqual([n, 'TERMINATED']);
+        expect(JSON.stringify((await on(source, n).fetchHistory()).events?.at(-1))).toContain(note);
+      }
+    }
+    for (const wf of [planWorkflowId(PLAN), calendarWatchWorkflowId(PLAN)]) {
+      expect((await source.client.workflow.getHandle(wf).describe()).status.name).toBe('TERMINATED');
+      expect((await target.client.workflow.getHandle(wf).describe()).status.name).toBe('RUNNING');
+    }
+    expect((await source.client.schedule.getHandle(leadershipDigestScheduleId(PLAN)).describe()).state).toMatchObject({
+      paused: true,
+      note,
+    });
+    expect((await target.client.schedule.getHandle(leadershipDigestScheduleId(PLAN)).describe()).state.paused).toBe(false);
 
-        // The copy goes on from the carried state: the pending extension is decided there.
-        const decided = await to.executeUpdate(msg.decideExtensionUpdate, { args: [{ actor: office, approve: true }] });
-        expect(decided.deadline).toBe('2026-12-31');
-        expect((await to.query(msg.getTimelineQuery)).length).toBeGreaterThan(before.timeline.length);
-        await Promise.all([to.terminate('test finished'), from.terminate('test finished')]);
-      }),
-    );
-  } finally {
-    await Promise.all([source.teardown(), target.teardown()]);
-  }
+    // The copies act: the open review, decided on the target, reopens its measure there; requests are taken.
+    await target.client.workflow.getHandle(review(6)).executeUpdate(msg.recordOutcomeUpdate, {
+      args: [{ actor: office, outcome: 'relapsed', notes: '问题反弹', newDeadline: '2027-05-31' }],
+    });
+    await until(async () => expect((await on(target, 6).query(msg.getStateQuery)).progress.status).not.toBe('closed'));
+    const decided = await on(target, 2).executeUpdate(msg.decideExtensionUpdate, { args: [{ actor: office, approve: true }] });
+    expect(decided.deadline).toBe('2027-09-30');
+    await settledMailCount(smtp);
+    const ids = (await smtp.parsed()).map((m) => m.messageId);
+    expect(ids.length).toBeGreaterThan(mailsBefore);
+    expect(ids.filter((m, i) => ids.indexOf(m) !== i)).toEqual([]);
+
+    await recordHistory('migrated-measure-source', on(source, 6));
+    await recordHistory('migrated-measure-copy', on(target, 6));
+    await recordHistory('migrated-review-copy', target.client.workflow.getHandle(review(6)));
+    await recordHistory('migrated-calendar-watch-source', source.client.workflow.getHandle(calendarWatchWorkflowId(PLAN)));
+
+    // Run again: everything is there already; nothing changes.
+    const again = await runCli('migrate', '--to', target.address, '--plan', PLAN);
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('措施：迁移0，已在目标12');
+  });
+
+  it('a run interrupted after any step finishes the move when run again', async () => {
+    const servers: Servers = {
+      source: source.client,
+      target: target.client,
+      sourceName: `${source.address}/default`,
+      targetName: `${target.address}/default`,
+      taskQueue: TASK_QUEUE,
+    };
+    const plan = 'move-again';
+    writeFileSync(join(dir, 'again.yaml'), planText.replaceAll(PLAN, plan));
+    expect((await runCli('start', join(dir, 'again.yaml'))).code).toBe(0);
+    const wid = (n: number) => measureWorkflowId(plan, `1.${n}`);
+    const described = (n: number) => source.client.workflow.getHandle(wid(n)).describe();
+    // 1.1 parked; 1.2 parked and copied (held); 1.3 parked, copied, and its source ended: each where a kill could leave it.
+    await handOver(servers, wid(1));
+    const input2 = await handOver<object>(servers, wid(2));
+    await startHeldCopy(servers, WORKFLOW.measure, wid(2), input2, await described(2));
+    const input3 = await handOver<object>(servers, wid(3));
+    await startHeldCopy(servers, WORKFLOW.measure, wid(3), input3, await described(3));
+    await endSource(servers, wid(3));
+    // A parked source refuses requests, naming the target; a held copy refuses them too.
+    const refusal = (client: Client, workflowId: string) =>
+      client.workflow
+        .getHandle(workflowId)
+        .executeUpdate(msg.remindUpdate, { args: [{ actor: office }] })
+        .then(
+          () => 'taken',
+          (e: Error) => (e.cause as Error | undefined)?.message ?? e.message,
+        );
+    expect(await refusal(source.client, wid(1))).toBe(`该事项正在迁移至 ${target.address}/default，请在迁移完成后到新的服务器办理`);
+    expect(await refusal(target.client, wid(2))).toBe('该事项是迁移来的副本，尚未启用：请在迁移完成后再办理');
+
+    // A move given up: the source goes on where it parked and takes requests again.
+    await handOver(servers, wid(12));
+    await source.client.workflow.getHandle(wid(12)).signal(cancelHandOverSignal);
+    await until(async () => expect(await refusal(source.client, wid(12))).toBe('taken'));
+    await recordHistory('handover-cancelled', source.client.workflow.getHandle(wid(12)));
+
+    const run = await runCli('migrate', '--to', target.address, '--plan', plan);
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('措施：迁移10，已在目标2');
+    for (let n = 1; n <= 12; n++) {
+      expect([n, (await described(n)).status.name]).toEqual([n, 'TERMINATED']);
+      expect([n, (await target.client.workflow.getHandle(wid(n)).describe()).status.name]).toEqual([n, 'RUNNING']);
+    }
+    // Released: the copies take requests.
+    const urged = await target.client.workflow.getHandle(wid(3)).executeUpdate(msg.remindUpdate, { args: [{ actor: office }] });
+    expect(urged.measureId).toBe('1.3');
+  });
 });
+
+async function exists(client: Client, workflowId: string): Promise<boolean> {
+  return client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .then(
+      () => true,
+      () => false,
+    );
+}
+
+/** The number of mails received once no more arrive for a few seconds. */
+async function settledMailCount(smtp: TestSmtp): Promise<number> {
+  let last = -1;
+  for (;;) {
+    const n = (await smtp.parsed()).length;
+    if (n === last) return n;
+    last = n;
+    await new Promise((r) => setTimeout(r, 3000));
+  }
+}
+
+/** Retries an assertion until it holds (workers and visibility catch up asynchronously), at most ~30 s. */
+async function until(check: () => Promise<void>): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      return await check();
+    } catch (e) {
+      if (i >= 150) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
