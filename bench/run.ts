@@ -27,6 +27,10 @@ const BENCHMARKS: Record<string, { what: string; run: () => Promise<(argv: strin
     what: 'the fault suite: a worker killed, two machines, SMTP down, the server restarted (mid-burst, mid-campaign), an upgrade',
     run: async () => (await import('./faults/suite')).faults,
   },
+  migrate: {
+    what: 'rectify migrate of N measures from the embedded dev server to a fresh server (--cluster: the cluster)',
+    run: async () => (await import('./migrate')).migrateBench,
+  },
   province: {
     what: 'start, hold and query on one server per size',
     run: async () => (await import('./province')).provinceBench(['start', 'hold', 'query']),

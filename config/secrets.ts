@@ -15,9 +15,12 @@ export interface ResolvedKeys extends LinkKeys {
   source: 'env' | 'generated' | 'file';
 }
 
-/** The link keys; generates the embedded default's key when asked and none exists. */
+/**
+ * The link keys; generates the embedded default's key when asked and none exists. Against any
+ * other Temporal (a cluster: several machines) it is never generated: each would sign with its own.
+ */
 export function linkKeys(
-  settings: Pick<Settings, 'links'>,
+  settings: Pick<Settings, 'links'> & Partial<Pick<Settings, 'embedded'>>,
   opts: { create: boolean; warn?: (m: string) => void },
 ): ResolvedKeys | undefined {
   const { secret, oldSecrets, secretFile } = settings.links;
@@ -28,6 +31,10 @@ export function linkKeys(
     throw new Error(`${secretFile}：链接密钥文件已损坏（删除后重新生成，或设置 RECTIFY_LINK_SECRET）`);
   }
   if (!opts.create) return undefined;
+  if (settings.embedded === false)
+    throw new Error(
+      '连接集群时须设置链接签名密钥：RECTIFY_LINK_SECRET 或 RECTIFY_LINK_SECRET_FILE（web 与每个 worker 相同；可用“openssl rand -hex 32”生成），不在单台机器上自动生成',
+    );
   const key = randomBytes(32).toString('hex');
   mkdirSync(dirname(secretFile), { recursive: true });
   writeFileSync(secretFile, `${key}\n`, { mode: 0o600, flag: 'wx' });

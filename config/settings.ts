@@ -5,6 +5,7 @@
  * profiles of @temporalio/envconfig).
  */
 import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { readFileSync } from 'node:fs';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { resolve } from 'node:path';
 import { domainOf } from '../domain/email/headers';
@@ -164,6 +165,22 @@ function systemName(value: string | undefined): string {
   return name;
 }
 
+/**
+ * RECTIFY_LINK_SECRET_FILE: the link secret read from a file (a systemd credential, a Docker or
+ * Kubernetes secret), so that it stays out of the environment; the same for every web and worker.
+ */
+function secretFromFile(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(resolve(path), 'utf8').trim();
+  } catch (e) {
+    throw new Error(`RECTIFY_LINK_SECRET_FILE=${path}：无法读取（${(e as NodeJS.ErrnoException).code ?? (e as Error).message}）`);
+  }
+  if (!text) throw new Error(`RECTIFY_LINK_SECRET_FILE=${path}：文件是空的（可用“openssl rand -hex 32 > ${path}”生成）`);
+  return text;
+}
+
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const varDir = resolve(env.RECTIFY_VAR_DIR ?? 'var');
   const dev = {
@@ -191,7 +208,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const shownHost = web.host === '0.0.0.0' || web.host === '::' ? '127.0.0.1' : web.host.includes(':') ? `[${web.host}]` : web.host;
   web.publicUrl = publicUrl(env.RECTIFY_PUBLIC_URL) ?? `http://${shownHost}:${web.port}/`;
   const links = {
-    secret: env.RECTIFY_LINK_SECRET || undefined,
+    secret: env.RECTIFY_LINK_SECRET || secretFromFile(env.RECTIFY_LINK_SECRET_FILE),
     oldSecrets: (env.RECTIFY_LINK_OLD_SECRETS ?? '')
       .split(',')
       .map((k) => k.trim())
@@ -199,7 +216,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     days: positiveInt(env, 'RECTIFY_LINK_DAYS') ?? DEFAULT_LINK_DAYS,
     secretFile: resolve(varDir, 'link-secret'),
   };
-  for (const [name, key] of [['RECTIFY_LINK_SECRET', links.secret], ...links.oldSecrets.map((k) => ['RECTIFY_LINK_OLD_SECRETS', k])])
+  for (const [name, key] of [
+    [env.RECTIFY_LINK_SECRET ? 'RECTIFY_LINK_SECRET' : 'RECTIFY_LINK_SECRET_FILE', links.secret],
+    ...links.oldSecrets.map((k) => ['RECTIFY_LINK_OLD_SECRETS', k]),
+  ])
     if (key !== undefined && key.length < MIN_SECRET_LENGTH)
       throw new Error(`${name}：密钥太短（至少${MIN_SECRET_LENGTH}个字符；可用“openssl rand -hex 32”生成）`);
   const mail = {

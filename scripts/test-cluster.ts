@@ -12,12 +12,13 @@ import { join } from 'node:path';
 import { clusterDown, clusterStatus, clusterUp } from '../client/cluster';
 import { clusterSettings, frontendAddress, REPO } from '../runtime/cluster/server';
 
-/** The suites that run on the dev server and here alike: a plan started, its life through the CLI and the web, mail, a campaign, the report, plan apply. */
+/** The suites that run on the dev server and here alike: a plan started, its life through the CLI and the web, mail, a campaign, the report, plan apply, a migration from a dev server (the embedded default) to the cluster. */
 export const CLUSTER_SUITES = [
   'test/deploy/cluster.cluster.test.ts',
   'test/workflows/cli-actions.devserver.test.ts',
   'test/workflows/plan-apply.devserver.test.ts',
   'test/workflows/campaign.devserver.test.ts',
+  'test/workflows/migrate.devserver.test.ts',
   'test/web/act.devserver.test.ts',
   'test/web/desk.devserver.test.ts',
   'test/web/surfaces.devserver.test.ts',

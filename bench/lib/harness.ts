@@ -101,7 +101,8 @@ async function clusterBenchServer(dir: string): Promise<BenchServer> {
   };
 }
 
-async function devBenchServer(dir: string): Promise<BenchServer> {
+/** The embedded default as a benchmark's server, whatever --cluster says (a migration's source). */
+export async function devBenchServer(dir: string): Promise<BenchServer> {
   const dbFile = join(dir, 'temporal.db');
   const options = { ip: '127.0.0.1', port: await freePort(), uiPort: await freePort(), dbFile, logFile: join(dir, 'temporal.log') };
   let server = await startDevServer(options);

@@ -71,6 +71,7 @@ describe('operations', () => {
       env: {
         ...process.env,
         RECTIFY_VAR_DIR: join(dir, 'worker-var'),
+        RECTIFY_LINK_SECRET: 'ops-test-link-secret-ops-test-link-secret',
         SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
         MAIL_FROM: 'rectify@district.example.org',
         RECTIFY_LOG_FORMAT: 'json',

@@ -9,6 +9,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,7 +37,7 @@ import { runCli } from '../helpers/cli';
 import { recordHistory } from '../helpers/histories';
 import { drillPlan } from '../helpers/plans';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
-import { devServerExecutable, freePort, workflowBundle } from '../helpers/temporal';
+import { devServerExecutable, freePort, testTemporal, workflowBundle } from '../helpers/temporal';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 jest.setTimeout(300_000);
@@ -61,15 +62,31 @@ const planText = drillPlan({
 interface Side {
   env: TestWorkflowEnvironment;
   address: string;
+  namespace: string;
+  /** As notes name it: address/namespace. */
+  name: string;
   client: Client;
   stop(): Promise<void>;
 }
 
-async function side(dir: string, smtp: TestSmtp, mailers: Mailer[]): Promise<Side> {
-  const port = await freePort();
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: devServerExecutable(), port, searchAttributes: ALL_SEARCH_ATTRIBUTES, extraArgs: ['--headless'] },
-  });
+/** The source: a dev server, as the embedded default runs; the target: the same, or a namespace on the cluster in the cluster tier. */
+async function side(dir: string, smtp: TestSmtp, mailers: Mailer[], where: 'source' | 'target'): Promise<Side> {
+  let env: TestWorkflowEnvironment;
+  let address: string;
+  let namespace = 'default';
+  let teardown: () => Promise<void>;
+  if (where === 'target') {
+    const t = await testTemporal(dir);
+    ({ env, address, namespace } = t);
+    teardown = () => t.teardown();
+  } else {
+    const port = await freePort();
+    env = await TestWorkflowEnvironment.createLocal({
+      server: { executable: devServerExecutable(), port, searchAttributes: ALL_SEARCH_ATTRIBUTES, extraArgs: ['--headless'] },
+    });
+    address = `127.0.0.1:${port}`;
+    teardown = () => env.teardown();
+  }
   const mailer = smtpMailer(smtp.url, { ca: smtp.ca, maxConnections: 2 });
   mailers.push(mailer);
   const delivery = new MailDelivery({
@@ -79,17 +96,19 @@ async function side(dir: string, smtp: TestSmtp, mailers: Mailer[]): Promise<Sid
     from: '"区委巡察办 整改提醒" <rectify@district.example.org>',
     digests: { client: env.client, taskQueue: MAIL_TASK_QUEUE },
   });
-  const deps = { connection: env.nativeConnection, namespace: 'default', delivery, campaigns: campaignSource(env.client) };
+  const deps = { connection: env.nativeConnection, namespace, delivery, campaigns: campaignSource(env.client) };
   const workers: Worker[] = [await createWorker({ ...deps, workflowBundle: await workflowBundle() }), await createMailWorker(deps)];
   const runs = workers.map((w) => w.run());
   return {
     env,
-    address: `127.0.0.1:${port}`,
+    address,
+    namespace,
+    name: `${address}/${namespace}`,
     client: env.client,
     stop: async () => {
       for (const w of workers) w.shutdown();
       await Promise.all(runs);
-      await env.teardown();
+      await teardown();
     },
   };
 }
@@ -103,11 +122,12 @@ describe('rectify migrate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rectify-migrate-'));
   const id = (n: number) => measureWorkflowId(PLAN, `1.${n}`);
   const on = (s: Side, n: number) => s.client.workflow.getHandle(id(n));
+  const to = () => ['--to', target.address, '--to-namespace', target.namespace];
 
   beforeAll(async () => {
     smtp = await startTestSmtp();
-    source = await side(join(dir, 'a'), smtp, mailers);
-    target = await side(join(dir, 'b'), smtp, mailers);
+    target = await side(join(dir, 'b'), smtp, mailers, 'target');
+    source = await side(join(dir, 'a'), smtp, mailers, 'source');
     // The CLI's source is the configured server (here the first); the target is --to.
     process.env.TEMPORAL_ADDRESS = source.address;
     process.env.TEMPORAL_NAMESPACE = 'default';
@@ -115,9 +135,9 @@ describe('rectify migrate', () => {
   }, 180_000);
 
   afterAll(async () => {
-    process.env = saved;
     await source?.stop();
     await target?.stop();
+    process.env = saved;
     for (const m of mailers) m.close();
     await smtp?.close();
   });
@@ -166,14 +186,14 @@ describe('rectify migrate', () => {
       });
     }
 
-    const dry = await runCli('migrate', '--to', target.address, '--plan', PLAN, '--dry-run');
+    const dry = await runCli('migrate', ...to(), '--plan', PLAN, '--dry-run');
     expect(dry.code).toBe(0);
     expect(dry.out).toContain('措施：运行中11项，已结束（撤销）1项');
     expect(dry.out).toContain('回头看：进行中1项，已完成1项');
     expect(dry.out).toContain('未做任何改动');
     expect(await exists(target.client, id(1))).toBe(false);
 
-    const run = await runCli('migrate', '--to', target.address, '--plan', PLAN);
+    const run = await runCli('migrate', ...to(), '--plan', PLAN);
     expect([run.code, run.err.replace(/措施.*\n?/g, '')]).toEqual([0, '']);
     expect(run.out).toContain('措施：迁移12，已在目标0');
     expect(run.out).toContain('回头看：迁移2，已在目标0');
@@ -181,7 +201,7 @@ describe('rectify migrate', () => {
     expect(run.out).toContain('日历提醒：迁移1');
     expect(run.out).toContain('周报定时任务：迁移1');
 
-    const note = movedNote(`${target.address}/default`);
+    const note = movedNote(target.name);
     for (let n = 1; n <= 12; n++) {
       const was = before.get(n)!;
       const copy = on(target, n);
@@ -223,7 +243,7 @@ describe('rectify migrate', () => {
     await recordHistory('migrated-calendar-watch-source', source.client.workflow.getHandle(calendarWatchWorkflowId(PLAN)));
 
     // Run again: everything is there already; nothing changes.
-    const again = await runCli('migrate', '--to', target.address, '--plan', PLAN);
+    const again = await runCli('migrate', ...to(), '--plan', PLAN);
     expect(again.code).toBe(0);
     expect(again.out).toContain('措施：迁移0，已在目标12');
   });
@@ -232,8 +252,8 @@ describe('rectify migrate', () => {
     const servers: Servers = {
       source: source.client,
       target: target.client,
-      sourceName: `${source.address}/default`,
-      targetName: `${target.address}/default`,
+      sourceName: source.name,
+      targetName: target.name,
       taskQueue: TASK_QUEUE,
     };
     const plan = 'move-again';
@@ -257,7 +277,7 @@ describe('rectify migrate', () => {
           () => 'taken',
           (e: Error) => (e.cause as Error | undefined)?.message ?? e.message,
         );
-    expect(await refusal(source.client, wid(1))).toBe(`该事项正在迁移至 ${target.address}/default，请在迁移完成后到新的服务器办理`);
+    expect(await refusal(source.client, wid(1))).toBe(`该事项正在迁移至 ${target.name}，请在迁移完成后到新的服务器办理`);
     expect(await refusal(target.client, wid(2))).toBe('该事项是迁移来的副本，尚未启用：请在迁移完成后再办理');
 
     // A move given up: the source goes on where it parked and takes requests again.
@@ -266,7 +286,7 @@ describe('rectify migrate', () => {
     await until(async () => expect(await refusal(source.client, wid(12))).toBe('taken'));
     await recordHistory('handover-cancelled', source.client.workflow.getHandle(wid(12)));
 
-    const run = await runCli('migrate', '--to', target.address, '--plan', plan);
+    const run = await runCli('migrate', ...to(), '--plan', plan);
     expect(run.code).toBe(0);
     expect(run.out).toContain('措施：迁移10，已在目标2');
     for (let n = 1; n <= 12; n++) {
@@ -277,7 +297,59 @@ describe('rectify migrate', () => {
     const urged = await target.client.workflow.getHandle(wid(3)).executeUpdate(msg.remindUpdate, { args: [{ actor: office }] });
     expect(urged.measureId).toBe('1.3');
   });
+  it('a migration killed (SIGKILL) halfway, run again, ends with one copy of each workflow and nothing sent twice', async () => {
+    const plan = 'move-killed';
+    const count = 60;
+    const measures = Array.from({ length: count }, (_, i) => `  - ${M(i + 1)}`);
+    writeFileSync(
+      join(dir, 'killed.yaml'),
+      planText.replaceAll(PLAN, plan).replace(/measures:\n[\s\S]*$/, `measures:\n${measures.join('\n')}\n`),
+    );
+    expect((await runCli('start', join(dir, 'killed.yaml'))).code).toBe(0);
+    const wid = (n: number) => measureWorkflowId(plan, `1.${n}`);
+    // Each measure has told something (an urging), so that a copy sending it again would show.
+    for (let n = 1; n <= count; n++)
+      await source.client.workflow.getHandle(wid(n)).executeUpdate(msg.remindUpdate, { args: [{ actor: office }] });
+    await settledMailCount(smtp);
+
+    const child = spawnCli(['migrate', ...to(), '--plan', plan, '--concurrency', '2'], { ...process.env });
+    let said = '';
+    child.stderr!.on('data', (d: Buffer) => (said += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (said += d.toString()));
+    // Killed once some measures have moved and others are under way.
+    await until(async () => expect(said).toMatch(/措施：(1[2-9]|[2-5]\d)\/60/));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const states = await Promise.all(Array.from({ length: count }, (_, i) => source.client.workflow.getHandle(wid(i + 1)).describe()));
+    const moved = states.filter((d) => d.status.name === 'TERMINATED').length;
+    expect(moved).toBeGreaterThan(0);
+    expect(moved).toBeLessThan(count);
+
+    const again = await runCli('migrate', ...to(), '--plan', plan);
+    expect(again.code).toBe(0);
+    // Those ended before the kill are there; so are copies started (held) for measures under way at the kill.
+    const [, fresh, there] = /措施：迁移(\d+)，已在目标(\d+)/.exec(again.out)!.map(Number);
+    expect(fresh + there).toBe(count);
+    expect(there).toBeGreaterThanOrEqual(moved);
+    expect(there).toBeLessThanOrEqual(moved + 2); // at most one under way per lane (--concurrency 2)
+    for (let n = 1; n <= count; n++) {
+      expect([n, (await source.client.workflow.getHandle(wid(n)).describe()).status.name]).toEqual([n, 'TERMINATED']);
+      expect([n, (await target.client.workflow.getHandle(wid(n)).describe()).status.name]).toEqual([n, 'RUNNING']);
+    }
+    // The copies are released and act; none told anything again.
+    await target.client.workflow
+      .getHandle(wid(count))
+      .executeUpdate(msg.remindUpdate, { args: [{ actor: office, note: '迁移后再催', force: true }] });
+    await settledMailCount(smtp);
+    const ids = (await smtp.parsed()).map((m) => m.messageId);
+    expect(ids.filter((m, i) => ids.indexOf(m) !== i)).toEqual([]);
+  });
 });
+
+/** The CLI as operators run it, in a process of its own (the build's entry point), pointed at the source. */
+function spawnCli(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, [join(__dirname, '../../dist/client/cli/index.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
 
 async function exists(client: Client, workflowId: string): Promise<boolean> {
   return client.workflow
