@@ -175,7 +175,9 @@ function secretFromFile(path: string | undefined): string | undefined {
   try {
     text = readFileSync(resolve(path), 'utf8').trim();
   } catch (e) {
-    throw new Error(`RECTIFY_LINK_SECRET_FILE=${path}：无法读取（${(e as NodeJS.ErrnoException).code ?? (e as Error).message}）`);
+    throw new Error(`RECTIFY_LINK_SECRET_FILE=${path}：无法读取（${(e as NodeJS.ErrnoException).code ?? (e as Error).message}）`, {
+      cause: e,
+    });
   }
   if (!text) throw new Error(`RECTIFY_LINK_SECRET_FILE=${path}：文件是空的（可用“openssl rand -hex 32 > ${path}”生成）`);
   return text;
