@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { smtpMailer, type SmtpMailer } from '../activities/mail/transport';
 import { loadPlan } from '../config/plan-files';
 import type { Settings } from '../config/settings';
-import { UserStore } from '../config/users';
+import { openDeskState } from '../config/desk';
 import { ALL_SEARCH_ATTRIBUTES, indexedValueTypes, searchAttributeFlags } from '../contracts/search-attributes';
 import { ALERT_LEAD_DAYS, holidayCoverage, type YearCoverage } from '../domain/calendar-alerts';
 import { exposureProblem } from '../config/exposure';
@@ -151,9 +151,19 @@ export function checkHolidays(published: Iterable<number>, today: string): Check
 }
 
 /** Beyond loopback the web needs a link secret and an account. */
-export function checkWebExposure(settings: Settings): Check {
+export async function checkWebExposure(settings: Settings): Promise<Check> {
   const name = '网页对外访问';
-  const problem = exposureProblem(settings, new UserStore(settings.web.usersFile));
+  let problem: string | undefined;
+  try {
+    const desk = await openDeskState(settings);
+    try {
+      problem = await exposureProblem(settings, desk.accounts);
+    } finally {
+      await desk.close();
+    }
+  } catch (e) {
+    return failed(name, `无法读取账号：${(e as Error).message}`, '检查 RECTIFY_DATABASE_URL（或账号文件）');
+  }
   if (problem) return failed(name, problem, 'rectify web 在满足上述条件前拒绝启动');
   return ok(name, `${settings.web.host}:${settings.web.port}${settings.links.secret ? '，链接密钥已设置' : '，仅本机访问'}`);
 }

@@ -14,6 +14,7 @@ import { resolveBinary, TEMPORAL_CLI } from '../runtime/binaries';
 import {
   clusterSecrets,
   clusterSettings,
+  DESK_DATABASE,
   frontendAddress,
   postgresOf,
   REPO,
@@ -22,7 +23,7 @@ import {
   temporalUp,
   type ClusterSettings,
 } from '../runtime/cluster/server';
-import { postgresRunning } from '../runtime/cluster/postgres';
+import { databaseUrl, postgresRunning } from '../runtime/cluster/postgres';
 import { listening } from '../runtime/net';
 import { runningPid, startDaemon, stopDaemon, type Daemon } from '../runtime/cluster/processes';
 
@@ -73,12 +74,13 @@ function rectifyDaemons(s: ClusterSettings, o: ClusterOptions): (Daemon & { role
   return o.web ? [...workers, web] : workers;
 }
 
-/** What every rectify process on the cluster shares: the address, the namespace, the link key. */
+/** What every rectify process on the cluster shares: the address, the namespace, the link key, the desk's database. */
 export function clusterEnv(s: ClusterSettings, namespace: string): NodeJS.ProcessEnv {
   return {
     TEMPORAL_ADDRESS: frontendAddress(s),
     TEMPORAL_NAMESPACE: namespace,
     RECTIFY_LINK_SECRET: clusterSecrets(s.dir).RECTIFY_LINK_SECRET,
+    RECTIFY_DATABASE_URL: databaseUrl(postgresOf(s), DESK_DATABASE),
     RECTIFY_PUBLIC_URL: `http://${s.host}:${s.rectifyPorts.web}/`,
     RECTIFY_LOG_FORMAT: 'json',
   };
@@ -123,7 +125,7 @@ export async function clusterUp(o: ClusterOptions, log: (line: string) => void, 
   return [
     up.started.length ? `已启动：${up.started.join('、')}` : '集群已在运行，未做改动',
     `Temporal：${up.address}（命名空间 ${o.namespace}，${s.numHistoryShards}个历史分片）`,
-    `PostgreSQL：${s.host}:${s.ports.postgres}（数据 ${postgresOf(s).dataDir}）`,
+    `PostgreSQL：${s.host}:${s.ports.postgres}（数据 ${postgresOf(s).dataDir}；网页账号等在数据库 ${DESK_DATABASE}：RECTIFY_DATABASE_URL=postgres://${postgresOf(s).user}:<${join(s.dir, 'secrets.env')} 中的 POSTGRES_PASSWORD>@${s.host}:${s.ports.postgres}/${DESK_DATABASE}）`,
     ...(o.web ? [`网页：http://${s.host}:${s.rectifyPorts.web}/`] : []),
     `日志：${join(s.dir, 'logs')}`,
     `在集群上运行命令：export TEMPORAL_ADDRESS=${up.address} TEMPORAL_NAMESPACE=${o.namespace}`,

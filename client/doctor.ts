@@ -1,6 +1,6 @@
 /** `rectify doctor`: every check, what it found and how to fix it; exit code 1 if any failed. */
 import { Client, Connection } from '@temporalio/client';
-import { loadInstalledCalendar } from '../config/calendar-store';
+import { loadDeploymentCalendar } from '../config/desk';
 import type { Settings } from '../config/settings';
 import { publishedYears } from '../domain/calendar-data';
 import { localDate } from '../domain/dates';
@@ -23,7 +23,7 @@ export function formatCheck(c: Check): string {
 }
 
 export async function doctorChecks(settings: Settings, planPaths: string[], now = Date.now()): Promise<Check[]> {
-  loadInstalledCalendar();
+  await loadDeploymentCalendar();
   const checks: Check[] = [];
   let connection: Connection | undefined;
   try {
@@ -49,7 +49,7 @@ export async function doctorChecks(settings: Settings, planPaths: string[], now 
   checks.push(await checkSmtp(settings));
   checks.push(...checkPlans([...new Set([...settings.mail.plans, ...planPaths])]));
   checks.push(checkHolidays(Object.keys(publishedYears()).map(Number), localDate(now, ZONE)));
-  checks.push(checkWebExposure(settings));
+  checks.push(await checkWebExposure(settings));
   return checks;
 }
 

@@ -1,6 +1,6 @@
 /** The standalone worker (docker-compose, or any number of workers against a cluster): `rectify worker`. */
 import { Client, Connection } from '@temporalio/client';
-import { loadInstalledCalendar } from '../config/calendar-store';
+import { loadDeploymentCalendar } from '../config/desk';
 import { loadSettings, type Settings } from '../config/settings';
 import type { NativeConnection } from '@temporalio/worker';
 import type { NoticeDelivery } from '../activities/ports';
@@ -44,7 +44,7 @@ export async function deploymentWorkers(
 export async function runWorker(): Promise<void> {
   const settings = loadSettings();
   const log = installRuntime(settings, 'worker');
-  loadInstalledCalendar();
+  await loadDeploymentCalendar();
   // Started before the server (a booting machine, systemd, a restart): wait for it and its namespace.
   const { connection, clientConnection } = await untilReachable(
     `Temporal ${settings.connectionOptions.address}（命名空间${settings.namespace}）`,

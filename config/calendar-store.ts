@@ -55,10 +55,38 @@ export function readInstalledYears(dir: string): Record<string, CalendarYear> {
 }
 
 /** Reads the installed years and makes them this process's published years. */
-export function loadInstalledCalendar(env: NodeJS.ProcessEnv = process.env): Record<string, CalendarYear> {
-  const years = readInstalledYears(calendarDir(env));
+export async function loadInstalledCalendar(store: CalendarStore): Promise<Record<string, CalendarYear>> {
+  const years = await store.read();
   useInstalledYears(years);
   return years;
+}
+
+/** Where the installed years are kept: files (the embedded default) or the cluster's database (config/desk/pg.ts). */
+export interface CalendarStore {
+  /** For messages: the folder or the database. */
+  readonly where: string;
+  read(): Promise<Record<string, CalendarYear>>;
+  /** Installs a year; a different arrangement for a year already installed (an amended notice) needs `force`. */
+  install(year: number, arrangement: CalendarYear, force?: boolean): Promise<{ path: string; outcome: InstallOutcome }>;
+}
+
+/** One file a year in a folder (RECTIFY_CALENDAR_DIR, var/calendar). */
+export class FileCalendarStore implements CalendarStore {
+  constructor(readonly dir: string) {}
+  get where(): string {
+    return this.dir;
+  }
+  read(): Promise<Record<string, CalendarYear>> {
+    return Promise.resolve(readInstalledYears(this.dir));
+  }
+  install(year: number, arrangement: CalendarYear, force = false): Promise<{ path: string; outcome: InstallOutcome }> {
+    return Promise.resolve(installYear(this.dir, year, arrangement, force));
+  }
+}
+
+/** An arrangement checked as a year file's content would be (the database keeps the same shape). */
+export function checkedArrangement(where: string, year: number, arrangement: CalendarYear): void {
+  parseYearFile(where, `${JSON.stringify({ [String(year)]: arrangement })}`);
 }
 
 export type InstallOutcome = 'installed' | 'replaced' | 'unchanged';

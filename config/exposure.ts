@@ -4,7 +4,7 @@
  * and `rectify doctor` (says so).
  */
 import type { Settings } from './settings';
-import type { UserStore } from './users';
+import type { AccountStore } from './users';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -13,7 +13,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
  * (bound beyond loopback, behind a trusted proxy, or announced at another address) it needs a
  * link secret from the environment (not the generated one) and at least one enabled account.
  */
-export function exposureProblem(settings: Settings, users: UserStore): string | undefined {
+export async function exposureProblem(settings: Settings, users: AccountStore): Promise<string | undefined> {
   // Reached from elsewhere: bound beyond loopback, behind a trusted proxy, or announced at another address.
   const publicHost = new URL(settings.web.publicUrl).hostname.replace(/^\[|\]$/g, '');
   const reasons = [
@@ -24,7 +24,7 @@ export function exposureProblem(settings: Settings, users: UserStore): string | 
   if (!reasons.length) return undefined;
   const missing = [
     !settings.links.secret && '设置 RECTIFY_LINK_SECRET（链接签名密钥，如 openssl rand -hex 32）',
-    users.active().length === 0 && '用 rectify user add <账号> --role office 创建至少一个账号',
+    (await users.active()).length === 0 && '用 rectify user add <账号> --role office 创建至少一个账号',
   ].filter(Boolean);
   return missing.length ? `${reasons.join('；')}，启动前请先：${missing.join('；')}` : undefined;
 }

@@ -19,6 +19,11 @@ export interface Settings {
   namespace: string;
   dev: { ip: string; port: number; uiPort: number; dbFile: string; logFile: string };
   varDir: string;
+  /**
+   * The desk's own state (accounts, failed sign-ins, installed holiday years, evidence):
+   * RECTIFY_DATABASE_URL (PostgreSQL, shared by every instance on a cluster), else files under var/.
+   */
+  desk: { databaseUrl?: string };
   /** The web: RECTIFY_WEB_HOST (loopback by default), RECTIFY_WEB_PORT. */
   web: {
     host: string;
@@ -255,5 +260,20 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     healthAddress: address(env, 'RECTIFY_HEALTH_ADDRESS'),
     metricsToken: env.RECTIFY_METRICS_TOKEN || undefined,
   };
-  return { embedded, connectionOptions, namespace: profile.namespace ?? 'default', dev, varDir, web, links, mail, ops, worker };
+  const databaseUrl = env.RECTIFY_DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new Error('RECTIFY_DATABASE_URL 应以 postgres:// 开头，如 postgres://rectify:密码@127.0.0.1:5432/rectify');
+  return {
+    embedded,
+    connectionOptions,
+    namespace: profile.namespace ?? 'default',
+    dev,
+    varDir,
+    desk: { databaseUrl },
+    web,
+    links,
+    mail,
+    ops,
+    worker,
+  };
 }

@@ -1,8 +1,7 @@
 /**
- * Accounts of office staff and leaders, in one JSON file (var/users.json or RECTIFY_USERS),
- * managed by `rectify user`. Passwords are hashed with scrypt (memory-hard, in Node's crypto);
- * the file never holds a password. The web rereads the file when it changes, so a disabled
- * account or a new password takes effect at the next request.
+ * Accounts of office staff and leaders, managed by `rectify user`: in one JSON file
+ * (var/users.json or RECTIFY_USERS) for the embedded default, in PostgreSQL on a cluster.
+ * Passwords are hashed with scrypt (memory-hard, in Node's crypto); no store holds a password.
  */
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -61,13 +60,78 @@ export function passwordProblem(password: string): string | undefined {
 
 const NAME = /^[^\s:<>"'&/\\]{1,40}$/u;
 
-export class UserStore {
+/**
+ * The accounts and their rules, wherever they are kept: one JSON file (the embedded default,
+ * FileAccountStore below) or the cluster's PostgreSQL (config/desk/pg.ts), read at every request
+ * so that a disabled account or a new password takes effect at the next one on every instance.
+ */
+export abstract class AccountStore {
+  /** Where the accounts are, for messages: a file's path or the database. */
+  abstract readonly where: string;
+  abstract list(): Promise<Account[]>;
+  /** Stores a new account; false when the name was taken meanwhile. */
+  protected abstract insert(account: Account): Promise<boolean>;
+  protected abstract replace(account: Account): Promise<void>;
+
+  async find(name: string): Promise<Account | undefined> {
+    return (await this.list()).find((a) => a.name === name);
+  }
+
+  /** Enabled accounts: binding beyond loopback needs at least one. */
+  async active(): Promise<Account[]> {
+    return (await this.list()).filter((a) => !a.disabled);
+  }
+
+  async add(name: string, role: string, password: string, now = new Date()): Promise<Account> {
+    if (!NAME.test(name)) throw new InputError(`账号名“${name}”无效：1–40个字符，不含空格、冒号、引号、尖括号、斜杠和 &`);
+    if (!(ACCOUNT_ROLES as readonly string[]).includes(role)) throw new InputError(`--role 应为 ${ACCOUNT_ROLES.join(' 或 ')}：${role}`);
+    const taken = () => new InputError(`账号“${name}”已存在（改密码用“rectify user passwd ${name}”）`);
+    if (await this.find(name)) throw taken();
+    const problem = passwordProblem(password);
+    if (problem) throw new InputError(problem);
+    const at = now.toISOString();
+    const account: Account = { name, role: role as AccountRole, hash: await hashPassword(password), createdAt: at, updatedAt: at };
+    if (!(await this.insert(account))) throw taken();
+    return account;
+  }
+
+  async passwd(name: string, password: string, now = new Date()): Promise<void> {
+    const problem = passwordProblem(password);
+    if (problem) throw new InputError(problem);
+    const hash = await hashPassword(password);
+    await this.change(name, (a) => ({ ...a, hash, disabled: undefined, updatedAt: now.toISOString() }));
+  }
+
+  async disable(name: string, now = new Date()): Promise<void> {
+    await this.change(name, (a) => ({ ...a, disabled: true, updatedAt: now.toISOString() }));
+  }
+
+  private async change(name: string, f: (a: Account) => Account): Promise<void> {
+    const account = await this.find(name);
+    if (!account) throw new InputError(`没有账号“${name}”（用“rectify user list”查看）`);
+    await this.replace(f(account));
+  }
+}
+
+/** The embedded default's accounts: var/users.json (or RECTIFY_USERS), reread when it changes. */
+export class FileAccountStore extends AccountStore {
   private cache?: { mtimeMs: number; size: number; accounts: Account[] };
 
-  constructor(readonly file: string) {}
+  constructor(readonly file: string) {
+    super();
+  }
+
+  get where(): string {
+    return this.file;
+  }
 
   /** The accounts as the file now says (reread when it changes). */
-  list(): Account[] {
+  /** Async so that a broken file rejects, as the database's list does. */
+  async list(): Promise<Account[]> {
+    return this.read();
+  }
+
+  private read(): Account[] {
     if (!existsSync(this.file)) return [];
     const st = statSync(this.file);
     if (this.cache && this.cache.mtimeMs === st.mtimeMs && this.cache.size === st.size) return this.cache.accounts;
@@ -87,43 +151,16 @@ export class UserStore {
     return accounts;
   }
 
-  find(name: string): Account | undefined {
-    return this.list().find((a) => a.name === name);
+  protected insert(account: Account): Promise<boolean> {
+    const all = this.read();
+    if (all.some((a) => a.name === account.name)) return Promise.resolve(false);
+    this.write([...all, account]);
+    return Promise.resolve(true);
   }
 
-  /** Enabled accounts: binding beyond loopback needs at least one. */
-  active(): Account[] {
-    return this.list().filter((a) => !a.disabled);
-  }
-
-  async add(name: string, role: string, password: string, now = new Date()): Promise<Account> {
-    if (!NAME.test(name)) throw new InputError(`账号名“${name}”无效：1–40个字符，不含空格、冒号、引号、尖括号、斜杠和 &`);
-    if (!(ACCOUNT_ROLES as readonly string[]).includes(role)) throw new InputError(`--role 应为 ${ACCOUNT_ROLES.join(' 或 ')}：${role}`);
-    if (this.find(name)) throw new InputError(`账号“${name}”已存在（改密码用“rectify user passwd ${name}”）`);
-    const problem = passwordProblem(password);
-    if (problem) throw new InputError(problem);
-    const at = now.toISOString();
-    const account: Account = { name, role: role as AccountRole, hash: await hashPassword(password), createdAt: at, updatedAt: at };
-    this.write([...this.list(), account]);
-    return account;
-  }
-
-  async passwd(name: string, password: string, now = new Date()): Promise<void> {
-    const problem = passwordProblem(password);
-    if (problem) throw new InputError(problem);
-    const hash = await hashPassword(password);
-    this.change(name, (a) => ({ ...a, hash, disabled: undefined, updatedAt: now.toISOString() }));
-  }
-
-  disable(name: string, now = new Date()): void {
-    this.change(name, (a) => ({ ...a, disabled: true, updatedAt: now.toISOString() }));
-  }
-
-  private change(name: string, f: (a: Account) => Account): void {
-    const all = this.list();
-    const i = all.findIndex((a) => a.name === name);
-    if (i < 0) throw new InputError(`没有账号“${name}”（用“rectify user list”查看）`);
-    this.write(all.map((a, j) => (j === i ? f(a) : a)));
+  protected replace(account: Account): Promise<void> {
+    this.write(this.read().map((a) => (a.name === account.name ? account : a)));
+    return Promise.resolve();
   }
 
   /** Whole file, atomically, readable by its owner only. */

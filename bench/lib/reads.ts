@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { UserStore } from '../../config/users';
+import { FileAccountStore } from '../../config/users';
 import type { Plan } from '../../domain/plan/schema';
 import { freePort, ROOT, sleep } from './harness';
 import { seconds } from './results';
@@ -48,7 +48,7 @@ export async function queries(address: string, dir: string, plans: Plan[]): Prom
   // The web: its own process, an office account, the pages the office opens first.
   const port = await freePort();
   const varDir = join(dir, 'web');
-  await new UserStore(join(varDir, 'users.json')).add('巡察办值班', 'office', 'bench-password-0123456789');
+  await new FileAccountStore(join(varDir, 'users.json')).add('巡察办值班', 'office', 'bench-password-0123456789');
   const web = await spawnWorkerLike(['web'], { ...env, RECTIFY_VAR_DIR: varDir, RECTIFY_WEB_PORT: String(port) }, varDir, 'http://');
   try {
     const base = `http://127.0.0.1:${port}`;

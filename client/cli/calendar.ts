@@ -1,6 +1,5 @@
 /** The working-day calendar on the command line: counting, importing the State Council's notice, refreshing running measures. */
 import type { Command } from 'commander';
-import { calendarDir, installYear, readInstalledYears } from '../../config/calendar-store';
 import { calendarWatchWorkflowId, planOfCalendarWatch } from '../../contracts/ids';
 import { getStateQuery, refreshCalendarUpdate, refreshCalendarWatchUpdate } from '../../contracts/messages';
 import { CalendarYearUnavailableError, type WorkCalendar } from '../../domain/calendar';
@@ -10,7 +9,7 @@ import { formatDateRanges, formatNoticeProblem, HolidayNoticeError, parseHoliday
 import { planText, readText, writePlanFile } from '../../config/plan-files';
 import { parseActor, sendRequest } from '../actions';
 import { calendarWatchOf, listCalendarWatches, listMeasures, startCalendarWatch } from '../measures';
-import { InputError, isoDate, refuseOverwrite, Reported, UsageError, withClient, ZONE } from './common';
+import { InputError, isoDate, refuseOverwrite, Reported, UsageError, withClient, ZONE, withDeskState } from './common';
 
 /** A year nobody has published: the command line can count it provisionally. */
 function withProvisionalHint<T>(count: () => T): T {
@@ -69,14 +68,17 @@ export function registerCalendarCommands(program: Command): void {
     .command('import <notice>')
     .description('读取国务院办公厅关于某年部分节假日安排的通知（纯文本），得到该年的安排')
     .option('--out <file>', '写入文件（.json 或 .yaml），可放入计划的 calendar.years')
-    .option('--install', '安装到本部署（RECTIFY_CALENDAR_DIR，默认 var/calendar），供所有命令和 worker 使用')
+    .option(
+      '--install',
+      '安装到本部署（RECTIFY_CALENDAR_DIR，默认 var/calendar；设置了 RECTIFY_DATABASE_URL 时在数据库），供所有命令和 worker 使用',
+    )
     .option('--partial', '通知只安排了部分节日（如调整通知）时仍安装')
     .option('--force', '覆盖已有文件或已安装的不同安排')
     .addHelpText(
       'after',
       '\n不加 --out 和 --install 时，把安排打印为 JSON。\n\n示例：\n  rectify calendar import 2027年节假日安排通知.txt --install\n  rectify calendar refresh',
     )
-    .action((file: string, o: { out?: string; install?: boolean; partial?: boolean; force?: boolean }) => {
+    .action(async (file: string, o: { out?: string; install?: boolean; partial?: boolean; force?: boolean }) => {
       if (o.out) {
         planText(o.out, {}); // .json, .yaml or .yml, checked before any work
         refuseOverwrite(o.out, o.force);
@@ -116,7 +118,7 @@ export function registerCalendarCommands(program: Command): void {
         console.log(`已写入 ${o.out}`);
       }
       if (o.install) {
-        const { path, outcome } = installYear(calendarDir(), notice.year, year, o.force);
+        const { path, outcome } = await withDeskState((desk) => desk.calendar.install(notice.year, year, o.force));
         const what = { installed: '已安装', replaced: '已替换', unchanged: '已安装（内容相同，未改动）' }[outcome];
         console.log(`${what}${notice.year}年节假日安排：${path}`);
         if (outcome !== 'unchanged') console.log('运行 rectify calendar refresh，把新安排告知运行中的措施。');
@@ -127,12 +129,15 @@ export function registerCalendarCommands(program: Command): void {
   calendar
     .command('years')
     .description('已公布的年份（数据包的、本机安装的），以及接下来未公布年份的法定节假日')
-    .action(() => {
-      const installed = Object.keys(readInstalledYears(calendarDir()));
+    .action(async () => {
+      const { installed, where } = await withDeskState(async (desk) => ({
+        installed: Object.keys(await desk.calendar.read()),
+        where: desk.calendar.where,
+      }));
       const published = Object.keys(publishedYears())
         .map(Number)
         .sort((a, b) => a - b);
-      const local = installed.length ? `（其中${installed.join('、')}年由本机安装，目录 ${calendarDir()}）` : '';
+      const local = installed.length ? `（其中${installed.join('、')}年由本部署安装，在 ${where}）` : '';
       console.log(`已公布：${published[0]}–${lastPublishedYear()}年${local}`);
       for (const [year, data] of Object.entries(provisionalYearsBetween(thisYear(), thisYear() + 2))) {
         console.log(`${year}年未公布：临时按法定节假日计算，工作日放假${formatDateRanges(data.holidays)}`);

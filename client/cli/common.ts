@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError, loadPlan } from '../../config/plan-files';
 import { loadSettings, type Settings } from '../../config/settings';
+import { openDeskState, type DeskState } from '../../config/desk';
 import { isIsoDate, localDate } from '../../domain/dates';
 import { formatIssue, formatPath, PlanError, validatePlanData, type PlanIssue } from '../../domain/plan/load';
 import { unreachableLeadUnits } from '../../domain/plan/check';
@@ -86,6 +87,16 @@ export async function withClient<T>(fn: (client: Client) => Promise<T>, options:
     return await fn(client);
   } finally {
     await client.connection.close();
+  }
+}
+
+/** Runs `fn` with the desk's own state (files under var/, or the database of RECTIFY_DATABASE_URL), closing it after. */
+export async function withDeskState<T>(fn: (desk: DeskState) => Promise<T>): Promise<T> {
+  const desk = await openDeskState(loadSettings());
+  try {
+    return await fn(desk);
+  } finally {
+    await desk.close();
   }
 }
 

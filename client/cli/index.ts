@@ -6,7 +6,8 @@
  */
 import { StoppedWaiting } from '../../runtime/wait-for-server';
 import { Command, CommanderError } from 'commander';
-import { CalendarStoreError, loadInstalledCalendar } from '../../config/calendar-store';
+import { CalendarStoreError } from '../../config/calendar-store';
+import { loadDeploymentCalendar } from '../../config/desk';
 import { CalendarYearUnavailableError } from '../../domain/calendar';
 import { PlanError } from '../../domain/plan/load';
 import { RequestRefused } from '../actions';
@@ -98,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
   const root = program((code) => (exitCode = code));
   try {
     // Years installed for the deployment count as published for every command (and the worker).
-    loadInstalledCalendar();
+    await loadDeploymentCalendar();
     if (!argv.length) {
       root.outputHelp();
       return 2;

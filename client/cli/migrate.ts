@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { loadSettings } from '../../config/settings';
 import { TASK_QUEUE } from '../../contracts/ids';
 import { describeSummary, migrate } from '../migrate';
+import { describeDeskMove, moveDeskState } from '../migrate/desk';
 import { InputError, positiveInt, progressReporter, Reported, need, withClient } from './common';
 
 interface MigrateFlags {
@@ -19,6 +20,7 @@ interface MigrateFlags {
   plan?: string;
   dryRun?: boolean;
   concurrency: string;
+  toDatabase?: string;
 }
 
 export function registerMigrateCommand(program: Command): void {
@@ -31,8 +33,11 @@ export function registerMigrateCommand(program: Command): void {
     .option('--plan <id>', '只迁移这个计划（默认：源端全部正在运行的计划）')
     .option('--dry-run', '只列出将迁移的内容，不做任何改动')
     .option('--concurrency <n>', '同时迁移的措施数', '8')
+    .option('--to-database <url>', '同时把本机的网页账号、安装的节假日和佐证材料迁入集群的数据库（postgres://…/rectify）')
     .action(async (o: MigrateFlags) => {
       const address = need(o.to, 'to');
+      if (o.toDatabase && !/^postgres(ql)?:\/\//.test(o.toDatabase))
+        throw new InputError(`--to-database 应以 postgres:// 开头：${o.toDatabase}`);
       const concurrency = positiveInt(o.concurrency, 'concurrency');
       const settings = loadSettings();
       const sourceName = `${settings.connectionOptions.address}/${settings.namespace}`;
@@ -56,6 +61,8 @@ export function registerMigrateCommand(program: Command): void {
           });
           for (const line of describeSummary(summary)) console.log(line);
           if (summary.failures.length) throw new Reported('迁移未完成');
+          if (o.toDatabase)
+            for (const line of describeDeskMove(await moveDeskState(settings, o.toDatabase, !!o.dryRun), !!o.dryRun)) console.log(line);
         });
       } finally {
         await connection.close();

@@ -6,7 +6,8 @@
  * domain/permissions.ts; this module only says who they are.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { checkPassword, credentialVersion, type Account, type UserStore } from '../../config/users';
+import { checkPassword, credentialVersion, type Account, type AccountStore } from '../../config/users';
+import { LOCK_MS, lockRemaining, type SignInCounter } from '../../domain/sign-in';
 import { ACCOUNT_ROLE_LABELS, type AccountRole } from '../../domain/permissions';
 
 export const SESSION_COOKIE = 'rectify_session';
@@ -14,9 +15,7 @@ export const SESSION_COOKIE = 'rectify_session';
 export const IDLE_MS = 2 * 60 * 60 * 1000;
 /** …and in any case this long after sign-in. */
 export const ABSOLUTE_MS = 12 * 60 * 60 * 1000;
-/** Failed sign-ins per account before it is locked for LOCK_MS. */
-export const MAX_FAILURES = 5;
-export const LOCK_MS = 15 * 60 * 1000;
+export { LOCK_MS, MAX_FAILURES } from '../../domain/sign-in';
 
 export interface SignedIn {
   name: string;
@@ -33,7 +32,13 @@ interface SessionPayload {
 }
 
 /** The session a request carries, if it is valid now; refreshes the idle clock (at most once a minute). */
-export function sessionOf(req: FastifyRequest, reply: FastifyReply, users: UserStore, now: number, secure: boolean): SignedIn | undefined {
+export async function sessionOf(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  users: AccountStore,
+  now: number,
+  secure: boolean,
+): Promise<SignedIn | undefined> {
   const raw = req.cookies[SESSION_COOKIE];
   if (!raw) return undefined;
   const unsigned = req.unsignCookie(raw);
@@ -46,7 +51,7 @@ export function sessionOf(req: FastifyRequest, reply: FastifyReply, users: UserS
   }
   if (typeof s?.n !== 'string' || typeof s.iat !== 'number' || typeof s.seen !== 'number') return undefined;
   if (now - s.iat > ABSOLUTE_MS || now - s.seen > IDLE_MS || s.seen > now + 60_000) return undefined;
-  const account = users.find(s.n);
+  const account = await users.find(s.n);
   if (!account || account.disabled || credentialVersion(account) !== s.cv) return undefined;
   if (now - s.seen > 60_000 || unsigned.renew) setSession(reply, { ...s, seen: now }, secure);
   return { name: account.name, role: account.role, roleLabel: ACCOUNT_ROLE_LABELS[account.role] };
@@ -71,27 +76,26 @@ export function endSession(reply: FastifyReply, secure: boolean): void {
   reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure });
 }
 
-/** Failed sign-ins per account name, in memory (one web process; a restart forgets, the address limit remains). */
-export class SignInGuard {
+/** Failed sign-ins per account name, in memory: the embedded default's one web process (a restart forgets; the address limit remains). */
+export class MemorySignInCounter implements SignInCounter {
   private readonly failures = new Map<string, number[]>();
 
   constructor(private readonly now: () => number) {}
 
-  /** Milliseconds until the account may try again, or 0. */
-  lockedFor(name: string): number {
-    const recent = this.recent(name);
-    if (recent.length < MAX_FAILURES) return 0;
-    return Math.max(0, recent[recent.length - MAX_FAILURES] + LOCK_MS - this.now());
+  lockedFor(name: string): Promise<number> {
+    return Promise.resolve(lockRemaining(this.recent(name), this.now()));
   }
 
-  fail(name: string): void {
+  fail(name: string): Promise<void> {
     this.failures.set(name, [...this.recent(name), this.now()]);
     // Forget what no longer counts, so that the map does not grow with every name ever tried.
     if (this.failures.size > 1000) for (const key of [...this.failures.keys()]) if (!this.recent(key).length) this.failures.delete(key);
+    return Promise.resolve();
   }
 
-  succeed(name: string): void {
+  succeed(name: string): Promise<void> {
     this.failures.delete(name);
+    return Promise.resolve();
   }
 
   private recent(name: string): number[] {
@@ -101,8 +105,8 @@ export class SignInGuard {
 }
 
 /** The account, if the name and password match an enabled one; the same answer (and time) for an unknown name. */
-export async function signIn(users: UserStore, name: string, password: string): Promise<Account | undefined> {
-  const account = users.find(name);
+export async function signIn(users: AccountStore, name: string, password: string): Promise<Account | undefined> {
+  const account = await users.find(name);
   // An unknown name costs a hash check too: the answer's timing does not tell which names exist.
   const hash = account?.hash ?? DUMMY_HASH;
   const ok = await checkPassword(password, hash);

@@ -1,7 +1,8 @@
 /** What the web's route modules share: the options, the clock, the calendar, the guards, the measure page. */
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
-import type { UserStore } from '../../config/users';
+import type { AccountStore } from '../../config/users';
+import type { SignInCounter } from '../../domain/sign-in';
 import type { WorkCalendar } from '../../domain/calendar';
 import type { LinkKeys } from '../../domain/links';
 import type { EvidenceStore } from './evidence-store';
@@ -11,7 +12,9 @@ export interface WebOptions {
   client: Client;
   namespace: string;
   /** Accounts of office staff and leaders (sign-in). */
-  users: UserStore;
+  users: AccountStore;
+  /** Failed sign-ins, counted across every web instance (the cluster's database); default: this process's memory. */
+  signIns?: SignInCounter;
   /** The link keys (verifying lead units' links) from which the session keys are derived. */
   keys: LinkKeys;
   /** Uploaded evidence. */

@@ -82,15 +82,15 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
   });
   // Who is here: a session cookie names an account (reread from the accounts file on each request).
   app.addHook('onRequest', async (req, reply) => {
-    req.account = sessionOf(req, reply, o.users, now(), !!o.secureCookies);
+    req.account = await sessionOf(req, reply, o.users, now(), !!o.secureCookies);
   });
   /**
    * Reading the desk: anyone on a loopback-only install without accounts (the embedded default);
    * once accounts exist, only the signed-in. Acting always needs an office account.
    */
-  const mustSignIn = (req: FastifyRequest) => !req.account && o.users.active().length > 0;
+  const mustSignIn = async (req: FastifyRequest) => !req.account && (await o.users.active()).length > 0;
   const readGuard = async (req: FastifyRequest, reply: FastifyReply) => {
-    if (mustSignIn(req)) return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
+    if (await mustSignIn(req)) return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
     pageLocals(req, reply);
   };
   // Every desk page: who is signed in, and a CSRF token for its forms (sign-out, the office's actions).

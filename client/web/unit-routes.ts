@@ -7,7 +7,6 @@
  * that says so, when its unit led the measure at the time it was issued (else it is refused). Evidence uploads are checked by size and content before anything is kept.
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { createReadStream } from 'node:fs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
 import { measureWorkflowId } from '../../contracts/ids';
@@ -146,12 +145,12 @@ export function registerUnitRoutes({ app, o, now, calendar, invalidate }: Desk):
       const owner = { planId: claims.planId, measureId: claims.measureId, by: `unit:${claims.unit}`, at };
       // An extension request takes no files: whatever came with it is not kept.
       if (action === 'requestExtension') o.evidence.discard(staged.splice(0));
-      o.evidence.commit(staged, owner);
+      await o.evidence.commit(staged, owner);
       try {
         await send(action, claims, actor, fields, staged);
       } catch (e) {
         // Refused: nothing of this submission stays. Any other failure may have reached the workflow: its files stay.
-        if (e instanceof RequestRefused) o.evidence.rollback(staged, owner);
+        if (e instanceof RequestRefused) await o.evidence.rollback(staged, owner);
         if (e instanceof RequestRefused) {
           req.log.info({ ...log, action: path, refused: e.message }, '单位的办理未通过');
           return show(req, reply, claims, { status: 422, error: e.message, fields, active: path });
@@ -235,7 +234,7 @@ export function registerUnitRoutes({ app, o, now, calendar, invalidate }: Desk):
   // Evidence: to signed-in office staff and leaders, and to a valid link of a measure it was submitted for.
   app.get('/evidence/:sha256', { config: { rateLimit: { max: 120, timeWindow: '1 minute' } } }, async (req, reply) => {
     const { sha256 } = req.params as { sha256: string };
-    const meta = o.evidence.meta(sha256);
+    const meta = await o.evidence.meta(sha256);
     const q = req.query as Record<string, unknown>;
     let name = meta?.owners[0]?.name;
     if (!req.account) {
@@ -254,6 +253,6 @@ export function registerUnitRoutes({ app, o, now, calendar, invalidate }: Desk):
       .header('content-type', o.evidence.mime(meta.type))
       .header('content-disposition', `attachment; filename="evidence.${meta.type}"; filename*=UTF-8''${encodeURIComponent(name ?? sha256)}`)
       .header('cache-control', 'private, no-store')
-      .send(createReadStream(o.evidence.path(sha256)));
+      .send(await o.evidence.open(sha256));
   });
 }

@@ -145,3 +145,15 @@ export function databaseBytes(s: PostgresSettings, db: string): number | undefin
   const out = psql(s, `SELECT pg_database_size(datname) FROM pg_database WHERE datname = '${db}'`);
   return out ? Number(out) : undefined;
 }
+
+/** A database owned by the role (the desk's `rectify`), created once. */
+export function ensureDatabase(s: PostgresSettings, name: string): boolean {
+  if (psql(s, `SELECT 1 FROM pg_database WHERE datname = '${name}'`) === '1') return false;
+  psql(s, `CREATE DATABASE "${name}" OWNER "${s.user}" ENCODING 'UTF8'`);
+  return true;
+}
+
+/** The URL the desk connects with (RECTIFY_DATABASE_URL): the role, its password, the database. */
+export function databaseUrl(s: PostgresSettings, name: string): string {
+  return `postgres://${encodeURIComponent(s.user)}:${encodeURIComponent(s.password)}@${s.host}:${s.port}/${name}`;
+}

@@ -3,13 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UserStore } from '../../config/users';
-import { EvidenceStore } from '../../client/web/evidence-store';
+import { FileAccountStore, type AccountStore } from '../../config/users';
+import { FileEvidenceStore, type EvidenceStore } from '../../client/web/evidence-store';
 import type { LinkKeys } from '../../domain/links';
 
 export interface WebAccess {
   dir: string;
-  users: UserStore;
+  users: AccountStore;
   keys: LinkKeys;
   evidence: EvidenceStore;
 }
@@ -17,8 +17,8 @@ export interface WebAccess {
 export function webAccess(dir = mkdtempSync(join(tmpdir(), 'rectify-web-'))): WebAccess {
   return {
     dir,
-    users: new UserStore(join(dir, 'users.json')),
+    users: new FileAccountStore(join(dir, 'users.json')),
     keys: { current: randomBytes(32).toString('hex'), old: [] },
-    evidence: new EvidenceStore(join(dir, 'evidence')),
+    evidence: new FileEvidenceStore(join(dir, 'evidence')),
   };
 }

@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkPassword, credentialVersion, hashPassword, UserStore } from '../../config/users';
+import { checkPassword, credentialVersion, hashPassword, FileAccountStore } from '../../config/users';
 import { accountActor } from '../../domain/permissions';
 import { runCli } from '../helpers/cli';
 
@@ -22,17 +22,17 @@ describe('accounts', () => {
   });
 
   it('keeps no password in the file; a new password or disabling changes the credential version', async () => {
-    const store = new UserStore(file());
+    const store = new FileAccountStore(file());
     const added = await store.add('督查科', 'office', PASSWORD);
     expect(readFileSync(store.file, 'utf8')).not.toContain(PASSWORD);
     const before = credentialVersion(added);
     await store.passwd('督查科', 'another long password');
-    expect(credentialVersion(store.find('督查科')!)).not.toBe(before);
-    const changed = credentialVersion(store.find('督查科')!);
-    store.disable('督查科');
-    expect(store.find('督查科')!.disabled).toBe(true);
-    expect(credentialVersion(store.find('督查科')!)).not.toBe(changed);
-    expect(store.active()).toEqual([]);
+    expect(credentialVersion((await store.find('督查科'))!)).not.toBe(before);
+    const changed = credentialVersion((await store.find('督查科'))!);
+    await store.disable('督查科');
+    expect((await store.find('督查科'))!.disabled).toBe(true);
+    expect(credentialVersion((await store.find('督查科'))!)).not.toBe(changed);
+    expect(await store.active()).toEqual([]);
   });
 
   it.each([
@@ -41,18 +41,18 @@ describe('accounts', () => {
     ['督查科', 'admin', PASSWORD, '--role 应为 office 或 leadership'],
     ['督查科', 'office', 'short', '密码至少10个字符'],
   ])('refuses %p / %p with a reason, writing nothing', async (name, role, pw, words) => {
-    const store = new UserStore(file());
+    const store = new FileAccountStore(file());
     await expect(store.add(name, role, pw)).rejects.toThrow(words);
-    expect(store.list()).toEqual([]);
+    expect(await store.list()).toEqual([]);
   });
 
   it('a duplicate name and an unknown account are refused; a broken file names itself', async () => {
-    const store = new UserStore(file());
+    const store = new FileAccountStore(file());
     await store.add('督查科', 'office', PASSWORD);
     await expect(store.add('督查科', 'leadership', PASSWORD)).rejects.toThrow('账号“督查科”已存在');
-    expect(() => store.disable('无此人')).toThrow('没有账号“无此人”');
+    await expect(store.disable('无此人')).rejects.toThrow('没有账号“无此人”');
     writeFileSync(store.file, '{ not json');
-    expect(() => new UserStore(store.file).list()).toThrow(`${store.file}：账号文件不是有效的 JSON`);
+    await expect(new FileAccountStore(store.file).list()).rejects.toThrow(`${store.file}：账号文件不是有效的 JSON`);
   });
 
   it('office accounts act as the office via the web; leaders act as no one', () => {

@@ -175,7 +175,7 @@ describe('acting from the web on a real server', () => {
       const c = new Browser(web);
       expect((await c.signIn('短期', PASSWORD)).statusCode).toBe(303);
       expect((await c.get('/')).statusCode).toBe(200);
-      access.users.disable('短期');
+      await access.users.disable('短期');
       expect((await c.get('/')).statusCode).toBe(303);
 
       // Per address: the eleventh sign-in in a minute is refused before the password is checked.
@@ -209,18 +209,20 @@ describe('acting from the web on a real server', () => {
       expect(await historyLength('1.2')).toBe(before);
     });
 
-    it('binding beyond loopback needs a link secret from the environment and an account', () => {
+    it('binding beyond loopback needs a link secret from the environment and an account', async () => {
       const settings = (env: Record<string, string>) => loadSettings({ RECTIFY_VAR_DIR: join(dir, 'exposed'), ...env });
-      expect(exposureProblem(settings({}), access.users)).toBeUndefined();
-      expect(exposureProblem(settings({ RECTIFY_WEB_HOST: '0.0.0.0' }), access.users)).toContain('RECTIFY_LINK_SECRET');
+      expect(await exposureProblem(settings({}), access.users)).toBeUndefined();
+      expect(await exposureProblem(settings({ RECTIFY_WEB_HOST: '0.0.0.0' }), access.users)).toContain('RECTIFY_LINK_SECRET');
       const none = webAccess(join(dir, 'nobody')).users;
-      const both = exposureProblem(settings({ RECTIFY_WEB_HOST: '0.0.0.0' }), none);
+      const both = await exposureProblem(settings({ RECTIFY_WEB_HOST: '0.0.0.0' }), none);
       expect(both).toContain('RECTIFY_LINK_SECRET');
       expect(both).toContain('rectify user add');
-      expect(exposureProblem(settings({ RECTIFY_WEB_HOST: '0.0.0.0', RECTIFY_LINK_SECRET: 'x'.repeat(40) }), access.users)).toBeUndefined();
+      expect(
+        await exposureProblem(settings({ RECTIFY_WEB_HOST: '0.0.0.0', RECTIFY_LINK_SECRET: 'x'.repeat(40) }), access.users),
+      ).toBeUndefined();
       // On loopback behind a proxy, or announced at a public address: reachable all the same.
-      expect(exposureProblem(settings({ RECTIFY_TRUST_PROXY: '1' }), none)).toContain('RECTIFY_TRUST_PROXY');
-      expect(exposureProblem(settings({ RECTIFY_PUBLIC_URL: 'https://zg.example.org/' }), none)).toContain('不是本机地址');
+      expect(await exposureProblem(settings({ RECTIFY_TRUST_PROXY: '1' }), none)).toContain('RECTIFY_TRUST_PROXY');
+      expect(await exposureProblem(settings({ RECTIFY_PUBLIC_URL: 'https://zg.example.org/' }), none)).toContain('不是本机地址');
       expect(() => settings({ RECTIFY_LINK_SECRET: 'short' })).toThrow('密钥太短');
     });
   });
@@ -276,7 +278,7 @@ describe('acting from the web on a real server', () => {
       );
       expect([res.statusCode, res.body]).toEqual([303, '']);
       expect(res.headers.location).toBe(`/u/${PLAN_ID}/1.1?t=${t}&done=progress`);
-      expect(access.evidence.count()).toBe(1);
+      expect(await access.evidence.count()).toBe(1);
 
       const s = await state('1.1');
       const entry = s.audit.at(-1)!;
@@ -308,7 +310,7 @@ describe('acting from the web on a real server', () => {
     it('uploads too large or of the wrong type are refused (413/415) and nothing is stored or sent', async () => {
       const b = new Browser(web);
       const t = token('1.2');
-      const stored = access.evidence.count();
+      const stored = await access.evidence.count();
       const before = await settled('1.2');
       const post = async (files: Parameters<typeof multipart>[1]) => {
         const page = await b.get(`/u/${PLAN_ID}/1.2?t=${t}`);
@@ -334,7 +336,7 @@ describe('acting from the web on a real server', () => {
       ]);
       expect(disguised.statusCode).toBe(415);
       expect(disguised.body).toContain('“网页.pdf”的内容不是PDF');
-      expect(access.evidence.count()).toBe(stored);
+      expect(await access.evidence.count()).toBe(stored);
       expect(await historyLength('1.2')).toBe(before);
       expect((await state('1.2')).progress.status).toBe('active');
     }, 60_000);
@@ -344,7 +346,7 @@ describe('acting from the web on a real server', () => {
       const t = token('2.2');
       const page = await b.get(`/u/${PLAN_ID}/2.2?t=${t}&do=extension`);
       const before = await settled('2.2');
-      const stored = access.evidence.count();
+      const stored = await access.evidence.count();
       const res = await b.postMultipart(
         `/u/${PLAN_ID}/2.2/extension?t=${t}&_csrf=${encodeURIComponent(csrfOf(page.body))}`,
         multipart({ newDeadline: '2024-01-02', reason: `理由${IMG}` }, [{ name: '附带.pdf', content: tinyPdf('extension') }]),
@@ -372,8 +374,8 @@ describe('acting from the web on a real server', () => {
       );
       expect(again.statusCode).toBe(422);
       expect(again.body).toContain('措施当前状态为“已提交待核验”');
-      expect(access.evidence.count()).toBe(stored + 1);
-      expect(access.evidence.meta(kept)!.owners.map((x) => x.name)).toEqual(['空白.pdf']);
+      expect(await access.evidence.count()).toBe(stored + 1);
+      expect((await access.evidence.meta(kept))!.owners.map((x) => x.name)).toEqual(['空白.pdf']);
       expect(await historyLength('2.2')).toBeGreaterThan(before);
     });
   });
