@@ -19,6 +19,7 @@ COPY config config
 COPY scripts scripts
 COPY bench bench
 COPY bin bin
+COPY deploy/rectify-db deploy/rectify-db
 RUN npm run build && npm prune --omit=dev && npm cache clean --force
 
 FROM node:24-bookworm-slim
@@ -28,6 +29,8 @@ COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY --from=build /app/config config
+# The desk database's schema migrations (config/desk/db.ts applies them at start).
+COPY --from=build /app/deploy/rectify-db deploy/rectify-db
 COPY --from=build /app/client/web/views client/web/views
 COPY --from=build /app/client/web/static client/web/static
 RUN mkdir -p /app/var && chown node:node /app/var

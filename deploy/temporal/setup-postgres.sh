@@ -31,4 +31,8 @@ for db in temporal temporal_visibility; do
   sql setup-schema -v 0.0
   sql update-schema -d "$SCHEMA_DIR/$dir/versioned"
 done
+# The desk's own database (accounts, sign-ins, installed years, evidence): its tables are rectify's
+# to migrate (deploy/rectify-db/migrations, applied by whichever rectify process opens it first).
+temporal-sql-tool --plugin postgres12 --ep "$POSTGRES_SEEDS" -u "$POSTGRES_USER" -p "${DB_PORT:-5432}" --db rectify create ||
+  echo "database rectify exists"
 echo "schemas ready"

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureServerBuild, type ServerBuild } from './build';
 import { ClusterConfigError, configProblems, renderDynamicConfig, renderServerConfig, type ClusterPorts } from './config';
-import { ensureDatabase, ensureRole, initPostgres, postgresRunning, startPostgres, stopPostgres, type PostgresSettings } from './postgres';
+import { ensureRole, initPostgres, postgresRunning, startPostgres, stopPostgres, type PostgresSettings } from './postgres';
 import { runningPid, startDaemon, stopDaemon, type Daemon } from './processes';
 import { listening } from '../net';
 
@@ -82,7 +82,7 @@ export function clusterSecrets(dir: string): Record<'POSTGRES_SUPER_PASSWORD' | 
   return out;
 }
 
-/** The desk's database in the cluster's PostgreSQL. */
+/** The desk's database in the cluster's PostgreSQL (created by deploy/temporal/setup-postgres.sh, its tables migrated by rectify). */
 export const DESK_DATABASE = 'rectify';
 
 export function postgresOf(s: ClusterSettings): PostgresSettings {
@@ -157,8 +157,6 @@ export async function temporalUp(s: ClusterSettings, log: (line: string) => void
     started.push(`PostgreSQL ${pg.host}:${pg.port}`);
   }
   ensureRole(pg);
-  // The desk's own state (accounts, sign-ins, installed years, evidence): its schema is migrated by whoever opens it first.
-  if (ensureDatabase(pg, DESK_DATABASE)) log(`已创建数据库 ${DESK_DATABASE}（网页账号、安装的节假日、佐证材料）`);
   migrateSchemas(build, pg, log);
   writeFileSync(dynamic, renderDynamicConfig({ refreshSearchAttributesOnRead: s.refreshSearchAttributesOnRead }));
   const configFile = join(s.dir, 'config', 'temporal.yaml');
