@@ -3,7 +3,8 @@
  * turn delivers the events people caused, then the notices that are due (one activity call per
  * notice, with its idempotency key), publishes the light, starts look-back reviews that are due,
  * and waits for the next planned instant or a change. Changes arrive as validated Updates; the
- * state and its mutations live in MeasureEntity (measure-entity.ts).
+ * state and its mutations live in MeasureEntity (measure-entity.ts). One piece: the loop and the
+ * steps it calls read in the order they run, and every step is a patch boundary of its own.
  */
 import {
   ApplicationFailure,

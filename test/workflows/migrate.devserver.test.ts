@@ -4,7 +4,9 @@
  * plan workflow, calendar watch, Schedule, open and decided look-back reviews; every measure's
  * continuation, record and timeline are the same after; the sources end with a note naming the
  * target; the copies act (a review decided on the target reopens its measure there); nothing was
- * sent twice; a run interrupted after any step, run again, finishes the move.
+ * sent twice; a run interrupted after any step, run again, finishes the move; a notice handed
+ * ahead to tomorrow's digest before the move goes out once, from the target. One piece: the
+ * cases share the two servers and their workers, started once (each takes seconds).
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
@@ -32,6 +34,7 @@ import {
 } from '../../contracts/ids';
 import * as msg from '../../contracts/messages';
 import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
+import { DateTime } from 'luxon';
 import { createMailWorker, createWorker } from '../../worker/worker';
 import { runCli } from '../helpers/cli';
 import { recordHistory } from '../helpers/histories';
@@ -176,15 +179,28 @@ describe('rectify migrate', () => {
     const mailsBefore = await settledMailCount(smtp);
     expect(mailsBefore).toBeGreaterThan(8);
 
-    const before = new Map<number, { record: unknown; timeline: unknown; continuation: unknown }>();
+    const before = new Map<number, { record: unknown; timeline: unknown; continuation: unknown; timers: unknown }>();
+    // When each next wakes and sends, and its light: the copy's timers resume at the same instants.
+    const timers = async (h: ReturnType<typeof on>) => {
+      const v = await h.query(msg.getStateQuery);
+      return {
+        nextWakeAt: v.nextWakeAt,
+        nextNoticeAt: v.nextNoticeAt,
+        dueAt: v.dueAt,
+        light: v.trafficLight,
+        workdaysLeft: v.workdaysLeft,
+      };
+    };
     for (let n = 1; n <= 12; n++) {
       const h = on(source, n);
       before.set(n, {
         record: await h.query(msg.getRecordQuery),
         timeline: await h.query(msg.getTimelineQuery),
         continuation: await h.query(getContinuationQuery),
+        timers: await timers(h),
       });
     }
+    expect(before.get(1)!.timers).toMatchObject({ nextNoticeAt: expect.any(String), dueAt: expect.any(String) });
 
     const dry = await runCli('migrate', ...to(), '--plan', PLAN, '--dry-run');
     expect(dry.code).toBe(0);
@@ -208,6 +224,8 @@ describe('rectify migrate', () => {
       expect([n, await copy.query(msg.getRecordQuery)]).toEqual([n, was.record]);
       expect([n, await copy.query(msg.getTimelineQuery)]).toEqual([n, was.timeline]);
       expect([n, await copy.query(getContinuationQuery)]).toEqual([n, was.continuation]);
+      // A withdrawn measure has completed: it has no timers to resume (its old run still shows its last plan).
+      if (n !== 12) expect([n, await timers(copy)]).toEqual([n, was.timers]);
       const ended = await on(source, n).describe();
       if (n === 12) expect([ended.status.name, (await copy.describe()).status.name]).toEqual(['COMPLETED', 'COMPLETED']);
       else {
@@ -343,6 +361,69 @@ describe('rectify migrate', () => {
     await settledMailCount(smtp);
     const ids = (await smtp.parsed()).map((m) => m.messageId);
     expect(ids.filter((m, i) => ids.indexOf(m) !== i)).toEqual([]);
+  });
+  it('a notice handed ahead to its digest before the move goes out once, from the target, at its instant', async () => {
+    // A zone where it is about noon now, so that the send time (a minute or two ahead) and the due time stay within today.
+    const hour = DateTime.utc().hour;
+    const k = 12 - hour;
+    const zone = k === 0 ? 'UTC' : `Etc/GMT${k > 0 ? '-' : '+'}${Math.abs(k)}`;
+    const local = DateTime.now().setZone(zone);
+    const sendAt = local.plus({ minutes: 2 }).startOf('minute');
+    const today = local.toISODate()!;
+    const plan = 'move-morning';
+    const text = drillPlan({
+      id: plan,
+      title: '迁移演练计划（晨间提醒）',
+      problems: ['高质量发展成效不显'],
+      measures: [
+        `{ id: "1.1", problem: 1, title: 晨间提醒措施, text: 今日到期。, kind: deadline, leader: 区委常委、常务副区长, leadUnit: 区发改委, participants: [], deadline: ${today} }`,
+      ],
+    })
+      .replace('timeZone: Asia/Shanghai', `timeZone: ${zone}`)
+      .replace('feedbackDate: 2024-01-15', `feedbackDate: ${local.minus({ months: 1 }).toISODate()}`)
+      // Today a working day in the plan's own arrangement (a weekend made a 调休 working day).
+      .replace(
+        '  unpublishedYears: weekdays',
+        `  unpublishedYears: weekdays\n  years:\n    "${local.year}": { holidays: [], workdays: [${local.weekday >= 6 ? today : ''}] }`,
+      )
+      .concat(
+        `policy:\n  reminders: { offsetsWorkdays: [0], sendAt: "${sendAt.toFormat('HH:mm')}" }\n  dueAt: "${sendAt.plus({ minutes: 30 }).toFormat('HH:mm')}"\n`,
+      );
+    writeFileSync(join(dir, 'morning.yaml'), text);
+    const started = await runCli('start', join(dir, 'morning.yaml'));
+    expect([started.code, started.err]).toEqual([0, '']);
+    // The measure hands today's reminder to its recipient's digest ahead of the instant (PREPARE_LEAD_MS).
+    const digestPrefix = `digest:${plan}:`;
+    const heldDigest = async () => {
+      for await (const d of source.client.workflow.list({ query: `WorkflowType = 'digestWorkflow' AND ExecutionStatus = 'Running'` }))
+        if (
+          d.workflowId.startsWith(digestPrefix) &&
+          (await source.client.workflow.getHandle(d.workflowId).query(msg.getDigestQuery)).pending > 0
+        )
+          return d.workflowId;
+      return undefined;
+    };
+    let digestId: string | undefined;
+    await until(async () => expect((digestId = await heldDigest())).toBeDefined());
+    expect(Date.now()).toBeLessThan(sendAt.toMillis() - 30_000);
+
+    const run = await runCli('migrate', ...to(), '--plan', plan);
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('汇总邮件：迁移1');
+    expect((await source.client.workflow.getHandle(digestId!).describe()).status.name).toBe('TERMINATED');
+    // The copy prepared it again, into the target's digest of the same instant.
+    await until(async () => expect((await target.client.workflow.getHandle(digestId!).query(msg.getDigestQuery)).pending).toBe(1));
+
+    const reminders = async () => (await smtp.parsed()).filter((m) => (m.text ?? '').includes('晨间提醒措施'));
+    expect(await reminders()).toEqual([]);
+    await new Promise((r) => setTimeout(r, Math.max(0, sendAt.toMillis() - Date.now())));
+    await until(async () => expect((await reminders()).length).toBe(1));
+    // And no second copy follows (the source's digest is gone; the target's sent its one).
+    await settledMailCount(smtp);
+    const sent = await reminders();
+    expect(sent.length).toBe(1);
+    expect(sent[0].to).toMatchObject({ text: expect.stringContaining('fgw@district.example.org') });
+    expect((await target.client.workflow.getHandle(digestId!).query(msg.getDigestQuery)).batches).toBe(1);
   });
 });
 
