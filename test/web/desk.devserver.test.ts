@@ -114,7 +114,8 @@ describe('the office’s desk on a real server', () => {
       () => env.client.workflow.getHandle(measureWorkflowId(PLAN_ID, '2.2')).query(msg.getStateQuery),
       (v) => v.progress.status === 'active' && v.progress.deadlineVersion === 2,
     );
-  });
+    // A plan's whole life through the CLI: on a cluster just brought up, its first namespace takes longer.
+  }, 180_000);
 
   afterAll(async () => {
     useInstalledYears({});

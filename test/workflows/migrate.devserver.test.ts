@@ -12,7 +12,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MailDelivery } from '../../activities/mail/delivery';
@@ -201,6 +201,16 @@ describe('rectify migrate', () => {
       });
     }
     expect(before.get(1)!.timers).toMatchObject({ nextNoticeAt: expect.any(String), dueAt: expect.any(String) });
+    // What the office reads: the report as of yesterday, and the live ledger (as a CSV file).
+    const yesterday = DateTime.now().setZone('Asia/Shanghai').minus({ days: 1 }).toISODate()!;
+    const desk = async (tag: string) => {
+      const report = await runCli('report', '--plan', PLAN, '--as-of', yesterday, '--format', 'md');
+      const ledger = join(dir, `ledger-${tag}.csv`);
+      expect((await runCli('ledger', 'export', '--plan', PLAN, '--out', ledger)).code).toBe(0);
+      return { report: report.out, ledger: readFileSync(ledger, 'utf8') };
+    };
+    const deskBefore = await desk('before');
+    expect(deskBefore.report).toContain('迁移演练计划');
 
     const dry = await runCli('migrate', ...to(), '--plan', PLAN, '--dry-run');
     expect(dry.code).toBe(0);
@@ -242,6 +252,16 @@ describe('rectify migrate', () => {
       note,
     });
     expect((await target.client.schedule.getHandle(leadershipDigestScheduleId(PLAN)).describe()).state.paused).toBe(false);
+
+    // The office's report and ledger read the same from the target.
+    process.env.TEMPORAL_ADDRESS = target.address;
+    process.env.TEMPORAL_NAMESPACE = target.namespace;
+    try {
+      expect(await desk('after')).toEqual(deskBefore);
+    } finally {
+      process.env.TEMPORAL_ADDRESS = source.address;
+      process.env.TEMPORAL_NAMESPACE = 'default';
+    }
 
     // The copies act: the open review, decided on the target, reopens its measure there; requests are taken.
     await target.client.workflow.getHandle(review(6)).executeUpdate(msg.recordOutcomeUpdate, {
