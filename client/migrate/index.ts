@@ -6,6 +6,7 @@
  * companions.ts the plan workflow, the Schedule and the digests; inventory.ts says what there is.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { cancelHandOverSignal } from '../../contracts/handover';
 import { WORKFLOW } from '../../contracts/ids';
 import { mapBounded } from '../records';
 import { endSource, giveUp, handOver, MismatchError, readContinuation, releaseCopy, startHeldCopy, verifyCopy, type Servers } from './copy';
@@ -73,8 +74,6 @@ async function movePlan(
   });
   // The plan first: the target's workers read its directory for every mail.
   if (inv.plan) count('plan', await copyPlan(servers, planId));
-  if (inv.schedule) count('schedule', await moveSchedule(servers, planId, inv.weeklyRuns));
-  if (inv.watch) count('calendar', await moveOne(servers, WORKFLOW.calendarWatch, inv.watch, failures));
 
   const reviewsOf = new Map<string, WorkflowExecutionInfo[]>();
   for (const r of inv.reviews) {
@@ -88,8 +87,16 @@ async function movePlan(
     const reviews = reviewsOf.get(measureIdOf(measure) ?? '') ?? [];
     // Its open reviews park first: an outcome they report lands on the measure before it parks.
     for (const r of reviews.filter(isRunning)) await handOver(servers, r.workflowId).catch(() => undefined);
-    count('measure', await moveOne(servers, WORKFLOW.measure, measure, failures));
-    for (const r of reviews) count('review', await moveOne(servers, WORKFLOW.lookbackReview, r, failures));
+    const outcome = await moveOne(servers, WORKFLOW.measure, measure, failures);
+    count('measure', outcome);
+    // A measure that stays on the source keeps its reviews there, going on where they parked.
+    if (outcome === 'failed')
+      for (const r of reviews.filter(isRunning))
+        await servers.source.workflow
+          .getHandle(r.workflowId)
+          .signal(cancelHandOverSignal)
+          .catch(() => undefined);
+    else for (const r of reviews) count('review', await moveOne(servers, WORKFLOW.lookbackReview, r, failures));
     options.progress?.(++done, inv.measures.length);
   });
   if (failures.length) return;
@@ -99,6 +106,10 @@ async function movePlan(
   );
   for (const r of later) count('review', await moveOne(servers, WORKFLOW.lookbackReview, r, failures));
   if (failures.length) return;
+  // The plan's watch and weekly Schedule follow their measures (a stopped run leaves them with the source's).
+  if (inv.watch) count('calendar', await moveOne(servers, WORKFLOW.calendarWatch, inv.watch, failures));
+  if (failures.length) return;
+  if (inv.schedule) count('schedule', await moveSchedule(servers, planId, inv.weeklyRuns));
   // Nothing fills the source's digests now: each sends what it holds, then ends.
   for (const d of inv.digests) count('digest', await drainDigest(servers, d.workflowId, waitMs));
   await endPlan(servers, planId);

@@ -3,17 +3,21 @@
  * cluster's directory in RECTIFY_VAR_DIR): `rectify doctor` green against it, its configuration as
  * rendered, the dynamic config accepted by the server's own validator, PostgreSQL refusing a
  * connection without the password, the sample plan run as the README says (two workers, the web),
+ * accounts and failed sign-ins shared through its rectify database by its web and a second one,
  * and `up` again changing nothing.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadPlan } from '../../config/plan-files';
 import { measureSpecs } from '../../domain/measure';
 import { cachedBuild } from '../../runtime/cluster/build';
-import { pgBinDir } from '../../runtime/cluster/postgres';
-import { clusterSettings, postgresOf } from '../../runtime/cluster/server';
+import { databaseUrl, pgBinDir } from '../../runtime/cluster/postgres';
+import { clusterEnv } from '../../client/cluster';
+import { openDeskState } from '../../config/desk';
+import { loadSettings } from '../../config/settings';
+import { clusterSettings, DESK_DATABASE, postgresOf } from '../../runtime/cluster/server';
 import { runCli } from '../helpers/cli';
 
 const address = process.env.RECTIFY_TEST_CLUSTER!;
@@ -94,6 +98,48 @@ describe('the production cluster', () => {
       expect(readFileSync(join(s.dir, 'logs', `${w}.log`), 'utf8')).toContain('task queue=rectification');
   }, 180_000);
 
+  it('shares accounts and failed sign-ins between its web and a second web on another port, through its rectify database', async () => {
+    const pg = postgresOf(s);
+    process.env.RECTIFY_DATABASE_URL = databaseUrl(pg, DESK_DATABASE);
+    const desk = await openDeskState(loadSettings());
+    const port = s.rectifyPorts.web + 7;
+    const second = spawn(process.execPath, [join(REPO, 'dist', 'client', 'cli', 'index.js'), 'web'], {
+      env: { ...process.env, ...clusterEnv(s, 'default'), RECTIFY_WEB_PORT: String(port), RECTIFY_VAR_DIR: join(s.dir, 'second-web') },
+      stdio: 'ignore',
+    });
+    try {
+      await desk.accounts.add('巡察办值班', 'office', 'correct horse battery');
+      await desk.accounts.add('巡察办二科', 'office', 'correct horse battery');
+      const webs = [`http://127.0.0.1:${s.rectifyPorts.web}`, `http://127.0.0.1:${port}`];
+      for (
+        let i = 0;
+        !(await fetch(`${webs[1]}/login`).then(
+          (r) => r.ok,
+          () => false,
+        ));
+        i++
+      ) {
+        if (i > 100) throw new Error('the second web did not come up in 20 s');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      // Five wrong passwords, three on one web and two on the other: the account is locked on both.
+      for (let i = 0; i < 5; i++) expect((await signIn(webs[i % 2], '巡察办值班', `wrong-${i}-password`)).status).toBe(401);
+      for (const web of webs) expect((await signIn(web, '巡察办值班', 'correct horse battery')).status).toBe(429);
+      // A session from one web is good on the other; disabled (as `rectify user disable` does), refused by both at once.
+      const session = await signIn(webs[1], '巡察办二科', 'correct horse battery');
+      expect(session.status).toBe(303);
+      const page = (web: string) => fetch(`${web}/`, { headers: { cookie: session.cookie }, redirect: 'manual' });
+      for (const web of webs) expect((await page(web)).status).toBe(200);
+      await desk.accounts.disable('巡察办二科');
+      for (const web of webs)
+        expect([(await page(web)).status, (await page(web)).headers.get('location')]).toEqual([303, expect.stringMatching(/^\/login/)]);
+    } finally {
+      second.kill('SIGTERM');
+      await new Promise((r) => second.once('exit', r));
+      await desk.close();
+    }
+  }, 120_000);
+
   it('comes up again without changing anything', async () => {
     const again = await runCli('cluster', 'up', '--workers', '0', '--no-web');
     expect([again.code, again.out.split('\n')[0]]).toEqual([0, '集群已在运行，未做改动']);
@@ -102,3 +148,19 @@ describe('the production cluster', () => {
     expect(status.out).toMatch(/temporal-server .+：运行中（pid \d+）/);
   });
 });
+
+/** Signs in over HTTP as a browser would (the login form's CSRF token and cookie): the answer's status and the cookies it sets. */
+async function signIn(web: string, name: string, password: string): Promise<{ status: number; cookie: string }> {
+  const form = await fetch(`${web}/login`);
+  const html = await form.text();
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1];
+  const jar = form.headers.getSetCookie().map((c) => c.split(';')[0]);
+  const res = await fetch(`${web}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.join('; ') },
+    body: new URLSearchParams({ _csrf: csrf, name, password, next: '/' }).toString(),
+    redirect: 'manual',
+  });
+  const cookie = [...jar, ...res.headers.getSetCookie().map((c) => c.split(';')[0])].join('; ');
+  return { status: res.status, cookie };
+}

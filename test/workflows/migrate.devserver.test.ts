@@ -335,6 +335,39 @@ describe('rectify migrate', () => {
     const urged = await target.client.workflow.getHandle(wid(3)).executeUpdate(msg.remindUpdate, { args: [{ actor: office }] });
     expect(urged.measureId).toBe('1.3');
   });
+  it('a copy that does not match its source stops the run, naming the measure; the source goes on', async () => {
+    const servers: Servers = {
+      source: source.client,
+      target: target.client,
+      sourceName: source.name,
+      targetName: target.name,
+      taskQueue: TASK_QUEUE,
+    };
+    const plan = 'move-mismatch';
+    writeFileSync(join(dir, 'mismatch.yaml'), planText.replaceAll(PLAN, plan).replace(/measures:\n[\s\S]*$/, `measures:\n  - ${M(1)}\n`));
+    expect((await runCli('start', join(dir, 'mismatch.yaml'))).code).toBe(0);
+    const wid = measureWorkflowId(plan, '1.1');
+    await source.client.workflow.getHandle(wid).executeUpdate(msg.remindUpdate, { args: [{ actor: office }] });
+    // On the target, under its id, a held workflow with another state (say, an earlier botched copy).
+    const theirs = await source.client.workflow.getHandle(wid).query(getContinuationQuery);
+    const other = JSON.parse(JSON.stringify(theirs.input)) as { state: { leadUnit: string } };
+    other.state.leadUnit = '区财政局';
+    await startHeldCopy(servers, WORKFLOW.measure, wid, other, await source.client.workflow.getHandle(wid).describe());
+
+    const run = await runCli('migrate', ...to(), '--plan', plan);
+    expect(run.code).toBe(1);
+    expect(run.out).toContain('措施：迁移0，已在目标0，失败1');
+    // Named with the first place the states differ (the lead unit, or the urging's delivery if it was still going out when read).
+    expect(run.out).toMatch(new RegExp(`未迁移：${wid}：目标服务器上的副本与源端状态不一致（state\\.(leadUnit|deliveries\\.\\d+)）`));
+    // The source goes on where it parked: it takes requests again; the mismatched copy is gone.
+    await until(async () => expect((await source.client.workflow.getHandle(wid).describe()).status.name).toBe('RUNNING'));
+    const urged = await source.client.workflow.getHandle(wid).executeUpdate(msg.remindUpdate, { args: [{ actor: office, force: true }] });
+    expect(urged.leadUnit).toBe('区发改委');
+    expect((await target.client.workflow.getHandle(wid).describe()).status.name).toBe('TERMINATED');
+    // The plan's own workflow stays on the source too (the run stopped before its end).
+    expect((await source.client.workflow.getHandle(planWorkflowId(plan)).describe()).status.name).toBe('RUNNING');
+  });
+
   it('a migration killed (SIGKILL) halfway, run again, ends with one copy of each workflow and nothing sent twice', async () => {
     const plan = 'move-killed';
     const count = 60;
