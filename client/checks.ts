@@ -150,6 +150,39 @@ export function checkHolidays(published: Iterable<number>, today: string): Check
   };
 }
 
+/**
+ * Where the desk's own state is, and that it can be read: the database of RECTIFY_DATABASE_URL
+ * (reachable, migrated), or var/. Against a cluster without a database, a warning: every machine
+ * would keep accounts, sign-in failures and evidence of its own.
+ */
+export async function checkDeskState(settings: Settings): Promise<Check> {
+  const name = '办公状态（账号、节假日、佐证材料）';
+  let detail: string;
+  try {
+    const desk = await openDeskState(settings);
+    try {
+      const accounts = (await desk.accounts.list()).length;
+      const years = Object.keys(await desk.calendar.read());
+      detail = `${desk.where}：${accounts}个账号${years.length ? `，安装了${years.join('、')}年的节假日安排` : ''}`;
+    } finally {
+      await desk.close();
+    }
+  } catch (e) {
+    const fix = settings.desk.databaseUrl
+      ? '检查 RECTIFY_DATABASE_URL：地址、密码，数据库 rectify 是否已创建'
+      : '检查 var/ 下的账号文件和节假日目录';
+    return failed(name, (e as Error).message, fix);
+  }
+  if (!settings.desk.databaseUrl && !settings.embedded)
+    return {
+      name,
+      status: 'warn',
+      detail: `连接的是集群，办公状态却在本机 ${settings.varDir}`,
+      fix: '设置 RECTIFY_DATABASE_URL（集群 PostgreSQL 中的 rectify 数据库），否则每台机器上的网页各有各的账号、登录失败次数和佐证材料',
+    };
+  return ok(name, detail);
+}
+
 /** Beyond loopback the web needs a link secret and an account. */
 export async function checkWebExposure(settings: Settings): Promise<Check> {
   const name = '网页对外访问';

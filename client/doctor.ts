@@ -10,6 +10,7 @@ import {
   checkSearchAttributes,
   checkSmtp,
   checkTemporal,
+  checkDeskState,
   checkWebExposure,
   type Check,
   type CheckStatus,
@@ -23,7 +24,8 @@ export function formatCheck(c: Check): string {
 }
 
 export async function doctorChecks(settings: Settings, planPaths: string[], now = Date.now()): Promise<Check[]> {
-  await loadDeploymentCalendar();
+  // An unreadable store is the desk check's to report below.
+  await loadDeploymentCalendar().catch(() => undefined);
   const checks: Check[] = [];
   let connection: Connection | undefined;
   try {
@@ -49,6 +51,7 @@ export async function doctorChecks(settings: Settings, planPaths: string[], now 
   checks.push(await checkSmtp(settings));
   checks.push(...checkPlans([...new Set([...settings.mail.plans, ...planPaths])]));
   checks.push(checkHolidays(Object.keys(publishedYears()).map(Number), localDate(now, ZONE)));
+  checks.push(await checkDeskState(settings));
   checks.push(await checkWebExposure(settings));
   return checks;
 }
