@@ -6,6 +6,7 @@
  * dev,cluster` one after the other in the same run. A cluster's result files end in `-cluster`.
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { takeOption } from './lib/args';
 
 const BENCHMARKS: Record<string, { what: string; run: () => Promise<(argv: string[]) => Promise<number>> }> = {
   burst: { what: 'the 09:00 burst: N notices, R recipients, latency to SMTP', run: async () => (await import('./burst')).burst },
@@ -62,16 +63,9 @@ async function main(): Promise<void> {
 /** `--cluster`, `--servers dev,cluster` and `--shards N` taken out of the benchmark's own options. */
 function serverOptions(argv: string[]): { servers: ('dev' | 'cluster')[]; rest: string[] } {
   const rest = [...argv];
-  const take = (flag: string, withValue: boolean): string | true | undefined => {
-    const i = rest.indexOf(flag);
-    if (i < 0) return undefined;
-    const [, value] = rest.splice(i, withValue ? 2 : 1);
-    if (withValue && (!value || value.startsWith('--'))) throw new Error(`${flag}：缺少取值`);
-    return withValue ? value : true;
-  };
-  const cluster = take('--cluster', false);
-  const list = take('--servers', true);
-  const shards = take('--shards', true);
+  const cluster = takeOption(rest, 'cluster', false);
+  const list = takeOption(rest, 'servers', true);
+  const shards = takeOption(rest, 'shards', true);
   if (typeof shards === 'string') {
     if (!/^[1-9]\d*$/.test(shards)) throw new Error(`--shards ${shards}：应为正整数（2的幂）`);
     process.env.BENCH_SHARDS = shards;

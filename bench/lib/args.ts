@@ -25,3 +25,11 @@ export function textOption(argv: string[], name: string): string | undefined {
   if (!value || value.startsWith('--')) throw new Error(`--${name}：缺少取值`);
   return value;
 }
+
+/** Takes `--flag` (or `--flag value`) out of argv: true, the value, or undefined when absent. */
+export function takeOption(argv: string[], name: string, withValue: boolean): string | true | undefined {
+  const value = withValue ? textOption(argv, name) : argv.includes(`--${name}`) || undefined;
+  const i = argv.indexOf(`--${name}`);
+  if (i >= 0) argv.splice(i, withValue ? 2 : 1);
+  return value;
+}

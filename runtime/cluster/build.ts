@@ -5,7 +5,8 @@
  * A second run finds them and takes no time.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants, cpSync, existsSync, mkdirSync, renameSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, renameSync } from 'node:fs';
+import { isExecutable } from '../binaries';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { TEMPORAL_SERVER } from './versions';
@@ -37,19 +38,10 @@ function layout(dir: string, version: string): ServerBuild {
   };
 }
 
-const executable = (path: string) => {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** The build in the cache, if it is whole. */
 export function cachedBuild(env: NodeJS.ProcessEnv = process.env): ServerBuild | undefined {
   const b = layout(buildDir(env), TEMPORAL_SERVER.version);
-  return executable(b.server) && executable(b.sqlTool) && existsSync(b.schemaDir) && existsSync(b.configTemplate) ? b : undefined;
+  return isExecutable(b.server) && isExecutable(b.sqlTool) && existsSync(b.schemaDir) && existsSync(b.configTemplate) ? b : undefined;
 }
 
 export class BuildError extends Error {
@@ -74,7 +66,7 @@ export function ensureServerBuild(log: (line: string) => void, env: NodeJS.Proce
     ['cmd/server', b.server],
     ['cmd/tools/sql', b.sqlTool],
   ] as const) {
-    if (executable(out)) continue;
+    if (isExecutable(out)) continue;
     log(`正在构建 Temporal Server v${version} 的 ${cmd}（${module}，Go ${goToolchain}；首次约需 6 分钟，此后取自缓存 ${b.dir}）`);
     const r = spawnSync('go', ['install', `${module}/${cmd}@v${version}`], { env: goEnv, stdio: ['ignore', 'inherit', 'inherit'] });
     if (r.status !== 0) throw new BuildError(`go install ${module}/${cmd}@v${version} 失败（退出码 ${r.status}）`);

@@ -140,6 +140,9 @@ export async function temporalUp(s: ClusterSettings, log: (line: string) => void
   const problems = configProblems(s);
   if (problems.length) throw new ClusterConfigError(problems.join('\n'));
   const started: string[] = [];
+  // Another server on the port would answer in its place: refused before anything starts.
+  if (!runningPid(serverDaemon(s)) && (await listening(s.host, s.ports.frontend)))
+    throw new Error(`${frontendAddress(s)} 已被别的进程占用（不是本集群的 temporal-server）：停止它，或用 RECTIFY_CLUSTER_PORT 换一个端口`);
   const pg = postgresOf(s);
   const dynamic = join(s.dir, 'config', 'dynamicconfig.yaml');
   const configSettings = {

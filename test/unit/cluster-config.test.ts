@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { configProblems, renderDynamicConfig, renderServerConfig, type ServerConfigSettings } from '../../runtime/cluster/config';
 import { clusterSettings, temporalUp } from '../../runtime/cluster/server';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -87,6 +88,32 @@ describe('the cluster’s configuration', () => {
       await expect(temporalUp(s, () => undefined)).rejects.toThrow('frontend 的成员端口 36933 超过 32767');
       expect(existsSync(dir)).toBe(false);
     } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a frontend port another process answers on, before anything starts', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'rectify-cluster-busy-'));
+    // A port the settings accept (membership ports 300 below it stay under 32767), taken by someone else.
+    const other = createServer();
+    const port = await new Promise<number>((resolve, reject) => {
+      const tryPort = (p: number) => {
+        other.once('error', () => (p < 29_000 ? tryPort(p + 1) : reject(new Error('no free port'))));
+        other.listen(p, '127.0.0.1', () => resolve(p));
+      };
+      tryPort(21_000 + Math.floor(Math.random() * 7000));
+    });
+    try {
+      const dir = join(scratch, 'cluster');
+      const s = clusterSettings({
+        RECTIFY_CLUSTER_DIR: dir,
+        RECTIFY_CLUSTER_PORT: String(port),
+        RECTIFY_CLUSTER_PG_PORT: String(port + 1),
+      });
+      await expect(temporalUp(s, () => undefined)).rejects.toThrow(`127.0.0.1:${port} 已被别的进程占用（不是本集群的 temporal-server）`);
+      expect(existsSync(join(dir, 'postgres'))).toBe(false);
+    } finally {
+      other.close();
       rmSync(scratch, { recursive: true, force: true });
     }
   });
