@@ -11,7 +11,12 @@ import { loadPlan } from '../config/plan-files';
 import type { Settings } from '../config/settings';
 import { openDeskState } from '../config/desk';
 import { ALL_SEARCH_ATTRIBUTES, indexedValueTypes, searchAttributeFlags } from '../contracts/search-attributes';
+import { planWorkflowId } from '../contracts/ids';
+import { getPlanQuery } from '../contracts/messages';
+import { listPlanIds } from './records';
 import { ALERT_LEAD_DAYS, holidayCoverage, type YearCoverage } from '../domain/calendar-alerts';
+import { unreadableSecrets } from '../config/chat-secrets';
+import { directoryChannels } from '../domain/chat/platforms';
 import { exposureProblem } from '../config/exposure';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -112,7 +117,15 @@ export function checkPlans(paths: string[]): Check[] {
         ...plan.directory.office.emails,
         ...plan.directory.leadershipGroup.emails,
       ];
-      const detail = `${plan.measures.length}项措施，${addresses.length}个收件地址均有效`;
+      const robots = directoryChannels(plan.directory).length;
+      const detail = `${plan.measures.length}项措施，${addresses.length}个收件地址均有效${robots ? `，${robots}个群机器人` : ''}`;
+      const unreadable = unreadableSecrets(plan.directory);
+      if (unreadable.length)
+        return failed(
+          name,
+          `群机器人的密钥读取不到：${unreadable.join('；')}`,
+          '在本机设置这些环境变量或放好这些文件（worker 发送时读取）',
+        );
       if (warnings.length)
         return {
           name,
@@ -181,6 +194,20 @@ export async function checkDeskState(settings: Settings): Promise<Check> {
       fix: '设置 RECTIFY_DATABASE_URL（集群 PostgreSQL 中的 rectify 数据库），否则每台机器上的网页各有各的账号、登录失败次数和佐证材料',
     };
   return ok(name, detail);
+}
+
+/** The group robots of the plans kept in Temporal: their secrets readable on this machine (where a worker sends from). */
+export async function checkStoredChatSecrets(client: Client): Promise<Check> {
+  const name = '群机器人密钥';
+  const problems: string[] = [];
+  let robots = 0;
+  for (const planId of await listPlanIds(client)) {
+    const { plan } = await client.workflow.getHandle(planWorkflowId(planId)).query(getPlanQuery);
+    robots += directoryChannels(plan.directory).length;
+    problems.push(...unreadableSecrets(plan.directory).map((p) => `计划 ${planId} ${p}`));
+  }
+  if (problems.length) return failed(name, problems.join('；'), '在运行 worker 的机器上设置这些环境变量或放好这些文件');
+  return ok(name, robots ? `${robots}个群机器人的密钥均可读取` : '计划中没有群机器人');
 }
 
 /** Beyond loopback the web needs a link secret and an account. */

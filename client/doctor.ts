@@ -11,6 +11,7 @@ import {
   checkSmtp,
   checkTemporal,
   checkDeskState,
+  checkStoredChatSecrets,
   checkWebExposure,
   type Check,
   type CheckStatus,
@@ -43,7 +44,16 @@ export async function doctorChecks(settings: Settings, planPaths: string[], now 
     try {
       const temporal = await checkTemporal(client, settings);
       checks.push(temporal);
-      if (temporal.status === 'ok') checks.push(await checkSearchAttributes(client, settings.namespace));
+      if (temporal.status === 'ok') {
+        checks.push(await checkSearchAttributes(client, settings.namespace));
+        checks.push(
+          await checkStoredChatSecrets(client).catch((e: Error) => ({
+            name: '群机器人密钥',
+            status: 'warn' as const,
+            detail: `未能读取计划：${e.message}`,
+          })),
+        );
+      }
     } finally {
       await connection.close();
     }

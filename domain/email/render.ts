@@ -271,13 +271,18 @@ function render(subject: string, intro: string, items: ItemView[], ctx: RenderCo
 
 export function renderNotice(n: Notice, ctx: RenderContext): RenderedMail {
   const view = itemView(n, ctx);
-  // In the subject the provisional note joins the count: （还剩6个工作日，按临时日历计算）.
+  return render(noticeHeadline(n, view), '', [view], ctx);
+}
+
+/** A notice's headline: the mail's subject, a chat message's title. */
+export function noticeHeadline(n: Notice, view: ItemView): string {
+  // The provisional note joins the count: （还剩6个工作日，按临时日历计算）.
   const tail =
     view.left && ['reminder', 'final-reminder', 'overdue', 'urged'].includes(n.kind)
       ? `（${view.left.replace(`（${PROVISIONAL_COUNT}）`, `，${PROVISIONAL_COUNT}`)}）`
       : '';
   const label = n.kind === 'urged' ? NOTICE_KINDS.urged.label : mailLabel(n);
-  return render(`【${label}】${view.measureLine}${tail}`, '', [view], ctx);
+  return `【${label}】${view.measureLine}${tail}`;
 }
 
 /**
@@ -287,6 +292,12 @@ export function renderNotice(n: Notice, ctx: RenderContext): RenderedMail {
 export function renderDigest(notices: Notice[], ctx: RenderContext): RenderedMail {
   const campaign = campaignOf(notices);
   if (campaign) return renderCampaignRequests(notices, campaign, ctx);
+  const { views, subject, intro } = digestViews(notices, ctx);
+  return render(subject, intro, views, ctx);
+}
+
+/** A morning's notices for one recipient as they are read, red first, with the headline and the opening line: for mail and chat alike. */
+export function digestViews(notices: Notice[], ctx: RenderContext): { views: ItemView[]; subject: string; intro: string } {
   const views = notices
     .map((n) => ({ n, v: itemView(n, ctx) }))
     .sort(
@@ -299,7 +310,7 @@ export function renderDigest(notices: Notice[], ctx: RenderContext): RenderedMai
   const count = (rank: number) => views.filter((v) => v.rank === rank).length;
   const day = localDate(ctx.now, ctx.timeZone);
   const subject = `【整改提醒汇总】${dateZh(day)}共${views.length}项：红${count(0)}黄${count(1)}绿${count(2)}`;
-  return render(subject, `今天有${views.length}项整改措施需要您关注，逾期（红灯）的排在最前。`, views, ctx);
+  return { views, subject, intro: `今天有${views.length}项整改措施需要您关注，逾期（红灯）的排在最前。` };
 }
 
 /** The campaign every notice is a review request of, if they are all of one. */

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { UNPUBLISHED_RULES } from '../calendar';
 import { isIsoDate, isValidTimeZone } from '../dates';
+import { chatChannel } from '../chat/platforms';
 
 const isoDate = z
   .string({ error: '应为日期字符串 YYYY-MM-DD' })
@@ -77,14 +78,16 @@ export const planPolicy = policyOverride.extend({
 });
 export type PlanPolicy = z.infer<typeof planPolicy>;
 
-const group = z.strictObject({ name: nonEmpty, emails: z.array(email).min(1, '至少一个联系邮箱') });
+/** Group robots in work chats beside the mailbox (domain/chat/platforms.ts): secrets by reference only. */
+const channels = z.array(chatChannel).optional().describe('Group robots（企业微信、钉钉、飞书）that get the same notices as the emails');
+const group = z.strictObject({ name: nonEmpty, emails: z.array(email).min(1, '至少一个联系邮箱'), channels });
 /** A unit's emails may be empty while it only participates; a lead unit needs one (check.ts). */
-const unit = z.strictObject({ name: nonEmpty, emails: z.array(email).default([]) });
+const unit = z.strictObject({ name: nonEmpty, emails: z.array(email).default([]), channels });
 
 export const directory = z.strictObject({
   units: z.array(unit).describe('Units（单位）by name, with contact emails'),
   leaders: z
-    .array(z.strictObject({ role: nonEmpty.describe('Role title, e.g. 区委常委、常务副区长'), email }))
+    .array(z.strictObject({ role: nonEmpty.describe('Role title, e.g. 区委常委、常务副区长'), email, channels }))
     .describe('Responsible district leaders（负责区领导）by role title'),
   office: group
     .extend({

@@ -73,6 +73,15 @@ export function planChanges(before: StoredPlan, after: StoredPlan): string[] {
     else if (unitsBefore.get(name) !== addr) what.push(`单位邮箱：${name}`);
   }
   for (const name of unitsBefore.keys()) if (!unitsAfter.has(name)) what.push(`删除单位：${name}`);
+  // Group robots (their references: the secrets are not in the plan).
+  const bots = <T extends { channels?: unknown[] }>(list: T[], key: (x: T) => string) =>
+    new Map(list.map((x) => [key(x), JSON.stringify(x.channels ?? [])]));
+  const unitBotsBefore = bots(before.directory.units, (u) => u.name);
+  for (const [name, channels] of bots(after.directory.units, (u) => u.name))
+    if (unitBotsBefore.has(name) && unitBotsBefore.get(name) !== channels) what.push(`单位群机器人：${name}`);
+  const leaderBotsBefore = bots(before.directory.leaders, (l) => l.role);
+  for (const [role, channels] of bots(after.directory.leaders, (l) => l.role))
+    if (leaderBotsBefore.has(role) && leaderBotsBefore.get(role) !== channels) what.push(`区领导群机器人：${role}`);
   const leadersBefore = new Map(before.directory.leaders.map((l) => [l.role, l.email]));
   for (const l of after.directory.leaders) {
     if (!leadersBefore.has(l.role)) what.push(`新增区领导：${l.role}`);

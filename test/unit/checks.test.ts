@@ -1,8 +1,9 @@
 /** The doctor's checks: holiday coverage for the next twelve months and how a missing year is reported; where the desk keeps its state. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkDeskState, checkHolidays } from '../../client/checks';
+import { checkDeskState, checkHolidays, checkPlans } from '../../client/checks';
+import { drillPlan } from '../helpers/plans';
 import { loadSettings } from '../../config/settings';
 import { FileAccountStore } from '../../config/users';
 import { freePort } from '../helpers/temporal';
@@ -69,5 +70,40 @@ describe('where the desk keeps its state', () => {
     expect(check.detail).toContain(`PostgreSQL 127.0.0.1:${port}/rectify`);
     expect(check.detail).toContain('ECONNREFUSED');
     expect(check.fix).toContain('RECTIFY_DATABASE_URL');
+  });
+});
+
+describe('the plans’ group robots', () => {
+  it('a plan file’s robot whose secret is not readable here fails, naming where it is in the plan; readable, it counts the robots', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'rectify-chat-check-')), 'plan.yaml');
+    writeFileSync(
+      path,
+      drillPlan({
+        id: 'chat-2026',
+        title: '演练计划',
+        problems: ['问题'],
+        measures: [
+          '{ id: "1.1", problem: 1, title: 措施, text: 内容。, kind: deadline, leader: 区委常委、常务副区长, leadUnit: 区发改委, participants: [], deadline: 2027-06-30 }',
+        ],
+      }).replace(
+        '      emails: [fgw@district.example.org]',
+        '      emails: [fgw@district.example.org]\n      channels:\n        - { platform: dingtalk, token: { env: RECTIFY_TEST_DT_TOKEN }, secret: { env: RECTIFY_TEST_DT_SECRET } }',
+      ),
+    );
+    const saved = { ...process.env };
+    try {
+      process.env.RECTIFY_TEST_DT_TOKEN = 'token';
+      const [missing] = checkPlans([path]);
+      expect(missing).toMatchObject({ status: 'fail' });
+      expect(missing.detail).toBe(
+        '群机器人的密钥读取不到：directory.units[0].channels[0].secret（区发改委）：env:RECTIFY_TEST_DT_SECRET：环境变量未设置',
+      );
+      process.env.RECTIFY_TEST_DT_SECRET = 'SECsecret';
+      const readable = checkPlans([path])[0];
+      // (The drill plan's unused units are a warning of its own.)
+      expect([readable.status, readable.detail]).toEqual(['warn', expect.stringContaining('1个群机器人')]);
+    } finally {
+      process.env = saved;
+    }
   });
 });
