@@ -97,7 +97,7 @@ export async function migrateBench(argv: string[]): Promise<number> {
           ['source: running / ended', `${after.sourceRunning} / ${after.sourceEnded}`],
           ['target: running', after.targetRunning],
         ]);
-        console.log(`written: ${writeResult(`migrate-${ids.length}`, figures)}`);
+        console.log(`written: ${writeResult(`migrate-${ids.length}${concurrency === 8 ? '' : `-c${concurrency}`}`, figures)}`);
         return moved === ids.length && after.targetRunning === ids.length && after.sourceRunning === 0 ? 0 : 1;
       } finally {
         for (const w of workers) await w.stop();
