@@ -126,6 +126,14 @@ describe('rectify migrate', () => {
   const id = (n: number) => measureWorkflowId(PLAN, `1.${n}`);
   const on = (s: Side, n: number) => s.client.workflow.getHandle(id(n));
   const to = () => ['--to', target.address, '--to-namespace', target.namespace];
+  /** The two servers as the migration's own steps take them. */
+  const both = (): Servers => ({
+    source: source.client,
+    target: target.client,
+    sourceName: source.name,
+    targetName: target.name,
+    taskQueue: TASK_QUEUE,
+  });
 
   beforeAll(async () => {
     smtp = await startTestSmtp();
@@ -287,13 +295,7 @@ describe('rectify migrate', () => {
   });
 
   it('a run interrupted after any step finishes the move when run again', async () => {
-    const servers: Servers = {
-      source: source.client,
-      target: target.client,
-      sourceName: source.name,
-      targetName: target.name,
-      taskQueue: TASK_QUEUE,
-    };
+    const servers = both();
     const plan = 'move-again';
     writeFileSync(join(dir, 'again.yaml'), planText.replaceAll(PLAN, plan));
     expect((await runCli('start', join(dir, 'again.yaml'))).code).toBe(0);
@@ -335,14 +337,9 @@ describe('rectify migrate', () => {
     const urged = await target.client.workflow.getHandle(wid(3)).executeUpdate(msg.remindUpdate, { args: [{ actor: office }] });
     expect(urged.measureId).toBe('1.3');
   });
+
   it('a copy that does not match its source stops the run, naming the measure; the source goes on', async () => {
-    const servers: Servers = {
-      source: source.client,
-      target: target.client,
-      sourceName: source.name,
-      targetName: target.name,
-      taskQueue: TASK_QUEUE,
-    };
+    const servers = both();
     const plan = 'move-mismatch';
     writeFileSync(join(dir, 'mismatch.yaml'), planText.replaceAll(PLAN, plan).replace(/measures:\n[\s\S]*$/, `measures:\n  - ${M(1)}\n`));
     expect((await runCli('start', join(dir, 'mismatch.yaml'))).code).toBe(0);
