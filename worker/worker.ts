@@ -12,6 +12,8 @@ import { StoredPlans } from '../activities/mail/stored-plans';
 import { MailDelivery, type MailLinks } from '../activities/mail/delivery';
 import { linkKeys } from '../config/secrets';
 import type { CampaignSource, NoticeDelivery, PlanRecords } from '../activities/ports';
+import { robotHosts } from '../activities/chat/robots';
+import { readSecret } from '../config/chat-secrets';
 import { SentLedger } from '../activities/mail/sent-ledger';
 import { fileMailer, smtpMailer, type Mailer } from '../activities/mail/transport';
 import type { Settings } from '../config/settings';
@@ -124,6 +126,8 @@ export function mailDelivery(
     deskUrl: settings.web.publicUrl,
     digests: { client, taskQueue: MAIL_TASK_QUEUE },
     links: mailLinks(settings),
+    // Group robots: the platforms' hosts (RECTIFY_CHAT_<PLATFORM>_URL for a stand-in), secrets read where the plan names them.
+    chat: { hosts: robotHosts(), secret: (ref) => readSecret(ref) },
   });
   return { delivery, mailer };
 }

@@ -21,7 +21,12 @@ import type { NoticeDelivery, PlanSource } from '../ports';
 import { log } from '../log';
 import { deadlineIcs } from '../../domain/email/ics';
 import { addressOf, domainOf, listId, messageId, threadId } from '../../domain/email/headers';
-import { resolveRecipients, type Recipient } from '../../domain/email/recipients';
+import { recipientChannels, resolveRecipients, type Recipient } from '../../domain/email/recipients';
+import { ApplicationFailure } from '@temporalio/common';
+import { postToRobot, type RobotHosts } from '../chat/robots';
+import { chatBody } from '../../domain/chat/payload';
+import { PLATFORMS, type ChatPlatform, type SecretRef } from '../../domain/chat/platforms';
+import { chatDigest, chatNotice, type ChatText } from '../../domain/chat/render';
 import { DEFAULT_SYSTEM_NAME, fromSystem } from '../../domain/email/wording';
 import {
   renderCalendarAlert,
@@ -56,6 +61,8 @@ export interface MailDeliveryDeps {
   digests?: { client: Client; taskQueue: string };
   /** Signed links for lead units to act from their mail (RECTIFY_PUBLIC_URL, RECTIFY_LINK_SECRET); absent: none. */
   links?: MailLinks;
+  /** Group robots beside mail: where each platform is reached and how a robot's secret is read; absent: mail only. */
+  chat?: { hosts: RobotHosts; secret: (ref: SecretRef) => string };
 }
 
 export interface MailLinks {
@@ -121,6 +128,8 @@ export class MailDelivery implements NoticeDelivery {
     const { recipients, problems } = resolveRecipients(plan.directory, notice);
     const failures = [...problems];
     const sent: SentCopy[] = [];
+    /** Recipients mailed now (not through a digest, which tells their robots itself). */
+    const robots: Recipient[] = [];
     for (const recipient of recipients) {
       const copy = { name: recipient.name, email: recipient.email, audience: recipient.audience };
       const slot = this.deps.digests ? digestSlot(notice) : undefined;
@@ -136,6 +145,14 @@ export class MailDelivery implements NoticeDelivery {
       });
       if (typeof outcome === 'string') failures.push(outcome);
       else sent.push({ ...copy, messageId: outcome.messageId });
+      robots.push(recipient);
+    }
+    // The robots after every mail: a throttled robot retries the activity, never delays a mailbox.
+    for (const recipient of robots) {
+      const ctx = this.context(plan, recipient, notice);
+      failures.push(
+        ...(await this.tellRobots(plan, recipient, (p) => chatNotice(notice, ctx, p), `${notice.idempotencyKey}|${recipient.email}`)),
+      );
     }
     if (failures.length) await this.reportToOffice(plan, notice, failures);
     return { delivered: sent.length > 0, problems: failures.length ? failures : undefined, sent };
@@ -237,10 +254,21 @@ export class MailDelivery implements NoticeDelivery {
       : renderDigest(batch.notices, this.context(plan, batch.recipient, last));
     const key = single ? `${first.idempotencyKey}|${batch.recipient.email}` : `digest|${batch.digestKey}`;
     const outcome = await this.sendOnce(plan, about(first), batch.recipient, mail, key, { thread: single, ics: batch.notices });
-    if (typeof outcome !== 'string') return { delivered: true };
+    const ctx = this.context(plan, batch.recipient, last);
+    const robots = await this.tellRobots(
+      plan,
+      batch.recipient,
+      (p) => (single ? chatNotice(first, ctx, p) : chatDigest(batch.notices, ctx, p)),
+      key,
+    );
     const measures = batch.notices.map((n) => n.measure.id).join('、');
-    await this.reportToOffice(plan, first, [`${outcome}（汇总邮件，涉及措施${measures}）`]);
-    return { delivered: false, problems: [outcome] };
+    const report = [
+      ...(typeof outcome === 'string' ? [`${outcome}（汇总邮件，涉及措施${measures}）`] : []),
+      ...robots.map((r) => `${r}（涉及措施${measures}）`),
+    ];
+    if (report.length) await this.reportToOffice(plan, first, report);
+    if (typeof outcome === 'string') return { delivered: false, problems: [outcome, ...robots] };
+    return { delivered: true, ...(robots.length ? { problems: robots } : {}) };
   }
 
   /** To the office, once per plan and year: a year's holiday arrangement is missing (calendar watch). */
@@ -313,6 +341,47 @@ export class MailDelivery implements NoticeDelivery {
       .record(id, { to: recipient.email, key, response })
       .catch((e: Error) => log.error('已发送但未能记入发送台账', { messageId: id, key, error: e.message }));
     return { messageId: id };
+  }
+
+  /**
+   * The recipient's group robots (its directory entry's, told once by its first address): each
+   * message posted once — the post's key is kept like an SMTP acceptance (the attempt's heartbeat
+   * details and the sent-ledger), so a retry skips it. A throttled robot retries the activity after
+   * the platform's wait; one that refuses for good is a line for the office; a failure is retried.
+   */
+  private async tellRobots(plan: Plan, recipient: Recipient, text: (platform: ChatPlatform) => ChatText, key: string): Promise<string[]> {
+    const chat = this.deps.chat;
+    if (!chat) return [];
+    const problems: string[] = [];
+    const channels = recipientChannels(plan.directory, recipient);
+    for (const [i, channel] of channels.entries()) {
+      const id = `chat|${key}|${i}`;
+      if (await this.deps.ledger.has(id)) continue;
+      const robot = `${recipient.name}的${PLATFORMS[channel.platform].label}群机器人`;
+      let answer;
+      try {
+        answer = await postToRobot(channel, chatBody(channel, text(channel.platform)), chat.secret, chat.hosts);
+      } catch (e) {
+        // A secret that cannot be read here is the machine's to fix: the office is told, the mail has gone.
+        problems.push(`${robot}: ${(e as Error).message}`);
+        continue;
+      }
+      if (answer.outcome === 'accepted') {
+        await this.deps.ledger
+          .record(id, { to: robot, key, platform: channel.platform })
+          .catch((e: Error) => log.error('已发到群机器人但未能记入发送台账', { key: id, error: e.message }));
+        continue;
+      }
+      if (answer.outcome === 'refused') problems.push(`${robot}: ${answer.message}（${answer.code}）`);
+      else if (answer.outcome === 'throttled')
+        throw ApplicationFailure.create({
+          message: `${robot}限流（${answer.code} ${answer.message}），${Math.round(answer.waitMs / 1000)}秒后再发`,
+          type: 'ChatThrottled',
+          nextRetryDelay: answer.waitMs,
+        });
+      else throw new Error(`${robot}暂时无法送达：${answer.message}（${answer.code}）`);
+    }
+    return problems;
   }
 
   private async reportToOffice(plan: Plan, notice: Notice, failures: string[]): Promise<void> {

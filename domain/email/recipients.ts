@@ -5,6 +5,7 @@
  */
 import type { Notice, NoticeAudience } from '../notice';
 import type { Directory } from '../plan/schema';
+import type { ChatChannel } from '../chat/platforms';
 
 export interface Recipient {
   email: string;
@@ -61,4 +62,28 @@ export function resolveRecipients(directory: Directory, notice: Pick<Notice, 'au
     }
   }
   return { recipients, problems };
+}
+
+/**
+ * A recipient's group robots, from the directory entry its address is in; only for the entry's
+ * first address, so that a unit with two mailboxes has its robots told once.
+ */
+export function recipientChannels(directory: Directory, r: Recipient): ChatChannel[] {
+  const first = (emails: string[]) => emails[0]?.toLowerCase() === r.email.toLowerCase();
+  switch (r.audience) {
+    case 'leadUnit':
+    case 'previousLeadUnit': {
+      const u = directory.units.find((x) => x.name === r.name);
+      return u && first(u.emails) ? (u.channels ?? []) : [];
+    }
+    case 'leader':
+    case 'previousLeader': {
+      const l = directory.leaders.find((x) => x.role === r.name);
+      return l && first([l.email]) ? (l.channels ?? []) : [];
+    }
+    case 'office':
+      return first(directory.office.emails) ? (directory.office.channels ?? []) : [];
+    case 'leadershipGroup':
+      return first(directory.leadershipGroup.emails) ? (directory.leadershipGroup.channels ?? []) : [];
+  }
 }

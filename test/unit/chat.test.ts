@@ -170,5 +170,21 @@ describe('signatures, answers and secrets', () => {
         .issues.map((i) => i.message)
         .join('\n'),
     ).toContain('平台应为 wecom | dingtalk | feishu');
+    // Named by reference, it is accepted.
+    const named = {
+      ...plan,
+      directory: {
+        ...plan.directory,
+        units: [
+          { name: '区发改委', emails: ['fgw@district.example.org'], channels: [{ platform: 'wecom', key: { env: 'WECOM_KEY_FGW' } }] },
+        ],
+      },
+    };
+    // (The drill has no measures: that is the only error left.)
+    expect(
+      parsePlanText(JSON.stringify(named), 'plan.json')
+        .issues.filter((i) => i.severity === 'error')
+        .map((i) => i.field),
+    ).toEqual(['measures']);
   });
 });
