@@ -5,12 +5,11 @@
  * what they hold and end; and the lookups and waits the moves share.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { isDeepStrictEqual } from 'node:util';
 import { ScheduleAlreadyRunning, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { movedNote } from '../../contracts/handover';
 import { leadershipDigestScheduleId, planWorkflowId, WORKFLOW } from '../../contracts/ids';
 import { getDigestQuery, getPlanQuery } from '../../contracts/messages';
-import { endSource, MismatchError, type Servers } from './copy';
+import { endSource, MismatchError, sameState, type Servers } from './copy';
 import type { WorkflowExecutionInfo } from './inventory';
 
 export type Outcome = 'moved' | 'present' | 'skipped' | 'failed';
@@ -63,7 +62,7 @@ export async function endPlan(servers: Servers, planId: string): Promise<void> {
   const source = servers.source.workflow.getHandle(id);
   if ((await source.describe()).status.name !== 'RUNNING') return;
   const [a, b] = await Promise.all([source.query(getPlanQuery), servers.target.workflow.getHandle(id).query(getPlanQuery)]);
-  if (!isDeepStrictEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b))))
+  if (!sameState(a, b))
     throw new MismatchError(
       `${id}：计划在迁移过程中有改动（第${a.version}版，目标为第${b.version}版）：请在目标服务器上重新 plan apply 后再次运行`,
     );

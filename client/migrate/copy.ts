@@ -81,7 +81,7 @@ export async function startHeldCopy<I extends object>(
 /** The copy answers with the source's continuation, or the move is a mismatch naming the workflow. */
 export async function verifyCopy(servers: Servers, workflowId: string, expected: unknown): Promise<void> {
   const copied = await readContinuation<object>(servers.target, workflowId);
-  if (!isDeepStrictEqual(comparable(copied), comparable(expected))) {
+  if (!sameState(copied, expected)) {
     throw new MismatchError(
       `${workflowId}：目标服务器上的副本与源端状态不一致（${firstDifference(comparable(expected), comparable(copied))}）`,
     );
@@ -109,6 +109,11 @@ export async function giveUp(servers: Servers, workflowId: string, sourceRunning
     if (!(e instanceof WorkflowNotFoundError)) throw e;
   }
   if (sourceRunning) await servers.source.workflow.getHandle(workflowId).signal(cancelHandOverSignal);
+}
+
+/** Two states equal as they travel (undefined fields dropped), the copy's hold aside. */
+export function sameState(a: unknown, b: unknown): boolean {
+  return isDeepStrictEqual(comparable(a), comparable(b));
 }
 
 /** JSON as it travels (undefined fields dropped), without the copy's hold. */

@@ -5,11 +5,21 @@
  * fill them), each step safe to run again after an interruption. copy.ts moves one workflow;
  * companions.ts the plan workflow, the Schedule and the digests; inventory.ts says what there is.
  */
-import { isDeepStrictEqual } from 'node:util';
 import { cancelHandOverSignal } from '../../contracts/handover';
 import { WORKFLOW } from '../../contracts/ids';
 import { mapBounded } from '../records';
-import { endSource, giveUp, handOver, MismatchError, readContinuation, releaseCopy, startHeldCopy, verifyCopy, type Servers } from './copy';
+import {
+  endSource,
+  giveUp,
+  handOver,
+  MismatchError,
+  readContinuation,
+  releaseCopy,
+  sameState,
+  startHeldCopy,
+  verifyCopy,
+  type Servers,
+} from './copy';
 import { copyPlan, drainDigest, endPlan, existsOn, isRunningOn, moveSchedule, waitFor, type Outcome } from './companions';
 import { describeInventory, measureIdOf, planInventory, plansToMove, type PlanInventory, type WorkflowExecutionInfo } from './inventory';
 
@@ -140,8 +150,7 @@ async function moveOne(
       await verifyCopy(servers, workflowId, input);
       // A message that reached the parked source since it answered would be lost with it.
       const now = await readContinuation<object>(servers.source, workflowId);
-      if (!isDeepStrictEqual(JSON.parse(JSON.stringify(now)), JSON.parse(JSON.stringify(input))))
-        throw new MismatchError(`${workflowId}：源端在迁移过程中又有变化，本次不迁移，请再次运行`);
+      if (!sameState(now, input)) throw new MismatchError(`${workflowId}：源端在迁移过程中又有变化，本次不迁移，请再次运行`);
       await endSource(servers, workflowId);
       await releaseCopy(servers, workflowId);
       return started === 'copied' ? 'moved' : 'present';
