@@ -363,7 +363,7 @@ export class MailDelivery implements NoticeDelivery {
         answer = await postToRobot(channel, chatBody(channel, text(channel.platform)), chat.secret, chat.hosts);
       } catch (e) {
         // A secret that cannot be read here is the machine's to fix: the office is told, the mail has gone.
-        problems.push(`${robot}: ${(e as Error).message}`);
+        problems.push(`${robot}：${(e as Error).message}`);
         continue;
       }
       if (answer.outcome === 'accepted') {
@@ -372,7 +372,7 @@ export class MailDelivery implements NoticeDelivery {
           .catch((e: Error) => log.error('已发到群机器人但未能记入发送台账', { key: id, error: e.message }));
         continue;
       }
-      if (answer.outcome === 'refused') problems.push(`${robot}: ${answer.message}（${answer.code}）`);
+      if (answer.outcome === 'refused') problems.push(`${robot}：${answer.message}（${answer.code}）`);
       else if (answer.outcome === 'throttled')
         throw ApplicationFailure.create({
           message: `${robot}限流（${answer.code} ${answer.message}），${Math.round(answer.waitMs / 1000)}秒后再发`,

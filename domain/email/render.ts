@@ -345,6 +345,10 @@ export function renderDeliveryProblem(n: Notice, problems: string[], ctx: Render
     `以下通知未能送达：【${view.kindLabel}】`,
     ...problems.map((p) => `· ${p}`),
     '请核对计划名录中的单位、区领导和邮箱，更正后后续通知将自动使用新的地址。',
+    // A robot is corrected where its secrets are, not by its address.
+    ...(problems.some((p) => p.includes('群机器人'))
+      ? ['群机器人未能送达的，请核对其 key、token 或密钥（计划名录 channels 中引用的环境变量或文件），以及机器人是否仍在群内。']
+      : []),
   ];
   view.act = [];
   // What to correct is in the plan's directory, not on the measure's page.

@@ -8,7 +8,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
@@ -194,7 +194,11 @@ describe('group robots beside mail', () => {
         (await smtp.parsed()).slice(before).find((m) => /xunchaban@/.test(JSON.stringify(m.to)) && (m.text ?? '').includes('钉钉群机器人')),
       (m) => m !== undefined,
     );
-    expect(report?.text).toContain('区财政局的钉钉群机器人: access_token不存在（400101）');
+    expect(report?.text).toContain('区财政局的钉钉群机器人：access_token不存在（400101）');
+    // Kept to be looked at as the office reads it.
+    mkdirSync(join(__dirname, '../../test-output/mails'), { recursive: true });
+    writeFileSync(join(__dirname, '../../test-output/mails/robot-report.txt'), `${report?.subject}\n\n${report?.text}`);
+    expect(report?.text).toContain('请核对其 key、token 或密钥');
     expect(double.answers.filter((a) => a.platform === 'dingtalk').map((a) => a.code)).toEqual([400101]);
     expect(double.accepted.filter((p) => p.platform === 'dingtalk')).toEqual([]);
   });
