@@ -5,7 +5,7 @@
  */
 import { Context } from '@temporalio/activity';
 import type { MetricCounter, MetricHistogram, MetricMeter } from '@temporalio/common';
-import type { DeliveryResult, Notice } from '../domain/notice';
+import type { DeliveryChannel, DeliveryResult, Notice } from '../domain/notice';
 import { classify, type Mailer } from './mail/transport';
 
 interface Instruments {
@@ -13,6 +13,7 @@ interface Instruments {
   digests: MetricCounter;
   smtpSeconds: MetricHistogram;
   smtpErrors: MetricCounter;
+  deliveries: MetricCounter;
 }
 
 const instruments = new WeakMap<MetricMeter, Instruments>();
@@ -31,6 +32,11 @@ function meter(): Instruments | undefined {
       digests: m.createCounter('rectify_digests', '1', 'Digest mails by outcome (sent, failed)'),
       smtpSeconds: m.createHistogram('rectify_smtp_send_seconds', 'float', 's', 'Time for the SMTP server to accept a mail'),
       smtpErrors: m.createCounter('rectify_smtp_errors', '1', 'SMTP failures by class (transient: retried; permanent: reported)'),
+      deliveries: m.createCounter(
+        'rectify_deliveries',
+        '1',
+        'Messages handed to each channel (mail, wecom, dingtalk, feishu) by outcome (accepted, throttled, refused, failed)',
+      ),
     };
     instruments.set(m, found);
   }
@@ -52,7 +58,19 @@ export function countDigest(result: DeliveryResult): DeliveryResult {
   return result;
 }
 
-/** The mailer, timed and its failures counted (by class) when it sends inside an activity. */
+/**
+ * What a channel answered one message: taken (an SMTP 250, a robot's code 0); throttled (a robot's
+ * rate limit: the activity waits the platform's time); refused for good (the office is told);
+ * failed (tried again). The robots' answers are these words already (activities/chat/robots.ts).
+ */
+export type DeliveryOutcome = 'accepted' | 'throttled' | 'refused' | 'failed';
+
+/** One message to one channel, counted by channel and outcome (rectify_deliveries_total). */
+export function countDelivery(channel: DeliveryChannel, outcome: DeliveryOutcome): void {
+  meter()?.deliveries.add(1, { channel, outcome });
+}
+
+/** The mailer, timed and its failures counted (by class, and as deliveries by mail) when it sends inside an activity. */
 export function meteredMailer(mailer: Mailer): Mailer {
   return {
     describe: mailer.describe,
@@ -62,9 +80,12 @@ export function meteredMailer(mailer: Mailer): Mailer {
       try {
         const result = await mailer.send(message);
         meter()?.smtpSeconds.record(Number(process.hrtime.bigint() - began) / 1e9);
+        countDelivery('mail', 'accepted');
         return result;
       } catch (e) {
-        meter()?.smtpErrors.add(1, { class: classify(e) });
+        const kind = classify(e);
+        meter()?.smtpErrors.add(1, { class: kind });
+        countDelivery('mail', kind === 'transient' ? 'failed' : 'refused');
         throw e;
       }
     },

@@ -2,6 +2,8 @@
 import { localDate } from '../domain/dates';
 import { measureSpecs } from '../domain/measure';
 import type { Audience, Plan } from '../domain/plan/schema';
+import type { DeliveryChannel } from '../domain/notice';
+import { noticeChannels } from '../domain/email/recipients';
 import type { ScheduledKind } from '../domain/planner';
 import { simulate } from '../domain/simulate';
 import { measureWorkflowId } from '../contracts/ids';
@@ -16,6 +18,8 @@ export interface ScheduledNotice {
   stage: string;
   kind: ScheduledKind;
   audiences: Audience[];
+  /** What would carry it, from the plan's directory: mail, and the recipients' group robots. */
+  channels: DeliveryChannel[];
   leadUnit: string;
   leader: string;
   dueDate: string;
@@ -38,6 +42,7 @@ export function planSchedule(plan: Plan, from: number, to: number): ScheduledNot
         stage: n.key,
         kind: n.kind,
         audiences: n.audiences,
+        channels: noticeChannels(plan.directory, { audiences: n.audiences, measure: spec }),
         leadUnit: spec.leadUnit,
         leader: spec.leader,
         dueDate: n.dueDate,

@@ -40,6 +40,8 @@ export interface WeeklyDigestRequest {
 export interface WeeklyDigestResult {
   /** Addresses it went to (none when the plan has nothing open). */
   sent: string[];
+  /** Group robots that took it: 领导小组的企业微信群机器人 (absent: none, or results before group robots). */
+  robots?: string[];
   open: number;
   problems?: string[];
 }

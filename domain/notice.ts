@@ -7,6 +7,7 @@ import type { IsoDate } from './dates';
 import type { MeasureKind, Audience } from './plan/schema';
 import type { MeasureStatus, TrafficLight } from './measure';
 import type { ScheduledKind } from './planner';
+import type { ChatPlatform } from './chat/platforms';
 
 /** Who a notice is for: the plan's audiences, and after a reassignment the unit and leader it moved from. */
 export type NoticeAudience = Audience | 'previousLeadUnit' | 'previousLeader';
@@ -100,6 +101,9 @@ export interface Notice {
   };
 }
 
+/** What carries a notice to someone: mail, or a group robot of 企业微信, 钉钉 or 飞书 (labels: CHANNEL_LABELS in vocabulary.ts). */
+export type DeliveryChannel = 'mail' | ChatPlatform;
+
 /** One recipient's copy of a notice: its own mail (with its Message-ID), or a place in a digest. */
 export interface SentCopy {
   name: string;
@@ -110,6 +114,12 @@ export interface SentCopy {
   messageId?: string;
   /** The digest workflow it joined (its mail merges the morning's notices). */
   digest?: string;
+  /**
+   * What carried it, when group robots did: ['mail', 'wecom'] (the mail and the recipient's robot),
+   * ['wecom'] (the mail was refused, the robot took it); for a digest's place, what the digest
+   * goes by. Absent: by mail alone (every copy before group robots, and recipients without any).
+   */
+  channels?: DeliveryChannel[];
 }
 
 export interface DeliveryResult {

@@ -1,12 +1,12 @@
 /**
  * A measure's whole life in order, for its page and the CLI: every notice that went out (to whom,
- * with its Message-ID), every action people took (progress, submission, verification, extension,
- * reassignment, urging, policy, calendar) and every look-back review and its outcome. Read from
- * the measure's state, which carries all of it across continue-as-new. Pure.
+ * by which channels, with its Message-ID), every action people took (progress, submission,
+ * verification, extension, reassignment, urging, policy, calendar) and every look-back review and
+ * its outcome. Read from the measure's state, which carries all of it across continue-as-new. Pure.
  */
 import type { MeasureState } from './measure-state';
 import type { SentCopy } from './notice';
-import { AUDIENCE_LABELS, auditWords, noticeLabel } from './vocabulary';
+import { AUDIENCE_LABELS, auditWords, channelWords, noticeLabel } from './vocabulary';
 import { actorLabel } from './permissions';
 import { officialText } from './typography';
 import { plainDateZh } from './dates';
@@ -21,18 +21,27 @@ export interface TimelineEntry {
   what: string;
   /** Who acted (an action), or the system (a notice). */
   who?: string;
-  /** Notices: each recipient, with the Message-ID of their mail or the digest it joined. */
-  to?: { label: string; messageId?: string; digest?: string }[];
+  /** Notices: each recipient, what carried it (邮件、企业微信), and the Message-ID of their mail or the digest it joined. */
+  to?: TimelineCopy[];
   /** Recipients it could not reach. */
   problems?: string[];
   /** Stored files an action named (its note or evidence), to link them; the words name them without their digest. */
   files?: { name: string; sha256: string }[];
 }
 
-function recipient(c: SentCopy): { label: string; messageId?: string; digest?: string } {
+export interface TimelineCopy {
+  label: string;
+  /** The channels in words (CHANNEL_LABELS): 邮件, or 邮件、企业微信 when the recipient's robots had it too. */
+  channels: string;
+  messageId?: string;
+  digest?: string;
+}
+
+function recipient(c: SentCopy): TimelineCopy {
   const who = c.email ? `${c.name} <${c.email}>` : c.name;
   return {
     label: `${AUDIENCE_LABELS[c.audience]}·${who}`,
+    channels: channelWords(c.channels),
     ...(c.messageId ? { messageId: c.messageId } : {}),
     ...(c.digest ? { digest: c.digest } : {}),
   };

@@ -8,7 +8,7 @@ import { noteWords } from './notes';
 import { officialText } from './typography';
 import type { TrafficLight, MeasureStatus } from './measure';
 import type { AuditEntry } from './measure-state';
-import type { Notice, NoticeAudience, NoticeKind } from './notice';
+import type { DeliveryChannel, Notice, NoticeAudience, NoticeKind } from './notice';
 import type { MeasureKind } from './plan/schema';
 
 /** Which date a notice chases (and so which calendar event its .ics carries). */
@@ -90,6 +90,17 @@ export const AUDIENCE_LABELS: Record<NoticeAudience, string> = {
   previousLeadUnit: '原牵头单位',
   previousLeader: '原负责区领导',
 };
+
+/**
+ * The channels that carry a notice: mail, and the group robots of the chat platforms
+ * (domain/chat/platforms.ts has what each platform takes). Every surface names them by this table.
+ */
+export const CHANNEL_LABELS: Record<DeliveryChannel, string> = { mail: '邮件', wecom: '企业微信', dingtalk: '钉钉', feishu: '飞书' };
+
+/** How a copy went, in words: 邮件、企业微信. A copy that names no channels went by mail alone (every copy before group robots). */
+export function channelWords(channels: readonly DeliveryChannel[] | undefined): string {
+  return (channels?.length ? channels : (['mail'] as const)).map((c) => CHANNEL_LABELS[c]).join('、');
+}
 
 export const MEASURE_KIND_LABELS: Record<MeasureKind, string> = {
   immediate: '立行立改',

@@ -25,8 +25,9 @@ import { recipientChannels, resolveRecipients, type Recipient } from '../../doma
 import { ApplicationFailure } from '@temporalio/common';
 import { postToRobot, type RobotHosts } from '../chat/robots';
 import { chatBody } from '../../domain/chat/payload';
-import { PLATFORMS, type ChatPlatform, type SecretRef } from '../../domain/chat/platforms';
-import { chatDigest, chatNotice, type ChatText } from '../../domain/chat/render';
+import { PLATFORMS, robotPlatforms, type ChatPlatform, type SecretRef } from '../../domain/chat/platforms';
+import { chatCalendarAlert, chatDeliveryProblem, chatDigest, chatNotice, chatWeekly, type ChatText } from '../../domain/chat/render';
+import { countDelivery } from '../metrics';
 import { DEFAULT_SYSTEM_NAME, fromSystem } from '../../domain/email/wording';
 import {
   renderCalendarAlert,
@@ -40,7 +41,7 @@ import {
 } from '../../domain/email/render';
 import { linkActionLabel, linkUrl, signLink, unitActions, type LinkKeys } from '../../domain/links';
 import type { CalendarAlert } from '../../domain/calendar-alerts';
-import type { DeliveryResult, Notice, SentCopy } from '../../domain/notice';
+import type { DeliveryChannel, DeliveryResult, Notice, SentCopy } from '../../domain/notice';
 import { digestSlot, NOTICE_KINDS } from '../../domain/vocabulary';
 import type { StoredPlan as Plan } from '../../domain/plan/stored';
 import type { SentLedger } from './sent-ledger';
@@ -114,6 +115,9 @@ interface MailSubject {
 }
 const about = (n: Notice): MailSubject => ({ key: n.idempotencyKey, measureId: n.measure.id });
 
+/** A recipient's robot as the office reads it in a report: 区发改委的企业微信群机器人. */
+const robotName = (r: Recipient, platform: ChatPlatform): string => `${r.name}的${PLATFORMS[platform].label}群机器人`;
+
 export class MailDelivery implements NoticeDelivery {
   private readonly domain: string;
 
@@ -128,14 +132,14 @@ export class MailDelivery implements NoticeDelivery {
     const { recipients, problems } = resolveRecipients(plan.directory, notice);
     const failures = [...problems];
     const sent: SentCopy[] = [];
-    /** Recipients mailed now (not through a digest, which tells their robots itself). */
-    const robots: Recipient[] = [];
+    /** Recipients mailed now (not through a digest, which tells their robots itself), with the copy their mail made. */
+    const robots: { recipient: Recipient; mailed?: SentCopy }[] = [];
     for (const recipient of recipients) {
       const copy = { name: recipient.name, email: recipient.email, audience: recipient.audience };
       const slot = this.deps.digests ? digestSlot(notice) : undefined;
       const digest = slot === undefined ? undefined : await this.handToDigest(notice, recipient, slot);
       if (digest) {
-        sent.push({ ...copy, digest });
+        sent.push({ ...copy, digest, ...this.digestChannels(plan, recipient) });
         continue;
       }
       const mail = renderNotice(notice, this.context(plan, recipient, notice));
@@ -144,15 +148,19 @@ export class MailDelivery implements NoticeDelivery {
         ics: [notice],
       });
       if (typeof outcome === 'string') failures.push(outcome);
-      else sent.push({ ...copy, messageId: outcome.messageId });
-      robots.push(recipient);
+      const mailed = typeof outcome === 'string' ? undefined : { ...copy, messageId: outcome.messageId };
+      if (mailed) sent.push(mailed);
+      robots.push({ recipient, mailed });
     }
     // The robots after every mail: a throttled robot retries the activity, never delays a mailbox.
-    for (const recipient of robots) {
+    for (const { recipient, mailed } of robots) {
       const ctx = this.context(plan, recipient, notice);
-      failures.push(
-        ...(await this.tellRobots(plan, recipient, (p) => chatNotice(notice, ctx, p), `${notice.idempotencyKey}|${recipient.email}`)),
-      );
+      const told = await this.tellRobots(plan, recipient, (p) => chatNotice(notice, ctx, p), `${notice.idempotencyKey}|${recipient.email}`);
+      failures.push(...told.problems);
+      if (!told.posted.length) continue;
+      // The copy says what carried it: its mail and robots, or its robots alone when the mail was refused.
+      if (mailed) mailed.channels = ['mail', ...told.posted];
+      else sent.push({ name: recipient.name, email: recipient.email, audience: recipient.audience, channels: told.posted });
     }
     if (failures.length) await this.reportToOffice(plan, notice, failures);
     return { delivered: sent.length > 0, problems: failures.length ? failures : undefined, sent };
@@ -179,7 +187,13 @@ export class MailDelivery implements NoticeDelivery {
         await this.withdraw(notice.idempotencyKey, sent);
         return { prepared: false, reason: 'closed' };
       }
-      sent.push({ name: recipient.name, email: recipient.email, audience: recipient.audience, digest });
+      sent.push({
+        name: recipient.name,
+        email: recipient.email,
+        audience: recipient.audience,
+        digest,
+        ...this.digestChannels(plan, recipient),
+      });
     }
     if (problems.length) await this.reportToOffice(plan, notice, problems);
     return { prepared: true, result: { delivered: sent.length > 0, problems: problems.length ? problems : undefined, sent } };
@@ -255,7 +269,7 @@ export class MailDelivery implements NoticeDelivery {
     const key = single ? `${first.idempotencyKey}|${batch.recipient.email}` : `digest|${batch.digestKey}`;
     const outcome = await this.sendOnce(plan, about(first), batch.recipient, mail, key, { thread: single, ics: batch.notices });
     const ctx = this.context(plan, batch.recipient, last);
-    const robots = await this.tellRobots(
+    const { problems: robots } = await this.tellRobots(
       plan,
       batch.recipient,
       (p) => (single ? chatNotice(first, ctx, p) : chatDigest(batch.notices, ctx, p)),
@@ -276,17 +290,26 @@ export class MailDelivery implements NoticeDelivery {
     const plan = await this.deps.plans.plan(alert.planId);
     const office = plan.directory.office;
     const failures: string[] = [];
-    for (const email of office.emails) {
-      const recipient: Recipient = { email, name: office.name, audience: 'office' };
-      const mail = renderCalendarAlert(alert, plan.title, { ...this.context(plan, recipient), now: Date.parse(`${alert.asOf}T12:00:00Z`) });
-      const outcome = await this.sendOnce(plan, { key: alert.idempotencyKey }, recipient, mail, `${alert.idempotencyKey}|${email}`, {
-        thread: false,
-        ics: [],
-      });
+    let reached = 0;
+    const recipients = office.emails.map((email): Recipient => ({ email, name: office.name, audience: 'office' }));
+    const ctx = (recipient: Recipient) => ({ ...this.context(plan, recipient), now: Date.parse(`${alert.asOf}T12:00:00Z`) });
+    for (const recipient of recipients) {
+      const mail = renderCalendarAlert(alert, plan.title, ctx(recipient));
+      const key = `${alert.idempotencyKey}|${recipient.email}`;
+      const outcome = await this.sendOnce(plan, { key: alert.idempotencyKey }, recipient, mail, key, { thread: false, ics: [] });
       if (typeof outcome === 'string') failures.push(outcome);
+      else reached++;
+    }
+    // The office's robots after its mail, as for a notice; one that refuses is in the log with the mail that failed.
+    for (const recipient of recipients) {
+      const key = `${alert.idempotencyKey}|${recipient.email}`;
+      const told = await this.tellRobots(plan, recipient, () => chatCalendarAlert(alert, plan.title, ctx(recipient)), key);
+      failures.push(...told.problems);
+      reached += told.posted.length;
     }
     if (failures.length) log.error('节假日安排提醒未能送达巡察办', { planId: alert.planId, year: alert.year, failures });
-    return { delivered: failures.length < office.emails.length, problems: failures.length ? failures : undefined };
+    // Told once it reached a mailbox or a robot of the office; otherwise the watch tries again the next morning.
+    return { delivered: reached > 0, problems: failures.length ? failures : undefined };
   }
 
   /** The week to the leadership group and the office: one mail per address, once per week (its key). */
@@ -306,8 +329,16 @@ export class MailDelivery implements NoticeDelivery {
       if (typeof outcome === 'string') problems.push(outcome);
       else sent.push(recipient.email);
     }
+    // Their robots after all the mail, as for a notice; one that refuses is in the log with the mail that failed.
+    const robots: string[] = [];
+    for (const recipient of recipients) {
+      const key = weeklyDigestKey(plan.id, week.to, recipient.email);
+      const told = await this.tellRobots(plan, recipient, (p) => chatWeekly(week, { recipient }, p), key);
+      problems.push(...told.problems);
+      robots.push(...told.posted.map((p) => robotName(recipient, p)));
+    }
     if (problems.length) log.error('领导小组周报未能送达', { planId: plan.id, week: week.to, problems });
-    return { sent, open: week.open, ...(problems.length ? { problems } : {}) };
+    return { sent, open: week.open, ...(robots.length ? { robots } : {}), ...(problems.length ? { problems } : {}) };
   }
 
   async reportUndelivered(batch: DigestBatch & { reason: string }): Promise<void> {
@@ -338,7 +369,7 @@ export class MailDelivery implements NoticeDelivery {
     }
     // Accepted: a failure to write the ledger now must not make a retry send it again.
     await this.deps.ledger
-      .record(id, { to: recipient.email, key, response })
+      .record(id, { to: recipient.email, key, channel: 'mail', response })
       .catch((e: Error) => log.error('已发送但未能记入发送台账', { messageId: id, key, error: e.message }));
     return { messageId: id };
   }
@@ -348,27 +379,40 @@ export class MailDelivery implements NoticeDelivery {
    * message posted once — the post's key is kept like an SMTP acceptance (the attempt's heartbeat
    * details and the sent-ledger), so a retry skips it. A throttled robot retries the activity after
    * the platform's wait; one that refuses for good is a line for the office; a failure is retried.
+   * What it says: those lines, and the platforms that have the message (now or on an earlier attempt).
    */
-  private async tellRobots(plan: Plan, recipient: Recipient, text: (platform: ChatPlatform) => ChatText, key: string): Promise<string[]> {
+  private async tellRobots(
+    plan: Plan,
+    recipient: Recipient,
+    text: (platform: ChatPlatform) => ChatText,
+    key: string,
+  ): Promise<{ problems: string[]; posted: ChatPlatform[] }> {
     const chat = this.deps.chat;
-    if (!chat) return [];
+    if (!chat) return { problems: [], posted: [] };
     const problems: string[] = [];
+    const posted: ChatPlatform[] = [];
     const channels = recipientChannels(plan.directory, recipient);
     for (const [i, channel] of channels.entries()) {
       const id = `chat|${key}|${i}`;
-      if (await this.deps.ledger.has(id)) continue;
-      const robot = `${recipient.name}的${PLATFORMS[channel.platform].label}群机器人`;
+      if (await this.deps.ledger.has(id)) {
+        posted.push(channel.platform);
+        continue;
+      }
+      const robot = robotName(recipient, channel.platform);
       let answer;
       try {
         answer = await postToRobot(channel, chatBody(channel, text(channel.platform)), chat.secret, chat.hosts);
       } catch (e) {
         // A secret that cannot be read here is the machine's to fix: the office is told, the mail has gone.
+        countDelivery(channel.platform, 'refused');
         problems.push(`${robot}：${(e as Error).message}`);
         continue;
       }
+      countDelivery(channel.platform, answer.outcome);
       if (answer.outcome === 'accepted') {
+        posted.push(channel.platform);
         await this.deps.ledger
-          .record(id, { to: robot, key, platform: channel.platform })
+          .record(id, { to: robot, key, channel: channel.platform })
           .catch((e: Error) => log.error('已发到群机器人但未能记入发送台账', { key: id, error: e.message }));
         continue;
       }
@@ -381,21 +425,36 @@ export class MailDelivery implements NoticeDelivery {
         });
       else throw new Error(`${robot}暂时无法送达：${answer.message}（${answer.code}）`);
     }
-    return problems;
+    return { problems, posted: robotPlatforms(posted.map((platform) => ({ platform }))) };
   }
 
+  /** What a digest this recipient's copy joined goes by: its mail, and its robots when it has any (absent: mail alone). */
+  private digestChannels(plan: Plan, recipient: Recipient): { channels?: DeliveryChannel[] } {
+    const robots = this.deps.chat ? robotPlatforms(recipientChannels(plan.directory, recipient)) : [];
+    return robots.length ? { channels: ['mail', ...robots] } : {};
+  }
+
+  /**
+   * To the office, by mail and then its robots, once per notice, failure and address. What fails
+   * here is logged, never reported again: a report about the office's own robot must not start
+   * another report to it.
+   */
   private async reportToOffice(plan: Plan, notice: Notice, failures: string[]): Promise<void> {
     const office = plan.directory.office;
-    for (const email of office.emails) {
-      const recipient: Recipient = { email, name: office.name, audience: 'office' };
+    // One report per notice, failure and office address: a different failure is reported too.
+    const failure = createHash('sha256').update(failures.join('\n')).digest('hex').slice(0, 16);
+    const recipients = office.emails.map((email): Recipient => ({ email, name: office.name, audience: 'office' }));
+    const key = (r: Recipient) => `problem|${notice.idempotencyKey}|${failure}|${r.email}`;
+    for (const recipient of recipients) {
       const mail = renderDeliveryProblem(notice, failures, this.context(plan, recipient, notice));
-      // One report per notice, failure and office address: a different failure is reported too.
-      const failure = createHash('sha256').update(failures.join('\n')).digest('hex').slice(0, 16);
-      const outcome = await this.sendOnce(plan, about(notice), recipient, mail, `problem|${notice.idempotencyKey}|${failure}|${email}`, {
-        thread: true,
-        ics: [],
-      });
-      if (typeof outcome === 'string') log.error('无法通知巡察办', { planId: plan.id, measureId: notice.measure.id, email, outcome });
+      const outcome = await this.sendOnce(plan, about(notice), recipient, mail, key(recipient), { thread: true, ics: [] });
+      if (typeof outcome === 'string')
+        log.error('无法通知巡察办', { planId: plan.id, measureId: notice.measure.id, email: recipient.email, outcome });
+    }
+    for (const recipient of recipients) {
+      const ctx = this.context(plan, recipient, notice);
+      const { problems } = await this.tellRobots(plan, recipient, (p) => chatDeliveryProblem(notice, failures, ctx, p), key(recipient));
+      for (const outcome of problems) log.error('无法通知巡察办', { planId: plan.id, measureId: notice.measure.id, outcome });
     }
   }
 

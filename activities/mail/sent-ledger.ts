@@ -1,5 +1,7 @@
 /**
- * What SMTP has accepted, by Message-ID: a retried activity checks here before sending again.
+ * What SMTP has accepted, by Message-ID, and what a group robot has taken, by its post's key
+ * (`chat|…`), each record naming its channel (mail, wecom, dingtalk, feishu): a retried activity
+ * checks here before sending again.
  * Two records, written after the server's 250: the activity's heartbeat details (kept by
  * Temporal, so a retry on any worker sees them; activities/attempt.ts) and one marker file per
  * message on this machine (which also covers a later activity sending the same message, say a

@@ -9,7 +9,7 @@ import type { MeasureDetails } from '../../contracts/measure';
 import { getDetailsQuery } from '../../contracts/messages';
 import { plainDateZh } from '../../domain/dates';
 import type { EventKind, NoticeAudience, NoticeKind, SentCopy } from '../../domain/notice';
-import { AUDIENCE_LABELS, noticeLabel } from '../../domain/vocabulary';
+import { AUDIENCE_LABELS, channelWords, noticeLabel } from '../../domain/vocabulary';
 
 /** How long `progress`, `complete` and `remind` wait for the mail they cause before saying it is still going out. */
 export const MAIL_WAIT_MS = 10_000;
@@ -20,10 +20,17 @@ export interface Reported {
   notice?: EventKind;
 }
 
-/** 牵头单位·区发改委(fgw@example.org); the label alone where delivery named no one (the file outbox). */
+/**
+ * 牵头单位·区发改委（fgw@example.org）; with the channels when group robots had it too, and a
+ * digest it joined （fgw@example.org，经邮件、企业微信，并入汇总）; the label alone where delivery
+ * named no one (the file outbox).
+ */
 function copyWords(c: SentCopy): string {
   const who = c.name === AUDIENCE_LABELS[c.audience] ? c.name : `${AUDIENCE_LABELS[c.audience]}·${c.name}`;
-  return `${who}${c.email ? `（${c.email}）` : ''}${c.digest ? '（并入汇总邮件）' : ''}`;
+  const robots = c.channels?.some((x) => x !== 'mail') ? `经${channelWords(c.channels)}` : '';
+  const digest = c.digest ? (robots ? '并入汇总' : '并入汇总邮件') : '';
+  const about = [c.email ?? '', robots, digest].filter(Boolean).join('，');
+  return `${who}${about ? `（${about}）` : ''}`;
 }
 
 /** People listed after a heading: on the same line when one, else one a line (names may contain 、). */

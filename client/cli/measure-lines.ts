@@ -40,13 +40,13 @@ export function formatRow(r: MeasureRow, left: number | undefined): string {
   return [r.measureId, light, status, deadline, leftWords(left), r.leadUnit, r.leader, lookback].join('\t').trimEnd();
 }
 
-/** The timeline as lines: time, who, what; recipients and Message-IDs indented below. */
+/** The timeline as lines: time, who, what; recipients, the channels that carried it and Message-IDs indented below. */
 export function timelineLines(entries: TimelineEntry[], zone: string): string[] {
   const lines: string[] = [];
   for (const e of entries) {
     lines.push(`${formatInstant(Date.parse(e.at), zone)}  ${e.who ?? ''}  ${e.what}`.replace(/ {3,}/g, '  '));
     for (const t of e.to ?? [])
-      lines.push(`    → ${t.label}${t.messageId ? `  Message-ID ${t.messageId}` : t.digest ? '  并入当日汇总邮件' : ''}`);
+      lines.push(`    → ${t.label}  经${t.channels}${t.messageId ? `  Message-ID ${t.messageId}` : t.digest ? '  并入当日汇总' : ''}`);
     for (const p of e.problems ?? []) lines.push(`    ✗ 未送达：${p}`);
   }
   return lines;

@@ -11,7 +11,7 @@ import type { Directory } from '../../domain/plan/schema';
 import { formatPath, parseDirectoryText, validatePlanData } from '../../domain/plan/load';
 import { planJsonSchema } from '../../domain/plan/schema';
 import { parseReport, ReportParseError } from '../../domain/report-parser';
-import { AUDIENCE_LABELS, NOTICE_KINDS } from '../../domain/vocabulary';
+import { AUDIENCE_LABELS, channelWords, NOTICE_KINDS } from '../../domain/vocabulary';
 import { readLedger } from '../ledger-files';
 import { describeDigest, describeStored, startPlan } from '../measures';
 import { applyPlan, diffPlan } from '../plan-apply';
@@ -288,8 +288,12 @@ export function registerPlanCommands(program: Command): void {
                 : '';
         const flags = [n.catchUp ? '补发' : '', n.provisionalCalendar ? '临时日历' : ''].filter(Boolean).join(' ');
         const who = n.audiences.map((a) => AUDIENCE_LABELS[a]).join('、');
-        const what = `${NOTICE_KINDS[n.kind].label}${stage ? `(${stage})` : ''}`;
-        console.log([formatInstant(Date.parse(n.at), simulated.timeZone), n.measureId, what, n.leadUnit, who, flags].join('\t').trimEnd());
+        const what = `${NOTICE_KINDS[n.kind].label}${stage ? `（${stage}）` : ''}`;
+        // Which channels would carry it: 经邮件, or 经邮件、企业微信 where the directory gives robots.
+        const by = n.channels.length ? `经${channelWords(n.channels)}` : '名录中无收件人';
+        console.log(
+          [formatInstant(Date.parse(n.at), simulated.timeZone), n.measureId, what, n.leadUnit, who, by, flags].join('\t').trimEnd(),
+        );
       }
       console.log(`共${schedule.length}条通知（${simulated.measures.length}项措施，${days}天）`);
     });

@@ -3,9 +3,9 @@
  * corrected address takes effect without touching running workflows. Unknown names, and units
  * or leaders without an address, are reported to the office, never dropped in silence.
  */
-import type { Notice, NoticeAudience } from '../notice';
+import type { DeliveryChannel, Notice, NoticeAudience, NoticeMeasure } from '../notice';
 import type { Directory } from '../plan/schema';
-import type { ChatChannel } from '../chat/platforms';
+import { robotPlatforms, type ChatChannel } from '../chat/platforms';
 
 export interface Recipient {
   email: string;
@@ -20,7 +20,10 @@ export interface Resolution {
   problems: string[];
 }
 
-export function resolveRecipients(directory: Directory, notice: Pick<Notice, 'audiences' | 'measure' | 'event'>): Resolution {
+/** What resolving needs of a notice: its audiences, and the unit and leader (and those it moved from) they name. */
+export type Addressed = Pick<Notice, 'audiences' | 'event'> & { measure: Pick<NoticeMeasure, 'leadUnit' | 'leader'> };
+
+export function resolveRecipients(directory: Directory, notice: Addressed): Resolution {
   const recipients: Recipient[] = [];
   const problems: string[] = [];
   const add = (audience: NoticeAudience, name: string, emails: string[]) => {
@@ -86,4 +89,14 @@ export function recipientChannels(directory: Directory, r: Recipient): ChatChann
     case 'leadershipGroup':
       return first(directory.leadershipGroup.emails) ? (directory.leadershipGroup.channels ?? []) : [];
   }
+}
+
+/**
+ * The channels a notice goes by, as the directory stands (`rectify simulate`): mail when one of
+ * its audiences has an address, then the platforms of their robots (as delivery tells them).
+ */
+export function noticeChannels(directory: Directory, notice: Addressed): DeliveryChannel[] {
+  const { recipients } = resolveRecipients(directory, notice);
+  const robots = robotPlatforms(recipients.flatMap((r) => recipientChannels(directory, r)));
+  return [...(recipients.length ? (['mail'] as const) : []), ...robots];
 }

@@ -340,6 +340,12 @@ function renderCampaignRequests(notices: Notice[], campaign: string, ctx: Render
 
 /** To the office: a notice could not reach someone (unknown recipient, no or refused address). */
 export function renderDeliveryProblem(n: Notice, problems: string[], ctx: RenderContext): RenderedMail {
+  const { subject, view } = deliveryProblemView(n, problems, ctx);
+  return render(subject, '', [view], ctx);
+}
+
+/** What could not be reached, as the office reads it: the headline and the item, for mail and chat alike. */
+export function deliveryProblemView(n: Notice, problems: string[], ctx: RenderContext): { subject: string; view: ItemView } {
   const view = itemView(n, ctx);
   view.lines = [
     `以下通知未能送达：【${view.kindLabel}】`,
@@ -354,11 +360,17 @@ export function renderDeliveryProblem(n: Notice, problems: string[], ctx: Render
   // What to correct is in the plan's directory, not on the measure's page.
   view.links = [];
   view.desk = undefined;
-  return render(`【通知未送达】${view.measureLine}`, '', [view], ctx);
+  return { subject: `【通知未送达】${view.measureLine}`, view };
 }
 
 /** To the office: the plan is about to count working days in a year whose arrangement is not published. */
 export function renderCalendarAlert(a: CalendarAlert, planTitle: string, ctx: RenderContext): RenderedMail {
+  const { subject, intro } = calendarAlertView(a, planTitle, ctx);
+  return render(subject, intro, [], ctx);
+}
+
+/** The calendar alert's headline and words, for mail and chat alike. */
+export function calendarAlertView(a: CalendarAlert, planTitle: string, ctx: RenderContext): { subject: string; intro: string } {
   const days = daysBetween(a.asOf, `${a.year}-01-01`);
   const when = days > 0 ? `自${a.year}年1月1日起（还有${days}天）` : `目前`;
   const rule = provisionalRule(ctx.calendar).replace('工作日暂按', '暂按');
@@ -367,7 +379,7 @@ export function renderCalendarAlert(a: CalendarAlert, planTitle: string, ctx: Re
     `${when}，${planTitle}各项整改措施的提醒、督办和工作日计数将${rule}，相关邮件注明“${PROVISIONAL_COUNT}”。`,
     `国务院办公厅公布该年安排后，请将通知全文交系统管理员导入，运行中的措施会随即按正式安排重新计算。`,
   ].join('');
-  return render(`【节假日安排待导入】${a.year}年节假日安排尚未收录`, intro, [], ctx);
+  return { subject: `【节假日安排待导入】${a.year}年节假日安排尚未收录`, intro };
 }
 
 /**
@@ -376,6 +388,15 @@ export function renderCalendarAlert(a: CalendarAlert, planTitle: string, ctx: Re
  * extensions granted, and the red measures per lead unit.
  */
 export function renderWeeklyDigest(w: WeeklyDigest, ctx: RenderContext): RenderedMail {
+  const { subject, intro, sections, closing } = weeklyView(w, ctx);
+  return render(subject, intro, [], ctx, { sections, closing });
+}
+
+/** The week as its reader gets it: the headline, the opening, the sections and what the reader is asked; for mail and chat alike. */
+export function weeklyView(
+  w: WeeklyDigest,
+  ctx: Pick<RenderContext, 'recipient'>,
+): { subject: string; intro: string; sections: { heading: string; lines: string[] }[]; closing: string } {
   const line = (i: WeekItem) => `${measureName(i.id, i.title)}（${i.leadUnit}）：${i.detail}`;
   const section = (heading: string, items: WeekItem[]) => ({
     heading: `${heading}（${items.length}项）`,
@@ -397,5 +418,5 @@ export function renderWeeklyDigest(w: WeeklyDigest, ctx: RenderContext): Rendere
       ? '请领导小组关注逾期、督办和反弹回潮的措施，督促责任单位和负责区领导抓紧整改。'
       : '请巡察办跟踪督办逾期和反弹回潮的措施，必要时提请领导小组研究。';
   const subject = `【领导小组周报】${w.planTitle}（${w.fromZh}—${w.toZh}）：新增逾期${w.newlyOverdue.length}项，销号${w.closed.length}项，完成率${w.totals.completionRate}`;
-  return render(subject, `${w.summary}本周（${w.fromZh}至${w.toZh}）情况如下。`, [], ctx, { sections, closing: ask });
+  return { subject, intro: `${w.summary}本周（${w.fromZh}至${w.toZh}）情况如下。`, sections, closing: ask };
 }

@@ -144,6 +144,9 @@ describe('operations', () => {
     );
     expect(metrics).toMatch(/rectify_notices_total\{[^}]*kind="urged"[^}]*outcome="delivered"[^}]*\} 1/);
     expect(metrics).toMatch(/rectify_smtp_send_seconds_count\{[^}]*\} [1-9]/);
+    // Every message by channel and outcome (the plan has no robots: mail alone).
+    expect(metrics).toMatch(/rectify_deliveries_total\{[^}]*channel="mail"[^}]*outcome="accepted"[^}]*\} [1-9]/);
+    expect(metrics).not.toMatch(/rectify_deliveries_total\{[^}]*channel="(wecom|dingtalk|feishu)"/);
     // The SDK's own metrics come through the same endpoint.
     expect(metrics).toMatch(/^temporal_activity_execution_latency/m);
     expect(metrics).toMatch(/^temporal_sticky_cache_size/m);

@@ -180,7 +180,7 @@ describe('the timeline', () => {
       ['lookback', '开展第1次回头看'],
       ['lookback', '第1次回头看：整改成效巩固，核查说明：成效巩固'],
     ]);
-    expect(t[2].to).toEqual([{ label: '牵头单位·区发改委 <fgw@example.org>', messageId: '<abc@example.org>' }]);
+    expect(t[2].to).toEqual([{ label: '牵头单位·区发改委 <fgw@example.org>', channels: '邮件', messageId: '<abc@example.org>' }]);
     expect(t[4].problems).toEqual(['区委巡察办：邮箱已满']);
     expect(t[3].who).toBe('单位·区发改委');
     expect(t[7].who).toBe('巡察办·督查科');
