@@ -6,8 +6,9 @@
  * again (a retried activity) posts nothing more; a robot whose key is wrong is reported to the
  * office by mail and to the office's robots, and the office's own robot that refuses the report
  * starts no report of its own; a unit with two mailboxes has its robot told once; the weekly
- * digest and the calendar alert reach the leadership group's and the office's robots once; every
- * message is counted by channel and outcome.
+ * digest and the calendar alert reach the leadership group's and the office's robots once; when a
+ * mailbox refuses, the robot alone carries the notice and its copy says so; every message is
+ * counted by channel and outcome.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -328,6 +329,38 @@ describe('group robots beside mail', () => {
     const alerts = posts('wecom-office').filter((p) => postTitle(p) === '【节假日安排待导入】2099年节假日安排尚未收录');
     expect(alerts).toHaveLength(1);
     expect(postText(alerts[0])).toContain('请将通知全文交系统管理员导入');
+  });
+
+  it('a mailbox that refuses: the robot alone carries the notice, and its copy says so; the alert counts as told', async () => {
+    const office = 'xunchaban@district.example.org';
+    smtp.rejectRecipients.add(office);
+    try {
+      const submitted = testNotice(
+        {
+          kind: 'submitted',
+          audiences: ['office'],
+          stage: 'refused-mailbox',
+          event: { actor: { role: 'unit', who: '区财政局' }, evidence: ['清查台账'] },
+        },
+        { planId: PLAN_ID, id: '1.2', leadUnit: '区财政局' },
+      );
+      const result = await delivery.deliver(submitted);
+      expect(result.sent).toEqual([{ name: '区委巡察办', email: office, audience: 'office', channels: ['wecom'] }]);
+      expect(result.delivered).toBe(true);
+      expect(result.problems).toEqual([
+        expect.stringMatching(/^区委巡察办 <xunchaban@district\.example\.org>: .*550/),
+        '区委巡察办的飞书群机器人：param invalid: incoming webhook access token invalid（19001）',
+      ]);
+      expect(posts('wecom-office').filter((p) => postTitle(p).startsWith('【待核验】'))).toHaveLength(1);
+      // The calendar watch's alert: taken by the office's robot though its mailbox refused, so not tried again tomorrow.
+      const alert = calendarAlert(PLAN_ID, 2098, '2097-11-02', calendarAlertKey(PLAN_ID, 2098));
+      expect(await delivery.alertOffice(alert)).toEqual({
+        delivered: true,
+        problems: [expect.stringContaining('550'), expect.stringContaining('区委巡察办的飞书群机器人')],
+      });
+    } finally {
+      smtp.rejectRecipients.delete(office);
+    }
   });
 
   it('counts every message by channel and outcome (rectify_deliveries_total)', async () => {
