@@ -108,7 +108,7 @@ export function registerMeasureCommands(program: Command): void {
     .option('--plan <id>', '措施编号在多个计划中时指定计划')
     .option('--json', '输出 JSON')
     .option('--details', '与 --json 同用：工作流的全部状态（节假日年份、每个阶段的处理情况）')
-    .option('--timeline', '全部经过：每次发出的通知（对象、时间、Message-ID）和每次操作，按时间顺序')
+    .option('--timeline', '全部经过：每次发出的通知（对象、渠道、时间、Message-ID）和每次操作，按时间顺序')
     .addHelpText('after', '\n示例：\n  rectify show 2.2\n  rectify show 2.2 --timeline')
     .action(async (measureId: string, o: { plan?: string; json?: boolean; details?: boolean; timeline?: boolean }) => {
       if (o.timeline) {

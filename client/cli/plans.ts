@@ -258,7 +258,7 @@ export function registerPlanCommands(program: Command): void {
 
   program
     .command('simulate <plan>')
-    .description('不启动任何工作流，列出未来 N 天计划会发出的全部通知（纯计算）')
+    .description('不启动任何工作流，列出未来 N 天计划会发出的全部通知及其送达渠道（纯计算）')
     .option('--days <n>', '天数')
     .option('--from <date>', '起始日期 YYYY-MM-DD 或 now', 'now')
     .option('--rebase <date>', '演示用：把全部日期平移，使反馈日期成为该日')
