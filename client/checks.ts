@@ -105,7 +105,7 @@ export async function checkSmtp(settings: Pick<Settings, 'mail'>): Promise<Check
 }
 
 /** The plan files the worker reads recipients from: valid, and every address well-formed. */
-export function checkPlans(paths: string[]): Check[] {
+export function checkPlans(paths: string[], env: NodeJS.ProcessEnv = process.env): Check[] {
   if (!paths.length) return [ok('计划文件', '未设置 RECTIFY_PLANS: 收件人取自 Temporal 中保存的计划（rectify start 时保存）')];
   return paths.map((path) => {
     const name = `计划文件 ${path}`;
@@ -119,7 +119,7 @@ export function checkPlans(paths: string[]): Check[] {
       ];
       const robots = directoryChannels(plan.directory).length;
       const detail = `${plan.measures.length}项措施，${addresses.length}个收件地址均有效${robots ? `，${robots}个群机器人` : ''}`;
-      const unreadable = unreadableSecrets(plan.directory);
+      const unreadable = unreadableSecrets(plan.directory, env);
       if (unreadable.length)
         return failed(
           name,
@@ -196,15 +196,15 @@ export async function checkDeskState(settings: Settings): Promise<Check> {
   return ok(name, detail);
 }
 
-/** The group robots of the plans kept in Temporal: their secrets readable on this machine (where a worker sends from). */
-export async function checkStoredChatSecrets(client: Client): Promise<Check> {
+/** The group robots of the plans kept in Temporal: their secrets readable on this machine (where a worker sends from; `env` its environment). */
+export async function checkStoredChatSecrets(client: Client, env: NodeJS.ProcessEnv = process.env): Promise<Check> {
   const name = '群机器人密钥';
   const problems: string[] = [];
   let robots = 0;
   for (const planId of await listPlanIds(client)) {
     const { plan } = await client.workflow.getHandle(planWorkflowId(planId)).query(getPlanQuery);
     robots += directoryChannels(plan.directory).length;
-    problems.push(...unreadableSecrets(plan.directory).map((p) => `计划 ${planId} ${p}`));
+    problems.push(...unreadableSecrets(plan.directory, env).map((p) => `计划 ${planId} ${p}`));
   }
   if (problems.length) return failed(name, problems.join('；'), '在运行 worker 的机器上设置这些环境变量或放好这些文件');
   return ok(name, robots ? `${robots}个群机器人的密钥均可读取` : '计划中没有群机器人');

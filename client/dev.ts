@@ -1,6 +1,7 @@
 /**
  * `rectify dev`: the embedded stack in one process: a dev server (unless a cluster is
- * configured), a worker, and a plan started on it. Runs until Ctrl-C; workflows persist.
+ * configured), a worker, and a plan started on it; its group robots posting to a local double of
+ * the platforms (dev-robots.ts). Runs until Ctrl-C; workflows persist.
  */
 import { Connection, Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
@@ -11,6 +12,7 @@ import { startDevServer, type DevServer } from '../runtime/dev-server';
 import { mailDelivery } from '../worker/worker';
 import { deploymentWorkers } from './run-worker';
 import { describeDigest, describeStored, listMeasures, startPlan } from './measures';
+import { startDevRobots, type DevRobots } from './dev-robots';
 
 export async function runDevStack(settings: Settings, plan: Plan | undefined, planPath?: string, rebased = false): Promise<number> {
   // Quiet by default: the worker's bundling and state logs are noise to the office.
@@ -27,11 +29,15 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
   const connection = await Connection.connect(settings.connectionOptions);
   let closeMailer = () => undefined as void;
   let web: { url: string; close(): Promise<void> } | undefined;
+  let robots: DevRobots | undefined;
   try {
     const client = new Client({ connection, namespace: settings.namespace });
+    // Before the worker's delivery is made: it reads the robots' hosts and secrets from the environment set here.
+    robots = await startDevRobots(plan, settings.varDir);
     const { delivery, mailer } = mailDelivery(settings, planPath ? [planPath] : [], client);
     closeMailer = () => mailer.close();
     console.log(`邮件：${mailer.describe}`);
+    for (const line of robots.lines) console.log(line);
     // A rebased demo of a plan that already runs would be silently the old one: say what to do instead.
     if (plan && rebased && (await listMeasures(client, { planId: plan.id })).length) {
       console.error(
@@ -58,6 +64,7 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
     return 0;
   } finally {
     await web?.close();
+    await robots?.close();
     closeMailer();
     await connection.close();
     await nativeConnection.close();

@@ -16,6 +16,7 @@ import {
   type Check,
   type CheckStatus,
 } from './checks';
+import { devRobotsEnv } from './dev-robots';
 
 const MARK: Record<CheckStatus, string> = { ok: '✓', warn: '!', fail: '✗' };
 const ZONE = 'Asia/Shanghai';
@@ -28,6 +29,8 @@ export async function doctorChecks(settings: Settings, planPaths: string[], now 
   // An unreadable store is the desk check's to report below.
   await loadDeploymentCalendar().catch(() => undefined);
   const checks: Check[] = [];
+  // Against the embedded stack the worker is `rectify dev`'s, with the robots' hosts and example secrets it set.
+  const workerEnv = settings.embedded ? { ...process.env, ...devRobotsEnv(settings.varDir) } : process.env;
   let connection: Connection | undefined;
   try {
     connection = await Connection.connect({ ...settings.connectionOptions, connectTimeout: '5s' });
@@ -47,7 +50,7 @@ export async function doctorChecks(settings: Settings, planPaths: string[], now 
       if (temporal.status === 'ok') {
         checks.push(await checkSearchAttributes(client, settings.namespace));
         checks.push(
-          await checkStoredChatSecrets(client).catch((e: Error) => ({
+          await checkStoredChatSecrets(client, workerEnv).catch((e: Error) => ({
             name: '群机器人密钥',
             status: 'warn' as const,
             detail: `未能读取计划：${e.message}`,
@@ -59,7 +62,7 @@ export async function doctorChecks(settings: Settings, planPaths: string[], now 
     }
   }
   checks.push(await checkSmtp(settings));
-  checks.push(...checkPlans([...new Set([...settings.mail.plans, ...planPaths])]));
+  checks.push(...checkPlans([...new Set([...settings.mail.plans, ...planPaths])], workerEnv));
   checks.push(checkHolidays(Object.keys(publishedYears()).map(Number), localDate(now, ZONE)));
   checks.push(await checkDeskState(settings));
   checks.push(await checkWebExposure(settings));

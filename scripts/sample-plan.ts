@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseReport } from '../domain/report-parser';
+import type { ChatChannel } from '../domain/chat/platforms';
 import type { MeasureInput, PlanInput } from '../domain/plan/schema';
 import { planText } from '../config/plan-files';
 import { writeFileSync } from 'node:fs';
@@ -72,6 +73,17 @@ const UNITS: Record<string, string> = {
   扬名街道: 'ymjd',
   清名桥街道: 'qmqjd',
   山北街道: 'sbjd',
+};
+
+/**
+ * Group robots for a few units, one of each platform, their secrets named by environment variable
+ * only (example values: `rectify dev` sets them and points the platforms at its local double,
+ * client/dev-robots.ts; a machine without them reports the robots unreadable and sends nothing).
+ */
+export const SAMPLE_ROBOTS: Record<string, ChatChannel[]> = {
+  区发改委: [{ platform: 'wecom', key: { env: 'LIANGXI_WECOM_KEY_FGW' } }],
+  区财政局: [{ platform: 'dingtalk', token: { env: 'LIANGXI_DINGTALK_TOKEN_CZJ' }, secret: { env: 'LIANGXI_DINGTALK_SECRET_CZJ' } }],
+  区住建局: [{ platform: 'feishu', hook: { env: 'LIANGXI_FEISHU_HOOK_ZJJ' }, secret: { env: 'LIANGXI_FEISHU_SECRET_ZJJ' } }],
 };
 
 /** The names a report writes for a unit, where they differ from the directory's. */
@@ -167,7 +179,7 @@ export function buildSamplePlan(report: string): PlanInput {
     directory: {
       units: Object.entries(UNITS)
         .filter(([name]) => used.has(name))
-        .map(([name, box]) => ({ name, emails: [`${box}@${DOMAIN}`] })),
+        .map(([name, box]) => ({ name, emails: [`${box}@${DOMAIN}`], ...(SAMPLE_ROBOTS[name] ? { channels: SAMPLE_ROBOTS[name] } : {}) })),
       leaders: Object.entries(LEADERS)
         .filter(([role]) => leaders.has(role))
         .map(([role, box]) => ({ role, email: `${box}@${DOMAIN}` })),
@@ -184,6 +196,8 @@ export const SAMPLE_COMMENT = [
   '示例计划：梁溪区2023年巡视整改（省委第十巡视组，2023年10月14日反馈）。',
   '问题与措施原文取自公开的整改进展情况；负责区领导、牵头单位、参与单位、类型、时限和邮箱均为示例数据',
   '（按问题和措施文字推断，邮箱为 example.org），并非该区的实际分工。',
+  '区发改委、区财政局、区住建局各有一个群机器人（企业微信、钉钉、飞书）：密钥只写环境变量名，取值为示例，',
+  '由 rectify dev 设置并把三个平台指向本机的群机器人替身；未设置这些变量的机器不向群机器人发送，并告知巡察办。',
   'calendar.unpublishedYears: statutory 使 --rebase today 等演示在节假日安排未收录的年份也能运行：按法定节假日临时计算（会给出警告）。',
   '由 scripts/sample-plan.ts 生成，勿手工修改。',
 ].join('\n');

@@ -13,7 +13,12 @@ export function registerSystemCommands(program: Command, setExitCode: (code: num
     .option('--plan <plan>', '计划文件', SAMPLE_PLAN)
     .option('--no-plan', '不启动任何计划')
     .option('--rebase <date>', '演示用：把全部日期平移，使反馈日期成为该日（YYYY-MM-DD 或 today）')
-    .addHelpText('after', '\n示例：\n  rectify dev                 # = npm start\n  rectify dev --rebase today')
+    .addHelpText(
+      'after',
+      '\n群机器人：计划中的企业微信、钉钉、飞书群机器人发到本机的替身（启动时打印其地址，GET / 列出收到的消息），' +
+        '未设置的密钥环境变量取示例值；要发往真实平台，设置该平台的 RECTIFY_CHAT_WECOM_URL、RECTIFY_CHAT_DINGTALK_URL 或 RECTIFY_CHAT_FEISHU_URL 和密钥' +
+        '\n示例：\n  rectify dev                 # = npm start\n  rectify dev --rebase today',
+    )
     .action(async (o: { plan: string | false; rebase?: string }) => {
       const planPath = o.plan === false ? undefined : o.plan;
       // Check the plan before anything starts: a bad plan starts nothing.
