@@ -8,11 +8,14 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['@swc/jest'],
     // Packages of the web stack published as ES modules only (content-disposition 3 under @fastify/static,
-    // cookie 2 under Fastify's inject), and @fastify/cookie, which loads cookie with import():
-    // Node loads them; Jest's CommonJS sandbox needs them in CommonJS (import() becomes require).
-    '/node_modules/(content-disposition|cookie|@fastify/cookie)/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
+    // cookie 2 under Fastify's inject), @fastify/cookie, which loads cookie with import(), and the reply parser
+    // (email-reply-parser): Node loads them; Jest's CommonJS sandbox needs them in CommonJS (import() becomes require).
+    '/node_modules/(content-disposition|cookie|@fastify/cookie|email-reply-parser)/.+\\.js$': [
+      '@swc/jest',
+      { module: { type: 'commonjs' } },
+    ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie|@fastify/cookie)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie|@fastify/cookie|email-reply-parser)/)'],
   testTimeout: 60000,
   setupFiles: ['<rootDir>/test/helpers/isolated-env.js'],
   // Temporary directories under one per run, removed at its end.

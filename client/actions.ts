@@ -90,9 +90,11 @@ export async function sendRequest<R, T = MeasureSummary>(
   workflowId: string,
   update: UpdateDefinition<T, [R]>,
   request: R,
+  /** `updateId`: the same request sent twice is taken once (Temporal keeps an Update's outcome by its id). */
+  options: { updateId?: string } = {},
 ): Promise<T> {
   try {
-    return await client.workflow.getHandle(workflowId).executeUpdate(update, { args: [request] });
+    return await client.workflow.getHandle(workflowId).executeUpdate(update, { args: [request], ...options });
   } catch (e) {
     if (e instanceof WorkflowUpdateFailedError) throw new RequestRefused(`请求被拒绝：${e.cause?.message ?? e.message}`);
     if (e instanceof WorkflowNotFoundError) throw new InputError(`${describeWorkflow(workflowId)}已不在运行，请求未送达`);

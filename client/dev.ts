@@ -30,6 +30,9 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
   let closeMailer = () => undefined as void;
   let web: { url: string; close(): Promise<void> } | undefined;
   let robots: DevRobots | undefined;
+  let inbound: { close(): Promise<void> } | undefined;
+  // Replies by mail: to reply+…@localhost unless the operator names a domain (rectify inbound takes them below).
+  if (settings.embedded && !settings.inbound.domain) settings = { ...settings, inbound: { ...settings.inbound, domain: 'localhost' } };
   try {
     const client = new Client({ connection, namespace: settings.namespace });
     // Before the worker's delivery is made: it reads the robots' hosts and secrets from the environment set here.
@@ -59,10 +62,20 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
     const { startWeb } = await import('./web/main');
     web = await startWeb(settings, client);
     console.log(`整改台账网页：${web.url}（默认只在本机可访问；巡察办账号用 rectify user add 创建）`);
+    if (settings.inbound.domain) {
+      const { startInboundService } = await import('./inbound');
+      const running = await startInboundService(settings, client, planPath ? [planPath] : []).catch((e: Error) => {
+        console.warn(`回复邮件接收未启动：${e.message}`);
+        return undefined;
+      });
+      inbound = running;
+      if (running) console.log(`回复邮件接收：${running.address}（单位回复通知邮件即报送进展，回复地址 reply+…@${running.domain}）`);
+    }
     console.log(`worker 已就绪（任务队列 ${workers.taskQueues.join('、')}）。按 Ctrl-C 停止；工作流保存在数据库中，再次启动后继续运行。`);
     await running; // the worker shuts down on SIGINT/SIGTERM
     return 0;
   } finally {
+    await inbound?.close();
     await web?.close();
     await robots?.close();
     closeMailer();

@@ -69,6 +69,20 @@ export interface Settings {
     /** RECTIFY_WORKFLOW_HEAP_MB: the workflow threads' V8 heap limit (collected early instead of growing to the process default). */
     workflowHeapMiB: number;
   };
+  /** Replies by mail (`rectify inbound`): absent domain, mail carries no reply address. */
+  inbound: {
+    /** RECTIFY_INBOUND_DOMAIN: the domain of reply addresses (reply+…@domain), whose MX points at `rectify inbound`. */
+    domain?: string;
+    /** RECTIFY_INBOUND_HOST (loopback by default; 0.0.0.0 to take mail from elsewhere), RECTIFY_INBOUND_PORT (default 2525). */
+    host: string;
+    port: number;
+    /** RECTIFY_INBOUND_MAX_MB: the largest message taken (default 30). */
+    maxBytes: number;
+    /** RECTIFY_INBOUND_RATE: messages a sender may send in an hour (default 30). */
+    perSenderPerHour: number;
+    /** RECTIFY_INBOUND_TLS_KEY, RECTIFY_INBOUND_TLS_CERT: PEM files; with them STARTTLS is offered. */
+    tls?: { keyFile: string; certFile: string };
+  };
   mail: {
     /** SMTP_URL; without it mail is written to outboxDir as .eml files. */
     smtpUrl?: string;
@@ -126,6 +140,23 @@ function address(env: NodeJS.ProcessEnv, name: string): string | undefined {
   if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535)
     throw new Error(`${name} 无效：${value}（应为“主机:端口”，如127.0.0.1:9464或0.0.0.0:9464）`);
   return `${m[1] || '0.0.0.0'}:${m[2]}`;
+}
+
+function inboundSettings(env: NodeJS.ProcessEnv): Settings['inbound'] {
+  const domain = env.RECTIFY_INBOUND_DOMAIN?.trim().toLowerCase() || undefined;
+  if (domain && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(domain))
+    throw new Error(`RECTIFY_INBOUND_DOMAIN 无效：${env.RECTIFY_INBOUND_DOMAIN}（应为域名，如 reply.example.org）`);
+  const key = env.RECTIFY_INBOUND_TLS_KEY || undefined;
+  const cert = env.RECTIFY_INBOUND_TLS_CERT || undefined;
+  if (!key !== !cert) throw new Error('RECTIFY_INBOUND_TLS_KEY 与 RECTIFY_INBOUND_TLS_CERT 应同时设置（PEM 私钥和证书文件）');
+  return {
+    domain,
+    host: env.RECTIFY_INBOUND_HOST || '127.0.0.1',
+    port: port(env, 'RECTIFY_INBOUND_PORT', 2525),
+    maxBytes: (positiveInt(env, 'RECTIFY_INBOUND_MAX_MB') ?? 30) * 1024 * 1024,
+    perSenderPerHour: positiveInt(env, 'RECTIFY_INBOUND_RATE') ?? 30,
+    ...(key && cert ? { tls: { keyFile: resolve(key), certFile: resolve(cert) } } : {}),
+  };
 }
 
 export const DEFAULT_WORKFLOW_CACHE = 1000;
@@ -260,6 +291,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     healthAddress: address(env, 'RECTIFY_HEALTH_ADDRESS'),
     metricsToken: env.RECTIFY_METRICS_TOKEN || undefined,
   };
+  const inbound = inboundSettings(env);
   const databaseUrl = env.RECTIFY_DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
     throw new Error('RECTIFY_DATABASE_URL 应以 postgres:// 开头，如 postgres://rectify:密码@127.0.0.1:5432/rectify');
@@ -272,6 +304,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     desk: { databaseUrl },
     web,
     links,
+    inbound,
     mail,
     ops,
     worker,

@@ -31,8 +31,8 @@ export type Role = (typeof ROLES)[number];
 export interface Actor {
   role: Role;
   who: string;
-  /** How they reached the measure: a mail's signed link or the web (absent: the CLI). */
-  via?: 'link' | 'web';
+  /** How they reached the measure: a mail's signed link, the web, or a reply by mail (absent: the CLI). */
+  via?: 'link' | 'web' | 'mail';
 }
 
 export interface NoticeMeasure {

@@ -33,8 +33,8 @@ export type Action = keyof typeof PERMISSIONS;
 
 export const ROLE_LABELS: Record<Role, string> = { unit: '单位', leader: '区领导', office: '巡察办', leadership: '领导小组' };
 
-/** How a person reached the measure: a mail's signed link, or signed in to the web. Absent: the CLI (operators). */
-export const VIA_LABELS: Record<NonNullable<Actor['via']>, string> = { link: '邮件链接', web: '网页' };
+/** How a person reached the measure: a mail's signed link, signed in to the web, or a reply by mail. Absent: the CLI (operators). */
+export const VIA_LABELS: Record<NonNullable<Actor['via']>, string> = { link: '邮件链接', web: '网页', mail: '邮件回复' };
 
 /** `单位「区发改委」`: who asked, in refusals. */
 export function describeActor(a: Actor): string {

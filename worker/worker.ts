@@ -105,7 +105,13 @@ export function mailerFor(settings: Settings): Mailer {
 /** Links in lead units' mails: the web's public address and the link keys (generated for the embedded default). */
 export function mailLinks(settings: Settings): MailLinks | undefined {
   const keys = linkKeys(settings, { create: true });
-  return keys ? { baseUrl: settings.web.publicUrl, keys, days: settings.links.days } : undefined;
+  if (!keys) return undefined;
+  return {
+    baseUrl: settings.web.publicUrl,
+    keys,
+    days: settings.links.days,
+    ...(settings.inbound.domain ? { replyDomain: settings.inbound.domain } : {}),
+  };
 }
 
 /** Mail delivery for a worker; `planPaths` are the plan files whose directories it may use; the client starts digests. */

@@ -40,6 +40,7 @@ import {
   type RenderedMail,
 } from '../../domain/email/render';
 import { linkActionLabel, linkUrl, signLink, unitActions, type LinkKeys } from '../../domain/links';
+import { replyAddress } from '../../domain/email/reply-address';
 import type { CalendarAlert } from '../../domain/calendar-alerts';
 import type { DeliveryChannel, DeliveryResult, Notice, SentCopy } from '../../domain/notice';
 import { digestSlot, NOTICE_KINDS } from '../../domain/vocabulary';
@@ -70,8 +71,10 @@ export interface MailLinks {
   /** Where the web is reached from the recipients' side. */
   baseUrl: string;
   keys: LinkKeys;
-  /** How long a link lasts from the moment its notice was decided. */
+  /** How long a link lasts from the moment its notice was decided (and a reply address). */
   days: number;
+  /** RECTIFY_INBOUND_DOMAIN: a lead unit's mail carries a reply address there (`rectify inbound` takes the replies); absent: none. */
+  replyDomain?: string;
 }
 
 /**
@@ -95,6 +98,17 @@ export function noticeLinks(n: Notice, links: MailLinks): MailLink[] {
   };
   const token = signLink(claims, links.keys.current);
   return actions.map((a) => ({ label: linkActionLabel(a), url: linkUrl(links.baseUrl, claims, token, a), action: a }));
+}
+
+/**
+ * The address a lead unit replies to about one notice's measure (domain/email/reply-address.ts):
+ * signed for the unit that leads it as the notice was decided; none once the unit can do nothing.
+ */
+export function noticeReplyAddress(n: Notice, links: MailLinks): string | undefined {
+  const m = n.measure;
+  if (!links.replyDomain || !unitActions(m).length) return undefined;
+  const claims = { planId: m.planId, measureId: m.id, issuedAt: Date.parse(n.decidedAt) };
+  return replyAddress(claims, m.leadUnit, links.keys.current, links.replyDomain);
 }
 
 /** A measure's page on the office's desk (client/web/server.ts serves it; acting there needs the office's sign-in). */
@@ -486,7 +500,9 @@ export class MailDelivery implements NoticeDelivery {
       now,
       calendar: this.calendar(plan),
       timeZone: plan.timeZone,
-      ...(links ? { links: { days: links.days, of: (n: Notice) => noticeLinks(n, links) } } : {}),
+      ...(links
+        ? { links: { days: links.days, of: (n: Notice) => noticeLinks(n, links), reply: (n: Notice) => noticeReplyAddress(n, links) } }
+        : {}),
       ...(deskUrl ? { desk: { of: (n: Notice) => measurePageUrl(deskUrl, n.measure.planId, n.measure.id) } } : {}),
     };
   }
@@ -515,12 +531,25 @@ export class MailDelivery implements NoticeDelivery {
     };
   }
 
+  /**
+   * A lead unit's mail about one measure replies to its reply address (a reply becomes progress);
+   * a digest about several carries one per item in its text, and replies to the office.
+   */
+  private replyTo(recipient: Recipient, notices: Notice[]): string | undefined {
+    const links = this.deps.links;
+    if (recipient.audience !== 'leadUnit' || !links || !notices.length) return undefined;
+    if (new Set(notices.map((n) => n.measure.id)).size !== 1) return undefined;
+    return noticeReplyAddress(notices[notices.length - 1], links);
+  }
+
   private message(plan: Plan, subject: MailSubject, recipient: Recipient, mail: RenderedMail, id: string, extras: MailExtras): MailMessage {
     // A digest is about many measures: it threads with none of them, and carries all their deadlines.
     const thread = extras.thread && subject.measureId ? threadId(plan.id, subject.measureId, this.domain) : undefined;
     const ics = deadlineIcs(extras.ics, this.domain);
+    const reply = this.replyTo(recipient, extras.ics);
     return {
       ...this.sender(plan, recipient),
+      ...(reply ? { replyTo: reply } : {}),
       to: { name: recipient.name, address: recipient.email },
       subject: mail.subject,
       text: mail.text,

@@ -52,6 +52,32 @@ export function registerSystemCommands(program: Command, setExitCode: (code: num
     });
 
   program
+    .command('inbound')
+    .description('接收牵头单位对通知邮件的回复（SMTP）：回复记为进展，附件作为佐证材料，“已完成”并附材料的提交巡察办核验')
+    .addHelpText(
+      'after',
+      '\n设置：RECTIFY_INBOUND_DOMAIN（回复地址的域名，其 MX 指向本服务；worker 也须设置，邮件才带回复地址）、\n' +
+        'RECTIFY_INBOUND_HOST（默认127.0.0.1）、RECTIFY_INBOUND_PORT（默认2525）、RECTIFY_INBOUND_MAX_MB（默认30）、\n' +
+        'RECTIFY_INBOUND_RATE（每个发件人每小时最多几封，默认30）、RECTIFY_INBOUND_TLS_KEY 和 RECTIFY_INBOUND_TLS_CERT（提供 STARTTLS）\n' +
+        '示例：\n  RECTIFY_INBOUND_DOMAIN=reply.example.org RECTIFY_INBOUND_HOST=0.0.0.0 RECTIFY_INBOUND_PORT=25 rectify inbound',
+    )
+    .action(async () => {
+      const { startInboundService } = await import('../inbound');
+      await withClient(
+        async (client) => {
+          const inbound = await startInboundService(loadSettings(), client);
+          console.log(`回复邮件接收：${inbound.address}，回复地址 reply+…@${inbound.domain}。按 Ctrl-C 停止。`);
+          await new Promise<void>((resolve) => {
+            process.once('SIGINT', resolve);
+            process.once('SIGTERM', resolve);
+          });
+          await inbound.close();
+        },
+        { waitForServer: true },
+      );
+    });
+
+  program
     .command('worker')
     .description('只运行 worker，连接 TEMPORAL_ADDRESS 指定的集群（可在多台机器上运行多个）')
     .action(async () => {

@@ -43,7 +43,7 @@ export interface RenderContext {
   /** The plan's zone: the 落款's date. */
   timeZone: string;
   /** The signed links a lead unit may act from, per notice, and how long they last (absent: mails carry none). */
-  links?: { days: number; of: (n: Notice) => MailLink[] };
+  links?: { days: number; of: (n: Notice) => MailLink[]; reply?: (n: Notice) => string | undefined };
   /** The measure's page on the office's desk (RECTIFY_PUBLIC_URL), where the office acts on a notice (absent: mails carry none). */
   desk?: { of: (n: Notice) => string };
 }
@@ -55,6 +55,14 @@ export interface MailLink {
   /** The lead unit's action the link is for (the mail's words say to use it). */
   action?: LinkAction;
 }
+
+/**
+ * Said of a lead unit's reply address: a reply becomes progress, and with files and 已完成 it is a
+ * completion offered to the office. `direct`: the mail is about this measure alone and replies to it.
+ */
+export const replyNote = (direct: boolean): string =>
+  `${direct ? '直接回复本邮件' : '写信至上述地址'}即记为本措施的进展报送（只取新写的正文，附件作为佐证材料）；` +
+  '首行写“已完成”或“申请销号”并附佐证材料的，作为整改完成提交巡察办核验。请从本单位登记的邮箱发出。';
 
 /** Said under a lead unit's links. */
 export const linkNote = (days: number): string =>
@@ -96,6 +104,8 @@ export interface ItemView {
   /** Where a lead unit acts on it (signed links), and what to know about them. */
   links: MailLink[];
   linkNote?: string;
+  /** Where a lead unit replies by mail about it, and what a reply does. */
+  reply?: { address: string; note: string };
   /** Where the office acts on it: the measure's page on its desk. */
   desk?: string;
 }
@@ -236,9 +246,17 @@ export function itemView(n: Notice, ctx: RenderContext): ItemView {
 }
 
 /** A lead unit's links to act on its own measure (no one else's mail carries them). */
-function itemLinks(n: Notice, ctx: RenderContext): Pick<ItemView, 'links' | 'linkNote'> {
+function itemLinks(n: Notice, ctx: RenderContext): Pick<ItemView, 'links' | 'linkNote' | 'reply'> {
   const links = ctx.recipient.audience === 'leadUnit' && ctx.links ? ctx.links.of(n) : [];
-  return links.length ? { links, linkNote: linkNote(ctx.links!.days) } : { links: [] };
+  if (!links.length) return { links: [] };
+  const address = ctx.links!.reply?.(n);
+  return { links, linkNote: linkNote(ctx.links!.days), ...(address ? { reply: { address, note: replyNote(false) } } : {}) };
+}
+
+/** A mail about one measure replies to its reply address (MailDelivery sets Reply-To): say so. */
+function direct(views: ItemView[]): ItemView[] {
+  if (views.length !== 1 || !views[0].reply) return views;
+  return [{ ...views[0], reply: { ...views[0].reply, note: replyNote(true) } }];
 }
 
 /** Sections of a summary mail (the weekly digest): a heading and its lines. */
@@ -271,7 +289,7 @@ function render(subject: string, intro: string, items: ItemView[], ctx: RenderCo
 
 export function renderNotice(n: Notice, ctx: RenderContext): RenderedMail {
   const view = itemView(n, ctx);
-  return render(noticeHeadline(n, view), '', [view], ctx);
+  return render(noticeHeadline(n, view), '', direct([view]), ctx);
 }
 
 /** A notice's headline: the mail's subject, a chat message's title. */
@@ -293,7 +311,7 @@ export function renderDigest(notices: Notice[], ctx: RenderContext): RenderedMai
   const campaign = campaignOf(notices);
   if (campaign) return renderCampaignRequests(notices, campaign, ctx);
   const { views, subject, intro } = digestViews(notices, ctx);
-  return render(subject, intro, views, ctx);
+  return render(subject, intro, direct(views), ctx);
 }
 
 /** A morning's notices for one recipient as they are read, red first, with the headline and the opening line: for mail and chat alike. */

@@ -20,6 +20,8 @@ export const HTML_LAYOUT = `<!doctype html>
 <% if (item.desk) { %><p style="margin: 10px 0 4px">在系统中办理：<a href="<%= item.desk %>" style="color: #0b57d0; font-weight: bold">打开本措施页面</a></p><% } %>
 <% if (item.links.length) { %><p style="margin: 10px 0 4px">在线办理：<% item.links.forEach((l, i) => { %><% if (i) { %> | <% } %><a href="<%= l.url %>" style="color: #0b57d0; font-weight: bold"><%= l.label %></a><% }) %></p>
 <p style="margin: 0; color: #666; font-size: 13px"><%= item.linkNote %></p><% } %>
+<% if (item.reply) { %><p style="margin: 10px 0 4px">邮件报送：<a href="mailto:<%= item.reply.address %>" style="color: #0b57d0"><%= item.reply.address %></a></p>
+<p style="margin: 0; color: #666; font-size: 13px"><%= item.reply.note %></p><% } %>
 </td></tr></table>
 <% } %>
 <% for (const sec of it.sections) { %><h3 style="font-size: 16px; margin: 16px 0 4px"><%= sec.heading %></h3>
@@ -44,6 +46,8 @@ export const TEXT_LAYOUT = `<%= it.greeting %>
 <% } %><% if (item.links.length) { %>  在线办理：
 <% for (const l of item.links) { %>    <%= l.label %>：<%= l.url %>
 <% } %>  <%= item.linkNote %>
+<% } %><% if (item.reply) { %>  邮件报送：<%= item.reply.address %>
+  <%= item.reply.note %>
 <% } %>
 <% } %><% for (const sec of it.sections) { %><%= sec.heading %>
 <% for (const line of sec.lines) { %>  · <%= line %>
