@@ -3,7 +3,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import selfsigned from 'selfsigned';
 import { SMTPServer } from 'smtp-server';
 import { join } from 'node:path';
-import { MailDelivery, type MailLinks } from '../../activities/mail/delivery';
+import { MailDelivery, type MailDeliveryDeps, type MailLinks } from '../../activities/mail/delivery';
 import { PlanDirectory } from '../../activities/mail/directory';
 import { SentLedger } from '../../activities/mail/sent-ledger';
 import { smtpMailer, type Mailer } from '../../activities/mail/transport';
@@ -109,6 +109,8 @@ export async function mailToTestSmtp(
   dir: string,
   planPath: string,
   links?: MailLinks,
+  /** Group robots beside the mail (the chat double's hosts, secrets). */
+  chat?: MailDeliveryDeps['chat'],
 ): Promise<{ smtp: TestSmtp; mailer: Mailer; delivery: MailDelivery }> {
   const smtp = await startTestSmtp();
   const mailer = smtpMailer(smtp.url, { ca: smtp.ca, maxConnections: 2 });
@@ -118,6 +120,7 @@ export async function mailToTestSmtp(
     ledger: new SentLedger(join(dir, 'sent')),
     from: '"区委巡察办 整改提醒" <rectify@district.example.org>',
     ...(links ? { links } : {}),
+    ...(chat ? { chat } : {}),
   });
   return { smtp, mailer, delivery };
 }

@@ -2,10 +2,12 @@
 /**
  * Acting from a mail, end to end, in a real browser (Debian's chromium via puppeteer-core) on a
  * real dev server, mail through a real SMTP server in process: the office urges a measure
- * (`rectify remind`), the lead unit's mail arrives with its links, the unit follows one, reports
- * progress with an uploaded PDF and submits completion; the office signs in, finds both on the
- * timeline and verifies; the unit's link then says the measure is closed. Screenshots go to
- * test-output/screenshots/.
+ * (`rectify remind`), the lead unit's mail arrives with its links and reply address and its
+ * 企业微信 group robot gets the chat message (the robots' double); the unit follows one link,
+ * reports progress with an uploaded PDF, replies to the mail with another (rectify inbound), and
+ * submits completion; the office signs in, finds all three on the timeline and verifies; the
+ * unit's link then says the measure is closed. Screenshots go to test-output/screenshots/ (the
+ * timeline's also to docs/screenshots/reply-timeline.png for the README).
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -17,6 +19,13 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { Mailer } from '../../activities/mail/transport';
 import type { MailDelivery } from '../../activities/mail/delivery';
 import { buildWebApp } from '../../client/web/server';
+import nodemailer from 'nodemailer';
+import { robotHosts } from '../../activities/chat/robots';
+import { PlanDirectory } from '../../activities/mail/directory';
+import { InboundReplies } from '../../client/inbound/handle';
+import { startInbound, type InboundServer } from '../../client/inbound/server';
+import { readSecret } from '../../config/chat-secrets';
+import { postText, postTitle, startChatDouble, type ChatDouble } from '../../runtime/chat-double';
 import { measureWorkflowId } from '../../contracts/ids';
 import { getStateQuery } from '../../contracts/messages';
 import { runCli } from '../helpers/cli';
@@ -40,7 +49,11 @@ const PLAN = drillPlan({
   measures: [
     `{ id: "1.2", problem: 1, title: 全力稳定外资, text: '落实外资奖励政策,提高奖励比例。', kind: deadline, leader: 区委常委、常务副区长, leadUnit: 区发改委, participants: [], deadline: 2024-03-29 }`,
   ],
-});
+}).replace(
+  '      emails: [fgw@district.example.org]',
+  '      emails: [fgw@district.example.org]\n      channels:\n        - { platform: wecom, key: { env: TEST_WECOM_KEY_FGW } }',
+);
+const REPLY_DOMAIN = 'reply.district.example.org';
 
 describe('from the mail to close-out in a browser', () => {
   let stack: DevStack;
@@ -50,6 +63,8 @@ describe('from the mail to close-out in a browser', () => {
   let web: FastifyInstance;
   let browser: Browser;
   let base: string;
+  let robots: ChatDouble;
+  let inbound: InboundServer;
   const dir = mkdtempSync(join(tmpdir(), 'rectify-mail-act-'));
   const planPath = join(dir, 'plan.yaml');
   const pdfPath = join(dir, '外资奖励兑现情况.pdf');
@@ -65,11 +80,34 @@ describe('from the mail to close-out in a browser', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     let delivery: MailDelivery;
-    ({ smtp, mailer, delivery } = await mailToTestSmtp(dir, planPath, { baseUrl: `${base}/`, keys: access.keys, days: 30 }));
+    robots = await startChatDouble([{ platform: 'wecom', key: 'wecom-fgw' }]);
+    const hosts = { RECTIFY_CHAT_WECOM_URL: robots.url, RECTIFY_CHAT_DINGTALK_URL: robots.url, RECTIFY_CHAT_FEISHU_URL: robots.url };
+    ({ smtp, mailer, delivery } = await mailToTestSmtp(
+      dir,
+      planPath,
+      { baseUrl: `${base}/`, keys: access.keys, days: 30, replyDomain: REPLY_DOMAIN },
+      { hosts: robotHosts(hosts), secret: (ref) => readSecret(ref, { TEST_WECOM_KEY_FGW: 'wecom-fgw' }) },
+    ));
     stack = await startDevStack(dir, { delivery });
     env = stack.env;
     web = await buildWebApp({ client: env.client, namespace: 'default', cacheMs: 0, ...access });
     await web.listen({ host: '127.0.0.1', port });
+    const replies = new InboundReplies({
+      client: env.client,
+      plans: new PlanDirectory([planPath]),
+      evidence: access.evidence,
+      keys: access.keys,
+      days: 30,
+      domain: REPLY_DOMAIN,
+      mailer,
+      from: '"区委巡察办 整改提醒" <rectify@district.example.org>',
+      systemName: '巡视整改督办系统',
+      now: () => Date.now(),
+    });
+    inbound = await startInbound(
+      { host: '127.0.0.1', port: await freePort(), domain: REPLY_DOMAIN, maxBytes: 5 * 1024 * 1024, perSenderPerHour: 30 },
+      (raw, envelope) => replies.handle(raw, envelope),
+    );
     browser = await puppeteer.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -80,6 +118,8 @@ describe('from the mail to close-out in a browser', () => {
   }, 120_000);
 
   afterAll(async () => {
+    await inbound?.close();
+    await robots?.close();
     await browser?.close();
     await web?.close();
     mailer?.close();
@@ -112,6 +152,15 @@ describe('from the mail to close-out in a browser', () => {
       [...(mail.text ?? '').matchAll(/(报送进展|提交整改完成|申请延期)[:：]\s*(http\S+)/g)].map((m) => [m[1], m[2]]),
     );
     expect(Object.keys(links)).toEqual(['报送进展', '提交整改完成', '申请延期']);
+    // …and its group robot the same notice, as a chat message with the same links.
+    const post = await eventually(
+      async () => robots.accepted.find((p) => p.key === 'wecom-fgw'),
+      (p) => p !== undefined,
+    );
+    expect(postTitle(post!)).toBe(mail.subject);
+    expect(postText(post!)).toContain(links['报送进展']);
+    mkdirSync(resolve(__dirname, '../../test-output/chat'), { recursive: true });
+    writeFileSync(resolve(__dirname, '../../test-output/chat/urging-wecom.md'), postText(post!));
 
     // 2. The unit follows the progress link and reports with a PDF.
     const unitContext = await browser.createBrowserContext();
@@ -129,6 +178,16 @@ describe('from the mail to close-out in a browser', () => {
     await submit(unit);
     expect(await text(unit)).toContain('已报送进展');
     expect(await text(unit)).toContain('外资奖励兑现情况.pdf');
+
+    // 2b. …and replies to the mail with a letter: its new text becomes progress, its PDF evidence.
+    const replyTo = mail.replyTo!.value[0].address!;
+    await nodemailer.createTransport({ host: '127.0.0.1', port: inbound.port, secure: false, ignoreTLS: true }).sendMail({
+      from: '区发改委 <fgw@district.example.org>',
+      to: replyTo,
+      subject: `回复：${mail.subject}`,
+      text: `第二批奖励资金已拨付，附拨付凭证。\n\n在 2024年3月20日 09:00，区委巡察办 <xunchaban@district.example.org> 写道：\n> 请本周内报送\n`,
+      attachments: [{ filename: '第二批拨付凭证.pdf', content: tinyPdf('拨付凭证') }],
+    });
 
     // 3. …and submits completion from the completion link.
     await unit.goto(links['提交整改完成'], { waitUntil: 'networkidle0' });
@@ -150,6 +209,11 @@ describe('from the mail to close-out in a browser', () => {
     expect(office.url()).toBe(`${base}/measures/${PLAN_ID}/1.2`);
     const timeline = await text(office);
     expect(timeline).toContain('单位·区发改委（经邮件链接）');
+    expect(timeline).toContain('单位·区发改委（经邮件回复）');
+    expect(timeline).toContain('第二批奖励资金已拨付，附拨付凭证');
+    expect(timeline).not.toContain('写道');
+    expect(timeline).toContain('第二批拨付凭证.pdf');
+    expect(timeline).toMatch(/区发改委 <fgw@district\.example\.org>.*经邮件、企业微信/);
     expect(timeline).toContain('已兑现奖励资金');
     expect(timeline).toContain('外资奖励兑现情况.pdf');
     expect(timeline).toContain('巡察办·督查科');
@@ -161,6 +225,9 @@ describe('from the mail to close-out in a browser', () => {
     }, href);
     expect(bytes).toEqual([200, tinyPdf('兑现情况').length]);
     await shoot(office, 'office-verify');
+    const list = (await office.$('ol.timeline'))!;
+    await list.screenshot({ path: join(SHOTS, 'reply-timeline.png') });
+    await list.screenshot({ path: resolve(__dirname, '../../docs/screenshots/reply-timeline.png') });
     await office.click('input[name=decision][value=accept]');
     await office.type('form[action$="/verify"] textarea[name=reason]', '材料齐全,同意销号');
     await submit(office, 'form[action$="/verify"] button[type=submit]');
