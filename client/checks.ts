@@ -228,6 +228,36 @@ export async function checkWebExposure(settings: Settings): Promise<Check> {
   return ok(name, `${settings.web.host}:${settings.web.port}${settings.links.secret ? '，链接密钥已设置' : '，仅本机访问'}`);
 }
 
+/**
+ * Replies by mail: whether mail carries reply addresses (RECTIFY_INBOUND_DOMAIN, the workers' too),
+ * where `rectify inbound` listens, and that its TLS files can be read.
+ */
+export function checkInbound(settings: Settings): Check {
+  const name = '邮件回复';
+  const i = settings.inbound;
+  if (!i.domain && settings.embedded)
+    return ok(name, '未设置 RECTIFY_INBOUND_DOMAIN：单位邮件不带回复地址（rectify dev 用 reply+…@localhost）');
+  if (!i.domain)
+    return {
+      name,
+      status: 'warn',
+      detail: '未设置 RECTIFY_INBOUND_DOMAIN：单位邮件不带回复地址，回复只到巡察办邮箱',
+      fix: '为回复地址指定域名（如 reply.example.org，MX 指向运行 rectify inbound 的机器），在 worker 和 rectify inbound 的环境中都设置',
+    };
+  for (const file of i.tls ? [i.tls.keyFile, i.tls.certFile] : []) {
+    try {
+      readFileSync(file);
+    } catch (e) {
+      return failed(name, `无法读取 ${file}：${(e as Error).message}`, '检查 RECTIFY_INBOUND_TLS_KEY 和 RECTIFY_INBOUND_TLS_CERT');
+    }
+  }
+  const tls = i.tls ? '，提供 STARTTLS' : '，未配置 TLS（RECTIFY_INBOUND_TLS_KEY/CERT）';
+  return ok(
+    name,
+    `回复地址 reply+…@${i.domain}；rectify inbound 在 ${i.host}:${i.port}${tls}，每封不超过${i.maxBytes / 1024 / 1024} MB，每个发件人每小时${i.perSenderPerHour}封`,
+  );
+}
+
 /** Ready to serve: Temporal, its search attributes and (when configured) SMTP. */
 export async function readiness(client: Client, settings: Settings, options: { smtp: boolean }): Promise<Check[]> {
   const checks = [await checkTemporal(client, settings), await checkSearchAttributes(client, settings.namespace)];

@@ -11,6 +11,7 @@ import {
   checkSmtp,
   checkTemporal,
   checkDeskState,
+  checkInbound,
   checkStoredChatSecrets,
   checkWebExposure,
   type Check,
@@ -66,6 +67,7 @@ export async function doctorChecks(settings: Settings, planPaths: string[], now 
   checks.push(checkHolidays(Object.keys(publishedYears()).map(Number), localDate(now, ZONE)));
   checks.push(await checkDeskState(settings));
   checks.push(await checkWebExposure(settings));
+  checks.push(checkInbound(settings));
   return checks;
 }
 

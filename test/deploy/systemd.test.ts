@@ -58,7 +58,7 @@ describe('systemd units', () => {
       expect([name, /^User=(temporal|rectify)$/m.test(text)]).toEqual([name, true]);
       if (!/Type=oneshot/.test(text)) expect([name, /^Restart=(always|on-failure)$/m.test(text)]).toEqual([name, true]);
     }
-    for (const name of ['rectify-worker@.service', 'rectify-web.service']) {
+    for (const name of ['rectify-worker@.service', 'rectify-web.service', 'rectify-inbound.service']) {
       expect(read(name)).toContain('EnvironmentFile=/etc/rectify/rectify.env');
       expect(read(name)).not.toMatch(/RECTIFY_LINK_SECRET=|SMTP_URL=|PASSWORD/);
     }

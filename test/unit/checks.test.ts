@@ -2,7 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkDeskState, checkHolidays, checkPlans } from '../../client/checks';
+import { checkDeskState, checkHolidays, checkInbound, checkPlans } from '../../client/checks';
 import { drillPlan } from '../helpers/plans';
 import { loadSettings } from '../../config/settings';
 import { FileAccountStore } from '../../config/users';
@@ -105,5 +105,38 @@ describe('the plans’ group robots', () => {
     } finally {
       process.env = saved;
     }
+  });
+});
+
+describe('replies by mail', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rectify-inbound-check-'));
+  const settings = (env: NodeJS.ProcessEnv) => loadSettings({ RECTIFY_VAR_DIR: dir, TEMPORAL_CONFIG_FILE: join(dir, 'none.toml'), ...env });
+
+  it('says where replies go, warns a cluster without a reply domain, and fails unreadable TLS files', () => {
+    expect(checkInbound(settings({ RECTIFY_INBOUND_DOMAIN: 'Reply.Example.org', RECTIFY_INBOUND_PORT: '25' }))).toEqual({
+      name: '邮件回复',
+      status: 'ok',
+      detail:
+        '回复地址 reply+…@reply.example.org；rectify inbound 在 127.0.0.1:25，未配置 TLS（RECTIFY_INBOUND_TLS_KEY/CERT），每封不超过30 MB，每个发件人每小时30封',
+    });
+    expect(checkInbound(settings({})).status).toBe('ok');
+    expect(checkInbound(settings({ TEMPORAL_ADDRESS: '10.0.0.5:7233' }))).toMatchObject({
+      status: 'warn',
+      fix: expect.stringContaining('worker'),
+    });
+    const missing = checkInbound(
+      settings({
+        RECTIFY_INBOUND_DOMAIN: 'reply.example.org',
+        RECTIFY_INBOUND_TLS_KEY: join(dir, 'no.key'),
+        RECTIFY_INBOUND_TLS_CERT: join(dir, 'no.pem'),
+      }),
+    );
+    expect(missing).toMatchObject({ status: 'fail', detail: expect.stringContaining('no.key') });
+  });
+
+  it('refuses a bad domain, half a TLS pair and a bad port, naming the variable', () => {
+    expect(() => settings({ RECTIFY_INBOUND_DOMAIN: 'reply example.org' })).toThrow('RECTIFY_INBOUND_DOMAIN 无效：reply example.org');
+    expect(() => settings({ RECTIFY_INBOUND_TLS_KEY: 'k.pem' })).toThrow('RECTIFY_INBOUND_TLS_KEY 与 RECTIFY_INBOUND_TLS_CERT 应同时设置');
+    expect(() => settings({ RECTIFY_INBOUND_PORT: '99999' })).toThrow('RECTIFY_INBOUND_PORT=99999');
   });
 });
