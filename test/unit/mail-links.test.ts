@@ -2,7 +2,8 @@
  * Links in mails: a lead unit's mail carries one signed link per action it may take now, the
  * office's a link to the measure's page on its desk; nobody else's carries any.
  */
-import { measurePageUrl, noticeLinks, type MailLinks } from '../../activities/mail/delivery';
+import { measurePageUrl, noticeLinks, noticeReplyAddress, type MailLinks } from '../../activities/mail/delivery';
+import { parseReplyAddress } from '../../domain/email/reply-address';
 import { chinaCalendar } from '../../domain/calendar-data';
 import { renderDigest, renderNotice, type RenderContext } from '../../domain/email/render';
 import { verifyLink } from '../../domain/links';
@@ -72,6 +73,34 @@ describe('links in mails', () => {
     const mail = renderDigest([a, b], ctx('leadUnit'));
     const measures = urls(mail.text).map((u) => decodeURIComponent(new URL(u).pathname));
     expect(measures).toEqual([...Array(3).fill('/u/drill-2024/1.1'), ...Array(3).fill('/u/drill-2024/1.2')]);
+  });
+
+  it('with a reply domain, a unit’s mail about one measure says to reply to it; a digest gives each item its own address', () => {
+    const replies: MailLinks = { ...LINKS, replyDomain: 'reply.example.org' };
+    const withReplies = (audience: NoticeAudience): RenderContext => ({
+      ...ctx(audience),
+      links: { days: 30, of: (n: Notice) => noticeLinks(n, replies), reply: (n: Notice) => noticeReplyAddress(n, replies) },
+    });
+    const addresses = (text: string) => [...text.matchAll(/邮件报送：(\S+)/g)].map((m) => parseReplyAddress(m[1], 'reply.example.org'));
+    const a = testNotice();
+    const b = testNotice({}, { id: '1.2', title: '全力稳定外资' });
+    const one = renderNotice(a, withReplies('leadUnit'));
+    expect(addresses(one.text)).toEqual([
+      { planId: 'drill-2024', measureId: '1.1', issuedAt: Date.parse(a.decidedAt), signature: expect.any(String) },
+    ]);
+    expect(one.text).toContain('直接回复本邮件即记为本措施的进展报送（只取新写的正文，附件作为佐证材料）；');
+    expect(one.html).toMatch(/<a href="mailto:reply\+drill-2024\.1\.1\.[0-9a-z]+\.[a-z2-7]{16}@reply\.example\.org"/);
+    const two = renderDigest([a, b], withReplies('leadUnit'));
+    expect(addresses(two.text).map((x) => x?.measureId)).toEqual(['1.1', '1.2']);
+    expect(two.text).toContain('写信至上述地址即记为本措施的进展报送');
+    expect(two.text).not.toContain('直接回复本邮件');
+    // Nobody but the lead unit, and no unit of a closed measure, gets one.
+    expect(renderNotice(a, withReplies('office')).text).not.toContain('邮件报送');
+    expect(renderNotice(testNotice({ kind: 'verification-result' }, { status: 'closed' }), withReplies('leadUnit')).text).not.toContain(
+      '邮件报送',
+    );
+    // Without a reply domain, none.
+    expect(renderNotice(a, ctx('leadUnit')).text).not.toContain('邮件报送');
   });
 
   it('beside the online 申请延期 link, a reminder says to apply through it; without one, in writing', () => {
