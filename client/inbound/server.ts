@@ -73,6 +73,8 @@ export async function startInbound(o: InboundOptions, handle: HandleMail): Promi
         return callback(smtpError(450, '4.7.1 Too many messages from this sender, try again later (发送过于频繁，请稍后再试)'));
       }
       sent.set(sender, [...recent, now()]);
+      // Many senders over time (spam included): forget those quiet for an hour.
+      if (sent.size > 10_000) for (const [k, v] of sent) if (now() - v[v.length - 1] >= 3_600_000) sent.delete(k);
       callback();
     },
     onRcptTo(address, _session, callback) {
