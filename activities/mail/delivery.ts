@@ -111,6 +111,11 @@ export function noticeReplyAddress(n: Notice, links: MailLinks): string | undefi
   return replyAddress(claims, m.leadUnit, links.keys.current, links.replyDomain);
 }
 
+/** A plan's overview on the desk (its ledger and report a click away); reading needs an account. */
+export function planPageUrl(baseUrl: string, planId: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/?plan=${encodeURIComponent(planId)}`;
+}
+
 /** A measure's page on the office's desk (client/web/server.ts serves it; acting there needs the office's sign-in). */
 export function measurePageUrl(baseUrl: string, planId: string, measureId: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/measures/${encodeURIComponent(planId)}/${encodeURIComponent(measureId)}`;
@@ -347,7 +352,8 @@ export class MailDelivery implements NoticeDelivery {
     const robots: string[] = [];
     for (const recipient of recipients) {
       const key = weeklyDigestKey(plan.id, week.to, recipient.email);
-      const told = await this.tellRobots(plan, recipient, (p) => chatWeekly(week, { recipient }, p), key);
+      const ctx = this.context(plan, recipient);
+      const told = await this.tellRobots(plan, recipient, (p) => chatWeekly(week, ctx, p), key);
       problems.push(...told.problems);
       robots.push(...told.posted.map((p) => robotName(recipient, p)));
     }
@@ -503,7 +509,9 @@ export class MailDelivery implements NoticeDelivery {
       ...(links
         ? { links: { days: links.days, of: (n: Notice) => noticeLinks(n, links), reply: (n: Notice) => noticeReplyAddress(n, links) } }
         : {}),
-      ...(deskUrl ? { desk: { of: (n: Notice) => measurePageUrl(deskUrl, n.measure.planId, n.measure.id) } } : {}),
+      ...(deskUrl
+        ? { desk: { of: (n: Notice) => measurePageUrl(deskUrl, n.measure.planId, n.measure.id), plan: planPageUrl(deskUrl, plan.id) } }
+        : {}),
     };
   }
 

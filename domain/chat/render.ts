@@ -96,12 +96,12 @@ const alarmed = (w: WeeklyDigest): boolean => w.newlyOverdue.length + w.relapsed
  * The week to the leadership group and the office: the opening, each section's heading (with its
  * count) and as many of its lines as fit, the rest counted; what the reader is asked, always.
  */
-export function chatWeekly(w: WeeklyDigest, ctx: Pick<RenderContext, 'recipient'>, platform: ChatPlatform): ChatText {
-  const { subject, intro, sections, closing } = weeklyView(w, ctx);
+export function chatWeekly(w: WeeklyDigest, ctx: Pick<RenderContext, 'recipient' | 'desk'>, platform: ChatPlatform): ChatText {
+  const { subject, intro, sections, closing, online } = weeklyView(w, ctx);
   const max = PLATFORMS[platform].maxTextBytes;
   const rest = (n: number) => (n ? `\n\n……另有${n}条，详见邮件。` : '');
   const body = (kept: string[][], omitted: number) =>
-    `${intro}\n\n${kept.map((lines, i) => [`**${sections[i].heading}**`, ...lines].join('\n')).join('\n\n')}${rest(omitted)}\n\n${closing}`;
+    `${intro}\n\n${kept.map((lines, i) => [`**${sections[i].heading}**`, ...lines].join('\n')).join('\n\n')}${rest(omitted)}\n\n${closing}${online ? `\n[${online.label}](${online.url})` : ''}`;
   const kept: string[][] = sections.map(() => []);
   const total = sections.reduce((a, x) => a + x.lines.length, 0);
   let count = 0;

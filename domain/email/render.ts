@@ -45,7 +45,7 @@ export interface RenderContext {
   /** The signed links a lead unit may act from, per notice, and how long they last (absent: mails carry none). */
   links?: { days: number; of: (n: Notice) => MailLink[]; reply?: (n: Notice) => string | undefined };
   /** The measure's page on the office's desk (RECTIFY_PUBLIC_URL), where the office acts on a notice (absent: mails carry none). */
-  desk?: { of: (n: Notice) => string };
+  desk?: { of: (n: Notice) => string; /** The plan's overview on the desk (to sign in and read the whole plan). */ plan?: string };
 }
 
 /** A place a reader acts from: a lead unit's signed link for one action (the permissions table's label), or the office's desk. */
@@ -263,6 +263,8 @@ function direct(views: ItemView[]): ItemView[] {
 interface MailExtras {
   sections?: { heading: string; lines: string[] }[];
   closing?: string;
+  /** A place to read more, after the closing. */
+  online?: MailLink;
 }
 
 /**
@@ -278,6 +280,7 @@ function render(subject: string, intro: string, items: ItemView[], ctx: RenderCo
     items,
     sections: extras.sections ?? [],
     closing: extras.closing,
+    online: extras.online,
     contact: ctx.recipient.audience === 'office' ? undefined : officialText(`如有疑问，请联系${officeContact(ctx.office)}。`),
     signature: {
       name: fromSystem(ctx.recipient.audience) ? (ctx.systemName ?? DEFAULT_SYSTEM_NAME) : ctx.office.name,
@@ -406,15 +409,15 @@ export function calendarAlertView(a: CalendarAlert, planTitle: string, ctx: Rend
  * extensions granted, and the red measures per lead unit.
  */
 export function renderWeeklyDigest(w: WeeklyDigest, ctx: RenderContext): RenderedMail {
-  const { subject, intro, sections, closing } = weeklyView(w, ctx);
-  return render(subject, intro, [], ctx, { sections, closing });
+  const { subject, intro, sections, closing, online } = weeklyView(w, ctx);
+  return render(subject, intro, [], ctx, { sections, closing, online });
 }
 
 /** The week as its reader gets it: the headline, the opening, the sections and what the reader is asked; for mail and chat alike. */
 export function weeklyView(
   w: WeeklyDigest,
-  ctx: Pick<RenderContext, 'recipient'>,
-): { subject: string; intro: string; sections: { heading: string; lines: string[] }[]; closing: string } {
+  ctx: Pick<RenderContext, 'recipient' | 'desk'>,
+): { subject: string; intro: string; sections: { heading: string; lines: string[] }[]; closing: string; online?: MailLink } {
   const line = (i: WeekItem) => `${measureName(i.id, i.title)}（${i.leadUnit}）：${i.detail}`;
   const section = (heading: string, items: WeekItem[]) => ({
     heading: `${heading}（${items.length}项）`,
@@ -436,5 +439,12 @@ export function weeklyView(
       ? '请领导小组关注逾期、督办和反弹回潮的措施，督促责任单位和负责区领导抓紧整改。'
       : '请巡察办跟踪督办逾期和反弹回潮的措施，必要时提请领导小组研究。';
   const subject = `【领导小组周报】${w.planTitle}（${w.fromZh}—${w.toZh}）：新增逾期${w.newlyOverdue.length}项，销号${w.closed.length}项，完成率${w.totals.completionRate}`;
-  return { subject, intro: `${w.summary}本周（${w.fromZh}至${w.toZh}）情况如下。`, sections, closing: ask };
+  return {
+    subject,
+    intro: `${w.summary}本周（${w.fromZh}至${w.toZh}）情况如下。`,
+    sections,
+    closing: ask,
+    // Office staff and leaders have accounts: the whole plan on the desk, read-only for leaders.
+    ...(ctx.desk?.plan ? { online: { label: '在线查看整改总览和台账（需登录）', url: ctx.desk.plan } } : {}),
+  };
 }

@@ -27,6 +27,7 @@ export const HTML_LAYOUT = `<!doctype html>
 <% for (const sec of it.sections) { %><h3 style="font-size: 16px; margin: 16px 0 4px"><%= sec.heading %></h3>
 <ul style="margin: 0; padding-left: 20px"><% for (const line of sec.lines) { %><li><%= line %></li><% } %></ul><% } %>
 <% if (it.closing) { %><p style="font-weight: bold"><%= it.closing %></p><% } %>
+<% if (it.online) { %><p><a href="<%= it.online.url %>" style="color: #0b57d0; font-weight: bold"><%= it.online.label %></a></p><% } %>
 <% if (it.contact) { %><p><%= it.contact %></p><% } %>
 <p style="text-align: right; margin-top: 24px"><%= it.signature.name %><br><%= it.signature.date %></p>
 </body></html>
@@ -53,6 +54,8 @@ export const TEXT_LAYOUT = `<%= it.greeting %>
 <% for (const line of sec.lines) { %>  · <%= line %>
 <% } %>
 <% } %><% if (it.closing) { %><%= it.closing %>
+
+<% } %><% if (it.online) { %><%= it.online.label %>：<%= it.online.url %>
 
 <% } %><% if (it.contact) { %><%= it.contact %>
 

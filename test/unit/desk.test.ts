@@ -5,6 +5,8 @@
  */
 import { chinaCalendar } from '../../domain/calendar-data';
 import { renderNotice, renderWeeklyDigest, type RenderContext } from '../../domain/email/render';
+import { chatWeekly } from '../../domain/chat/render';
+import { planPageUrl } from '../../activities/mail/delivery';
 import * as life from '../../domain/lifecycle';
 import { currentStage } from '../../domain/planner';
 import { checkLedgerValues, ledgerRow, ledgerSearch, LedgerQueryError, parseLedgerQuery, selectLedger } from '../../domain/report/ledger';
@@ -351,5 +353,25 @@ describe('the weekly leadership digest', () => {
     expect(mail.text).toContain('如有疑问，请联系区委巡察办，电话：0510-0000');
     expect(mail.html).toContain('<h3 style="font-size: 16px; margin: 16px 0 4px">本周销号（1项）</h3>');
     expect(renderWeeklyDigest(w, ctx('office')).text).toContain('请巡察办跟踪督办逾期和反弹回潮的措施');
+    expect(mail.text).not.toContain('在线查看');
+  });
+
+  it('links to the plan on the desk when the desk has an address, in the mail and the chat message alike', () => {
+    const ctx: RenderContext = {
+      recipient: { email: 'group@example.org', name: '区委巡视整改工作领导小组', audience: 'leadershipGroup' },
+      office: { name: '区委巡察办', emails: ['xcb@example.org'] },
+      now: bj('2024-06-10 09:00'),
+      calendar,
+      timeZone: 'Asia/Shanghai',
+      desk: { of: () => '', plan: planPageUrl('https://zhenggai.example.org/', 'drill-2024') },
+    };
+    const mail = renderWeeklyDigest(week(), ctx);
+    expect(mail.text).toContain('在线查看整改总览和台账（需登录）：https://zhenggai.example.org/?plan=drill-2024\n');
+    expect(mail.html).toContain(
+      '<a href="https://zhenggai.example.org/?plan=drill-2024" style="color: #0b57d0; font-weight: bold">在线查看整改总览和台账（需登录）</a>',
+    );
+    expect(chatWeekly(week(), ctx, 'wecom').markdown).toMatch(
+      /\n\[在线查看整改总览和台账（需登录）\]\(https:\/\/zhenggai\.example\.org\/\?plan=drill-2024\)$/,
+    );
   });
 });
