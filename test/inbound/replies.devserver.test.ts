@@ -31,6 +31,7 @@ import { measureWorkflowId } from '../../contracts/ids';
 import * as msg from '../../contracts/messages';
 import { parseReplyAddress } from '../../domain/email/reply-address';
 import { runCli } from '../helpers/cli';
+import { recordHistory } from '../helpers/histories';
 import { drillPlan } from '../helpers/plans';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { eventually, freePort, startDevStack, type DevStack } from '../helpers/temporal';
@@ -272,6 +273,8 @@ describe('replies by mail', () => {
     expect(entry.what).not.toContain('请加快进度');
     const answer = (await answers()).at(-1)!;
     expect(answer.text).toContain('作为措施1.1“健全政策机制”的整改完成提交巡察办核验，佐证材料1份');
+    // A life with replies by mail (actor via 'mail'), for the replay test.
+    await recordHistory('life-replied-by-mail', handle('1.1'));
   });
 
   it('the server takes reply addresses only, within its size, a sender’s hourly limit, and over STARTTLS when configured', async () => {
