@@ -5,7 +5,14 @@
  * of the mail that carries it. Also: digests sent, duplicates and lost notices (both must be 0),
  * and where the time went (hand-offs to the digests, the digests' wait, sending), from the
  * digests' histories.
- *   npm run bench -- burst [--measures 2000] [--units 50] [--workers 1]
+ * With --robots every unit also has a group robot on the robots' double (企业微信, 钉钉, 飞书 in
+ * turn; bench/lib/robots.ts) with the platforms' rate limits, --throttled N of them (10) already at
+ * their limit as the burst begins, of the platforms --throttle names (企业微信 by default; 钉钉's
+ * wait is ten minutes):
+ * posts per unit (each must be its digest, once, or twice only where the post was under way at the
+ * kill), throttled answers, time to the last post and throughput. With --kill the worker is killed (SIGKILL) --kill-after-ms (150) after SMTP's first
+ * acceptance and started again on the same machine.
+ *   npm run bench -- burst [--measures 2000] [--units 50] [--workers 1] [--robots [--throttled 10] [--throttle wecom,feishu,dingtalk]] [--kill [--kill-after-ms 150]]
  */
 import { Client, Connection } from '@temporalio/client';
 import { ofType, WORKFLOW } from '../contracts/ids';
@@ -13,39 +20,79 @@ import { spawnWorker, withServer, type WorkerProcess } from './lib/harness';
 import { mib, printTable, quantile, seconds, writeResult } from './lib/results';
 import { smtpSink } from './lib/smtp';
 import { setUpBurst, watchMorning } from './lib/morning';
-import { option } from './lib/args';
+import { option, textOption } from './lib/args';
+import {
+  burstChannels,
+  burstRobots,
+  fillQuotas,
+  robotFigures,
+  robotsToThrottle,
+  robotWorkerEnv,
+  throttlePlatforms,
+  startRobotDouble,
+  watchRobots,
+  type RobotMorning,
+} from './lib/robots';
+import { KILL_WINDOW, killAfter, ROBOT_RECORD_MS, untilBurstBegins } from './faults/stage';
+import { judge, judgeRobots, postsUnderWay } from './faults/verdict';
 
 export async function burst(argv: string[]): Promise<number> {
   const measures = option(argv, 'measures', 2000);
   const units = option(argv, 'units', 50);
   const workerCount = option(argv, 'workers', 1);
+  const withRobots = argv.includes('--robots');
+  const kill = argv.includes('--kill');
   return withServer('burst', async ({ dir, server }) => {
     const smtp = await smtpSink();
+    const robots = withRobots ? burstRobots(units) : [];
+    const double = withRobots ? await startRobotDouble(robots) : undefined;
     const connection = await Connection.connect({ address: server.address });
     const client = new Client({ connection, namespace: 'default' });
     const workers: WorkerProcess[] = [];
+    const workerEnv = {
+      SMTP_URL: smtp.url,
+      MAIL_FROM: '“区委巡察办 整改提醒”<rectify@bench.example.org>',
+      SMTP_MAX_CONNECTIONS: '5',
+      ...(double ? robotWorkerEnv(robots, double.url) : {}),
+    };
     try {
-      for (let w = 0; w < workerCount; w++) {
-        workers.push(
-          await spawnWorker(server.address, `${dir}/worker-${w + 1}`, {
-            SMTP_URL: smtp.url,
-            MAIL_FROM: '“区委巡察办 整改提醒”<rectify@bench.example.org>',
-            SMTP_MAX_CONNECTIONS: '5',
-          }),
-        );
-      }
+      for (let w = 0; w < workerCount; w++) workers.push(await spawnWorker(server.address, `${dir}/worker-${w + 1}`, workerEnv));
       const realistic = argv.includes('--realistic');
-      const burst = await setUpBurst(client, { measures, units, realistic });
+      const burst = await setUpBurst(client, { measures, units, realistic, ...(withRobots ? { channels: burstChannels(robots) } : {}) });
       const { T } = burst;
       console.log(
         `${measures} measures started in ${seconds(burst.startedMs)} s, all asleep after ${seconds(burst.asleepMs)} s, ` +
           `notices prepared and the queue idle ${seconds(burst.preparedIdleMs)} s after ${realistic ? 'T - 30 min' : 'that'}; due at ${T.toFormat('HH:mm')} (in ${seconds(T.toMillis() - Date.now())} s)`,
       );
       const rssBefore = workers.map((w) => w.rss());
+      const throttled = double
+        ? robotsToThrottle(robots, option(argv, 'throttled', 10), throttlePlatforms(textOption(argv, 'throttle')))
+        : [];
+      if (double && throttled.length) await fillQuotas(double.url, throttled, T.toMillis());
+      let killed: Record<string, number> = {};
+      /** The units whose post was under way at the kill: the only ones that may be posted twice. */
+      let underWay: number[] = [];
+      if (kill) {
+        // The first worker, killed mid-burst and started again on its machine (its var dir: the same sent-ledger).
+        const acceptedAtKill = await untilBurstBegins(smtp, burst, killAfter(argv));
+        const killSentAt = Date.now();
+        await workers[0].kill();
+        if (double) underWay = postsUnderWay(double, robots, killSentAt, ROBOT_RECORD_MS);
+        const killedAt = Date.now() - T.toMillis();
+        workers.push(await spawnWorker(server.address, `${dir}/worker-1`, workerEnv));
+        killed = { acceptedAtKill, killedSeconds: seconds(killedAt), restartedSeconds: seconds(Date.now() - T.toMillis()) };
+        console.log(
+          `worker killed (SIGKILL) ${killed.killedSeconds} s after T with ${acceptedAtKill} mail(s) accepted; polling again ${killed.restartedSeconds} s after T`,
+        );
+      }
 
       // The morning: until every notice is in a mail, or the time is up.
       const morning = await watchMorning(smtp.accepted, burst, T.toMillis() + Math.max(10 * 60_000, measures * 60));
       const { latencies, digests, duplicates, lost } = morning;
+      // The groups: until every robot has had its post (a throttled one after the platform's wait).
+      const chat: RobotMorning | undefined = double
+        ? await watchRobots(double, robots, burst.plan, T.toMillis(), T.toMillis() + Math.max(15 * 60_000, measures * 60))
+        : undefined;
 
       // Where the time went: each digest's history (hand-offs arrive as signals; then it sends).
       const handoffs: number[] = [];
@@ -99,6 +146,16 @@ export async function burst(argv: string[]): Promise<number> {
         },
         workerRssMiB: { beforeBurst: rssBefore.map(mib), peak: workers.map((w) => mib(w.peakRss())) },
         databaseMiB: mib(server.dbBytes()),
+        ...(kill ? { kill: { killAfterMs: killAfter(argv), ...killed, postsUnderWay: underWay.map((u) => `单位${u}`) } } : {}),
+        ...(chat
+          ? {
+              robots: {
+                platforms: '企业微信, 钉钉 (加签), 飞书 (签名校验) in turn',
+                throttledAtT: throttled.map((r) => `单位${r.unit} ${r.platform}`),
+                ...robotFigures(chat, measures),
+              },
+            }
+          : {}),
       };
       printTable(`burst: ${measures} notices for ${units} lead units at one instant, ${workerCount} worker(s)`, [
         ['latency p50 / p99 / max (s)', `${figures.latencySeconds.p50} / ${figures.latencySeconds.p99} / ${figures.latencySeconds.max}`],
@@ -116,15 +173,42 @@ export async function burst(argv: string[]): Promise<number> {
         ],
         ['digest send, max (s)', figures.breakdownSeconds.digestSendMax],
         ['worker RSS before / peak (MiB)', `${figures.workerRssMiB.beforeBurst.join(', ')} / ${figures.workerRssMiB.peak.join(', ')}`],
+        ...(kill
+          ? [['worker killed / polling again after T (s)', `${killed.killedSeconds} / ${killed.restartedSeconds}`] as [string, string]]
+          : []),
+        ...(chat ? robotRows(chat, robotFigures(chat, measures)) : []),
+        ...(chat && kill ? [['posts under way at the kill (may go twice)', String(underWay.length)] as [string, string]] : []),
       ]);
-      console.log(
-        `written: ${writeResult(`burst-${measures}-${units}${workerCount > 1 ? `-w${workerCount}` : ''}${realistic ? '-realistic' : ''}`, figures)}`,
-      );
-      return duplicates || lost ? 1 : 0;
+      for (const w of chat?.wrong ?? []) console.log(`  not its digest: ${w}`);
+      for (const r of chat?.repeatedAt ?? []) console.log(`  posted twice: ${r}`);
+      const name = `burst-${measures}-${units}${workerCount > 1 ? `-w${workerCount}` : ''}${realistic ? '-realistic' : ''}${chat ? '-robots' : ''}${kill ? '-kill' : ''}`;
+      console.log(`written: ${writeResult(name, figures)}`);
+      const robotFailures = chat ? judgeRobots(chat, underWay) : [];
+      for (const f of robotFailures) console.log(`  FAILED: ${f}`);
+      // Killed, a few mails may go twice (KILL_WINDOW); otherwise none.
+      const mailFailures = kill ? judge(morning, KILL_WINDOW) : duplicates || lost ? [`${duplicates} duplicates, ${lost} lost`] : [];
+      for (const f of mailFailures) console.log(`  FAILED: ${f}`);
+      return mailFailures.length || robotFailures.length ? 1 : 0;
     } finally {
       await Promise.all(workers.map((w) => w.stop()));
       await connection.close();
       await smtp.close();
+      await double?.close();
     }
   });
+}
+
+/** The robots' rows of the table. */
+function robotRows(m: RobotMorning, f: ReturnType<typeof robotFigures>): [string, string][] {
+  return [
+    ['robots posted once / not / twice (of units)', `${m.once} / ${m.none} / ${m.twice} (${m.robots})`],
+    ["posts not the unit's digest", String(m.wrong.length)],
+    ['throttled answers (robots)', `${m.throttled} (${m.throttledRobots})`],
+    [
+      'first post per unit after T p50 / p99 / max (s)',
+      `${f.firstPostSeconds.p50} / ${f.firstPostSeconds.p99} / ${f.firstPostSeconds.max}`,
+    ],
+    ['last post after T, all / robots never throttled (s)', `${f.lastPostSeconds} / ${f.unthrottledLastPostSeconds}`],
+    ['notices / posts carried per second, T to the last post', `${f.noticesPerSecond} / ${f.postsPerSecond}`],
+  ];
 }

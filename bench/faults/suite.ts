@@ -4,7 +4,9 @@
  * a 09:00 burst. Each scenario says what it did and
  * what it found, and fails on any lost notice or on more mails sent twice than the documented
  * window allows (KILL_WINDOW: at most two per SMTP connection of the worker that died; a digest
- * sent twice repeats all its notices).
+ * sent twice repeats all its notices); kill-worker's units have group robots too, and it fails on
+ * a group that never got its digest or got it twice where the post was not under way at the kill
+ * (verdict.ts postsUnderWay).
  *   npm run faults [-- <scenario>...] [--measures N] [--units R]
  * Scenarios: kill-worker, two-machines, smtp-down, server-restart, campaign-restart, upgrade
  * [--from <commit>], worker-first; on the cluster also server-kill and database-restart (cluster.ts).
@@ -23,6 +25,17 @@ import type { Outcome, Scenario } from './stage';
 import { upgrade } from './upgrade';
 import type { morningFigures } from './verdict';
 
+/** What kill-worker keeps of the robots (bench/lib/robots.ts robotFigures, and the posts under way at the kill). */
+interface RobotOutcome {
+  postedOnce: number;
+  notPosted: number;
+  postedTwice: number;
+  underWayAtKill: string[];
+  throttledAnswers: number;
+  throttledRobots: number;
+  lastPostSeconds: number;
+}
+
 const SCENARIOS: Record<string, Scenario> = {
   'kill-worker': killWorker,
   'two-machines': twoMachines,
@@ -40,7 +53,7 @@ const DEFAULT_DEV = ['kill-worker', 'two-machines', 'smtp-down', 'server-restart
 const DEFAULT_CLUSTER = ['kill-worker', 'two-machines', 'server-kill', 'database-restart', 'worker-first'];
 
 const USAGE =
-  'usage: npm run faults [-- <scenario>...] [--cluster] [--measures N] [--units R] [--kill-after-ms 150] [--down-s S] [--from <commit>]';
+  'usage: npm run faults [-- <scenario>...] [--cluster] [--measures N] [--units R] [--kill-after-ms 150] [--kill-on post] [--throttled 10] [--throttle wecom,feishu,dingtalk] [--down-s S] [--from <commit>]';
 
 export async function faults(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -59,14 +72,23 @@ export async function faults(argv: string[]): Promise<number> {
     const outcome = await SCENARIOS[name](argv);
     outcomes.push(outcome);
     console.log(outcome.did);
-    const f = outcome.figures as ReturnType<typeof morningFigures>;
+    const f = outcome.figures as ReturnType<typeof morningFigures> & { robots?: RobotOutcome };
     printTable(`${name}: ${outcome.failures.length ? 'FAILED' : 'held'} (${seconds(Date.now() - began)} s)`, [
       ['notices delivered / lost', `${f.notices} / ${f.lost}`],
       ['mails sent twice (notices in them)', `${f.duplicateMails} (${f.duplicates})`],
       ['latency p50 / p99 / max (s)', `${f.latencySeconds.p50} / ${f.latencySeconds.p99} / ${f.latencySeconds.max}`],
+      ...(f.robots
+        ? ([
+            ['robots posted once / not / twice', `${f.robots.postedOnce} / ${f.robots.notPosted} / ${f.robots.postedTwice}`],
+            ['posts under way at the kill (the window)', String(f.robots.underWayAtKill.length)],
+            ['throttled answers (robots)', `${f.robots.throttledAnswers} (${f.robots.throttledRobots})`],
+            ['last post after T (s)', String(f.robots.lastPostSeconds)],
+          ] as [string, string][])
+        : []),
       ...Object.entries(outcome.figures)
         .filter(
-          ([k]) => !['notices', 'lost', 'duplicates', 'duplicateMails', 'latencySeconds', 'measures', 'units', 'sentTwice'].includes(k),
+          ([k]) =>
+            !['notices', 'lost', 'duplicates', 'duplicateMails', 'latencySeconds', 'measures', 'units', 'sentTwice', 'robots'].includes(k),
         )
         .map(([k, v]): [string, string] => [k, String(v)]),
     ]);

@@ -7,6 +7,8 @@ import type { Client } from '@temporalio/client';
 import { digestWorkflowId } from '../../contracts/ids';
 import { quantile, seconds } from '../lib/results';
 import type { Burst, MorningMail } from '../lib/morning';
+import type { BurstRobot, RobotMorning } from '../lib/robots';
+import type { ChatDouble } from '../../runtime/chat-double';
 
 export function morningFigures(m: MorningMail) {
   return {
@@ -54,5 +56,34 @@ export function judge(m: MorningMail, window: number): string[] {
   if (m.lost) failures.push(`${m.lost} notices lost`);
   if (m.duplicateMails > window) failures.push(`${m.duplicateMails} mails sent twice, more than the window of ${window}`);
   if (!window && m.duplicates) failures.push(`${m.duplicates} notices arrived twice`);
+  return failures;
+}
+
+/**
+ * The units whose post was under way when the worker died at `killAt`: taken by the platform
+ * before the dying worker could have written another request (`killAt` + 50 ms, a request already
+ * in the socket), and answered after `killAt` - `recordMs` (its answer unread, or read and not yet
+ * recorded). Only these may be posted again: the retry cannot know they went.
+ */
+export function postsUnderWay(double: ChatDouble, robots: BurstRobot[], killAt: number, recordMs: number): number[] {
+  const unitOf = new Map(robots.map((r) => [`${r.platform}:${r.key}`, r.unit]));
+  return double.accepted
+    .filter((p) => p.at <= killAt + 50 && (double.answeredAt(p) ?? Infinity) > killAt - recordMs)
+    .map((p) => unitOf.get(`${p.platform}:${p.key}`))
+    .filter((u): u is number => u !== undefined);
+}
+
+/**
+ * The groups' verdict: every unit's robot had its digest, each post the unit's own; a unit posted
+ * twice only if its post was under way at the kill (`underWay`), so never more repeats than those.
+ */
+export function judgeRobots(m: RobotMorning, underWay: number[]): string[] {
+  const failures: string[] = [];
+  if (m.none) failures.push(`${m.none} units' robots never got their post`);
+  if (m.wrong.length) failures.push(`${m.wrong.length} posts were not their unit's digest: ${m.wrong.join('; ')}`);
+  const allowed = new Set(underWay.map((u) => `单位${u}`));
+  const outside = m.repeatedAt.filter((line) => !allowed.has(line.split(':')[0]));
+  if (outside.length) failures.push(`posted twice outside the window (not under way at the kill): ${outside.join('; ')}`);
+  if (m.repeated > underWay.length) failures.push(`${m.repeated} posts repeated, more than the ${underWay.length} under way at the kill`);
   return failures;
 }

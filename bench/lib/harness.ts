@@ -153,6 +153,8 @@ function rssOf(pid: number): number {
 export async function spawnWorker(address: string, varDir: string, env: Record<string, string> = {}, root = ROOT): Promise<WorkerProcess> {
   mkdirSync(varDir, { recursive: true });
   const log = openSync(join(varDir, 'worker.log'), 'a');
+  // A worker started again on its machine appends to the same log: only what this one writes counts.
+  const from = statSync(join(varDir, 'worker.log')).size;
   const child: ChildProcess = spawn(process.execPath, [join(root, 'dist', 'client', 'cli', 'index.js'), 'worker'], {
     cwd: root,
     stdio: ['ignore', log, log],
@@ -179,7 +181,7 @@ export async function spawnWorker(address: string, varDir: string, env: Record<s
   );
   // Ready when its log says so (it prints its address once polling).
   const deadline = Date.now() + 120_000;
-  while (!readFileSync(join(varDir, 'worker.log'), 'utf8').includes('task queue=')) {
+  while (!readFileSync(join(varDir, 'worker.log')).subarray(from).toString('utf8').includes('task queue=')) {
     if (exited) throw new Error(`rectify worker exited: see ${join(varDir, 'worker.log')}`);
     if (Date.now() > deadline) throw new Error(`rectify worker not ready in 120 s: see ${join(varDir, 'worker.log')}`);
     await new Promise((r) => setTimeout(r, 200));

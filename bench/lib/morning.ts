@@ -9,6 +9,7 @@ import { DateTime } from 'luxon';
 import { simpleParser } from 'mailparser';
 import { startPlan } from '../../client/measures';
 import { ofType, WORKFLOW } from '../../contracts/ids';
+import type { ChatChannel } from '../../domain/chat/platforms';
 import type { Plan } from '../../domain/plan/schema';
 import { PREPARE_LEAD_MS } from '../../domain/planner';
 import { sleep, untilIdle } from './harness';
@@ -39,13 +40,17 @@ export function burstExpected(plan: Plan): Set<string> {
 /**
  * Starts `measures` measures due at T and waits until they are asleep and their notices prepared.
  * T is far enough ahead for that (realistic: more than PREPARE_LEAD_MS ahead, so that preparing is
- * a burst of its own at T - 30 min).
+ * a burst of its own at T - 30 min), or `leadSeconds` (then the minute after). `channels`: the units'
+ * group robots.
  */
-export async function setUpBurst(client: Client, options: { measures: number; units: number; realistic?: boolean }): Promise<Burst> {
+export async function setUpBurst(
+  client: Client,
+  options: { measures: number; units: number; realistic?: boolean; channels?: (unit: number) => ChatChannel[]; leadSeconds?: number },
+): Promise<Burst> {
   const { measures, units, realistic } = options;
-  const lead = realistic ? 32 * 60 + measures / 20 : Math.max(150, 90 + measures / 15);
+  const lead = options.leadSeconds ?? (realistic ? 32 * 60 + measures / 20 : Math.max(150, 90 + measures / 15));
   const T = DateTime.now().setZone(ZONE).plus({ seconds: lead }).startOf('minute').plus({ minutes: 1 });
-  const plan = burstPlan(measures, units, T);
+  const plan = burstPlan(measures, units, T, options.channels);
   const began = Date.now();
   await startPlan(client, plan, { concurrency: 32 });
   const startedMs = Date.now() - began;

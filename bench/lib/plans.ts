@@ -3,15 +3,20 @@ import { DateTime } from 'luxon';
 import type { Client } from '@temporalio/client';
 import { publishedYears } from '../../domain/calendar-data';
 import { validatePlanData } from '../../domain/plan/load';
+import type { ChatChannel } from '../../domain/chat/platforms';
 import type { Plan } from '../../domain/plan/schema';
 import { sleep } from './harness';
 
 export const ZONE = 'Asia/Shanghai';
 const LEADERS = ['区委常委、常务副区长', '区委常委、组织部部长', '副区长', '区委常委、宣传部部长', '区人大常委会副主任'];
 
-function directory(units: string[], domain: string) {
+/** `channels(n)`: the group robots of unit n (numbered from 1), if any. */
+function directory(units: string[], domain: string, channels: (unit: number) => ChatChannel[] = () => []) {
   return {
-    units: units.map((name, u) => ({ name, emails: [`unit-${u + 1}@${domain}`] })),
+    units: units.map((name, u) => {
+      const robots = channels(u + 1);
+      return { name, emails: [`unit-${u + 1}@${domain}`], ...(robots.length ? { channels: robots } : {}) };
+    }),
     leaders: LEADERS.map((role, i) => ({ role, email: `leader-${i + 1}@${domain}` })),
     office: { name: '区委巡察办', emails: [`office@${domain}`] },
     leadershipGroup: { name: '整改工作领导小组', emails: [`group@${domain}`] },
@@ -26,14 +31,20 @@ export function validPlan(data: unknown): Plan {
 
 /**
  * The 09:00 burst: `measures` final reminders for `units` lead units, all due at the instant `at`
- * (today, made a working day for the run whatever the calendar says).
+ * (today, made a working day for the run whatever the calendar says); the units' group robots, if
+ * `channels` gives them (bench/lib/robots.ts).
  */
-export function burstPlan(measures: number, units: number, at: DateTime): Plan {
-  return validPlan(burstPlanData(measures, units, at));
+export function burstPlan(measures: number, units: number, at: DateTime, channels?: (unit: number) => ChatChannel[]): Plan {
+  return validPlan(burstPlanData(measures, units, at, channels));
 }
 
 /** The burst plan as its file says it (what `rectify start` reads). */
-export function burstPlanData(measures: number, units: number, at: DateTime): Record<string, unknown> {
+export function burstPlanData(
+  measures: number,
+  units: number,
+  at: DateTime,
+  channels?: (unit: number) => ChatChannel[],
+): Record<string, unknown> {
   const today = at.toISODate()!;
   const year = String(at.year);
   const published = publishedYears()[year] ?? { holidays: [], workdays: [] };
@@ -55,6 +66,7 @@ export function burstPlanData(measures: number, units: number, at: DateTime): Re
     directory: directory(
       Array.from({ length: units }, (_, u) => `单位${u + 1}`),
       'bench.example.org',
+      channels,
     ),
     policy: { reminders: { offsetsWorkdays: [0], sendAt: at.toFormat('HH:mm') }, dueAt: '23:59' },
     problems: [{ no: 1, title: '压力测试' }],
