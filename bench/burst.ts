@@ -17,7 +17,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { ofType, WORKFLOW } from '../contracts/ids';
 import { spawnWorker, withServer, type WorkerProcess } from './lib/harness';
-import { mib, printTable, quantile, seconds, writeResult } from './lib/results';
+import { latencySeconds, mib, printTable, quantile, seconds, writeResult } from './lib/results';
 import { smtpSink } from './lib/smtp';
 import { setUpBurst, watchMorning } from './lib/morning';
 import { option, textOption } from './lib/args';
@@ -125,11 +125,7 @@ export async function burst(argv: string[]): Promise<number> {
         preparedIdleSeconds: seconds(burst.preparedIdleMs),
         startSeconds: seconds(burst.startedMs),
         asleepSeconds: seconds(burst.asleepMs),
-        latencySeconds: {
-          p50: seconds(quantile(latencies, 0.5)),
-          p99: seconds(quantile(latencies, 0.99)),
-          max: seconds(latencies.at(-1) ?? NaN),
-        },
+        latencySeconds: latencySeconds(latencies),
         mails: morning.mails,
         digests,
         duplicates,

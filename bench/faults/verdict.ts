@@ -5,7 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { digestWorkflowId } from '../../contracts/ids';
-import { quantile, seconds } from '../lib/results';
+import { latencySeconds, seconds } from '../lib/results';
 import type { Burst, MorningMail } from '../lib/morning';
 import type { BurstRobot, RobotMorning } from '../lib/robots';
 import type { ChatDouble } from '../../runtime/chat-double';
@@ -18,11 +18,7 @@ export function morningFigures(m: MorningMail) {
     duplicateMails: m.duplicateMails,
     mails: m.mails,
     digests: m.digests,
-    latencySeconds: {
-      p50: seconds(quantile(m.latencies, 0.5)),
-      p99: seconds(quantile(m.latencies, 0.99)),
-      max: seconds(m.latencies.at(-1) ?? NaN),
-    },
+    latencySeconds: latencySeconds(m.latencies),
   };
 }
 

@@ -18,6 +18,11 @@ export function quantile(sorted: number[], q: number): number {
 }
 
 export const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+/** A latency's p50, p99 and max in seconds, from its instants in ms sorted ascending. */
+export function latencySeconds(sorted: number[]): { p50: number; p99: number; max: number } {
+  return { p50: seconds(quantile(sorted, 0.5)), p99: seconds(quantile(sorted, 0.99)), max: seconds(sorted.at(-1) ?? NaN) };
+}
 export const mib = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 /** Where and on what a figure was measured. */

@@ -12,7 +12,7 @@ import { CHAT_PLATFORMS, PLATFORMS, type ChatChannel, type ChatPlatform } from '
 import { namedMeasureIds } from '../../domain/measure-words';
 import type { Plan } from '../../domain/plan/schema';
 import { postText, postTitle, startChatDouble, type ChatDouble } from '../../runtime/chat-double';
-import { quantile, seconds } from './results';
+import { latencySeconds, seconds } from './results';
 import { sleep } from './harness';
 
 export interface BurstRobot {
@@ -244,11 +244,7 @@ export function robotFigures(m: RobotMorning, notices: number) {
     wrongPosts: m.wrong.length,
     throttledAnswers: m.throttled,
     throttledRobots: m.throttledRobots,
-    firstPostSeconds: {
-      p50: seconds(quantile(m.latencies, 0.5)),
-      p99: seconds(quantile(m.latencies, 0.99)),
-      max: seconds(m.latencies.at(-1) ?? NaN),
-    },
+    firstPostSeconds: latencySeconds(m.latencies),
     lastPostSeconds: seconds(m.lastMs),
     /** The robots that were never throttled: when the last of them had its post. */
     unthrottledLastPostSeconds: seconds(m.unthrottledLatencies.at(-1) ?? NaN),

@@ -41,10 +41,7 @@ export function registerSystemCommands(program: Command, setExitCode: (code: num
         async (client) => {
           const web = await startWeb(loadSettings(), client);
           console.log(`整改台账网页：${web.url}。按 Ctrl-C 停止。`);
-          await new Promise<void>((resolve) => {
-            process.once('SIGINT', resolve);
-            process.once('SIGTERM', resolve);
-          });
+          await untilStopped();
           await web.close();
         },
         { waitForServer: true },
@@ -67,10 +64,7 @@ export function registerSystemCommands(program: Command, setExitCode: (code: num
         async (client) => {
           const inbound = await startInboundService(loadSettings(), client);
           console.log(`回复邮件接收：${inbound.address}，回复地址 reply+…@${inbound.domain}。按 Ctrl-C 停止。`);
-          await new Promise<void>((resolve) => {
-            process.once('SIGINT', resolve);
-            process.once('SIGTERM', resolve);
-          });
+          await untilStopped();
           await inbound.close();
         },
         { waitForServer: true },
@@ -132,4 +126,12 @@ export function registerSystemCommands(program: Command, setExitCode: (code: num
         ].join('\n'),
       );
     });
+}
+
+/** Until Ctrl-C or the service manager's stop. */
+function untilStopped(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
 }

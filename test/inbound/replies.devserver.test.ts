@@ -23,8 +23,8 @@ import { MailDelivery } from '../../activities/mail/delivery';
 import { PlanDirectory } from '../../activities/mail/directory';
 import { SentLedger } from '../../activities/mail/sent-ledger';
 import { smtpMailer, type Mailer } from '../../activities/mail/transport';
-import { InboundReplies } from '../../client/inbound/handle';
 import { startInbound, type InboundServer } from '../../client/inbound/server';
+import { startTestInbound } from '../helpers/inbound';
 import { readMeasure } from '../../client/records';
 import { FileEvidenceStore } from '../../client/web/evidence-store';
 import { measureWorkflowId } from '../../contracts/ids';
@@ -122,22 +122,7 @@ describe('replies by mail', () => {
     env = stack.env;
     expect((await runCli('start', planPath)).code).toBe(0);
     evidence = new FileEvidenceStore(join(dir, 'evidence'));
-    const replies = new InboundReplies({
-      client: env.client,
-      plans,
-      evidence,
-      keys: KEYS,
-      days: 30,
-      domain: DOMAIN,
-      mailer,
-      from: '"区委巡察办 整改提醒" <rectify@district.example.org>',
-      systemName: '巡视整改督办系统',
-      now: () => Date.now(),
-    });
-    inbound = await startInbound(
-      { host: '127.0.0.1', port: await freePort(), domain: DOMAIN, maxBytes: 5 * 1024 * 1024, perSenderPerHour: 100 },
-      (raw, envelope) => replies.handle(raw, envelope),
-    );
+    inbound = await startTestInbound({ client: env.client, plans, evidence, keys: KEYS, mailer, domain: DOMAIN });
   }, 120_000);
 
   afterAll(async () => {

@@ -7,7 +7,7 @@
  * reports progress with an uploaded PDF, replies to the mail with another (rectify inbound), and
  * submits completion; the office signs in, finds all three on the timeline and verifies; the
  * unit's link then says the measure is closed. Screenshots go to test-output/screenshots/ (the
- * timeline's also to docs/screenshots/reply-timeline.png for the README).
+ * README's docs/screenshots/reply-timeline.png is a copy of reply-timeline.png).
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -22,8 +22,8 @@ import { buildWebApp } from '../../client/web/server';
 import nodemailer from 'nodemailer';
 import { robotHosts } from '../../activities/chat/robots';
 import { PlanDirectory } from '../../activities/mail/directory';
-import { InboundReplies } from '../../client/inbound/handle';
-import { startInbound, type InboundServer } from '../../client/inbound/server';
+import type { InboundServer } from '../../client/inbound/server';
+import { startTestInbound } from '../helpers/inbound';
 import { readSecret } from '../../config/chat-secrets';
 import { postText, postTitle, startChatDouble, type ChatDouble } from '../../runtime/chat-double';
 import { measureWorkflowId } from '../../contracts/ids';
@@ -92,22 +92,14 @@ describe('from the mail to close-out in a browser', () => {
     env = stack.env;
     web = await buildWebApp({ client: env.client, namespace: 'default', cacheMs: 0, ...access });
     await web.listen({ host: '127.0.0.1', port });
-    const replies = new InboundReplies({
+    inbound = await startTestInbound({
       client: env.client,
       plans: new PlanDirectory([planPath]),
       evidence: access.evidence,
       keys: access.keys,
-      days: 30,
-      domain: REPLY_DOMAIN,
       mailer,
-      from: '"区委巡察办 整改提醒" <rectify@district.example.org>',
-      systemName: '巡视整改督办系统',
-      now: () => Date.now(),
+      domain: REPLY_DOMAIN,
     });
-    inbound = await startInbound(
-      { host: '127.0.0.1', port: await freePort(), domain: REPLY_DOMAIN, maxBytes: 5 * 1024 * 1024, perSenderPerHour: 30 },
-      (raw, envelope) => replies.handle(raw, envelope),
-    );
     browser = await puppeteer.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -227,7 +219,6 @@ describe('from the mail to close-out in a browser', () => {
     await shoot(office, 'office-verify');
     const list = (await office.$('ol.timeline'))!;
     await list.screenshot({ path: join(SHOTS, 'reply-timeline.png') });
-    await list.screenshot({ path: resolve(__dirname, '../../docs/screenshots/reply-timeline.png') });
     await office.click('input[name=decision][value=accept]');
     await office.type('form[action$="/verify"] textarea[name=reason]', '材料齐全,同意销号');
     await submit(office, 'form[action$="/verify"] button[type=submit]');
