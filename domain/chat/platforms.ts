@@ -4,13 +4,12 @@
  * a channel in the plan's directory names its robot's secrets (never the secrets themselves).
  */
 import { z } from 'zod';
-import { CHANNEL_LABELS } from '../vocabulary';
 
 export const CHAT_PLATFORMS = ['wecom', 'dingtalk', 'feishu'] as const;
 export type ChatPlatform = (typeof CHAT_PLATFORMS)[number];
 
 export interface PlatformFacts {
-  /** As people call it (CHANNEL_LABELS, the one table every surface names channels by). */
+  /** As people call it (vocabulary.ts CHANNEL_LABELS, the one table every surface names channels by, takes it from here). */
   label: string;
   /** The most bytes (UTF-8) of message text the robot takes: 企业微信 markdown.content 4,096; 钉钉 and 飞书 bodies about 20,000, less their envelope. */
   maxTextBytes: number;
@@ -19,9 +18,9 @@ export interface PlatformFacts {
 }
 
 export const PLATFORMS: Record<ChatPlatform, PlatformFacts> = {
-  wecom: { label: CHANNEL_LABELS.wecom, maxTextBytes: 4096, perMinute: 20 },
-  dingtalk: { label: CHANNEL_LABELS.dingtalk, maxTextBytes: 16_000, perMinute: 20 },
-  feishu: { label: CHANNEL_LABELS.feishu, maxTextBytes: 16_000, perMinute: 100 },
+  wecom: { label: '企业微信', maxTextBytes: 4096, perMinute: 20 },
+  dingtalk: { label: '钉钉', maxTextBytes: 16_000, perMinute: 20 },
+  feishu: { label: '飞书', maxTextBytes: 16_000, perMinute: 100 },
 };
 
 /** The platforms of a recipient's robots, each once, in the directory's order. */
@@ -72,7 +71,7 @@ export const chatChannel = z.discriminatedUnion(
       mentionUserIds: z.array(userId).optional(),
     }),
   ],
-  { error: `平台应为 ${CHAT_PLATFORMS.join(' | ')}（${CHAT_PLATFORMS.map((p) => CHANNEL_LABELS[p]).join('、')}）` },
+  { error: `平台应为 ${CHAT_PLATFORMS.join(' | ')}（${CHAT_PLATFORMS.map((p) => PLATFORMS[p].label).join('、')}）` },
 );
 export type ChatChannel = z.infer<typeof chatChannel>;
 
