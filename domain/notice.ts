@@ -7,7 +7,7 @@ import type { IsoDate } from './dates';
 import type { MeasureKind, Audience } from './plan/schema';
 import type { MeasureStatus, TrafficLight } from './measure';
 import type { ScheduledKind } from './planner';
-import type { ChatPlatform } from './chat/platforms';
+import type { ChatPlatform } from './chat/names';
 
 /** Who a notice is for: the plan's audiences, and after a reassignment the unit and leader it moved from. */
 export type NoticeAudience = Audience | 'previousLeadUnit' | 'previousLeader';

@@ -10,7 +10,7 @@ import type { TrafficLight, MeasureStatus } from './measure';
 import type { AuditEntry } from './measure-state';
 import type { DeliveryChannel, Notice, NoticeAudience, NoticeKind } from './notice';
 import type { MeasureKind } from './plan/schema';
-import { PLATFORMS } from './chat/platforms';
+import { PLATFORM_LABELS } from './chat/names';
 
 /** Which date a notice chases (and so which calendar event its .ics carries). */
 export type Track = 'deadline' | 'milestone' | 'report' | 'review' | 'none';
@@ -96,12 +96,7 @@ export const AUDIENCE_LABELS: Record<NoticeAudience, string> = {
  * The channels that carry a notice: mail, and the group robots of the chat platforms
  * (domain/chat/platforms.ts has what each platform takes). Every surface names them by this table.
  */
-export const CHANNEL_LABELS: Record<DeliveryChannel, string> = {
-  mail: '邮件',
-  wecom: PLATFORMS.wecom.label,
-  dingtalk: PLATFORMS.dingtalk.label,
-  feishu: PLATFORMS.feishu.label,
-};
+export const CHANNEL_LABELS: Record<DeliveryChannel, string> = { mail: '邮件', ...PLATFORM_LABELS };
 
 /** How a copy went, in words: 邮件、企业微信. A copy that names no channels went by mail alone (every copy before group robots). */
 export function channelWords(channels: readonly DeliveryChannel[] | undefined): string {

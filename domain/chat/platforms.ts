@@ -4,12 +4,12 @@
  * a channel in the plan's directory names its robot's secrets (never the secrets themselves).
  */
 import { z } from 'zod';
+import { CHAT_PLATFORMS, PLATFORM_LABELS, type ChatPlatform } from './names';
 
-export const CHAT_PLATFORMS = ['wecom', 'dingtalk', 'feishu'] as const;
-export type ChatPlatform = (typeof CHAT_PLATFORMS)[number];
+export { CHAT_PLATFORMS, type ChatPlatform };
 
 export interface PlatformFacts {
-  /** As people call it (vocabulary.ts CHANNEL_LABELS, the one table every surface names channels by, takes it from here). */
+  /** As people call it (names.ts PLATFORM_LABELS). */
   label: string;
   /** The most bytes (UTF-8) of message text the robot takes: 企业微信 markdown.content 4,096; 钉钉 and 飞书 bodies about 20,000, less their envelope. */
   maxTextBytes: number;
@@ -18,9 +18,9 @@ export interface PlatformFacts {
 }
 
 export const PLATFORMS: Record<ChatPlatform, PlatformFacts> = {
-  wecom: { label: '企业微信', maxTextBytes: 4096, perMinute: 20 },
-  dingtalk: { label: '钉钉', maxTextBytes: 16_000, perMinute: 20 },
-  feishu: { label: '飞书', maxTextBytes: 16_000, perMinute: 100 },
+  wecom: { label: PLATFORM_LABELS.wecom, maxTextBytes: 4096, perMinute: 20 },
+  dingtalk: { label: PLATFORM_LABELS.dingtalk, maxTextBytes: 16_000, perMinute: 20 },
+  feishu: { label: PLATFORM_LABELS.feishu, maxTextBytes: 16_000, perMinute: 100 },
 };
 
 /** The platforms of a recipient's robots, each once, in the directory's order. */
