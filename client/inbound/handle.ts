@@ -14,7 +14,8 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import EmailReplyParser from 'email-reply-parser';
 import { measureWorkflowId } from '../../contracts/ids';
-import { reportProgressUpdate, submitCompletionUpdate } from '../../contracts/messages';
+import { getDetailsQuery, reportProgressUpdate, submitCompletionUpdate } from '../../contracts/messages';
+import type { MeasureDetails } from '../../contracts/measure';
 import { localDate } from '../../domain/dates';
 import { evidenceRef, MAX_FILE_BYTES, MAX_FILES, sizeWords } from '../../domain/evidence';
 import { leadSpells } from '../../domain/links';
@@ -35,7 +36,6 @@ import { parseReplyAddress, verifyReply } from '../../domain/email/reply-address
 import type { PlanSource } from '../../activities/ports';
 import type { Mailer } from '../../activities/mail/transport';
 import { RequestRefused, sendRequest } from '../actions';
-import { readMeasure } from '../records';
 import { UploadError, type EvidenceStore, type StagedFile } from '../web/evidence-store';
 
 export interface InboundDeps {
@@ -112,15 +112,15 @@ export class InboundReplies {
     const parsed = envelope.to.map((to) => parseReplyAddress(to, deps.domain)).find((p) => p !== undefined);
     if (!parsed) return { kind: 'refused', refusal: { reason: 'address' } };
     const about = { planId: parsed.planId, measureId: parsed.measureId };
-    let measure;
+    let d: MeasureDetails;
     try {
-      measure = await readMeasure(deps.client, parsed.planId, parsed.measureId);
+      // The measure's details alone (its record and timeline are not needed to judge a reply).
+      d = await deps.client.workflow.getHandle(measureWorkflowId(parsed.planId, parsed.measureId)).query(getDetailsQuery);
     } catch (e) {
       // An address for a measure that never ran is as unknown as a tampered one.
       if (e instanceof WorkflowNotFoundError) return { kind: 'refused', refusal: { reason: 'address' } };
       throw e;
     }
-    const d = measure.details;
     const verified = verifyReply(parsed, leadSpells(d), deps.keys, deps.now(), deps.days);
     if (!verified.ok)
       return {
