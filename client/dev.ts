@@ -11,7 +11,7 @@ import type { Plan } from '../domain/plan/schema';
 import { startDevServer, type DevServer } from '../runtime/dev-server';
 import { mailDelivery } from '../worker/worker';
 import { deploymentWorkers } from './run-worker';
-import { describeDigest, describeStored, listMeasures, startPlan } from './measures';
+import { describeDigest, describeStarted, describeStored, listMeasures, startPlan } from './measures';
 import { startDevRobots, type DevRobots } from './dev-robots';
 
 export async function runDevStack(settings: Settings, plan: Plan | undefined, planPath?: string, rebased = false): Promise<number> {
@@ -52,10 +52,8 @@ export async function runDevStack(settings: Settings, plan: Plan | undefined, pl
     const workers = await deploymentWorkers(settings, nativeConnection, client, delivery);
     const running = workers.run();
     if (plan) {
-      const result = await startPlan(client, plan);
-      console.log(
-        `计划 ${plan.id}：新启动${result.started.length}项，已在运行${result.alreadyRunning.length}项（共${plan.measures.length}项）`,
-      );
+      const result = await startPlan(client, plan, { untilListed: true });
+      for (const line of describeStarted(plan, result)) console.log(line);
       console.log(describeStored(plan, result.stored));
       console.log(describeDigest(plan, result.digest));
     }

@@ -46,6 +46,8 @@ export interface StartResult {
   stored: Awaited<ReturnType<typeof storePlan>>;
   /** The weekly digest's Schedule: created, updated to the plan's policy, deleted (turned off) or off. */
   digest?: Awaited<ReturnType<typeof ensureDigestSchedule>>;
+  /** With `untilListed`: whether visibility listed every running measure before the wait ran out. */
+  listed?: boolean;
 }
 
 function searchAttributes(spec: MeasureSpec): TypedSearchAttributes {
@@ -76,6 +78,8 @@ export async function startPlan(
     by?: { actor: Actor; reason: string };
     /** Told as measures are started or found running: how many of how many. */
     onProgress?: (done: number, total: number) => void;
+    /** Returns once the ledger and lookups by measure id see every measure started (see `untilListed`). */
+    untilListed?: boolean;
   } = {},
 ): Promise<StartResult> {
   // The plan first: every worker resolves the measures' recipients from it.
@@ -120,7 +124,26 @@ export async function startPlan(
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 16, specs.length) }, lane));
+  if (options.untilListed && result.started.length)
+    // A server without visibility counts (the time-skipping test server) leaves it unknown.
+    result.listed = await untilListed(client, plan.id, running.size + result.started.length).catch(() => undefined);
   return result;
+}
+
+/**
+ * Waits until visibility lists `expected` running measures of the plan (or `timeoutMs` passes):
+ * a start is accepted at once, but the ledger, `status` and a lookup by measure id read visibility,
+ * which catches up a moment later (seconds on a loaded cluster). True when they all show.
+ */
+export async function untilListed(client: Client, planId: string, expected: number, timeoutMs = 30_000): Promise<boolean> {
+  const query = [ofType(WORKFLOW.measure), `ExecutionStatus = 'Running'`, `PlanId = ${quote(planId)}`].join(' AND ');
+  const until = Date.now() + timeoutMs;
+  for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
+    const { count } = await client.workflow.count(query);
+    if (count >= expected) return true;
+    if (Date.now() + wait > until) return false;
+    await new Promise((r) => setTimeout(r, wait));
+  }
 }
 
 /** Who brings a running plan's stored part in line with its file when `start` runs again. */
@@ -165,11 +188,19 @@ export async function storePlan(
   }
 }
 
+/** What a start did to the plan's measures, in lines for the office. */
+export function describeStarted(plan: Plan, result: StartResult): string[] {
+  return [
+    `计划 ${plan.id}：新启动${result.started.length}项，已在运行${result.alreadyRunning.length}项（共${plan.measures.length}项）`,
+    ...(result.listed === false ? ['台账和按编号查找将稍后列出全部新启动的措施（Temporal 的查询索引尚未更新完毕）'] : []),
+  ];
+}
+
 /** What happened to the stored plan, in a line for the office. */
 export function describeStored(plan: Plan, outcome: StartResult['stored']): string {
   const id = planWorkflowId(plan.id);
   return {
-    stored: `计划名录和规则已保存在 Temporal(${id})，各 worker 据此发送通知`,
+    stored: `计划名录和规则已保存在 Temporal（${id}），各 worker 据此发送通知`,
     updated: `计划名录和规则已按计划文件更新（${id}），下一次发送起生效`,
     unchanged: `计划名录和规则与 Temporal 中保存的一致（${id}）`,
     unreachable: `计划名录未能与 Temporal 中保存的比较（没有 worker 应答）；措施已启动，worker 运行后再执行一次 start 即可更新`,

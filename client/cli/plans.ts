@@ -13,7 +13,7 @@ import { planJsonSchema } from '../../domain/plan/schema';
 import { parseReport, ReportParseError } from '../../domain/report-parser';
 import { AUDIENCE_LABELS, channelWords, NOTICE_KINDS } from '../../domain/vocabulary';
 import { readLedger } from '../ledger-files';
-import { describeDigest, describeStored, startPlan } from '../measures';
+import { describeDigest, describeStarted, describeStored, startPlan } from '../measures';
 import { applyPlan, diffPlan } from '../plan-apply';
 import { parseActor } from '../actions';
 import { describeDiff } from '../../domain/plan/apply';
@@ -248,10 +248,10 @@ export function registerPlanCommands(program: Command): void {
     )
     .action(async (path: string, o: { rebase?: string }) => {
       const started = requireReachable(preparePlan(path, rebaseDate(o.rebase)), path);
-      const result = await withClient((client) => startPlan(client, started, { onProgress: progressReporter('启动措施') }));
-      console.log(
-        `计划 ${started.id}：新启动${result.started.length}项，已在运行${result.alreadyRunning.length}项（共${started.measures.length}项）`,
+      const result = await withClient((client) =>
+        startPlan(client, started, { onProgress: progressReporter('启动措施'), untilListed: true }),
       );
+      for (const line of describeStarted(started, result)) console.log(line);
       console.log(describeStored(started, result.stored));
       console.log(describeDigest(started, result.digest));
     });

@@ -72,7 +72,7 @@ describe('the plan kept in Temporal', () => {
     writeFileSync(planPath, plan());
     const started = await runCli('start', planPath);
     expect([started.code, started.err]).toEqual([0, '']);
-    expect(started.out).toContain(`计划名录和规则已保存在 Temporal(plan:${PLAN_ID})`);
+    expect(started.out).toContain(`计划名录和规则已保存在 Temporal（plan:${PLAN_ID}）`);
     const stored = await planHandle().query(getPlanQuery);
     expect(stored.version).toBe(1);
     expect(stored.plan.directory.units.find((u) => u.name === '区发改委')!.emails).toEqual(['fgw@district.example.org']);
