@@ -14,6 +14,7 @@ import type {
   UpdatePolicyRequest,
   VerifyCompletionRequest,
   RemindRequest,
+  RequestLinkRequest,
   AmendMeasureRequest,
   WithdrawMeasureRequest,
 } from '../domain/requests';
@@ -48,6 +49,8 @@ export const amendMeasureUpdate = defineUpdate<MeasureSummary, [AmendMeasureRequ
 export const withdrawMeasureUpdate = defineUpdate<MeasureSummary, [WithdrawMeasureRequest]>('withdrawMeasure');
 /** 催办: the office urges now (the current reminder or rung of the ladder, as an event mail). */
 export const remindUpdate = defineUpdate<MeasureSummary, [RemindRequest]>('remind');
+/** A lead unit whose link was refused asks for a new one (its link page): mailed to its registered addresses. */
+export const requestLinkUpdate = defineUpdate<MeasureSummary, [RequestLinkRequest]>('requestLink');
 
 // Look-back reviews (回头看).
 export interface LookbackView {

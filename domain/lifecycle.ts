@@ -16,6 +16,7 @@ import type {
   UpdatePolicyRequest,
   VerifyCompletionRequest,
   RemindRequest,
+  RequestLinkRequest,
   AmendMeasureRequest,
   WithdrawMeasureRequest,
 } from './requests';
@@ -153,6 +154,12 @@ export function applyRemind(state: MeasureState, r: RemindRequest, now: number, 
       }
     : undefined;
   return [{ kind: 'urged', audiences, event: { actor: r.actor, note: r.note }, ...(urge ? { urge } : {}) }];
+}
+
+/** A new link for the lead unit, on its request: a mail to its registered addresses, with the links a notice carries. */
+export function applyRequestLink(state: MeasureState, r: RequestLinkRequest, now: number): EventNotice[] {
+  audit(state, now, 'relink', r.actor, {});
+  return [{ kind: 'link-sent', audiences: ['leadUnit'], event: { actor: r.actor } }];
 }
 
 /** The office's new policy for the running measure: reminders and the ladder are planned again with it. */

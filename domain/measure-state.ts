@@ -21,6 +21,7 @@ export interface AuditEntry {
     | 'relapse'
     | 'policy'
     | 'remind'
+    | 'relink'
     | 'amend'
     | 'withdraw';
   actor: Actor;

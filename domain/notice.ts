@@ -21,7 +21,8 @@ export type EventKind =
   | 'reassigned'
   | 'lookback-request'
   | 'relapsed'
-  | 'urged';
+  | 'urged'
+  | 'link-sent';
 export type NoticeKind = ScheduledKind | EventKind;
 
 export const ROLES = ['unit', 'leader', 'office', 'leadership'] as const;

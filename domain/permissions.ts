@@ -24,6 +24,7 @@ export const PERMISSIONS = {
   recordLookback: { label: '记录回头看结论', holder: 'office' },
   launchCampaign: { label: '开展回头看专项', holder: 'office' },
   remind: { label: '催办', holder: 'office' },
+  requestLink: { label: '申请新的办理链接', holder: 'leadUnit' },
   applyPlan: { label: '更新计划名录和规则', holder: 'office' },
   amendMeasure: { label: '按计划调整措施', holder: 'office' },
   withdrawMeasure: { label: '撤销措施', holder: 'office' },

@@ -233,6 +233,36 @@ export function validateRemind(state: MeasureState, r: RemindRequest, now: numbe
   }
 }
 
+export interface RequestLinkRequest {
+  /** The measure's current lead unit, by its link page (`via: 'link'`): the link goes only to its registered addresses. */
+  actor: Actor;
+}
+
+/** How often a measure sends a new link on request: at most once in this many minutes, and this many a day. */
+export const RELINK_LIMITS = { minutes: 10, perDay: 5 } as const;
+
+/**
+ * A lead unit whose link was refused (expired, superseded) asks for a new one: mailed to its own
+ * registered addresses only, while the measure is open, at most once in RELINK_LIMITS.minutes and
+ * RELINK_LIMITS.perDay times a (local) day.
+ */
+export function validateRequestLink(state: MeasureState, r: RequestLinkRequest, now: number): void {
+  requirePermission('requestLink', r?.actor, state.leadUnit);
+  requireStatus(state, ['active', 'submitted'], '发送办理链接（本措施已销号，无需再办理）');
+  const zone = state.spec.timeZone;
+  const sent = state.audit.filter((a) => a.action === 'relink');
+  const last = sent.at(-1);
+  if (last && now - Date.parse(last.at) < RELINK_LIMITS.minutes * 60_000) {
+    const time = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hour12: false }).format(
+      Date.parse(last.at),
+    );
+    throw new RequestRejected(`${time}已向本单位邮箱发送新的办理链接，请查收；每${RELINK_LIMITS.minutes}分钟最多发送一次`);
+  }
+  const today = localDate(now, zone);
+  if (sent.filter((a) => localDate(Date.parse(a.at), zone) === today).length >= RELINK_LIMITS.perDay)
+    throw new RequestRejected(`今天已发送${RELINK_LIMITS.perDay}次新的办理链接，请查收邮件；仍未收到的，请联系巡察办`);
+}
+
 export interface UpdatePolicyRequest {
   actor: Actor;
   /** The measure's whole policy as it should now be (the plan's, resolved for this measure). */

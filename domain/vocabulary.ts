@@ -9,7 +9,7 @@ import { officialText } from './typography';
 import type { TrafficLight, MeasureStatus } from './measure';
 import type { AuditEntry } from './measure-state';
 import type { DeliveryChannel, Notice, NoticeAudience, NoticeKind } from './notice';
-import type { MeasureKind } from './plan/schema';
+import type { Cadence, MeasureKind } from './plan/schema';
 import { PLATFORM_LABELS } from './chat/names';
 
 /** Which date a notice chases (and so which calendar event its .ics carries). */
@@ -43,6 +43,7 @@ export const NOTICE_KINDS: Record<NoticeKind, NoticeKindInfo> = {
   'lookback-overdue': { label: '回头看逾期', digest: false, track: 'review' },
   relapsed: { label: '反弹回潮·重新整改', digest: false, track: 'deadline' },
   urged: { label: '催办', digest: false, track: 'none' },
+  'link-sent': { label: '办理链接', digest: false, track: 'none' },
 };
 
 /**
@@ -110,6 +111,9 @@ export const MEASURE_KIND_LABELS: Record<MeasureKind, string> = {
   longterm: '长期坚持',
 };
 
+/** How often a long-term measure reports. */
+export const CADENCE_LABELS: Record<Cadence, string> = { monthly: '每月', quarterly: '每季度', semiannual: '每半年', annual: '每年' };
+
 /** A measure's LookbackStatus values (a review's are pending and the outcomes). */
 export const MEASURE_LOOKBACK_STATES = ['scheduled', 'in-review', 'sustained', 'relapsed'];
 
@@ -166,6 +170,8 @@ function actionWords(a: AuditEntry, links: string[]): string {
       return `调整提醒规则${parts(`理由：${text(d.reason)}`)}`;
     case 'remind':
       return `催办${d.stage ? `（${noticeLabel(d.stage as NoticeKind, d.level as number | undefined)}）` : ''}${parts(!!d.note && `说明：${text(d.note)}`, !!d.force && '当日再次催办')}`;
+    case 'relink':
+      return '申请新的办理链接（发送至牵头单位在名录中登记的邮箱）';
     case 'amend':
       return `按计划调整${parts(!!d.deadline && `整改时限：${day(d.previousDeadline)} → ${day(d.deadline)}`, !!(d.changed as string[] | undefined)?.length && `变更：${text(d.changed)}`, `理由：${text(d.reason)}`)}`;
     case 'withdraw':

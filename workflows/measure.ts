@@ -136,6 +136,7 @@ function registerHandlers(m: MeasureEntity, move: HandOver<MeasureWorkflowInput>
     (s, r) => requests.validateRemind(s, r, Date.now()),
     (s, r, now) => life.applyRemind(s, r, now, currentStage(m.spec, s.progress, m.calendar, now)),
   );
+  handle(msg.requestLinkUpdate, (s, r) => requests.validateRequestLink(s, r, Date.now()), life.applyRequestLink);
   handle(
     msg.amendMeasureUpdate,
     (s, r) => requests.validateAmendMeasure(s, r, m.strictCalendar, Date.now()),

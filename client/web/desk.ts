@@ -17,6 +17,8 @@ export interface WebOptions {
   signIns?: SignInCounter;
   /** The link keys (verifying lead units' links) from which the session keys are derived. */
   keys: LinkKeys;
+  /** How many days a link mailed on a unit's request lasts (RECTIFY_LINK_DAYS; said on its page). */
+  linkDays?: number;
   /** Uploaded evidence. */
   evidence: EvidenceStore;
   /** Session and CSRF cookies only over HTTPS (RECTIFY_PUBLIC_URL is https). */

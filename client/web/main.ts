@@ -27,6 +27,7 @@ export async function startWeb(settings: Settings, client: Client): Promise<Runn
       temporalUiUrl: settings.web.temporalUiUrl,
       users: desk.accounts,
       keys,
+      linkDays: settings.links.days,
       signIns: desk.signIns,
       evidence: desk.pool ? new PgEvidenceStore(desk.pool, settings.web.evidenceDir) : new FileEvidenceStore(settings.web.evidenceDir),
       secureCookies: settings.web.publicUrl.startsWith('https:'),

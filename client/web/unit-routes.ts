@@ -4,7 +4,9 @@
  * via the link). A tampered, expired or out-of-scope link, and any link used to act after the
  * measure closed, is refused with 403 and logged with the reason; the page never says which part
  * failed. A link superseded by a later deadline, a new lead unit or the close-out opens a page
- * that says so, when its unit led the measure at the time it was issued (else it is refused). Evidence uploads are checked by size and content before anything is kept.
+ * that says so, when its unit led the measure at the time it was issued (else it is refused).
+ * Evidence uploads are checked by size and content before anything is kept. Pages that cannot go
+ * on offer the office's contact and a new link (link-dead-ends.ts).
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -21,19 +23,15 @@ import type { Desk } from './desk';
 import { UploadError, type StagedFile } from './evidence-store';
 import { DONE_WORDS, unitPage } from './forms';
 import { PageError } from './page-error';
+import { linkPagePath, registerDeadEnds, relinkForm } from './link-dead-ends';
 
 /** What a refused link sees, whatever the reason (the log has it). */
-const REFUSED = new PageError(
-  403,
-  '链接无效',
-  '此链接无效、已过期或不能用于这项操作，未作任何更改。',
-  '请使用最新一封通知邮件中的链接；如有疑问请联系巡察办。',
-);
+const REFUSED = new PageError(403, '链接无效', '此链接无效、已过期或不能用于这项操作，未作任何更改。', '请使用最新一封通知邮件中的链接。');
 
 type Fields = Record<string, string>;
 
 /** The link page's own address. */
-const selfPath = (c: LinkClaims) => `/u/${encodeURIComponent(c.planId)}/${encodeURIComponent(c.measureId)}`;
+const selfPath = linkPagePath;
 
 /** What the link may still do, judged against the measure as it stands and who led it when. */
 const standingOf = (claims: LinkClaims, d: MeasureDetails) =>
@@ -51,7 +49,10 @@ function refusal(req: FastifyRequest, reason: string, extra: Record<string, unkn
   return REFUSED;
 }
 
-export function registerUnitRoutes({ app, o, now, calendar, invalidate }: Desk): void {
+export function registerUnitRoutes(desk: Desk): void {
+  const { app, o, now, calendar, invalidate } = desk;
+  const { linkErrors } = registerDeadEnds(desk);
+
   /** The link's claims for this measure, or 403 (logged with the reason). */
   function claimsOf(req: FastifyRequest): LinkClaims {
     const { planId, measureId } = req.params as { planId: string; measureId: string };
@@ -68,7 +69,7 @@ export function registerUnitRoutes({ app, o, now, calendar, invalidate }: Desk):
       return await readMeasure(o.client, planId, measureId);
     } catch (e) {
       if (e instanceof WorkflowNotFoundError)
-        throw new PageError(404, '措施不在运行', `计划“${planId}”中的措施“${measureId}”已不在系统中运行。`, '如有疑问请联系巡察办。');
+        throw new PageError(404, '措施不在运行', `计划“${planId}”中的措施“${measureId}”已不在系统中运行。`);
       throw e;
     }
   }
@@ -93,6 +94,11 @@ export function registerUnitRoutes({ app, o, now, calendar, invalidate }: Desk):
       ...base,
       page,
       closedNow: standing.kind === 'superseded' ? standing : undefined,
+      // A link superseded by a new deadline: its unit still leads the open measure and may ask for the new link.
+      relink:
+        standing.kind === 'superseded' && details.progress.status !== 'closed' && details.leadUnit === claims.unit
+          ? relinkForm(o, claims)
+          : undefined,
       token,
       csrf: reply.generateCsrf(),
       self: selfPath(claims),
@@ -103,15 +109,19 @@ export function registerUnitRoutes({ app, o, now, calendar, invalidate }: Desk):
     });
   }
 
-  app.get('/u/:planId/:measureId', { config: { rateLimit: { max: 60, timeWindow: '1 minute' } } }, async (req, reply) => {
-    const claims = claimsOf(req);
-    const done = (req.query as Record<string, unknown>).done;
-    return show(req, reply, claims, { done: typeof done === 'string' && Object.hasOwn(DONE_WORDS, done) ? DONE_WORDS[done] : undefined });
-  });
+  app.get(
+    '/u/:planId/:measureId',
+    { config: { rateLimit: { max: 60, timeWindow: '1 minute' } }, errorHandler: linkErrors },
+    async (req, reply) => {
+      const claims = claimsOf(req);
+      const done = (req.query as Record<string, unknown>).done;
+      return show(req, reply, claims, { done: typeof done === 'string' && Object.hasOwn(DONE_WORDS, done) ? DONE_WORDS[done] : undefined });
+    },
+  );
 
   app.post(
     '/u/:planId/:measureId/:action',
-    { config: { rateLimit: { max: 20, timeWindow: '1 minute' } }, preHandler: app.csrfProtection },
+    { config: { rateLimit: { max: 20, timeWindow: '1 minute' } }, preHandler: app.csrfProtection, errorHandler: linkErrors },
     async (req, reply) => {
       const claims = claimsOf(req);
       const path = (req.params as { action: string }).action;

@@ -11,7 +11,7 @@ import * as life from '../../domain/lifecycle';
 import { currentStage } from '../../domain/planner';
 import { checkLedgerValues, ledgerRow, ledgerSearch, LedgerQueryError, parseLedgerQuery, selectLedger } from '../../domain/report/ledger';
 import { nearest } from '../../client/actions';
-import { validateRemind, RequestRejected } from '../../domain/requests';
+import { validateRemind, validateRequestLink, RequestRejected, RELINK_LIMITS } from '../../domain/requests';
 import { timeline } from '../../domain/timeline';
 import { digestSendAt, digestTiming, weeklyDigest } from '../../domain/weekly';
 import { liveLedgerCsv } from '../../documents/ledger-sheet';
@@ -279,6 +279,59 @@ describe('催办', () => {
     expect(mail.text).toContain('本通知同时发送：负责区领导、巡察办。');
     expect(mail.text).toContain('请立即完成整改');
     expect(mail.text).not.toMatch(/rectify [a-z]/);
+  });
+});
+
+describe('a new link on the unit’s request', () => {
+  const refuse = (story: MeasureStory, r: Parameters<typeof validateRequestLink>[1], now: number) => {
+    try {
+      validateRequestLink(story.state, r, now);
+      return undefined;
+    } catch (e) {
+      expect(e).toBeInstanceOf(RequestRejected);
+      return (e as Error).message;
+    }
+  };
+  const asUnit = { actor: { ...UNIT(), via: 'link' as const } };
+
+  it('is for the lead unit, while the measure is open, once in ten minutes and five times a day', () => {
+    const story = MeasureStory.of({ deadline: '2024-10-15' });
+    const at = bj('2024-10-21 10:00');
+    expect(refuse(story, { actor: UNIT('区财政局') }, at)).toBe('只有本措施的牵头单位（区发改委）可以这样做；单位“区财政局”无权操作');
+    expect(refuse(story, { actor: OFFICE }, at)).toBe('只有本措施的牵头单位（区发改委）可以这样做；巡察办“督查科”无权操作');
+    let t = at;
+    for (let i = 0; i < RELINK_LIMITS.perDay; i++, t += RELINK_LIMITS.minutes * 60_000) {
+      expect(refuse(story, asUnit, t)).toBeUndefined();
+      const [event] = life.applyRequestLink(story.state, asUnit, t);
+      expect(event).toEqual({ kind: 'link-sent', audiences: ['leadUnit'], event: { actor: asUnit.actor } });
+      expect(refuse(story, asUnit, t + 9 * 60_000)).toMatch(/^\d\d:\d\d已向本单位邮箱发送新的办理链接，请查收；每10分钟最多发送一次$/);
+    }
+    expect(refuse(story, asUnit, t)).toBe('今天已发送5次新的办理链接，请查收邮件；仍未收到的，请联系巡察办');
+    expect(refuse(story, asUnit, bj('2024-10-22 09:00'))).toBeUndefined();
+    expect(story.state.audit.filter((a) => a.action === 'relink')).toHaveLength(5);
+    story.submit(bj('2024-10-22 10:00'));
+    expect(refuse(story, asUnit, bj('2024-10-22 11:00'))).toBeUndefined();
+    story.verify(bj('2024-10-23 11:00'));
+    expect(refuse(story, asUnit, bj('2024-10-24 10:00'))).toBe('措施当前状态为“已销号”，不能发送办理链接（本措施已销号，无需再办理）');
+  });
+
+  it('tells the unit in its mail why the new links come and what to do with them', () => {
+    const at = bj('2024-10-21 10:00');
+    const notice = testNotice(
+      { kind: 'link-sent', audiences: ['leadUnit'], event: { actor: asUnit.actor }, decidedAt: new Date(at).toISOString() },
+      { deadline: '2024-10-31', dueAt: '2024-10-31T10:00:00.000Z', trafficLight: 'green' },
+    );
+    const mail = renderNotice(notice, {
+      recipient: { email: 'fgw@example.org', name: '区发改委', audience: 'leadUnit' },
+      office: { name: '区委巡察办', emails: ['xcb@example.org'] },
+      now: at,
+      calendar,
+      timeZone: 'Asia/Shanghai',
+    });
+    expect(mail.subject).toContain('【办理链接】');
+    expect(mail.text).toContain('应本单位经办理页面提出的申请，现发送本措施新的办理链接；此前邮件中的链接如已失效，请改用本邮件中的链接。');
+    expect(mail.text).toContain('请通过下方链接办理本措施。如非本单位申请，可不予理会，并告知巡察办。');
+    expect(mail.text).toContain('2024年10月31日');
   });
 });
 

@@ -23,6 +23,7 @@ import * as msg from '../../contracts/messages';
 import { loadSettings } from '../../config/settings';
 import { signLink, type LinkAction, type LinkClaims } from '../../domain/links';
 import { runCli } from '../helpers/cli';
+import { recordHistory } from '../helpers/histories';
 import { drillPlan } from '../helpers/plans';
 import { Browser, csrfOf, IMG, multipart, tinyPdf, XSS } from '../helpers/http';
 import { wednesdayAhead } from '../helpers/specs';
@@ -255,12 +256,61 @@ describe('acting from the web on a real server', () => {
             : await b.postMultipart(`${url}&_csrf=${encodeURIComponent(csrfOf(page.body))}`, multipart({ note: '进展', evidence: '文件' }));
         expect([reason, url, res.statusCode]).toEqual([reason, url, 403]);
         expect(refusedFor(reason)).toBe(logged + 1);
-        bodies.add(res.body.replace(/数据时间[^<]*/, ''));
+        // The same page but for the form's token and the measure it would mail a new link for.
+        bodies.add(
+          res.body
+            .replace(/数据时间[^<]*/, '')
+            .replace(/name="_csrf" value="[^"]*"/, '')
+            .replace(/action="\/u\/[^"]*\/relink"/, ''),
+        );
       }
       // The page does not say which part failed.
       expect(bodies.size).toBe(1);
       expect([...bodies][0]).toContain('此链接无效、已过期或不能用于这项操作');
+      // No dead end: the office's contact from the plan's directory, and the way to a new link.
+      expect([...bodies][0]).toContain('如有疑问，请联系区委巡察办，电话：0510-0000 0000；邮箱：xunchaban@district.example.org。');
+      expect([...bodies][0]).toContain('发送新链接到本单位邮箱');
+      expect([...bodies][0]).not.toContain('返回总览');
       expect(await historyLength('1.2')).toBe(before);
+    });
+
+    it('an expired link leads its unit to a new link in its own mailbox, once in ten minutes, on the timeline', async () => {
+      const b = new Browser(web);
+      const expired = await b.get(`/u/${PLAN_ID}/2.1?t=${token('2.1', { expiresAt: Date.now() - 1000 })}`);
+      expect(expired.statusCode).toBe(403);
+      expect(expired.body).toContain('action="/u/act-2024/2.1/relink"');
+      const sent = smtp.accepted.length;
+      const asked = await b.post(`/u/${PLAN_ID}/2.1/relink`, { _csrf: csrfOf(expired.body), email: 'someone@elsewhere.example.org' });
+      expect(asked.statusCode).toBe(200);
+      expect(asked.body).toContain('新的办理链接已发送到本措施牵头单位在名录中登记的邮箱');
+      expect(asked.body).not.toContain('发送新链接到本单位邮箱');
+      // The mail goes to the lead unit's registered address only (never one typed on the page), with links that open its page.
+      const mails = await eventually(
+        () => smtp.parsed(),
+        (m) => m.slice(sent).some((x) => JSON.stringify(x.to).includes('czj@')),
+      );
+      const fresh = mails.slice(sent);
+      expect(fresh.map((x) => JSON.stringify(x.to))).toEqual([expect.stringContaining('czj@district.example.org')]);
+      expect(fresh[0].subject).toContain('办理链接');
+      expect(fresh[0].text).toContain('应本单位经办理页面提出的申请，现发送本措施新的办理链接');
+      const link = /https:\/\/zhenggai\.example\.org(\/u\/\S+)/.exec(fresh[0].text ?? '')![1];
+      const opened = await new Browser(web).get(link);
+      expect(opened.statusCode).toBe(200);
+      expect(opened.body).toContain('清查闲置资产');
+      expect((await state('2.1')).audit.at(-1)).toMatchObject({ action: 'relink', actor: { role: 'unit', who: '区财政局', via: 'link' } });
+      // A second request within ten minutes is refused, changing nothing; the page says why.
+      const before = await settled('2.1');
+      const again = await b.post(`/u/${PLAN_ID}/2.1/relink`, { _csrf: csrfOf(expired.body) });
+      expect(again.statusCode).toBe(422);
+      expect(again.body).toContain('每10分钟最多发送一次');
+      expect(await historyLength('2.1')).toBe(before);
+      // The office sees it on the measure's timeline.
+      const office = new Browser(web);
+      await office.signIn('督查科', PASSWORD);
+      const page = await office.get(`/measures/${PLAN_ID}/2.1`);
+      expect(page.body).toContain('申请新的办理链接');
+      expect(page.body).toContain('办理链接');
+      await recordHistory('life-relinked', handle('2.1'));
     });
 
     it('a link reports progress with an uploaded PDF; the file is kept once by its hash and served back to the link and the office only', async () => {
