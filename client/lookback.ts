@@ -9,6 +9,7 @@ import { DESK_ZONE, isIsoDate, localInstant } from '../domain/dates';
 import { RequestRejected } from '../domain/permissions';
 import { requireDueAhead } from '../domain/requests';
 import { closedBefore } from '../domain/lookback';
+import { campaignTallies } from '../domain/campaigns';
 import { STATUS_LABELS } from '../domain/vocabulary';
 import { lookbackCampaignWorkflow } from '../workflows';
 import { listMeasures, quote } from './measures';
@@ -194,19 +195,10 @@ export interface CampaignStatus {
 export async function campaignStatus(client: Client, name: string, planId: string | undefined, now: number): Promise<CampaignStatus> {
   const { records } = await readRecords(client, { planId });
   const s: CampaignStatus = { reviews: 0, done: 0, pending: 0, overdue: 0, sustained: 0, relapsed: 0, waiting: [] };
-  for (const r of records) {
-    for (const l of r.lookbacks.filter((x) => x.campaign === name)) {
-      s.reviews++;
-      if (l.outcome) {
-        s.done++;
-        s[l.outcome]++;
-        continue;
-      }
-      s.pending++;
-      const overdue = !!l.dueAt && Date.parse(l.dueAt) < now;
-      if (overdue) s.overdue++;
-      s.waiting.push({ planId: r.planId, measureId: r.id, leadUnit: r.leadUnit, dueAt: l.dueAt, overdue });
-    }
+  for (const t of campaignTallies(records, now).filter((x) => x.name === name)) {
+    for (const k of ['reviews', 'done', 'pending', 'overdue', 'sustained', 'relapsed'] as const) s[k] += t[k];
+    for (const m of t.measures.filter((x) => !x.outcome))
+      s.waiting.push({ planId: m.planId, measureId: m.measureId, leadUnit: m.leadUnit, dueAt: m.dueAt, overdue: m.overdue });
   }
   s.waiting.sort(
     (a, b) => (a.dueAt ?? '').localeCompare(b.dueAt ?? '') || (a.measureId ?? '').localeCompare(b.measureId ?? '', 'en', { numeric: true }),

@@ -1,6 +1,6 @@
 /**
- * The office's actions from the web: every one the workflow's own Update (or the campaign's
- * start) with the signed-in person as actor (`office:<name>`, via the web). Leaders are signed in
+ * The office's actions from the web: every one the workflow's own Update (campaigns:
+ * campaign-routes.ts) with the signed-in person as actor (`office:<name>`, via the web). Leaders are signed in
  * to read and are refused here (403); nobody signed in is asked to sign in (401). A validator's
  * refusal is shown on the page, and nothing changes.
  */
@@ -15,17 +15,15 @@ import {
   remindUpdate,
   verifyCompletionUpdate,
 } from '../../contracts/messages';
-import { isIsoDate, localDate } from '../../domain/dates';
-import { accountActor } from '../../domain/permissions';
-import { MEASURE_KIND_LABELS } from '../../domain/vocabulary';
+import { isIsoDate } from '../../domain/dates';
 import type { Actor } from '../../domain/notice';
 import { RequestRefused, sendRequest } from '../actions';
-import { closedMeasures, launchCampaign, reviewState, type CampaignFilter } from '../lookback';
+import { reviewState } from '../lookback';
+import { registerCampaignRoutes } from './campaign-routes';
+import { officeActor, officeOnly } from './guards';
 import type { Desk } from './desk';
 import { OFFICE_ACTIONS, type OfficeAction } from './forms';
 import { PageError } from './page-error';
-
-const ZONE = 'Asia/Shanghai';
 
 type Body = Record<string, unknown>;
 const text = (b: Body, key: string): string | undefined => {
@@ -38,27 +36,14 @@ const choice = <T extends string>(b: Body, key: string, allowed: readonly T[], w
   return v as T;
 };
 
-/** The office's actor for this request, or the refusal: 401 to sign in, 403 for a leader. */
-export function officeActor(req: FastifyRequest): Actor {
-  if (!req.account) throw new PageError(401, '请先登录', '办理事项需要巡察办账号登录。', '请从右上角“登录”进入。');
-  const actor = accountActor(req.account);
-  if (!actor) {
-    req.log.warn({ account: req.account.name, url: req.url }, '领导账号尝试办理事项');
-    throw new PageError(403, '无权办理', '领导账号可以查看全部情况，但不能办理事项。', '办理请联系巡察办。');
-  }
-  return actor;
-}
-
 /** The back link after urging from the ledger: the ledger with its filters, nothing else. */
 function backTo(b: Body): string | undefined {
   const back = text(b, 'back');
   return back && /^\/measures(\?[^\s]*)?$/.test(back) ? back : undefined;
 }
 
-export function registerOfficeRoutes({ app, o, now, readGuard, showMeasure, pageLocals, invalidate }: Desk): void {
-  const officeOnly = async (req: FastifyRequest) => {
-    officeActor(req);
-  };
+export function registerOfficeRoutes(desk: Desk): void {
+  const { app, o, showMeasure, pageLocals, invalidate } = desk;
 
   app.post(
     '/measures/:planId/:measureId/:action',
@@ -134,77 +119,5 @@ export function registerOfficeRoutes({ app, o, now, readGuard, showMeasure, page
     }
   }
 
-  // Look-back campaigns: a preview of the closed measures the filters match, then the launch.
-  const filterOf = (q: Body): CampaignFilter => {
-    const problem = text(q, 'problem');
-    if (problem !== undefined && !/^\d+$/.test(problem)) throw new InputError(`问题编号应为数字：${problem}`);
-    const closedBefore = text(q, 'closedBefore');
-    if (closedBefore !== undefined && !isIsoDate(closedBefore))
-      throw new InputError(`销号早于（closedBefore）应为 YYYY-MM-DD: ${closedBefore}`);
-    const ids = text(q, 'ids')
-      ?.split(/[\s,,、]+/)
-      .filter(Boolean);
-    return {
-      planId: text(q, 'plan'),
-      problem: problem === undefined ? undefined : Number(problem),
-      unit: text(q, 'unit'),
-      kind: text(q, 'kind'),
-      leader: text(q, 'leader'),
-      closedBefore,
-      ids: ids?.length ? ids : undefined,
-    };
-  };
-
-  async function preview(req: FastifyRequest, reply: FastifyReply, extra: { status?: number; error?: string; launched?: string } = {}) {
-    const q = { ...(req.query as Body), ...((req.body as Body | undefined) ?? {}) };
-    const filter = filterOf(q);
-    const byPlan = await closedMeasures(o.client, filter);
-    const matched = [...byPlan].flatMap(([planId, ids]) => ids.map((wid) => ({ planId, measureId: wid.slice(wid.lastIndexOf(':') + 1) })));
-    matched.sort((a, b) => a.planId.localeCompare(b.planId) || a.measureId.localeCompare(b.measureId, 'en', { numeric: true }));
-    return reply.code(extra.status ?? 200).viewAsync('campaign', {
-      nav: 'measures',
-      title: '开展回头看专项',
-      planQuery: filter.planId ? `?plan=${encodeURIComponent(filter.planId)}` : '',
-      filter,
-      filterFields: Object.entries({
-        plan: filter.planId,
-        problem: filter.problem,
-        unit: filter.unit,
-        kind: filter.kind,
-        leader: filter.leader,
-        closedBefore: filter.closedBefore,
-        ids: filter.ids?.join(','),
-      }).filter(([, v]) => v !== undefined),
-      matched,
-      kinds: Object.entries(MEASURE_KIND_LABELS),
-      name: text(q, 'name') ?? '',
-      due: text(q, 'due') ?? '',
-      error: extra.error,
-      launched: extra.launched,
-    });
-  }
-
-  app.get('/campaigns/new', { preHandler: [readGuard, officeOnly] }, async (req, reply) => preview(req, reply));
-
-  app.post('/campaigns', { preHandler: [officeOnly, app.csrfProtection] }, async (req, reply) => {
-    const b = (req.body ?? {}) as Body;
-    const actor = officeActor(req);
-    pageLocals(req, reply);
-    try {
-      const name = text(b, 'name') ?? '';
-      const due = text(b, 'due') ?? '';
-      const outcome = await launchCampaign(o.client, name, due, filterOf(b), localDate(now(), ZONE));
-      const launched = outcome.results.length
-        ? outcome.results
-            .map((r) => `计划 ${r.planId}：${r.launched ? `已开展，共${r.measures}项措施` : `专项“${name}”此前已开展，未重复开展`}`)
-            .join(';')
-        : '没有符合条件的已销号措施，未开展。';
-      req.log.info({ actor: actor.who, campaign: name, results: outcome.results }, '开展回头看专项');
-      invalidate();
-      return preview(req, reply, { launched });
-    } catch (e) {
-      if (e instanceof InputError) return preview(req, reply, { status: 400, error: e.message });
-      throw e;
-    }
-  });
+  registerCampaignRoutes(desk);
 }

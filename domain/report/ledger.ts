@@ -183,6 +183,22 @@ export function checkLedgerValues(q: LedgerQuery, rows: LedgerRow[], nearest: (n
   }
 }
 
+/** What a filter form offers, from the plan's measures: its lead units and leaders (in pinyin order) and its problems in order. */
+export function filterChoices(records: Pick<MeasureRecord, 'leadUnit' | 'leader' | 'problem'>[]): {
+  units: string[];
+  leaders: string[];
+  problems: { no: number; title: string }[];
+} {
+  const names = (all: string[]) => [...new Set(all)].sort((a, b) => a.localeCompare(b, 'zh-CN'));
+  return {
+    units: names(records.map((r) => r.leadUnit)),
+    leaders: names(records.map((r) => r.leader)),
+    problems: [...new Map(records.map((r) => [r.problem.no, { no: r.problem.no, title: r.problem.title }])).values()].sort(
+      (a, b) => a.no - b.no,
+    ),
+  };
+}
+
 /** The query back as URL parameters (defaults left out), for links and downloads of the same view. */
 export function ledgerSearch(q: LedgerQuery, change: Partial<Record<keyof typeof LEDGER_FILTERS, string | undefined>> = {}): string {
   const params: Record<string, string | undefined> = {

@@ -22,6 +22,7 @@ import { lookbackWorkflowId, measureWorkflowId } from '../../contracts/ids';
 import * as msg from '../../contracts/messages';
 import { loadSettings } from '../../config/settings';
 import { signLink, type LinkAction, type LinkClaims } from '../../domain/links';
+import { plainDateZh } from '../../domain/dates';
 import { runCli } from '../helpers/cli';
 import { recordHistory } from '../helpers/histories';
 import { drillPlan } from '../helpers/plans';
@@ -579,6 +580,10 @@ describe('acting from the web on a real server', () => {
       expect(preview.statusCode).toBe(200);
       expect(preview.body).toContain('将开展回头看的已销号措施（1项）');
       expect(preview.body).toContain(`/measures/${PLAN_ID}/1.1`);
+      // Each measure by its number, title and lead unit; the filters are choices from the plan.
+      expect(preview.body).toMatch(/1\.1 健全政策机制&lt;script&gt;[^]*<td>区发改委<\/td>/);
+      expect(preview.body).toContain('<option value="区财政局" >区财政局</option>');
+      expect(preview.body).toContain('<option value="1" selected>1. 高质量发展成效不显</option>');
       const bad = await office.post('/campaigns', {
         _csrf: csrfOf(preview.body),
         plan: PLAN_ID,
@@ -597,8 +602,27 @@ describe('acting from the web on a real server', () => {
         name: '年终回头看',
         due,
       });
-      expect(launched.statusCode).toBe(200);
-      expect(launched.body).toContain(`计划 ${PLAN_ID}：已开展，共1项措施`);
+      // The launch leads to the campaign itself: its name, due date, the measure asked by title and unit, where it stands.
+      expect([launched.statusCode, launched.headers.location]).toEqual([
+        303,
+        `/campaigns/${PLAN_ID}/${encodeURIComponent('年终回头看')}?done=launched`,
+      ]);
+      const shown = await eventually(
+        () => office.get(launched.headers.location as string),
+        (r) => r.body.includes('待核查'),
+      );
+      expect(shown.body).toContain('已开展回头看专项“年终回头看”');
+      expect(shown.body).toContain(plainDateZh(due));
+      expect(shown.body).toContain('1.1 健全政策机制&lt;script&gt;');
+      expect(shown.body).toContain('区发改委');
+      expect(shown.body).toContain('共1项：尚无核查结论，待核查1项');
+      expect(shown.body).not.toContain('对以上1项开展回头看');
+      // Launching it again starts nothing and says so.
+      const again = await office.post('/campaigns', { _csrf: csrfOf(preview.body), plan: PLAN_ID, problem: '1', name: '年终回头看', due });
+      expect(again.headers.location).toBe(`/campaigns/${PLAN_ID}/${encodeURIComponent('年终回头看')}?done=existed`);
+      // The list of campaigns has it, with the link to its page.
+      const list = await office.get(`/campaigns?plan=${PLAN_ID}`);
+      expect(list.body).toContain(`href="/campaigns/${PLAN_ID}/${encodeURIComponent('年终回头看')}"`);
       const reviewing = await eventually(
         () => state('1.1'),
         (v) => !!v.lookbacks?.length,
@@ -672,13 +696,22 @@ describe('acting from the web on a real server', () => {
         '/report.json',
         '/report.md',
         '/campaigns/new',
+        '/campaigns',
+        '/campaigns/:planId/:name',
         '/login',
         '/measures/:planId/:measureId',
         '/u/:planId/:measureId',
         '/evidence/:sha256',
         '/nowhere/:x',
       ];
-      const POST = ['/login', '/logout', '/campaigns', '/measures/:planId/:measureId/:action', '/u/:planId/:measureId/:action'];
+      const POST = [
+        '/login',
+        '/logout',
+        '/campaigns',
+        '/measures/:planId/:measureId/:action',
+        '/u/:planId/:measureId/:action',
+        '/u/:planId/:measureId/relink',
+      ];
       // A NUL in a filter ended the embedded server's SQL mid-literal: a 500 after seconds of retries. Refused, named.
       const nul = await office.get(`/campaigns/new?plan=${PLAN_ID}&unit=%00`);
       expect([nul.statusCode, nul.body.includes('筛选条件含不可见的控制字符')]).toEqual([400, true]);
