@@ -527,6 +527,8 @@ describe('acting from the web on a real server', () => {
       expect(s.progress.deadlineVersion).toBe(2);
       const old = await b.get(`/u/${PLAN_ID}/1.2?t=${t}`);
       expect(old.body).toContain('整改时限已调整');
+      // The unit still leads the open measure: the page offers the new link.
+      expect(old.body).toContain(`action="/u/${PLAN_ID}/1.2/relink"`);
       expect((await b.get(`/u/${PLAN_ID}/1.2?t=${token('1.2', { deadlineVersion: 2 })}`)).body).toContain('申请延期');
     });
 
@@ -556,6 +558,8 @@ describe('acting from the web on a real server', () => {
       const old = await unit.get(`/u/${PLAN_ID}/2.1?t=${t}`);
       expect(old.body).toContain('牵头单位已调整');
       expect(old.body).not.toContain('/evidence/');
+      // No new link for a unit that no longer leads the measure.
+      expect(old.body).not.toContain('/relink');
       const logged = logs.filter((l) => l.reason === 'superseded').length;
       expect((await unit.get(`/evidence/${sha}?t=${t}`)).statusCode).toBe(403);
       expect(logs.filter((l) => l.reason === 'superseded').length).toBe(logged + 1);
