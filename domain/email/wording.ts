@@ -151,7 +151,7 @@ export function whatHappened(n: Notice, due: string | undefined, audience: Notic
       alsoTold();
       break;
     case 'link-sent':
-      lines.push(`应本单位经办理页面提出的申请，现发送本措施新的办理链接；此前邮件中的链接如已失效，请改用本邮件中的链接。`);
+      lines.push(`应你单位在办理页面提出的申请，现发送本措施新的办理链接；此前邮件中的链接如已失效，请改用本邮件中的链接。`);
       break;
     case 'urged': {
       // Said as the stage urged says it (its date, its rung), after the office's words.
@@ -220,7 +220,7 @@ export function whatToDo(n: Notice, c: WordingContext): string[] {
         case 'relapsed':
           return [`请于${c.due}前重新完成整改，并${report}。`];
         case 'link-sent':
-          return ['请通过下方链接办理本措施。如非本单位申请，可不予理会，并告知巡察办。'];
+          return ['请通过下方链接办理本措施。如非你单位申请，请告知巡察办。'];
         default:
           return [];
       }

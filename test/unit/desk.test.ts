@@ -329,8 +329,8 @@ describe('a new link on the unit’s request', () => {
       timeZone: 'Asia/Shanghai',
     });
     expect(mail.subject).toContain('【办理链接】');
-    expect(mail.text).toContain('应本单位经办理页面提出的申请，现发送本措施新的办理链接；此前邮件中的链接如已失效，请改用本邮件中的链接。');
-    expect(mail.text).toContain('请通过下方链接办理本措施。如非本单位申请，可不予理会，并告知巡察办。');
+    expect(mail.text).toContain('应你单位在办理页面提出的申请，现发送本措施新的办理链接；此前邮件中的链接如已失效，请改用本邮件中的链接。');
+    expect(mail.text).toContain('请通过下方链接办理本措施。如非你单位申请，请告知巡察办。');
     expect(mail.text).toContain('2024年10月31日');
   });
 });

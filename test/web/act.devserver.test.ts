@@ -9,7 +9,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -293,7 +293,11 @@ describe('acting from the web on a real server', () => {
       const fresh = mails.slice(sent);
       expect(fresh.map((x) => JSON.stringify(x.to))).toEqual([expect.stringContaining('czj@district.example.org')]);
       expect(fresh[0].subject).toContain('办理链接');
-      expect(fresh[0].text).toContain('应本单位经办理页面提出的申请，现发送本措施新的办理链接');
+      // Kept to be read as the unit gets it.
+      mkdirSync(join(__dirname, '../../test-output/mails'), { recursive: true });
+      writeFileSync(join(__dirname, '../../test-output/mails/link-sent.txt'), `Subject: ${fresh[0].subject}\n\n${fresh[0].text}`);
+      writeFileSync(join(__dirname, '../../test-output/mails/link-sent.html'), String(fresh[0].html));
+      expect(fresh[0].text).toContain('应你单位在办理页面提出的申请，现发送本措施新的办理链接');
       const link = /https:\/\/zhenggai\.example\.org(\/u\/\S+)/.exec(fresh[0].text ?? '')![1];
       const opened = await new Browser(web).get(link);
       expect(opened.statusCode).toBe(200);
