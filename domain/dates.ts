@@ -90,8 +90,17 @@ export function localDate(instantMs: number, zone: string): IsoDate {
 
 /** An instant shown to people: 2024年3月29日（周五）18:00 in the zone. */
 export function formatInstant(instantMs: number, zone: string): string {
-  const dt = DateTime.fromMillis(instantMs, { zone });
-  return `${dateZh(dt.toISODate() as IsoDate)}${dt.toFormat('HH:mm')}`;
+  return `${dateZh(localDate(instantMs, zone))}${localClock(instantMs, zone)}`;
+}
+
+/** The wall-clock time of an instant in a time zone: 18:00. */
+export function localClock(instantMs: number, zone: string): string {
+  return DateTime.fromMillis(instantMs, { zone }).toFormat('HH:mm');
+}
+
+/** Which time a document's times are in: 北京时间 in the desk's zone, else the zone by name. */
+export function zoneWords(zone: string): string {
+  return zone === DESK_ZONE ? '北京时间' : `${zone}时间`;
 }
 
 export function isValidTimeZone(zone: string): boolean {

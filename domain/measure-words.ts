@@ -43,7 +43,7 @@ export interface LatestWord {
 }
 
 /** Sentences joined, each ending with one full stop. */
-function sentences(parts: (string | false | undefined)[]): string {
+export function sentences(parts: (string | false | undefined)[]): string {
   return parts
     .filter((p): p is string => !!p && !!p.trim())
     .map((p) => p.trim().replace(/[。；;，,：:、\s]+$/, ''))
@@ -52,7 +52,7 @@ function sentences(parts: (string | false | undefined)[]): string {
 }
 
 /** What a list of evidence items says: files by name, texts as given, links apart. */
-function evidenceWords(items: string[]): { text: string; links: string[] } {
+export function evidenceWords(items: string[]): { text: string; links: string[] } {
   const parts = items.map(noteWords);
   return {
     text: parts

@@ -14,6 +14,7 @@ import { RequestRefused } from '../actions';
 import { registerCalendarCommands } from './calendar';
 import { registerClusterCommands } from './cluster';
 import { InputError, printIssues, Reported, SAMPLE_PLAN, UsageError } from './common';
+import { registerDossierCommand } from './dossier';
 import { registerLookbackCommands } from './lookback';
 import { registerMeasureCommands } from './measures';
 import { registerMigrateCommand } from './migrate';
@@ -48,6 +49,7 @@ function program(setExitCode: (code: number) => void): Command {
   registerLookbackCommands(root);
   registerReportCommands(root);
   registerLedgerCommands(root);
+  registerDossierCommand(root);
   registerCalendarCommands(root);
   registerSystemCommands(root, setExitCode);
   registerMigrateCommand(root);

@@ -12,7 +12,7 @@ import type { ProgressReport } from '../../domain/report/model';
 import type { MeasureRecord } from '../../domain/record';
 import { tally } from '../../domain/tally';
 import type { TimelineEntry } from '../../domain/timeline';
-import { LIGHT_COLORS, LIGHT_LABELS, MEASURE_KIND_LABELS, STATUS_LABELS } from '../../domain/vocabulary';
+import { CADENCE_LABELS, LIGHT_COLORS, LIGHT_LABELS, MEASURE_KIND_LABELS, STATUS_LABELS } from '../../domain/vocabulary';
 import { measureName } from '../../domain/measure-words';
 
 /** 红/黄/绿 with its colour: never colour alone. */
@@ -115,8 +115,6 @@ export interface MeasurePage {
   temporalUrl?: string;
 }
 
-const CADENCE: Record<string, string> = { monthly: '每月', quarterly: '每季度', semiannual: '每半年', annual: '每年' };
-
 export function measurePage(
   d: MeasureDetails,
   record: MeasureRecord,
@@ -148,7 +146,7 @@ export function measurePage(
     })),
     reporting:
       d.spec.kind === 'longterm'
-        ? { cadence: CADENCE[d.spec.cadence ?? d.spec.policy.reporting.cadence], done: d.progress.reportsDone.map(plainDateZh) }
+        ? { cadence: CADENCE_LABELS[d.spec.cadence ?? d.spec.policy.reporting.cadence], done: d.progress.reportsDone.map(plainDateZh) }
         : undefined,
     pendingExtension: d.pendingExtension
       ? `${d.pendingExtension.by.who}申请延期至${plainDateZh(d.pendingExtension.newDeadline)}（理由：${d.pendingExtension.reason}）`

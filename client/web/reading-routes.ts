@@ -35,7 +35,7 @@ import type { Desk } from './desk';
 const ZONE = 'Asia/Shanghai';
 
 /** A file name for Content-Disposition: the Chinese name for browsers that read RFC 5987, an ASCII one for the rest. */
-function attachment(reply: FastifyReply, name: string, ascii: string, type: string): FastifyReply {
+export function attachment(reply: FastifyReply, name: string, ascii: string, type: string): FastifyReply {
   return reply
     .header('content-type', type)
     .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`);

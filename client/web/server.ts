@@ -6,7 +6,7 @@
  * in, the guard of the desk's pages, ECharts from node_modules, and the routes, each set in its
  * own module: reading the desk (reading-routes.ts), signing in (account-routes.ts), the office's
  * actions (office-routes.ts), lead units' links (unit-routes.ts), health and metrics
- * (ops-routes.ts), and what goes wrong as pages (error-pages.ts).
+ * (ops-routes.ts), 一事一档 downloads (dossier-routes.ts), and what goes wrong as pages (error-pages.ts).
  */
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
@@ -24,6 +24,7 @@ import { ECHARTS_FILE, STATIC_DIR, VIEWS_DIR } from '../../documents/assets';
 import { sessionOf, type SignedIn } from './auth';
 import type { Desk, WebOptions } from './desk';
 import { registerAccountRoutes } from './account-routes';
+import { registerDossierRoutes } from './dossier-routes';
 import { registerErrorPages } from './error-pages';
 import { registerOfficeRoutes } from './office-routes';
 import { registerOpsRoutes } from './ops-routes';
@@ -109,6 +110,7 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
   registerAccountRoutes(desk);
   registerOfficeRoutes(desk);
   registerUnitRoutes(desk);
+  registerDossierRoutes(desk);
 
   registerErrorPages(app);
   return app;
