@@ -103,6 +103,14 @@ export function zoneWords(zone: string): string {
   return zone === DESK_ZONE ? '北京时间' : `${zone}时间`;
 }
 
+/**
+ * An instant with its zone said, for a reader who may be elsewhere (a page, a screen):
+ * 2024年3月29日（周五）18:00（北京时间）. A list of times says the zone once (zoneWords) instead.
+ */
+export function formatInstantZoned(instantMs: number, zone: string): string {
+  return `${formatInstant(instantMs, zone)}（${zoneWords(zone)}）`;
+}
+
 export function isValidTimeZone(zone: string): boolean {
   return DateTime.now().setZone(zone).isValid;
 }

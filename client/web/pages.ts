@@ -6,7 +6,7 @@
 import { officialText } from '../../domain/typography';
 import type { MeasureDetails } from '../../contracts/measure';
 import type { WorkCalendar } from '../../domain/calendar';
-import { formatInstant, localDate, plainDateZh } from '../../domain/dates';
+import { formatInstant, localDate, plainDateZh, zoneWords } from '../../domain/dates';
 import { ledgerRow, type LedgerRow } from '../../domain/report/ledger';
 import type { ProgressReport } from '../../domain/report/model';
 import type { MeasureRecord } from '../../domain/record';
@@ -112,6 +112,8 @@ export interface MeasurePage {
   reporting?: { cadence: string; done: string[] };
   pendingExtension?: string;
   timeline: (TimelineEntry & { when: string })[];
+  /** The zone the timeline's times are in, said once over them: 北京时间. */
+  zone: string;
   temporalUrl?: string;
 }
 
@@ -153,6 +155,7 @@ export function measurePage(
       : undefined,
     // A stored file is linked under its entry (the words name it without its digest).
     timeline: entries.map((e) => ({ ...e, when: formatInstant(Date.parse(e.at), zone) })),
+    zone: zoneWords(zone),
     temporalUrl: temporalUi
       ? `${temporalUi.url.replace(/\/$/, '')}/namespaces/${encodeURIComponent(temporalUi.namespace)}/workflows/${encodeURIComponent(d.workflowId)}`
       : undefined,

@@ -5,7 +5,7 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { formatInstant, isIsoDate, localDate, plainDateZh } from '../../domain/dates';
+import { formatInstantZoned, isIsoDate, localDate, plainDateZh } from '../../domain/dates';
 import {
   checkLedgerValues,
   LEDGER_SORTS,
@@ -75,7 +75,8 @@ export function registerReadingRoutes({
     planId: p.plan.id,
     planQuery: p.explicit ? `?plan=${encodeURIComponent(p.plan.id)}` : '',
     planParam: p.explicit ? `plan=${encodeURIComponent(p.plan.id)}&` : '',
-    generatedAt: `数据时间${formatInstant(now(), ZONE)}`,
+    // The reader may be elsewhere: the time says its zone (北京时间).
+    generatedAt: `数据时间${formatInstantZoned(now(), ZONE)}`,
   });
 
   const reportOf = (recs: MeasureRecord[], plan: { id: string; title: string }, asOf?: string) =>
