@@ -81,6 +81,9 @@
       };
     });
     echarts.init(units).setOption({
+      // Each light a pattern as well as a colour (and its word in the legend): never colour alone.
+      // The page's own aria-label stays: the table under the chart has the figures.
+      aria: { enabled: true, label: { enabled: false }, decal: { show: true } },
       tooltip: { trigger: 'axis' },
       legend: { top: 0 },
       grid: { left: UNITS_LEFT, right: 16, top: 30, bottom: 20 },
@@ -108,7 +111,8 @@
           return v + '%';
         },
       },
-      grid: { left: PROBLEMS_LEFT, right: 30, top: 10, bottom: 20 },
+      // Room on the right for a full bar's label (100%).
+      grid: { left: PROBLEMS_LEFT, right: 48, top: 10, bottom: 20 },
       xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
       yAxis: categoryAxis(
         PROBLEMS_LEFT,
