@@ -3,7 +3,8 @@
  * The dashboard in a real browser (Debian's chromium, driven by puppeteer-core) on a real dev
  * server running the sample plan: the overview's totals against `rectify status --json`, its
  * charts drawn (every problem's number whole on its label), a measure's timeline showing a CLI
- * action, the ledger filtered, and at 390 px wide. The browser is set up as a Chinese reader's:
+ * action, the ledger filtered, and at 390 px wide (one card per measure); axe-core at WCAG 2.1 AA on
+ * the sample plan's pages, at both widths. The browser is set up as a Chinese reader's:
  * Chinese text in a CJK font (WenQuanYi Micro Hei, whose ‘’“” are full-width). Screenshots go to
  * test-output/screenshots/ for people to look at.
  */
@@ -18,6 +19,7 @@ import { FileOutbox } from '../../activities/outbox';
 import { startPlan } from '../../client/measures';
 import { loadPlan } from '../../config/plan-files';
 import { webAccess } from '../helpers/web';
+import { axeViolations, seriousOnes } from '../helpers/axe';
 import { buildWebApp } from '../../client/web/server';
 import { planRecords } from '../../client/records';
 import { runCli } from '../helpers/cli';
@@ -224,7 +226,11 @@ describe('the dashboard in a browser', () => {
   it('reads on a phone and prints the report as a document', async () => {
     const phone = await open('/measures', 390);
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0); // the table scrolls inside its box, the page does not
+    expect(overflow).toBeLessThanOrEqual(0);
+    // One card per measure: nothing scrolls sideways, not even inside the ledger's box.
+    expect(
+      await phone.$eval('table.ledger', (t) => [t.scrollWidth <= t.clientWidth, getComputedStyle(t.querySelector('tbody tr')!).display]),
+    ).toEqual([true, 'flex']);
     await phone.screenshot({ path: join(SHOTS, 'ledger-phone.png'), fullPage: false });
     const report = await open('/report');
     expect(await report.$eval('.report h1', (h) => h.textContent)).toBe('巡视整改进展情况');
@@ -235,4 +241,16 @@ describe('the dashboard in a browser', () => {
     await report.emulateMediaType('screen');
     await report.screenshot({ path: join(SHOTS, 'report.png'), fullPage: false });
   });
+
+  it('passes axe-core at WCAG 2.1 AA on the sample plan’s pages, at 1280 px and on a phone', async () => {
+    const found: string[] = [];
+    for (const path of ['/', '/measures', '/measures?overdue=yes&sort=left', '/measures/liangxi-2023/7.1', '/report'])
+      for (const width of [1280, 390]) {
+        const page = await open(path, width);
+        if (path === '/') await page.waitForSelector('html[data-charts="ready"]');
+        found.push(...seriousOnes(await axeViolations(page)).map((v) => `${path} ${width}px: ${v}`));
+        await page.close();
+      }
+    expect(found).toEqual([]);
+  }, 120_000);
 });
