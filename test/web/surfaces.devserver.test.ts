@@ -200,7 +200,8 @@ describe('every surface agrees, in official form (issue 21)', () => {
     const ledger = await page(`/measures?plan=${PLAN_ID}`);
     read.set('web /measures', visibleText(ledger));
     const overdue = await page(`/measures?plan=${PLAN_ID}&overdue=yes`);
-    expect((overdue.match(/<tr>\s*<td class="wide">/g) ?? []).length).toBe(report.totals.overdue);
+    // A row of the ledger's body begins with its problem's cell (measures.eta).
+    expect((overdue.match(/<td role="cell" class="wide problem"/g) ?? []).length).toBe(report.totals.overdue);
 
     const metrics = await web.inject({ url: '/metrics', remoteAddress: '127.0.0.1' });
     const gauge = (re: RegExp) => [...metrics.body.matchAll(re)].reduce((a, m) => a + Number(m[1]), 0);
