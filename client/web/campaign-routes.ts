@@ -11,7 +11,7 @@ import { campaignWorkflowId, ofType, WORKFLOW } from '../../contracts/ids';
 import { getCampaignQuery, type CampaignView } from '../../contracts/messages';
 import * as SA from '../../contracts/search-attributes';
 import { campaignTallies, campaignWords, reviewWords, type CampaignTally } from '../../domain/campaigns';
-import { formatInstant, isIsoDate, localDate, plainDateZh } from '../../domain/dates';
+import { formatInstantZoned, isIsoDate, localDate, plainDateZh } from '../../domain/dates';
 import { filterChoices } from '../../domain/report/ledger';
 import { MEASURE_KIND_LABELS } from '../../domain/vocabulary';
 import { closedMeasures, launchCampaign, type CampaignFilter } from '../lookback';
@@ -72,7 +72,7 @@ export function registerCampaignRoutes({ app, o, now, readGuard, pageLocals, inv
     nav: 'campaigns',
     title,
     planQuery: planId ? `?plan=${encodeURIComponent(planId)}` : '',
-    generatedAt: `数据时间${formatInstant(now(), ZONE)}`,
+    generatedAt: `数据时间${formatInstantZoned(now(), ZONE)}`,
   });
 
   /** The launcher: the form's choices from the plan, the closed measures it matches, and why a launch was refused. */
@@ -187,7 +187,7 @@ export function registerCampaignRoutes({ app, o, now, readGuard, pageLocals, inv
       planId,
       done: done && Object.hasOwn(DONE, done) ? DONE[done](name) : undefined,
       due: dueDate ? plainDateZh(dueDate) : '',
-      started: tally ? formatInstant(Date.parse(tally.startedAt), ZONE) : '',
+      started: tally ? formatInstantZoned(Date.parse(tally.startedAt), ZONE) : '',
       // Asking goes in batches: say how far it has gone until every measure has been asked.
       asking: view && view.asked < view.total ? `正在向措施发出回头看请求：已发出${view.asked}项，共${view.total}项。` : undefined,
       opening: !tally && view ? `已向${view.total}项措施发出回头看请求，各项回头看开启后在此列出。` : undefined,

@@ -14,6 +14,7 @@ import {
   parseLedgerQuery,
   selectLedger,
   type LedgerQuery,
+  filterChoices,
 } from '../../domain/report/ledger';
 import { beforePlanBegan, buildReport, PLACEHOLDER } from '../../domain/report/model';
 import type { MeasureRecord } from '../../domain/record';
@@ -119,9 +120,6 @@ export function registerReadingRoutes({
       const planPart = `plan=${encodeURIComponent(p.plan.id)}`;
       return s ? `?${planPart}&${s.slice(1)}` : `?${planPart}`;
     };
-    const problems = [...new Map(all.map((r) => [r.problemNo, { no: r.problemNo, title: r.problemTitle }])).values()].sort(
-      (a, b) => a.no - b.no,
-    );
     return reply.viewAsync('measures', {
       ...chrome('measures', '整改台账', p),
       rows,
@@ -134,9 +132,7 @@ export function registerReadingRoutes({
       sortLink: (key: keyof typeof LEDGER_SORTS) =>
         search(query, { sort: key === 'problem' ? undefined : key, order: query.sort === key && !query.desc ? 'desc' : undefined }),
       options: {
-        units: [...new Set(all.map((r) => r.leadUnit))].sort((a, b) => a.localeCompare(b, 'zh-CN')),
-        leaders: [...new Set(all.map((r) => r.leader))].sort((a, b) => a.localeCompare(b, 'zh-CN')),
-        problems,
+        ...filterChoices(p.records),
         kinds: Object.entries(MEASURE_KIND_LABELS),
         statuses: Object.entries(STATUS_LABELS),
         lookbacks: MEASURE_LOOKBACK_STATES.map((k) => [k, LOOKBACK_STATUS_LABELS[k]]),

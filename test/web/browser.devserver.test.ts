@@ -201,6 +201,13 @@ describe('the dashboard in a browser', () => {
 
   it('filters the ledger by its form into a bookmarkable address', async () => {
     const page = await open('/measures');
+    // The units are many: a search box narrows the choices as one types (全部 always stays).
+    const visible = () =>
+      page.$$eval('select[name="unit"] option', (os) => os.filter((o) => !(o as HTMLOptionElement).hidden).map((o) => o.textContent));
+    const all = await visible();
+    expect(all.length).toBeGreaterThan(12);
+    await page.type('input.choice-search[aria-label="查找牵头单位"]', '发改');
+    expect(await visible()).toEqual(['全部', '区发改委']);
     await page.select('select[name="unit"]', '区发改委');
     await page.select('select[name="overdue"]', 'yes');
     await Promise.all([page.waitForNavigation({ waitUntil: 'networkidle0' }), page.click('form.filters button[type="submit"]')]);
