@@ -15,6 +15,7 @@ import { effectivePolicy } from '../../domain/policy';
 import { MEASURE_LOOKBACK_STATES } from '../../domain/vocabulary';
 import { nearest, parseActor, resolveMeasure, runningValues, sendRequest, unknownPlan } from '../actions';
 import { listMeasures } from '../measures';
+import { listEveryMeasure } from '../rollup';
 import { reportAction, type Reported } from './acted';
 import { InputError, need, oneOf, UsageError, withClient, ZONE } from './common';
 import { formatRow, rowWorkdays, showLines, statusSummary, SUMMARY_ABOVE, summaryLine, timelineLines } from './measure-lines';
@@ -62,8 +63,12 @@ export function registerMeasureCommands(program: Command): void {
       if (o.lookback && !MEASURE_LOOKBACK_STATES.includes(o.lookback)) {
         throw new UsageError(`--lookback 应为 ${MEASURE_LOOKBACK_STATES.join(' | ')}：${o.lookback}`);
       }
+      const filtered = o.plan || o.unit || o.overdue || o.lookback;
       const rows = await withClient(async (client) => {
-        const found = await listMeasures(client, { planId: o.plan, unit: o.unit, overdue: o.overdue, lookback: o.lookback });
+        // Unfiltered: plan by plan in parallel, not one listing of everything (province scale).
+        const found = filtered
+          ? await listMeasures(client, { planId: o.plan, unit: o.unit, overdue: o.overdue, lookback: o.lookback })
+          : await listEveryMeasure(client);
         // Nothing found for a name nobody runs: say which names there are, not "0 项".
         if (!found.length && o.plan && !(await runningValues(client, SA.PlanId)).includes(o.plan)) throw await unknownPlan(client, o.plan);
         if (!found.length && o.unit) {
@@ -90,7 +95,6 @@ export function registerMeasureCommands(program: Command): void {
         return;
       }
       // Province scale: tens of thousands of lines help nobody; the counts by plan and unit do.
-      const filtered = o.plan || o.unit || o.overdue || o.lookback;
       if (!filtered && !o.all && rows.length > SUMMARY_ABOVE) {
         for (const line of statusSummary(rows)) console.log(line);
         console.log(`共${rows.length}项措施；按计划、牵头单位或灯色筛选可列出措施（--plan、--unit、--overdue），或加 --all 全部列出`);

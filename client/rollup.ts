@@ -1,0 +1,127 @@
+/**
+ * Reading many plans at once, fast at province scale (125 plans, 20,000 measures): each plan's
+ * measures by a visibility query of its own, several plans at a time, instead of one listing of
+ * everything (20 pages of 1,000 read one after another). The roll-up (汇总) is every district's
+ * figures from its own records (domain/rollup.ts, on the district's own report), and the
+ * unfiltered `rectify status` lists every measure the same way. Nothing is kept beside the
+ * workflows: the figures are counted from their records on every read, so they cannot drift.
+ * Measures of a plan that has no plan workflow (started before plans were kept in Temporal) are
+ * not missed: a count of every running measure (one call) says when the plans' reads fall short,
+ * and then one listing of everything is read instead.
+ */
+import type { Client } from '@temporalio/client';
+import { InputError } from '../config/plan-files';
+import { ofType, WORKFLOW } from '../contracts/ids';
+import { chinaCalendar } from '../domain/calendar-data';
+import { isIsoDate, localDate, localInstant, plainDateZh, type IsoDate } from '../domain/dates';
+import type { MeasureRecord } from '../domain/record';
+import { districtFigures, rollup, type DistrictFigures, type Rollup } from '../domain/rollup';
+import { unknownPlan } from './actions';
+import { listMeasures, type MeasureRow } from './measures';
+import { listPlanIds, mapBounded, readRecords } from './records';
+import { DEFAULT_ZONE } from './report';
+
+/** Plans read at once: the dev server's SQLite answers one query at a time, but the server's and the client's work on the rows overlap (bench/RESULTS.md, query). */
+export const PLAN_READS_AT_ONCE = 8;
+
+export interface RollupRequest {
+  /** The plans to roll up, by id; every running plan when absent. */
+  planIds?: string[];
+  /** The day the figures stand on (the end of it); today when absent. */
+  asOf?: IsoDate;
+  now?: number;
+  /** Plans read at once. */
+  concurrency?: number;
+}
+
+/** Every running measure, counted (one call): what the per-plan reads must add up to. */
+async function runningMeasures(client: Client): Promise<number> {
+  const { count } = await client.workflow.count(`${ofType(WORKFLOW.measure)} AND ExecutionStatus = 'Running'`);
+  return count;
+}
+
+/**
+ * `read(planId)` for each plan, `concurrency` at a time, in the plans' order. With `complete`,
+ * when the reads together hold fewer measures than are running (plans without a plan workflow),
+ * `readAll()` answers instead, grouped by `planOf`.
+ */
+async function byPlan<T>(
+  client: Client,
+  planIds: string[],
+  read: (planId: string) => Promise<T[]>,
+  o: { concurrency?: number; complete?: { readAll: () => Promise<T[]>; planOf: (item: T) => string } },
+): Promise<Map<string, T[]>> {
+  const [lists, running] = await Promise.all([
+    mapBounded(planIds, o.concurrency ?? PLAN_READS_AT_ONCE, read),
+    o.complete ? runningMeasures(client) : undefined,
+  ]);
+  const found = lists.reduce((n, l) => n + l.length, 0);
+  if (o.complete && running !== undefined && found < running) {
+    const byId = new Map<string, T[]>();
+    for (const item of await o.complete.readAll()) {
+      const id = o.complete.planOf(item);
+      byId.set(id, [...(byId.get(id) ?? []), item]);
+    }
+    return byId;
+  }
+  return new Map(planIds.map((id, i) => [id, lists[i]]));
+}
+
+/**
+ * Every running measure as `rectify status` lists them (listMeasures' rows, in its order), read
+ * plan by plan in parallel.
+ */
+export async function listEveryMeasure(client: Client, o: { concurrency?: number } = {}): Promise<MeasureRow[]> {
+  const planIds = await listPlanIds(client);
+  const byId = await byPlan(client, planIds, (planId) => listMeasures(client, { planId }), {
+    ...o,
+    complete: { readAll: () => listMeasures(client), planOf: (r) => r.planId ?? '' },
+  });
+  // listMeasures' order: by plan id, then measure number.
+  return [...byId].sort((a, b) => a[0].localeCompare(b[0])).flatMap(([, rows]) => rows);
+}
+
+/**
+ * The roll-up on a day: every running plan's figures (or the plans asked for), each from its own
+ * measures' records on its own report (districtFigures), and the totals. A plan asked for that is
+ * not running is an error naming the running ones; a day after today one saying so.
+ */
+export async function readRollup(client: Client, request: RollupRequest = {}): Promise<Rollup> {
+  const now = request.now ?? Date.now();
+  const today = localDate(now, DEFAULT_ZONE);
+  if (request.asOf !== undefined && !isIsoDate(request.asOf))
+    throw new InputError(`汇总的截至日期应为 YYYY-MM-DD（如 2026-03-31）：${request.asOf}`);
+  if (request.asOf && request.asOf > today)
+    throw new InputError(`汇总的截至日期${plainDateZh(request.asOf)}还没有到（今天是${plainDateZh(today)}）`);
+  const asOf = request.asOf ?? today;
+  // The notes as they stood at the end of the day, as a district's own report reads them.
+  const notesAt = request.asOf ? localInstant(request.asOf, '23:59', DEFAULT_ZONE) + 59_999 : now;
+  const asked = request.planIds !== undefined;
+  const planIds = asked ? [...new Set(request.planIds)] : await listPlanIds(client);
+  const byId = await byPlan<MeasureRecord>(client, planIds, async (planId) => (await readRecords(client, { planId, notesAt })).records, {
+    concurrency: request.concurrency,
+    // Plans asked for by name need no count: a plan with no running measure is an error below.
+    ...(asked ? {} : { complete: { readAll: async () => (await readRecords(client, { notesAt })).records, planOf: (r) => r.planId } }),
+  });
+  if (asked) {
+    const missing = planIds.find((id) => !byId.get(id)?.length);
+    if (missing !== undefined) throw await unknownPlan(client, missing);
+  }
+  const calendar = chinaCalendar({ unpublishedYears: 'statutory' });
+  const districts: DistrictFigures[] = [];
+  for (const [planId, records] of byId) {
+    if (!records.length) continue; // a plan kept in Temporal whose measures were all withdrawn
+    districts.push(figuresOf(planId, records, asOf, calendar));
+  }
+  return rollup(asOf, districts);
+}
+
+function figuresOf(planId: string, records: MeasureRecord[], asOf: IsoDate, calendar: ReturnType<typeof chinaCalendar>): DistrictFigures {
+  return districtFigures(records, {
+    planId,
+    planTitle: records[0].planTitle,
+    asOf,
+    timeZone: records[0].timeZone,
+    calendar,
+  });
+}
