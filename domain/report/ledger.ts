@@ -193,7 +193,8 @@ export function filterChoices(records: Pick<MeasureRecord, 'leadUnit' | 'leader'
   return {
     units: names(records.map((r) => r.leadUnit)),
     leaders: names(records.map((r) => r.leader)),
-    problems: [...new Map(records.map((r) => [r.problem.no, { no: r.problem.no, title: r.problem.title }])).values()].sort(
+    // The titles in official punctuation, as the ledger's rows say them.
+    problems: [...new Map(records.map((r) => [r.problem.no, { no: r.problem.no, title: officialText(r.problem.title) }])).values()].sort(
       (a, b) => a.no - b.no,
     ),
   };

@@ -297,7 +297,7 @@ describe('the office’s desk on a real server', () => {
 
   it('filters the ledger from the URL and downloads the same view', async () => {
     const rowsOf = (body: string) =>
-      [...body.matchAll(/<td class="measure"><a href="\/measures\/[^/]+\/([^"]+)"/g)].map((m) => decodeURIComponent(m[1]));
+      [...body.matchAll(/<td role="cell" class="measure"><a href="\/measures\/[^/]+\/([^"]+)"/g)].map((m) => decodeURIComponent(m[1]));
     expect(rowsOf((await web.inject('/measures')).body)).toEqual(['1.1', '1.2', '2.1', '2.2', '3.1', '3.2']);
     expect(rowsOf((await web.inject(`/measures?unit=${encodeURIComponent('区财政局')}`)).body)).toEqual(['2.1', '2.2']);
     expect(rowsOf((await web.inject('/measures?overdue=yes')).body)).toEqual(['1.2']);
