@@ -18,6 +18,7 @@ import { ALERT_LEAD_DAYS, holidayCoverage, type YearCoverage } from '../domain/c
 import { unreadableSecrets } from '../config/chat-secrets';
 import { directoryChannels } from '../domain/chat/platforms';
 import { exposureProblem } from '../config/exposure';
+import type { Account } from '../config/users';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -208,6 +209,55 @@ export async function checkStoredChatSecrets(client: Client, env: NodeJS.Process
   }
   if (problems.length) return failed(name, problems.join('；'), '在运行 worker 的机器上设置这些环境变量或放好这些文件');
   return ok(name, robots ? `${robots}个群机器人的密钥均可读取` : '计划中没有群机器人');
+}
+
+/**
+ * Who sees which plan (issue 26): an enabled account without a scope reads and acts on every plan
+ * (those made before scopes, or added without one). With more than one plan running, a warning
+ * naming them; so too a scope naming a plan that does not run (a slip, or a plan still to start).
+ * `running` is undefined when Temporal could not be asked.
+ */
+export function checkAccountScopes(accounts: readonly Account[], running: readonly string[] | undefined): Check {
+  const name = '账号范围';
+  const enabled = accounts.filter((a) => !a.disabled);
+  if (!enabled.length) return ok(name, '没有启用的网页账号');
+  const unscoped = enabled.filter((a) => !a.scope).map((a) => a.name);
+  const idle = running
+    ? enabled.flatMap((a) =>
+        a.scope && a.scope.plans !== 'all' ? a.scope.plans.filter((id) => !running.includes(id)).map((id) => `${a.name}的计划${id}`) : [],
+      )
+    : [];
+  const plans = running ? `${running.length}个计划` : '全部计划';
+  const problems = [
+    unscoped.length && (running?.length ?? 2) > 1 && `${unscoped.length}个账号未限定范围，可查看和办理${plans}：${unscoped.join('、')}`,
+    idle.length && `范围中有没有运行的计划：${idle.join('、')}`,
+  ].filter((p): p is string => !!p);
+  if (problems.length)
+    return {
+      name,
+      status: 'warn',
+      detail: problems.join('；'),
+      fix: 'rectify user scope <账号> --plans <计划编号>（市、省巡察办用 --all 或 --read-all）；计划编号有误的同样改正',
+    };
+  const scoped = enabled.length - unscoped.length;
+  return ok(
+    name,
+    `${enabled.length}个启用的账号${scoped ? `，${scoped}个限定了范围` : ''}${unscoped.length ? `，${unscoped.length}个未限定范围（查看和办理全部计划）` : ''}`,
+  );
+}
+
+/** The accounts' scopes against the running plans (undefined: Temporal was not reached). */
+export async function checkAccountScopesOf(settings: Settings, running: readonly string[] | undefined): Promise<Check> {
+  try {
+    const desk = await openDeskState(settings);
+    try {
+      return checkAccountScopes(await desk.accounts.list(), running);
+    } finally {
+      await desk.close();
+    }
+  } catch (e) {
+    return failed('账号范围', `无法读取账号：${(e as Error).message}`, '检查 RECTIFY_DATABASE_URL（或账号文件）');
+  }
 }
 
 /** Beyond loopback the web needs a link secret and an account. */

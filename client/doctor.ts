@@ -14,10 +14,12 @@ import {
   checkInbound,
   checkStoredChatSecrets,
   checkWebExposure,
+  checkAccountScopesOf,
   type Check,
   type CheckStatus,
 } from './checks';
 import { devRobotsEnv } from './dev-robots';
+import { listPlanIds } from './records';
 
 const MARK: Record<CheckStatus, string> = { ok: '✓', warn: '!', fail: '✗' };
 const ZONE = 'Asia/Shanghai';
@@ -33,6 +35,8 @@ export async function doctorChecks(settings: Settings, planPaths: string[], now 
   // Against the embedded stack the worker is `rectify dev`'s, with the robots' hosts and example secrets it set.
   const workerEnv = settings.embedded ? { ...process.env, ...devRobotsEnv(settings.varDir) } : process.env;
   let connection: Connection | undefined;
+  /** The running plans, for the accounts' scopes (undefined: not reached). */
+  let running: string[] | undefined;
   try {
     connection = await Connection.connect({ ...settings.connectionOptions, connectTimeout: '5s' });
   } catch (e) {
@@ -57,6 +61,7 @@ export async function doctorChecks(settings: Settings, planPaths: string[], now 
             detail: `未能读取计划：${e.message}`,
           })),
         );
+        running = await listPlanIds(client).catch(() => undefined);
       }
     } finally {
       await connection.close();
@@ -67,6 +72,7 @@ export async function doctorChecks(settings: Settings, planPaths: string[], now 
   checks.push(checkHolidays(Object.keys(publishedYears()).map(Number), localDate(now, ZONE)));
   checks.push(await checkDeskState(settings));
   checks.push(await checkWebExposure(settings));
+  checks.push(await checkAccountScopesOf(settings, running));
   checks.push(checkInbound(settings));
   return checks;
 }

@@ -6,7 +6,7 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ACCOUNT_ROLES, type AccountRole } from '../domain/permissions';
+import { ACCOUNT_ROLES, PLAN_ID_PATTERN, type AccountRole, type AccountScope } from '../domain/permissions';
 import { InputError } from './plan-files';
 
 export interface Account {
@@ -15,6 +15,8 @@ export interface Account {
   /** `scrypt$N$r$p$salt$hash` (base64url). */
   hash: string;
   disabled?: boolean;
+  /** The plans it reads and acts on (domain/permissions.ts); absent: every plan, as before scopes. */
+  scope?: AccountScope;
   createdAt: string;
   updatedAt: string;
 }
@@ -45,12 +47,49 @@ export async function checkPassword(password: string, hash: string): Promise<boo
   return timingSafeEqual(got, expected);
 }
 
-/** A short fingerprint of the stored hash: sessions carry it, so a new password or a disabled account ends them. */
+/**
+ * A short fingerprint of the stored hash: sessions carry it, so a new password, a disabled account
+ * or a changed scope ends them. An unscoped account's is what it was before scopes (its sessions
+ * go on across the upgrade).
+ */
 export const credentialVersion = (a: Account): string =>
   createHash('sha256')
-    .update(`${a.hash}|${a.disabled ? 'disabled' : ''}|${a.role}`)
+    .update(`${a.hash}|${a.disabled ? 'disabled' : ''}|${a.role}${a.scope ? `|${scopeKey(a.scope)}` : ''}`)
     .digest('base64url')
     .slice(0, 12);
+
+/** A scope written one way whatever the order of its plans. */
+const scopeKey = (s: AccountScope): string =>
+  JSON.stringify({ plans: s.plans === 'all' ? 'all' : [...s.plans].sort(), readAll: !!s.readAll });
+
+/** What is wrong with a stored scope, if anything (a hand-edited file, a database row). */
+export function scopeProblem(scope: unknown): string | undefined {
+  const s = scope as Partial<AccountScope> | null;
+  if (typeof s !== 'object' || s === null || Array.isArray(s)) return 'scope 应为 { plans, readAll }';
+  if (s.readAll !== undefined && typeof s.readAll !== 'boolean') return 'scope.readAll 应为 true 或 false';
+  if (s.plans === 'all') return undefined;
+  if (!Array.isArray(s.plans)) return 'scope.plans 应为 "all" 或计划编号的列表';
+  const bad = s.plans.find((p) => typeof p !== 'string' || !PLAN_ID_PATTERN.test(p));
+  if (bad !== undefined) return `scope.plans 中的计划编号“${String(bad)}”无效`;
+  if (!s.plans.length && !s.readAll) return 'scope 没有任何计划';
+  return undefined;
+}
+
+/**
+ * The scope `rectify user add|scope` asks for: `--plans a,b` (read and act on these), `--all`
+ * (every plan), `--read-all` (read every plan; with `--plans`, act on those only). Undefined when
+ * none is given. A bad value is refused naming its option.
+ */
+export function parseScope(o: { plans?: string; all?: boolean; readAll?: boolean }): AccountScope | undefined {
+  if (o.all && o.plans !== undefined) throw new InputError('--all 与 --plans 只能选一个：--all 即查看和办理全部计划');
+  if (o.all) return { plans: 'all' };
+  if (o.plans === undefined) return o.readAll ? { plans: [], readAll: true } : undefined;
+  const ids = o.plans.split(/[\s,，、]+/).filter(Boolean);
+  if (!ids.length) throw new InputError('--plans 没有计划编号：应为逗号分隔的计划编号，如 --plans liangxi-2023,binhu-2023');
+  const bad = ids.find((id) => !PLAN_ID_PATTERN.test(id));
+  if (bad !== undefined) throw new InputError(`--plans 中的计划编号“${bad}”无效：只能用小写字母、数字和连字符`);
+  return { plans: [...new Set(ids)], ...(o.readAll ? { readAll: true } : {}) };
+}
 
 export function passwordProblem(password: string): string | undefined {
   if (password.length < MIN_PASSWORD_LENGTH) return `密码至少${MIN_PASSWORD_LENGTH}个字符`;
@@ -82,15 +121,24 @@ export abstract class AccountStore {
     return (await this.list()).filter((a) => !a.disabled);
   }
 
-  async add(name: string, role: string, password: string, now = new Date()): Promise<Account> {
+  async add(name: string, role: string, password: string, scope?: AccountScope, now = new Date()): Promise<Account> {
     if (!NAME.test(name)) throw new InputError(`账号名“${name}”无效：1–40个字符，不含空格、冒号、引号、尖括号、斜杠和 &`);
     if (!(ACCOUNT_ROLES as readonly string[]).includes(role)) throw new InputError(`--role 应为 ${ACCOUNT_ROLES.join(' 或 ')}：${role}`);
     const taken = () => new InputError(`账号“${name}”已存在（改密码用“rectify user passwd ${name}”）`);
     if (await this.find(name)) throw taken();
     const problem = passwordProblem(password);
     if (problem) throw new InputError(problem);
+    const scopeIssue = scope && scopeProblem(scope);
+    if (scopeIssue) throw new InputError(scopeIssue);
     const at = now.toISOString();
-    const account: Account = { name, role: role as AccountRole, hash: await hashPassword(password), createdAt: at, updatedAt: at };
+    const account: Account = {
+      name,
+      role: role as AccountRole,
+      hash: await hashPassword(password),
+      ...(scope ? { scope } : {}),
+      createdAt: at,
+      updatedAt: at,
+    };
     if (!(await this.insert(account))) throw taken();
     return account;
   }
@@ -102,14 +150,23 @@ export abstract class AccountStore {
     await this.change(name, (a) => ({ ...a, hash, disabled: undefined, updatedAt: now.toISOString() }));
   }
 
+  /** A new scope; the account's open sessions end (its credential version changes). */
+  async setScope(name: string, scope: AccountScope, now = new Date()): Promise<Account> {
+    const problem = scopeProblem(scope);
+    if (problem) throw new InputError(problem);
+    return this.change(name, (a) => ({ ...a, scope, updatedAt: now.toISOString() }));
+  }
+
   async disable(name: string, now = new Date()): Promise<void> {
     await this.change(name, (a) => ({ ...a, disabled: true, updatedAt: now.toISOString() }));
   }
 
-  private async change(name: string, f: (a: Account) => Account): Promise<void> {
+  private async change(name: string, f: (a: Account) => Account): Promise<Account> {
     const account = await this.find(name);
     if (!account) throw new InputError(`没有账号“${name}”（用“rectify user list”查看）`);
-    await this.replace(f(account));
+    const changed = f(account);
+    await this.replace(changed);
+    return changed;
   }
 }
 
@@ -146,6 +203,8 @@ export class FileAccountStore extends AccountStore {
     accounts.forEach((a, i) => {
       if (typeof a?.name !== 'string' || !(ACCOUNT_ROLES as readonly string[]).includes(a.role) || typeof a.hash !== 'string')
         throw new InputError(`${this.file}：第${i + 1}个账号缺少 name、role（office 或 leadership）或 hash`);
+      const problem = a.scope === undefined ? undefined : scopeProblem(a.scope);
+      if (problem) throw new InputError(`${this.file}：账号“${a.name}”的 ${problem}`);
     });
     this.cache = { mtimeMs: st.mtimeMs, size: st.size, accounts };
     return accounts;

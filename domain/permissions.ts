@@ -63,6 +63,62 @@ export function accountActor(account: { name: string; role: AccountRole }): Acto
   return account.role === 'office' ? { role: 'office', who: account.name, via: 'web' } : undefined;
 }
 
+/**
+ * Which plans an account reaches (issue 26: many districts, one desk). `plans` are read and acted
+ * on (`'all'`: every plan, those started later too); `readAll` reads every plan besides. An
+ * account without a scope (those made before scopes) reads and acts everywhere, as before, and
+ * `rectify doctor` counts it. Acting needs the role as well (`accountActor`): a leader reads
+ * within the scope and acts nowhere.
+ */
+export interface AccountScope {
+  plans: 'all' | readonly string[];
+  readAll?: boolean;
+}
+
+/** The part of an account the scope rule reads. */
+export interface Scoped {
+  scope?: AccountScope;
+}
+
+/** A plan's id as plan files write it (domain/plan/schema.ts checks the same). */
+export const PLAN_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** Whether the account may act on the plan, as far as its scope goes (its role aside). */
+export function mayAct(account: Scoped, planId: string): boolean {
+  const s = account.scope;
+  return !s || s.plans === 'all' || s.plans.includes(planId);
+}
+
+/** Whether the account may read the plan: its pages, downloads, report, evidence and campaigns. */
+export function mayRead(account: Scoped, planId: string): boolean {
+  return !!account.scope?.readAll || mayAct(account, planId);
+}
+
+/** Whether the account reads every plan, those started later too (unscoped accounts do). */
+export function readsEverything(account: Scoped): boolean {
+  const s = account.scope;
+  return !s || !!s.readAll || s.plans === 'all';
+}
+
+/** The plans of `all` the account may read, in their order. */
+export function visiblePlans<T extends string | { id: string }>(account: Scoped, all: readonly T[]): T[] {
+  return all.filter((p) => mayRead(account, typeof p === 'string' ? p : p.id));
+}
+
+/** The plans of `all` the account may act on, in their order. */
+export function actablePlans<T extends string | { id: string }>(account: Scoped, all: readonly T[]): T[] {
+  return all.filter((p) => mayAct(account, typeof p === 'string' ? p : p.id));
+}
+
+/** A scope in words (rectify user list, doctor): 全部计划, 计划a、b, 查看全部计划，办理计划a. */
+export function scopeWords(scope: AccountScope | undefined): string {
+  if (!scope) return '未限定范围（查看和办理全部计划）';
+  if (scope.plans === 'all') return '全部计划';
+  const named = scope.plans.length ? `计划${scope.plans.join('、')}` : '';
+  if (!scope.readAll) return named;
+  return named ? `查看全部计划，办理${named}` : '查看全部计划，不办理';
+}
+
 /** A well-formed actor, or a refusal that says how to name one. */
 /**
  * Characters no request text may carry: C0 controls (but tab and line breaks), DEL, and the

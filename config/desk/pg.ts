@@ -9,7 +9,7 @@ import type { CalendarYear } from '../../domain/calendar';
 import { LOCK_MS, lockRemaining, type SignInCounter } from '../../domain/sign-in';
 import { CalendarStoreError, checkedArrangement, type CalendarStore, type InstallOutcome } from '../calendar-store';
 import { AccountStore, type Account } from '../users';
-import type { AccountRole } from '../../domain/permissions';
+import type { AccountRole, AccountScope } from '../../domain/permissions';
 import { isDeepStrictEqual } from 'node:util';
 
 interface AccountRow {
@@ -17,6 +17,8 @@ interface AccountRow {
   role: AccountRole;
   hash: string;
   disabled: boolean;
+  /** NULL for an account made before scopes (migration 002). */
+  scope: AccountScope | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -26,9 +28,13 @@ const accountOf = (r: AccountRow): Account => ({
   role: r.role,
   hash: r.hash,
   ...(r.disabled ? { disabled: true } : {}),
+  ...(r.scope ? { scope: r.scope } : {}),
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
 });
+
+/** The scope as its jsonb column takes it (node-postgres would write an array as a PostgreSQL array). */
+const scopeJson = (a: Account): string | null => (a.scope ? JSON.stringify(a.scope) : null);
 
 export class PgAccountStore extends AccountStore {
   constructor(
@@ -49,18 +55,19 @@ export class PgAccountStore extends AccountStore {
 
   protected async insert(a: Account): Promise<boolean> {
     const r = await this.pool.query(
-      'INSERT INTO accounts (name, role, hash, disabled, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING',
-      [a.name, a.role, a.hash, !!a.disabled, a.createdAt, a.updatedAt],
+      'INSERT INTO accounts (name, role, hash, disabled, scope, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO NOTHING',
+      [a.name, a.role, a.hash, !!a.disabled, scopeJson(a), a.createdAt, a.updatedAt],
     );
     return r.rowCount === 1;
   }
 
   protected async replace(a: Account): Promise<void> {
-    await this.pool.query('UPDATE accounts SET role = $2, hash = $3, disabled = $4, updated_at = $5 WHERE name = $1', [
+    await this.pool.query('UPDATE accounts SET role = $2, hash = $3, disabled = $4, scope = $5, updated_at = $6 WHERE name = $1', [
       a.name,
       a.role,
       a.hash,
       !!a.disabled,
+      scopeJson(a),
       a.updatedAt,
     ]);
   }

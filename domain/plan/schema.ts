@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { UNPUBLISHED_RULES } from '../calendar';
 import { isIsoDate, isValidTimeZone } from '../dates';
 import { chatChannel } from '../chat/platforms';
+import { PLAN_ID_PATTERN } from '../permissions';
 
 const isoDate = z
   .string({ error: '应为日期字符串 YYYY-MM-DD' })
@@ -135,7 +136,7 @@ export const calendarOptions = z.strictObject({
 });
 
 export const plan = z.strictObject({
-  id: z.string({ error: '应为文本' }).regex(/^[a-z0-9][a-z0-9-]{0,62}$/, '计划编号只能用小写字母、数字和连字符'),
+  id: z.string({ error: '应为文本' }).regex(PLAN_ID_PATTERN, '计划编号只能用小写字母、数字和连字符'),
   title: nonEmpty,
   feedbackDate: isoDate.describe('巡视反馈日期'),
   timeZone: z.string().refine(isValidTimeZone, '未知时区').default('Asia/Shanghai'),

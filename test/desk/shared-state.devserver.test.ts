@@ -109,7 +109,7 @@ describe('the desk state shared by two web instances', () => {
     try {
       expect(await migrateDeskDb(pool)).toEqual([]);
       const { rows } = await pool.query<{ version: string }>('SELECT version FROM rectify_schema_migrations');
-      expect(rows.map((r) => r.version)).toEqual(['001-desk']);
+      expect(rows.map((r) => r.version)).toEqual(['001-desk', '002-account-scope']);
     } finally {
       await pool.end();
     }

@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { checkPassword, credentialVersion, hashPassword, FileAccountStore } from '../../config/users';
 import { accountActor } from '../../domain/permissions';
 import { runCli } from '../helpers/cli';
@@ -70,5 +71,83 @@ describe('accounts', () => {
     } finally {
       delete process.env.RECTIFY_USERS;
     }
+  });
+
+  describe('rectify user and scopes', () => {
+    const saved = { users: process.env.RECTIFY_USERS, temporal: process.env.TEMPORAL_ADDRESS };
+    let path: string;
+    beforeEach(() => {
+      path = file();
+      process.env.RECTIFY_USERS = path;
+      // Nothing listens there: the plan ids cannot be checked, and the command says so.
+      process.env.TEMPORAL_ADDRESS = '127.0.0.1:1';
+    });
+    afterAll(() => {
+      for (const [key, value] of [
+        ['RECTIFY_USERS', saved.users],
+        ['TEMPORAL_ADDRESS', saved.temporal],
+      ] as const)
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+    });
+
+    /** The CLI with the password on standard input, as a script gives it. */
+    async function withPassword(...argv: string[]) {
+      const stdin = Object.getOwnPropertyDescriptor(process, 'stdin')!;
+      Object.defineProperty(process, 'stdin', { value: Readable.from([`${PASSWORD}\n`]), configurable: true });
+      try {
+        return await runCli(...argv);
+      } finally {
+        Object.defineProperty(process, 'stdin', stdin);
+      }
+    }
+
+    it('adds with --plans, --all or --read-all; changes a scope; lists scopes', async () => {
+      const district = await withPassword('user', 'add', '区巡察办督查科', '--role', 'office', '--plans', 'liangxi-2024');
+      expect(district.code).toBe(0);
+      expect(district.out).toBe(`已添加账号区巡察办督查科（巡察办工作人员），范围：计划liangxi-2024，保存在 ${path}`);
+      expect(district.err).toBe('提示：未能连接 Temporal 127.0.0.1:1，没有核对计划编号liangxi-2024是否在运行');
+      const city = await withPassword('user', 'add', '市巡察办', '--role', 'office', '--all');
+      expect([city.code, city.out, city.err]).toEqual([0, expect.stringContaining('范围：全部计划'), '']);
+      const leader = await withPassword('user', 'add', '省巡视办', '--role', 'leadership', '--read-all');
+      expect(leader.out).toContain('范围：查看全部计划，不办理');
+      const unscoped = await withPassword('user', 'add', '旧式账号', '--role', 'office');
+      expect(unscoped.out).toContain('范围：未限定范围（查看和办理全部计划）');
+      expect(unscoped.err).toBe('提示：未指定范围，该账号可查看和办理全部计划；限定范围用“rectify user scope 旧式账号 --plans <计划编号>”');
+
+      const before = credentialVersion((await new FileAccountStore(path).find('省巡视办'))!);
+      const scoped = await runCli('user', 'scope', '省巡视办', '--read-all', '--plans', 'binhu-2024,xishan-2024');
+      expect([scoped.code, scoped.out]).toEqual([0, '已设定账号省巡视办的范围：查看全部计划，办理计划binhu-2024、xishan-2024']);
+      expect(credentialVersion((await new FileAccountStore(path).find('省巡视办'))!)).not.toBe(before);
+
+      const list = await runCli('user', 'list');
+      const rows = list.out.split('\n').map((l) => l.split('\t').slice(0, 4));
+      expect(rows.slice(0, 4)).toEqual([
+        ['区巡察办督查科', '巡察办工作人员', '计划liangxi-2024', '启用'],
+        ['市巡察办', '巡察办工作人员', '全部计划', '启用'],
+        ['省巡视办', '领导，只读', '查看全部计划，办理计划binhu-2024、xishan-2024', '启用'],
+        ['旧式账号', '巡察办工作人员', '未限定范围（查看和办理全部计划）', '启用'],
+      ]);
+    });
+
+    it.each([
+      [
+        ['user', 'add', '区巡察办', '--role', 'office', '--plans', 'liangxi-2024,Binhu'],
+        '--plans 中的计划编号“Binhu”无效：只能用小写字母、数字和连字符',
+      ],
+      [['user', 'add', '区巡察办', '--role', 'office', '--plans', ''], '--plans 没有计划编号'],
+      [['user', 'add', '区巡察办', '--role', 'office', '--all', '--plans', 'liangxi-2024'], '--all 与 --plans 只能选一个'],
+      [['user', 'scope', '区巡察办'], '请用 --plans、--all 或 --read-all 指定范围'],
+      [['user', 'scope', '无此账号', '--all'], '没有账号“无此账号”（用“rectify user list”查看）'],
+      [['user', 'scope', '区巡察办', '--plans', '梁溪区'], '--plans 中的计划编号“梁溪区”无效'],
+    ])('%j is refused in Chinese, naming the field, changing nothing', async (argv, words) => {
+      await new FileAccountStore(path).add('区巡察办', 'office', PASSWORD, { plans: ['liangxi-2024'] });
+      const text = readFileSync(path, 'utf8');
+      // No password is read: a refusal comes before it.
+      const r = await runCli(...argv);
+      expect([r.code, r.err]).toEqual([1, expect.stringContaining(words)]);
+      expect(r.err.startsWith('rectify: ')).toBe(true);
+      expect(readFileSync(path, 'utf8')).toBe(text);
+    });
   });
 });
