@@ -18,6 +18,8 @@ import type { CampaignSource } from '../activities/ports';
 
 export interface CampaignFilter {
   planId?: string;
+  /** Without planId: only these plans (a web account's scope); none listed, none matched. */
+  planIds?: readonly string[];
   problem?: number;
   unit?: string;
   kind?: string;
@@ -43,6 +45,7 @@ export interface LaunchOutcome {
 export function campaignQuery(f: CampaignFilter): string {
   const clauses = [ofType(WORKFLOW.measure), `ExecutionStatus = 'Running'`, `MeasureStatus = 'closed'`];
   if (f.planId) clauses.push(`PlanId = ${quote(f.planId)}`);
+  else if (f.planIds?.length) clauses.push(`PlanId IN (${f.planIds.map(quote).join(', ')})`);
   if (f.problem !== undefined) clauses.push(`ProblemNo = ${f.problem}`);
   if (f.unit) clauses.push(`LeadUnit = ${quote(f.unit)}`);
   if (f.kind) clauses.push(`MeasureKind = ${quote(f.kind)}`);
@@ -81,6 +84,7 @@ export function campaignSource(client: Client): CampaignSource {
 /** Running measure workflows that are closed and match the filter, by plan. */
 export async function closedMeasures(client: Client, f: CampaignFilter): Promise<Map<string, string[]>> {
   const byPlan = new Map<string, string[]>();
+  if (!f.planId && f.planIds && !f.planIds.length) return byPlan;
   for await (const wf of client.workflow.list({ query: campaignQuery(f) })) {
     const planId = wf.typedSearchAttributes.get(SA.PlanId);
     const measureId = wf.typedSearchAttributes.get(SA.MeasureId);
@@ -157,7 +161,9 @@ async function skippedIds(client: Client, f: CampaignFilter, byPlan: Map<string,
   const covered = new Set([...byPlan.values()].flat().map((id) => id.split(':').at(-1)));
   const missing = f.ids.filter((id) => !covered.has(id));
   if (!missing.length) return [];
-  const rows = await listMeasures(client, { planId: f.planId });
+  const rows = (await listMeasures(client, { planId: f.planId })).filter(
+    (r) => f.planId || !f.planIds || f.planIds.includes(r.planId ?? ''),
+  );
   return missing.map((measureId) => {
     const row = rows.find((r) => r.measureId === measureId);
     if (!row) return { measureId, reason: '没有这项运行中的措施' };

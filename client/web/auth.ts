@@ -8,7 +8,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { checkPassword, credentialVersion, type Account, type AccountStore } from '../../config/users';
 import { LOCK_MS, lockRemaining, type SignInCounter } from '../../domain/sign-in';
-import { ACCOUNT_ROLE_LABELS, type AccountRole } from '../../domain/permissions';
+import { ACCOUNT_ROLE_LABELS, type AccountRole, type AccountScope } from '../../domain/permissions';
 
 export const SESSION_COOKIE = 'rectify_session';
 /** A session ends after this long without a request… */
@@ -21,6 +21,8 @@ export interface SignedIn {
   name: string;
   role: AccountRole;
   roleLabel: string;
+  /** The plans it reaches (client/web/scope.ts asks domain/permissions.ts); absent: every plan. */
+  scope?: AccountScope;
 }
 
 interface SessionPayload {
@@ -54,7 +56,12 @@ export async function sessionOf(
   const account = await users.find(s.n);
   if (!account || account.disabled || credentialVersion(account) !== s.cv) return undefined;
   if (now - s.seen > 60_000 || unsigned.renew) setSession(reply, { ...s, seen: now }, secure);
-  return { name: account.name, role: account.role, roleLabel: ACCOUNT_ROLE_LABELS[account.role] };
+  return {
+    name: account.name,
+    role: account.role,
+    roleLabel: ACCOUNT_ROLE_LABELS[account.role],
+    ...(account.scope ? { scope: account.scope } : {}),
+  };
 }
 
 function setSession(reply: FastifyReply, s: SessionPayload, secure: boolean): void {

@@ -2,7 +2,9 @@
  * Look-back campaigns (回头看专项) on the desk: the launcher (filters chosen from the plan, a
  * preview naming each closed measure by its title and lead unit, then the launch), the campaign's
  * own page after the launch (its due date, the measures asked, where each review stands as it
- * goes), and the list of every campaign. Launching is the office's; reading is every account's.
+ * goes), and the list of every campaign. Launching is the office's, within the plans its account
+ * acts on; reading is every account's, within the plans it reads (scope.ts): another district's
+ * campaign is not there (404).
  */
 import type { Client } from '@temporalio/client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -20,6 +22,7 @@ import type { Desk } from './desk';
 import { officeActor, officeOnly } from './guards';
 import { PageError } from './page-error';
 import { planReads } from './plan-reads';
+import { actable, actableFor, noSuchPlan, readable, requireActable, visibleTo } from './scope';
 
 const ZONE = 'Asia/Shanghai';
 
@@ -66,6 +69,27 @@ async function launchedCampaigns(client: Client, planId?: string): Promise<{ pla
   return found;
 }
 
+/**
+ * The filter a request may launch or preview with: one plan it acts on (another district's is not
+ * there: 404; one it only reads: 403), or, with none named, the plans it acts on. A scoped
+ * account acting on no plan is refused (403).
+ */
+function withinScope(req: FastifyRequest, filter: CampaignFilter, running: { id: string }[]): CampaignFilter {
+  if (filter.planId) {
+    const planId = filter.planId;
+    requireActable(req, planId, () => noSuchPlan(planId, visibleTo(req, running)));
+    return filter;
+  }
+  const scope = req.account?.scope;
+  if (!scope || scope.plans === 'all') return filter;
+  const planIds = actableFor(req, running).map((p) => p.id);
+  if (!planIds.length) {
+    req.log.warn({ account: req.account?.name, url: req.url }, '账号尝试在范围以外开展回头看专项');
+    throw new PageError(403, '无权办理', '本账号可以查看计划，但不能开展回头看专项。', '办理请联系负责该计划的巡察办。');
+  }
+  return { ...filter, planIds };
+}
+
 export function registerCampaignRoutes({ app, o, now, readGuard, pageLocals, invalidate }: Desk): void {
   const reads = planReads(o);
   const chrome = (title: string, planId?: string) => ({
@@ -78,9 +102,11 @@ export function registerCampaignRoutes({ app, o, now, readGuard, pageLocals, inv
   /** The launcher: the form's choices from the plan, the closed measures it matches, and why a launch was refused. */
   async function preview(req: FastifyRequest, reply: FastifyReply, extra: { status?: number; error?: string } = {}) {
     const q = { ...(req.query as Body), ...((req.body as Body | undefined) ?? {}) };
-    const filter = filterOf(q);
-    const { plans } = await reads.runningPlans();
-    const records = await reads.records(undefined, filter.planId);
+    const { plans: visible } = await reads.runningPlans(req);
+    const filter = withinScope(req, filterOf(q), visible);
+    // The launcher offers only the plans the account acts on; their records only.
+    const plans = actableFor(req, visible);
+    const records = (await reads.records(undefined, filter.planId)).filter((r) => plans.some((p) => p.id === r.planId));
     const byId = new Map(records.map((r) => [`${r.planId}\n${r.id}`, r]));
     const byPlan = await closedMeasures(o.client, filter);
     const matched = [...byPlan]
@@ -124,7 +150,8 @@ export function registerCampaignRoutes({ app, o, now, readGuard, pageLocals, inv
     try {
       const name = text(b, 'name') ?? '';
       const due = text(b, 'due') ?? '';
-      const outcome = await launchCampaign(o.client, name, due, filterOf(b), localDate(now(), ZONE));
+      const filter = withinScope(req, filterOf(b), (await reads.runningPlans(req)).plans);
+      const outcome = await launchCampaign(o.client, name, due, filter, localDate(now(), ZONE));
       if (!outcome.results.length) throw new InputError('没有符合条件的已销号措施，未开展。');
       req.log.info({ actor: actor.who, campaign: name, results: outcome.results }, '开展回头看专项');
       invalidate();
@@ -147,13 +174,20 @@ export function registerCampaignRoutes({ app, o, now, readGuard, pageLocals, inv
   app.get('/campaigns', { preHandler: readGuard }, async (req, reply) => {
     const q = req.query as Body;
     const planId = text(q, 'plan');
-    const [records, launched] = await Promise.all([reads.records(undefined, planId), launchedCampaigns(o.client, planId)]);
+    const { plans } = await reads.runningPlans(req);
+    if (planId && !readable(req, planId)) throw noSuchPlan(planId, plans);
+    const [all, everyLaunched] = await Promise.all([reads.records(undefined, planId), launchedCampaigns(o.client, planId)]);
+    // Only the campaigns of plans the request may read.
+    const records = all.filter((r) => readable(req, r.planId));
+    const launched = everyLaunched.filter((c) => readable(req, c.planId));
     const tallies: (Pick<CampaignTally, 'planId' | 'name'> & Partial<CampaignTally>)[] = campaignTallies(records, now());
     for (const c of launched) if (!tallies.some((t) => t.planId === c.planId && t.name === c.name)) tallies.unshift(c);
     const done = text(q, 'done');
     const name = text(q, 'name') ?? '';
     return reply.viewAsync('campaigns', {
       ...chrome('回头看专项', planId),
+      // The launcher's button only for an account that acts on some plan here.
+      canAct: (planId ? [planId] : plans.map((p) => p.id)).some((id) => actable(req, id)),
       done: done && Object.hasOwn(DONE, done) ? DONE[done](name) : undefined,
       rows: tallies.map((t) => ({
         href: campaignPath(t.planId, t.name),
@@ -169,6 +203,10 @@ export function registerCampaignRoutes({ app, o, now, readGuard, pageLocals, inv
   /** One campaign: its due date, how far its asking has gone, every measure asked and where its review stands. */
   app.get('/campaigns/:planId/:name', { preHandler: readGuard }, async (req, reply) => {
     const { planId, name } = req.params as { planId: string; name: string };
+    const missing = () =>
+      new PageError(404, '没有这个回头看专项', `计划“${planId}”中没有回头看专项“${name}”。`, '可以从回头看专项列表中选择。');
+    // Another district's campaign is not there: the same page, before anything is read.
+    if (!readable(req, planId)) throw missing();
     const [records, view] = await Promise.all([
       reads.records(undefined, planId),
       o.client.workflow
@@ -177,8 +215,7 @@ export function registerCampaignRoutes({ app, o, now, readGuard, pageLocals, inv
         .catch((): CampaignView | undefined => undefined),
     ]);
     const tally = campaignTallies(records, now()).find((t) => t.planId === planId && t.name === name);
-    if (!tally && !view)
-      throw new PageError(404, '没有这个回头看专项', `计划“${planId}”中没有回头看专项“${name}”。`, '可以从回头看专项列表中选择。');
+    if (!tally && !view) throw missing();
     const dueDate = tally?.dueDate ?? view?.dueDate;
     const done = text(req.query as Body, 'done');
     return reply.viewAsync('campaign-show', {

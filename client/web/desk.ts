@@ -17,6 +17,8 @@ export interface WebOptions {
   signIns?: SignInCounter;
   /** The link keys (verifying lead units' links) from which the session keys are derived. */
   keys: LinkKeys;
+  /** RECTIFY_ROLLUP_TITLE: whose roll-up it is, at the head of its page and report (某市); default none. */
+  rollupTitle?: string;
   /** How many days a link mailed on a unit's request lasts (RECTIFY_LINK_DAYS; said on its page). */
   linkDays?: number;
   /** Uploaded evidence. */
@@ -46,7 +48,9 @@ export interface Desk {
   calendar: () => WorkCalendar;
   /** Desk pages: signed in, or an install without accounts; sets the page's account and CSRF token. */
   readGuard: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+  /** One measure's page, if the request may read its plan (else the 404 of a plan that does not run). */
   showMeasure(
+    req: FastifyRequest,
     reply: FastifyReply,
     planId: string,
     measureId: string,

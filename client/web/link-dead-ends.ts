@@ -13,6 +13,7 @@ import { InputError } from '../../config/plan-files';
 import { RequestRefused, sendRequest } from '../actions';
 import type { Desk } from './desk';
 import { PageError } from './page-error';
+import { readable } from './scope';
 
 /** A link page's own address. */
 export const linkPagePath = (c: { planId: string; measureId: string }) =>
@@ -35,17 +36,23 @@ export function registerDeadEnds({ app, o }: Desk) {
     page: { status: number; heading: string; message: string; hint?: string; sent?: string; error?: string },
   ) {
     const { planId, measureId } = req.params as { planId: string; measureId: string };
+    // A signed-in account outside the plan's scope learns nothing of it: as if it did not run.
+    const unread = () => Promise.resolve(undefined);
     const [office, status] = await Promise.all([
-      o.client.workflow
-        .getHandle(planWorkflowId(planId))
-        .query(getPlanQuery)
-        .then((v) => v.plan.directory.office)
-        .catch(() => undefined),
-      o.client.workflow
-        .getHandle(measureWorkflowId(planId, measureId))
-        .query(getStateQuery)
-        .then((s) => s.progress.status)
-        .catch(() => undefined),
+      !readable(req, planId)
+        ? unread()
+        : o.client.workflow
+            .getHandle(planWorkflowId(planId))
+            .query(getPlanQuery)
+            .then((v) => v.plan.directory.office)
+            .catch(() => undefined),
+      !readable(req, planId)
+        ? unread()
+        : o.client.workflow
+            .getHandle(measureWorkflowId(planId, measureId))
+            .query(getStateQuery)
+            .then((s) => s.progress.status)
+            .catch(() => undefined),
     ]);
     const open = status === 'active' || status === 'submitted';
     return reply.code(page.status).viewAsync('link-refused', {
@@ -78,10 +85,13 @@ export function registerDeadEnds({ app, o }: Desk) {
     async (req, reply) => {
       const { planId, measureId } = req.params as { planId: string; measureId: string };
       const id = measureWorkflowId(planId, measureId);
-      const state = await o.client.workflow
-        .getHandle(id)
-        .query(getStateQuery)
-        .catch(() => undefined);
+      // Units have no accounts; a signed-in account outside the plan's scope finds no measure here (nothing asked of it).
+      const state = readable(req, planId)
+        ? await o.client.workflow
+            .getHandle(id)
+            .query(getStateQuery)
+            .catch(() => undefined)
+        : undefined;
       const page = { status: 200, heading: '申请新的办理链接', message: `计划“${planId}”措施${measureId}。` };
       if (!state) return deadEnd(req, reply, { ...page, status: 404, message: `计划“${planId}”中的措施“${measureId}”不在系统中运行。` });
       try {

@@ -24,6 +24,7 @@ import { officeActor, officeOnly } from './guards';
 import type { Desk } from './desk';
 import { OFFICE_ACTIONS, type OfficeAction } from './forms';
 import { PageError } from './page-error';
+import { noSuchPlan, requireActable } from './scope';
 
 type Body = Record<string, unknown>;
 const text = (b: Body, key: string): string | undefined => {
@@ -52,6 +53,8 @@ export function registerOfficeRoutes(desk: Desk): void {
       const { planId, measureId, action } = req.params as { planId: string; measureId: string; action: string };
       if (!Object.hasOwn(OFFICE_ACTIONS, action)) throw new PageError(404, '页面不存在', `没有这项操作：${action}`);
       const actor = officeActor(req);
+      // Another district's plan is not there (404); one the account only reads is refused (403). Nothing is asked of it.
+      requireActable(req, planId, () => noSuchPlan(planId, [], '找不到措施'));
       const b = (req.body ?? {}) as Body;
       try {
         await perform(action as OfficeAction, planId, measureId, actor, b);
@@ -59,7 +62,7 @@ export function registerOfficeRoutes(desk: Desk): void {
         if (e instanceof RequestRefused || e instanceof InputError) {
           req.log.info({ planId, measureId, action, actor: actor.who, refused: e.message }, '办理未通过');
           pageLocals(req, reply);
-          return showMeasure(reply, planId, measureId, { status: e instanceof InputError ? 400 : 422, error: e.message });
+          return showMeasure(req, reply, planId, measureId, { status: e instanceof InputError ? 400 : 422, error: e.message });
         }
         throw e;
       }

@@ -2,7 +2,8 @@
  * For the people running rectify, not its users: /healthz (the process answers), /readyz
  * (Temporal and its search attributes, as client/checks.ts checks them) and /metrics (measures
  * by plan, status and light, in Prometheus's text format; from loopback, or with
- * RECTIFY_METRICS_TOKEN as a bearer token, since the counts are the plan's business).
+ * RECTIFY_METRICS_TOKEN as a bearer token, since the counts are the plan's business). They count
+ * every plan: a request signed in as an account that reads only some plans gets none of them (403).
  */
 import { timingSafeEqual } from 'node:crypto';
 import { Gauge, Registry } from 'prom-client';
@@ -12,6 +13,7 @@ import { deskLight } from '../../domain/tally';
 import { readRecords } from '../records';
 import type { Check } from '../checks';
 import type { WebOptions } from './desk';
+import { readsEverything } from '../../domain/permissions';
 
 /** Counts are read from every plan's records at most this often (a scrape in between gets the last ones). */
 const METRICS_TTL_MS = 60_000;
@@ -65,6 +67,11 @@ export function registerOpsRoutes(app: FastifyInstance, o: WebOptions): void {
   });
 
   const allowed = (req: FastifyRequest) => {
+    // Whatever else it carries, a district's session does not read other districts' counts.
+    if (req.account && !readsEverything(req.account)) {
+      req.log.warn({ account: req.account.name }, '范围受限的账号请求 /metrics');
+      return false;
+    }
     const auth = req.headers.authorization;
     if (o.metricsToken && auth?.startsWith('Bearer ')) return sameToken(auth.slice(7), o.metricsToken);
     return LOOPBACK.has(req.socket.remoteAddress ?? '');

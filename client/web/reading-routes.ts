@@ -31,6 +31,7 @@ import { planReads } from './plan-reads';
 import { LIGHTS, measurePage, overview } from './pages';
 import { officeForms, DONE_WORDS } from './forms';
 import { PageError } from './page-error';
+import { actable, noSuchPlan } from './scope';
 import type { Desk } from './desk';
 
 const ZONE = 'Asia/Shanghai';
@@ -68,9 +69,16 @@ export function registerReadingRoutes({
 }: Omit<Desk, 'showMeasure' | 'invalidate'>): Pick<Desk, 'showMeasure' | 'invalidate'> {
   const { records, runningPlans, planOf, invalidate } = planReads(o);
 
-  const chrome = (nav: string, title: string, p: { plan: { id: string; title: string }; plans: unknown[]; explicit: boolean }) => ({
+  const chrome = (
+    req: FastifyRequest,
+    nav: string,
+    title: string,
+    p: { plan: { id: string; title: string }; plans: unknown[]; explicit: boolean },
+  ) => ({
     nav,
     title,
+    // Its forms and buttons only where the account may act on this plan.
+    canAct: actable(req, p.plan.id),
     plan: p.plan,
     plans: p.plans,
     planId: p.plan.id,
@@ -93,7 +101,7 @@ export function registerReadingRoutes({
     const p = await planOf(req);
     const ov = overview(reportOf(p.records, p.plan), p.records, now(), calendar());
     return reply.viewAsync('overview', {
-      ...chrome('overview', '整改总览', p),
+      ...chrome(req, 'overview', '整改总览', p),
       overview: ov,
       lights: LIGHTS,
       // The overview lists the longest overdue and the highest escalated; the ledger has them all.
@@ -121,7 +129,7 @@ export function registerReadingRoutes({
       return s ? `?${planPart}&${s.slice(1)}` : `?${planPart}`;
     };
     return reply.viewAsync('measures', {
-      ...chrome('measures', '整改台账', p),
+      ...chrome(req, 'measures', '整改台账', p),
       rows,
       total: all.length,
       query,
@@ -167,22 +175,18 @@ export function registerReadingRoutes({
 
   /** One measure's page; after an office action, with what happened (`flash`) or why it was refused (`error`). */
   async function showMeasure(
+    req: FastifyRequest,
     reply: FastifyReply,
     planId: string,
     measureId: string,
     extra: { status?: number; error?: string; done?: string } = {},
   ) {
-    const { plans, all } = await runningPlans();
+    // Only the plans the request may read: another's measure is not found, as a plan that does not run.
+    const { plans, all } = await runningPlans(req);
     const found = plans.find((x) => x.id === planId);
     const title = found && (all ?? (await records(undefined, planId))).find((r) => r.planId === planId)?.planTitle;
     const plan = found && { id: found.id, title: title ?? found.title };
-    if (!plan)
-      throw new PageError(
-        404,
-        '找不到措施',
-        `没有运行中的计划“${planId}”。`,
-        plans.length ? `运行中的计划：${plans.map((x) => x.id).join('、')}` : undefined,
-      );
+    if (!plan) throw noSuchPlan(planId, plans, '找不到措施');
     let measure;
     try {
       measure = await readMeasure(o.client, planId, measureId);
@@ -200,7 +204,7 @@ export function registerReadingRoutes({
       o.temporalUiUrl ? { url: o.temporalUiUrl, namespace: o.namespace } : undefined,
     );
     return reply.code(extra.status ?? 200).viewAsync('measure', {
-      ...chrome('measures', `措施${measureId}`, { plan, plans, explicit: true }),
+      ...chrome(req, 'measures', `措施${measureId}`, { plan, plans, explicit: true }),
       page,
       forms: officeForms(measure.details, measure.record),
       done: extra.done,
@@ -211,7 +215,7 @@ export function registerReadingRoutes({
   app.get('/measures/:planId/:measureId', { preHandler: readGuard }, async (req, reply) => {
     const { planId, measureId } = req.params as { planId: string; measureId: string };
     const done = (req.query as Record<string, unknown>).done;
-    return showMeasure(reply, planId, measureId, {
+    return showMeasure(req, reply, planId, measureId, {
       done: typeof done === 'string' && Object.hasOwn(DONE_WORDS, done) ? DONE_WORDS[done] : undefined,
     });
   });
@@ -233,7 +237,7 @@ export function registerReadingRoutes({
 
   app.get('/report', { preHandler: readGuard }, async (req, reply) => {
     const { p, report: r, search } = await report(req);
-    return reply.viewAsync('report', { ...chrome('report', '整改进展情况报告', p), report: r, search, placeholder: PLACEHOLDER });
+    return reply.viewAsync('report', { ...chrome(req, 'report', '整改进展情况报告', p), report: r, search, placeholder: PLACEHOLDER });
   });
   app.get('/report.docx', { preHandler: readGuard }, async (req, reply) => {
     const { report: r } = await report(req);

@@ -24,6 +24,7 @@ import { UploadError, type StagedFile } from './evidence-store';
 import { DONE_WORDS, unitPage } from './forms';
 import { PageError } from './page-error';
 import { linkPagePath, registerDeadEnds, relinkForm } from './link-dead-ends';
+import { readable } from './scope';
 
 /** What a refused link sees, whatever the reason (the log has it). */
 const REFUSED = new PageError(403, '链接无效', '此链接无效、已过期或不能用于这项操作，未作任何更改。', '请使用最新一封通知邮件中的链接。');
@@ -241,12 +242,17 @@ export function registerUnitRoutes(desk: Desk): void {
       .then((s) => s.leadUnit)
       .catch(() => undefined);
 
-  // Evidence: to signed-in office staff and leaders, and to a valid link of a measure it was submitted for.
+  // Evidence: to signed-in office staff and leaders (submitted for a measure of a plan they read;
+  // another district's is not there: 404), and to a valid link of a measure it was submitted for.
   app.get('/evidence/:sha256', { config: { rateLimit: { max: 120, timeWindow: '1 minute' } } }, async (req, reply) => {
     const { sha256 } = req.params as { sha256: string };
     const meta = await o.evidence.meta(sha256);
     const q = req.query as Record<string, unknown>;
-    let name = meta?.owners[0]?.name;
+    let name = meta?.owners.find((x) => readable(req, x.planId))?.name;
+    if (req.account && name === undefined) {
+      if (meta) req.log.warn({ reason: 'plan', sha256, account: req.account.name }, '佐证材料下载被拒绝');
+      throw new PageError(404, '找不到材料', '没有这份佐证材料。');
+    }
     if (!req.account) {
       const v = verifyLink(q.t, o.keys, now());
       const owner = v.ok && meta?.owners.find((x) => x.planId === v.claims.planId && x.measureId === v.claims.measureId);

@@ -130,8 +130,20 @@ describe('the desk state shared by two web instances', () => {
     // Both sessions end at their next request: the account is read from the database each time.
     for (const s of [onA, onB]) expect((await s.b.get('/')).headers.location).toMatch(/^\/login/);
     const listed = await runCli('user', 'list');
-    expect(listed.out).toContain('督查科\t巡察办工作人员\t已停用');
+    expect(listed.out).toContain('督查科\t巡察办工作人员\t未限定范围（查看和办理全部计划）\t已停用');
     expect(listed.out).toContain('PostgreSQL 127.0.0.1');
+  });
+
+  it("an account's scope is kept in the database: set by the CLI, read by both instances, its sessions ended", async () => {
+    const [a] = webs;
+    const before = await signIn(a, '常务副区长');
+    expect((await before.b.get('/')).statusCode).toBe(200);
+    const scoped = await runCli('user', 'scope', '常务副区长', '--read-all', '--plans', 'liangxi-2024');
+    expect([scoped.code, scoped.out]).toEqual([0, '已设定账号常务副区长的范围：查看全部计划，办理计划liangxi-2024']);
+    for (const desk of desks) expect((await desk.accounts.find('常务副区长'))!.scope).toEqual({ plans: ['liangxi-2024'], readAll: true });
+    expect((await before.b.get('/')).headers.location).toMatch(/^\/login/);
+    const listed = await runCli('user', 'list');
+    expect(listed.out).toContain('常务副区长\t领导，只读\t查看全部计划，办理计划liangxi-2024\t启用');
   });
 
   it('failed sign-ins count across both instances', async () => {
