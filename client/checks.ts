@@ -1,7 +1,8 @@
 /**
  * What an operator needs to know is right, each as a check with what was found and how to fix
  * it: used by `rectify doctor` (all of them) and by /readyz (Temporal, search attributes, SMTP).
- * Nothing here sends mail or changes anything.
+ * Nothing here sends mail or changes anything. One file of many small checks, each a function of
+ * its own with the same shape (Check): the doctor's list reads as one, and a new check goes here.
  */
 import type { Client } from '@temporalio/client';
 import { readFileSync } from 'node:fs';

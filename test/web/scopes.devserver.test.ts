@@ -6,7 +6,9 @@
  * answers 404 (403 where the route refuses the account first) with every workflow of the other
  * districts unchanged; the same routes for its own plan answer; the overview's plan switcher, the
  * ledger, the campaigns, the launcher and the downloads name only the plans the account reads;
- * /metrics gives a district's session nothing; a new scope ends the account's sessions.
+ * /metrics gives a district's session nothing; a new scope ends the account's sessions. One file:
+ * every case reads the one set-up (three plans, evidence and a campaign in two of them), which
+ * takes most of its time.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
