@@ -37,6 +37,8 @@ export interface Settings {
     usersFile: string;
     /** Uploaded evidence, stored by SHA-256. */
     evidenceDir: string;
+    /** RECTIFY_ROLLUP_TITLE: whose roll-up of many plans it is (某市), at the head of its page and report. */
+    rollupTitle?: string;
   };
   /** Signed links for lead units. */
   links: {
@@ -238,6 +240,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     port: port(env, 'RECTIFY_WEB_PORT', 3000),
     // RECTIFY_TEMPORAL_UI: where the measure page links into the Temporal UI (the embedded server's own by default).
     temporalUiUrl: env.RECTIFY_TEMPORAL_UI || (embedded ? `http://${dev.ip}:${dev.uiPort}` : undefined),
+    ...(env.RECTIFY_ROLLUP_TITLE?.trim() ? { rollupTitle: env.RECTIFY_ROLLUP_TITLE.trim() } : {}),
     publicUrl: '',
     trustProxy: trustProxy(env.RECTIFY_TRUST_PROXY),
     usersFile: resolve(env.RECTIFY_USERS ?? resolve(varDir, 'users.json')),

@@ -13,6 +13,7 @@ import {
   LineRuleType,
   Packer,
   PageNumber,
+  PageOrientation,
   Paragraph,
   Table,
   TableCell,
@@ -75,6 +76,8 @@ export function titleBlock(title: string, subtitle: string): Paragraph[] {
 
 /** The text block's width: A4 less the left and right margins, 156 mm. */
 const TEXT_MM = 210 - 28 - 26;
+/** On a landscape page (a wide table, such as the roll-up's): the A4's length less the top and bottom margins turned sideways, 225 mm. */
+export const LANDSCAPE_TEXT_MM = 297 - 37 - 35;
 
 /** A cell's text: a string, or lines (each its own paragraph: a date over its time, a recipient a line). */
 export type CellText = string | string[];
@@ -83,8 +86,8 @@ export type CellText = string | string[];
  * A table across the text block, its columns `mm` wide (the measure and the dates wider than the
  * rest), its header repeated on every page and no row broken across two pages.
  */
-export function table(head: string[], rows: CellText[][], mm: number[]): Table {
-  const scale = TEXT_MM / mm.reduce((a, b) => a + b, 0);
+export function table(head: string[], rows: CellText[][], mm: number[], textMm = TEXT_MM): Table {
+  const scale = textMm / mm.reduce((a, b) => a + b, 0);
   const widths = mm.map((w) => Math.floor(w * scale * MM));
   const cell = (text: CellText, i: number, bold = false) =>
     new TableCell({
@@ -105,8 +108,17 @@ export function table(head: string[], rows: CellText[][], mm: number[]): Table {
   });
 }
 
-/** The document on A4 with the official margins and the page number in its footer, as .docx bytes. */
-export async function officialDocx(o: { title: string; description: string; children: (Paragraph | Table)[] }): Promise<Buffer> {
+/**
+ * The document on A4 with the official margins and the page number in its footer, as .docx bytes;
+ * `landscape`: the page turned for a wide table, its margins turned with it.
+ */
+export async function officialDocx(o: {
+  title: string;
+  description: string;
+  children: (Paragraph | Table)[];
+  landscape?: boolean;
+}): Promise<Buffer> {
+  const margin = { top: Math.round(37 * MM), bottom: Math.round(35 * MM), left: Math.round(28 * MM), right: Math.round(26 * MM) };
   const doc = new Document({
     title: o.title,
     creator: 'rectify',
@@ -114,10 +126,13 @@ export async function officialDocx(o: { title: string; description: string; chil
     sections: [
       {
         properties: {
-          page: {
-            size: { width: Math.round(210 * MM), height: Math.round(297 * MM) },
-            margin: { top: Math.round(37 * MM), bottom: Math.round(35 * MM), left: Math.round(28 * MM), right: Math.round(26 * MM) },
-          },
+          page: o.landscape
+            ? {
+                // docx turns the page itself: the size is given as A4 stands.
+                size: { width: Math.round(210 * MM), height: Math.round(297 * MM), orientation: PageOrientation.LANDSCAPE },
+                margin: { top: margin.left, bottom: margin.right, left: margin.top, right: margin.bottom },
+              }
+            : { size: { width: Math.round(210 * MM), height: Math.round(297 * MM) }, margin },
         },
         footers: {
           default: new Footer({

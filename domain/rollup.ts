@@ -5,9 +5,10 @@
  * district's report by construction. Pure: records in, figures out.
  */
 import type { WorkCalendar } from './calendar';
-import { localDate, localInstant, type IsoDate } from './dates';
+import { localDate, localInstant, plainDateZh, type IsoDate } from './dates';
 import { standing, type MeasureRecord } from './record';
 import { buildReport, percent, type ReportTotals } from './report/model';
+import { tally, type Tally } from './tally';
 
 /** One district's figures, as its own report says them on the day. */
 export interface DistrictFigures {
@@ -30,9 +31,11 @@ export interface DistrictFigures {
   relapses: number;
   /** The day of the latest progress report among its measures (none yet: undefined). */
   latestReport?: IsoDate;
+  /** Its measures by the desk's lights as they stand now (lights are not kept by day): 红灯, 黄灯, 绿灯, 已销号. */
+  lights: Tally;
 }
 
-export interface RollupTotals extends Omit<DistrictFigures, 'planId' | 'planTitle' | 'latestReport'> {
+export interface RollupTotals extends Omit<DistrictFigures, 'planId' | 'planTitle' | 'latestReport' | 'lights'> {
   districts: number;
 }
 
@@ -80,6 +83,7 @@ export function districtFigures(
     escalated,
     relapses: report.lookback.relapsedMeasures.length,
     ...(latest ? { latestReport: localDate(Date.parse(latest), o.timeZone) } : {}),
+    lights: tally(records.map((r) => ({ status: r.status, light: r.light }))),
   };
 }
 
@@ -109,4 +113,81 @@ export function rollupTotals(rows: DistrictFigures[]): RollupTotals {
 export function rollup(asOf: IsoDate, districts: DistrictFigures[]): Rollup {
   const sorted = [...districts].sort((a, b) => b.overdue - a.overdue || a.planId.localeCompare(b.planId));
   return { asOf, districts: sorted, totals: rollupTotals(sorted) };
+}
+
+/**
+ * The roll-up's columns, in one table for the page, the Word and Excel roll-up reports and the CLI:
+ * each column's heading and its value for a district (or the totals, where the column adds up).
+ */
+export const ROLLUP_COLUMNS = [
+  { key: 'measures', label: '措施', value: (f: RollupFigures) => f.measures },
+  { key: 'closed', label: '已销号', value: (f: RollupFigures) => f.closed },
+  { key: 'inProgress', label: '整改中', value: (f: RollupFigures) => inProgress(f) },
+  { key: 'submitted', label: '待核验', value: (f: RollupFigures) => f.submitted },
+  { key: 'longterm', label: '长期坚持', value: (f: RollupFigures) => f.longterm },
+  { key: 'overdue', label: '逾期', value: (f: RollupFigures) => f.overdue },
+  { key: 'completionRate', label: '完成率', value: (f: RollupFigures) => f.completionRate },
+  { key: 'redUnits', label: '红灯单位', value: (f: RollupFigures) => f.redUnits },
+  { key: 'escalated', label: '督办至领导小组', value: (f: RollupFigures) => f.escalated },
+  { key: 'relapses', label: '反弹回潮', value: (f: RollupFigures) => f.relapses },
+] as const;
+
+/** A district's figures or the totals: what every column reads. */
+export type RollupFigures = Omit<RollupTotals, 'districts'>;
+export type RollupSort = (typeof ROLLUP_COLUMNS)[number]['key'] | 'plan' | 'latestReport';
+
+/** The districts sorted by a column (the page's headings), descending unless `asc`; ties by plan id. */
+export function sortDistricts(rows: DistrictFigures[], key: RollupSort, asc = false): DistrictFigures[] {
+  const column = ROLLUP_COLUMNS.find((c) => c.key === key);
+  const value = (f: DistrictFigures): number | string =>
+    key === 'plan'
+      ? f.planId
+      : key === 'latestReport'
+        ? (f.latestReport ?? '')
+        : key === 'completionRate'
+          ? parseFloat(f.completionRate) || 0
+          : Number(column!.value(f));
+  const dir = asc ? 1 : -1;
+  return [...rows].sort((a, b) => {
+    const x = value(a);
+    const y = value(b);
+    const by = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+    return dir * by || a.planId.localeCompare(b.planId);
+  });
+}
+
+/** The roll-up as a table, for the documents and the CLI: the headings, a row per district, the totals' row. */
+export interface RollupTable {
+  asOfZh: string;
+  /** The figures' headings (the district's name and plan come first, the latest report last). */
+  head: string[];
+  rows: { name: string; planId: string; cells: (string | number)[] }[];
+  totals: { name: string; cells: (string | number)[] };
+}
+
+export const LATEST_REPORT_LABEL = '最新报送';
+
+export function rollupTable(r: Rollup): RollupTable {
+  const cells = (f: RollupFigures) => ROLLUP_COLUMNS.map((c) => c.value(f));
+  return {
+    asOfZh: plainDateZh(r.asOf),
+    head: [...ROLLUP_COLUMNS.map((c) => c.label), LATEST_REPORT_LABEL],
+    rows: r.districts.map((d) => ({
+      name: d.planTitle,
+      planId: d.planId,
+      cells: [...cells(d), d.latestReport ? plainDateZh(d.latestReport) : '—'],
+    })),
+    totals: { name: `合计（${r.totals.districts}个）`, cells: [...cells(r.totals), ''] },
+  };
+}
+
+/** The totals in the report's phrasing, the paragraph over the roll-up's table. */
+export function rollupSummary(r: Rollup): string {
+  const t = r.totals;
+  return (
+    `截至${plainDateZh(r.asOf)}，${t.districts}个地区（计划）共有整改措施${t.measures}项：已完成（销号）${t.closed}项，` +
+    `整改中${inProgress(t)}项（其中逾期${t.overdue}项），已提交待核验${t.submitted}项，长期坚持${t.longterm}项，` +
+    `整改完成率${t.completionRate}（已完成措施占应完成措施的比例，长期坚持类不计入）；` +
+    `有逾期措施的牵头单位${t.redUnits}个，督办至领导小组${t.escalated}项，回头看发现反弹回潮${t.relapses}项。`
+  );
 }

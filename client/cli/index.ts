@@ -19,6 +19,7 @@ import { registerLookbackCommands } from './lookback';
 import { registerMeasureCommands } from './measures';
 import { registerMigrateCommand } from './migrate';
 import { registerPlanCommands } from './plans';
+import { registerRollupCommand } from './rollup';
 import { registerLedgerCommands, registerReportCommands } from './report';
 import { registerSystemCommands } from './system';
 import { registerUserCommands } from './users';
@@ -50,6 +51,7 @@ function program(setExitCode: (code: number) => void): Command {
   registerReportCommands(root);
   registerLedgerCommands(root);
   registerDossierCommand(root);
+  registerRollupCommand(root);
   registerCalendarCommands(root);
   registerSystemCommands(root, setExitCode);
   registerMigrateCommand(root);

@@ -28,6 +28,7 @@ export async function startWeb(settings: Settings, client: Client): Promise<Runn
       users: desk.accounts,
       keys,
       linkDays: settings.links.days,
+      rollupTitle: settings.web.rollupTitle,
       signIns: desk.signIns,
       evidence: desk.pool ? new PgEvidenceStore(desk.pool, settings.web.evidenceDir) : new FileEvidenceStore(settings.web.evidenceDir),
       secureCookies: settings.web.publicUrl.startsWith('https:'),

@@ -5,7 +5,7 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { formatInstantZoned, isIsoDate, localDate, plainDateZh } from '../../domain/dates';
+import { formatInstantZoned, localDate } from '../../domain/dates';
 import {
   checkLedgerValues,
   LEDGER_SORTS,
@@ -32,6 +32,7 @@ import { LIGHTS, measurePage, overview } from './pages';
 import { officeForms, DONE_WORDS } from './forms';
 import { PageError } from './page-error';
 import { actable, noSuchPlan } from './scope';
+import { requestedAsOf } from './as-of';
 import type { Desk } from './desk';
 
 const ZONE = 'Asia/Shanghai';
@@ -224,9 +225,7 @@ export function registerReadingRoutes({
   async function report(req: FastifyRequest) {
     const q = req.query as Record<string, unknown>;
     const today = localDate(now(), ZONE);
-    const asOf = typeof q.asOf === 'string' && q.asOf ? q.asOf : undefined;
-    if (asOf !== undefined && (!isIsoDate(asOf) || asOf > today))
-      throw new PageError(400, '日期有误', `截至日期（asOf）应为今天（${plainDateZh(today)}）或以前的日期，格式为YYYY-MM-DD：${asOf}`);
+    const asOf = requestedAsOf(q, today);
     const p = await planOf(req, asOf ?? today);
     // Before the plan began (its feedback date) there is nothing to report: said, not an empty report.
     const early = asOf === undefined ? undefined : beforePlanBegan(p.records, asOf);

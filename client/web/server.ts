@@ -6,7 +6,7 @@
  * in, the guard of the desk's pages, ECharts from node_modules, and the routes, each set in its
  * own module: reading the desk (reading-routes.ts), signing in (account-routes.ts), the office's
  * actions (office-routes.ts), lead units' links (unit-routes.ts), health and metrics
- * (ops-routes.ts), 一事一档 downloads (dossier-routes.ts), and what goes wrong as pages (error-pages.ts).
+ * (ops-routes.ts), 一事一档 downloads (dossier-routes.ts), the roll-up of many plans (rollup-routes.ts), and what goes wrong as pages (error-pages.ts).
  */
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
@@ -25,6 +25,7 @@ import { sessionOf, type SignedIn } from './auth';
 import type { Desk, WebOptions } from './desk';
 import { registerAccountRoutes } from './account-routes';
 import { registerDossierRoutes } from './dossier-routes';
+import { registerRollupRoutes } from './rollup-routes';
 import { registerErrorPages } from './error-pages';
 import { registerOfficeRoutes } from './office-routes';
 import { registerOpsRoutes } from './ops-routes';
@@ -111,6 +112,7 @@ export async function buildWebApp(o: WebOptions): Promise<FastifyInstance> {
   registerOfficeRoutes(desk);
   registerUnitRoutes(desk);
   registerDossierRoutes(desk);
+  registerRollupRoutes(desk);
 
   registerErrorPages(app);
   return app;

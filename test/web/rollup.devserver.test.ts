@@ -1,0 +1,184 @@
+/**
+ * The roll-up of many plans on a real dev server: three district plans, one taken through the CLI
+ * (a measure closed, one submitted), then the roll-up page, `rectify rollup` (text, JSON, Word,
+ * Excel) and the downloads: each district's figures equal its own `rectify report --json`, the
+ * totals add up, a row opens its plan's desk, sorting by a column, a bad day refused, and the Word
+ * report printed through LibreOffice reads as the page does.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import ExcelJS from 'exceljs';
+import type { FastifyInstance } from 'fastify';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { FileOutbox } from '../../activities/outbox';
+import { planRecords } from '../../client/records';
+import { buildWebApp } from '../../client/web/server';
+import type { Rollup } from '../../domain/rollup';
+import type { ProgressReport } from '../../domain/report/model';
+import { runCli } from '../helpers/cli';
+import { drillPlan } from '../helpers/plans';
+import { printToPdf, readPdf, lineTexts } from '../helpers/print';
+import { eventually, startDevStack, type DevStack } from '../helpers/temporal';
+import { webAccess } from '../helpers/web';
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+const OUT = resolve(__dirname, '../../test-output/rollup');
+
+const district = (id: string, title: string, deadlines: string[]) =>
+  drillPlan({
+    id,
+    title,
+    problems: ['高质量发展成效不显', '资产管理较为混乱'],
+    measures: [
+      ...deadlines.map(
+        (d, i) =>
+          `{ id: "1.${i + 1}", problem: 1, title: 措施${i + 1}, text: 正文。, kind: deadline, leader: 区委常委、常务副区长, leadUnit: ${i % 2 ? '区财政局' : '区发改委'}, participants: [], deadline: ${d} }`,
+      ),
+      `{ id: "2.1", problem: 2, title: 坚持长效常治, text: 长期。, kind: longterm, leader: 区委常委、常务副区长, leadUnit: 区委组织部, participants: [], cadence: quarterly }`,
+    ],
+  });
+
+const PLANS = [
+  { id: 'district-a', title: '甲区整改方案', deadlines: ['2024-03-29', '2030-06-28', '2030-09-30'] },
+  { id: 'district-b', title: '乙区整改方案', deadlines: ['2024-03-29', '2024-04-30'] },
+  { id: 'district-c', title: '丙区整改方案', deadlines: ['2030-06-28'] },
+];
+
+describe('the roll-up of many plans on a real server', () => {
+  let stack: DevStack;
+  let env: TestWorkflowEnvironment;
+  let web: FastifyInstance;
+  const dir = mkdtempSync(join(tmpdir(), 'rectify-rollup-'));
+  const reports = new Map<string, ProgressReport>();
+
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    stack = await startDevStack(dir, { delivery: new FileOutbox(join(dir, 'outbox')), plans: (e) => planRecords(e.client) });
+    env = stack.env;
+    web = await buildWebApp({ client: env.client, namespace: stack.namespace, cacheMs: 0, ...webAccess(), rollupTitle: '某市' });
+    for (const p of PLANS) {
+      const path = join(dir, `${p.id}.yaml`);
+      writeFileSync(path, district(p.id, p.title, p.deadlines));
+      const started = await runCli('start', path);
+      // A deadline in a year not yet published is started with a warning on stderr.
+      expect([started.code, started.out]).toEqual([0, expect.stringContaining('新启动')]);
+    }
+    const ok = async (...argv: string[]) => expect((await runCli(...argv)).code).toBe(0);
+    await ok('complete', '1.2', '--plan', 'district-a', '--as', 'unit:区财政局', '--evidence', '总结报告');
+    await ok('verify', '1.2', '--plan', 'district-a', '--as', 'office:督查科', '--accept');
+    await ok('complete', '1.3', '--plan', 'district-a', '--as', 'unit:区发改委', '--evidence', '工作总结');
+    await ok('progress', '1.1', '--plan', 'district-b', '--as', 'unit:区发改委', '--note', '已起草文件');
+    // Every measure has published its record (its first turn) and the CLI's actions are in them.
+    await eventually(
+      async () => (await runCli('status', '--json')).out,
+      (out) => {
+        const rows = JSON.parse(out) as { trafficLight?: string; status?: string }[];
+        return rows.filter((r) => r.trafficLight).length === 9 && rows.filter((r) => r.status === 'closed').length === 1;
+      },
+    );
+    for (const p of PLANS)
+      reports.set(p.id, JSON.parse((await runCli('report', '--plan', p.id, '--format', 'json')).out) as ProgressReport);
+  }, 180_000);
+
+  afterAll(async () => {
+    await web?.close();
+    await stack?.stop();
+  });
+
+  it('gives each district the figures of its own report, and the totals', async () => {
+    const r = JSON.parse((await runCli('rollup', '--format', 'json')).out) as Rollup;
+    expect(r.districts.map((d) => d.planId).sort()).toEqual(['district-a', 'district-b', 'district-c']);
+    for (const d of r.districts) {
+      const t = reports.get(d.planId)!.totals;
+      expect([d.planId, d.measures, d.closed, d.submitted, d.active, d.overdue, d.longterm, d.completionRate]).toEqual([
+        d.planId,
+        t.measures,
+        t.closed,
+        t.submitted,
+        t.active,
+        t.overdue,
+        t.longterm,
+        t.completionRate,
+      ]);
+    }
+    const a = r.districts.find((d) => d.planId === 'district-a')!;
+    expect(a).toMatchObject({ measures: 4, closed: 1, submitted: 1, overdue: 1, longterm: 1, completionRate: '33.3%', redUnits: 1 });
+    const b = r.districts.find((d) => d.planId === 'district-b')!;
+    expect(b).toMatchObject({ measures: 3, overdue: 2, redUnits: 2, completionRate: '0.0%' });
+    expect(b.latestReport).toBe(reports.get('district-b')!.asOf);
+    expect(r.totals).toMatchObject({
+      districts: 3,
+      measures: 9,
+      closed: 1,
+      submitted: 1,
+      overdue: 3,
+      longterm: 3,
+      completionRate: '16.7%',
+    });
+    const text = (await runCli('rollup')).out;
+    expect(text).toContain('甲区整改方案\tdistrict-a\t4\t1\t1\t1\t1\t1\t33.3%\t1\t0\t0');
+    expect(text).toContain('合计（3个）\t\t9\t1\t4\t1\t3\t3\t16.7%\t3\t0\t0');
+    expect(text).toContain(
+      '3个地区（计划）共有整改措施9项：已完成（销号）1项，整改中4项（其中逾期3项），已提交待核验1项，长期坚持3项，整改完成率16.7%',
+    );
+    const only = JSON.parse((await runCli('rollup', '--plans', 'district-c', '--format', 'json')).out) as Rollup;
+    expect(only.districts.map((d) => d.planId)).toEqual(['district-c']);
+    const unknown = await runCli('rollup', '--plans', 'district-x');
+    expect([unknown.code, unknown.err]).toEqual([1, expect.stringContaining('district-x')]);
+  });
+
+  it('shows the roll-up page: a row per district that opens its desk, sortable, the totals, the chart with its table', async () => {
+    const page = await web.inject('/rollup');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('某市巡视整改进展情况汇总');
+    const order = (body: string) => [...body.matchAll(/<a href="\/\?plan=([^"]+)">/g)].map((m) => m[1]);
+    // By default the most overdue first.
+    expect(order(page.body)).toEqual(['district-b', 'district-a', 'district-c']);
+    const byRate = await web.inject('/rollup?sort=completionRate&order=desc');
+    expect(order(byRate.body)).toEqual(['district-a', 'district-b', 'district-c']);
+    expect(byRate.body).toContain('aria-sort="descending"');
+    const byPlan = await web.inject('/rollup?sort=plan');
+    expect(order(byPlan.body)).toEqual(['district-a', 'district-b', 'district-c']);
+    expect(page.body).toContain('合计（3个）');
+    expect(page.body).toContain('id="chart-units"');
+    expect(page.body).toContain('数据表（各地区红黄绿灯数）');
+    const desk = await web.inject('/?plan=district-b');
+    expect(desk.statusCode).toBe(200);
+    expect(desk.body).toContain('乙区整改方案');
+    expect(desk.body).toContain('href="/rollup"');
+    const bad = await web.inject('/rollup?asOf=2999-01-01');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('截至日期（asOf）应为今天');
+  });
+
+  it('gives the roll-up report in Word and Excel, the Word printed as the page reads', async () => {
+    const docx = await web.inject('/rollup.docx');
+    expect(docx.statusCode).toBe(200);
+    expect(docx.headers['content-disposition']).toContain(encodeURIComponent('某市巡视整改进展情况汇总表'));
+    const file = join(OUT, 'rollup.docx');
+    writeFileSync(file, docx.rawPayload);
+    const pdf = await printToPdf(file);
+    copyFileSync(pdf, join(OUT, 'rollup.pdf'));
+    const pages = readPdf(pdf);
+    expect(pages[0].width).toBeGreaterThan(pages[0].height); // landscape
+    const lines = pages.flatMap((p) => lineTexts(p.words));
+    expect(lines.join('\n')).toContain('某市巡视整改进展情况汇总表');
+    for (const p of PLANS) expect(lines.some((l) => l.startsWith(p.title))).toBe(true);
+    expect(lines.some((l) => l.startsWith('合计（3个）9'))).toBe(true);
+
+    const xlsx = await web.inject('/rollup.xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const ws = book.getWorksheet('汇总表')!;
+    const rows = ws.getSheetValues().slice(1) as unknown[][];
+    expect((rows[1] as unknown[]).slice(1, 5)).toEqual(['地区（计划）', '计划编号', '措施', '已销号']);
+    const a = rows.find((r) => r?.[2] === 'district-a')!;
+    expect(a.slice(3, 10)).toEqual([4, 1, 1, 1, 1, 1, '33.3%']);
+    expect(rows.at(-1)!.slice(1, 4)).toEqual(['合计（3个）', '', 9]);
+    writeFileSync(join(OUT, 'rollup.xlsx'), xlsx.rawPayload);
+    expect(readFileSync(join(OUT, 'rollup.xlsx')).length).toBeGreaterThan(0);
+  });
+});
