@@ -106,7 +106,9 @@ export function registerCampaignRoutes({ app, o, now, readGuard, pageLocals, inv
     const filter = withinScope(req, filterOf(q), visible);
     // The launcher offers only the plans the account acts on; their records only.
     const plans = actableFor(req, visible);
-    const records = (await reads.records(undefined, filter.planId)).filter((r) => plans.some((p) => p.id === r.planId));
+    // One plan's records when the scope names one (a district's: not every district's at province scale).
+    const only = filter.planId ?? (filter.planIds?.length === 1 ? filter.planIds[0] : undefined);
+    const records = (await reads.records(undefined, only)).filter((r) => plans.some((p) => p.id === r.planId));
     const byId = new Map(records.map((r) => [`${r.planId}\n${r.id}`, r]));
     const byPlan = await closedMeasures(o.client, filter);
     const matched = [...byPlan]
@@ -176,7 +178,9 @@ export function registerCampaignRoutes({ app, o, now, readGuard, pageLocals, inv
     const planId = text(q, 'plan');
     const { plans } = await reads.runningPlans(req);
     if (planId && !readable(req, planId)) throw noSuchPlan(planId, plans);
-    const [all, everyLaunched] = await Promise.all([reads.records(undefined, planId), launchedCampaigns(o.client, planId)]);
+    // One plan's when the request names one or reads only one.
+    const only = planId ?? (req.account?.scope && plans.length === 1 ? plans[0].id : undefined);
+    const [all, everyLaunched] = await Promise.all([reads.records(undefined, only), launchedCampaigns(o.client, only)]);
     // Only the campaigns of plans the request may read.
     const records = all.filter((r) => readable(req, r.planId));
     const launched = everyLaunched.filter((c) => readable(req, c.planId));
