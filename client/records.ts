@@ -12,7 +12,7 @@ import * as SA from '../contracts/search-attributes';
 import type { MeasureDetails } from '../contracts/measure';
 import { RECORD_MEMO_KEY, type MeasureRecord } from '../domain/record';
 import type { TimelineEntry } from '../domain/timeline';
-import { quote } from './measures';
+import { runningMeasures } from './measures';
 import type { PlanRecords } from '../activities/ports';
 
 export interface ReadOptions {
@@ -50,10 +50,10 @@ export async function mapBounded<T, R>(items: T[], limit: number, fn: (item: T) 
 }
 
 export async function readRecords(client: Client, options: ReadOptions = {}): Promise<ReadResult> {
-  const clauses = [ofType(WORKFLOW.measure), `ExecutionStatus = 'Running'`];
-  if (options.planId) clauses.push(`PlanId = ${quote(options.planId)}`);
+  // One plan's by its own index (runningMeasures says why), the running runs picked here.
+  const { clauses, running } = runningMeasures(options.planId);
   const listed: WorkflowExecutionInfo[] = [];
-  for await (const wf of client.workflow.list({ query: clauses.join(' AND '), pageSize: 1000 })) listed.push(wf);
+  for await (const wf of client.workflow.list({ query: clauses.join(' AND '), pageSize: 1000 })) if (running(wf)) listed.push(wf);
   const enough = (r: MeasureRecord) =>
     // A record published before submissions were kept cannot give a completion's words: asked afresh.
     (r.submissions !== undefined || r.statusChanges.length === 1) &&
