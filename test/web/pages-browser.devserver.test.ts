@@ -247,6 +247,8 @@ describe('every page, at 1280 px and on a phone, readable and accessible', () =>
     { name: 'campaigns', path: () => `/campaigns?plan=${P}`, who: 'office' },
     { name: 'campaign', path: () => `/campaigns/${P}/${encodeURIComponent('年中回头看')}`, who: 'office' },
     { name: 'campaign-leader', path: () => `/campaigns/${P}/${encodeURIComponent('年中回头看')}`, who: 'leader' },
+    { name: 'rollup', path: () => '/rollup', who: 'office' },
+    { name: 'rollup-leader', path: () => '/rollup?sort=completionRate', who: 'leader' },
     { name: 'error-404', path: () => '/no-such-page', who: 'office', status: 404 },
     { name: 'error-400', path: () => `/measures?plan=${P}&light=purple`, who: 'office', status: 400 },
     { name: 'measure-unknown', path: () => `/measures/${P}/9.9`, who: 'office', status: 404 },
