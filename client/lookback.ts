@@ -9,7 +9,7 @@ import { DESK_ZONE, isIsoDate, localInstant } from '../domain/dates';
 import { RequestRejected } from '../domain/permissions';
 import { requireDueAhead } from '../domain/requests';
 import { closedBefore } from '../domain/lookback';
-import { campaignTallies } from '../domain/campaigns';
+import { campaignTallies, type CampaignCounts } from '../domain/campaigns';
 import { STATUS_LABELS } from '../domain/vocabulary';
 import { lookbackCampaignWorkflow } from '../workflows';
 import { listMeasures, quote } from './measures';
@@ -182,13 +182,7 @@ export interface PendingReview {
   overdue: boolean;
 }
 
-export interface CampaignStatus {
-  reviews: number;
-  done: number;
-  pending: number;
-  overdue: number;
-  sustained: number;
-  relapsed: number;
+export interface CampaignStatus extends CampaignCounts {
   /** Pending reviews, oldest due first. */
   waiting: PendingReview[];
 }

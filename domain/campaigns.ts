@@ -24,19 +24,23 @@ export interface CampaignReview {
   overdue: boolean;
 }
 
-export interface CampaignTally {
-  planId: string;
-  name: string;
-  /** The campaign's due date: its reviews' (the latest, should they differ). */
-  dueDate?: IsoDate;
-  /** When its first review opened (ISO instant). */
-  startedAt: string;
+/** A campaign's reviews counted: done (sustained or relapsed), pending, and of those overdue. */
+export interface CampaignCounts {
   reviews: number;
   done: number;
   pending: number;
   overdue: number;
   sustained: number;
   relapsed: number;
+}
+
+export interface CampaignTally extends CampaignCounts {
+  planId: string;
+  name: string;
+  /** The campaign's due date: its reviews' (the latest, should they differ). */
+  dueDate?: IsoDate;
+  /** When its first review opened (ISO instant). */
+  startedAt: string;
   /** Every review, those waiting first (oldest due first), then by measure number. */
   measures: CampaignReview[];
 }
@@ -105,7 +109,7 @@ export function reviewWords(r: Pick<CampaignReview, 'outcome' | 'overdue'>): str
 }
 
 /** Where a campaign stands, in a line: 共5项：已核查3项（已巩固2项、反弹回潮1项），待核查2项（逾期1项）. */
-export function campaignWords(t: Pick<CampaignTally, 'reviews' | 'done' | 'pending' | 'overdue' | 'sustained' | 'relapsed'>): string {
+export function campaignWords(t: CampaignCounts): string {
   const done = t.done ? `已核查${t.done}项（已巩固${t.sustained}项、反弹回潮${t.relapsed}项）` : '尚无核查结论';
   const pending = t.pending ? `，待核查${t.pending}项${t.overdue ? `（逾期${t.overdue}项）` : ''}` : '';
   return `共${t.reviews}项：${done}${pending}`;

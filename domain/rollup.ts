@@ -10,19 +10,13 @@ import { standing, type MeasureRecord } from './record';
 import { buildReport, percent, type ReportTotals } from './report/model';
 import { tally, type Tally } from './tally';
 
+/** The district report's own counts a roll-up row carries (active: on time; in progress is active and overdue together). */
+export const REPORT_COUNTS = ['measures', 'closed', 'submitted', 'active', 'overdue', 'longterm', 'completionRate'] as const;
+
 /** One district's figures, as its own report says them on the day. */
-export interface DistrictFigures {
+export interface DistrictFigures extends Pick<ReportTotals, (typeof REPORT_COUNTS)[number]> {
   planId: string;
   planTitle: string;
-  measures: number;
-  closed: number;
-  submitted: number;
-  /** 整改中, on time (active), and overdue: in progress is the two together. */
-  active: number;
-  overdue: number;
-  longterm: number;
-  /** Closed ÷ measures that close (all but long-term), the report's own definition (71.4%). */
-  completionRate: string;
   /** Lead units with at least one overdue measure (红灯单位). */
   redUnits: number;
   /** Open measures whose overdue ladder has reached the leadership group under their current deadline (督办至领导小组). */
@@ -72,13 +66,7 @@ export function districtFigures(
   return {
     planId: o.planId,
     planTitle: o.planTitle,
-    measures: t.measures,
-    closed: t.closed,
-    submitted: t.submitted,
-    active: t.active,
-    overdue: t.overdue,
-    longterm: t.longterm,
-    completionRate: t.completionRate,
+    ...(Object.fromEntries(REPORT_COUNTS.map((k) => [k, t[k]])) as Pick<ReportTotals, (typeof REPORT_COUNTS)[number]>),
     redUnits: new Set(overdue.map((m) => m.leadUnit)).size,
     escalated,
     relapses: report.lookback.relapsedMeasures.length,
