@@ -6,7 +6,8 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ACCOUNT_ROLES, PLAN_ID_PATTERN, type AccountRole, type AccountScope } from '../domain/permissions';
+import { ACCOUNT_ROLES, type AccountRole, type AccountScope } from '../domain/permissions';
+import { PLAN_ID_PATTERN } from '../domain/plan/ids';
 import { InputError } from './plan-files';
 
 export interface Account {

@@ -80,9 +80,6 @@ export interface Scoped {
   scope?: AccountScope;
 }
 
-/** A plan's id as plan files write it (domain/plan/schema.ts checks the same). */
-export const PLAN_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
-
 /** Whether the account may act on the plan, as far as its scope goes (its role aside). */
 export function mayAct(account: Scoped, planId: string): boolean {
   const s = account.scope;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { UNPUBLISHED_RULES } from '../calendar';
 import { isIsoDate, isValidTimeZone } from '../dates';
 import { chatChannel } from '../chat/platforms';
-import { PLAN_ID_PATTERN } from '../permissions';
+import { PLAN_ID_PATTERN } from './ids';
 
 const isoDate = z
   .string({ error: '应为日期字符串 YYYY-MM-DD' })
