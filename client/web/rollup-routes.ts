@@ -6,8 +6,9 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { readRollup } from '../rollup';
+import { InputError } from '../../config/plan-files';
 import { formatInstantZoned, localDate, plainDateZh } from '../../domain/dates';
-import { inProgress, ROLLUP_COLUMNS, rollupSummary, sortDistricts, type RollupSort } from '../../domain/rollup';
+import { inProgress, rollup, ROLLUP_COLUMNS, rollupSummary, sortDistricts, type RollupSort } from '../../domain/rollup';
 import { DESK_LIGHT_COLORS, DESK_LIGHT_LABELS } from '../../domain/vocabulary';
 import { rollupDocx } from '../../documents/rollup-docx';
 import { rollupXlsx } from '../../documents/rollup-sheet';
@@ -32,7 +33,16 @@ export function registerRollupRoutes({ app, o, now, readGuard }: Desk): void {
     const asOf = requestedAsOf(q, today);
     // An account scoped to some plans rolls up those only (an unscoped one, or none, every plan).
     const planIds = req.account?.scope ? visibleTo(req, await listPlanIds(o.client)) : undefined;
-    const r = await readRollup(o.client, { planIds, asOf: asOf ?? today, now: now() });
+    const request = { asOf: asOf ?? today, now: now() };
+    const r = await readRollup(o.client, { ...request, planIds }).catch(async (e: unknown) => {
+      // A plan it reads whose measures were all withdrawn is named by the read as unknown: roll up every plan, keep its own.
+      if (!(e instanceof InputError) || !planIds) throw e;
+      const all = await readRollup(o.client, request);
+      return rollup(
+        all.asOf,
+        all.districts.filter((d) => planIds.includes(d.planId)),
+      );
+    });
     return { r, asOf, q };
   }
 

@@ -21,7 +21,10 @@ import { runCli } from '../helpers/cli';
 import { drillPlan } from '../helpers/plans';
 import { printToPdf, readPdf, lineTexts } from '../helpers/print';
 import { eventually, startDevStack, type DevStack } from '../helpers/temporal';
-import { webAccess } from '../helpers/web';
+import { webAccess, type WebAccess } from '../helpers/web';
+import { Browser } from '../helpers/http';
+import { storePlan } from '../../client/measures';
+import { loadPlan } from '../../config/plan-files';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -53,12 +56,14 @@ describe('the roll-up of many plans on a real server', () => {
   let web: FastifyInstance;
   const dir = mkdtempSync(join(tmpdir(), 'rectify-rollup-'));
   const reports = new Map<string, ProgressReport>();
+  let access: WebAccess;
 
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
     stack = await startDevStack(dir, { delivery: new FileOutbox(join(dir, 'outbox')), plans: (e) => planRecords(e.client) });
     env = stack.env;
-    web = await buildWebApp({ client: env.client, namespace: stack.namespace, cacheMs: 0, ...webAccess(), rollupTitle: '某市' });
+    access = webAccess(join(dir, 'web'));
+    web = await buildWebApp({ client: env.client, namespace: stack.namespace, cacheMs: 0, ...access, rollupTitle: '某市' });
     for (const p of PLANS) {
       const path = join(dir, `${p.id}.yaml`);
       writeFileSync(path, district(p.id, p.title, p.deadlines));
@@ -180,5 +185,23 @@ describe('the roll-up of many plans on a real server', () => {
     expect(rows.at(-1)!.slice(1, 4)).toEqual(['合计（3个）', '', 9]);
     writeFileSync(join(OUT, 'rollup.xlsx'), xlsx.rawPayload);
     expect(readFileSync(join(OUT, 'rollup.xlsx')).length).toBeGreaterThan(0);
+  });
+
+  // Last: once an account exists, the desk asks everyone to sign in.
+  it('rolls up only the plans a scoped account reads, also when one of them has no measure running', async () => {
+    // A plan kept in Temporal whose measures are not running (all withdrawn, or not started): the account reads it.
+    const path = join(dir, 'district-d.yaml');
+    writeFileSync(path, district('district-d', '丁区整改方案', ['2030-06-28']));
+    await storePlan(env.client, loadPlan(path).plan);
+    await access.users.add('市巡察办二处', 'office', 'correct horse battery', { plans: ['district-a', 'district-d'] });
+    const b = new Browser(web);
+    await b.signIn('市巡察办二处', 'correct horse battery');
+    const page = await eventually(
+      () => b.get('/rollup'),
+      (r) => r.statusCode === 200,
+    );
+    expect([...page.body.matchAll(/<a href="\/\?plan=([^"]+)">/g)].map((m) => m[1])).toEqual(['district-a']);
+    expect(page.body).toContain('合计（1个）');
+    expect(page.body).not.toContain('乙区');
   });
 });
