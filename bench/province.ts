@@ -9,7 +9,8 @@
  *          progress, a tenth are looked at): RSS, update latency (cached or replayed), history and
  *          database bytes per measure.
  *   query  `rectify status` (summary, --overdue, --unit, --plan), `rectify report --plan`, and the
- *          web's overview, ledger and report pages, each timed as people run them.
+ *          web's overview, ledger and report pages, each timed as people run them; then the
+ *          roll-up's ways of counting across plans side by side (lib/rollup-methods.ts).
  *   npm run bench -- start|hold|query|province [--sizes 2000,5000,20000] [--cache 1000]
  *   npm run bench -- query --sizes 20000 --from /tmp/rectify-bench-province-… (the database a run left, read again)
  * `province` runs all three on one server per size.
@@ -25,6 +26,7 @@ import { sizes, option } from './lib/args';
 import { benchServer, scratchDir, sleep, spawnWorker, untilIdle } from './lib/harness';
 import { mib, printTable, quantile, seconds, writeResult } from './lib/results';
 import { queries, timedMs } from './lib/reads';
+import { rollupMethods } from './lib/rollup-methods';
 import { provincePlans, untilCount } from './lib/plans';
 
 type Part = 'start' | 'hold' | 'query';
@@ -80,6 +82,13 @@ const quietLogger = {
   log: () => undefined,
 };
 
+/** The reads as people run them, then the roll-up's ways of counting side by side (in this process). */
+async function queryParts(figures: Record<string, unknown>, client: Client, address: string, dir: string, plans: Plan[]): Promise<void> {
+  figures.query = await queries(address, dir, plans);
+  console.log(`[${plans.length} plans] ${JSON.stringify({ query: figures.query })}`);
+  figures.rollupMethods = await rollupMethods(client, plans);
+}
+
 /** One size: the province started on a fresh server, then what the parts asked for. */
 async function atSize(
   n: number,
@@ -111,7 +120,7 @@ async function atSize(
       await untilCount(client, live(ofType(WORKFLOW.measure)), n, 60_000);
       await sleep(5000);
       figures.restartedWorkerRssMiB = mib(worker.rss());
-      if (parts.includes('query')) figures.query = await queries(server.address, dir, plans);
+      if (parts.includes('query')) await queryParts(figures, client, server.address, dir, plans);
       return figures;
     }
     console.log(`[${n}] starting ${plans.length} district plans…`);
@@ -190,7 +199,7 @@ async function atSize(
     }
 
     if (figures.hold) console.log(`[${n}] ${JSON.stringify({ hold: figures.hold })}`);
-    if (parts.includes('query')) figures.query = await queries(server.address, dir, plans);
+    if (parts.includes('query')) await queryParts(figures, client, server.address, dir, plans);
     return figures;
   } finally {
     await worker.stop();

@@ -1,6 +1,7 @@
 /**
- * The reads of the province benchmark, as people run them: `rectify status` and `rectify report`
- * as processes, the web over HTTP with an office account, each the median of three runs.
+ * The reads of the province benchmark, as people run them: `rectify status`, `rectify report` and
+ * `rectify rollup` as processes, the web over HTTP with an office account (its pages and the
+ * roll-up page), each the median of three runs.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -44,12 +45,22 @@ export async function queries(address: string, dir: string, plans: Plan[]): Prom
   await best('status --plan (159)', () => cli('status', '--plan', plans[0].id));
   await best('status --all', () => cli('status', '--all'));
   await best('report --plan', () => cli('report', '--plan', plans[0].id, '--out', join(dir, 'report.docx')));
+  // The roll-up report (汇总表) of every plan: each plan's records read by a query of its own (client/rollup.ts).
+  await best('rollup (report) --out .docx', () => cli('rollup', '--out', join(dir, 'rollup.docx')));
+  await best('rollup --json', () => cli('rollup', '--format', 'json'));
 
   // The web: its own process, an office account, the pages the office opens first.
   const port = await freePort();
   const varDir = join(dir, 'web');
   await new FileAccountStore(join(varDir, 'users.json')).add('巡察办值班', 'office', 'bench-password-0123456789');
-  const web = await spawnWorkerLike(['web'], { ...env, RECTIFY_VAR_DIR: varDir, RECTIFY_WEB_PORT: String(port) }, varDir, 'http://');
+  // Against a server of its own the web is not the embedded default: it needs the link secret given (config/secrets.ts).
+  const webEnv = {
+    ...env,
+    RECTIFY_VAR_DIR: varDir,
+    RECTIFY_WEB_PORT: String(port),
+    RECTIFY_LINK_SECRET: 'bench-link-secret-0123456789abcdef0123456789',
+  };
+  const web = await spawnWorkerLike(['web'], webEnv, varDir, 'http://');
   try {
     const base = `http://127.0.0.1:${port}`;
     const jar = new Map<string, string>();
@@ -88,6 +99,8 @@ export async function queries(address: string, dir: string, plans: Plan[]): Prom
     await best('web ledger /measures', () => page('/measures', first.measures[0].leadUnit), 3200);
     await best('web ledger of one plan', () => page(`/measures?plan=${first.id}`, first.measures[0].leadUnit), 3200);
     await best('web report of one plan', () => page(`/report?plan=${first.id}`, first.title), 3200);
+    // The roll-up page: every plan a row, each plan's records read by a query of its own.
+    await best('web rollup (page) /rollup', () => page('/rollup', plans.at(-1)!.id), 3200);
   } finally {
     await web.stop();
   }
