@@ -62,8 +62,7 @@ export function registerDeadEnds({ app, o }: Desk) {
       title: page.heading,
       ...page,
       contact: office ? officeContact(office) : '巡察办',
-      relink:
-        open && !page.sent ? { action: `${linkPagePath({ planId, measureId })}/relink`, days: o.linkDays ?? DEFAULT_LINK_DAYS } : undefined,
+      relink: open && !page.sent ? relinkForm(o, { planId, measureId }) : undefined,
       csrf: reply.generateCsrf(),
     });
   }
