@@ -166,14 +166,41 @@ export async function startDevStack(
   };
 }
 
-/** A workflow's history length once it has finished what it was doing (two reads 400 ms apart agree; ~20 s at most). */
+/**
+ * A workflow's history length once it has finished what it was doing: two reads 400 ms apart agree
+ * and the history is at rest (nothing under way since its last workflow task; ~30 s at most).
+ */
 export async function settledHistoryLength(handle: { fetchHistory(): Promise<{ events?: unknown[] | null }> }): Promise<number> {
   let last = -1;
-  for (let i = 0; i < 50; i++) {
-    const n = (await handle.fetchHistory()).events?.length ?? 0;
-    if (n === last) return n;
-    last = n;
+  for (let i = 0; i < 75; i++) {
+    const events = ((await handle.fetchHistory()).events ?? []) as Record<string, unknown>[];
+    // Unchanged since the last look, and at rest: nothing scheduled or started since its last workflow task completed.
+    if (events.length === last && atRest(events)) return last;
+    last = events.length;
     await new Promise((r) => setTimeout(r, 400));
   }
   return last;
+}
+
+/** What a workflow task may leave after it completes without work under way: timers, markers, search attributes, updates answered. */
+const AT_REST = [
+  'timerStartedEventAttributes',
+  'markerRecordedEventAttributes',
+  'upsertWorkflowSearchAttributesEventAttributes',
+  'workflowPropertiesModifiedEventAttributes',
+  'workflowExecutionUpdateAcceptedEventAttributes',
+  'workflowExecutionUpdateCompletedEventAttributes',
+];
+
+const CLOSED = ['Completed', 'Failed', 'Terminated', 'ContinuedAsNew', 'Canceled', 'TimedOut'].map(
+  (k) => `workflowExecution${k}EventAttributes`,
+);
+
+/** A history at rest: closed, or its last workflow task completed with no activity, child or task under way after it. */
+function atRest(events: Record<string, unknown>[]): boolean {
+  const lastEvent = events[events.length - 1];
+  if (lastEvent && CLOSED.some((k) => !!lastEvent[k])) return true;
+  let done = events.length - 1;
+  while (done >= 0 && !events[done].workflowTaskCompletedEventAttributes) done--;
+  return done >= 0 && events.slice(done + 1).every((e) => AT_REST.some((k) => !!e[k]));
 }

@@ -18,7 +18,7 @@ import * as msg from '../../contracts/messages';
 import * as SA from '../../contracts/search-attributes';
 import { runCli } from '../helpers/cli';
 import { testSpec } from '../helpers/specs';
-import { eventually, testTemporal, workflowBundle, type TestTemporal } from '../helpers/temporal';
+import { eventually, settledHistoryLength, testTemporal, workflowBundle, type TestTemporal } from '../helpers/temporal';
 import { campaignWorkflowId, lookbackWorkflowId, measureWorkflowId, ofType, TASK_QUEUE, WORKFLOW } from '../../contracts/ids';
 import { recordHistory } from '../helpers/histories';
 
@@ -109,14 +109,8 @@ describe('look-back campaign', () => {
     // A bad outcome changes nothing, not even the review's history.
     const first = env.client.workflow.getHandle(lookbackWorkflowId('drill', '1.1', 1));
     const length = async () => (await first.fetchHistory()).events?.length;
-    // Settled: the request mail went out and the history has stopped growing.
-    let before = await length();
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 500));
-      const again = await length();
-      if (again === before) break;
-      before = again;
-    }
+    // Settled: the request mail went out and the history is at rest.
+    const before = await settledHistoryLength(first);
     for (const bad of [
       { actor: UNIT, outcome: 'sustained' as const, notes: 'x' },
       { actor: OFFICE, outcome: 'relapsed' as const, notes: 'x' },
