@@ -168,14 +168,17 @@ export async function startDevStack(
 
 /**
  * A workflow's history length once it has finished what it was doing: two reads 400 ms apart agree
- * and the history is at rest (nothing under way since its last workflow task; ~30 s at most).
+ * and the history is at rest (nothing under way since its last workflow task), or it has not
+ * changed for 2 s with work under way (~30 s at most).
  */
 export async function settledHistoryLength(handle: { fetchHistory(): Promise<{ events?: unknown[] | null }> }): Promise<number> {
   let last = -1;
+  let same = 0;
   for (let i = 0; i < 75; i++) {
     const events = ((await handle.fetchHistory()).events ?? []) as Record<string, unknown>[];
-    // Unchanged since the last look, and at rest: nothing scheduled or started since its last workflow task completed.
-    if (events.length === last && atRest(events)) return last;
+    same = events.length === last ? same + 1 : 0;
+    // Unchanged and at rest; or unchanged for 2 s with work under way (an activity retrying its mail).
+    if ((same >= 1 && atRest(events)) || same >= 5) return events.length;
     last = events.length;
     await new Promise((r) => setTimeout(r, 400));
   }
