@@ -19,18 +19,13 @@ import { MEASURE_KIND_LABELS } from '../../domain/vocabulary';
 import { closedMeasures, launchCampaign, type CampaignFilter } from '../lookback';
 import { quote } from '../measures';
 import type { Desk } from './desk';
+import { text, type Body } from './forms';
 import { officeActor, officeOnly } from './guards';
 import { PageError } from './page-error';
 import { planReads } from './plan-reads';
 import { actable, actableFor, noSuchPlan, readable, requireActable, visibleTo } from './scope';
 
 const ZONE = 'Asia/Shanghai';
-
-type Body = Record<string, unknown>;
-const text = (b: Body, key: string): string | undefined => {
-  const v = b[key];
-  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
-};
 
 /** The campaign's page. */
 export const campaignPath = (planId: string, name: string) => `/campaigns/${encodeURIComponent(planId)}/${encodeURIComponent(name)}`;

@@ -132,3 +132,12 @@ export function unitPage(d: MeasureDetails, record: MeasureRecord, claims: LinkC
     files: evidenceFiles(timelineText.join('\n')),
   };
 }
+
+/** A submitted form or query: its fields as they came. */
+export type Body = Record<string, unknown>;
+
+/** A field's text, trimmed; undefined when absent or blank. */
+export const text = (b: Body, key: string): string | undefined => {
+  const v = b[key];
+  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+};

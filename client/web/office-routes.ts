@@ -22,15 +22,10 @@ import { reviewState } from '../lookback';
 import { registerCampaignRoutes } from './campaign-routes';
 import { officeActor, officeOnly } from './guards';
 import type { Desk } from './desk';
-import { OFFICE_ACTIONS, type OfficeAction } from './forms';
+import { OFFICE_ACTIONS, text, type Body, type OfficeAction } from './forms';
 import { PageError } from './page-error';
 import { noSuchPlan, requireActable } from './scope';
 
-type Body = Record<string, unknown>;
-const text = (b: Body, key: string): string | undefined => {
-  const v = b[key];
-  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
-};
 const choice = <T extends string>(b: Body, key: string, allowed: readonly T[], what: string): T => {
   const v = b[key];
   if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) throw new InputError(`请选择${what}`);

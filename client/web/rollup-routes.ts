@@ -13,15 +13,13 @@ import { DESK_LIGHT_COLORS, DESK_LIGHT_LABELS } from '../../domain/vocabulary';
 import { rollupDocx } from '../../documents/rollup-docx';
 import { rollupXlsx } from '../../documents/rollup-sheet';
 import type { Desk } from './desk';
-import { attachment } from './reading-routes';
+import { attachment, DOCX, XLSX } from './reading-routes';
 import { requestedAsOf } from './as-of';
 import { visibleTo } from './scope';
 import { listPlanIds } from '../records';
 
 const ZONE = 'Asia/Shanghai';
 const SORTS: RollupSort[] = ['plan', 'latestReport', ...ROLLUP_COLUMNS.map((c) => c.key)];
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 export function registerRollupRoutes({ app, o, now, readGuard }: Desk): void {
   const title = o.rollupTitle ?? '';
