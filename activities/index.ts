@@ -3,6 +3,7 @@ import type { Activities } from '../contracts/activities';
 import { ApplicationFailure } from '@temporalio/common';
 import { chinaCalendar } from '../domain/calendar-data';
 import { digestSendAt, weeklyDigest } from '../domain/weekly';
+import { rollupWeek } from '../domain/rollup-weekly';
 import { officeSendAt } from '../domain/calendar-alerts';
 import type { CampaignSource, NoticeDelivery, PlanRecords } from './ports';
 import { heartbeating } from './attempt';
@@ -47,6 +48,16 @@ export function createActivities({ delivery, plans, campaigns }: ActivityDeps): 
         // Nothing open, nothing to tell: no mail.
         if (!week.open) return { sent: [], open: 0 };
         return delivery.sendWeekly(week);
+      }),
+    sendRollupDigest: ({ recipients, title, planIds, from, to }) =>
+      heartbeating(async () => {
+        if (!plans?.everyPlan)
+          throw ApplicationFailure.nonRetryable('这个 worker 没有读取各计划措施的途径，无法生成各地区周报', 'NoPlanRecords');
+        const week = rollupWeek(await plans.everyPlan(planIds), from, to, calendar(), title);
+        const districts = week.rollup.districts.length;
+        // Nothing open anywhere, nothing to tell: no mail.
+        if (!week.open) return { sent: [], districts, moved: 0 };
+        return delivery.sendRollupWeekly(week, recipients);
       }),
     campaignPage: async ({ select, pageToken, pageSize }) => {
       if (!campaigns) throw ApplicationFailure.nonRetryable('这个 worker 没有列出措施的途径，无法按条件开展回头看专项', 'NoCampaignSource');

@@ -6,7 +6,9 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DigestBatch, WeeklyDigestResult } from '../contracts/activities';
+import type { DigestBatch, RollupDigestResult, WeeklyDigestResult } from '../contracts/activities';
+import type { RollupDigestInput } from '../contracts/inputs';
+import type { RollupWeek } from '../domain/rollup-weekly';
 import type { WeeklyDigest } from '../domain/weekly';
 import type { CalendarAlert } from '../domain/calendar-alerts';
 import type { DeliveryResult, Notice } from '../domain/notice';
@@ -16,6 +18,7 @@ import { AUDIENCE_LABELS } from '../domain/vocabulary';
 const ALERT_PREFIX = 'alert-';
 const DIGEST_PREFIX = 'digest-';
 const WEEKLY_PREFIX = 'weekly-';
+const ROLLUP_PREFIX = 'rollup-weekly-';
 
 export class FileOutbox implements NoticeDelivery {
   constructor(readonly dir: string) {}
@@ -42,6 +45,16 @@ export class FileOutbox implements NoticeDelivery {
   async sendWeekly(week: WeeklyDigest): Promise<WeeklyDigestResult> {
     await this.write(`${WEEKLY_PREFIX}${FileOutbox.fileName(`${week.planId}|${week.to}`)}`, week);
     return { sent: ['outbox'], open: week.open };
+  }
+
+  /** The roll-up digest as one file per week (its recipients beside it). */
+  async sendRollupWeekly(week: RollupWeek, recipients: RollupDigestInput['recipients']): Promise<RollupDigestResult> {
+    await this.write(`${ROLLUP_PREFIX}${FileOutbox.fileName(week.to)}`, { ...week, recipients });
+    return { sent: ['outbox'], districts: week.rollup.districts.length, moved: week.moved.length };
+  }
+
+  async rollupWeeklies(): Promise<(RollupWeek & { recipients: RollupDigestInput['recipients']; deliveredAt: string })[]> {
+    return this.read((n) => n.startsWith(ROLLUP_PREFIX));
   }
 
   async weeklies(): Promise<(WeeklyDigest & { deliveredAt: string })[]> {
@@ -90,7 +103,7 @@ export class FileOutbox implements NoticeDelivery {
   /** Every notice in the outbox, in the order they were planned. */
   async list(): Promise<(Notice & { deliveredAt: string })[]> {
     const all = await this.read<Notice & { deliveredAt: string }>(
-      (n) => !n.startsWith(ALERT_PREFIX) && !n.startsWith(DIGEST_PREFIX) && !n.startsWith(WEEKLY_PREFIX),
+      (n) => ![ALERT_PREFIX, DIGEST_PREFIX, WEEKLY_PREFIX, ROLLUP_PREFIX].some((prefix) => n.startsWith(prefix)),
     );
     return all.sort(
       (a, b) =>

@@ -2,8 +2,16 @@
  * What the activities need from the world outside, each part required: delivery of notices,
  * digests and alerts (mail in the worker, a JSON log in workflow tests).
  */
-import type { CampaignPage, DigestBatch, PreparedNotice, WeeklyDigestResult, WithdrawnNotice } from '../contracts/activities';
-import type { CampaignSelection } from '../contracts/inputs';
+import type {
+  CampaignPage,
+  DigestBatch,
+  PreparedNotice,
+  RollupDigestResult,
+  WeeklyDigestResult,
+  WithdrawnNotice,
+} from '../contracts/activities';
+import type { CampaignSelection, RollupDigestInput } from '../contracts/inputs';
+import type { PlanWeekSource, RollupWeek } from '../domain/rollup-weekly';
 import type { MeasureRecord } from '../domain/record';
 import type { WeeklyDigest } from '../domain/weekly';
 import type { CalendarAlert } from '../domain/calendar-alerts';
@@ -25,11 +33,15 @@ export interface NoticeDelivery {
   alertOffice(alert: CalendarAlert): Promise<DeliveryResult>;
   /** The weekly digest to the plan's leadership group and office; idempotent per week and address. */
   sendWeekly(digest: WeeklyDigest): Promise<WeeklyDigestResult>;
+  /** The week of every district to the city or province office; idempotent per week and address. */
+  sendRollupWeekly(week: RollupWeek, recipients: RollupDigestInput['recipients']): Promise<RollupDigestResult>;
 }
 
 /** The plan's measure records, read from the workflows (visibility and queries). */
 export interface PlanRecords {
   records(planId: string): Promise<MeasureRecord[]>;
+  /** Every running plan's records (or those asked for), one entry per plan with measures: the roll-up digest's. */
+  everyPlan?(planIds?: string[]): Promise<PlanWeekSource[]>;
 }
 
 /** The plans as workers send from them: the stored part of each (directory, policy, calendar), by id. */

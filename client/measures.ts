@@ -207,7 +207,8 @@ export function describeStored(plan: Plan, outcome: StartResult['stored']): stri
   }[outcome];
 }
 
-const DAYS: DayOfWeek[] = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'];
+/** Temporal's names of the days, Monday first (the digests' weekday 1 … 7). */
+export const DAYS: DayOfWeek[] = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'];
 
 /**
  * The plan's weekly leadership digest as a Temporal Schedule (leadership-digest:<plan>): created,

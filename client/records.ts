@@ -13,7 +13,6 @@ import type { MeasureDetails } from '../contracts/measure';
 import { RECORD_MEMO_KEY, type MeasureRecord } from '../domain/record';
 import type { TimelineEntry } from '../domain/timeline';
 import { runningMeasures } from './measures';
-import type { PlanRecords } from '../activities/ports';
 
 export interface ReadOptions {
   planId?: string;
@@ -84,12 +83,6 @@ export async function readRecords(client: Client, options: ReadOptions = {}): Pr
   return { records, queried: toQuery.length };
 }
 
-/** The records as the worker's activities read them (the weekly digest): the port's implementation. */
-export function planRecords(client: Client): PlanRecords {
-  return { records: async (planId) => (await readRecords(client, { planId })).records };
-}
-
-/** The plans with running measures: id and title. */
 /** The plans whose plan workflow runs (`plan:<id>`), by id: one visibility page. */
 export async function listPlanIds(client: Client): Promise<string[]> {
   const ids: string[] = [];
@@ -100,6 +93,7 @@ export async function listPlanIds(client: Client): Promise<string[]> {
   return ids.sort((a, b) => a.localeCompare(b));
 }
 
+/** The plans with running measures: id and title. */
 export function plansOf(records: MeasureRecord[]): { id: string; title: string; measures: number }[] {
   const plans = new Map<string, { id: string; title: string; measures: number }>();
   for (const r of records) {

@@ -96,24 +96,40 @@ export async function readRollup(client: Client, request: RollupRequest = {}): P
   const asOf = request.asOf ?? today;
   // The notes as they stood at the end of the day, as a district's own report reads them.
   const notesAt = request.asOf ? localInstant(request.asOf, '23:59', DEFAULT_ZONE) + 59_999 : now;
-  const asked = request.planIds !== undefined;
-  const planIds = asked ? [...new Set(request.planIds)] : await listPlanIds(client);
+  const plans = await readPlans(client, { planIds: request.planIds, notesAt, concurrency: request.concurrency });
+  const calendar = chinaCalendar({ unpublishedYears: 'statutory' });
+  return rollup(
+    asOf,
+    plans.map(({ planId, records }) => figuresOf(planId, records, asOf, calendar)),
+  );
+}
+
+/**
+ * Every running plan's measure records (or the plans asked for), plan by plan, in plan id order;
+ * a plan kept in Temporal whose measures were all withdrawn is left out. A plan asked for that
+ * has no running measure is an error naming the running ones, or (`skipMissing`: the weekly
+ * digest, whose plans were named weeks before) left out too. What the roll-up and its digest read.
+ */
+export async function readPlans(
+  client: Client,
+  o: { planIds?: string[]; notesAt?: number; concurrency?: number; skipMissing?: boolean } = {},
+): Promise<{ planId: string; records: MeasureRecord[] }[]> {
+  const asked = o.planIds !== undefined;
+  const planIds = asked ? [...new Set(o.planIds)] : await listPlanIds(client);
+  const notesAt = o.notesAt;
   const byId = await byPlan<MeasureRecord>(client, planIds, async (planId) => (await readRecords(client, { planId, notesAt })).records, {
-    concurrency: request.concurrency,
+    concurrency: o.concurrency,
     // Plans asked for by name need no count: a plan with no running measure is an error below.
     ...(asked ? {} : { complete: { readAll: async () => (await readRecords(client, { notesAt })).records, planOf: (r) => r.planId } }),
   });
-  if (asked) {
+  if (asked && !o.skipMissing) {
     const missing = planIds.find((id) => !byId.get(id)?.length);
     if (missing !== undefined) throw await unknownPlan(client, missing);
   }
-  const calendar = chinaCalendar({ unpublishedYears: 'statutory' });
-  const districts: DistrictFigures[] = [];
-  for (const [planId, records] of byId) {
-    if (!records.length) continue; // a plan kept in Temporal whose measures were all withdrawn
-    districts.push(figuresOf(planId, records, asOf, calendar));
-  }
-  return rollup(asOf, districts);
+  return [...byId]
+    .filter(([, records]) => records.length)
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([planId, records]) => ({ planId, records }));
 }
 
 function figuresOf(planId: string, records: MeasureRecord[], asOf: IsoDate, calendar: ReturnType<typeof chinaCalendar>): DistrictFigures {

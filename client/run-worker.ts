@@ -5,7 +5,7 @@ import { loadSettings, type Settings } from '../config/settings';
 import type { NativeConnection } from '@temporalio/worker';
 import type { NoticeDelivery } from '../activities/ports';
 import { connectWorker, createMailWorker, createWorker, limitWorkflowHeap, mailDelivery } from '../worker/worker';
-import { planRecords } from './records';
+import { planRecords } from './plan-records';
 import { campaignSource } from './lookback';
 import { readiness } from './checks';
 import { serveHealth } from '../runtime/health';

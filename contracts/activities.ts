@@ -5,7 +5,7 @@
 import type { CalendarAlert } from '../domain/calendar-alerts';
 import type { Recipient } from '../domain/email/recipients';
 import type { DeliveryResult, Notice, SentCopy } from '../domain/notice';
-import type { CampaignSelection } from './inputs';
+import type { CampaignSelection, RollupDigestInput } from './inputs';
 
 /**
  * Sending activities heartbeat this often while they run (activities/attempt.ts); the workflows'
@@ -46,6 +46,22 @@ export interface WeeklyDigestResult {
   problems?: string[];
 }
 
+/** One week of every district followed, to the city or province office. */
+export type RollupDigestRequest = Pick<RollupDigestInput, 'recipients' | 'title' | 'planIds'> & {
+  /** The week, epoch ms: from the previous digest's time to this one's. */
+  from: number;
+  to: number;
+};
+
+export interface RollupDigestResult {
+  /** Addresses it went to (none when nothing is open in any district). */
+  sent: string[];
+  /** Districts counted, and those named for moving in the week. */
+  districts: number;
+  moved: number;
+  problems?: string[];
+}
+
 /**
  * A notice handed to its recipients' digests ahead of its send instant: the copies (each with its
  * digest), or why not (then it is delivered at its instant as usual): the worker merges no digests,
@@ -78,6 +94,8 @@ export interface Activities {
   weeklyDigestSendAt(input: { firedAt: number; at: string; timeZone: string }): Promise<number>;
   /** Counts the week from the plan's measures and mails it to the leadership group and the office. */
   sendWeeklyDigest(request: WeeklyDigestRequest): Promise<WeeklyDigestResult>;
+  /** Counts the week of every district followed and mails the districts that moved to the city or province office. */
+  sendRollupDigest(request: RollupDigestRequest): Promise<RollupDigestResult>;
   /** The next page of a campaign's selection (visibility, then the close-out date per measure). */
   campaignPage(request: { select: CampaignSelection; pageToken?: string; pageSize: number }): Promise<CampaignPage>;
 }

@@ -20,6 +20,7 @@ export const WORKFLOW = {
   digest: 'digestWorkflow',
   calendarWatch: 'calendarWatchWorkflow',
   leadershipDigest: 'leadershipDigestWorkflow',
+  rollupDigest: 'rollupDigestWorkflow',
   plan: 'planWorkflow',
 } as const;
 
@@ -90,6 +91,17 @@ export function calendarAlertKey(planId: string, year: number): string {
 /** `leadership-digest:<plan>`: the Schedule of a plan's weekly digest, and the prefix of the runs it starts. */
 export function leadershipDigestScheduleId(planId: string): string {
   return `leadership-digest:${planId}`;
+}
+
+/**
+ * `rollup-digest`: the deployment's one Schedule of the weekly digest at city or province level
+ * (every district it follows, to its office), and the prefix of the runs it starts.
+ */
+export const ROLLUP_DIGEST_SCHEDULE_ID = 'rollup-digest';
+
+/** The key of one week's roll-up digest to one address: it becomes the mail's Message-ID. */
+export function rollupDigestKey(week: string, email: string): string {
+  return `${ROLLUP_DIGEST_SCHEDULE_ID}:${week}|${email.toLowerCase()}`;
 }
 
 /** The key of one week's digest to one address: it becomes the mail's Message-ID. */

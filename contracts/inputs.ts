@@ -88,6 +88,23 @@ export interface LeadershipDigestInput {
   at: string;
 }
 
+/**
+ * What the roll-up digest's Schedule starts its workflow with (`rectify rollup digest` sets it):
+ * whom it goes to, whose roll-up it is, which plans (all running ones when absent), and when.
+ */
+export interface RollupDigestInput {
+  /** The office that follows the districts (市委巡察办): the mail's greeting. */
+  recipients: { name: string; emails: string[] };
+  /** Whose roll-up it is (RECTIFY_ROLLUP_TITLE when set), or empty. */
+  title: string;
+  planIds?: string[];
+  timeZone: string;
+  /** Local time it goes when moved to the next working day. */
+  at: string;
+  /** Sent at once, on any day (`rectify rollup digest --now`), not moved to a working day. */
+  immediate?: boolean;
+}
+
 /** What a plan's workflow is started with (and continues as new with). */
 export interface PlanWorkflowInput {
   plan: StoredPlan;

@@ -12,10 +12,12 @@ import { createHash } from 'node:crypto';
 import type { WorkCalendar } from '../../domain/calendar';
 import { chinaCalendar } from '../../domain/calendar-data';
 import { SEND_WINDOW_MS } from '../../domain/planner';
-import type { DigestBatch, PreparedNotice, WeeklyDigestResult, WithdrawnNotice } from '../../contracts/activities';
+import type { DigestBatch, PreparedNotice, RollupDigestResult, WeeklyDigestResult, WithdrawnNotice } from '../../contracts/activities';
 import type { WeeklyDigest } from '../../domain/weekly';
-import { digestWorkflowId, weeklyDigestKey, WORKFLOW } from '../../contracts/ids';
-import type { DigestInput } from '../../contracts/inputs';
+import type { RollupWeek } from '../../domain/rollup-weekly';
+import { digestWorkflowId, ROLLUP_DIGEST_SCHEDULE_ID, rollupDigestKey, weeklyDigestKey, WORKFLOW } from '../../contracts/ids';
+import type { DigestInput, RollupDigestInput } from '../../contracts/inputs';
+import { renderRollupDigest } from '../../domain/email/rollup-digest';
 import { addToDigestSignal, withdrawFromDigestUpdate } from '../../contracts/messages';
 import type { NoticeDelivery, PlanSource } from '../ports';
 import { log } from '../log';
@@ -114,6 +116,11 @@ export function noticeReplyAddress(n: Notice, links: MailLinks): string | undefi
 /** A plan's overview on the desk (its ledger and report a click away); reading needs an account. */
 export function planPageUrl(baseUrl: string, planId: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/?plan=${encodeURIComponent(planId)}`;
+}
+
+/** The roll-up of every district on the desk (client/web/rollup-routes.ts); reading needs an account. */
+export function rollupPageUrl(baseUrl: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/rollup`;
 }
 
 /** A measure's page on the office's desk (client/web/server.ts serves it; acting there needs the office's sign-in). */
@@ -361,6 +368,44 @@ export class MailDelivery implements NoticeDelivery {
     return { sent, open: week.open, ...(robots.length ? { robots } : {}), ...(problems.length ? { problems } : {}) };
   }
 
+  /**
+   * The week of every district to the office that follows them (one mail per address, once per
+   * week: its key). It is not any plan's mail: it comes from the system, as all mail to an office.
+   */
+  async sendRollupWeekly(week: RollupWeek, to: RollupDigestInput['recipients']): Promise<RollupDigestResult> {
+    const emails = to.emails.filter((e, i, all) => all.findIndex((x) => x.toLowerCase() === e.toLowerCase()) === i);
+    const sent: string[] = [];
+    const problems: string[] = [];
+    for (const email of emails) {
+      const recipient: Recipient = { email, name: to.name, audience: 'office' };
+      const ctx: RenderContext = {
+        recipient,
+        office: { name: to.name, emails },
+        systemName: this.systemName,
+        now: Date.now(),
+        calendar: chinaCalendar({ unpublishedYears: 'statutory' }),
+        timeZone: week.timeZone,
+      };
+      const mail = renderRollupDigest(week, ctx, this.deps.deskUrl ? rollupPageUrl(this.deps.deskUrl) : undefined);
+      const key = rollupDigestKey(week.to, email);
+      const outcome = await this.sendMessage(recipient, key, (id) => ({
+        from: { name: this.systemName, address: addressOf(this.deps.from)! },
+        envelope: { from: addressOf(this.deps.from), to: [email] },
+        to: { name: to.name, address: email },
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        messageId: id,
+        headers: { 'Auto-Submitted': 'auto-generated', 'X-Rectify-Key': key },
+        list: { id: listId(ROLLUP_DIGEST_SCHEDULE_ID, week.title || '各地区整改周报', this.domain) },
+      }));
+      if (typeof outcome === 'string') problems.push(outcome);
+      else sent.push(email);
+    }
+    if (problems.length) log.error('各地区周报未能送达', { week: week.to, problems });
+    return { sent, districts: week.rollup.districts.length, moved: week.moved.length, ...(problems.length ? { problems } : {}) };
+  }
+
   async reportUndelivered(batch: DigestBatch & { reason: string }): Promise<void> {
     const plan = await this.deps.plans.plan(batch.planId);
     const measures = batch.notices.map((n) => n.measure.id).join('、');
@@ -378,11 +423,20 @@ export class MailDelivery implements NoticeDelivery {
     key: string,
     extras: MailExtras,
   ): Promise<{ messageId: string } | string> {
+    return this.sendMessage(recipient, key, (id) => this.message(plan, subject, recipient, mail, id, extras));
+  }
+
+  /** The same for a message built from its Message-ID: sent unless the ledger has it. */
+  private async sendMessage(
+    recipient: Recipient,
+    key: string,
+    build: (id: string) => MailMessage,
+  ): Promise<{ messageId: string } | string> {
     const id = messageId(key, this.domain);
     if (await this.deps.ledger.has(id)) return { messageId: id };
     let response: string;
     try {
-      response = (await this.deps.mailer.send(this.message(plan, subject, recipient, mail, id, extras))).response;
+      response = (await this.deps.mailer.send(build(id))).response;
     } catch (e) {
       if (classify(e) === 'transient') throw e;
       return `${recipient.name} <${recipient.email}>: ${(e as Error).message}`;

@@ -154,3 +154,18 @@ export function progressReporter(
     } else if (done === total || step > 0) stream.write(`${what}：${done}/${total}\n`);
   };
 }
+
+/** --plans a,b (or 、，and spaces between): the plan ids, or undefined when not given. */
+export function planList(option: string | undefined): string[] | undefined {
+  if (option === undefined) return undefined;
+  const ids = [
+    ...new Set(
+      option
+        .split(/[,，、\s]+/)
+        .map((p) => p.trim())
+        .filter(Boolean),
+    ),
+  ];
+  if (!ids.length) throw new UsageError('--plans 应为计划编号，逗号分隔');
+  return ids;
+}

@@ -37,6 +37,8 @@ function program(setExitCode: (code: number) => void): Command {
     .helpOption('-h, --help', '显示帮助')
     .helpCommand('help [命令]', '显示命令的帮助')
     .showSuggestionAfterError(true)
+    // A command's options after its subcommand's name are the subcommand's (rollup --plans, rollup digest --plans).
+    .enablePositionalOptions()
     .addHelpText('after', CONNECTION_HELP)
     .exitOverride()
     // Help goes to stdout, or to stderr when shown for a command given without its subcommand; errors are said by main().

@@ -8,7 +8,8 @@ import { rollupSummary, rollupTable, type Rollup } from '../../domain/rollup';
 import { rollupDocx } from '../../documents/rollup-docx';
 import { rollupXlsx } from '../../documents/rollup-sheet';
 import { readRollup } from '../rollup';
-import { UsageError, withClient } from './common';
+import { planList, UsageError, withClient } from './common';
+import { registerRollupDigestCommand } from './rollup-digest';
 
 const FORMATS = ['text', 'docx', 'xlsx', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -25,8 +26,10 @@ export function rollupLines(r: Rollup): string[] {
 }
 
 export function registerRollupCommand(program: Command): void {
-  program
+  const rollup = program
     .command('rollup')
+    // `rollup digest --plans …` are the digest's own options, not the roll-up's (the root's too: index.ts).
+    .enablePositionalOptions()
     .description('各地区（计划）整改汇总：每个计划一行，数字与该计划的进展报告一致，末行合计')
     .option('--plans <ids>', '只汇总这些计划（逗号分隔）；默认全部运行中的计划')
     .option('--as-of <date>', '截至某日（YYYY-MM-DD）的数字；默认今天')
@@ -44,11 +47,7 @@ export function registerRollupCommand(program: Command): void {
       const format = chosen as Format;
       if ((format === 'docx' || format === 'xlsx') && !o.out) throw new UsageError(`${format}是二进制文件，请用 --out 指定文件名`);
       if (o.asOf !== undefined && !isIsoDate(o.asOf)) throw new UsageError(`--as-of 应为 YYYY-MM-DD：${o.asOf}`);
-      const planIds = o.plans
-        ?.split(/[,，、\s]+/)
-        .map((p) => p.trim())
-        .filter(Boolean);
-      if (o.plans !== undefined && !planIds?.length) throw new UsageError('--plans 应为计划编号，逗号分隔');
+      const planIds = planList(o.plans);
       const title = o.title ?? loadSettings().web.rollupTitle ?? '';
       const r = await withClient((client) => readRollup(client, { planIds, asOf: o.asOf }));
       const content: string | Buffer =
@@ -66,4 +65,5 @@ export function registerRollupCommand(program: Command): void {
       writeFileSync(o.out, content);
       console.error(`已写入 ${o.out}：${rollupSummary(r)}`);
     });
+  registerRollupDigestCommand(rollup);
 }

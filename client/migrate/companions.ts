@@ -1,13 +1,13 @@
 /**
  * The plan's workflows besides its measures and reviews, moved by `rectify migrate`
  * (client/migrate/index.ts says in which order): the plan workflow (copied first, ended last,
- * after its state is compared), the weekly digest's Schedule, and the source's digests, which send
+ * after its state is compared), the weekly digests' Schedules, and the source's digests, which send
  * what they hold and end; and the lookups and waits the moves share.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { ScheduleAlreadyRunning, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { movedNote } from '../../contracts/handover';
-import { leadershipDigestScheduleId, planWorkflowId, WORKFLOW } from '../../contracts/ids';
+import { planWorkflowId, WORKFLOW } from '../../contracts/ids';
 import { getDigestQuery, getPlanQuery } from '../../contracts/messages';
 import { endSource, MismatchError, sameState, type Servers } from './copy';
 import type { WorkflowExecutionInfo } from './inventory';
@@ -70,11 +70,11 @@ export async function endPlan(servers: Servers, planId: string): Promise<void> {
 }
 
 /**
- * The weekly digest's Schedule: created on the target as it is on the source, the source's paused
- * with the note. A weekly run waiting on the source over a holiday ends; the target's runs now.
+ * A weekly digest's Schedule (a plan's, or the deployment's roll-up digest): created on the
+ * target as it is on the source, the source's paused with the note. A weekly run waiting on the
+ * source over a holiday ends; the target's runs now.
  */
-export async function moveSchedule(servers: Servers, planId: string, runs: WorkflowExecutionInfo[]): Promise<Outcome> {
-  const scheduleId = leadershipDigestScheduleId(planId);
+export async function moveSchedule(servers: Servers, scheduleId: string, runs: WorkflowExecutionInfo[]): Promise<Outcome> {
   const source = servers.source.schedule.getHandle(scheduleId);
   const d = await source.describe();
   let outcome: Outcome = 'moved';

@@ -6,7 +6,7 @@
  * companions.ts the plan workflow, the Schedule and the digests; inventory.ts says what there is.
  */
 import { cancelHandOverSignal } from '../../contracts/handover';
-import { WORKFLOW } from '../../contracts/ids';
+import { leadershipDigestScheduleId, ROLLUP_DIGEST_SCHEDULE_ID, WORKFLOW } from '../../contracts/ids';
 import { mapBounded } from '../records';
 import {
   endSource,
@@ -21,7 +21,15 @@ import {
   type Servers,
 } from './copy';
 import { copyPlan, drainDigest, endPlan, existsOn, isRunningOn, moveSchedule, waitFor, type Outcome } from './companions';
-import { describeInventory, measureIdOf, planInventory, plansToMove, type PlanInventory, type WorkflowExecutionInfo } from './inventory';
+import {
+  describeInventory,
+  measureIdOf,
+  planInventory,
+  plansToMove,
+  rollupDigestInventory,
+  type PlanInventory,
+  type WorkflowExecutionInfo,
+} from './inventory';
 
 export type { Outcome };
 
@@ -63,6 +71,14 @@ export async function migrate(servers: Servers, options: MigrateOptions = {}): P
     if (options.dryRun) continue;
     await movePlan(servers, inv, options, count, summary.failures);
     if (summary.failures.length) break;
+  }
+  // The deployment's roll-up digest follows every plan (not one plan moved alone).
+  if (!options.planId && !summary.failures.length) {
+    const rollup = await rollupDigestInventory(servers.source);
+    if (rollup.schedule) {
+      say(`各地区周报：定时任务 ${ROLLUP_DIGEST_SCHEDULE_ID}${options.dryRun ? '，将随全部计划迁移' : ''}`);
+      if (!options.dryRun) count('schedule', await moveSchedule(servers, ROLLUP_DIGEST_SCHEDULE_ID, rollup.runs));
+    }
   }
   return summary;
 }
@@ -119,7 +135,7 @@ async function movePlan(
   // The plan's watch and weekly Schedule follow their measures (a stopped run leaves them with the source's).
   if (inv.watch) count('calendar', await moveOne(servers, WORKFLOW.calendarWatch, inv.watch, failures));
   if (failures.length) return;
-  if (inv.schedule) count('schedule', await moveSchedule(servers, planId, inv.weeklyRuns));
+  if (inv.schedule) count('schedule', await moveSchedule(servers, leadershipDigestScheduleId(planId), inv.weeklyRuns));
   // Nothing fills the source's digests now: each sends what it holds, then ends.
   for (const d of inv.digests) count('digest', await drainDigest(servers, d.workflowId, waitMs));
   await endPlan(servers, planId);

@@ -7,7 +7,14 @@ import { ScheduleNotFoundError, WorkflowNotFoundError, type Client, type Workflo
 
 /** An execution as a listing or a describe gives it. */
 export type WorkflowExecutionInfo = Omit<Info, 'raw'>;
-import { calendarWatchWorkflowId, leadershipDigestScheduleId, ofType, planWorkflowId, WORKFLOW } from '../../contracts/ids';
+import {
+  calendarWatchWorkflowId,
+  leadershipDigestScheduleId,
+  ofType,
+  planWorkflowId,
+  ROLLUP_DIGEST_SCHEDULE_ID,
+  WORKFLOW,
+} from '../../contracts/ids';
 import * as SA from '../../contracts/search-attributes';
 import { quote } from '../measures';
 import { listPlanIds } from '../records';
@@ -71,6 +78,20 @@ export async function planInventory(client: Client, planId: string): Promise<Pla
     schedule = false;
   }
   return { planId, plan, measures: latest(measures), reviews: latest(reviews), campaigns, digests, watch, schedule, weeklyRuns };
+}
+
+/** The deployment's roll-up digest (rollup-digest): its Schedule when there is one, and its runs waiting over a holiday. */
+export async function rollupDigestInventory(client: Client): Promise<{ schedule: boolean; runs: WorkflowExecutionInfo[] }> {
+  const runs = (await list(client, `${ofType(WORKFLOW.rollupDigest)} AND ExecutionStatus = 'Running'`)).filter((w) =>
+    w.workflowId.startsWith(ROLLUP_DIGEST_SCHEDULE_ID),
+  );
+  try {
+    await client.schedule.getHandle(ROLLUP_DIGEST_SCHEDULE_ID).describe();
+    return { schedule: true, runs };
+  } catch (e) {
+    if (!(e instanceof ScheduleNotFoundError)) throw e;
+    return { schedule: false, runs };
+  }
 }
 
 /** The plans to move: the one asked for, or every plan whose plan workflow runs on the source. */

@@ -259,8 +259,8 @@ function direct(views: ItemView[]): ItemView[] {
   return [{ ...views[0], reply: { ...views[0].reply, note: replyNote(true) } }];
 }
 
-/** Sections of a summary mail (the weekly digest): a heading and its lines. */
-interface MailExtras {
+/** Sections of a summary mail (the weekly digests): a heading and its lines. */
+export interface MailExtras {
   sections?: { heading: string; lines: string[] }[];
   closing?: string;
   /** A place to read more, after the closing. */
@@ -271,7 +271,7 @@ interface MailExtras {
  * Greeting, items, whom to contact (not the office itself) and the 落款: the office and the date;
  * the system's name in mail to the office, which it does not write to itself.
  */
-function render(subject: string, intro: string, items: ItemView[], ctx: RenderContext, extras: MailExtras = {}): RenderedMail {
+export function render(subject: string, intro: string, items: ItemView[], ctx: RenderContext, extras: MailExtras = {}): RenderedMail {
   const today = localDate(ctx.now, ctx.timeZone);
   const data = {
     subject,

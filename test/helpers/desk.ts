@@ -6,7 +6,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import type { Mailer } from '../../activities/mail/transport';
-import { planRecords } from '../../client/records';
+import { planRecords } from '../../client/plan-records';
 import { buildWebApp } from '../../client/web/server';
 import { mailToTestSmtp, type TestSmtp } from './smtp';
 import { startDevStack, type DevStack } from './temporal';

@@ -29,10 +29,9 @@ import { weeklyDigest, type WeekItem, type WeeklyDigest } from '../../domain/wee
 import { testNotice } from '../helpers/notices';
 import { drillPlan } from '../helpers/plans';
 import { bj, MeasureStory } from '../helpers/records';
+import { STRAY } from '../helpers/typography';
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
-/** Chinese beside a digit with a space between, or ASCII punctuation touching Chinese. */
-const STRAY = /[\u4e00-\u9fa5] \d|\d [\u4e00-\u9fa5]|[\u4e00-\u9fa5][,;:()]|[,;:()][\u4e00-\u9fa5]/;
 
 const directory: Directory = {
   units: [

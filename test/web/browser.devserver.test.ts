@@ -21,7 +21,7 @@ import { loadPlan } from '../../config/plan-files';
 import { webAccess } from '../helpers/web';
 import { axeViolations, seriousOnes } from '../helpers/axe';
 import { buildWebApp } from '../../client/web/server';
-import { planRecords } from '../../client/records';
+import { planRecords } from '../../client/plan-records';
 import { runCli } from '../helpers/cli';
 import { eventually, startDevStack, type DevStack } from '../helpers/temporal';
 

@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
 import { FileOutbox } from '../../activities/outbox';
-import { planRecords } from '../../client/records';
+import { planRecords } from '../../client/plan-records';
 import { buildWebApp } from '../../client/web/server';
 import { measureWorkflowId } from '../../contracts/ids';
 import { getStateQuery } from '../../contracts/messages';

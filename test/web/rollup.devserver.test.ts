@@ -3,7 +3,8 @@
  * (a measure closed, one submitted), then the roll-up page, `rectify rollup` (text, JSON, Word,
  * Excel) and the downloads: each district's figures equal its own `rectify report --json`, the
  * totals add up, a row opens its plan's desk, sorting by a column, a bad day refused, and the Word
- * report printed through LibreOffice reads as the page does.
+ * report printed through LibreOffice reads as the page does; the weekly digest of every district
+ * set by `rectify rollup digest`, sent at once, and read as the city office's mail over real SMTP.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -13,7 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, copyFileSync } fro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FileOutbox } from '../../activities/outbox';
-import { planRecords } from '../../client/records';
+import { planRecords } from '../../client/plan-records';
 import { buildWebApp } from '../../client/web/server';
 import type { Rollup } from '../../domain/rollup';
 import type { ProgressReport } from '../../domain/report/model';
@@ -25,6 +26,14 @@ import { webAccess, type WebAccess } from '../helpers/web';
 import { Browser } from '../helpers/http';
 import { storePlan } from '../../client/measures';
 import { loadPlan } from '../../config/plan-files';
+import { DateTime } from 'luxon';
+import { MailDelivery } from '../../activities/mail/delivery';
+import { PlanDirectory } from '../../activities/mail/directory';
+import { SentLedger } from '../../activities/mail/sent-ledger';
+import { smtpMailer } from '../../activities/mail/transport';
+import { chinaCalendar } from '../../domain/calendar-data';
+import { plainDateZh } from '../../domain/dates';
+import { startTestSmtp } from '../helpers/smtp';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -185,6 +194,93 @@ describe('the roll-up of many plans on a real server', () => {
     expect(rows.at(-1)!.slice(1, 4)).toEqual(['合计（3个）', '', 9]);
     writeFileSync(join(OUT, 'rollup.xlsx'), xlsx.rawPayload);
     expect(readFileSync(join(OUT, 'rollup.xlsx')).length).toBeGreaterThan(0);
+  });
+
+  it('mails the week of every district to the city office: set by the CLI, the districts that moved, over real SMTP', async () => {
+    // A district whose measure fell due two working days ago: newly overdue this week.
+    const calendar = chinaCalendar({ unpublishedYears: 'statutory' });
+    let due = DateTime.now().setZone('Asia/Shanghai').minus({ days: 2 });
+    while (!calendar.isWorkday(due.toISODate()!)) due = due.minus({ days: 1 });
+    const path = join(dir, 'district-e.yaml');
+    writeFileSync(path, district('district-e', '戊区整改方案', [due.toISODate()!, '2030-06-28']));
+    expect((await runCli('start', path)).code).toBe(0);
+
+    expect((await runCli('rollup', 'digest')).out).toBe('各地区周报：未设置（rectify rollup digest --name … --to … 设置）');
+    // Bad input names what is wrong and sets nothing.
+    const bad = await runCli('rollup', 'digest', '--name', '市委巡察办', '--to', 'sxcb@example.org，不是邮箱');
+    expect([bad.code, bad.err]).toEqual([2, expect.stringContaining('--to 应为邮箱，逗号分隔；格式错误：不是邮箱')]);
+    const noPlan = await runCli('rollup', 'digest', '--name', '市委巡察办', '--to', 'sxcb@example.org', '--plans', 'district-x');
+    expect(noPlan.code).not.toBe(0);
+    expect(noPlan.err).toContain('没有运行中的计划 district-x');
+    expect((await runCli('rollup', 'digest', '--at', '25:00')).err).toContain('--at 应为 HH:mm（24小时制，如 10:00）：25:00');
+    expect((await runCli('rollup', 'digest')).out).toContain('未设置');
+
+    const set = await runCli(
+      'rollup',
+      'digest',
+      '--name',
+      '市委巡察办',
+      '--to',
+      'sxcb@example.org',
+      '--title',
+      '某市委巡察办',
+      '--weekday',
+      '周一',
+    );
+    expect(set.out).toBe(
+      '各地区周报：每周一10:00（Asia/Shanghai，逢节假日顺延至下一个工作日）向市委巡察办（sxcb@example.org）发送某市委巡察办各地区周报（全部运行中的计划），定时任务 rollup-digest（已创建）',
+    );
+    // A change keeps the rest; read back from the Schedule.
+    expect((await runCli('rollup', 'digest', '--at', '10:30')).out).toContain('每周一10:30（Asia/Shanghai');
+    const shown = (await runCli('rollup', 'digest')).out;
+    expect(shown).toContain('向市委巡察办（sxcb@example.org）发送某市委巡察办各地区周报');
+    expect(shown).toMatch(/下次发送：\d{4}年\d{1,2}月\d{1,2}日（周一）10:30（北京时间）/);
+
+    const now = await runCli('rollup', 'digest', '--now');
+    expect(now.out).toMatch(/^已发送各地区周报至outbox：4个地区，其中\d个本周有新增逾期、督办至领导小组或反弹回潮$/);
+    const [week] = await new FileOutbox(join(dir, 'outbox')).rollupWeeklies();
+    expect(week.recipients).toEqual({ name: '市委巡察办', emails: ['sxcb@example.org'] });
+    const e = week.moved.find((d) => d.planId === 'district-e')!;
+    expect(e.newlyOverdue.map((i) => i.id)).toEqual(['1.1']);
+    // Each district's figures are the roll-up's.
+    const r = JSON.parse((await runCli('rollup', '--format', 'json')).out) as Rollup;
+    const figures = (d: Rollup['districts'][number]) => [d.planId, d.measures, d.closed, d.submitted, d.overdue, d.completionRate];
+    expect(week.rollup.districts.map(figures).sort()).toEqual(r.districts.map(figures).sort());
+
+    // The mail the city office reads, over real SMTP, once however often the activity runs.
+    const smtp = await startTestSmtp();
+    const mailer = smtpMailer(smtp.url, { ca: smtp.ca });
+    try {
+      const delivery = new MailDelivery({
+        mailer,
+        plans: new PlanDirectory([]),
+        ledger: new SentLedger(join(dir, 'sent')),
+        from: '"区委巡察办 整改提醒" <rectify@example.org>',
+        deskUrl: 'https://zhenggai.example.org/',
+      });
+      const first = await delivery.sendRollupWeekly(week, week.recipients);
+      await delivery.sendRollupWeekly(week, week.recipients);
+      expect(first).toEqual({ sent: ['sxcb@example.org'], districts: 4, moved: week.moved.length });
+      const [mail, ...more] = await smtp.parsed();
+      expect(more).toEqual([]);
+      expect(mail.subject).toMatch(
+        /^【各地区整改周报】某市委巡察办（\d{4}年\d{1,2}月\d{1,2}日—\d{4}年\d{1,2}月\d{1,2}日）：\d个地区有变化，新增逾期\d+项/,
+      );
+      expect(mail.from?.value).toEqual([{ name: '巡视整改督办系统', address: 'rectify@example.org' }]);
+      // Its own list (the headers unfolded): a mail client files it apart from any district's.
+      expect(smtp.accepted[0].toString().replace(/\r?\n[ \t]+/g, ' ')).toMatch(/^List-Id: \S+ <rollup-digest\.rectify\.example\.org>\r?$/im);
+      expect(mail.text).toContain('市委巡察办：');
+      expect(mail.text).toContain(`戊区整改方案：新增逾期1项`);
+      expect(mail.text).toContain(`措施1.1“措施1”（区发改委）：${plainDateZh(due.toISODate()!)}到期未完成`);
+      expect(mail.text).toContain('在线查看各地区汇总（需登录）：https://zhenggai.example.org/rollup');
+      writeFileSync(join(OUT, 'rollup-digest.txt'), `${mail.subject}\n\n${mail.text}`);
+    } finally {
+      mailer.close();
+      await smtp.close();
+    }
+
+    expect((await runCli('rollup', 'digest', '--off')).out).toBe('各地区周报已停止（定时任务已删除）');
+    expect((await runCli('rollup', 'digest')).out).toContain('未设置');
   });
 
   // Last: once an account exists, the desk asks everyone to sign in.

@@ -18,7 +18,7 @@ import { DateTime } from 'luxon';
 import type { FastifyInstance } from 'fastify';
 import { measureWorkflowId } from '../../contracts/ids';
 import * as msg from '../../contracts/messages';
-import { planRecords } from '../../client/records';
+import { planRecords } from '../../client/plan-records';
 import { chinaCalendar } from '../../domain/calendar-data';
 import { deadlineWords } from '../../domain/measure-words';
 import type { ProgressReport, ReportMeasure } from '../../domain/report/model';

@@ -1,7 +1,8 @@
 /**
  * The desk's workflow parts on the time-skipping server: 催办 in the middle of the ladder (the
  * rung the measure is at, to that rung's people, at once; refused again the same day; on the
- * timeline), and the weekly digest fired on a Saturday waiting for Monday's working morning.
+ * timeline), and the weekly digests (a plan's, and the roll-up's of every district) fired on a
+ * Saturday waiting for Monday's working morning.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -16,7 +17,7 @@ import * as msg from '../../contracts/messages';
 import { chinaCalendar } from '../../domain/calendar-data';
 import type { Actor } from '../../domain/notice';
 import { RECORD_MEMO_KEY, type MeasureRecord } from '../../domain/record';
-import { leadershipDigestWorkflow, measureWorkflow } from '../../workflows';
+import { leadershipDigestWorkflow, measureWorkflow, rollupDigestWorkflow } from '../../workflows';
 import { aheadSpec } from '../helpers/specs';
 import { MeasureStory } from '../helpers/records';
 import { eventually, registerSearchAttributes, testServerExecutable, withWorker } from '../helpers/temporal';
@@ -125,6 +126,51 @@ describe('the desk’s workflows', () => {
       expect(week.totals).toMatchObject({ measures: 2, overdue: 2 });
       expect(asked).toEqual(['drill']);
       await recordHistory('leadership-digest-waits', handle);
+    });
+  });
+
+  it('the roll-up digest fired on a Saturday waits for Monday, then mails every district’s week to the city office', async () => {
+    const outbox = new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-rollup-weekly-')));
+    const of = (planId: string, id: string, deadline: string) =>
+      MeasureStory.of({ planId, planTitle: `${planId}区巡察整改`, id, deadline }).record();
+    const plans = {
+      records: async () => [],
+      everyPlan: async (planIds?: string[]) =>
+        [
+          { planId: 'binhu', records: [of('binhu', '1.1', '2024-06-28')] },
+          { planId: 'liangxi', records: [of('liangxi', '1.1', '2024-03-29'), of('liangxi', '1.2', '2030-06-28')] },
+        ].filter((p) => !planIds || planIds.includes(p.planId)),
+    };
+    await withWorker(env, { taskQueue: 'rollup-weekly', delivery: outbox, plans }, async () => {
+      let saturday = DateTime.fromMillis(await env.currentTimeMs(), { zone: ZONE })
+        .startOf('day')
+        .plus({ days: 1 });
+      while (!(
+        saturday.weekday === 6 &&
+        !calendar.isWorkday(saturday.toISODate()!) &&
+        calendar.isWorkday(saturday.plus({ days: 2 }).toISODate()!)
+      ))
+        saturday = saturday.plus({ days: 1 });
+      const fired = saturday.set({ hour: 10 });
+      await env.sleep(fired.toMillis() - (await env.currentTimeMs()));
+      const recipients = { name: '市委巡察办', emails: ['sxcb@example.org'] };
+      const handle = await env.client.workflow.start(rollupDigestWorkflow, {
+        workflowId: 'rollup-digest-test',
+        taskQueue: 'rollup-weekly',
+        args: [{ recipients, title: '某市委巡察办', planIds: ['liangxi'], timeZone: ZONE, at: '10:00' }],
+      });
+      const result = await handle.result();
+      expect(result).toEqual({ sent: ['outbox'], districts: 1, moved: 0 });
+      expect(await env.currentTimeMs()).toBeGreaterThanOrEqual(fired.plus({ days: 2 }).toMillis());
+      const [week] = await outbox.rollupWeeklies();
+      expect([week.from, week.to, week.title]).toEqual([
+        fired.minus({ days: 7 }).toISODate(),
+        fired.plus({ days: 2 }).toISODate(),
+        '某市委巡察办',
+      ]);
+      expect(week.recipients).toEqual(recipients);
+      expect(week.rollup.districts.map((d) => [d.planId, d.measures, d.overdue])).toEqual([['liangxi', 2, 1]]);
+      await recordHistory('rollup-digest-waits', handle);
     });
   });
 });

@@ -1,12 +1,13 @@
 /**
  * `rectify migrate` between two real Temporal servers (two dev servers, each with its workers and
  * digests, mail to one real SMTP server): a plan with a measure in every state moves with its
- * plan workflow, calendar watch, Schedule, open and decided look-back reviews; every measure's
- * continuation, record and timeline are the same after; the sources end with a note naming the
- * target; the copies act (a review decided on the target reopens its measure there); nothing was
- * sent twice; a run interrupted after any step, run again, finishes the move; a notice handed
- * ahead to tomorrow's digest before the move goes out once, from the target. One piece: the
- * cases share the two servers and their workers, started once (each takes seconds).
+ * plan workflow, calendar watch, Schedules (its own, and the roll-up digest when every plan moves),
+ * open and decided look-back reviews; every measure's continuation, record and timeline are the
+ * same after; the sources end with a note naming the target; the copies act (a review decided on
+ * the target reopens its measure there); nothing was sent twice; a run interrupted after any step,
+ * run again, finishes the move; a notice handed ahead to tomorrow's digest before the move goes
+ * out once, from the target. One piece: the cases share the two servers and their workers, started
+ * once (each takes seconds).
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
@@ -25,6 +26,7 @@ import { cancelHandOverSignal, getContinuationQuery, movedNote } from '../../con
 import {
   calendarWatchWorkflowId,
   leadershipDigestScheduleId,
+  ROLLUP_DIGEST_SCHEDULE_ID,
   lookbackWorkflowId,
   MAIL_TASK_QUEUE,
   measureWorkflowId,
@@ -227,13 +229,16 @@ describe('rectify migrate', () => {
     expect(dry.out).toContain('未做任何改动');
     expect(await exists(target.client, id(1))).toBe(false);
 
-    const run = await runCli('migrate', ...to(), '--plan', PLAN);
+    // The deployment's roll-up digest moves with the plans when they all move (no --plan).
+    expect((await runCli('rollup', 'digest', '--name', '市委巡察办', '--to', 'sxcb@example.org', '--at', '10:30')).code).toBe(0);
+    const run = await runCli('migrate', ...to());
     expect([run.code, run.err.replace(/措施.*\n?/g, '')]).toEqual([0, '']);
+    expect(run.out).toContain('各地区周报：定时任务 rollup-digest');
     expect(run.out).toContain('措施：迁移12，已在目标0');
     expect(run.out).toContain('回头看：迁移2，已在目标0');
     expect(run.out).toContain('计划工作流：迁移1');
     expect(run.out).toContain('日历提醒：迁移1');
-    expect(run.out).toContain('周报定时任务：迁移1');
+    expect(run.out).toContain('周报定时任务：迁移2');
 
     const note = movedNote(target.name);
     for (let n = 1; n <= 12; n++) {
@@ -260,6 +265,13 @@ describe('rectify migrate', () => {
       note,
     });
     expect((await target.client.schedule.getHandle(leadershipDigestScheduleId(PLAN)).describe()).state.paused).toBe(false);
+    const rollupSource = await source.client.schedule.getHandle(ROLLUP_DIGEST_SCHEDULE_ID).describe();
+    const rollupTarget = await target.client.schedule.getHandle(ROLLUP_DIGEST_SCHEDULE_ID).describe();
+    expect([rollupSource.state.paused, rollupSource.state.note, rollupTarget.state.paused]).toEqual([true, note, false]);
+    expect(rollupTarget.action).toMatchObject({
+      args: [expect.objectContaining({ recipients: { name: '市委巡察办', emails: ['sxcb@example.org'] }, at: '10:30' })],
+    });
+    expect(rollupTarget.spec).toEqual(rollupSource.spec);
 
     // The office's report and ledger read the same from the target.
     process.env.TEMPORAL_ADDRESS = target.address;

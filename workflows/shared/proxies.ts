@@ -36,8 +36,8 @@ export const { sendDigest, reportUndelivered } = proxyActivities<Activities>({
   retry: RETRY_FOREVER,
 });
 
-/** The weekly digest: when it goes, and sending it (reads every measure of the plan: minutes at most). */
-export const { weeklyDigestSendAt, sendWeeklyDigest } = proxyActivities<Activities>({
+/** The weekly digests: when they go, and sending them (reads every measure of the plan, or of every plan: minutes at most). */
+export const { weeklyDigestSendAt, sendWeeklyDigest, sendRollupDigest } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout,
   scheduleToCloseTimeout: '1 day',
