@@ -268,7 +268,9 @@ describe('the roll-up of many plans on a real server', () => {
       );
       expect(mail.from?.value).toEqual([{ name: '巡视整改督办系统', address: 'rectify@example.org' }]);
       // Its own list (the headers unfolded): a mail client files it apart from any district's.
-      expect(smtp.accepted[0].toString().replace(/\r?\n[ \t]+/g, ' ')).toMatch(/^List-Id: \S+ <rollup-digest\.rectify\.example\.org>\r?$/im);
+      expect(smtp.accepted[0].toString().replace(/\r?\n[ \t]+/g, ' ')).toMatch(
+        /^List-Id: \S+ <rollup-digest\.rectify\.example\.org>\r?$/im,
+      );
       expect(mail.text).toContain('市委巡察办：');
       expect(mail.text).toContain(`戊区整改方案：新增逾期1项`);
       expect(mail.text).toContain(`措施1.1“措施1”（区发改委）：${plainDateZh(due.toISODate()!)}到期未完成`);
