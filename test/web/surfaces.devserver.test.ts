@@ -157,13 +157,21 @@ describe('every surface agrees, in official form (issue 21)', () => {
     // 2.6: the plan moves its deadline to a Sunday.
     writeFileSync(planPath, readFileSync(SAMPLE, 'utf8').replace(/(id: "2\.6"[\s\S]*?deadline: )2024-06-30/, `$1${movedTo}`));
     await ok('plan', 'apply', planPath, '--as', 'office:督查科', '--reason', '按台账调整');
-    await eventually(
+    const settled = await eventually(
       async () => (await planRecords(env.client).records(PLAN_ID)).filter((r) => touched.includes(r.id)),
       (rs) =>
         rs.find((r) => r.id === '2.5')?.status === 'active' &&
         rs.find((r) => r.id === '2.6')?.deadline === movedTo &&
         rs.find((r) => r.id === '2.2')?.status === 'closed',
     );
+    // Said here if it did not come to pass in time, not as a count gone wrong in every test below.
+    expect(
+      Object.fromEntries(settled.filter((r) => ['2.2', '2.5', '2.6'].includes(r.id)).map((r) => [r.id, [r.status, r.deadline]])),
+    ).toEqual({
+      '2.2': ['closed', expect.any(String)],
+      '2.5': ['active', relapseTo],
+      '2.6': [expect.any(String), movedTo],
+    });
   }, 300_000);
 
   afterAll(async () => {

@@ -41,6 +41,20 @@ describe('the desk’s workflows', () => {
     await env?.teardown();
   });
 
+  /** The next Saturday of a plain weekend (Saturday and Sunday off, Monday a working day) after the test server's now. */
+  const plainSaturday = async (): Promise<DateTime> => {
+    let saturday = DateTime.fromMillis(await env.currentTimeMs(), { zone: ZONE })
+      .startOf('day')
+      .plus({ days: 1 });
+    while (!(
+      saturday.weekday === 6 &&
+      !calendar.isWorkday(saturday.toISODate()!) &&
+      calendar.isWorkday(saturday.plus({ days: 2 }).toISODate()!)
+    ))
+      saturday = saturday.plus({ days: 1 });
+    return saturday;
+  };
+
   it('urges the rung the measure is at, once a day, and keeps it on the timeline and in the memo', async () => {
     const outbox = new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-urge-')));
     await withWorker(env, { taskQueue: 'urge', delivery: outbox }, async () => {
@@ -101,17 +115,7 @@ describe('the desk’s workflows', () => {
     const asked: string[] = [];
     const plans = { records: async (planId: string) => (asked.push(planId), records) };
     await withWorker(env, { taskQueue: 'weekly', delivery: outbox, plans }, async () => {
-      let saturday = DateTime.fromMillis(await env.currentTimeMs(), { zone: ZONE })
-        .startOf('day')
-        .plus({ days: 1 });
-      // A plain weekend: Saturday and Sunday off, Monday a working day.
-      while (!(
-        saturday.weekday === 6 &&
-        !calendar.isWorkday(saturday.toISODate()!) &&
-        calendar.isWorkday(saturday.plus({ days: 2 }).toISODate()!)
-      ))
-        saturday = saturday.plus({ days: 1 });
-      const fired = saturday.set({ hour: 9 });
+      const fired = (await plainSaturday()).set({ hour: 9 });
       await env.sleep(fired.toMillis() - (await env.currentTimeMs()));
       const handle = await env.client.workflow.start(leadershipDigestWorkflow, {
         workflowId: 'leadership-digest:drill-test',
@@ -142,16 +146,7 @@ describe('the desk’s workflows', () => {
         ].filter((p) => !planIds || planIds.includes(p.planId)),
     };
     await withWorker(env, { taskQueue: 'rollup-weekly', delivery: outbox, plans }, async () => {
-      let saturday = DateTime.fromMillis(await env.currentTimeMs(), { zone: ZONE })
-        .startOf('day')
-        .plus({ days: 1 });
-      while (!(
-        saturday.weekday === 6 &&
-        !calendar.isWorkday(saturday.toISODate()!) &&
-        calendar.isWorkday(saturday.plus({ days: 2 }).toISODate()!)
-      ))
-        saturday = saturday.plus({ days: 1 });
-      const fired = saturday.set({ hour: 10 });
+      const fired = (await plainSaturday()).set({ hour: 10 });
       await env.sleep(fired.toMillis() - (await env.currentTimeMs()));
       const recipients = { name: '市委巡察办', emails: ['sxcb@example.org'] };
       const handle = await env.client.workflow.start(rollupDigestWorkflow, {
