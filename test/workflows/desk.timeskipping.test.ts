@@ -137,16 +137,19 @@ describe('the desk’s workflows', () => {
     const outbox = new FileOutbox(mkdtempSync(join(tmpdir(), 'rectify-rollup-weekly-')));
     const of = (planId: string, id: string, deadline: string) =>
       MeasureStory.of({ planId, planTitle: `${planId}区巡察整改`, id, deadline }).record();
+    // The test server's clock is wherever the tests before left it (years ahead): 1.2 falls due a year after the week.
+    let later = '';
     const plans = {
       records: async () => [],
       everyPlan: async (planIds?: string[]) =>
         [
           { planId: 'binhu', records: [of('binhu', '1.1', '2024-06-28')] },
-          { planId: 'liangxi', records: [of('liangxi', '1.1', '2024-03-29'), of('liangxi', '1.2', '2030-06-28')] },
+          { planId: 'liangxi', records: [of('liangxi', '1.1', '2024-03-29'), of('liangxi', '1.2', later)] },
         ].filter((p) => !planIds || planIds.includes(p.planId)),
     };
     await withWorker(env, { taskQueue: 'rollup-weekly', delivery: outbox, plans }, async () => {
       const fired = (await plainSaturday()).set({ hour: 10 });
+      later = fired.plus({ years: 1 }).toISODate()!;
       await env.sleep(fired.toMillis() - (await env.currentTimeMs()));
       const recipients = { name: '市委巡察办', emails: ['sxcb@example.org'] };
       const handle = await env.client.workflow.start(rollupDigestWorkflow, {
