@@ -18,6 +18,7 @@ import { measureSpecs, type MeasureSpec } from '../domain/measure';
 import { dueAt } from '../domain/planner';
 import { runningCalendar } from '../domain/calendar';
 import type { Plan } from '../domain/plan/schema';
+import { UNFILTERABLE } from '../domain/plan/ids';
 import { calendarWatchWorkflow, leadershipDigestWorkflow, measureWorkflow, planWorkflow } from '../workflows';
 import { digestTiming, WEEKDAY_NAMES } from '../domain/weekly';
 import type { CalendarWatchInput, LeadershipDigestInput } from '../contracts/inputs';
@@ -318,14 +319,16 @@ export interface MeasureRow {
 }
 
 /**
- * A string literal for a visibility query. A value with control characters is refused: no plan,
- * unit or leader has them, and a NUL ends the embedded server's SQL mid-literal (its SQLite
- * answers UNAVAILABLE, which the client retries for seconds).
+ * A string literal for a visibility query. Refused, on every server alike: a value with control
+ * characters (no plan, unit or leader has them, and a NUL ends the embedded server's SQL
+ * mid-literal: its SQLite answers UNAVAILABLE, which the client retries for seconds); and one with
+ * an ASCII question mark, which the production cluster's PostgreSQL visibility fails on
+ * (domain/plan/ids.ts, UNFILTERABLE; no plan, unit or leader may hold one).
  */
 export function quote(s: string): string {
-  if (CONTROL_CHARACTERS.test(s)) {
-    throw new InputError(`筛选条件含不可见的控制字符，请删去后重试：${JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s)}`);
-  }
+  const shown = () => JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
+  if (CONTROL_CHARACTERS.test(s)) throw new InputError(`筛选条件含不可见的控制字符，请删去后重试：${shown()}`);
+  if (s.includes(UNFILTERABLE)) throw new InputError(`筛选条件含英文问号“?”，没有计划、单位或领导的名称含有它，请删去后重试：${shown()}`);
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 

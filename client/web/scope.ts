@@ -8,10 +8,12 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { accountActor, actablePlans, mayAct, mayRead, visiblePlans } from '../../domain/permissions';
+import { PLAN_ID_PATTERN } from '../../domain/plan/ids';
 import { PageError } from './page-error';
 
-/** Whether the request may read the plan. */
-export const readable = (req: FastifyRequest, planId: string): boolean => !req.account || mayRead(req.account, planId);
+/** Whether the request may read the plan. An id no plan can have is no plan: not there, not asked of Temporal. */
+export const readable = (req: FastifyRequest, planId: string): boolean =>
+  PLAN_ID_PATTERN.test(planId) && (!req.account || mayRead(req.account, planId));
 
 /** Whether the request's account may act on the plan: an office account whose scope holds it. */
 export const actable = (req: FastifyRequest, planId: string): boolean =>

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { UNPUBLISHED_RULES } from '../calendar';
 import { isIsoDate, isValidTimeZone } from '../dates';
 import { chatChannel } from '../chat/platforms';
-import { PLAN_ID_PATTERN } from './ids';
+import { MEASURE_ID_PATTERN, PLAN_ID_PATTERN, UNFILTERABLE } from './ids';
 
 const isoDate = z
   .string({ error: '应为日期字符串 YYYY-MM-DD' })
@@ -16,6 +16,8 @@ const isoDate = z
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间应为 HH:mm（24小时制）');
 const email = z.email({ error: '邮箱格式错误' });
 const nonEmpty = z.string({ error: '应为文本' }).trim().min(1, '不能为空');
+/** A unit's or leader's name: the ledger, the CLI and campaigns filter by it (ids.ts, UNFILTERABLE). */
+const filterable = nonEmpty.refine((s) => !s.includes(UNFILTERABLE), '不能含英文问号“?”，请用中文问号“？”');
 const workdays = z.number().int('应为整数').min(0, '不能为负');
 
 export const MEASURE_KINDS = ['immediate', 'deadline', 'phased', 'longterm'] as const;
@@ -83,12 +85,12 @@ export type PlanPolicy = z.infer<typeof planPolicy>;
 const channels = z.array(chatChannel).optional().describe('Group robots（企业微信、钉钉、飞书）that get the same notices as the emails');
 const group = z.strictObject({ name: nonEmpty, emails: z.array(email).min(1, '至少一个联系邮箱'), channels });
 /** A unit's emails may be empty while it only participates; a lead unit needs one (check.ts). */
-const unit = z.strictObject({ name: nonEmpty, emails: z.array(email).default([]), channels });
+const unit = z.strictObject({ name: filterable, emails: z.array(email).default([]), channels });
 
 export const directory = z.strictObject({
   units: z.array(unit).describe('Units（单位）by name, with contact emails'),
   leaders: z
-    .array(z.strictObject({ role: nonEmpty.describe('Role title, e.g. 区委常委、常务副区长'), email, channels }))
+    .array(z.strictObject({ role: filterable.describe('Role title, e.g. 区委常委、常务副区长'), email, channels }))
     .describe('Responsible district leaders（负责区领导）by role title'),
   office: group
     .extend({
@@ -103,7 +105,7 @@ export type Directory = z.infer<typeof directory>;
 const milestone = z.strictObject({ title: nonEmpty, deadline: isoDate });
 
 export const measure = z.strictObject({
-  id: z.string({ error: '应为文本，如 "2.3"' }).regex(/^\d+\.\d+$/, '编号应为“问题号.序号”，如 "2.3"'),
+  id: z.string({ error: '应为文本，如 "2.3"' }).regex(MEASURE_ID_PATTERN, '编号应为“问题号.序号”，如 "2.3"'),
   problem: z.number({ error: '应为问题序号（整数）' }).int().min(1),
   title: nonEmpty.describe('Lead phrase, e.g. 全力稳定外资'),
   text: nonEmpty.describe('Full text of the measure'),

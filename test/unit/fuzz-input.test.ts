@@ -180,17 +180,22 @@ describe('fuzzed input', () => {
     );
   });
 
-  it('a visibility filter value: control characters refused with a message, anything else one literal with its quotes escaped', () => {
-    // Any characters, and strings of the ones that matter: quotes, backslashes, NUL, bidi.
+  it('a visibility filter value: control characters and ASCII question marks refused with a message, anything else one literal with its quotes escaped', () => {
+    // Any characters, and strings of the ones that matter: quotes, backslashes, NUL, bidi, question marks.
     const values = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 30 }),
-      fc.string({ unit: fc.constantFrom('"', '\\', "'", 'a', '测', '\u0000', '\u202E', ' '), maxLength: 12 }),
+      fc.string({ unit: fc.constantFrom('"', '\\', "'", 'a', '测', '\u0000', '\u202E', ' ', '?', '？'), maxLength: 12 }),
     );
     fc.assert(
       fc.property(values, (value) => {
         if (CONTROL_CHARACTERS.test(value)) {
           expect(() => quote(value)).toThrow(InputError);
           expect(() => quote(value)).toThrow('筛选条件含不可见的控制字符');
+          return;
+        }
+        // PostgreSQL visibility fails on it (temporalio/temporal#11797): refused on every server alike.
+        if (value.includes('?')) {
+          expect(() => quote(value)).toThrow('筛选条件含英文问号“?”');
           return;
         }
         const literal = quote(value);

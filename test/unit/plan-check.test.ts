@@ -210,6 +210,16 @@ describe('plan validation', () => {
     ]);
   });
 
+  it('refuses an ASCII question mark in a unit’s or leader’s name, at its line: the production cluster cannot filter by it', () => {
+    // Renamed everywhere, so that only the names themselves are wrong.
+    const text = SMALL.replaceAll('区商务局', '区商务局?').replaceAll('区委常委、常务副区长', '区委常委?');
+    const found = errors(text);
+    expect(found.map((e) => [e.field, e.line, e.message])).toEqual([
+      ['directory.units[2].name', lineOf(text, '区商务局?'), '不能含英文问号“?”，请用中文问号“？”'],
+      ['directory.leaders[0].role', lineOf(text, '区委常委?'), '不能含英文问号“?”，请用中文问号“？”'],
+    ]);
+  });
+
   it('rejects a date in a year with no published calendar unless the plan opts in', () => {
     const far = broken(
       '        deadline: 2024-09-30',

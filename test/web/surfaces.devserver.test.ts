@@ -134,7 +134,8 @@ describe('every surface agrees, in official form (issue 21)', () => {
       () => env.client.workflow.getHandle(measureWorkflowId(PLAN_ID, '2.5')).query(msg.getStateQuery),
       (v) => !!v.lookbacks?.length,
     );
-    await eventually(
+    // Until the review has opened on the measure (on a loaded cluster it takes a moment more); said if it never did.
+    const recorded = await eventually(
       () =>
         runCli(
           'lookback',
@@ -154,6 +155,7 @@ describe('every surface agrees, in official form (issue 21)', () => {
         ),
       (r) => r.code === 0,
     );
+    expect([recorded.code, recorded.err]).toEqual([0, '']);
     // 2.6: the plan moves its deadline to a Sunday.
     writeFileSync(planPath, readFileSync(SAMPLE, 'utf8').replace(/(id: "2\.6"[\s\S]*?deadline: )2024-06-30/, `$1${movedTo}`));
     await ok('plan', 'apply', planPath, '--as', 'office:督查科', '--reason', '按台账调整');
