@@ -10,6 +10,7 @@ import {
   checkLedgerValues,
   LEDGER_SORTS,
   ledgerRow,
+  ledgerQueryWords,
   ledgerSearch,
   parseLedgerQuery,
   selectLedger,
@@ -129,11 +130,13 @@ export function registerReadingRoutes({
       const planPart = `plan=${encodeURIComponent(p.plan.id)}`;
       return s ? `?${planPart}&${s.slice(1)}` : `?${planPart}`;
     };
+    const choices = filterChoices(p.records);
     return reply.viewAsync('measures', {
       ...chrome(req, 'measures', '整改台账', p),
       rows,
       total: all.length,
       query,
+      queryWords: ledgerQueryWords(query, choices.problems),
       lights: LIGHTS,
       search: search(query),
       // The campaign preview takes the ledger's own filters (the ones a campaign can use).
@@ -141,7 +144,7 @@ export function registerReadingRoutes({
       sortLink: (key: keyof typeof LEDGER_SORTS) =>
         search(query, { sort: key === 'problem' ? undefined : key, order: query.sort === key && !query.desc ? 'desc' : undefined }),
       options: {
-        ...filterChoices(p.records),
+        ...choices,
         kinds: Object.entries(MEASURE_KIND_LABELS),
         statuses: Object.entries(STATUS_LABELS),
         lookbacks: MEASURE_LOOKBACK_STATES.map((k) => [k, LOOKBACK_STATUS_LABELS[k]]),

@@ -219,6 +219,27 @@ export function ledgerSearch(q: LedgerQuery, change: Partial<Record<keyof typeof
   return s ? `?${s}` : '';
 }
 
+/**
+ * A ledger query in words, for the folded filter box's heading on a phone: the filters in the
+ * form's order, then the order of the rows. `problems` names the problem of a problem filter.
+ */
+export function ledgerQueryWords(q: LedgerQuery, problems: readonly { no: number; title: string }[] = []): string {
+  const problem = q.problem === undefined ? undefined : problems.find((p) => p.no === q.problem);
+  const filters: [keyof typeof LEDGER_FILTERS, string | undefined][] = [
+    ['unit', q.unit],
+    ['leader', q.leader],
+    ['problem', q.problem === undefined ? undefined : `${q.problem}${problem ? `.${problem.title}` : ''}`],
+    ['kind', q.kind && MEASURE_KIND_LABELS[q.kind]],
+    ['light', q.light && LIGHT_LABELS[q.light]],
+    ['status', q.status && STATUS_LABELS[q.status]],
+    ['overdue', q.overdue === undefined ? undefined : q.overdue ? '逾期' : '未逾期'],
+    ['lookback', q.lookback && LOOKBACK_STATUS_LABELS[q.lookback]],
+  ];
+  const chosen = filters.filter((f): f is [keyof typeof LEDGER_FILTERS, string] => !!f[1]).map(([k, v]) => `${LEDGER_FILTERS[k]}：${v}`);
+  const order = `按${LEDGER_SORTS[q.sort]}${q.desc ? '降序' : '升序'}排列`;
+  return `${chosen.length ? chosen.join('；') : '全部措施'}；${order}`;
+}
+
 /** What a record shows for look-back: the last review's outcome, under review, or waiting for one after close-out. */
 export function lookbackState(r: MeasureRecord): string | undefined {
   const last = r.lookbacks[r.lookbacks.length - 1];

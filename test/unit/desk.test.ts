@@ -9,7 +9,15 @@ import { chatWeekly } from '../../domain/chat/render';
 import { planPageUrl } from '../../activities/mail/delivery';
 import * as life from '../../domain/lifecycle';
 import { currentStage } from '../../domain/planner';
-import { checkLedgerValues, ledgerRow, ledgerSearch, LedgerQueryError, parseLedgerQuery, selectLedger } from '../../domain/report/ledger';
+import {
+  checkLedgerValues,
+  ledgerQueryWords,
+  ledgerRow,
+  ledgerSearch,
+  LedgerQueryError,
+  parseLedgerQuery,
+  selectLedger,
+} from '../../domain/report/ledger';
 import { nearest } from '../../client/actions';
 import { validateRemind, validateRequestLink, RequestRejected, RELINK_LIMITS } from '../../domain/requests';
 import { timeline } from '../../domain/timeline';
@@ -18,6 +26,7 @@ import { liveLedgerCsv } from '../../documents/ledger-sheet';
 import { exportRow } from '../../domain/report/ledger-export';
 import { testNotice } from '../helpers/notices';
 import { bj, MeasureStory, OFFICE, UNIT } from '../helpers/records';
+import { STRAY } from '../helpers/typography';
 
 const calendar = chinaCalendar({ unpublishedYears: 'statutory' });
 
@@ -52,6 +61,28 @@ describe('the ledger', () => {
     expect(selectLedger(rows, parseLedgerQuery({ kind: 'longterm' })).map((r) => r.id)).toEqual(['2.1']);
     expect(selectLedger(rows, parseLedgerQuery({})).map((r) => r.id)).toEqual(['1.1', '1.2', '1.10', '2.1']); // numeric ids
     expect(selectLedger(rows, parseLedgerQuery({ sort: 'left' })).map((r) => r.id)).toEqual(['1.2', '1.1', '1.10', '2.1']); // no count (closed, long-term): last, by problem and id
+  });
+
+  it('says a query in words, for the filter box folded on a phone: the filters in the form’s order, then the order', () => {
+    expect(ledgerQueryWords(parseLedgerQuery({}))).toBe('全部措施；按问题序号升序排列');
+    const problems = [{ no: 3, title: '落实意识形态工作责任制不到位' }];
+    const q = parseLedgerQuery({
+      light: 'red',
+      unit: '区商务局',
+      problem: '3',
+      overdue: 'no',
+      lookback: 'relapsed',
+      sort: 'deadline',
+      order: 'desc',
+    });
+    expect(ledgerQueryWords(q, problems)).toBe(
+      '牵头单位：区商务局；问题序号：3.落实意识形态工作责任制不到位；灯色：红灯；是否逾期：未逾期；回头看：反弹回潮；按整改时限降序排列',
+    );
+    // A problem the choices do not name is given by its number alone.
+    expect(ledgerQueryWords(parseLedgerQuery({ problem: '7', kind: 'longterm', status: 'closed' }))).toBe(
+      '问题序号：7；类别：长期坚持；状态：已销号；按问题序号升序排列',
+    );
+    expect(ledgerQueryWords(q, problems)).not.toMatch(STRAY);
   });
 
   it('refuses a bad filter naming the field, its value and what it may be', () => {
@@ -275,7 +306,7 @@ describe('催办', () => {
     expect(mail.subject).toBe('【催办】措施1.1“健全政策机制”（已逾期4个工作日）');
     expect(mail.text).toContain('【催办·逾期督办·第2级】');
     expect(mail.text).toContain('巡察办对本措施进行催办：请本周内报送');
-    expect(mail.text).toContain('本措施已超过整改时限（2024年10月15日（周二）18:00），现为第2级督办。');
+    expect(mail.text).toContain('本措施的整改时限2024年10月15日（周二）18:00已过，现为第2级督办。');
     expect(mail.text).toContain('本通知同时发送：负责区领导、巡察办。');
     expect(mail.text).toContain('请立即完成整改');
     expect(mail.text).not.toMatch(/rectify [a-z]/);

@@ -342,6 +342,22 @@ describe('every page, at 1280 px and on a phone, readable and accessible', () =>
     // The table keeps its semantics for screen readers: the header cells are there, read but not shown.
     expect(await page.$$eval('table.ledger thead th', (ths) => ths.length)).toBe(10);
     expect(await page.$eval('table.ledger', (t) => t.scrollWidth <= t.clientWidth)).toBe(true);
+    // The filter box folds to its heading, which says what is chosen: the first card on the first screen.
+    const box = async () =>
+      page.$eval('details.filters-box', (d) => ({
+        open: (d as HTMLDetailsElement).open,
+        heading: d.querySelector('summary')!.textContent,
+        firstCard: document.querySelector('table.ledger tbody tr')?.getBoundingClientRect().top,
+      }));
+    const folded = await box();
+    expect([folded.open, folded.heading]).toEqual([false, '筛选和排序（全部措施；按问题序号升序排列）']);
+    expect(folded.firstCard).toBeLessThan(844 / 2);
+    // A tap opens it; a filter chosen there is said in the heading of the page it leads to.
+    await page.click('details.filters-box > summary');
+    expect((await box()).open).toBe(true);
+    await page.select('form.filters select[name="light"]', 'red');
+    await Promise.all([page.waitForNavigation({ waitUntil: 'networkidle0' }), page.click('form.filters button[type="submit"]')]);
+    expect(await box()).toMatchObject({ open: false, heading: '筛选和排序（灯色：红灯；按问题序号升序排列）' });
     await page.close();
   });
 

@@ -1,7 +1,9 @@
 /*
- * Long filter choices made searchable: a select marked data-search that offers more than a dozen
- * choices gets a search box above it that narrows the choices as one types (全部 and the chosen
- * one always stay). Without scripts the select works as it is.
+ * The filter forms. Long filter choices made searchable: a select marked data-search that offers
+ * more than a dozen choices gets a search box above it that narrows the choices as one types (全部
+ * and the chosen one always stay). On a phone (app.css's 600px) the filter box folds to its heading,
+ * which says what is chosen, so that the first rows show on the first screen; a tap opens it.
+ * Without scripts the select works as it is and the box stays open.
  */
 (function () {
   'use strict';
@@ -25,4 +27,9 @@
     });
     select.parentNode.insertBefore(box, select);
   });
+  if (window.matchMedia('(max-width: 600px)').matches) {
+    document.querySelectorAll('details.filters-box[open]').forEach(function (box) {
+      box.open = false;
+    });
+  }
 })();
