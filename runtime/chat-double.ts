@@ -39,8 +39,8 @@ export interface ChatDouble {
   /** The host to give as RECTIFY_CHAT_<PLATFORM>_URL (one server answers all three). */
   url: string;
   accepted: AcceptedPost[];
-  /** Every answer given, accepted or not, in order. */
-  answers: { platform: ChatPlatform; key: string; code: number; at: number }[];
+  /** Every answer given, accepted or not, in order, with the request's body as sent (what was refused). */
+  answers: { platform: ChatPlatform; key: string; code: number; at: number; raw: string }[];
   /** When the answer to an accepted post went back to its sender (later than its taking by `answerDelayMs`); undefined while it has not. */
   answeredAt(post: AcceptedPost): number | undefined;
   close(): Promise<void>;
@@ -204,7 +204,7 @@ export async function startChatDouble(robots: DoubleRobot[], options: ChatDouble
       }
       // Taken just now (synchronously, so the last one) if accepted: its answer's time is kept.
       const post = answer[0] === 0 ? accepted.at(-1) : undefined;
-      answers.push({ platform, key, code: answer[0], at: now() });
+      answers.push({ platform, key, code: answer[0], at: now(), raw });
       const body =
         platform === 'feishu'
           ? { code: answer[0], msg: answer[1], data: {}, ...(answer[0] === 0 ? { StatusCode: 0, StatusMessage: 'success' } : {}) }

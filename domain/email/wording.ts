@@ -44,7 +44,10 @@ export function officeContact(o: Office): string {
 export interface WordingContext {
   audience: NoticeAudience;
   office: Office;
-  /** When the measure (or the chased date) is due, in words: 2024年10月15日(周二)18:00. */
+  /**
+   * When the measure (or the chased date) is due, in words: 2024年10月15日（周二）18:00. It holds brackets:
+   * never put it inside brackets (GB/T 15834 has no brackets within brackets of one kind).
+   */
   due?: string;
   /** What the mail's links let this reader do online (a lead unit's: report, submit, apply for an extension). */
   online?: LinkAction[];
@@ -64,14 +67,14 @@ export function whatHappened(n: Notice, due: string | undefined, audience: Notic
       lines.push(`本措施于${due}到期，今天是最后一个工作日。`);
       break;
     case 'overdue':
-      lines.push(`本措施已超过整改时限（${due}），现为第${(n.level ?? 0) + 1}级督办${n.repeat ? `（第${n.repeat}次重复）` : ''}。`);
+      lines.push(`本措施的整改时限${due}已过，现为第${(n.level ?? 0) + 1}级督办${n.repeat ? `（第${n.repeat}次重复）` : ''}。`);
       alsoTold();
       break;
     case 'milestone-reminder':
     case 'milestone-overdue': {
       const ms = n.milestone!;
       const stage = `第${ms.index + 1}阶段“${ms.title}”`;
-      lines.push(n.kind === 'milestone-overdue' ? `${stage}已超过节点时限（${due}），尚未报送完成情况。` : `${stage}将于${due}到期。`);
+      lines.push(n.kind === 'milestone-overdue' ? `${stage}的节点时限${due}已过，尚未报送完成情况。` : `${stage}将于${due}到期。`);
       if (n.kind === 'milestone-overdue') alsoTold();
       break;
     }
@@ -79,7 +82,7 @@ export function whatHappened(n: Notice, due: string | undefined, audience: Notic
     case 'report-overdue':
       lines.push(
         n.kind === 'report-overdue'
-          ? `截至${dateZh(n.period!)}的本期整改进展尚未报送，已超过报送时限（${due}）。`
+          ? `截至${dateZh(n.period!)}的本期整改进展尚未报送，报送时限${due}已过。`
           : `截至${dateZh(n.period!)}的本期整改进展，应于${due}前报送。`,
       );
       if (n.kind === 'report-overdue') alsoTold();
@@ -141,7 +144,7 @@ export function whatHappened(n: Notice, due: string | undefined, audience: Notic
           ? `本措施已于${dateZh(lb.closedOn)}销号，现开展${which}，${REVIEW_PURPOSE}。`
           : n.kind === 'lookback-reminder'
             ? `${which}将于${due}到期，尚未记录结论。`
-            : `${which}已超过时限（${due}），尚未记录结论${n.repeat ? `（第${n.repeat}次催办）` : ''}。`,
+            : `${which}的时限${due}已过，尚未记录结论${n.repeat ? `（第${n.repeat}次催办）` : ''}。`,
       );
       if (n.kind === 'lookback-overdue') alsoTold();
       break;

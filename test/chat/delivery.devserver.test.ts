@@ -277,8 +277,10 @@ describe('group robots beside mail', () => {
     );
     expect(reported.map(postTitle)).toEqual(['【通知未送达】措施1.2“清查闲置资产”']);
     expect(postText(reported[0])).toContain('· 区财政局的钉钉群机器人：access_token不存在（400101）');
+    // The report's answers only: in the morning's send window the office's overdue catch-ups reach that robot too.
+    const refusedReports = () => double.answers.filter((a) => a.key === 'feishu-removed' && a.raw.includes('通知未送达'));
     await settled(
-      async () => double.answers.filter((a) => a.key === 'feishu-removed'),
+      async () => refusedReports(),
       (a) => a.length >= 1,
     );
     // No report about the report: the office's own robot refusing it is logged, not mailed, and nothing goes round again
@@ -289,7 +291,7 @@ describe('group robots beside mail', () => {
     );
     const toOffice = (await smtp.parsed()).slice(before).filter((m) => /xunchaban@/.test(JSON.stringify(m.to)));
     expect(toOffice.map((m) => m.subject)).toEqual(['【通知未送达】措施1.2“清查闲置资产”']);
-    expect(double.answers.filter((a) => a.key === 'feishu-removed').map((a) => a.code)).toEqual([19001]);
+    expect(refusedReports().map((a) => a.code)).toEqual([19001]);
     expect(posts('wecom-office').filter((p) => postTitle(p).startsWith('【通知未送达】'))).toHaveLength(1);
   });
 

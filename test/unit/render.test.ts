@@ -9,6 +9,7 @@ import { renderCalendarAlert, renderDigest, renderNotice, type RenderContext } f
 import type { Notice, NoticeAudience, NoticeKind, NoticeMeasure } from '../../domain/notice';
 import type { Directory } from '../../domain/plan/schema';
 import { digestSlot, NOTICE_KINDS } from '../../domain/vocabulary';
+import { nestedBrackets } from '../../domain/typography';
 import { testMeasure, testNotice } from '../helpers/notices';
 
 const measure: NoticeMeasure = testMeasure({
@@ -85,6 +86,8 @@ describe('mails people can act on (zh-CN)', () => {
       for (const audience of Object.keys(NAMES) as NoticeAudience[]) {
         const mail = renderNotice(notice({ kind, audiences: [audience], level: 1, ...events }), ctx('2024-10-16T09:00:00+08:00', audience));
         expect([kind, audience, mail.text]).not.toContainEqual(expect.stringMatching(/rectify|--[a-z]|\bundefined\b/));
+        // The due time holds brackets of its own: never within brackets (GB/T 15834).
+        expect([kind, audience, nestedBrackets(mail.text)]).toEqual([kind, audience, []]);
       }
     }
   });
