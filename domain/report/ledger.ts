@@ -2,6 +2,9 @@
  * The ledger (台账): one row per measure as it stands now, with the filters and sorts the office
  * uses, read from and written to a URL query so that a filtered view can be bookmarked and
  * mailed. A bad filter value is refused naming the field and what it may be. Pure.
+ *
+ * One piece (about 320 lines): the query, its parsing, its words, its URL and the rows it selects
+ * share one vocabulary (LEDGER_FILTERS, LEDGER_SORTS); split, each part would import the rest.
  */
 import type { WorkCalendar } from '../calendar';
 import { localDate, plainDateZh, type IsoDate } from '../dates';
