@@ -12,6 +12,7 @@ import { CalendarYearUnavailableError, type WorkCalendar } from '../calendar';
 import { addDays, type IsoDate } from '../dates';
 import type { Directory, MeasureInput, PlanInput } from '../plan/schema';
 import type { PlanIssue } from '../plan/load';
+import { MEASURE_ID_PATTERN } from '../plan/ids';
 import { HEADERS, mapHeader, REQUIRED, splitList, text, type Cell, type Field } from './columns';
 import { CADENCE_WORDS, kindOf, parseMilestones, readDeadline } from './deadlines';
 import { parseProblem } from './problems';
@@ -122,7 +123,7 @@ export function ledgerToPlan(rows: Cell[][], options: LedgerOptions, firstRow = 
     const idCell = typeof idValue === 'string' ? idValue.trim() : '';
     const position = (countInProblem.get(problemNo) ?? 0) + 1;
     countInProblem.set(problemNo, position);
-    const id = /^\d+\.\d+$/.test(idCell) ? idCell : `${problemNo}.${position}`;
+    const id = MEASURE_ID_PATTERN.test(idCell) ? idCell : `${problemNo}.${position}`;
 
     const deadlineCell = get(row, 'deadline');
     const kindCell = text(get(row, 'kind'));
