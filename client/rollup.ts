@@ -77,7 +77,9 @@ async function byPlan<T>(
     const byId = new Map<string, T[]>();
     for (const item of await all.readAll()) {
       const id = all.planOf(item);
-      byId.set(id, [...(byId.get(id) ?? []), item]);
+      const list = byId.get(id);
+      if (list) list.push(item);
+      else byId.set(id, [item]);
     }
     return byId;
   };
